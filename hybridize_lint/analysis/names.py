@@ -1,0 +1,88 @@
+"""Which dotted name an expression refers to, after following imports.
+
+``import tensorflow as tf2`` then ``tf2.function`` resolves to
+``tensorflow.function``; ``from tensorflow import function`` makes the bare
+name ``function`` resolve the same way.  Names never imported resolve to
+``builtins.<name>`` unless the module rebinds them.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+@dataclass
+class ImportBindings:
+    """Local name → fully qualified dotted name, for one module."""
+
+    module_name: str
+    is_package: bool = False
+    bindings: dict[str, str] = field(default_factory=dict)
+    rebound_builtins: set[str] = field(default_factory=set)
+
+    @classmethod
+    def collect(cls, tree: ast.Module, module_name: str, is_package: bool = False) -> "ImportBindings":
+        collected = cls(module_name, is_package)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        collected.bindings[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        collected.bindings[top] = top
+            elif isinstance(node, ast.ImportFrom):
+                base = collected._absolute_module(node)
+                for alias in node.names:
+                    if alias.name == "*":
+                        continue
+                    local = alias.asname or alias.name
+                    collected.bindings[local] = f"{base}.{alias.name}" if base else alias.name
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if node.name in _BUILTIN_NAMES:
+                    collected.rebound_builtins.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in _BUILTIN_NAMES:
+                collected.rebound_builtins.add(node.id)
+        return collected
+
+    def _absolute_module(self, node: ast.ImportFrom) -> str:
+        if not node.level:
+            return node.module or ""
+        parts = self.module_name.split(".") if self.module_name else []
+        if not self.is_package:
+            parts = parts[:-1]
+        drop = node.level - 1
+        if drop:
+            parts = parts[:-drop] if drop <= len(parts) else []
+        if node.module:
+            parts.append(node.module)
+        return ".".join(parts)
+
+    def qualified_name(self, expr: ast.expr) -> str | None:
+        """The dotted name ``expr`` stands for, or None when it is not a plain reference."""
+        if isinstance(expr, ast.Name):
+            if expr.id in self.bindings:
+                return self.bindings[expr.id]
+            if expr.id in _BUILTIN_NAMES and expr.id not in self.rebound_builtins:
+                return f"builtins.{expr.id}"
+            return None
+        if isinstance(expr, ast.Attribute):
+            base = self.qualified_name(expr.value)
+            return f"{base}.{expr.attr}" if base else None
+        return None
+
+    def local_name_for(self, dotted: str) -> str | None:
+        """How this module can spell ``dotted`` with its existing imports, if at all."""
+        best: str | None = None
+        for local, target in self.bindings.items():
+            if dotted == target:
+                return local
+            if dotted.startswith(target + "."):
+                candidate = local + dotted[len(target):]
+                if best is None or len(candidate) < len(best):
+                    best = candidate
+        return best

@@ -1,0 +1,49 @@
+"""HYB101: ``print`` in graph code prints once per trace, not once per call."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..codemods import CodemodError, module_spelling, node_for, replace
+from ..context import FileContext
+from ..diagnostics import Diagnostic, Fix
+from ..registry import RuleSpec
+
+
+def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    for qualname, function, node in ctx.graph_code_nodes():
+        if isinstance(node, ast.Call) and ctx.qualified_name(node.func, function) == ctx.knowledge.python_print:
+            yield ctx.diagnostic(rule, node, fix=_tf_print_fix(ctx, rule, node), function=qualname)
+
+
+def _tf_print_fix(ctx: FileContext, rule: RuleSpec, call: ast.Call) -> Fix | None:
+    """``print(...)`` → ``tf.print(...)`` when the arguments mean the same to both."""
+    if any(keyword.arg in ctx.knowledge.print_keywords_without_graph_equivalent for keyword in call.keywords):
+        return None
+    if any(_formats_at_trace_time(argument) for argument in (*call.args, *(k.value for k in call.keywords))):
+        return None
+    module, _, attribute = ctx.knowledge.graph_print.rpartition(".")
+    try:
+        spelling, import_edits = module_spelling(ctx.source, ctx.bindings, module, alias="tf")
+        callee = node_for(ctx.source, call.func)
+    except CodemodError:
+        return None
+    return ctx.fix(rule, [replace(ctx.source, callee, f"{spelling}.{attribute}"), *import_edits])
+
+
+def _formats_at_trace_time(argument: ast.expr) -> bool:
+    """f-strings, ``%`` and ``.format`` render a tensor's symbolic repr while tracing."""
+    for node in ast.walk(argument):
+        if isinstance(node, ast.JoinedStr):
+            return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_string(node.left):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+                and _is_string(node.func.value):
+            return True
+    return False
+
+
+def _is_string(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)

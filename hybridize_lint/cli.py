@@ -1,0 +1,161 @@
+"""Command-line shell over the engine: ``hybridize-lint check|rule|rules``.
+
+Exit codes: 0 nothing left to report, 1 findings remain (or ``--diff`` has
+changes), 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .config import ConfigError, SettingsResolver, _prefix_list
+from .engine import Linter, RunOptions
+from .registry import RuleFileError, load_rules, rules_by_code
+from .reporters import FORMATS, ReportOptions, render
+from .rule_docs import rule_markdown
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hybridize-lint", description=(
+        "Find where TensorFlow 2 functions can safely become tf.function graphs, and where they should not."))
+    parser.add_argument("--version", action="version", version=f"hybridize-lint {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="lint (and optionally fix) files and directories")
+    check.add_argument("paths", nargs="*", type=Path, help="files or directories (default: .)")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes")
+    check.add_argument("--unsafe-fixes", action="store_true", default=None, help="also apply unsafe fixes")
+    check.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false", help="never apply unsafe fixes")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff, write nothing")
+    check.add_argument("--output-format", choices=FORMATS, default="text")
+    check.add_argument("--select", type=_codes, help="comma-separated code prefixes to enable")
+    check.add_argument("--extend-select", type=_codes, help="code prefixes to enable in addition")
+    check.add_argument("--ignore", type=_codes, help="code prefixes to disable")
+    check.add_argument("--config", type=Path, help="pyproject.toml to read instead of the nearest one")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    check.add_argument("--force-exclude", action="store_true", help="apply exclusions to paths given explicitly")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule")
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    check.add_argument("--add-noqa", action="store_true", help="add `# noqa` comments to every finding")
+    check.add_argument("--stdin-filename", type=Path, help="read source from stdin, linted as this path")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
+
+    rule = commands.add_parser("rule", help="show a rule's documentation")
+    rule.add_argument("code")
+    commands.add_parser("rules", help="list every rule")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_ERROR if exit_.code not in (0, None) else EXIT_CLEAN
+    try:
+        if args.command == "rules":
+            return _list_rules()
+        if args.command == "rule":
+            return _show_rule(args.code)
+        return _check(args)
+    except (ConfigError, RuleFileError) as error:
+        print(f"hybridize-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    try:
+        return _prefix_list("codes", [item.strip() for item in text.split(",") if item.strip()])
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.diff and args.add_noqa:
+        print("hybridize-lint: error: --diff and --add-noqa cannot be combined", file=sys.stderr)
+        return EXIT_ERROR
+    overrides = {"select": args.select, "extend_select": args.extend_select, "ignore": args.ignore}
+    if args.unsafe_fixes is not None:
+        overrides["unsafe_fixes"] = args.unsafe_fixes
+    resolver = SettingsResolver(config_file=args.config, overrides=overrides)
+    linter = Linter(resolver)
+    options = RunOptions(fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes, write=not args.diff,
+                         add_noqa=args.add_noqa, force_exclude=args.force_exclude, use_cache=not args.no_cache)
+    if args.stdin_filename is not None:
+        report = linter.run_source(args.stdin_filename, sys.stdin.read(), options)
+    else:
+        report = linter.run(args.paths or [Path(".")], options)
+
+    stdin_fixed = args.stdin_filename is not None and args.fix and not args.diff
+    if stdin_fixed:  # like ruff: the fixed source goes to stdout, findings to stderr
+        file_report = report.files[0] if report.files else None
+        sys.stdout.write(file_report.fixed_text if file_report and file_report.fixed_text is not None
+                         else (file_report.original_text or "") if file_report else "")
+    if args.diff:
+        diff_text = _unified_diffs(report)
+        sys.stdout.write(diff_text)
+        for note in _notes(report):
+            print(note, file=sys.stderr)
+    else:
+        unsafe = bool(args.unsafe_fixes) or any(linter.resolver.for_path(p).unsafe_fixes for p in (args.paths or []))
+        output = render(report, args.output_format,
+                        ReportOptions(unsafe_fixes=unsafe, fix_mode=args.fix, statistics=args.statistics,
+                                      quiet=args.quiet), rules_by_code())
+        stream = sys.stderr if stdin_fixed else sys.stdout
+        if output:
+            stream.write(output if output.endswith("\n") else output + "\n")
+        for note in _notes(report):
+            print(note, file=sys.stderr)
+    errors = [error for file_report in report.files for error in file_report.errors] + report.internal_errors
+    for error in errors:
+        print(f"hybridize-lint: error: {error}", file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    if args.diff:
+        return EXIT_FINDINGS if any(f.changed for f in report.files) else EXIT_CLEAN
+    if report.diagnostics and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _notes(report) -> list[str]:
+    return [f"hybridize-lint: warning: {file_report.path}: {note}"
+            for file_report in report.files for note in file_report.notes]
+
+
+def _unified_diffs(report) -> str:
+    chunks = []
+    for file_report in report.files:
+        if not file_report.changed or file_report.original_text is None:
+            continue
+        chunks.extend(difflib.unified_diff(
+            file_report.original_text.splitlines(keepends=True), file_report.fixed_text.splitlines(keepends=True),
+            fromfile=f"a/{file_report.path}", tofile=f"b/{file_report.path}"))
+    return "".join(chunks)
+
+
+def _list_rules() -> int:
+    for rule in load_rules():
+        marker = {"safe": "[*]", "unsafe": "[~]"}.get(rule.fix.value if rule.fix else "", "   ")
+        print(f"{rule.code} {marker} {rule.name:<32} {rule.summary}")
+    return EXIT_CLEAN
+
+
+def _show_rule(code: str) -> int:
+    rule = rules_by_code().get(code.upper())
+    if rule is None:
+        print(f"hybridize-lint: error: unknown rule {code!r} (see `hybridize-lint rules`)", file=sys.stderr)
+        return EXIT_ERROR
+    print(rule_markdown(rule))
+    return EXIT_CLEAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Source edits built from ast-grep nodes.
+
+Checks find problems with CPython's ``ast``; the edits that fix them are made
+on ast-grep's concrete syntax tree so comments, spacing and everything else
+outside the edited node stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ast_grep_py import SgNode
+
+from .analysis.names import ImportBindings
+from .diagnostics import Edit
+from .source import SourceFile, Span
+
+
+class CodemodError(Exception):
+    """The concrete syntax tree does not have the shape the fix expects."""
+
+
+def node_for(source: SourceFile, node: ast.AST, kind: str | None = None) -> SgNode:
+    found = source.sg_node_at(source.span_of(node), kind)
+    if found is None:
+        raise CodemodError(f"no syntax node for {type(node).__name__} at line {node.lineno}")
+    return found
+
+
+def replace(source: SourceFile, target: SgNode, text: str) -> Edit:
+    edit = target.replace(text)
+    return source.edit(edit.start_pos, edit.end_pos, edit.inserted_text)
+
+
+def replace_ast(source: SourceFile, node: ast.AST, text: str) -> Edit:
+    return replace(source, node_for(source, node), text)
+
+
+def rename_keyword(source: SourceFile, keyword: ast.keyword, new_name: str) -> Edit:
+    argument = node_for(source, keyword, "keyword_argument")
+    name = argument.field("name")
+    if name is None:
+        raise CodemodError("keyword argument without a name")
+    return replace(source, name, new_name)
+
+
+def remove_argument(source: SourceFile, argument: ast.AST) -> Edit:
+    """Remove one argument and the comma that separates it from its neighbours."""
+    target = source.sg_node_at(source.span_of(argument))
+    if target is None or target.parent() is None:
+        raise CodemodError("argument not found in the syntax tree")
+    while target.parent() is not None and target.parent().kind() != "argument_list":
+        target = target.parent()
+    siblings = target.parent().children()
+    index = next(i for i, child in enumerate(siblings) if child.range().start.index == target.range().start.index)
+    start, end = target.range().start.index, target.range().end.index
+    before = siblings[index - 1] if index > 0 else None
+    after = siblings[index + 1] if index + 1 < len(siblings) else None
+    if before is not None and before.kind() == ",":
+        start = before.range().start.index
+    elif after is not None and after.kind() == ",":
+        following = siblings[index + 2] if index + 2 < len(siblings) else None
+        end = following.range().start.index if following is not None and following.kind() != ")" else after.range().end.index
+    edit = target.replace("")
+    return source.edit(start, end, edit.inserted_text)
+
+
+def module_spelling(source: SourceFile, bindings: ImportBindings, module: str,
+                    alias: str) -> tuple[str, list[Edit]]:
+    """How to spell ``module`` here, adding ``import module as alias`` when needed."""
+    existing = bindings.local_name_for(module)
+    if existing is not None:
+        return existing, []
+    if alias in bindings.bindings or _is_assigned(source.tree, alias):
+        raise CodemodError(f"cannot add `import {module} as {alias}`: the name {alias!r} is taken")
+    return alias, [insert_import(source, f"import {module} as {alias}")]
+
+
+def insert_import(source: SourceFile, statement: str) -> Edit:
+    """Insert an import after the module docstring, __future__ imports and existing imports."""
+    tree = source.tree
+    anchor: ast.stmt | None = None
+    for index, node in enumerate(tree.body):
+        is_docstring = index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
+            and isinstance(node.value.value, str)
+        if is_docstring or isinstance(node, (ast.Import, ast.ImportFrom)):
+            anchor = node
+            continue
+        break
+    newline = _newline_of(source)
+    if anchor is None:
+        # Before the first statement: shebang, coding cookie and header comments stay on top.
+        offset = source.offset(_first_row(tree.body[0]), 0) if tree.body else len(source.text)
+        edit = source.sg_root.replace(statement + newline)
+        return source.edit(offset, offset, edit.inserted_text)
+    end = source.span_of(anchor).end
+    edit = source.sg_root.replace(newline + statement)
+    return source.edit(end, end, edit.inserted_text)
+
+
+def _first_row(statement: ast.stmt) -> int:
+    decorators = getattr(statement, "decorator_list", [])
+    return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
+
+
+def _newline_of(source: SourceFile) -> str:
+    for candidate in ("\r\n", "\n", "\r"):
+        if candidate in source.text:
+            return candidate
+    return "\n"
+
+
+def _is_assigned(tree: ast.Module, name: str) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+               for node in ast.walk(tree))
+
+
+__all__ = ["CodemodError", "Span", "insert_import", "module_spelling", "node_for", "remove_argument",
+           "rename_keyword", "replace", "replace_ast"]

@@ -1,0 +1,229 @@
+"""Settings from ``[tool.hybridize-lint]`` in pyproject.toml, plus overrides.
+
+Configuration errors name the offending key and stop the run (exit 2): a
+typo in a linter's config must never silently disable checks.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+from .discovery import DEFAULT_EXCLUDE
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SECTION = "hybridize-lint"
+_CODE_PREFIX = re.compile(r"^HYB\d{0,3}$|^ALL$")
+_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
+
+
+class ConfigError(Exception):
+    """A configuration problem, reported as one line and exit code 2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that shapes one run over one project."""
+
+    root: Path
+    config_path: Path | None = None
+    select: tuple[str, ...] = ("HYB",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    unsafe_fixes: bool = False
+    extend_safe_fixes: tuple[str, ...] = ()
+    extend_unsafe_fixes: tuple[str, ...] = ()
+    target_tensorflow: tuple[int, ...] | None = None
+    respect_gitignore: bool = True
+    knowledge: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def is_enabled(self, code: str, default_enabled: bool = True) -> bool:
+        """ruff's selection model: the most specific matching prefix wins."""
+        selected = _longest_prefix(code, self.select + self.extend_select)
+        ignored = _longest_prefix(code, self.ignore)
+        if selected is None or (ignored is not None and ignored >= selected):
+            return False
+        return default_enabled or selected > len("HYB")
+
+    def ignored_for_path(self, code: str, path: Path) -> bool:
+        relative = _relative_posix(path, self.root)
+        for pattern, prefixes in self.per_file_ignores:
+            if _matches_path(relative, path.name, pattern) and _longest_prefix(code, prefixes) is not None:
+                return True
+        return False
+
+    def tensorflow_at_least(self, version: tuple[int, ...]) -> bool:
+        """Unknown target versions are assumed recent."""
+        return self.target_tensorflow is None or self.target_tensorflow >= version
+
+    def with_overrides(self, **overrides: Any) -> "Settings":
+        present = {key: value for key, value in overrides.items() if value is not None}
+        return replace(self, **present)
+
+
+# Keys accepted in [tool.hybridize-lint] and how to convert each.
+def _prefix_list(key: str, value: Any) -> tuple[str, ...]:
+    items = _string_list(key, value)
+    for item in items:
+        if not _CODE_PREFIX.match(item):
+            raise ConfigError(f"{key}: {item!r} is not a rule code or prefix (e.g. 'HYB1', 'HYB101')")
+    return tuple("HYB" if item == "ALL" else item for item in items)
+
+
+def _string_list(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{key}: expected a list of strings")
+    return tuple(value)
+
+
+def _boolean(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key}: expected true or false")
+    return value
+
+
+def _version(key: str, value: Any) -> tuple[int, ...]:
+    if not isinstance(value, str) or not _VERSION.match(value):
+        raise ConfigError(f"{key}: expected a version string such as \"2.15\"")
+    return tuple(int(part) for part in value.split("."))
+
+
+def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key}: expected a table of glob = [codes]")
+    return tuple((pattern, _prefix_list(f"{key}.{pattern}", codes)) for pattern, codes in value.items())
+
+
+_CONVERTERS = {
+    "select": ("select", _prefix_list),
+    "extend-select": ("extend_select", _prefix_list),
+    "ignore": ("ignore", _prefix_list),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "exclude": ("exclude", _string_list),
+    "extend-exclude": ("extend_exclude", _string_list),
+    "unsafe-fixes": ("unsafe_fixes", _boolean),
+    "extend-safe-fixes": ("extend_safe_fixes", _prefix_list),
+    "extend-unsafe-fixes": ("extend_unsafe_fixes", _prefix_list),
+    "target-tensorflow": ("target_tensorflow", _version),
+    "respect-gitignore": ("respect_gitignore", _boolean),
+}
+
+# Knowledge-base extensions: dotted names of the user's own APIs.
+KNOWLEDGE_KEYS = ("impure-functions", "pure-functions", "tensor-functions")
+
+# The keys the flake8 plugin reads; flake8 itself owns selection and noqa.
+ANALYSIS_KEYS = ("target-tensorflow", *KNOWLEDGE_KEYS)
+
+
+def settings_from_table(table: dict[str, Any], root: Path, config_path: Path | None,
+                        only: Iterable[str] | None = None) -> Settings:
+    values: dict[str, Any] = {}
+    knowledge: dict[str, tuple[str, ...]] = {}
+    allowed = set(only) if only is not None else None
+    for key, value in table.items():
+        if allowed is not None and key not in allowed:
+            if key in _CONVERTERS or key in KNOWLEDGE_KEYS:
+                continue
+        if key in KNOWLEDGE_KEYS:
+            knowledge[key] = _string_list(key, value)
+        elif key in _CONVERTERS:
+            attribute, convert = _CONVERTERS[key]
+            values[attribute] = convert(key, value)
+        else:
+            known = ", ".join(sorted([*_CONVERTERS, *KNOWLEDGE_KEYS]))
+            raise ConfigError(f"unknown key {key!r} in [tool.{SECTION}] (known keys: {known})")
+    return Settings(root=root, config_path=config_path, knowledge=knowledge, **values)
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The ``[tool.hybridize-lint]`` table of a pyproject.toml (or {})."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {(exc.strerror or str(exc)).lower()}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    table = data.get("tool", {}).get(SECTION, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
+    return table
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a [tool.hybridize-lint] table, else the nearest one."""
+    nearest: Path | None = None
+    directory = start if start.is_dir() else start.parent
+    for candidate_dir in (directory, *directory.parents):
+        candidate = candidate_dir / "pyproject.toml"
+        if candidate.is_file():
+            nearest = nearest or candidate
+            try:
+                if SECTION in candidate.read_text(encoding="utf-8", errors="replace"):
+                    return candidate
+            except OSError:
+                continue
+    return nearest
+
+
+def find_project_root(start: Path) -> Path:
+    """pyproject.toml / setup.cfg / setup.py / .git marks a project's root."""
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        if any((candidate / marker).exists() for marker in ("pyproject.toml", "setup.cfg", "setup.py", ".git")):
+            return candidate
+    return directory
+
+
+class SettingsResolver:
+    """Resolves settings once per project root, applying CLI overrides last."""
+
+    def __init__(self, config_file: Path | None = None, overrides: dict[str, Any] | None = None,
+                 only_keys: Iterable[str] | None = None):
+        self._config_file = config_file
+        self._overrides = overrides or {}
+        self._only_keys = tuple(only_keys) if only_keys is not None else None
+        self._cache: dict[Path, Settings] = {}
+
+    def for_path(self, path: Path) -> Settings:
+        start = path.resolve() if path.exists() else path.absolute()
+        if self._config_file is not None:
+            config_path: Path | None = self._config_file.resolve()
+        else:
+            config_path = find_config(start)
+        root = config_path.parent if config_path else find_project_root(start)
+        if root not in self._cache:
+            table = read_config_file(config_path) if config_path else {}
+            settings = settings_from_table(table, root, config_path, self._only_keys)
+            self._cache[root] = settings.with_overrides(**self._overrides)
+        return self._cache[root]
+
+
+def _longest_prefix(code: str, prefixes: Iterable[str]) -> int | None:
+    lengths = [len(prefix) for prefix in prefixes if code.startswith(prefix)]
+    return max(lengths) if lengths else None
+
+
+def _relative_posix(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def _matches_path(relative: str, name: str, pattern: str) -> bool:
+    if "/" in pattern:
+        return fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern.rstrip("/") + "/*")
+    return fnmatch.fnmatchcase(name, pattern) or any(
+        fnmatch.fnmatchcase(part, pattern) for part in relative.split("/")
+    )

@@ -1,0 +1,255 @@
+"""The one engine: read → summarise → project model → checks → filters → fixes.
+
+The CLI, the flake8 plugin and the pre-commit hooks are thin shells over
+:class:`Linter`; no rule logic lives anywhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import traceback
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .analysis.names import ImportBindings
+from .analysis.project import ProjectModel
+from .analysis.summary import content_hash, module_name_for, summarize_module
+from .cache import SummaryCache
+from .config import Settings, SettingsResolver
+from .context import FileContext
+from .diagnostics import Diagnostic, FileReport, Position, RunReport
+from .discovery import discover_files
+from .fixing import apply_edits, fix_to_fixpoint
+from .knowledge import KnowledgeBase, load_knowledge
+from .noqa import NoqaIndex, add_noqa_edits
+from .registry import RuleSpec, load_rules
+from .source import SourceError, SourceFile
+from .writing import WriteError, replace_file_atomically
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    fix: bool = False
+    unsafe_fixes: bool | None = None  # None: as configured
+    write: bool = True  # False for --diff: compute fixes, touch nothing
+    add_noqa: bool = False
+    force_exclude: bool = False
+    use_cache: bool = True
+
+
+@dataclass
+class _Project:
+    settings: Settings
+    model: ProjectModel = field(default_factory=ProjectModel)
+
+
+class Linter:
+    """Lints files as parts of their projects, optionally fixing them."""
+
+    def __init__(self, resolver: SettingsResolver | None = None, rules: Sequence[RuleSpec] | None = None,
+                 knowledge: KnowledgeBase | None = None):
+        self.resolver = resolver or SettingsResolver()
+        self.rules = tuple(rules if rules is not None else load_rules())
+        self.knowledge = knowledge or load_knowledge()
+        self._checks = {rule.code: rule.load_check() for rule in self.rules if not rule.is_engine_rule}
+        self._flake8_projects: dict[Path, _Project] = {}
+
+    # -- entry points -----------------------------------------------------
+
+    def run(self, paths: Sequence[Path], options: RunOptions = RunOptions()) -> RunReport:
+        report = RunReport()
+        grouped: dict[Path, tuple[Settings, list[Path]]] = {}
+        for path in paths:
+            settings = self.resolver.for_path(path)
+            found = discover_files([path], root=settings.root, exclude=settings.exclude,
+                                   extend_exclude=settings.extend_exclude, force_exclude=options.force_exclude,
+                                   respect_gitignore=settings.respect_gitignore)
+            for error in found.errors:
+                diagnostic = self._source_error(error.path, SourceError("HYB001", error.reason), settings)
+                report.files.append(FileReport(error.path, [diagnostic] if diagnostic else []))
+            for file in found.files:
+                file_settings = self.resolver.for_path(file)
+                grouped.setdefault(file_settings.root, (file_settings, []))[1].append(file)
+        for settings, files in grouped.values():
+            self._run_project(settings, files, {}, options, report)
+        return report
+
+    def run_source(self, path: Path, text: str, options: RunOptions = RunOptions()) -> RunReport:
+        """Lint text that is not on disk (``--stdin-filename``), inside ``path``'s project."""
+        report = RunReport()
+        settings = self.resolver.for_path(path)
+        self._run_project(settings, [path], {path: text}, options, report)
+        return report
+
+    def diagnostics_for_flake8(self, path: Path, text: str) -> list[Diagnostic]:
+        """Every finding for one file, unfiltered: flake8 does selection and noqa itself."""
+        settings = self.resolver.for_path(path)
+        source = SourceFile(path, text)
+        try:
+            source.tree
+        except SourceError:
+            return []  # flake8 reports syntax errors itself (E999)
+        project = self._flake8_projects.get(settings.root)
+        if project is None:  # once per worker process; the disk cache makes it cheap
+            project = self._flake8_projects[settings.root] = self._project(settings, {}, use_cache=True)
+        return self._check(self._context(source, project), set(self._checks))
+
+    # -- one project ------------------------------------------------------
+
+    def _run_project(self, settings: Settings, files: list[Path], texts: dict[Path, str], options: RunOptions,
+                     report: RunReport) -> None:
+        sources: dict[Path, SourceFile] = {}
+        for path in files:
+            try:
+                sources[path] = SourceFile(path, texts[path]) if path in texts else SourceFile.read(path)
+                sources[path].tree
+            except SourceError as error:
+                sources.pop(path, None)
+                diagnostic = self._source_error(path, error, settings)
+                report.files.append(FileReport(path, [diagnostic] if diagnostic else []))
+        project = self._project(settings, sources, options.use_cache)
+        enabled = {code for code in self._checks if settings.is_enabled(code, self._rule(code).default_enabled)}
+        for path, source in sources.items():
+            report.files.append(self._lint_file(source, project, enabled, options, report))
+
+    def _lint_file(self, source: SourceFile, project: _Project, enabled: set[str], options: RunOptions,
+                   report: RunReport) -> FileReport:
+        def lint(current: SourceFile) -> list[Diagnostic]:
+            context = self._context(current, project)
+            return self._filter(self._check(context, enabled, report), current, project.settings)
+
+        diagnostics = lint(source)
+        file_report = FileReport(source.path, diagnostics, original_text=source.text)
+        if not (options.fix or options.add_noqa):
+            return file_report
+        current = source
+        if options.fix:
+            unsafe = project.settings.unsafe_fixes if options.unsafe_fixes is None else options.unsafe_fixes
+            outcome = fix_to_fixpoint(source, diagnostics, unsafe, lint)
+            file_report.notes.extend(outcome.notes)
+            if outcome.applied:
+                current = outcome.source
+                file_report.fixed_count = outcome.applied
+                file_report.diagnostics = lint(current)
+        if options.add_noqa and file_report.diagnostics:
+            noqa_text = apply_edits(current, add_noqa_edits(current, file_report.diagnostics))
+            if current.with_text(noqa_text).parses():
+                current = current.with_text(noqa_text)
+                file_report.diagnostics = []
+        if current.text != source.text:
+            file_report.changed = True
+            file_report.fixed_text = current.text
+            if options.write:
+                self._write(source, current, file_report)
+        return file_report
+
+    def _write(self, original: SourceFile, fixed: SourceFile, file_report: FileReport) -> None:
+        if original.path.name == "-" or not original.path.exists():
+            return
+        try:
+            replace_file_atomically(original.path, original.encode(fixed.text))
+        except (WriteError, UnicodeEncodeError) as error:
+            file_report.errors.append(f"{original.path}: {error}")
+            file_report.changed = False
+            file_report.fixed_count = 0
+
+    # -- analysis ------------------------------------------------------------
+
+    def _project(self, settings: Settings, sources: dict[Path, SourceFile], use_cache: bool) -> _Project:
+        """Summaries of every module of the project: targets from memory, the rest via the cache."""
+        project = _Project(settings)
+        cache = SummaryCache(settings.root, self._cache_salt(settings), enabled=use_cache)
+        context_files = discover_files([settings.root], root=settings.root, exclude=settings.exclude,
+                                       extend_exclude=settings.extend_exclude,
+                                       respect_gitignore=settings.respect_gitignore).files
+        resolved_targets = {path.resolve(): source for path, source in sources.items()}
+        with cache.locked():
+            cache.load()
+            for path in {*(p.resolve() for p in context_files), *resolved_targets}:
+                source = resolved_targets.get(path)
+                if source is None:
+                    try:
+                        source = SourceFile.read(path)
+                    except SourceError:
+                        continue
+                module, _ = module_name_for(path, settings.root)
+                digest = content_hash(source.text)
+                summary = cache.get(module, digest)
+                if summary is None:
+                    try:
+                        summary = self._summarize(source, module, digest, settings.root)
+                    except SourceError:
+                        continue
+                    cache.put(module, summary)
+                project.model.add(summary)
+            cache.save()
+        return project
+
+    def _summarize(self, source: SourceFile, module: str, digest: str, root: Path):
+        _, is_package = module_name_for(source.path, root)
+        bindings = ImportBindings.collect(source.tree, module, is_package)
+        return summarize_module(source.tree, module, digest, bindings, self.knowledge)
+
+    def _context(self, source: SourceFile, project: _Project) -> FileContext:
+        module, is_package = module_name_for(source.path, project.settings.root)
+        bindings = ImportBindings.collect(source.tree, module, is_package)
+        digest = content_hash(source.text)
+        known = project.model.summaries.get(module)
+        if known is None or known.content_hash != digest:
+            project.model.add(summarize_module(source.tree, module, digest, bindings, self.knowledge))
+        return FileContext(source, module, bindings, project.model, project.settings, self.knowledge)
+
+    def _check(self, context: FileContext, codes: Iterable[str], report: RunReport | None = None) -> list[Diagnostic]:
+        found: list[Diagnostic] = []
+        for code in sorted(codes):
+            rule = self._rule(code)
+            try:
+                found.extend(self._checks[code](context, rule))
+            except Exception as exc:  # one broken rule must not hide the others' findings
+                where = _failing_line(exc)
+                message = (f"internal error in rule {code} on {context.source.path}{where}: "
+                           f"{type(exc).__name__}: {exc}, please report")
+                if report is None:
+                    raise
+                report.internal_errors.append(message)
+        return found
+
+    def _filter(self, diagnostics: list[Diagnostic], source: SourceFile, settings: Settings) -> list[Diagnostic]:
+        noqa = NoqaIndex(source)
+        kept = []
+        for diagnostic in diagnostics:
+            if settings.ignored_for_path(diagnostic.code, source.path) or noqa.is_suppressed(diagnostic):
+                continue
+            kept.append(_with_noqa_row(diagnostic, noqa.noqa_row(diagnostic.start.row)))
+        return sorted(kept, key=lambda d: d.sort_key)
+
+    # -- unreadable input ---------------------------------------------------
+
+    def _source_error(self, path: Path, error: SourceError, settings: Settings) -> Diagnostic | None:
+        rule = self._rule(error.code)
+        if not settings.is_enabled(error.code, rule.default_enabled) or settings.ignored_for_path(error.code, path):
+            return None
+        position = Position(error.row, error.column)
+        return Diagnostic(error.code, rule.name, rule.format_message(reason=error.message), path, position, position,
+                          noqa_row=error.row)
+
+    def _rule(self, code: str) -> RuleSpec:
+        for rule in self.rules:
+            if rule.code == code:
+                return rule
+        raise KeyError(code)
+
+    def _cache_salt(self, settings: Settings) -> str:
+        state = {"knowledge": repr(self.knowledge), "user": sorted(settings.knowledge.items())}
+        return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
+
+
+def _with_noqa_row(diagnostic: Diagnostic, row: int) -> Diagnostic:
+    return replace(diagnostic, noqa_row=row)
+
+
+def _failing_line(exc: Exception) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f" (raised at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""

@@ -1,0 +1,87 @@
+"""Applying fixes: non-overlapping edits, re-linted to a fixpoint, never breaking a file.
+
+Follows ruff's model: apply every non-overlapping fix, re-analyse, repeat up
+to a cap; if the result no longer parses, revert everything and say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .diagnostics import Diagnostic, Edit
+from .source import SourceFile
+
+MAX_ITERATIONS = 10
+
+
+@dataclass
+class FixOutcome:
+    source: SourceFile
+    applied: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+
+def apply_edits(source: SourceFile, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits with ast-grep's edit machinery."""
+    root = source.sg_root
+    sg_edits = []
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        sg_edit = root.replace(edit.content)
+        sg_edit.start_pos = edit.start
+        sg_edit.end_pos = edit.end
+        sg_edits.append(sg_edit)
+    return root.commit_edits(sg_edits) if sg_edits else source.text
+
+
+def select_non_overlapping(diagnostics: list[Diagnostic], unsafe: bool) -> list[Diagnostic]:
+    """Fixes to apply in this round: deterministic order, overlapping ones deferred."""
+    chosen: list[Diagnostic] = []
+    taken: list[tuple[int, int]] = []
+    candidates = [d for d in diagnostics if d.fix is not None and d.fix.edits and d.fix.is_applied_with(unsafe)]
+    for diagnostic in sorted(candidates, key=lambda d: (d.fix.edits[0].start, d.code)):
+        spans = [(edit.start, edit.end) for edit in diagnostic.fix.edits]
+        if any(_overlaps(span, other) for span in spans for other in taken):
+            continue
+        chosen.append(diagnostic)
+        taken.extend(spans)
+    return chosen
+
+
+def fix_to_fixpoint(source: SourceFile, diagnostics: list[Diagnostic], unsafe: bool,
+                    relint: Callable[[SourceFile], list[Diagnostic]]) -> FixOutcome:
+    outcome = FixOutcome(source)
+    if source.tree_sitter_disagrees:
+        if select_non_overlapping(diagnostics, unsafe):
+            outcome.notes.append("no fixes applied: tree-sitter cannot parse this file the way CPython does")
+        return outcome
+    current, pending = source, diagnostics
+    for _ in range(MAX_ITERATIONS):
+        chosen = select_non_overlapping(pending, unsafe)
+        if not chosen:
+            break
+        new_text = apply_edits(current, [edit for d in chosen for edit in d.fix.edits])
+        candidate = current.with_text(new_text)
+        if not candidate.parses():
+            codes = ", ".join(sorted({d.code for d in chosen}))
+            outcome.notes.append(f"fix introduced a syntax error ({codes}); reverting all changes, please report")
+            return FixOutcome(source, 0, outcome.notes)
+        outcome.applied += len(chosen)
+        current = candidate
+        if new_text == source.text:
+            break
+        pending = relint(current)
+    else:
+        outcome.notes.append(f"fixes did not converge after {MAX_ITERATIONS} iterations")
+    outcome.source = current
+    return outcome
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    if a[0] == a[1] or b[0] == b[1]:  # insertions conflict only at the same point or strictly inside
+        return a[0] == b[0] or b[0] < a[0] < b[1] or a[0] < b[0] < a[1]
+    return a[0] < b[1] and b[0] < a[1]

@@ -1,0 +1,215 @@
+"""One source file: its bytes, decoded text, syntax trees and positions.
+
+CPython's ``ast`` reports columns as UTF-8 byte offsets, ast-grep as character
+indices, and users want 1-based rows and character columns.  Every conversion
+between these lives in this module so no check ever does position arithmetic.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import io
+import re
+import tokenize
+import warnings
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from ast_grep_py import SgNode, SgRoot
+
+from .diagnostics import Edit, Position
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class SourceError(Exception):
+    """A file that cannot be analysed: HYB001 (unreadable) or HYB002 (syntax)."""
+
+    def __init__(self, code: str, message: str, row: int = 1, column: int = 1):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.row = row
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Span:
+    """Half-open range of character offsets into ``SourceFile.text``."""
+
+    start: int
+    end: int
+
+
+class SourceFile:
+    """Decoded text of a file plus lazily built ``ast`` and ast-grep trees."""
+
+    def __init__(self, path: Path, text: str, *, encoding: str = "utf-8", bom: bool = False):
+        self.path = path
+        self.text = text
+        self.encoding = encoding
+        self.bom = bom
+
+    # -- reading and writing -------------------------------------------------
+
+    @classmethod
+    def read(cls, path: Path) -> "SourceFile":
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise SourceError("HYB001", f"file is too large to analyse ({size} bytes, limit {MAX_FILE_BYTES})")
+            data = path.read_bytes()
+        except SourceError:
+            raise
+        except OSError as exc:
+            raise SourceError("HYB001", f"cannot read file: {_os_reason(exc)}") from exc
+        return cls.from_bytes(path, data)
+
+    @classmethod
+    def from_bytes(cls, path: Path, data: bytes) -> "SourceFile":
+        if b"\x00" in data:
+            raise SourceError("HYB001", "file looks binary (contains NUL bytes)")
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError as exc:
+            raise SourceError("HYB001", f"cannot decode file: {exc.msg if hasattr(exc, 'msg') else exc}") from exc
+        bom = data.startswith(codecs.BOM_UTF8)
+        if bom:
+            data = data[len(codecs.BOM_UTF8):]
+            encoding = "utf-8"
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise SourceError("HYB001", f"cannot decode file as {encoding}: {_decode_reason(exc)}") from exc
+        return cls(path, text, encoding=encoding, bom=bom)
+
+    def encode(self, text: str) -> bytes:
+        """Encode new text exactly as the original was stored (codec, BOM)."""
+        data = text.encode(self.encoding)
+        return codecs.BOM_UTF8 + data if self.bom else data
+
+    def with_text(self, text: str) -> "SourceFile":
+        return SourceFile(self.path, text, encoding=self.encoding, bom=self.bom)
+
+    # -- trees ----------------------------------------------------------------
+
+    @cached_property
+    def tree(self) -> ast.Module:
+        """The CPython AST; raises SourceError(HYB002) when the file does not parse."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return ast.parse(self.text, filename=str(self.path), type_comments=False)
+        except SyntaxError as exc:
+            row, column = self._syntax_error_position(exc)
+            raise SourceError("HYB002", f"syntax error: {exc.msg}", row, column) from exc
+        except (RecursionError, MemoryError) as exc:
+            raise SourceError("HYB002", "code is too deeply nested to parse") from exc
+        except ValueError as exc:
+            raise SourceError("HYB002", f"cannot parse: {exc}") from exc
+
+    def parses(self) -> bool:
+        try:
+            self.tree
+        except SourceError:
+            return False
+        return True
+
+    @cached_property
+    def sg_root(self) -> SgNode:
+        return SgRoot(self.text, "python").root()
+
+    @cached_property
+    def tree_sitter_disagrees(self) -> bool:
+        """True when tree-sitter sees an error in code CPython accepted.
+
+        Edits are never made on such a file: ast-grep's node boundaries cannot
+        be trusted there.
+        """
+        return self.sg_root.find(kind="ERROR") is not None
+
+    # -- positions ------------------------------------------------------------
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        starts.extend(match.end() for match in _LINE_BREAK.finditer(self.text))
+        return starts
+
+    def line_text(self, row: int) -> str:
+        """Text of 1-based ``row`` without its line break."""
+        starts = self._line_starts
+        if row < 1 or row > len(starts):
+            return ""
+        start = starts[row - 1]
+        end = starts[row] if row < len(starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+    def offset(self, row: int, column: int) -> int:
+        """Character offset of a 1-based row and 0-based character column."""
+        return self._line_starts[row - 1] + column
+
+    def offset_from_ast(self, lineno: int, col_offset: int) -> int:
+        """Character offset of an ``ast`` position (1-based line, UTF-8 byte column)."""
+        line = self.line_text(lineno)
+        if line.isascii():
+            return self.offset(lineno, col_offset)
+        prefix = line.encode("utf-8")[:col_offset].decode("utf-8", errors="ignore")
+        return self.offset(lineno, len(prefix))
+
+    def position(self, offset: int) -> Position:
+        """1-based row and column of a character offset."""
+        index = bisect_right(self._line_starts, offset) - 1
+        return Position(index + 1, offset - self._line_starts[index] + 1)
+
+    def span_of(self, node: ast.AST) -> Span:
+        start = self.offset_from_ast(node.lineno, node.col_offset)
+        end = self.offset_from_ast(node.end_lineno, node.end_col_offset)
+        return Span(start, end)
+
+    def edit(self, start: int, end: int, content: str) -> Edit:
+        return Edit(start, end, content, self.position(start), self.position(end))
+
+    def sg_node_at(self, span: Span, kind: str | None = None) -> SgNode | None:
+        """The ast-grep node covering exactly ``span`` (of ``kind`` if given).
+
+        Without ``kind`` the outermost such node is returned.
+        """
+        node = self.sg_root
+        while True:
+            rng = node.range()
+            exact = rng.start.index == span.start and rng.end.index == span.end
+            if exact and node.kind() != "module" and (kind is None or node.kind() == kind):
+                return node
+            for child in node.children():
+                child_range = child.range()
+                if child_range.start.index <= span.start and span.end <= child_range.end.index:
+                    node = child
+                    break
+            else:
+                return None
+
+    def _syntax_error_position(self, exc: SyntaxError) -> tuple[int, int]:
+        row = exc.lineno or 1
+        if not exc.offset:
+            return row, 1
+        # SyntaxError.offset is 1-based; for str input it counts characters.
+        return row, max(exc.offset, 1)
+
+
+def _os_reason(exc: OSError) -> str:
+    return (exc.strerror or exc.__class__.__name__).lower()
+
+
+def _decode_reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{exc.reason} at byte {exc.start}"
+    return str(exc)
