@@ -8,9 +8,9 @@ from functools import cached_property
 from typing import Any, Iterator
 
 from .analysis.names import ImportBindings
-from .analysis.project import ProjectModel
+from .analysis.project import GraphRoot, ProjectModel
 from .analysis.scopes import local_bindings
-from .analysis.summary import FunctionNode, iter_functions
+from .analysis.summary import FunctionNode, FunctionSummary, Loc, ModuleSummary, iter_functions
 from .config import Settings
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .knowledge import KnowledgeBase
@@ -32,25 +32,41 @@ class FileContext:
     def tree(self) -> ast.Module:
         return self.source.tree
 
+    @property
+    def summary(self) -> ModuleSummary:
+        return self.project.summaries[self.module]
+
     @cached_property
-    def functions(self) -> list[tuple[str, FunctionNode]]:
-        return list(iter_functions(self.tree))
+    def functions(self) -> dict[str, FunctionNode]:
+        return dict(iter_functions(self.tree))
 
-    def graph_functions(self) -> Iterator[tuple[str, FunctionNode]]:
-        """Outermost functions of this file whose bodies run as graph code."""
-        for qualname, node in self.functions:
-            if self.project.is_graph_function(self.module, qualname):
-                yield qualname, node
+    def graph_roots(self) -> Iterator[tuple[FunctionSummary, GraphRoot]]:
+        """Functions of this file traced for a reason of their own (decorated, mapped, fit)."""
+        roots = self.project.graph_roots
+        for qualname, info in self.summary.functions.items():
+            root = roots.get((self.module, qualname))
+            if root is not None:
+                yield info, root
 
-    def graph_code_nodes(self) -> Iterator[tuple[str, FunctionNode, ast.AST]]:
-        """Every node inside a graph function's body, once, with that function."""
-        seen: set[int] = set()
-        for qualname, function in self.graph_functions():
-            for statement in function.body:
-                for node in ast.walk(statement):
-                    if id(node) not in seen:
-                        seen.add(id(node))
-                        yield qualname, function, node
+    def graph_functions(self) -> Iterator[tuple[FunctionSummary, tuple[str, str]]]:
+        """Functions of this file run as graph code, each with a root that reaches it."""
+        reached = self.project.graph_functions
+        for qualname, info in self.summary.functions.items():
+            root = reached.get((self.module, qualname))
+            if root is not None:
+                yield info, root
+
+    @cached_property
+    def _nodes_by_loc(self) -> dict[tuple[Loc, type], ast.AST]:
+        index: dict[tuple[Loc, type], ast.AST] = {}
+        for node in ast.walk(self.tree):
+            if hasattr(node, "end_lineno") and hasattr(node, "lineno"):
+                loc = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+                index.setdefault((loc, type(node)), node)
+        return index
+
+    def node_at(self, loc: Loc, kind: type) -> ast.AST | None:
+        return self._nodes_by_loc.get((tuple(loc), kind))
 
     def qualified_name(self, expr: ast.expr, scope: FunctionNode | None = None) -> str | None:
         """The dotted name ``expr`` refers to, or None when a local of ``scope`` shadows it."""
@@ -62,11 +78,22 @@ class FileContext:
         dotted = self.bindings.qualified_name(expr)
         return self.knowledge.canonical(dotted) if dotted else None
 
+    def is_hybridizer_call(self, node: ast.AST) -> bool:
+        """``tf.function(...)`` in any spelling."""
+        return isinstance(node, ast.Call) and self.knowledge.is_hybridizer(self.bindings.qualified_name(node.func))
+
     def _locals(self, function: FunctionNode) -> frozenset[str]:
         key = id(function)
         if key not in self._local_cache:
             self._local_cache[key] = local_bindings(function)
         return self._local_cache[key]
+
+    def span(self, where: ast.AST | Span | Loc) -> Span:
+        if isinstance(where, Span):
+            return where
+        if isinstance(where, tuple):
+            return Span(self.source.offset_from_ast(where[0], where[1]), self.source.offset_from_ast(where[2], where[3]))
+        return self.source.span_of(where)
 
     def fix(self, rule: RuleSpec, edits: list[Edit], title: str | None = None) -> Fix:
         applicability = rule.fix or Applicability.DISPLAY_ONLY
@@ -76,8 +103,9 @@ class FileContext:
             applicability = Applicability.UNSAFE
         return Fix(tuple(sorted(edits, key=lambda e: (e.start, e.end))), applicability, title or rule.fix_title or "")
 
-    def diagnostic(self, rule: RuleSpec, node: ast.AST | Span, fix: Fix | None = None, **values: Any) -> Diagnostic:
-        span = node if isinstance(node, Span) else self.source.span_of(node)
+    def diagnostic(self, rule: RuleSpec, where: ast.AST | Span | Loc, fix: Fix | None = None,
+                   **values: Any) -> Diagnostic:
+        span = self.span(where)
         return Diagnostic(
             code=rule.code,
             name=rule.name,

@@ -15,7 +15,8 @@ from typing import Iterable, Sequence
 
 from .analysis.names import ImportBindings
 from .analysis.project import ProjectModel
-from .analysis.summary import content_hash, module_name_for, summarize_module
+from .analysis.local import summarize_module
+from .analysis.summary import content_hash, module_name_for
 from .cache import SummaryCache
 from .config import Settings, SettingsResolver
 from .context import FileContext
@@ -42,7 +43,11 @@ class RunOptions:
 @dataclass
 class _Project:
     settings: Settings
-    model: ProjectModel = field(default_factory=ProjectModel)
+    knowledge: KnowledgeBase
+    model: ProjectModel = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.model = ProjectModel(self.knowledge)
 
 
 class Linter:
@@ -159,7 +164,7 @@ class Linter:
 
     def _project(self, settings: Settings, sources: dict[Path, SourceFile], use_cache: bool) -> _Project:
         """Summaries of every module of the project: targets from memory, the rest via the cache."""
-        project = _Project(settings)
+        project = _Project(settings, self.knowledge.extended(settings.knowledge))
         cache = SummaryCache(settings.root, self._cache_salt(settings), enabled=use_cache)
         context_files = discover_files([settings.root], root=settings.root, exclude=settings.exclude,
                                        extend_exclude=settings.extend_exclude,
@@ -179,7 +184,7 @@ class Linter:
                 summary = cache.get(module, digest)
                 if summary is None:
                     try:
-                        summary = self._summarize(source, module, digest, settings.root)
+                        summary = self._summarize(source, module, digest, project)
                     except SourceError:
                         continue
                     cache.put(module, summary)
@@ -187,10 +192,9 @@ class Linter:
             cache.save()
         return project
 
-    def _summarize(self, source: SourceFile, module: str, digest: str, root: Path):
-        _, is_package = module_name_for(source.path, root)
-        bindings = ImportBindings.collect(source.tree, module, is_package)
-        return summarize_module(source.tree, module, digest, bindings, self.knowledge)
+    def _summarize(self, source: SourceFile, module: str, digest: str, project: _Project):
+        _, is_package = module_name_for(source.path, project.settings.root)
+        return summarize_module(source.tree, module, is_package, digest, project.knowledge)
 
     def _context(self, source: SourceFile, project: _Project) -> FileContext:
         module, is_package = module_name_for(source.path, project.settings.root)
@@ -198,8 +202,8 @@ class Linter:
         digest = content_hash(source.text)
         known = project.model.summaries.get(module)
         if known is None or known.content_hash != digest:
-            project.model.add(summarize_module(source.tree, module, digest, bindings, self.knowledge))
-        return FileContext(source, module, bindings, project.model, project.settings, self.knowledge)
+            project.model.add(summarize_module(source.tree, module, is_package, digest, project.knowledge))
+        return FileContext(source, module, bindings, project.model, project.settings, project.knowledge)
 
     def _check(self, context: FileContext, codes: Iterable[str], report: RunReport | None = None) -> list[Diagnostic]:
         found: list[Diagnostic] = []

@@ -7,10 +7,10 @@ extended by the user's ``[tool.hybridize-lint]`` knowledge keys.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .registry import rules_directory
 
@@ -21,12 +21,49 @@ else:  # pragma: no cover
 
 
 @dataclass(frozen=True)
+class NameSet:
+    """Dotted names, where ``module.*`` covers everything under ``module``, minus exceptions."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+    exceptions: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, names: Iterable[str], exceptions: Iterable[str] = ()) -> "NameSet":
+        names = list(names)
+        return cls(frozenset(n for n in names if not n.endswith(".*")),
+                   tuple(n[:-1] for n in names if n.endswith(".*")), frozenset(exceptions))
+
+    def __contains__(self, dotted: object) -> bool:
+        if not isinstance(dotted, str) or dotted in self.exceptions:
+            return False
+        return dotted in self.exact or dotted.startswith(self.prefixes)
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     module_aliases: dict[str, str]
     hybridize_functions: frozenset[str]
     python_print: str
     graph_print: str
     print_keywords_without_graph_equivalent: frozenset[str]
+    io_calls: NameSet
+    nondeterministic_calls: NameSet
+    io_factories: frozenset[str]
+    nondeterministic_factories: frozenset[str]
+    container_mutators: frozenset[str]
+    allocators: frozenset[str]
+    python_iterator_factories: NameSet
+    graph_entry_methods: frozenset[str]
+    graph_entry_functions: frozenset[str]
+    dataset_modules: tuple[str, ...]
+    eager_wrappers: frozenset[str]
+    keras_layer_bases: frozenset[str]
+    keras_model_bases: frozenset[str]
+    keras_compiled_methods: frozenset[str]
+    keras_compiling_calls: frozenset[str]
+    variable_constructors: frozenset[str]
+    pure_functions: frozenset[str] = frozenset()
 
     def canonical(self, dotted: str) -> str:
         """Map alternative module spellings onto the canonical TensorFlow name."""
@@ -38,19 +75,50 @@ class KnowledgeBase:
     def is_hybridizer(self, dotted: str | None) -> bool:
         return dotted is not None and self.canonical(dotted) in self.hybridize_functions
 
+    def is_tensorflow(self, dotted: str | None) -> bool:
+        return dotted is not None and (dotted == "tensorflow" or self.canonical(dotted).startswith("tensorflow."))
+
+    def extended(self, user: dict[str, tuple[str, ...]]) -> "KnowledgeBase":
+        """This knowledge base plus the user's ``impure-functions`` and ``pure-functions``."""
+        impure = user.get("impure-functions", ())
+        pure = frozenset(user.get("pure-functions", ()))
+        if not impure and not pure:
+            return self
+        io_calls = NameSet(self.io_calls.exact | {n for n in impure if not n.endswith(".*")},
+                           self.io_calls.prefixes + tuple(n[:-1] for n in impure if n.endswith(".*")),
+                           self.io_calls.exceptions | pure)
+        return replace(self, io_calls=io_calls, pure_functions=self.pure_functions | pure)
+
 
 @cache
 def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     directory = directory or rules_directory() / "api"
-    merged: dict[str, Any] = {}
+    data: dict[str, Any] = {}
     for path in sorted(directory.glob("*.toml")):
-        _merge(merged, tomllib.loads(path.read_text(encoding="utf-8")))
+        _merge(data, tomllib.loads(path.read_text(encoding="utf-8")))
+    effects, objects, keras = data["effects"], data["objects"], data["keras"]
     return KnowledgeBase(
-        module_aliases=dict(merged["modules"]["aliases"]),
-        hybridize_functions=frozenset(merged["hybridize"]["functions"]),
-        python_print=merged["print"]["python"],
-        graph_print=merged["print"]["graph_replacement"],
-        print_keywords_without_graph_equivalent=frozenset(merged["print"]["unsupported_keywords"]),
+        module_aliases=dict(data["modules"]["aliases"]),
+        hybridize_functions=frozenset(data["hybridize"]["functions"]),
+        python_print=data["print"]["python"],
+        graph_print=data["print"]["graph_replacement"],
+        print_keywords_without_graph_equivalent=frozenset(data["print"]["unsupported_keywords"]),
+        io_calls=NameSet.of(effects["io"], effects["io_exceptions"]),
+        nondeterministic_calls=NameSet.of(effects["nondeterministic"], effects["nondeterministic_exceptions"]),
+        io_factories=frozenset(objects["io_factories"]),
+        nondeterministic_factories=frozenset(objects["nondeterministic_factories"]),
+        container_mutators=frozenset(objects["container_mutators"]),
+        allocators=frozenset(objects["allocators"]),
+        python_iterator_factories=NameSet.of(objects["python_iterator_factories"]),
+        graph_entry_methods=frozenset(data["graph_entry"]["method_calls"]),
+        graph_entry_functions=frozenset(data["graph_entry"]["functions"]),
+        dataset_modules=tuple(data["graph_entry"]["dataset_factories"]),
+        eager_wrappers=frozenset(data["eager_wrappers"]["functions"]),
+        keras_layer_bases=frozenset(keras["layer_bases"]),
+        keras_model_bases=frozenset(keras["model_bases"]),
+        keras_compiled_methods=frozenset(keras["compiled_methods"]),
+        keras_compiling_calls=frozenset(keras["compiling_calls"]),
+        variable_constructors=frozenset(data["graph_errors"]["variable_constructors"]),
     )
 
 

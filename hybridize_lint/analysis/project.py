@@ -1,49 +1,370 @@
-"""The project-level view assembled from module summaries.
+"""The project model: modules, symbols, classes and the call graph.
 
-It answers the cross-module questions checks ask, such as "is this function
-run as graph code?", in terms of (module, qualname) pairs.
+Assembled from module summaries, it resolves the references they recorded —
+imports (absolute, relative, aliased, wildcard, re-exported through
+``__init__``), methods along the MRO, ``super()``, constructors, callable
+objects (a Keras layer's ``__call__`` runs its ``call``), custom decorators —
+into calls between functions, and decides which functions run as graph code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from .summary import ModuleSummary
+from ..knowledge import KnowledgeBase
+from .summary import CallSite, ClassSummary, FunctionSummary, ModuleSummary
+
+FunctionId = tuple[str, str]  # (module, qualname)
+ClassId = tuple[str, str]
+
+_MAX_DEPTH = 25
+
+
+@dataclass(frozen=True)
+class Symbol:
+    kind: str  # function | class | instance | module | external
+    module: str = ""
+    qualname: str = ""
+    dotted: str = ""  # for external symbols and instances of external classes
+
+
+@dataclass(frozen=True)
+class Target:
+    """A function a call site may run, and how the call binds its first parameter."""
+
+    function: FunctionId
+    binding: str  # "plain" | "bound" (first parameter is the receiver) | "constructor" (a fresh object)
+
+
+@dataclass(frozen=True)
+class GraphRoot:
+    function: FunctionId
+    reason: str
 
 
 @dataclass
 class ProjectModel:
+    knowledge: KnowledgeBase
     summaries: dict[str, ModuleSummary] = field(default_factory=dict)
-    _graph_functions: set[tuple[str, str]] | None = None
 
     def add(self, summary: ModuleSummary) -> None:
         self.summaries[summary.module] = summary
-        self._graph_functions = None
+        for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects"):
+            self.__dict__.pop(cached, None)
 
-    def resolve_function(self, dotted: str) -> tuple[str, str] | None:
-        """Split ``pkg.mod.Class.method`` into a known module and a function qualname."""
+    # -- symbols ----------------------------------------------------------
+
+    def function(self, function: FunctionId) -> FunctionSummary | None:
+        summary = self.summaries.get(function[0])
+        return summary.functions.get(function[1]) if summary else None
+
+    def class_info(self, cls: ClassId) -> ClassSummary | None:
+        summary = self.summaries.get(cls[0])
+        return summary.classes.get(cls[1]) if summary else None
+
+    def resolve_symbol(self, dotted: str, depth: int = 0) -> Symbol | None:
+        if depth > _MAX_DEPTH:
+            return None
         parts = dotted.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
+        for cut in range(len(parts), 0, -1):
             module = ".".join(parts[:cut])
-            summary = self.summaries.get(module)
-            if summary is not None:
-                qualname = ".".join(parts[cut:])
-                return (module, qualname) if qualname in summary.functions else None
+            if module in self.summaries:
+                return self._resolve_in_module(module, parts[cut:], depth)
+        return Symbol("external", dotted=self.knowledge.canonical(dotted))
+
+    def _resolve_in_module(self, module: str, rest: list[str], depth: int) -> Symbol | None:
+        if not rest:
+            return Symbol("module", module)
+        summary = self.summaries[module]
+        name, tail = rest[0], rest[1:]
+        if name in summary.functions:
+            return Symbol("function", module, name) if not tail else None
+        if name in summary.classes:
+            return self._member(Symbol("class", module, name), tail, depth)
+        if name in summary.aliases:
+            return self._member(self._symbol_of_ref(summary.aliases[name], depth + 1), tail, depth)
+        if name in summary.instances:
+            return self._member(self._instance_of(summary.instances[name], depth + 1), tail, depth)
+        if name in summary.bindings:
+            target = summary.bindings[name]
+            if target != f"{module}.{name}":
+                return self.resolve_symbol(".".join([target, *tail]), depth + 1)
+        if f"{module}.{name}" in self.summaries:
+            return self._resolve_in_module(f"{module}.{name}", tail, depth)
+        for star in summary.star_imports:
+            exported = self.summaries.get(star)
+            if exported is None:
+                continue
+            public = exported.all_names if exported.all_names is not None else [
+                n for n in (*exported.functions, *exported.classes, *exported.bindings, *exported.instances,
+                            *exported.aliases) if not n.startswith("_")]
+            if name in public:
+                return self._resolve_in_module(star, rest, depth + 1)
         return None
 
-    @property
-    def graph_functions(self) -> set[tuple[str, str]]:
-        """Functions whose bodies are traced: decorated, or wrapped by ``tf.function(f)``."""
-        if self._graph_functions is None:
-            found: set[tuple[str, str]] = set()
-            for summary in self.summaries.values():
-                found.update((summary.module, name) for name, fn in summary.functions.items() if fn.hybrid)
-                for dotted in summary.hybridized_elsewhere:
-                    resolved = self.resolve_function(dotted)
-                    if resolved:
-                        found.add(resolved)
-            self._graph_functions = found
-        return self._graph_functions
+    def _member(self, symbol: Symbol | None, tail: list[str], depth: int) -> Symbol | None:
+        """``Class.method``, ``Class.Nested``, ``instance.method``."""
+        if symbol is None or not tail:
+            return symbol
+        if symbol.kind == "class":
+            nested = f"{symbol.qualname}.{tail[0]}"
+            if nested in self.summaries[symbol.module].classes:
+                return self._member(Symbol("class", symbol.module, nested), tail[1:], depth)
+            method = self.lookup_method((symbol.module, symbol.qualname), tail[0])
+            return Symbol("function", *method) if method and len(tail) == 1 else None
+        if symbol.kind == "instance" and symbol.qualname:
+            method = self.lookup_method((symbol.module, symbol.qualname), tail[0])
+            return Symbol("function", *method) if method and len(tail) == 1 else None
+        if symbol.kind in ("external",):
+            return Symbol("external", dotted=".".join([symbol.dotted, *tail]))
+        return None
+
+    def _symbol_of_ref(self, ref: str, depth: int) -> Symbol | None:
+        if ref.startswith("fn:"):
+            _, module, qualname = ref.split(":", 2)
+            return Symbol("function", module, qualname)
+        if ref.startswith("name:"):
+            return self.resolve_symbol(ref[5:], depth)
+        return None
+
+    def _instance_of(self, typeref: str, depth: int) -> Symbol | None:
+        symbol = self._symbol_of_ref(typeref, depth)
+        if symbol is None:
+            return None
+        if symbol.kind == "class":
+            return Symbol("instance", symbol.module, symbol.qualname)
+        if symbol.kind == "external":
+            return Symbol("instance", dotted=symbol.dotted)
+        return None
+
+    def class_of_typeref(self, typeref: str) -> ClassId | None:
+        symbol = self._symbol_of_ref(typeref, 0)
+        return (symbol.module, symbol.qualname) if symbol and symbol.kind == "class" else None
+
+    # -- classes ----------------------------------------------------------
+
+    def bases(self, cls: ClassId) -> list[ClassId | str]:
+        """Direct bases: project classes as ids, external ones as dotted names."""
+        info = self.class_info(cls)
+        result: list[ClassId | str] = []
+        for ref in info.bases if info else []:
+            symbol = self._symbol_of_ref(ref, 0)
+            if symbol is None:
+                continue
+            if symbol.kind == "class":
+                result.append((symbol.module, symbol.qualname))
+            elif symbol.kind == "external":
+                result.append(symbol.dotted)
+        return result
+
+    def mro(self, cls: ClassId) -> list[ClassId | str]:
+        """C3 linearisation; external bases end their branch."""
+        return self._mro(cls, ())
+
+    def _mro(self, cls: ClassId | str, seen: tuple) -> list[ClassId | str]:
+        if isinstance(cls, str) or cls in seen:
+            return [cls]
+        sequences = [self._mro(base, (*seen, cls)) for base in self.bases(cls)]
+        sequences.append(list(self.bases(cls)))
+        result: list[ClassId | str] = [cls]
+        while any(sequences):
+            for sequence in sequences:
+                if not sequence:
+                    continue
+                head = sequence[0]
+                if not any(head in other[1:] for other in sequences):
+                    break
+            else:  # inconsistent hierarchy: fall back to depth-first order
+                head = next(sequence[0] for sequence in sequences if sequence)
+            result.append(head)
+            sequences = [[c for c in sequence if c != head] for sequence in sequences]
+        return result
+
+    def lookup_method(self, cls: ClassId, name: str, after: ClassId | None = None) -> FunctionId | None:
+        order = self.mro(cls)
+        if after is not None and after in order:
+            order = order[order.index(after) + 1:]
+        for klass in order:
+            if isinstance(klass, str):
+                continue
+            info = self.class_info(klass)
+            if info and name in info.methods:
+                return (klass[0], f"{klass[1]}.{name}")
+        return None
+
+    def is_keras_class(self, cls: ClassId) -> bool:
+        return any(isinstance(k, str) and k in self.knowledge.keras_layer_bases for k in self.mro(cls))
+
+    def is_keras_model(self, cls: ClassId) -> bool:
+        return any(isinstance(k, str) and k in self.knowledge.keras_model_bases for k in self.mro(cls))
+
+    def call_method(self, cls: ClassId, name: str) -> FunctionId | None:
+        """What ``obj.name(...)`` runs; calling a Keras layer runs its ``call``."""
+        if name == "__call__":
+            defined = self.lookup_method(cls, "__call__")
+            if defined is not None:
+                return defined
+            return self.lookup_method(cls, "call") if self.is_keras_class(cls) else None
+        return self.lookup_method(cls, name)
+
+    def attribute_type(self, cls: ClassId, attribute: str) -> str | None:
+        for klass in self.mro(cls):
+            if isinstance(klass, str):
+                continue
+            info = self.class_info(klass)
+            if info and attribute in info.attribute_types:
+                return info.attribute_types[attribute]
+        return None
+
+    # -- call resolution --------------------------------------------------
+
+    def resolve_ref(self, ref: str) -> list[Target]:
+        kind, _, rest = ref.partition(":")
+        if kind == "fn":
+            module, qualname = rest.split(":", 1)
+            return self._with_wrappers(Target((module, qualname), "plain"))
+        if kind == "name":
+            return self._targets_of_symbol(self.resolve_symbol(rest))
+        if kind in ("method", "super"):
+            module, cls, name = rest.split(":", 2)
+            after = (module, cls) if kind == "super" else None
+            found = self.lookup_method((module, cls), name, after)
+            if found:
+                return self._with_wrappers(Target(found, "bound"))
+            typeref = self.attribute_type((module, cls), name) if kind == "method" else None
+            return self._instance_call(typeref, "__call__") if typeref else []  # self.layer(x)
+        if kind == "attr":
+            module, cls, attribute, name = rest.split(":", 3)
+            typeref = self.attribute_type((module, cls), attribute)
+            return self._instance_call(typeref, name) if typeref else []
+        if kind == "inst":
+            typeref, _, name = rest.rpartition("|")
+            return self._instance_call(typeref, name)
+        return []
+
+    def _instance_call(self, typeref: str, name: str) -> list[Target]:
+        cls = self.class_of_typeref(typeref)
+        if cls is None:
+            return []
+        found = self.call_method(cls, name)
+        return self._with_wrappers(Target(found, "bound")) if found else []
+
+    def _targets_of_symbol(self, symbol: Symbol | None) -> list[Target]:
+        if symbol is None:
+            return []
+        if symbol.kind == "function":
+            function = (symbol.module, symbol.qualname)
+            info = self.function(function)
+            if info is None:
+                return []
+            return self._with_wrappers(Target(function, "plain"))
+        if symbol.kind == "class":
+            init = self.lookup_method((symbol.module, symbol.qualname), "__init__")
+            return [Target(init, "constructor")] if init else []
+        if symbol.kind == "instance" and symbol.qualname:
+            found = self.call_method((symbol.module, symbol.qualname), "__call__")
+            return [Target(found, "bound")] if found else []
+        return []
+
+    def _with_wrappers(self, target: Target) -> list[Target]:
+        """A function with custom decorators also runs their wrapper functions."""
+        info = self.function(target.function)
+        targets = [target]
+        for decorator in info.decorators if info else []:
+            for resolved in self.resolve_ref(decorator) if not decorator.startswith("fn:") else \
+                    [Target(tuple(decorator.split(":", 2)[1:]), "plain")]:
+                wrapper_source = self.function(resolved.function)
+                for wrapper in wrapper_source.returned_functions if wrapper_source else []:
+                    _, module, qualname = wrapper.split(":", 2)
+                    targets.append(Target((module, qualname), "plain"))
+        return targets
+
+    @cached_property
+    def call_graph(self) -> dict[FunctionId, list[tuple[CallSite, list[Target]]]]:
+        graph: dict[FunctionId, list[tuple[CallSite, list[Target]]]] = {}
+        for summary in self.summaries.values():
+            for qualname, info in summary.functions.items():
+                edges = []
+                for site in info.calls:
+                    targets = [t for ref in site.callees for t in self.resolve_ref(ref)]
+                    if targets:
+                        edges.append((site, targets))
+                graph[(summary.module, qualname)] = edges
+        return graph
+
+    @cached_property
+    def callers(self) -> dict[FunctionId, list[tuple[FunctionId | None, CallSite]]]:
+        """Who calls each function, and where (None: module top level)."""
+        found: dict[FunctionId, list[tuple[FunctionId | None, CallSite]]] = {}
+        for caller, edges in self.call_graph.items():
+            for site, targets in edges:
+                for target in targets:
+                    found.setdefault(target.function, []).append((caller, site))
+        for summary in self.summaries.values():
+            for site in summary.module_calls:
+                for ref in site.callees:
+                    for target in self.resolve_ref(ref):
+                        found.setdefault(target.function, []).append((None, site))
+        return found
+
+    # -- graph code -------------------------------------------------------
+
+    @cached_property
+    def eager_functions(self) -> set[FunctionId]:
+        """Functions run through ``tf.py_function``/``tf.numpy_function``: eager even from graph code."""
+        return {t.function for s in self.summaries.values() for ref in s.eager_entries for t in self.resolve_ref(ref)}
+
+    @cached_property
+    def graph_roots(self) -> dict[FunctionId, GraphRoot]:
+        """Functions traced for a reason of their own, not only because graph code calls them."""
+        roots: dict[FunctionId, GraphRoot] = {}
+
+        def add(function: FunctionId, reason: str) -> None:
+            if function not in roots and function not in self.eager_functions and self.function(function):
+                roots[function] = GraphRoot(function, reason)
+
+        for summary in self.summaries.values():
+            for qualname, info in summary.functions.items():
+                if info.hybrid:
+                    add((summary.module, qualname), "tf.function")
+            for entry in summary.graph_entries:
+                for target in self.resolve_ref(entry.ref):
+                    add(target.function, entry.via)
+            for typeref in summary.compiled_types:
+                cls = self.class_of_typeref(typeref)
+                if cls is None or not self.is_keras_model(cls):
+                    continue
+                for method in sorted(self.knowledge.keras_compiled_methods):
+                    found = self.lookup_method(cls, method)
+                    if found:
+                        add(found, "Keras fit")
+        for function in list(roots):  # functions defined inside graph functions are traced with them
+            for qualname in self.summaries[function[0]].functions:
+                if qualname.startswith(function[1] + "."):
+                    add((function[0], qualname), f"inside {function[1]}")
+        return roots
+
+    @cached_property
+    def graph_functions(self) -> dict[FunctionId, FunctionId]:
+        """Every function run as graph code, mapped to a root that reaches it."""
+        reached: dict[FunctionId, FunctionId] = {}
+        stack = [(root, root) for root in self.graph_roots]
+        while stack:
+            function, root = stack.pop()
+            if function in reached or function in self.eager_functions:
+                continue
+            reached[function] = root
+            for _, targets in self.call_graph.get(function, []):
+                stack.extend((target.function, root) for target in targets)
+        return reached
 
     def is_graph_function(self, module: str, qualname: str) -> bool:
         return (module, qualname) in self.graph_functions
+
+    @cached_property
+    def side_effects(self):
+        """The interprocedural side-effect analysis of this project (built on first use)."""
+        from .side_effects import SideEffectAnalysis
+
+        return SideEffectAnalysis(self)

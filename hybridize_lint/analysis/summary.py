@@ -1,8 +1,18 @@
 """Per-module summaries: the facts other modules need, without the AST.
 
 A summary is small, JSON-serialisable and keyed by the module's content
-hash, so the project-level analysis can be rebuilt from an on-disk cache by
+hash, so the project-level analyses can be rebuilt from an on-disk cache by
 every flake8 worker or pre-commit run without re-parsing the project.
+
+Callees are recorded as *references* (strings) resolved later against the
+whole project, because a module cannot know what another module defines:
+
+- ``fn:MODULE:QUALNAME``            a function defined in a module
+- ``name:DOTTED``                   a dotted name (import, global) to resolve
+- ``method:MODULE:CLASS:NAME``      ``self.NAME`` / ``cls.NAME``, looked up along CLASS's MRO
+- ``super:MODULE:CLASS:NAME``       ``super().NAME``: the MRO after CLASS
+- ``attr:MODULE:CLASS:ATTR:NAME``   method NAME of the object stored in ``self.ATTR``
+- ``inst:TYPEREF|NAME``             method NAME of an instance of the class TYPEREF refers to
 """
 
 from __future__ import annotations
@@ -11,12 +21,32 @@ import ast
 import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
-from ..knowledge import KnowledgeBase
-from .names import ImportBindings
+Loc = tuple[int, int, int, int]  # ast lineno, col_offset, end_lineno, end_col_offset
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass
+class Effect:
+    """A Python side effect (or graph-mode error) a function performs itself."""
+
+    code: str
+    what: str
+    loc: Loc
+    target: str | None = None  # None: always; "param:NAME" / "closure:NAME": only if that object is not local
+
+
+@dataclass
+class CallSite:
+    loc: Loc
+    callees: list[str]
+    args: list[str] = field(default_factory=list)  # locality of each positional argument
+    keywords: dict[str, str] = field(default_factory=dict)
+    receiver: str | None = None  # locality of the object a method is called on
+    passed: bool = False  # the callee is passed as a value (map, partial, lambda), not called here
+    literal_args: list[int] = field(default_factory=list)  # positions bound to Python literals
 
 
 @dataclass
@@ -24,23 +54,85 @@ class FunctionSummary:
     qualname: str
     lineno: int
     hybrid: bool
+    params: list[str] = field(default_factory=list)
+    class_name: str | None = None
+    decorators: list[str] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    errors: list[Effect] = field(default_factory=list)  # graph-mode errors (HYB5xx), not side effects
+    calls: list[CallSite] = field(default_factory=list)
+    local_localities: dict[str, str] = field(default_factory=dict)
+    returned_functions: list[str] = field(default_factory=list)
+    is_generator: bool = False
+    is_async: bool = False
+
+
+@dataclass
+class ClassSummary:
+    qualname: str
+    lineno: int
+    bases: list[str] = field(default_factory=list)  # refs
+    methods: list[str] = field(default_factory=list)
+    attribute_types: dict[str, str] = field(default_factory=dict)  # self.ATTR = TYPEREF(...)
+
+
+@dataclass
+class GraphEntry:
+    """A function traced as graph code because of how it is used here."""
+
+    ref: str
+    loc: Loc
+    via: str  # e.g. "tf.function", "tf.data map", "fit"
 
 
 @dataclass
 class ModuleSummary:
     module: str
     content_hash: str
+    is_package: bool = False
     functions: dict[str, FunctionSummary] = field(default_factory=dict)
-    # Dotted names of functions this module wraps with ``tf.function(f)``.
-    hybridized_elsewhere: list[str] = field(default_factory=list)
+    classes: dict[str, ClassSummary] = field(default_factory=dict)
+    bindings: dict[str, str] = field(default_factory=dict)
+    star_imports: list[str] = field(default_factory=list)
+    all_names: list[str] | None = None
+    instances: dict[str, str] = field(default_factory=dict)  # module-level NAME = TYPEREF(...)
+    aliases: dict[str, str] = field(default_factory=dict)  # module-level NAME = ref (f = g, f = tf.function(g))
+    graph_entries: list[GraphEntry] = field(default_factory=list)
+    eager_entries: list[str] = field(default_factory=list)  # passed to tf.py_function: run eagerly
+    compiled_types: list[str] = field(default_factory=list)  # TYPEREFs whose instances call fit/evaluate/...
+    module_calls: list[CallSite] = field(default_factory=list)  # calls at module top level
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> "ModuleSummary":
-        functions = {name: FunctionSummary(**value) for name, value in data["functions"].items()}
-        return cls(data["module"], data["content_hash"], functions, list(data["hybridized_elsewhere"]))
+    def from_json(cls, data: dict[str, Any]) -> "ModuleSummary":
+        def function(raw: dict[str, Any]) -> FunctionSummary:
+            raw = dict(raw)
+            raw["effects"] = [_effect(e) for e in raw["effects"]]
+            raw["errors"] = [_effect(e) for e in raw["errors"]]
+            raw["calls"] = [_call(c) for c in raw["calls"]]
+            return FunctionSummary(**raw)
+
+        data = dict(data)
+        data["functions"] = {name: function(raw) for name, raw in data["functions"].items()}
+        data["classes"] = {name: ClassSummary(**raw) for name, raw in data["classes"].items()}
+        data["graph_entries"] = [GraphEntry(raw["ref"], tuple(raw["loc"]), raw["via"]) for raw in data["graph_entries"]]
+        data["module_calls"] = [_call(c) for c in data["module_calls"]]
+        return cls(**data)
+
+
+def _effect(raw: dict[str, Any]) -> Effect:
+    return Effect(raw["code"], raw["what"], tuple(raw["loc"]), raw["target"])
+
+
+def _call(raw: dict[str, Any]) -> CallSite:
+    raw = dict(raw)
+    raw["loc"] = tuple(raw["loc"])
+    return CallSite(**raw)
+
+
+def loc_of(node: ast.AST) -> Loc:
+    return (node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)
 
 
 def content_hash(text: str) -> str:
@@ -73,51 +165,3 @@ def iter_functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, Funct
             yield from iter_functions(node, f"{prefix}{node.name}.")
         else:
             yield from iter_functions(node, prefix)
-
-
-def hybridizer_call(node: ast.AST, bindings: ImportBindings, kb: KnowledgeBase) -> ast.Call | None:
-    """``node`` if it is a call of ``tf.function`` (any spelling), else None."""
-    if isinstance(node, ast.Call) and kb.is_hybridizer(bindings.qualified_name(node.func)):
-        return node
-    return None
-
-
-def is_hybrid_decorator(decorator: ast.expr, bindings: ImportBindings, kb: KnowledgeBase) -> bool:
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    return kb.is_hybridizer(bindings.qualified_name(target))
-
-
-def summarize_module(tree: ast.Module, module: str, text_hash: str, bindings: ImportBindings,
-                     kb: KnowledgeBase) -> ModuleSummary:
-    summary = ModuleSummary(module, text_hash)
-    local_functions: dict[str, str] = {}
-    for qualname, node in iter_functions(tree):
-        hybrid = any(is_hybrid_decorator(d, bindings, kb) for d in node.decorator_list)
-        summary.functions[qualname] = FunctionSummary(qualname, node.lineno, hybrid)
-        local_functions.setdefault(node.name, qualname)
-    for call, enclosing_class in _calls_with_class(tree):
-        if hybridizer_call(call, bindings, kb) and call.args:
-            target = _wrapped_target(call.args[0], module, bindings, local_functions, enclosing_class)
-            if target:
-                summary.hybridized_elsewhere.append(target)
-    return summary
-
-
-def _calls_with_class(tree: ast.AST, enclosing_class: str | None = None) -> Iterator[tuple[ast.Call, str | None]]:
-    for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.ClassDef):
-            yield from _calls_with_class(node, node.name)
-            continue
-        if isinstance(node, ast.Call):
-            yield node, enclosing_class
-        yield from _calls_with_class(node, enclosing_class)
-
-
-def _wrapped_target(arg: ast.expr, module: str, bindings: ImportBindings, local_functions: dict[str, str],
-                    enclosing_class: str | None) -> str | None:
-    if isinstance(arg, ast.Name) and arg.id in local_functions and arg.id not in bindings.bindings:
-        return f"{module}.{local_functions[arg.id]}"
-    if (isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name)
-            and arg.value.id in ("self", "cls") and enclosing_class):
-        return f"{module}.{enclosing_class}.{arg.attr}"
-    return bindings.qualified_name(arg)

@@ -9,12 +9,14 @@ from ..codemods import CodemodError, module_spelling, node_for, replace
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Fix
 from ..registry import RuleSpec
+from .side_effects import own_effects
 
 
 def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
-    for qualname, function, node in ctx.graph_code_nodes():
-        if isinstance(node, ast.Call) and ctx.qualified_name(node.func, function) == ctx.knowledge.python_print:
-            yield ctx.diagnostic(rule, node, fix=_tf_print_fix(ctx, rule, node), function=qualname)
+    for function, effect in own_effects(ctx, rule.code):
+        call = ctx.node_at(effect.loc, ast.Call)
+        fix = _tf_print_fix(ctx, rule, call) if isinstance(call, ast.Call) else None
+        yield ctx.diagnostic(rule, effect.loc, fix=fix, function=function.qualname)
 
 
 def _tf_print_fix(ctx: FileContext, rule: RuleSpec, call: ast.Call) -> Fix | None:

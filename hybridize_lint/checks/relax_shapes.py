@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..analysis.summary import hybridizer_call
 from ..codemods import CodemodError, remove_argument, rename_keyword
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Fix
@@ -20,9 +19,9 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     if not ctx.settings.tensorflow_at_least(REPLACEMENT_SINCE):
         return  # the deprecated keyword is the only one the targeted TensorFlow has
     for node in ast.walk(ctx.tree):
-        call = hybridizer_call(node, ctx.bindings, ctx.knowledge)
-        if call is None:
+        if not ctx.is_hybridizer_call(node):
             continue
+        call = node
         names = {keyword.arg for keyword in call.keywords}
         for keyword in call.keywords:
             if keyword.arg == DEPRECATED:

@@ -1,0 +1,623 @@
+"""Intraprocedural analysis: one module's AST → its :class:`ModuleSummary`.
+
+For each function it records what the function does *itself* — Python side
+effects, graph-mode errors and call sites with the locality of every argument
+— so the interprocedural analyses can combine summaries without ASTs.
+
+Locality says whose object an expression denotes, which decides whether
+mutating it is a side effect: ``local`` (allocated in this call), ``captured``
+(a global, an import, an object reached from one), ``param:NAME`` (the
+caller's object, a side effect only if the caller's object is not local to
+it) and ``closure:NAME`` (a variable of an enclosing function).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ..knowledge import KnowledgeBase
+from .names import ImportBindings
+from .scopes import local_bindings
+from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry, ModuleSummary,
+                      loc_of)
+
+LOCAL, CAPTURED = "local", "captured"
+_SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def summarize_module(tree: ast.Module, module: str, is_package: bool, digest: str,
+                     kb: KnowledgeBase) -> ModuleSummary:
+    bindings = ImportBindings.collect(tree, module, is_package)
+    summary = ModuleSummary(module, digest, is_package, bindings=dict(bindings.bindings))
+    builder = _ModuleBuilder(tree, summary, bindings, kb)
+    builder.run()
+    return summary
+
+
+@dataclass
+class _Scope:
+    """A function being analysed, with what its body binds."""
+
+    node: FunctionNode | None  # None for the module's top level
+    qualname: str
+    class_name: str | None
+    parent: "_Scope | None"
+    params: list[str] = field(default_factory=list)
+    locals: frozenset[str] = frozenset()
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+    nested: dict[str, str] = field(default_factory=dict)  # nested def name → qualname
+    types: dict[str, str] = field(default_factory=dict)  # local name → TYPEREF
+    localities: dict[str, str] = field(default_factory=dict)
+    datasets: set[str] = field(default_factory=set)
+    python_iterators: set[str] = field(default_factory=set)
+
+    def binds(self, name: str) -> bool:
+        return name in self.params or name in self.locals or name in self.nested
+
+
+class _ModuleBuilder:
+    def __init__(self, tree: ast.Module, summary: ModuleSummary, bindings: ImportBindings, kb: KnowledgeBase):
+        self.tree = tree
+        self.summary = summary
+        self.bindings = bindings
+        self.kb = kb
+        self.module = summary.module
+        self.top_defs: dict[str, str] = {}
+        self.top_classes: set[str] = set()
+        self.module_scope = _Scope(None, "", None, None)
+
+    # -- module level -----------------------------------------------------
+
+    def run(self) -> None:
+        self._collect_module_names()
+        self._prepare_locals(self.module_scope, self.tree.body)
+        self._walk_definitions(self.tree.body, prefix="", class_name=None, parent=None)
+        self._analyse_body(self.module_scope, self.tree.body, self.summary.module_calls, None)
+
+    def _collect_module_names(self) -> None:
+        for node in self.tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.top_defs[node.name] = node.name
+            elif isinstance(node, ast.ClassDef):
+                self.top_classes.add(node.name)
+            elif isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+                self.summary.star_imports.append(self.bindings._absolute_module(node))
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self._module_assignment(target.id, node.value)
+        self.module_scope.locals = frozenset()
+
+    def _module_assignment(self, name: str, value: ast.expr) -> None:
+        if name == "__all__" and isinstance(value, (ast.List, ast.Tuple)):
+            self.summary.all_names = [e.value for e in value.elts
+                                      if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            return
+        if isinstance(value, ast.Call):
+            callee = self.bindings.qualified_name(value.func)
+            if self.kb.is_hybridizer(callee) and value.args:
+                ref = self._function_ref(value.args[0], self.module_scope)
+                if ref:
+                    self.summary.aliases[name] = ref
+                return
+            ref = self._callee_ref(value.func, self.module_scope)
+            if ref:
+                self.summary.instances[name] = ref
+        elif isinstance(value, (ast.Name, ast.Attribute)):
+            ref = self._function_ref(value, self.module_scope)
+            if ref:
+                self.summary.aliases[name] = ref
+
+    def _walk_definitions(self, body: list[ast.stmt], prefix: str, class_name: str | None,
+                          parent: _Scope | None) -> None:
+        for node in body:
+            for child in _direct_definitions(node):
+                if isinstance(child, ast.ClassDef):
+                    self._class(child, prefix, parent)
+                else:
+                    self._function(child, prefix, class_name, parent)
+
+    def _class(self, node: ast.ClassDef, prefix: str, parent: _Scope | None) -> None:
+        qualname = f"{prefix}{node.name}"
+        scope = parent or self.module_scope
+        info = ClassSummary(qualname, node.lineno)
+        info.bases = [ref for ref in (self._callee_ref(base, scope) for base in node.bases) if ref]
+        for item in node.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                info.methods.append(item.name)
+            elif isinstance(item, ast.Assign) and isinstance(item.value, ast.Call):
+                # call = tf.function(call) inside a class body
+                if self.kb.is_hybridizer(self.bindings.qualified_name(item.value.func)) and item.value.args:
+                    wrapped = item.value.args[0]
+                    if isinstance(wrapped, ast.Name):
+                        ref = f"fn:{self.module}:{qualname}.{wrapped.id}"
+                        self.summary.graph_entries.append(GraphEntry(ref, loc_of(item.value), "tf.function"))
+        self.summary.classes[qualname] = info
+        self._walk_definitions(node.body, qualname + ".", qualname, parent)
+
+    def _function(self, node: FunctionNode, prefix: str, class_name: str | None, parent: _Scope | None) -> None:
+        qualname = f"{prefix}{node.name}"
+        arguments = node.args
+        params = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+        params += [a.arg for a in (arguments.vararg,) if a] + [a.arg for a in arguments.kwonlyargs]
+        params += [a.arg for a in (arguments.kwarg,) if a]
+        scope = _Scope(node, qualname, class_name, parent, params=params, locals=local_bindings(node))
+        scope.nested = {child.name: f"{qualname}.{child.name}" for stmt in node.body
+                        for child in _direct_definitions(stmt) if not isinstance(child, ast.ClassDef)}
+        for statement in ast.walk(node):
+            if isinstance(statement, ast.Global):
+                scope.globals.update(statement.names)
+            elif isinstance(statement, ast.Nonlocal):
+                scope.nonlocals.update(statement.names)
+        hybrid = False
+        decorators = []
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if self.kb.is_hybridizer(self.bindings.qualified_name(target)):
+                hybrid = True
+                continue
+            ref = self._callee_ref(target, parent or self.module_scope)
+            if ref and ref not in ("name:builtins.staticmethod", "name:builtins.classmethod",
+                                   "name:builtins.property"):
+                decorators.append(ref)
+        function = FunctionSummary(
+            qualname, node.lineno, hybrid, params=params, class_name=class_name, decorators=decorators,
+            is_generator=_is_generator(node), is_async=isinstance(node, ast.AsyncFunctionDef))
+        self.summary.functions[qualname] = function
+        self._prepare_locals(scope, node.body)
+        self._analyse_body(scope, node.body, function.calls, function)
+        function.local_localities = {name: scope.localities.get(name, LOCAL) for name in scope.locals}
+        function.returned_functions = [
+            f"fn:{self.module}:{scope.nested[n.value.id]}" for n in _own_nodes(node.body)
+            if isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id in scope.nested]
+        if class_name and node.name == "__init__":
+            self._record_attribute_types(scope, node, class_name)
+        self._walk_definitions(node.body, qualname + ".", None, scope)
+
+    def _record_attribute_types(self, scope: _Scope, node: FunctionNode, class_name: str) -> None:
+        info = self.summary.classes.get(class_name)
+        if info is None or not scope.params:
+            return
+        receiver = scope.params[0]
+        for child in _own_nodes(node.body):
+            if isinstance(child, ast.Assign) and isinstance(child.value, ast.Call):
+                for target in child.targets:
+                    if _is_attribute_of(target, receiver):
+                        ref = self._callee_ref(child.value.func, scope)
+                        if ref:
+                            info.attribute_types[target.attr] = ref
+
+    # -- one function body ------------------------------------------------
+
+    def _prepare_locals(self, scope: _Scope, body: list[ast.stmt]) -> None:
+        """Types, localities, datasets and Python iterators of local names, in source order."""
+        for node in _own_nodes(body):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self._bind_local(scope, target.id, node.value)
+            elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
+                locality = self.locality(node.iter, scope)
+                if locality != LOCAL:
+                    scope.localities.setdefault(node.target.id, locality)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name) and isinstance(item.context_expr, ast.Call):
+                        ref = self._callee_ref(item.context_expr.func, scope)
+                        if ref:
+                            scope.types[item.optional_vars.id] = ref
+
+    def _bind_local(self, scope: _Scope, name: str, value: ast.expr) -> None:
+        if isinstance(value, ast.Call):
+            ref = self._callee_ref(value.func, scope)
+            if ref:
+                scope.types.setdefault(name, ref)
+            if self._is_python_iterator(value, scope):
+                scope.python_iterators.add(name)
+        if self._is_dataset(value, scope):
+            scope.datasets.add(name)
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
+            locality = self.locality(value, scope)
+            if locality != LOCAL:
+                scope.localities.setdefault(name, locality)
+
+    def _analyse_body(self, scope: _Scope, body: list[ast.stmt], calls: list[CallSite],
+                      function: FunctionSummary | None) -> None:
+        for node, guards in _own_nodes_with_guards(body):
+            if isinstance(node, ast.Call):
+                self._call(node, scope, calls, function, guards)
+            elif function is not None and isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+                self._writes(node, scope, function, guards)
+
+    def _call(self, call: ast.Call, scope: _Scope, calls: list[CallSite], function: FunctionSummary | None,
+              guards: list[ast.expr]) -> None:
+        dotted = self._dotted(call.func, scope)
+        ref = self._callee_ref(call.func, scope)
+        self._graph_entries(call, dotted, scope)
+        site = CallSite(loc_of(call), [ref] if ref else [],
+                        args=[self.locality(arg, scope) for arg in call.args],
+                        keywords={k.arg: self.locality(k.value, scope) for k in call.keywords if k.arg},
+                        receiver=self._receiver_locality(call.func, scope),
+                        literal_args=[i for i, arg in enumerate(call.args) if _is_literal(arg)])
+        calls.append(site)
+        eager = dotted in self.kb.eager_wrappers
+        for argument in (*call.args, *(k.value for k in call.keywords)):
+            passed = self._function_ref(argument, scope)
+            if passed and not eager and dotted not in self.kb.hybridize_functions:
+                calls.append(CallSite(loc_of(call), [passed], passed=True))
+        if function is not None:
+            self._call_effects(call, dotted, ref, scope, function, guards)
+
+    def _call_effects(self, call: ast.Call, dotted: str | None, ref: str | None, scope: _Scope,
+                      function: FunctionSummary, guards: list[ast.expr]) -> None:
+        kb = self.kb
+        where = loc_of(call)
+        if dotted == kb.python_print:
+            function.effects.append(Effect("HYB101", "print", where))
+        elif dotted is not None and dotted not in kb.pure_functions and dotted in kb.io_calls:
+            function.effects.append(Effect("HYB102", dotted, where))
+        elif dotted is not None and dotted in kb.nondeterministic_calls:
+            function.effects.append(Effect("HYB106", dotted, where))
+        elif dotted == "builtins.next" and call.args and self._advances_python_iterator(call.args[0], scope):
+            function.effects.append(Effect("HYB107", "next", where))
+        elif dotted in kb.variable_constructors and not guards:
+            function.errors.append(Effect("HYB502", dotted, where))
+        elif isinstance(call.func, ast.Attribute):
+            self._method_effects(call, scope, function)
+
+    def _method_effects(self, call: ast.Call, scope: _Scope, function: FunctionSummary) -> None:
+        method = call.func
+        assert isinstance(method, ast.Attribute)
+        where = loc_of(call)
+        if method.attr == "numpy" and not call.args and not self._is_module_reference(method.value, scope):
+            function.errors.append(Effect("HYB501", f"{_text(method.value)}.numpy()", where))
+            return
+        receiver_type = self._type_of(method.value, scope)
+        if receiver_type in self._factory_refs(self.kb.io_factories):
+            function.effects.append(Effect("HYB102", f"{_text(method.value)}.{method.attr}", where))
+            return
+        if receiver_type in self._factory_refs(self.kb.nondeterministic_factories):
+            function.effects.append(Effect("HYB106", f"{_text(method.value)}.{method.attr}", where))
+            return
+        if method.attr in self.kb.container_mutators and not self._is_module_reference(method.value, scope):
+            locality = self.locality(method.value, scope)
+            if locality != LOCAL and not self._is_tensorflow_value(method.value, scope):
+                function.effects.append(Effect("HYB105", f"`{_text(method.value)}.{method.attr}`", where,
+                                               _target(locality)))
+
+    def _writes(self, node: ast.stmt, scope: _Scope, function: FunctionSummary, guards: list[ast.expr]) -> None:
+        targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+        for target in _flatten_targets(targets):
+            if isinstance(target, ast.Name):
+                if target.id in scope.globals:
+                    function.effects.append(Effect("HYB103", f"global `{target.id}`", loc_of(target)))
+                elif target.id in scope.nonlocals:
+                    function.effects.append(Effect("HYB103", f"nonlocal `{target.id}`", loc_of(target),
+                                                   f"closure:{target.id}"))
+            elif isinstance(target, ast.Attribute):
+                locality = self.locality(target.value, scope)
+                if locality != LOCAL and not _lazily_initialised(target, guards):
+                    function.effects.append(Effect("HYB104", f"`{_text(target)}`", loc_of(target),
+                                                   _target(locality)))
+            elif isinstance(target, ast.Subscript):
+                locality = self.locality(target.value, scope)
+                if locality != LOCAL and not self._is_tensorflow_value(target.value, scope):
+                    function.effects.append(Effect("HYB105", f"item assignment on `{_text(target.value)}`",
+                                                   loc_of(target), _target(locality)))
+
+    # -- graph entries ------------------------------------------------------
+
+    def _graph_entries(self, call: ast.Call, dotted: str | None, scope: _Scope) -> None:
+        kb = self.kb
+        functions = [*call.args, *(k.value for k in call.keywords)]
+        if dotted in kb.hybridize_functions:
+            via, functions = "tf.function", call.args[:1]
+        elif dotted in kb.graph_entry_functions:
+            via = dotted.replace("tensorflow.", "tf.")
+        elif dotted in kb.eager_wrappers:
+            for argument in functions:
+                ref = self._function_ref(argument, scope)
+                if ref:
+                    self.summary.eager_entries.append(ref)
+            return
+        elif (isinstance(call.func, ast.Attribute) and call.func.attr in kb.graph_entry_methods
+              and self._is_dataset(call.func.value, scope)):
+            via = f"tf.data {call.func.attr}"
+        elif isinstance(call.func, ast.Attribute) and call.func.attr in kb.keras_compiling_calls:
+            receiver_type = self._type_of(call.func.value, scope)
+            if receiver_type:
+                self.summary.compiled_types.append(receiver_type)
+            elif _is_self(call.func.value, scope) and scope.class_name:
+                self.summary.compiled_types.append(f"name:{self.module}.{scope.class_name}")
+            return
+        else:
+            return
+        for argument in functions:
+            ref = self._function_ref(argument, scope)
+            if ref:
+                self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), via))
+
+    # -- names, references, localities -------------------------------------
+
+    def _dotted(self, expr: ast.expr, scope: _Scope) -> str | None:
+        """The imported/builtin dotted name of ``expr`` unless a local shadows it."""
+        base = _base_name(expr)
+        if base is not None and self._shadowed(base, scope):
+            return None
+        dotted = self.bindings.qualified_name(expr)
+        return self.kb.canonical(dotted) if dotted else None
+
+    def _shadowed(self, name: str, scope: _Scope | None) -> bool:
+        while scope is not None and scope.node is not None:
+            if name in scope.globals:
+                return False
+            if scope.binds(name):
+                return True
+            scope = scope.parent
+        return False
+
+    def _callee_ref(self, expr: ast.expr, scope: _Scope) -> str | None:
+        """A reference to what calling ``expr`` runs (function, constructor or method)."""
+        if isinstance(expr, ast.Name):
+            return self._name_ref(expr.id, scope)
+        if not isinstance(expr, ast.Attribute):
+            return None
+        value = expr.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super" \
+                and scope.class_name:
+            return f"super:{self.module}:{scope.class_name}:{expr.attr}"
+        if _is_self(value, scope) and scope.class_name:
+            return f"method:{self.module}:{scope.class_name}:{expr.attr}"
+        if isinstance(value, ast.Attribute) and _is_self(value.value, scope) and scope.class_name:
+            return f"attr:{self.module}:{scope.class_name}:{value.attr}:{expr.attr}"
+        if isinstance(value, ast.Name):
+            local_type = self._local_type(value.id, scope)
+            if local_type:
+                return f"inst:{local_type}|{expr.attr}"
+        base = self._callee_ref(value, scope) if isinstance(value, (ast.Name, ast.Attribute)) else None
+        if base and base.startswith("name:"):
+            return f"{base}.{expr.attr}"
+        return None
+
+    def _name_ref(self, name: str, scope: _Scope) -> str | None:
+        current: _Scope | None = scope
+        while current is not None and current.node is not None:
+            if name in current.globals:
+                break
+            if name in current.nested:
+                return f"fn:{self.module}:{current.nested[name]}"
+            if current.binds(name):
+                local_type = current.types.get(name)
+                return f"inst:{local_type}|__call__" if local_type else None
+            current = current.parent
+        if name in self.top_defs:
+            return f"fn:{self.module}:{name}"
+        if name in self.top_classes or name in self.summary.instances or name in self.summary.aliases:
+            return f"name:{self.module}.{name}"
+        dotted = self.bindings.qualified_name(ast.Name(name, ast.Load()))
+        if dotted:
+            return f"name:{self.kb.canonical(dotted)}"
+        return f"name:{self.module}.{name}"  # maybe defined later or via a star import
+
+    def _function_ref(self, expr: ast.expr, scope: _Scope) -> str | None:
+        """A reference when ``expr`` denotes a function value (not a call)."""
+        if isinstance(expr, ast.Name):
+            ref = self._name_ref(expr.id, scope)
+            return ref if ref and (ref.startswith("fn:") or self._maybe_function(ref)) else None
+        if isinstance(expr, ast.Attribute):
+            ref = self._callee_ref(expr, scope)
+            return ref if ref and ref.startswith(("method:", "name:")) and self._maybe_function(ref) else None
+        if isinstance(expr, ast.Call) and self.bindings.qualified_name(expr.func) == "functools.partial" and expr.args:
+            return self._function_ref(expr.args[0], scope)
+        return None
+
+    def _maybe_function(self, ref: str) -> bool:
+        """Project-level resolution decides; skip obvious non-functions (TensorFlow, builtins)."""
+        if ref.startswith("name:"):
+            dotted = ref[5:]
+            return not (dotted.startswith("builtins.") or self.kb.is_tensorflow(dotted))
+        return True
+
+    def _local_type(self, name: str, scope: _Scope) -> str | None:
+        current: _Scope | None = scope
+        while current is not None and current.node is not None:
+            if name in current.types:
+                return current.types[name]
+            if current.binds(name):
+                return None
+            current = current.parent
+        return None
+
+    def _type_of(self, expr: ast.expr, scope: _Scope) -> str | None:
+        if isinstance(expr, ast.Name):
+            local = self._local_type(expr.id, scope)
+            if local:
+                return local
+            if not self._shadowed(expr.id, scope) and expr.id in self.summary.instances:
+                return self.summary.instances[expr.id]
+        return None
+
+    def _factory_refs(self, factories: frozenset[str]) -> set[str]:
+        return {f"name:{name}" for name in factories}
+
+    def locality(self, expr: ast.expr, scope: _Scope) -> str:
+        while isinstance(expr, (ast.Attribute, ast.Subscript, ast.Starred)):
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return LOCAL
+        name = expr.id
+        if scope.node is None:
+            return CAPTURED
+        if name in scope.globals:
+            return CAPTURED
+        if name in scope.nonlocals:
+            return f"closure:{name}"
+        if name in scope.params:
+            return f"param:{name}"
+        if name in scope.locals or name in scope.nested:
+            return scope.localities.get(name, LOCAL)
+        parent = scope.parent
+        while parent is not None and parent.node is not None:
+            if parent.binds(name):
+                return f"closure:{name}"
+            parent = parent.parent
+        return CAPTURED
+
+    def _receiver_locality(self, func: ast.expr, scope: _Scope) -> str | None:
+        return self.locality(func.value, scope) if isinstance(func, ast.Attribute) else None
+
+    def _is_module_reference(self, expr: ast.expr, scope: _Scope) -> bool:
+        """``np`` in ``np.append``: a module, not an object to mutate."""
+        base = _base_name(expr)
+        if base is None or self._shadowed(base, scope):
+            return False
+        return base in self.bindings.bindings and _is_plain_reference(expr)
+
+    def _is_tensorflow_value(self, expr: ast.expr, scope: _Scope) -> bool:
+        local_type = self._type_of(expr, scope)
+        return local_type is not None and self.kb.is_tensorflow(local_type.removeprefix("name:"))
+
+    def _is_dataset(self, expr: ast.expr, scope: _Scope) -> bool:
+        while True:
+            if isinstance(expr, ast.Name):
+                if any(expr.id in s.datasets for s in self._visible_scopes(expr.id, scope)):
+                    return True
+                instance = self.summary.instances.get(expr.id, "")
+                return instance.startswith(tuple(f"name:{m}" for m in self.kb.dataset_modules))
+            if isinstance(expr, ast.Call):
+                dotted = self._dotted(expr.func, scope)
+                if dotted and dotted.startswith(self.kb.dataset_modules):
+                    return True
+                if isinstance(expr.func, ast.Attribute):
+                    expr = expr.func.value
+                    continue
+            return False
+
+    def _is_python_iterator(self, call: ast.Call, scope: _Scope) -> bool:
+        dotted = self._dotted(call.func, scope)
+        if dotted not in self.kb.python_iterator_factories:
+            return False
+        if dotted == "builtins.iter" and call.args and self._is_dataset(call.args[0], scope):
+            return False
+        return True
+
+    def _advances_python_iterator(self, argument: ast.expr, scope: _Scope) -> bool:
+        if isinstance(argument, ast.Call):
+            return self._is_python_iterator(argument, scope)
+        if isinstance(argument, ast.Name):
+            return any(argument.id in s.python_iterators for s in self._visible_scopes(argument.id, scope))
+        return False
+
+    def _visible_scopes(self, name: str, scope: _Scope) -> list[_Scope]:
+        """The scope ``name`` resolves to from ``scope`` (enclosing functions, then the module)."""
+        current: _Scope | None = scope
+        while current is not None and current.node is not None:
+            if name in current.globals:
+                break
+            if current.binds(name):
+                return [current]
+            current = current.parent
+        return [self.module_scope]
+
+
+# -- helpers ------------------------------------------------------------------
+
+
+def _direct_definitions(node: ast.AST):
+    """Function and class definitions in ``node``'s own scope (inside if/try/with too)."""
+    if isinstance(node, _SCOPE_NODES):
+        yield node
+        return
+    if isinstance(node, (ast.Lambda, ast.expr)):
+        return
+    for child in ast.iter_child_nodes(node):
+        yield from _direct_definitions(child)
+
+
+def _own_nodes(body: list[ast.stmt]):
+    for node, _ in _own_nodes_with_guards(body):
+        yield node
+
+
+def _own_nodes_with_guards(body: list[ast.stmt]):
+    """Nodes of a body outside nested defs/classes, with the ``if`` tests enclosing each."""
+    stack: list[tuple[ast.AST, list[ast.expr]]] = [(statement, []) for statement in reversed(body)]
+    while stack:
+        node, guards = stack.pop()
+        yield node, guards
+        if isinstance(node, _SCOPE_NODES):
+            continue
+        if isinstance(node, ast.If):
+            inner = [*guards, node.test]
+            children = [(node.test, guards)] + [(child, inner) for child in (*node.body, *node.orelse)]
+        else:
+            children = [(child, guards) for child in ast.iter_child_nodes(node)]
+        stack.extend(reversed(children))
+
+
+def _flatten_targets(targets):
+    for target in targets:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            yield from _flatten_targets(target.elts)
+        elif isinstance(target, ast.Starred):
+            yield from _flatten_targets([target.value])
+        else:
+            yield target
+
+
+def _lazily_initialised(target: ast.Attribute, guards: list[ast.expr]) -> bool:
+    """``if self.v is None: self.v = tf.Variable(...)``: the create-once idiom."""
+    wanted = ast.dump(target, annotate_fields=False).replace("Store()", "Load()")
+    for guard in guards:
+        for node in ast.walk(guard):
+            if isinstance(node, ast.Attribute) and ast.dump(node, annotate_fields=False) == wanted:
+                return True
+    return False
+
+
+def _is_generator(node: FunctionNode) -> bool:
+    return any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child in _own_nodes(node.body))
+
+
+def _is_literal(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
+        expr = expr.operand
+    return isinstance(expr, ast.Constant) and isinstance(expr.value, (int, float, str)) \
+        and not isinstance(expr.value, bool)
+
+
+def _is_self(expr: ast.expr, scope: _Scope) -> bool:
+    return isinstance(expr, ast.Name) and bool(scope.params) and expr.id == scope.params[0] \
+        and scope.class_name is not None and expr.id in ("self", "cls")
+
+
+def _is_attribute_of(target: ast.expr, name: str) -> bool:
+    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == name
+
+
+def _base_name(expr: ast.expr) -> str | None:
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _is_plain_reference(expr: ast.expr) -> bool:
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name)
+
+
+def _target(locality: str) -> str | None:
+    return None if locality == CAPTURED else locality
+
+
+def _text(expr: ast.expr) -> str:
+    try:
+        text = ast.unparse(expr)
+    except Exception:  # unparse cannot fail on parsed code, but a message must never crash a run
+        return "…"
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -1,0 +1,207 @@
+"""Interprocedural side-effect (mod/ref) analysis over the call graph.
+
+Summaries are combined bottom-up over strongly connected components: a
+function has the side effects it performs itself plus those of its callees.
+An effect on a parameter's object (``param:x``) counts for the caller only if
+the argument it passed is not local to the caller; an effect on a variable of
+an enclosing function (``closure:x``) is resolved by that function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .local import CAPTURED, LOCAL
+from .project import FunctionId, ProjectModel, Target
+from .summary import CallSite, Effect
+
+
+@dataclass(frozen=True)
+class Witness:
+    """One effect and the call chain that reaches it, for messages."""
+
+    chain: tuple[str, ...]  # qualnames from the function that has it to the one performing it
+    effect: Effect
+
+    def through(self, qualname: str) -> "Witness":
+        return Witness((qualname, *self.chain), self.effect)
+
+    def describe(self) -> str:
+        return " → ".join((*self.chain, _short(self.effect)))
+
+
+@dataclass
+class TransitiveEffects:
+    always: Witness | None = None
+    on_params: dict[str, Witness] = field(default_factory=dict)
+    on_closures: dict[str, Witness] = field(default_factory=dict)
+
+    def key(self) -> tuple:
+        return (self.always is not None, tuple(sorted(self.on_params)), tuple(sorted(self.on_closures)))
+
+
+class SideEffectAnalysis:
+    def __init__(self, project: ProjectModel):
+        self.project = project
+
+    @cached_property
+    def effects(self) -> dict[FunctionId, TransitiveEffects]:
+        results: dict[FunctionId, TransitiveEffects] = {}
+        graph = self.project.call_graph
+        for component in _strongly_connected_components(graph):
+            for function in component:
+                results[function] = self._own(function)
+            changed = True
+            while changed:  # a fixpoint inside recursive components; effects only grow
+                changed = False
+                for function in component:
+                    before = results[function].key()
+                    self._add_callees(function, results)
+                    changed |= results[function].key() != before
+        return results
+
+    def of(self, function: FunctionId) -> TransitiveEffects:
+        return self.effects.get(function, TransitiveEffects())
+
+    def call_effect(self, caller: FunctionId, site: CallSite, targets: list[Target],
+                    caller_params_are_external: bool = True) -> Witness | None:
+        """A side effect a call performs, as seen from the caller (its parameters count as external)."""
+        caller_info = self.project.function(caller)
+        for target in targets:
+            callee = self.of(target.function)
+            qualname = target.function[1]
+            if callee.always:
+                return callee.always.through(qualname)
+            for param, witness in callee.on_params.items():
+                locality = _argument_locality(self.project, target, site, param)
+                if locality == CAPTURED or (caller_params_are_external and locality.startswith("param:")):
+                    return witness.through(qualname)
+            for name, witness in callee.on_closures.items():
+                if caller_info and _nested_in(target.function, caller):
+                    locality = _closure_locality(caller_info.params, caller_info.local_localities, name)
+                    if locality == CAPTURED or (caller_params_are_external and locality.startswith("param:")):
+                        return witness.through(qualname)
+        return None
+
+    def _own(self, function: FunctionId) -> TransitiveEffects:
+        info = self.project.function(function)
+        result = TransitiveEffects()
+        for effect in info.effects if info else []:
+            witness = Witness((), effect)
+            if effect.target is None:
+                result.always = result.always or witness
+            elif effect.target.startswith("param:"):
+                result.on_params.setdefault(effect.target[6:], witness)
+            elif effect.target.startswith("closure:"):
+                result.on_closures.setdefault(effect.target[8:], witness)
+        return result
+
+    def _add_callees(self, function: FunctionId, results: dict[FunctionId, TransitiveEffects]) -> None:
+        info = self.project.function(function)
+        mine = results[function]
+        for site, targets in self.project.call_graph.get(function, []):
+            for target in targets:
+                callee = results.get(target.function)
+                if callee is None:
+                    continue
+                qualname = target.function[1]
+                if callee.always and mine.always is None:
+                    mine.always = callee.always.through(qualname)
+                for param, witness in callee.on_params.items():
+                    self._bind(mine, _argument_locality(self.project, target, site, param), witness.through(qualname))
+                if info is None:
+                    continue
+                for name, witness in callee.on_closures.items():
+                    if _nested_in(target.function, function):
+                        locality = _closure_locality(info.params, info.local_localities, name)
+                        self._bind(mine, locality, witness.through(qualname))
+
+    @staticmethod
+    def _bind(mine: TransitiveEffects, locality: str, witness: Witness) -> None:
+        if locality == CAPTURED:
+            mine.always = mine.always or witness
+        elif locality.startswith("param:"):
+            mine.on_params.setdefault(locality[6:], witness)
+        elif locality.startswith("closure:"):
+            mine.on_closures.setdefault(locality[8:], witness)
+
+
+def _argument_locality(project: ProjectModel, target: Target, site: CallSite, param: str) -> str:
+    """The locality, in the caller, of the argument bound to ``param`` of the callee."""
+    info = project.function(target.function)
+    if info is None or param not in info.params:
+        return LOCAL
+    if site.passed:
+        return LOCAL  # called elsewhere with arguments we do not see
+    index = info.params.index(param)
+    if target.binding in ("bound", "constructor"):
+        if index == 0:
+            return LOCAL if target.binding == "constructor" else (site.receiver or LOCAL)
+        index -= 1
+    if param in site.keywords:
+        return site.keywords[param]
+    return site.args[index] if index < len(site.args) else LOCAL
+
+
+def _closure_locality(params: list[str], localities: dict[str, str], name: str) -> str:
+    if name in params:
+        return f"param:{name}"
+    if name in localities:
+        return localities[name]
+    return f"closure:{name}"
+
+
+def _nested_in(inner: FunctionId, outer: FunctionId) -> bool:
+    return inner[0] == outer[0] and inner[1].startswith(outer[1] + ".")
+
+
+def _short(effect: Effect) -> str:
+    return effect.what.strip("`")
+
+
+def _strongly_connected_components(graph) -> list[list[FunctionId]]:
+    """Tarjan's algorithm, iterative; components come out callees first."""
+    index: dict[FunctionId, int] = {}
+    low: dict[FunctionId, int] = {}
+    on_stack: set[FunctionId] = set()
+    stack: list[FunctionId] = []
+    components: list[list[FunctionId]] = []
+    counter = 0
+    for start in graph:
+        if start in index:
+            continue
+        work = [(start, iter([t.function for _, ts in graph.get(start, []) for t in ts]))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter([t.function for _, ts in graph.get(child, []) for t in ts])))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+    return components
