@@ -242,7 +242,9 @@ class _ModuleBuilder:
                         args=[self.locality(arg, scope) for arg in call.args],
                         keywords={k.arg: self.locality(k.value, scope) for k in call.keywords if k.arg},
                         receiver=self._receiver_locality(call.func, scope),
-                        literal_args=[i for i, arg in enumerate(call.args) if _is_literal(arg)])
+                        literal_args=[i for i, arg in enumerate(call.args) if _is_literal(arg)],
+                        iterator_args=[i for i, arg in enumerate(call.args)
+                                       if self._advances_python_iterator(arg, scope)])
         calls.append(site)
         eager = dotted in self.kb.eager_wrappers
         for argument in (*call.args, *(k.value for k in call.keywords)):
@@ -262,8 +264,13 @@ class _ModuleBuilder:
             function.effects.append(Effect("HYB102", dotted, where))
         elif dotted is not None and dotted in kb.nondeterministic_calls:
             function.effects.append(Effect("HYB106", dotted, where))
-        elif dotted == "builtins.next" and call.args and self._advances_python_iterator(call.args[0], scope):
-            function.effects.append(Effect("HYB107", "next", where))
+        elif dotted == "builtins.next" and call.args:
+            argument = call.args[0]
+            if self._advances_python_iterator(argument, scope):
+                function.effects.append(Effect("HYB107", "next", where))
+            elif isinstance(argument, ast.Name) and self.locality(argument, scope) == f"param:{argument.id}":
+                # A Python iterator only if some caller passes one (tf.data iterators are fine).
+                function.effects.append(Effect("HYB107", "next", where, f"iterparam:{argument.id}"))
         elif dotted in kb.variable_constructors and not guards:
             function.errors.append(Effect("HYB502", dotted, where))
         elif isinstance(call.func, ast.Attribute):
@@ -552,8 +559,9 @@ def _own_nodes_with_guards(body: list[ast.stmt]):
         if isinstance(node, _SCOPE_NODES):
             continue
         if isinstance(node, ast.If):
-            inner = [*guards, node.test]
-            children = [(node.test, guards)] + [(child, inner) for child in (*node.body, *node.orelse)]
+            inner, other = [*guards, node.test], [*guards, ast.UnaryOp(ast.Not(), node.test)]
+            children = [(node.test, guards), *((child, inner) for child in node.body),
+                        *((child, other) for child in node.orelse)]
         else:
             children = [(child, guards) for child in ast.iter_child_nodes(node)]
         stack.extend(reversed(children))
@@ -572,11 +580,20 @@ def _flatten_targets(targets):
 def _lazily_initialised(target: ast.Attribute, guards: list[ast.expr]) -> bool:
     """``if self.v is None: self.v = tf.Variable(...)``: the create-once idiom."""
     wanted = ast.dump(target, annotate_fields=False).replace("Store()", "Load()")
-    for guard in guards:
-        for node in ast.walk(guard):
-            if isinstance(node, ast.Attribute) and ast.dump(node, annotate_fields=False) == wanted:
-                return True
-    return False
+
+    def same(node: ast.expr) -> bool:
+        return ast.dump(node, annotate_fields=False) == wanted
+
+    def tests_unset(test: ast.expr) -> bool:
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+            return any(tests_unset(value) for value in test.values)
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return same(test.operand)
+        return (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq))
+                and same(test.left) and isinstance(test.comparators[0], ast.Constant)
+                and test.comparators[0].value is None)
+
+    return any(tests_unset(guard) for guard in guards)
 
 
 def _is_generator(node: FunctionNode) -> bool:

@@ -36,9 +36,11 @@ class TransitiveEffects:
     always: Witness | None = None
     on_params: dict[str, Witness] = field(default_factory=dict)
     on_closures: dict[str, Witness] = field(default_factory=dict)
+    on_iterator_params: dict[str, Witness] = field(default_factory=dict)
 
     def key(self) -> tuple:
-        return (self.always is not None, tuple(sorted(self.on_params)), tuple(sorted(self.on_closures)))
+        return (self.always is not None, tuple(sorted(self.on_params)), tuple(sorted(self.on_closures)),
+                tuple(sorted(self.on_iterator_params)))
 
 
 class SideEffectAnalysis:
@@ -77,6 +79,9 @@ class SideEffectAnalysis:
                 locality = _argument_locality(self.project, target, site, param)
                 if locality == CAPTURED or (caller_params_are_external and locality.startswith("param:")):
                     return witness.through(qualname)
+            for param, witness in callee.on_iterator_params.items():
+                if passes_python_iterator(self.project, target, site, param):
+                    return witness.through(qualname)
             for name, witness in callee.on_closures.items():
                 if caller_info and _nested_in(target.function, caller):
                     locality = _closure_locality(caller_info.params, caller_info.local_localities, name)
@@ -95,6 +100,8 @@ class SideEffectAnalysis:
                 result.on_params.setdefault(effect.target[6:], witness)
             elif effect.target.startswith("closure:"):
                 result.on_closures.setdefault(effect.target[8:], witness)
+            elif effect.target.startswith("iterparam:"):
+                result.on_iterator_params.setdefault(effect.target[10:], witness)
         return result
 
     def _add_callees(self, function: FunctionId, results: dict[FunctionId, TransitiveEffects]) -> None:
@@ -110,6 +117,13 @@ class SideEffectAnalysis:
                     mine.always = callee.always.through(qualname)
                 for param, witness in callee.on_params.items():
                     self._bind(mine, _argument_locality(self.project, target, site, param), witness.through(qualname))
+                for param, witness in callee.on_iterator_params.items():
+                    if passes_python_iterator(self.project, target, site, param):
+                        mine.always = mine.always or witness.through(qualname)
+                    else:
+                        locality = _argument_locality(self.project, target, site, param)
+                        if locality.startswith("param:"):
+                            mine.on_iterator_params.setdefault(locality[6:], witness.through(qualname))
                 if info is None:
                     continue
                 for name, witness in callee.on_closures.items():
@@ -127,21 +141,36 @@ class SideEffectAnalysis:
             mine.on_closures.setdefault(locality[8:], witness)
 
 
-def _argument_locality(project: ProjectModel, target: Target, site: CallSite, param: str) -> str:
-    """The locality, in the caller, of the argument bound to ``param`` of the callee."""
+def bound_argument(project: ProjectModel, target: Target, site: CallSite, param: str) -> int | str | None:
+    """Which argument of ``site`` binds ``param``: a position, a keyword, "receiver", "fresh" or None."""
     info = project.function(target.function)
-    if info is None or param not in info.params:
-        return LOCAL
-    if site.passed:
-        return LOCAL  # called elsewhere with arguments we do not see
+    if info is None or param not in info.params or site.passed:
+        return None  # a function passed as a value is called elsewhere, with arguments we do not see
     index = info.params.index(param)
     if target.binding in ("bound", "constructor"):
         if index == 0:
-            return LOCAL if target.binding == "constructor" else (site.receiver or LOCAL)
+            return "fresh" if target.binding == "constructor" else "receiver"
         index -= 1
     if param in site.keywords:
-        return site.keywords[param]
-    return site.args[index] if index < len(site.args) else LOCAL
+        return f"keyword:{param}"
+    return index if index < len(site.args) else None
+
+
+def _argument_locality(project: ProjectModel, target: Target, site: CallSite, param: str) -> str:
+    """The locality, in the caller, of the argument bound to ``param`` of the callee."""
+    bound = bound_argument(project, target, site, param)
+    if isinstance(bound, int):
+        return site.args[bound]
+    if bound == "receiver":
+        return site.receiver or LOCAL
+    if isinstance(bound, str) and bound.startswith("keyword:"):
+        return site.keywords[bound[8:]]
+    return LOCAL
+
+
+def passes_python_iterator(project: ProjectModel, target: Target, site: CallSite, param: str) -> bool:
+    bound = bound_argument(project, target, site, param)
+    return isinstance(bound, int) and bound in site.iterator_args
 
 
 def _closure_locality(params: list[str], localities: dict[str, str], name: str) -> str:

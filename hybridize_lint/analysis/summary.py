@@ -35,7 +35,9 @@ class Effect:
     code: str
     what: str
     loc: Loc
-    target: str | None = None  # None: always; "param:NAME" / "closure:NAME": only if that object is not local
+    # None: always; "param:NAME" / "closure:NAME": only if that object is not local to the caller;
+    # "iterparam:NAME": only if a caller passes a Python iterator as NAME.
+    target: str | None = None
 
 
 @dataclass
@@ -47,6 +49,7 @@ class CallSite:
     receiver: str | None = None  # locality of the object a method is called on
     passed: bool = False  # the callee is passed as a value (map, partial, lambda), not called here
     literal_args: list[int] = field(default_factory=list)  # positions bound to Python literals
+    iterator_args: list[int] = field(default_factory=list)  # positions bound to Python iterators
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..analysis.side_effects import passes_python_iterator
 from ..analysis.summary import Effect, FunctionSummary
 from ..context import FileContext
 from ..diagnostics import Diagnostic
@@ -18,8 +19,21 @@ def own_effects(ctx: FileContext, code: str) -> Iterator[tuple[FunctionSummary, 
     """
     for function, root in ctx.graph_roots():
         for effect in function.effects:
-            if effect.code == code:
+            if effect.code == code and _happens(ctx, function, effect):
                 yield function, effect
+
+
+def _happens(ctx: FileContext, function: FunctionSummary, effect: Effect) -> bool:
+    """Effects conditional on the argument's type need a caller that passes such an argument."""
+    if effect.target is None or not effect.target.startswith("iterparam:"):
+        return True
+    param = effect.target.split(":", 1)[1]
+    project = ctx.project
+    for caller, site in project.callers.get((ctx.module, function.qualname), []):
+        for target in (t for ref in site.callees for t in project.resolve_ref(ref)):
+            if target.function == (ctx.module, function.qualname) and passes_python_iterator(project, target, site, param):
+                return True
+    return False
 
 
 def direct_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
