@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -246,8 +246,13 @@ class Linter:
         raise KeyError(code)
 
     def _cache_salt(self, settings: Settings) -> str:
-        state = {"knowledge": repr(self.knowledge), "user": sorted(settings.knowledge.items())}
-        return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
+        """Stable across processes (no hash-seed-dependent set order), so workers share one cache."""
+        state = {"knowledge": asdict(self.knowledge), "user": settings.knowledge}
+        return hashlib.sha256(json.dumps(state, default=_sorted_list, sort_keys=True).encode()).hexdigest()
+
+
+def _sorted_list(value: object) -> list:
+    return sorted(value, key=str) if isinstance(value, (set, frozenset, tuple)) else [str(value)]
 
 
 def _with_noqa_row(diagnostic: Diagnostic, row: int) -> Diagnostic:

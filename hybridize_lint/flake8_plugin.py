@@ -7,15 +7,19 @@ on-disk summary cache) and reuses it for every file it is handed.
 
 from __future__ import annotations
 
+import argparse
 import ast
+import sys
 from pathlib import Path
 from typing import Iterator
 
 from . import __version__
-from .config import ANALYSIS_KEYS, SettingsResolver
+from .config import ANALYSIS_KEYS, ConfigError, SettingsResolver
 from .engine import Linter
+from .source import SourceError, SourceFile
 
 _linter: Linter | None = None
+_reported_config_errors: set[str] = set()
 
 
 def _shared_linter() -> Linter:
@@ -33,10 +37,38 @@ class HybridizeChecker:
         self.filename = filename
         self.lines = lines
 
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        """Fail once, in one line, on a broken ``[tool.hybridize-lint]`` before any file is checked."""
+        try:
+            _shared_linter().resolver.for_path(Path.cwd())
+        except ConfigError as error:
+            print(f"hybridize-lint: error: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        if self.filename in ("-", "stdin"):
-            path = Path("stdin.py")
-        else:
-            path = Path(self.filename)
-        for diagnostic in _shared_linter().diagnostics_for_flake8(path, "".join(self.lines)):
+        path = Path("stdin.py") if self.filename in ("-", "stdin") else Path(self.filename)
+        unreadable = self._undecodable(path)
+        if unreadable is not None:
+            yield 1, 0, f"HYB001 {unreadable}", type(self)
+            return
+        try:
+            diagnostics = _shared_linter().diagnostics_for_flake8(path, "".join(self.lines))
+        except ConfigError as error:  # a nested project's config; report it once, not per file
+            if str(error) not in _reported_config_errors:
+                _reported_config_errors.add(str(error))
+                print(f"hybridize-lint: error: {error}", file=sys.stderr)
+            return
+        for diagnostic in diagnostics:
             yield diagnostic.start.row, diagnostic.start.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self)
+
+    @staticmethod
+    def _undecodable(path: Path) -> str | None:
+        """flake8 silently falls back to latin-1 for undecodable files; we report them (HYB001)."""
+        if not path.is_file():
+            return None
+        try:
+            SourceFile.read(path)
+        except SourceError as error:
+            return error.message if error.code == "HYB001" else None
+        return None
