@@ -7,17 +7,23 @@ changes), 2 usage, configuration or internal error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import os
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .config import ConfigError, SettingsResolver, _prefix_list
+from .config import ConfigError, RuleSelection, SettingsResolver, _prefix_list
+from .diagnostics import RunReport
+from .discovery import is_excluded
 from .engine import Linter, RunOptions
 from .registry import RuleFileError, load_rules, rules_by_code
 from .reporters import FORMATS, ReportOptions, render
 from .rule_docs import rule_markdown
+from .source import SourceError, SourceFile
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -68,43 +74,68 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, RuleFileError) as error:
         print(f"hybridize-lint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # `hybridize-lint check | head`: the reader left, nothing to report
+        with contextlib.suppress(OSError, ValueError):  # keep the interpreter's final flush quiet
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except Exception as error:  # a linter must fail with one line and exit 2, never a traceback
+        print(f"hybridize-lint: error: internal error: {type(error).__name__}: {error}, please report",
+              file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _codes(text: str) -> tuple[str, ...]:
     try:
         return _prefix_list("codes", [item.strip() for item in text.split(",") if item.strip()])
     except ConfigError as error:
-        raise argparse.ArgumentTypeError(str(error)) from error
+        raise argparse.ArgumentTypeError(str(error).removeprefix("codes: ")) from error
 
 
 def _check(args: argparse.Namespace) -> int:
     if args.diff and args.add_noqa:
         print("hybridize-lint: error: --diff and --add-noqa cannot be combined", file=sys.stderr)
         return EXIT_ERROR
-    overrides = {"select": args.select, "extend_select": args.extend_select, "ignore": args.ignore}
+    overrides = {}
+    if (args.select, args.extend_select, args.ignore) != (None, None, None):
+        overrides["cli_selection"] = RuleSelection(args.select, args.extend_select or (), args.ignore or ())
     if args.unsafe_fixes is not None:
         overrides["unsafe_fixes"] = args.unsafe_fixes
     resolver = SettingsResolver(config_file=args.config, overrides=overrides)
     linter = Linter(resolver)
-    options = RunOptions(fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes, write=not args.diff,
+    stdin = args.stdin_filename is not None
+    # Source read from stdin is never written back to the file it is named after.
+    options = RunOptions(fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes, write=not (args.diff or stdin),
                          add_noqa=args.add_noqa, force_exclude=args.force_exclude, use_cache=not args.no_cache)
-    if args.stdin_filename is not None:
-        report = linter.run_source(args.stdin_filename, sys.stdin.read(), options)
+    targets = [args.stdin_filename] if stdin else args.paths or [Path(".")]
+    if stdin:
+        try:
+            stdin_source = _read_stdin()
+        except SourceError as error:  # nothing sensible to lint, and nothing safe to echo back
+            print(f"hybridize-lint: error: {args.stdin_filename}: {error}", file=sys.stderr)
+            return EXIT_ERROR
+        if args.force_exclude and _excluded(resolver, args.stdin_filename):
+            report = RunReport()  # as for an excluded file on disk: nothing to report, source echoed as is
+        else:
+            report = linter.run_source(args.stdin_filename, stdin_source.text, options)
     else:
-        report = linter.run(args.paths or [Path(".")], options)
+        report = linter.run(targets, options)
 
-    stdin_fixed = args.stdin_filename is not None and args.fix and not args.diff
+    stdin_fixed = stdin and args.fix and not args.diff
     if stdin_fixed:  # like ruff: the fixed source goes to stdout, findings to stderr
         file_report = report.files[0] if report.files else None
-        sys.stdout.write(file_report.fixed_text if file_report and file_report.fixed_text is not None
-                         else (file_report.original_text or "") if file_report else "")
+        fixed = file_report.fixed_text if file_report is not None else None
+        # A file that could not be fixed (e.g. a syntax error) is echoed unchanged, never emptied.
+        _write_source(stdin_source, fixed if fixed is not None else stdin_source.text)
     if args.diff:
         diff_text = _unified_diffs(report)
         sys.stdout.write(diff_text)
         for note in _notes(report):
             print(note, file=sys.stderr)
     else:
-        unsafe = bool(args.unsafe_fixes) or any(linter.resolver.for_path(p).unsafe_fixes for p in (args.paths or []))
+        if args.unsafe_fixes is not None:
+            unsafe = args.unsafe_fixes
+        else:  # `unsafe-fixes = true` in the config decides which fixes `[*]` marks
+            unsafe = any(linter.resolver.for_path(path).unsafe_fixes for path in targets)
         output = render(report, args.output_format,
                         ReportOptions(unsafe_fixes=unsafe, fix_mode=args.fix, statistics=args.statistics,
                                       quiet=args.quiet), rules_by_code())
@@ -130,15 +161,50 @@ def _notes(report) -> list[str]:
             for file_report in report.files for note in file_report.notes]
 
 
+def _excluded(resolver: SettingsResolver, path: Path) -> bool:
+    settings = resolver.for_path(path)
+    return is_excluded(path, root=settings.root, exclude=settings.exclude, extend_exclude=settings.extend_exclude)
+
+
+def _read_stdin() -> SourceFile:
+    """Source from stdin, decoded as a file would be (PEP 263 cookie, BOM), keeping its line endings."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # already text (an editor integration or a test)
+        return SourceFile(Path("-"), sys.stdin.read())
+    return SourceFile.from_bytes(Path("-"), buffer.read())
+
+
+def _write_source(source: SourceFile, text: str) -> None:
+    """Fixed stdin goes back in the bytes it came in: same encoding, same BOM."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(source.encode(text))
+    buffer.flush()
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
 def _unified_diffs(report) -> str:
     chunks = []
     for file_report in report.files:
         if not file_report.changed or file_report.original_text is None:
             continue
-        chunks.extend(difflib.unified_diff(
-            file_report.original_text.splitlines(keepends=True), file_report.fixed_text.splitlines(keepends=True),
-            fromfile=f"a/{file_report.path}", tofile=f"b/{file_report.path}"))
+        diff = difflib.unified_diff(
+            _diff_lines(file_report.original_text), _diff_lines(file_report.fixed_text),
+            fromfile=f"a/{file_report.path}", tofile=f"b/{file_report.path}")
+        # Like git: a last line without a line break is marked, not glued to the next diff line.
+        chunks.extend(line if line.endswith(("\n", "\r")) else f"{line}\n\\ No newline at end of file\n"
+                      for line in diff)
     return "".join(chunks)
+
+
+def _diff_lines(text: str) -> list[str]:
+    """Lines split on Python's line breaks only (str.splitlines also splits on form feeds)."""
+    return _LINE.findall(text)
 
 
 def _list_rules() -> int:

@@ -30,6 +30,29 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class RuleSelection:
+    """Command-line selection, layered over the config's as ruff does.
+
+    ``--ignore``/``--extend-select`` adjust the configured set instead of
+    replacing it; only ``--select`` starts afresh.
+    """
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def decide(self, code: str) -> tuple[bool, int] | None:
+        """(enabled, length of the selecting prefix) by the most specific prefix; None if none matches."""
+        selected = _longest_prefix(code, (self.select or ()) + self.extend_select)
+        ignored = _longest_prefix(code, self.ignore)
+        if ignored is not None and (selected is None or ignored >= selected):
+            return False, 0
+        if selected is not None:
+            return True, selected
+        return None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything that shapes one run over one project."""
 
@@ -47,14 +70,19 @@ class Settings:
     target_tensorflow: tuple[int, ...] | None = None
     respect_gitignore: bool = True
     knowledge: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    cli_selection: RuleSelection | None = None
 
     def is_enabled(self, code: str, default_enabled: bool = True) -> bool:
-        """ruff's selection model: the most specific matching prefix wins."""
-        selected = _longest_prefix(code, self.select + self.extend_select)
-        ignored = _longest_prefix(code, self.ignore)
-        if selected is None or (ignored is not None and ignored >= selected):
+        """ruff's selection model: the most specific matching prefix wins, the command line last."""
+        decision = RuleSelection(self.select, self.extend_select, self.ignore).decide(code)
+        cli = self.cli_selection
+        if cli is not None:
+            cli_decision = cli.decide(code)
+            if cli.select is not None or cli_decision is not None:
+                decision = cli_decision
+        if decision is None or not decision[0]:
             return False
-        return default_enabled or selected > len("HYB")
+        return default_enabled or decision[1] > len("HYB")
 
     def ignored_for_path(self, code: str, path: Path) -> bool:
         relative = _relative_posix(path, self.root)
@@ -102,7 +130,9 @@ def _version(key: str, value: Any) -> tuple[int, ...]:
 def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f"{key}: expected a table of glob = [codes]")
-    return tuple((pattern, _prefix_list(f"{key}.{pattern}", codes)) for pattern, codes in value.items())
+    # "./tests/*" means the same as "tests/*": patterns are relative to the project root.
+    return tuple((pattern.removeprefix("./"), _prefix_list(f"{key}.{pattern}", codes))
+                 for pattern, codes in value.items())
 
 
 _CONVERTERS = {
@@ -154,7 +184,8 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read config: {(exc.strerror or str(exc)).lower()}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
-    table = data.get("tool", {}).get(SECTION, {})
+    tool = data.get("tool", {})
+    table = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
     return table
@@ -168,12 +199,25 @@ def find_config(start: Path) -> Path | None:
         candidate = candidate_dir / "pyproject.toml"
         if candidate.is_file():
             nearest = nearest or candidate
-            try:
-                if SECTION in candidate.read_text(encoding="utf-8", errors="replace"):
-                    return candidate
-            except OSError:
-                continue
+            if _has_section(candidate):
+                return candidate
     return nearest
+
+
+def _has_section(path: Path) -> bool:
+    """A real ``[tool.hybridize-lint]`` table, not just a mention (e.g. in dependencies).
+
+    A file that does not parse counts when it mentions the table, so its error is reported.
+    """
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        return f"tool.{SECTION}" in text or f'tool."{SECTION}"' in text
+    return isinstance(tool, dict) and SECTION in tool
 
 
 def find_project_root(start: Path) -> Path:
@@ -194,17 +238,24 @@ class SettingsResolver:
         self._overrides = overrides or {}
         self._only_keys = tuple(only_keys) if only_keys is not None else None
         self._cache: dict[Path, Settings] = {}
+        self._configs: dict[Path, Path | None] = {}  # directory -> its config file
 
     def for_path(self, path: Path) -> Settings:
         start = path.resolve() if path.exists() else path.absolute()
         if self._config_file is not None:
             config_path: Path | None = self._config_file.resolve()
         else:
-            config_path = find_config(start)
+            directory = start if start.is_dir() else start.parent
+            if directory not in self._configs:  # each file's lookup would re-parse every pyproject.toml above it
+                self._configs[directory] = find_config(directory)
+            config_path = self._configs[directory]
         root = config_path.parent if config_path else find_project_root(start)
         if root not in self._cache:
             table = read_config_file(config_path) if config_path else {}
-            settings = settings_from_table(table, root, config_path, self._only_keys)
+            try:
+                settings = settings_from_table(table, root, config_path, self._only_keys)
+            except ConfigError as exc:  # say which file holds the bad key
+                raise ConfigError(f"{config_path}: {exc}") from exc
             self._cache[root] = settings.with_overrides(**self._overrides)
         return self._cache[root]
 

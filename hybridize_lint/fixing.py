@@ -27,15 +27,17 @@ class FixOutcome:
 
 
 def apply_edits(source: SourceFile, edits: list[Edit]) -> str:
-    """Apply non-overlapping edits with ast-grep's edit machinery."""
-    root = source.sg_root
-    sg_edits = []
+    """Apply non-overlapping edits to the file's own text.
+
+    Spliced here rather than by ast-grep, whose copy of the text may differ in line breaks.
+    """
+    pieces, position = [], 0
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        sg_edit = root.replace(edit.content)
-        sg_edit.start_pos = edit.start
-        sg_edit.end_pos = edit.end
-        sg_edits.append(sg_edit)
-    return root.commit_edits(sg_edits) if sg_edits else source.text
+        pieces.append(source.text[position:edit.start])
+        pieces.append(edit.content)
+        position = max(position, edit.end)
+    pieces.append(source.text[position:])
+    return "".join(pieces)
 
 
 def select_non_overlapping(diagnostics: list[Diagnostic], unsafe: bool) -> list[Diagnostic]:

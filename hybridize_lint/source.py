@@ -24,6 +24,7 @@ from .diagnostics import Edit, Position
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 class SourceError(Exception):
@@ -76,7 +77,10 @@ class SourceFile:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         except SyntaxError as exc:
-            raise SourceError("HYB001", f"cannot decode file: {exc.msg if hasattr(exc, 'msg') else exc}") from exc
+            reason = exc.msg if hasattr(exc, "msg") else str(exc)
+            if not reason.startswith("invalid or missing encoding declaration"):
+                raise SourceError("HYB001", f"cannot decode file: {reason}") from exc
+            encoding = "utf-8"  # the first lines are not UTF-8: decoding below says where, not "missing declaration"
         bom = data.startswith(codecs.BOM_UTF8)
         if bom:
             data = data[len(codecs.BOM_UTF8):]
@@ -121,7 +125,8 @@ class SourceFile:
 
     @cached_property
     def sg_root(self) -> SgNode:
-        return SgRoot(self.text, "python").root()
+        """tree-sitter-python rejects lone-CR line breaks; ``\\n`` is as long, so every offset holds."""
+        return SgRoot(_LONE_CR.sub("\n", self.text), "python").root()
 
     @cached_property
     def tree_sitter_disagrees(self) -> bool:

@@ -16,11 +16,14 @@ class WriteError(Exception):
 def replace_file_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
-    The file keeps its permission bits. A failure at any point leaves the
-    original file as it was.
+    The file keeps its permission bits (and owner, where allowed). A failure at
+    any point, even an interrupt, leaves the original file as it was and no
+    temporary file behind. A symlink is followed: the link survives, its target changes.
     """
+    path = Path(os.path.realpath(path))
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        info = os.stat(path)
+        mode = stat.S_IMODE(info.st_mode)
         if not os.access(path, os.W_OK):
             raise PermissionError(13, "Permission denied", str(path))
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".hybridize-tmp")
@@ -31,9 +34,13 @@ def replace_file_atomically(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        with contextlib.suppress(OSError):  # keep the owner when we may (e.g. running as root)
+            os.chown(temporary, info.st_uid, info.st_gid)
         os.chmod(temporary, mode)
         os.replace(temporary, path)
-    except OSError as exc:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise WriteError(f"cannot write fixes: {(exc.strerror or str(exc)).lower()}") from exc
+        if isinstance(exc, OSError):
+            raise WriteError(f"cannot write fixes: {(exc.strerror or str(exc)).lower()}") from exc
+        raise
