@@ -220,12 +220,19 @@ def _has_section(path: Path) -> bool:
     return isinstance(tool, dict) and SECTION in tool
 
 
-def find_project_root(start: Path) -> Path:
-    """pyproject.toml / setup.cfg / setup.py / .git marks a project's root."""
+def find_project_root(start: Path, fallback: Path | None = None) -> Path:
+    """pyproject.toml / setup.cfg / setup.py / .git marks a project's root.
+
+    Without any marker, ``fallback`` (the directory the user asked to check)
+    is the root when ``start`` lies inside it, so a tree without markers is
+    one project rather than one project per directory.
+    """
     directory = start if start.is_dir() else start.parent
     for candidate in (directory, *directory.parents):
         if any((candidate / marker).exists() for marker in ("pyproject.toml", "setup.cfg", "setup.py", ".git")):
             return candidate
+    if fallback is not None and (directory == fallback or fallback in directory.parents):
+        return fallback
     return directory
 
 
@@ -240,7 +247,8 @@ class SettingsResolver:
         self._cache: dict[Path, Settings] = {}
         self._configs: dict[Path, Path | None] = {}  # directory -> its config file
 
-    def for_path(self, path: Path) -> Settings:
+    def for_path(self, path: Path, fallback_root: Path | None = None) -> Settings:
+        """Settings of the project ``path`` belongs to; ``fallback_root`` applies when no marker is found."""
         start = path.resolve() if path.exists() else path.absolute()
         if self._config_file is not None:
             config_path: Path | None = self._config_file.resolve()
@@ -249,7 +257,11 @@ class SettingsResolver:
             if directory not in self._configs:  # each file's lookup would re-parse every pyproject.toml above it
                 self._configs[directory] = find_config(directory)
             config_path = self._configs[directory]
-        root = config_path.parent if config_path else find_project_root(start)
+        fallback = None
+        if fallback_root is not None:
+            fallback = fallback_root.resolve()
+            fallback = fallback if fallback.is_dir() else fallback.parent
+        root = config_path.parent if config_path else find_project_root(start, fallback)
         if root not in self._cache:
             table = read_config_file(config_path) if config_path else {}
             try:

@@ -67,7 +67,7 @@ class Linter:
         report = RunReport()
         grouped: dict[Path, tuple[Settings, list[Path]]] = {}
         for path in paths:
-            settings = self.resolver.for_path(path)
+            settings = self.resolver.for_path(path, fallback_root=path)
             found = discover_files([path], root=settings.root, exclude=settings.exclude,
                                    extend_exclude=settings.extend_exclude, force_exclude=options.force_exclude,
                                    respect_gitignore=settings.respect_gitignore)
@@ -75,7 +75,7 @@ class Linter:
                 diagnostic = self._source_error(error.path, SourceError("HYB001", error.reason), settings)
                 report.files.append(FileReport(error.path, [diagnostic] if diagnostic else []))
             for file in found.files:
-                file_settings = self.resolver.for_path(file)
+                file_settings = self.resolver.for_path(file, fallback_root=path)
                 grouped.setdefault(file_settings.root, (file_settings, []))[1].append(file)
         for settings, files in grouped.values():
             self._run_project(settings, files, {}, options, report)
@@ -84,13 +84,13 @@ class Linter:
     def run_source(self, path: Path, text: str, options: RunOptions = RunOptions()) -> RunReport:
         """Lint text that is not on disk (``--stdin-filename``), inside ``path``'s project."""
         report = RunReport()
-        settings = self.resolver.for_path(path)
+        settings = self.resolver.for_path(path, fallback_root=Path.cwd())
         self._run_project(settings, [path], {path: text}, options, report)
         return report
 
     def diagnostics_for_flake8(self, path: Path, text: str) -> list[Diagnostic]:
         """Every finding for one file, unfiltered: flake8 does selection and noqa itself."""
-        settings = self.resolver.for_path(path)
+        settings = self.resolver.for_path(path, fallback_root=Path.cwd())
         source = SourceFile(path, text)
         try:
             source.tree

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import cached_property
 import tokenize
 from dataclasses import dataclass
 
@@ -29,7 +30,19 @@ class NoqaIndex:
 
     def __init__(self, source: SourceFile):
         self._source = source
-        self._end_rows, self._comment_columns = _scan(source.text)
+
+    @cached_property
+    def _scanned(self) -> tuple[dict[int, int], dict[int, int] | None]:
+        """Tokenising is costly; most files have no findings and never need it."""
+        return _scan(self._source.text)
+
+    @property
+    def _end_rows(self) -> dict[int, int]:
+        return self._scanned[0]
+
+    @property
+    def _comment_columns(self) -> dict[int, int] | None:
+        return self._scanned[1]
 
     def noqa_row(self, row: int) -> int:
         """A line inside a multi-line string or a backslash continuation takes its noqa from the

@@ -72,9 +72,10 @@ class _ModuleBuilder:
 
     def run(self) -> None:
         self._collect_module_names()
-        self._prepare_locals(self.module_scope, self.tree.body)
+        own = list(_own_nodes_with_guards(self.tree.body))
+        self._prepare_locals(self.module_scope, own)
         self._walk_definitions(self.tree.body, prefix="", class_name=None, parent=None)
-        self._analyse_body(self.module_scope, self.tree.body, self.summary.module_calls, None)
+        self._analyse_body(self.module_scope, own, self.summary.module_calls, None)
 
     def _collect_module_names(self) -> None:
         for node in self.tree.body:
@@ -147,7 +148,8 @@ class _ModuleBuilder:
         scope = _Scope(node, qualname, class_name, parent, params=params, locals=local_bindings(node))
         scope.nested = {child.name: f"{qualname}.{child.name}" for stmt in node.body
                         for child in _direct_definitions(stmt) if not isinstance(child, ast.ClassDef)}
-        for statement in ast.walk(node):
+        own = list(_own_nodes_with_guards(node.body))  # one walk, shared by every pass below
+        for statement, _ in own:
             if isinstance(statement, ast.Global):
                 scope.globals.update(statement.names)
             elif isinstance(statement, ast.Nonlocal):
@@ -165,24 +167,25 @@ class _ModuleBuilder:
                 decorators.append(ref)
         function = FunctionSummary(
             qualname, node.lineno, hybrid, params=params, class_name=class_name, decorators=decorators,
-            is_generator=_is_generator(node), is_async=isinstance(node, ast.AsyncFunctionDef))
+            is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
+            is_async=isinstance(node, ast.AsyncFunctionDef))
         self.summary.functions[qualname] = function
-        self._prepare_locals(scope, node.body)
-        self._analyse_body(scope, node.body, function.calls, function)
+        self._prepare_locals(scope, own)
+        self._analyse_body(scope, own, function.calls, function)
         function.local_localities = {name: scope.localities.get(name, LOCAL) for name in scope.locals}
         function.returned_functions = [
-            f"fn:{self.module}:{scope.nested[n.value.id]}" for n in _own_nodes(node.body)
+            f"fn:{self.module}:{scope.nested[n.value.id]}" for n, _ in own
             if isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id in scope.nested]
         if class_name and node.name == "__init__":
-            self._record_attribute_types(scope, node, class_name)
+            self._record_attribute_types(scope, own, class_name)
         self._walk_definitions(node.body, qualname + ".", None, scope)
 
-    def _record_attribute_types(self, scope: _Scope, node: FunctionNode, class_name: str) -> None:
+    def _record_attribute_types(self, scope: _Scope, own: list, class_name: str) -> None:
         info = self.summary.classes.get(class_name)
         if info is None or not scope.params:
             return
         receiver = scope.params[0]
-        for child in _own_nodes(node.body):
+        for child, _ in own:
             if isinstance(child, ast.Assign) and isinstance(child.value, ast.Call):
                 for target in child.targets:
                     if _is_attribute_of(target, receiver):
@@ -192,9 +195,9 @@ class _ModuleBuilder:
 
     # -- one function body ------------------------------------------------
 
-    def _prepare_locals(self, scope: _Scope, body: list[ast.stmt]) -> None:
+    def _prepare_locals(self, scope: _Scope, own: list) -> None:
         """Types, localities, datasets and Python iterators of local names, in source order."""
-        for node in _own_nodes(body):
+        for node, _ in own:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
@@ -225,9 +228,9 @@ class _ModuleBuilder:
             if locality != LOCAL:
                 scope.localities.setdefault(name, locality)
 
-    def _analyse_body(self, scope: _Scope, body: list[ast.stmt], calls: list[CallSite],
+    def _analyse_body(self, scope: _Scope, own: list, calls: list[CallSite],
                       function: FunctionSummary | None) -> None:
-        for node, guards in _own_nodes_with_guards(body):
+        for node, guards in own:
             if isinstance(node, ast.Call):
                 self._call(node, scope, calls, function, guards)
             elif function is not None and isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
@@ -545,11 +548,6 @@ def _direct_definitions(node: ast.AST):
         yield from _direct_definitions(child)
 
 
-def _own_nodes(body: list[ast.stmt]):
-    for node, _ in _own_nodes_with_guards(body):
-        yield node
-
-
 def _own_nodes_with_guards(body: list[ast.stmt]):
     """Nodes of a body outside nested defs/classes, with the ``if`` tests enclosing each."""
     stack: list[tuple[ast.AST, list[ast.expr]]] = [(statement, []) for statement in reversed(body)]
@@ -594,10 +592,6 @@ def _lazily_initialised(target: ast.Attribute, guards: list[ast.expr]) -> bool:
                 and test.comparators[0].value is None)
 
     return any(tests_unset(guard) for guard in guards)
-
-
-def _is_generator(node: FunctionNode) -> bool:
-    return any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child in _own_nodes(node.body))
 
 
 def _is_literal(expr: ast.expr) -> bool:

@@ -27,7 +27,7 @@ class ImportBindings:
     @classmethod
     def collect(cls, tree: ast.Module, module_name: str, is_package: bool = False) -> "ImportBindings":
         collected = cls(module_name, is_package)
-        for node in ast.walk(tree):
+        for node in _statements(tree.body):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -45,8 +45,10 @@ class ImportBindings:
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if node.name in _BUILTIN_NAMES:
                     collected.rebound_builtins.add(node.name)
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in _BUILTIN_NAMES:
-                collected.rebound_builtins.add(node.id)
+            else:
+                for target in _assigned_names(node):
+                    if target in _BUILTIN_NAMES:
+                        collected.rebound_builtins.add(target)
         return collected
 
     def _absolute_module(self, node: ast.ImportFrom) -> str:
@@ -86,3 +88,33 @@ class ImportBindings:
                 if best is None or len(candidate) < len(best):
                     best = candidate
         return best
+
+
+_BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(body: list[ast.stmt]):
+    """Every statement, however nested, without visiting expressions (much cheaper than ``ast.walk``)."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in _BODY_FIELDS:
+            children = getattr(node, name, None)
+            if children:
+                stack.extend(reversed(children))
+
+
+def _assigned_names(statement: ast.AST):
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+        targets = [statement.target]
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        targets = [item.optional_vars for item in statement.items if item.optional_vars is not None]
+    else:
+        return
+    for target in targets:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                yield node.id

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -105,7 +105,7 @@ class ModuleSummary:
     module_calls: list[CallSite] = field(default_factory=list)  # calls at module top level
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return _plain(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "ModuleSummary":
@@ -122,6 +122,17 @@ class ModuleSummary:
         data["graph_entries"] = [GraphEntry(raw["ref"], tuple(raw["loc"]), raw["via"]) for raw in data["graph_entries"]]
         data["module_calls"] = [_call(c) for c in data["module_calls"]]
         return cls(**data)
+
+
+def _plain(value: Any) -> Any:
+    """Like ``dataclasses.asdict`` without its deep copies (summaries are written often)."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {key: _plain(item) for key, item in value.__dict__.items()}
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _effect(raw: dict[str, Any]) -> Effect:
