@@ -51,9 +51,9 @@ class KnowledgeBase:
     nondeterministic_calls: NameSet
     io_factories: frozenset[str]
     nondeterministic_factories: frozenset[str]
-    container_mutators: frozenset[str]
-    allocators: frozenset[str]
+    container_mutators: dict[str, tuple[int, int]]  # method → (min, max) positional arguments
     python_iterator_factories: NameSet
+    python_collection_factories: frozenset[str]
     graph_entry_methods: frozenset[str]
     graph_entry_functions: frozenset[str]
     dataset_modules: tuple[str, ...]
@@ -71,6 +71,10 @@ class KnowledgeBase:
             if dotted == alias or dotted.startswith(alias + "."):
                 return target + dotted[len(alias):]
         return dotted
+
+    def mutates_container(self, method: str, positional_arguments: int) -> bool:
+        bounds = self.container_mutators.get(method)
+        return bounds is not None and bounds[0] <= positional_arguments <= bounds[1]
 
     def is_hybridizer(self, dotted: str | None) -> bool:
         return dotted is not None and self.canonical(dotted) in self.hybridize_functions
@@ -107,9 +111,9 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         nondeterministic_calls=NameSet.of(effects["nondeterministic"], effects["nondeterministic_exceptions"]),
         io_factories=frozenset(objects["io_factories"]),
         nondeterministic_factories=frozenset(objects["nondeterministic_factories"]),
-        container_mutators=frozenset(objects["container_mutators"]),
-        allocators=frozenset(objects["allocators"]),
-        python_iterator_factories=NameSet.of(objects["python_iterator_factories"]),
+        container_mutators={name: (low, high) for name, (low, high) in objects["container_mutators"].items()},
+        python_iterator_factories=NameSet.of(data["iterators"]["factories"]),
+        python_collection_factories=frozenset(data["iterators"]["collection_factories"]),
         graph_entry_methods=frozenset(data["graph_entry"]["method_calls"]),
         graph_entry_functions=frozenset(data["graph_entry"]["functions"]),
         dataset_modules=tuple(data["graph_entry"]["dataset_factories"]),

@@ -52,6 +52,7 @@ class _Scope:
     localities: dict[str, str] = field(default_factory=dict)
     datasets: set[str] = field(default_factory=set)
     python_iterators: set[str] = field(default_factory=set)
+    python_collections: set[str] = field(default_factory=set)
 
     def binds(self, name: str) -> bool:
         return name in self.params or name in self.locals or name in self.nested
@@ -223,6 +224,8 @@ class _ModuleBuilder:
                 scope.python_iterators.add(name)
         if self._is_dataset(value, scope):
             scope.datasets.add(name)
+        if self._is_python_collection(value, scope):
+            scope.python_collections.add(name)
         if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
             locality = self.locality(value, scope)
             if locality != LOCAL:
@@ -293,7 +296,7 @@ class _ModuleBuilder:
         if receiver_type in self._factory_refs(self.kb.nondeterministic_factories):
             function.effects.append(Effect("HYB106", f"{_text(method.value)}.{method.attr}", where))
             return
-        if method.attr in self.kb.container_mutators and not self._is_module_reference(method.value, scope):
+        if self.kb.mutates_container(method.attr, len(call.args)) and not self._is_module_reference(method.value, scope):
             locality = self.locality(method.value, scope)
             if locality != LOCAL and not self._is_tensorflow_value(method.value, scope):
                 function.effects.append(Effect("HYB105", f"`{_text(method.value)}.{method.attr}`", where,
@@ -509,11 +512,19 @@ class _ModuleBuilder:
 
     def _is_python_iterator(self, call: ast.Call, scope: _Scope) -> bool:
         dotted = self._dotted(call.func, scope)
-        if dotted not in self.kb.python_iterator_factories:
-            return False
-        if dotted == "builtins.iter" and call.args and self._is_dataset(call.args[0], scope):
-            return False
-        return True
+        if dotted == "builtins.iter":
+            return bool(call.args) and self._is_python_collection(call.args[0], scope)
+        return dotted in self.kb.python_iterator_factories
+
+    def _is_python_collection(self, expr: ast.expr, scope: _Scope) -> bool:
+        """A list/tuple/set/dict display, comprehension or builtin collection: what ``iter()`` of is Python."""
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp)):
+            return True
+        if isinstance(expr, ast.Call):
+            return self._dotted(expr.func, scope) in self.kb.python_collection_factories
+        if isinstance(expr, ast.Name):
+            return any(expr.id in s.python_collections for s in self._visible_scopes(expr.id, scope))
+        return False
 
     def _advances_python_iterator(self, argument: ast.expr, scope: _Scope) -> bool:
         if isinstance(argument, ast.Call):

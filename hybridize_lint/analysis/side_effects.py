@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Callable
 
 from .local import CAPTURED, LOCAL
 from .project import FunctionId, ProjectModel, Target
@@ -67,8 +68,12 @@ class SideEffectAnalysis:
         return self.effects.get(function, TransitiveEffects())
 
     def call_effect(self, caller: FunctionId, site: CallSite, targets: list[Target],
-                    caller_params_are_external: bool = True) -> Witness | None:
-        """A side effect a call performs, as seen from the caller (its parameters count as external)."""
+                    is_external: Callable[[str, Effect], bool]) -> Witness | None:
+        """A side effect a call performs, as seen from ``caller``.
+
+        ``is_external(locality, effect)`` decides whether an effect on the
+        caller's ``param:NAME`` / ``closure:NAME`` object escapes the caller.
+        """
         caller_info = self.project.function(caller)
         for target in targets:
             callee = self.of(target.function)
@@ -77,7 +82,7 @@ class SideEffectAnalysis:
                 return callee.always.through(qualname)
             for param, witness in callee.on_params.items():
                 locality = _argument_locality(self.project, target, site, param)
-                if locality == CAPTURED or (caller_params_are_external and locality.startswith("param:")):
+                if locality == CAPTURED or (locality != LOCAL and is_external(locality, witness.effect)):
                     return witness.through(qualname)
             for param, witness in callee.on_iterator_params.items():
                 if passes_python_iterator(self.project, target, site, param):
@@ -85,7 +90,7 @@ class SideEffectAnalysis:
             for name, witness in callee.on_closures.items():
                 if caller_info and _nested_in(target.function, caller):
                     locality = _closure_locality(caller_info.params, caller_info.local_localities, name)
-                    if locality == CAPTURED or (caller_params_are_external and locality.startswith("param:")):
+                    if locality == CAPTURED or (locality != LOCAL and is_external(locality, witness.effect)):
                         return witness.through(qualname)
         return None
 

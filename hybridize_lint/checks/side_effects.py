@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..analysis.side_effects import passes_python_iterator
+from ..analysis.local import LOCAL
+from ..analysis.project import GraphRoot
 from ..analysis.summary import Effect, FunctionSummary
 from ..context import FileContext
 from ..diagnostics import Diagnostic
@@ -12,26 +14,61 @@ from ..registry import RuleSpec
 
 
 def own_effects(ctx: FileContext, code: str) -> Iterator[tuple[FunctionSummary, Effect]]:
-    """Effects with ``code`` in the bodies of this file's graph roots.
-
-    Inside a root every effect counts, also those on parameters: the caller's
-    objects live outside the traced function.
-    """
+    """Effects with ``code`` in the bodies of this file's graph roots that escape the traced call."""
     for function, root in ctx.graph_roots():
         for effect in function.effects:
-            if effect.code == code and _happens(ctx, function, effect):
+            if effect.code == code and escapes(ctx, function, root, effect.target, effect):
                 yield function, effect
 
 
-def _happens(ctx: FileContext, function: FunctionSummary, effect: Effect) -> bool:
-    """Effects conditional on the argument's type need a caller that passes such an argument."""
-    if effect.target is None or not effect.target.startswith("iterparam:"):
+def escapes(ctx: FileContext, function: FunctionSummary, root: GraphRoot, target: str | None,
+            effect: Effect) -> bool:
+    """Whether an effect on ``target`` (a locality in ``function``, a graph root) outlives the trace.
+
+    - ``self``/``cls`` is the caller's object: always.
+    - Other parameters of a ``tf.function`` (or a Keras step): objects are passed as they are, so
+      attribute writes escape; containers are re-packed around the traced placeholders on every trace,
+      so mutating them does not reach the caller.
+    - Parameters of functions traced by ``tf.data``, ``tf.cond``, ``tf.map_fn``… or of functions
+      nested in graph code are built by the tracing machinery or the enclosing graph code: local.
+    - A closure variable escapes unless it is local to an enclosing function that is graph code.
+    """
+    if target is None:
         return True
-    param = effect.target.split(":", 1)[1]
+    kind, _, name = target.partition(":")
+    if kind == "iterparam":
+        return _caller_passes_iterator(ctx, function, name)
+    if kind == "param":
+        if function.class_name and function.params and name == function.params[0]:
+            return True
+        if root.reason in ("tf.function", "Keras fit"):
+            return effect.code != "HYB105"
+        return False
+    if kind == "closure":
+        return not _local_to_graph_code(ctx, function, name)
+    return True
+
+
+def _local_to_graph_code(ctx: FileContext, function: FunctionSummary, name: str) -> bool:
+    parts = function.qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        enclosing = ctx.summary.functions.get(".".join(parts[:cut]))
+        if enclosing is None:
+            continue
+        if name in enclosing.params or name in enclosing.local_localities:
+            if (ctx.module, enclosing.qualname) not in ctx.project.graph_functions:
+                return False
+            return enclosing.local_localities.get(name) == LOCAL or name in enclosing.params
+    return False
+
+
+def _caller_passes_iterator(ctx: FileContext, function: FunctionSummary, param: str) -> bool:
+    """``next(param)`` is a side effect only if some caller passes a Python iterator."""
     project = ctx.project
-    for caller, site in project.callers.get((ctx.module, function.qualname), []):
+    me = (ctx.module, function.qualname)
+    for _, site in project.callers.get(me, []):
         for target in (t for ref in site.callees for t in project.resolve_ref(ref)):
-            if target.function == (ctx.module, function.qualname) and passes_python_iterator(project, target, site, param):
+            if target.function == me and passes_python_iterator(project, target, site, param):
                 return True
     return False
 
@@ -47,11 +84,15 @@ def callee_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     analysis = project.side_effects
     for function, root in ctx.graph_roots():
         caller = (ctx.module, function.qualname)
+
+        def is_external(locality: str, effect: Effect) -> bool:
+            return escapes(ctx, function, root, locality, effect)
+
         for site, targets in project.call_graph.get(caller, []):
             if site.passed:
                 continue
             targets = [t for t in targets if t.function not in project.graph_roots]
-            witness = analysis.call_effect(caller, site, targets) if targets else None
+            witness = analysis.call_effect(caller, site, targets, is_external) if targets else None
             if witness is not None:
                 yield ctx.diagnostic(rule, site.loc, function=function.qualname,
                                      chain=" → ".join((function.qualname, witness.describe())),
