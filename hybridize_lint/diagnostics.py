@@ -81,6 +81,7 @@ class FileReport:
     fixed_text: str | None = None
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # the tool could not do its job here
+    unfixed_diagnostics: list[Diagnostic] = field(default_factory=list)  # before any fix was applied
 
 
 @dataclass

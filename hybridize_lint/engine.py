@@ -21,7 +21,7 @@ from .cache import SummaryCache
 from .config import Settings, SettingsResolver
 from .context import FileContext
 from .diagnostics import Diagnostic, FileReport, Position, RunReport
-from .discovery import discover_files
+from .discovery import discover_files, is_excluded
 from .fixing import apply_edits, fix_to_fixpoint
 from .knowledge import KnowledgeBase, load_knowledge
 from .noqa import NoqaIndex, add_noqa_edits
@@ -66,6 +66,8 @@ class Linter:
     def run(self, paths: Sequence[Path], options: RunOptions = RunOptions()) -> RunReport:
         report = RunReport()
         grouped: dict[Path, tuple[Settings, list[Path]]] = {}
+        seen: set[Path] = set()
+        explicit = {path for path in paths if not path.is_dir()}
         for path in paths:
             settings = self.resolver.for_path(path, fallback_root=path)
             found = discover_files([path], root=settings.root, exclude=settings.exclude,
@@ -75,7 +77,15 @@ class Linter:
                 diagnostic = self._source_error(error.path, SourceError("HYB001", error.reason), settings)
                 report.files.append(FileReport(error.path, [diagnostic] if diagnostic else []))
             for file in found.files:
+                identity = file.resolve()
+                if identity in seen:  # named twice (say, relative and absolute): lint it once
+                    continue
+                seen.add(identity)
                 file_settings = self.resolver.for_path(file, fallback_root=path)
+                if file_settings.root != settings.root and file not in explicit and is_excluded(
+                        file, root=file_settings.root, exclude=file_settings.exclude,
+                        extend_exclude=file_settings.extend_exclude):
+                    continue  # a nested project's own exclusions apply to its files
                 grouped.setdefault(file_settings.root, (file_settings, []))[1].append(file)
         for settings, files in grouped.values():
             self._run_project(settings, files, {}, options, report)
@@ -127,6 +137,7 @@ class Linter:
 
         diagnostics = lint(source)
         file_report = FileReport(source.path, diagnostics, original_text=source.text)
+        file_report.unfixed_diagnostics = diagnostics
         if not (options.fix or options.add_noqa):
             return file_report
         current = source
@@ -159,6 +170,7 @@ class Linter:
             file_report.errors.append(f"{original.path}: {error}")
             file_report.changed = False
             file_report.fixed_count = 0
+            file_report.diagnostics = file_report.unfixed_diagnostics  # what is still in the file on disk
 
     # -- analysis ------------------------------------------------------------
 

@@ -347,10 +347,6 @@ def test_fix_keeps_permission_bits(project, capsys):
     assert path.stat().st_mode & 0o777 == 0o751
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG engine.py Linter._lint_file/_write: when writing the fixed file fails, file_report.diagnostics "
-    "already holds the findings of the *fixed* text, so the safe-fixable HYB204 that is still in the file "
-    "is not reported"))
 def test_findings_of_a_file_whose_fix_could_not_be_written_are_still_reported(project, capsys, monkeypatch):
     write(project / "train.py", TRAIN)
 

@@ -692,9 +692,6 @@ def test_subprocess_closed_stdout_is_quiet(project):
     assert result.stderr == b""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG engine.py Linter.run: files are grouped per path argument without de-duplication, so one file named "
-    "twice (e.g. relative and absolute) is linted, reported, counted and fixed twice"))
 def test_a_file_named_twice_is_reported_once(project, capsys):
     write(project / "train.py", TRAIN)
     code, out, _ = check(capsys, "--fix", "train.py", str(project / "train.py"))

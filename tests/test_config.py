@@ -198,9 +198,6 @@ def test_per_file_ignores_patterns(project, capsys, pattern):
         ("tests/test_train.py", "HYB204"), ("train.py", "HYB204"), ("train.py", "HYB101")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG engine.py Linter.run: files found by walking a directory are filtered with the exclusions of the "
-    "directory's project only; a nested project's own exclude/extend-exclude (its pyproject.toml) is ignored"))
 def test_nested_projects_own_exclusions_apply_when_walking_from_outside(project, capsys):
     set_config(project, "")
     set_config(project / "inner", 'extend-exclude = ["generated"]')
