@@ -115,5 +115,62 @@ def _is_assigned(tree: ast.Module, name: str) -> bool:
                for node in ast.walk(tree))
 
 
-__all__ = ["CodemodError", "Span", "insert_import", "module_spelling", "node_for", "remove_argument",
-           "rename_keyword", "replace", "replace_ast"]
+
+
+def add_decorator(source: SourceFile, function: ast.AST, decorator: str) -> Edit:
+    """``@decorator`` directly above ``def`` (innermost), so ``@staticmethod`` & co. stay outermost."""
+    definition = _definition_node(source, function)
+    row = source.position(definition.range().start.index).row
+    indent = _indentation(source.line_text(row))
+    start = source.offset(row, len(indent))
+    edit = definition.replace("")  # only to go through ast-grep's edit type
+    return source.edit(start, start, f"@{decorator}{_newline_of(source)}{indent}" + edit.inserted_text)
+
+
+def remove_decorator(source: SourceFile, decorator: ast.expr) -> Edit:
+    """Delete a decorator line: from its ``@`` to where the next decorator or ``def`` starts."""
+    span = source.span_of(decorator)
+    node = source.sg_node_at(span)
+    while node is not None and node.kind() != "decorator":
+        node = node.parent()
+    if node is None:
+        raise CodemodError("decorator not found in the syntax tree")
+    following = node.next()
+    if following is None:
+        raise CodemodError("decorator without a definition")
+    edit = node.replace("")
+    return source.edit(node.range().start.index, following.range().start.index, edit.inserted_text)
+
+
+def unwrap_call(source: SourceFile, call: ast.Call) -> Edit:
+    """``tf.function(g, ...)`` → ``g``."""
+    if not call.args:
+        raise CodemodError("tf.function() without a function argument")
+    target = node_for(source, call)
+    wrapped = source.text[slice(*_span_tuple(source, call.args[0]))]
+    return replace(source, target, wrapped)
+
+
+def _span_tuple(source: SourceFile, node: ast.AST) -> tuple[int, int]:
+    span = source.span_of(node)
+    return span.start, span.end
+
+
+def _definition_node(source: SourceFile, function: ast.AST) -> SgNode:
+    name_row = function.lineno
+    for node in _walk_sg(source.sg_root):
+        if node.kind() == "function_definition" and source.position(node.range().start.index).row == name_row:
+            return node
+    raise CodemodError(f"no function definition on line {name_row}")
+
+
+def _walk_sg(node: SgNode):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children()))
+
+
+def _indentation(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]

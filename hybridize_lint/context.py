@@ -78,6 +78,11 @@ class FileContext:
         dotted = self.bindings.qualified_name(expr)
         return self.knowledge.canonical(dotted) if dotted else None
 
+    def render(self, evidence) -> str:
+        """Evidence with module names turned into the project's file paths."""
+        paths = {module: summary.path for module, summary in self.project.summaries.items() if summary.path}
+        return evidence.render(paths)
+
     def is_hybridizer_call(self, node: ast.AST) -> bool:
         """``tf.function(...)`` in any spelling."""
         return isinstance(node, ast.Call) and self.knowledge.is_hybridizer(self.bindings.qualified_name(node.func))

@@ -206,7 +206,9 @@ class Linter:
 
     def _summarize(self, source: SourceFile, module: str, digest: str, project: _Project):
         _, is_package = module_name_for(source.path, project.settings.root)
-        return summarize_module(source.tree, module, is_package, digest, project.knowledge)
+        summary = summarize_module(source.tree, module, is_package, digest, project.knowledge)
+        summary.path = _relative_path(source.path, project.settings.root)
+        return summary
 
     def _context(self, source: SourceFile, project: _Project) -> FileContext:
         module, is_package = module_name_for(source.path, project.settings.root)
@@ -214,7 +216,9 @@ class Linter:
         digest = content_hash(source.text)
         known = project.model.summaries.get(module)
         if known is None or known.content_hash != digest:
-            project.model.add(summarize_module(source.tree, module, is_package, digest, project.knowledge))
+            summary = summarize_module(source.tree, module, is_package, digest, project.knowledge)
+            summary.path = _relative_path(source.path, project.settings.root)
+            project.model.add(summary)
         return FileContext(source, module, bindings, project.model, project.settings, project.knowledge)
 
     def _check(self, context: FileContext, codes: Iterable[str], report: RunReport | None = None) -> list[Diagnostic]:
@@ -261,6 +265,13 @@ class Linter:
         """Stable across processes (no hash-seed-dependent set order), so workers share one cache."""
         state = {"knowledge": asdict(self.knowledge), "user": settings.knowledge}
         return hashlib.sha256(json.dumps(state, default=_sorted_list, sort_keys=True).encode()).hexdigest()
+
+
+def _relative_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
 
 
 def _sorted_list(value: object) -> list:

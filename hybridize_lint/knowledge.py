@@ -63,6 +63,15 @@ class KnowledgeBase:
     keras_compiled_methods: frozenset[str]
     keras_compiling_calls: frozenset[str]
     variable_constructors: frozenset[str]
+    tensor_types: frozenset[str]
+    non_tensor_prefixes: tuple[str, ...]
+    tensor_producing: NameSet
+    not_computation: NameSet
+    tensor_callable_prefixes: tuple[str, ...]
+    non_tensor_methods: frozenset[str]
+    non_tensor_attributes: frozenset[str]
+    eager_only_keras_methods: frozenset[str]
+    tf1_graph_mode: frozenset[str]
     pure_functions: frozenset[str] = frozenset()
 
     def canonical(self, dotted: str) -> str:
@@ -71,6 +80,25 @@ class KnowledgeBase:
             if dotted == alias or dotted.startswith(alias + "."):
                 return target + dotted[len(alias):]
         return dotted
+
+    def produces_tensor(self, dotted: str | None) -> bool:
+        """A call of ``dotted`` returns a tensor (TensorFlow ops, Keras backend/ops, tape gradients)."""
+        if dotted is None:
+            return False
+        dotted = self.canonical(dotted)
+        if dotted in self.tensor_producing:
+            return True
+        if not dotted.startswith("tensorflow.") or dotted.startswith(self.non_tensor_prefixes):
+            return False
+        return dotted.rsplit(".", 1)[-1][:1].islower()
+
+    def is_tensor_computation(self, dotted: str | None) -> bool:
+        """A TensorFlow call that computes (``tf.print`` and summaries only output)."""
+        return dotted is not None and self.produces_tensor(dotted) and self.canonical(dotted) not in self.not_computation
+
+    def instances_compute_tensors(self, class_dotted: str) -> bool:
+        """Calling an instance of this (external) class computes tensors: Keras layers, models, losses."""
+        return self.canonical(class_dotted).startswith(self.tensor_callable_prefixes)
 
     def mutates_container(self, method: str, positional_arguments: int) -> bool:
         bounds = self.container_mutators.get(method)
@@ -123,6 +151,15 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         keras_compiled_methods=frozenset(keras["compiled_methods"]),
         keras_compiling_calls=frozenset(keras["compiling_calls"]),
         variable_constructors=frozenset(data["graph_errors"]["variable_constructors"]),
+        tensor_types=frozenset(data["tensors"]["types"]),
+        non_tensor_prefixes=tuple(data["tensors"]["non_tensor_prefixes"]),
+        tensor_producing=NameSet.of(data["tensors"]["producing"]),
+        not_computation=NameSet.of(data["tensors"]["not_computation"]),
+        tensor_callable_prefixes=tuple(data["tensors"]["callable_prefixes"]),
+        non_tensor_methods=frozenset(data["tensors"]["non_tensor_methods"]),
+        non_tensor_attributes=frozenset(data["tensors"]["non_tensor_attributes"]),
+        eager_only_keras_methods=frozenset(data["eager_only"]["keras_methods"]),
+        tf1_graph_mode=frozenset(data["eager_only"]["tf1_graph_mode"]),
     )
 
 

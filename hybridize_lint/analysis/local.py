@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from ..knowledge import KnowledgeBase
 from .names import ImportBindings
 from .scopes import local_bindings
+from .tensor_facts import _partial_batches, infer_local_values, record_function_facts
+from .values import value_of
 from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry, ModuleSummary,
                       loc_of)
 
@@ -53,6 +55,8 @@ class _Scope:
     datasets: set[str] = field(default_factory=set)
     python_iterators: set[str] = field(default_factory=set)
     python_collections: set[str] = field(default_factory=set)
+    values: dict[str, frozenset[str]] = field(default_factory=dict)
+    partial_batch_names: set[str] = field(default_factory=set)
 
     def binds(self, name: str) -> bool:
         return name in self.params or name in self.locals or name in self.nested
@@ -75,8 +79,22 @@ class _ModuleBuilder:
         self._collect_module_names()
         own = list(_own_nodes_with_guards(self.tree.body))
         self._prepare_locals(self.module_scope, own)
+        infer_local_values(self, self.module_scope, own)
+        self.summary.values = {name: sorted(value) for name, value in self.module_scope.values.items() if value}
+        self._module_flags(own)
         self._walk_definitions(self.tree.body, prefix="", class_name=None, parent=None)
         self._analyse_body(self.module_scope, own, self.summary.module_calls, None)
+
+    def _module_flags(self, own: list) -> None:
+        tf1 = self.kb.tf1_graph_mode
+        self.summary.graph_mode_tf1 = any(
+            isinstance(node, ast.Call) and self._dotted(node.func, self.module_scope) in tf1 for node, _ in own) or any(
+            isinstance(node, ast.Attribute) and self.kb.canonical(self.bindings.qualified_name(node) or "") in tf1
+            for node in ast.walk(self.tree))
+        imported = set(self.bindings.bindings.values())
+        uses_keras = any(name == "keras" or name.startswith("keras.") for name in imported)
+        uses_tensorflow = any(name == "tensorflow" or name.startswith("tensorflow.") for name in imported)
+        self.summary.keras_without_tensorflow = uses_keras and not uses_tensorflow
 
     def _collect_module_names(self) -> None:
         for node in self.tree.body:
@@ -157,10 +175,13 @@ class _ModuleBuilder:
                 scope.nonlocals.update(statement.names)
         hybrid = False
         decorators = []
+        hybrid_keywords: list[str] = []
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if self.kb.is_hybridizer(self.bindings.qualified_name(target)):
                 hybrid = True
+                if isinstance(decorator, ast.Call):
+                    hybrid_keywords = [k.arg for k in decorator.keywords if k.arg]
                 continue
             ref = self._callee_ref(target, parent or self.module_scope)
             if ref and ref not in ("name:builtins.staticmethod", "name:builtins.classmethod",
@@ -169,9 +190,12 @@ class _ModuleBuilder:
         function = FunctionSummary(
             qualname, node.lineno, hybrid, params=params, class_name=class_name, decorators=decorators,
             is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
-            is_async=isinstance(node, ast.AsyncFunctionDef))
+            is_async=isinstance(node, ast.AsyncFunctionDef), nested=parent is not None,
+            defaults=_defaulted_parameters(node), hybrid_keywords=hybrid_keywords)
         self.summary.functions[qualname] = function
         self._prepare_locals(scope, own)
+        infer_local_values(self, scope, own)
+        record_function_facts(self, scope, own, function)
         self._analyse_body(scope, own, function.calls, function)
         function.local_localities = {name: scope.localities.get(name, LOCAL) for name in scope.locals}
         function.returned_functions = [
@@ -216,6 +240,8 @@ class _ModuleBuilder:
                             scope.types[item.optional_vars.id] = ref
 
     def _bind_local(self, scope: _Scope, name: str, value: ast.expr) -> None:
+        if _partial_batches(self, value, scope):
+            scope.partial_batch_names.add(name)
         if isinstance(value, ast.Call):
             ref = self._callee_ref(value.func, scope)
             if ref:
@@ -250,7 +276,10 @@ class _ModuleBuilder:
                         receiver=self._receiver_locality(call.func, scope),
                         literal_args=[i for i, arg in enumerate(call.args) if _is_literal(arg)],
                         iterator_args=[i for i, arg in enumerate(call.args)
-                                       if self._advances_python_iterator(arg, scope)])
+                                       if self._advances_python_iterator(arg, scope)],
+                        arg_values=[sorted(value_of(self, arg, scope)) for arg in call.args],
+                        keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
+                        in_loop=any(isinstance(guard, _InLoop) for guard in guards))
         calls.append(site)
         eager = dotted in self.kb.eager_wrappers
         for argument in (*call.args, *(k.value for k in call.keywords)):
@@ -277,7 +306,7 @@ class _ModuleBuilder:
             elif isinstance(argument, ast.Name) and self.locality(argument, scope) == f"param:{argument.id}":
                 # A Python iterator only if some caller passes one (tf.data iterators are fine).
                 function.effects.append(Effect("HYB107", "next", where, f"iterparam:{argument.id}"))
-        elif dotted in kb.variable_constructors and not guards:
+        elif dotted in kb.variable_constructors and not [g for g in guards if not isinstance(g, _InLoop)]:
             function.errors.append(Effect("HYB502", dotted, where))
         elif isinstance(call.func, ast.Attribute):
             self._method_effects(call, scope, function)
@@ -505,6 +534,9 @@ class _ModuleBuilder:
                 dotted = self._dotted(expr.func, scope)
                 if dotted and dotted.startswith(self.kb.dataset_modules):
                     return True
+                if dotted == "builtins.iter" and expr.args:  # an iterator over a dataset yields tensors too
+                    expr = expr.args[0]
+                    continue
                 if isinstance(expr.func, ast.Attribute):
                     expr = expr.func.value
                     continue
@@ -571,9 +603,26 @@ def _own_nodes_with_guards(body: list[ast.stmt]):
             inner, other = [*guards, node.test], [*guards, ast.UnaryOp(ast.Not(), node.test)]
             children = [(node.test, guards), *((child, inner) for child in node.body),
                         *((child, other) for child in node.orelse)]
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            looped = [*guards, _InLoop()]
+            head = [node.target, node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else [node.test]
+            children = [*((child, guards) for child in head), *((child, looped) for child in node.body),
+                        *((child, guards) for child in node.orelse)]
         else:
             children = [(child, guards) for child in ast.iter_child_nodes(node)]
         stack.extend(reversed(children))
+
+
+class _InLoop(ast.expr):
+    """Marks, among an expression's guards, that it runs inside a loop body."""
+
+
+def _defaulted_parameters(node: FunctionNode) -> list[str]:
+    arguments = node.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    with_defaults = positional[len(positional) - len(arguments.defaults):] if arguments.defaults else []
+    keyword_only = [a for a, default in zip(arguments.kwonlyargs, arguments.kw_defaults) if default is not None]
+    return [a.arg for a in (*with_defaults, *keyword_only)]
 
 
 def _flatten_targets(targets):

@@ -50,7 +50,8 @@ class ProjectModel:
 
     def add(self, summary: ModuleSummary) -> None:
         self.summaries[summary.module] = summary
-        for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects"):
+        for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
+                       "hybridization"):
             self.__dict__.pop(cached, None)
 
     # -- symbols ----------------------------------------------------------
@@ -368,3 +369,10 @@ class ProjectModel:
         from .side_effects import SideEffectAnalysis
 
         return SideEffectAnalysis(self)
+
+    @cached_property
+    def hybridization(self):
+        """Tensor inference and the hybridize/dehybridize decisions (built on first use)."""
+        from .hybridization import HybridizationAnalysis
+
+        return HybridizationAnalysis(self)

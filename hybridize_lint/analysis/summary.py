@@ -41,6 +41,15 @@ class Effect:
 
 
 @dataclass
+class Blocker:
+    """Something that would fail or change behaviour if the function ran as a graph."""
+
+    reason: str
+    loc: Loc
+    atoms: list[str] = field(default_factory=list)  # the blocker applies only if one of these is a tensor
+
+
+@dataclass
 class CallSite:
     loc: Loc
     callees: list[str]
@@ -50,6 +59,9 @@ class CallSite:
     passed: bool = False  # the callee is passed as a value (map, partial, lambda), not called here
     literal_args: list[int] = field(default_factory=list)  # positions bound to Python literals
     iterator_args: list[int] = field(default_factory=list)  # positions bound to Python iterators
+    arg_values: list[list[str]] = field(default_factory=list)  # abstract value of each positional argument
+    keyword_values: dict[str, list[str]] = field(default_factory=dict)
+    in_loop: bool = False
 
 
 @dataclass
@@ -67,6 +79,14 @@ class FunctionSummary:
     returned_functions: list[str] = field(default_factory=list)
     is_generator: bool = False
     is_async: bool = False
+    nested: bool = False  # defined inside another function
+    defaults: list[str] = field(default_factory=list)  # parameters with default values
+    tensor_hints: list[str] = field(default_factory=list)  # annotated as tensors / input_signature
+    returns: list[str] = field(default_factory=list)  # abstract value of what it returns
+    direct_tensor_work: bool = False
+    tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
+    blockers: list[Blocker] = field(default_factory=list)
+    hybrid_keywords: list[str] = field(default_factory=list)  # keywords of its tf.function decorator
 
 
 @dataclass
@@ -92,6 +112,7 @@ class ModuleSummary:
     module: str
     content_hash: str
     is_package: bool = False
+    path: str = ""  # relative to the project root, for messages
     functions: dict[str, FunctionSummary] = field(default_factory=dict)
     classes: dict[str, ClassSummary] = field(default_factory=dict)
     bindings: dict[str, str] = field(default_factory=dict)
@@ -103,6 +124,9 @@ class ModuleSummary:
     eager_entries: list[str] = field(default_factory=list)  # passed to tf.py_function: run eagerly
     compiled_types: list[str] = field(default_factory=list)  # TYPEREFs whose instances call fit/evaluate/...
     module_calls: list[CallSite] = field(default_factory=list)  # calls at module top level
+    values: dict[str, list[str]] = field(default_factory=dict)  # abstract values of module-level names
+    graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders
+    keras_without_tensorflow: bool = False  # Keras 3 code not bound to TensorFlow
 
     def to_json(self) -> dict[str, Any]:
         return _plain(self)
@@ -114,6 +138,7 @@ class ModuleSummary:
             raw["effects"] = [_effect(e) for e in raw["effects"]]
             raw["errors"] = [_effect(e) for e in raw["errors"]]
             raw["calls"] = [_call(c) for c in raw["calls"]]
+            raw["blockers"] = [Blocker(b["reason"], tuple(b["loc"]), b["atoms"]) for b in raw["blockers"]]
             return FunctionSummary(**raw)
 
         data = dict(data)

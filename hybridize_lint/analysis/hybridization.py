@@ -1,0 +1,255 @@
+"""The paper's two refactorings as decisions, with the reasons in its terms.
+
+- Convert Eager Function to Hybrid (P1 → HYB301): an eager function with a
+  likely-tensor parameter, no parameter bound to Python literals, no Python
+  side effects, not recursive — plus our own conditions: it computes on
+  tensors and nothing in it is eager-only.
+- Optimize Hybrid Function: P2 (HYB401) a hybrid function that does no tensor
+  computation ("barren"); P3 (HYB402) a hybrid function with tensor and
+  literal parameters (each new literal retraces).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .project import FunctionId, ProjectModel
+from .side_effects import Witness
+from .summary import Blocker, FunctionSummary
+from .tensors import Evidence, TensorInference
+from .values import CONTAINER, TENSOR
+
+HYBRIDIZE, DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, NONE = "hybridize", "dehybridize-barren", "dehybridize-retracing", "none"
+_NEVER_CONVERTED = frozenset({"__init__", "__new__", "__del__", "__enter__", "__exit__", "__repr__", "__str__",
+                              "__eq__", "__hash__", "__getattr__", "__setattr__", "__len__", "__iter__", "__next__",
+                              "build", "get_config", "from_config", "compute_output_shape"})
+
+
+@dataclass
+class Verdict:
+    """The decision for one function and every reason behind it."""
+
+    function: FunctionId
+    hybrid: bool
+    action: str = NONE
+    reasons: list[str] = field(default_factory=list)  # why not (or, for an action, the evidence)
+    tensor_params: dict[str, Evidence] = field(default_factory=dict)
+    literal_params: dict[str, list[Evidence]] = field(default_factory=dict)
+    side_effect: Witness | None = None
+    recursive: bool = False
+    tensor_computation: bool = False
+    barren: bool = False  # certainly no tensor computation
+    blockers: list[Blocker] = field(default_factory=list)
+
+
+class HybridizationAnalysis:
+    def __init__(self, project: ProjectModel):
+        self.project = project
+        self.tensors = TensorInference(project)
+
+    @cached_property
+    def verdicts(self) -> dict[FunctionId, Verdict]:
+        return {function: self._decide(function) for function in self.project.call_graph}
+
+    def verdict(self, function: FunctionId) -> Verdict | None:
+        return self.verdicts.get(function)
+
+    @cached_property
+    def recursive(self) -> set[FunctionId]:
+        from .side_effects import _strongly_connected_components
+
+        graph = self.project.call_graph
+        found: set[FunctionId] = set()
+        for component in _strongly_connected_components(graph):
+            if len(component) > 1:
+                found.update(component)
+            elif any(t.function == component[0] for site, ts in graph.get(component[0], []) if not site.passed
+                     for t in ts):
+                found.add(component[0])
+        return found
+
+    # -- one function -------------------------------------------------------
+
+    def _decide(self, function: FunctionId) -> Verdict:
+        project = self.project
+        info = project.function(function)
+        assert info is not None
+        root = project.graph_roots.get(function)
+        hybrid = root is not None and root.reason == "tf.function"
+        facts = self.tensors.of(function)
+        verdict = Verdict(function, hybrid)
+        verdict.tensor_params = dict(facts.tensors)
+        verdict.literal_params = {param: evidence for param, evidence in facts.literals.items() if evidence}
+        verdict.side_effect = self._side_effect(function)
+        verdict.recursive = function in self.recursive
+        verdict.tensor_computation = self.tensors.tensor_computation.get(function, False)
+        verdict.barren = not self.tensors.possible_tensor_computation.get(function, True)
+        verdict.blockers = self._blockers(function, info)
+        if hybrid:
+            self._decide_hybrid(verdict, info)
+        else:
+            self._decide_eager(verdict, info)
+        return verdict
+
+    def _decide_hybrid(self, verdict: Verdict, info: FunctionSummary) -> None:
+        reasons = verdict.reasons
+        if verdict.side_effect is not None:
+            reasons.append(f"has Python side effects ({verdict.side_effect.describe()}): removing tf.function "
+                           "would change behaviour; fix the side effect first")
+            return
+        if verdict.recursive:
+            reasons.append("is recursive")
+        if verdict.barren:
+            verdict.action = DEHYBRIDIZE_BARREN
+            reasons.append("does no tensor computation: tracing only adds overhead")
+            return
+        if verdict.tensor_params and verdict.literal_params and not verdict.recursive:
+            verdict.action = DEHYBRIDIZE_RETRACING
+            reasons.append("has tensor parameters and parameters bound to Python literals: every new literal "
+                           "value retraces")
+            return
+        if not verdict.tensor_params:
+            reasons.append("has no tensor parameters but computes on tensors (captured state): keep it hybrid")
+        else:
+            reasons.append("is already optimal: tensor parameters, no literal parameters")
+
+    def _decide_eager(self, verdict: Verdict, info: FunctionSummary) -> None:
+        project, function, reasons = self.project, verdict.function, verdict.reasons
+        summary = project.summaries[function[0]]
+        name = function[1].rsplit(".", 1)[-1]
+        if function in project.graph_functions:
+            reasons.append("already runs as graph code (called from a tf.function or traced by TensorFlow)")
+        if info.nested:
+            reasons.append("is defined inside another function: a tf.function made per call always retraces")
+        if info.is_generator or info.is_async:
+            reasons.append("is a generator or coroutine")
+        if name in _NEVER_CONVERTED:
+            reasons.append(f"`{name}` is not a computation to trace")
+        if self._keras_compiled_method(function, info):
+            reasons.append("Keras already compiles it when the model is used through fit/evaluate/predict")
+        if summary.graph_mode_tf1:
+            reasons.append("the module is written for TF1 graph mode (sessions, placeholders)")
+        if summary.keras_without_tensorflow:
+            reasons.append("Keras 3 code not bound to the TensorFlow backend")
+        if self._already_wrapped(function):
+            reasons.append("is already wrapped with tf.function elsewhere")
+        if not verdict.tensor_params:
+            reasons.append("has no tensor parameters")
+        if verdict.literal_params:
+            param, evidence = next(iter(verdict.literal_params.items()))
+            reasons.append(f"parameter `{param}` {evidence[0].render()} (each new value would retrace)")
+        if verdict.side_effect is not None:
+            reasons.append(f"has Python side effects ({verdict.side_effect.describe()})")
+        if verdict.recursive:
+            reasons.append("is recursive")
+        if not verdict.tensor_computation:
+            reasons.append("does no tensor computation")
+        for blocker in verdict.blockers:
+            reasons.append(f"{blocker.reason} (line {blocker.loc[0]})")
+        if not reasons:
+            verdict.action = HYBRIDIZE
+
+    # -- ingredients ----------------------------------------------------------
+
+    def _side_effect(self, function: FunctionId) -> Witness | None:
+        effects = self.project.side_effects.of(function)
+        if effects.always:
+            return effects.always
+        for witness in (*effects.on_params.values(), *effects.on_closures.values(),
+                        *effects.on_iterator_params.values()):
+            return witness
+        return None
+
+    def _blockers(self, function: FunctionId, info: FunctionSummary) -> list[Blocker]:
+        """Eager-only constructs in the function or anything it calls."""
+        found: list[Blocker] = []
+        for blocker in info.blockers:
+            if self._blocker_applies(blocker, function):
+                found.append(blocker)
+        for error in info.errors:
+            found.append(Blocker(f"`{error.what}` fails in graph mode" if error.code == "HYB501"
+                                 else "creates a tf.Variable on every call", error.loc))
+        for site, targets in self.project.call_graph.get(function, []):
+            if site.passed:
+                continue
+            for target in targets:
+                callee = self.project.function(target.function)
+                if callee is None or target.function == function:
+                    continue
+                if callee.errors or any(b.reason.startswith("Keras") for b in callee.blockers):
+                    found.append(Blocker(f"calls `{target.function[1]}`, which cannot run in graph mode", site.loc))
+                    break
+        return found
+
+    def _blocker_applies(self, blocker: Blocker, function: FunctionId) -> bool:
+        atoms = [a for a in blocker.atoms if not a.startswith("keras-method:")]
+        keras_method = next((a.split(":", 1)[1] for a in blocker.atoms if a.startswith("keras-method:")), None)
+        if keras_method is not None:
+            return not self._user_class_defines(atoms, keras_method, function)
+        if not blocker.atoms:
+            return True
+        facts = self.tensors.of(function)
+        for atom in atoms:
+            if atom == TENSOR:
+                return True
+            if atom.startswith("p:"):
+                kinds = facts.kinds.get(atom[2:], set())
+                if TENSOR in kinds and CONTAINER not in kinds:
+                    return True
+        return False
+
+    def _user_class_defines(self, atoms: list[str], method: str, function: FunctionId) -> bool:
+        """``e.predict(x)`` where ``e`` is an instance of a project class with its own ``predict``."""
+        classes = self._receiver_classes(atoms, function)
+        return bool(classes) and all(self.project.lookup_method(cls, method) is not None
+                                     and not self.project.is_keras_model(cls) for cls in classes)
+
+    def _receiver_classes(self, atoms: list[str], function: FunctionId) -> list:
+        classes = []
+        for atom in atoms:
+            refs = []
+            if atom.startswith("r:"):
+                refs.append(atom[2:])
+            elif atom.startswith("p:"):
+                refs.extend(self._argument_refs(function, atom[2:]))
+            for ref in refs:
+                if ref.startswith("name:"):
+                    symbol = self.project.resolve_symbol(ref[5:])
+                    if symbol is not None and symbol.kind == "class":
+                        classes.append((symbol.module, symbol.qualname))
+                    elif symbol is not None and symbol.kind == "instance" and symbol.qualname:
+                        classes.append((symbol.module, symbol.qualname))
+                    else:
+                        return []
+                else:
+                    return []
+        return classes
+
+    def _argument_refs(self, function: FunctionId, param: str) -> list[str]:
+        """References of the values callers pass as ``param`` (``Estimator()``, a module-level instance)."""
+        refs: list[str] = []
+        info = self.project.function(function)
+        for _, site in self.project.callers.get(function, []):
+            for target in (t for ref in site.callees for t in self.project.resolve_ref(ref)):
+                if target.function != function or info is None:
+                    continue
+                params = info.params[1:] if target.binding in ("bound", "constructor") else info.params
+                if param in params and params.index(param) < len(site.arg_values):
+                    for atom in site.arg_values[params.index(param)]:
+                        if atom.startswith("r:"):
+                            refs.append(atom[2:])
+                        elif atom.startswith("n:"):
+                            refs.append("name:" + atom[2:])
+        return refs
+
+    def _keras_compiled_method(self, function: FunctionId, info: FunctionSummary) -> bool:
+        if not info.class_name:
+            return False
+        name = function[1].rsplit(".", 1)[-1]
+        return name in self.project.knowledge.keras_compiled_methods and name != "call" and \
+            self.project.is_keras_model((function[0], info.class_name))
+
+    def _already_wrapped(self, function: FunctionId) -> bool:
+        root = self.project.graph_roots.get(function)
+        return root is not None

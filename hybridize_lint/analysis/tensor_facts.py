@@ -1,0 +1,151 @@
+"""Per-function facts for tensor inference and the hybridization decision.
+
+Runs inside the intraprocedural pass (:mod:`.local`): abstract values of
+local names, what the function returns, where it computes on tensors, and
+what would break or change if it ran as a graph (eager-only calls,
+iteration over a tensor parameter, ``try``/``except``, ``global``…).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from .summary import Blocker, FunctionSummary, loc_of
+from .values import CONTAINER, LITERAL, NOTHING, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor, value_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .local import _ModuleBuilder, _Scope
+
+_PASSES = 2  # a second pass sees values assigned later in loops (x = x + 1)
+
+
+def infer_local_values(builder: "_ModuleBuilder", scope: "_Scope", own: list) -> None:
+    for _ in range(_PASSES):
+        for node, _guards in own:
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                value = value_of(builder, node.value, scope)
+                if isinstance(node, ast.AugAssign):
+                    value = value | value_of(builder, node.target, scope)
+                for target in targets:
+                    _bind(scope, target, value)
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                _bind(scope, node.target, iteration_value(builder, node.iter, scope))
+            elif isinstance(node, ast.comprehension):
+                _bind(scope, node.target, iteration_value(builder, node.iter, scope))
+            elif isinstance(node, ast.NamedExpr):
+                _bind(scope, node.target, value_of(builder, node.value, scope))
+
+
+def _bind(scope: "_Scope", target: ast.expr, value: Value) -> None:
+    if isinstance(target, ast.Name):
+        scope.values[target.id] = scope.values.get(target.id, NOTHING) | value
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        element = value - {CONTAINER}
+        for item in target.elts:
+            _bind(scope, item.value if isinstance(item, ast.Starred) else item, element)
+
+
+def iteration_value(builder: "_ModuleBuilder", iterable: ast.expr, scope: "_Scope") -> Value:
+    """What a ``for`` loop over ``iterable`` binds: dataset elements are tensors, ``range`` gives literals."""
+    if builder._is_dataset(iterable, scope):
+        return frozenset({TENSOR, VARYING_SHAPE}) if _partial_batches(builder, iterable, scope) else frozenset({TENSOR})
+    if isinstance(iterable, ast.Call):
+        dotted = builder._dotted(iterable.func, scope)
+        if dotted == "builtins.range":
+            return frozenset({LITERAL})
+        if dotted in ("builtins.enumerate", "builtins.zip") and iterable.args:
+            parts = [iteration_value(builder, arg, scope) for arg in iterable.args]
+            return frozenset({LITERAL} if dotted == "builtins.enumerate" else ()).union(*parts)
+    value = value_of(builder, iterable, scope)
+    if TENSOR in value and CONTAINER not in value:
+        return frozenset({TENSOR})  # iterating a tensor yields tensors
+    return value - {CONTAINER}
+
+
+def _partial_batches(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope") -> bool:
+    """``ds.batch(n)`` without ``drop_remainder=True`` ends with a smaller batch: one more trace."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        if expr.func.attr in ("batch", "padded_batch"):
+            drop = next((k.value for k in expr.keywords if k.arg == "drop_remainder"), None)
+            return not (isinstance(drop, ast.Constant) and drop.value is True)
+        expr = expr.func.value
+    if isinstance(expr, ast.Name):
+        return expr.id in scope.partial_batch_names or expr.id in builder.module_scope.partial_batch_names
+    return False
+
+
+def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list, function: FunctionSummary) -> None:
+    node = scope.node
+    assert node is not None
+    arguments = node.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    function.tensor_hints = [a.arg for a in every if annotation_is_tensor(builder, a.annotation, scope)]
+    if _has_input_signature(builder, node):
+        function.tensor_hints = [p for p in function.params if p not in ("self", "cls")]
+    for child, guards in own:
+        if isinstance(child, ast.Return) and child.value is not None:
+            function.returns = sorted(set(function.returns) | value_of(builder, child.value, scope))
+        elif isinstance(child, ast.Call):
+            _call_facts(builder, scope, child, function)
+        elif isinstance(child, (ast.BinOp, ast.UnaryOp)):
+            operands = [child.left, child.right] if isinstance(child, ast.BinOp) else [child.operand]
+            for operand in operands:
+                _work(function, value_of(builder, operand, scope))
+        elif isinstance(child, ast.Subscript) and isinstance(child.ctx, ast.Load):
+            _work(function, value_of(builder, child.value, scope) - {CONTAINER})
+        elif isinstance(child, (ast.For, ast.AsyncFor)):
+            iterated = value_of(builder, child.iter, scope)
+            params = sorted(atom for atom in iterated if atom.startswith("p:"))
+            if params:
+                function.blockers.append(Blocker("iterates over parameter", loc_of(child.iter), params))
+        elif isinstance(child, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            function.blockers.append(Blocker("try/except (exceptions raised by graph ops cannot be caught)",
+                                             loc_of(child), []))
+        elif isinstance(child, (ast.Global, ast.Nonlocal)):
+            function.blockers.append(Blocker("global/nonlocal state", loc_of(child), []))
+
+
+def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, function: FunctionSummary) -> None:
+    kb = builder.kb
+    dotted = builder._dotted(call.func, scope)
+    if kb.is_tensor_computation(dotted) or (dotted == "builtins.next" and call.args
+                                            and builder._is_dataset(call.args[0], scope)):
+        function.direct_tensor_work = True
+        return
+    if isinstance(call.func, ast.Attribute):
+        receiver = value_of(builder, call.func.value, scope)
+        if call.func.attr == "numpy":
+            function.blockers.append(Blocker("`.numpy()` needs an eager tensor", loc_of(call), []))
+        elif call.func.attr in kb.eager_only_keras_methods:
+            function.blockers.append(Blocker(f"Keras `{call.func.attr}()` cannot run inside a tf.function",
+                                             loc_of(call), sorted(receiver | {"keras-method:" + call.func.attr})))
+        elif TENSOR in receiver:
+            function.direct_tensor_work = True
+        elif receiver:
+            _work(function, receiver - {CONTAINER, LITERAL})
+    if dotted == "builtins.bool" and call.args:
+        atoms = value_of(builder, call.args[0], scope)
+        if TENSOR in atoms or any(a.startswith("p:") for a in atoms):
+            function.blockers.append(Blocker("`bool()` of a tensor", loc_of(call), sorted(atoms)))
+    ref = builder._callee_ref(call.func, scope)
+    if ref:
+        _work(function, frozenset({f"r:{ref}"}))
+
+
+def _work(function: FunctionSummary, value: Value) -> None:
+    atoms = sorted(value - {LITERAL, CONTAINER})
+    if atoms and atoms not in function.tensor_work:
+        function.tensor_work.append(atoms)
+
+
+def _has_input_signature(builder: "_ModuleBuilder", node: ast.AST) -> bool:
+    for decorator in getattr(node, "decorator_list", []):
+        if isinstance(decorator, ast.Call) and builder.kb.is_hybridizer(builder.bindings.qualified_name(decorator.func)):
+            if any(k.arg == "input_signature" for k in decorator.keywords):
+                return True
+    return False
+
+
+__all__ = ["infer_local_values", "iteration_value", "record_function_facts", "TENSOR", "LITERAL"]

@@ -1,0 +1,302 @@
+"""Interprocedural tensor and literal inference.
+
+Which parameters receive tensors, and which receive Python literals, at some
+call site of the project; what each function returns; whether a function
+computes on tensors at all.  Abstract values recorded per module
+(:mod:`.values`) are evaluated here against the whole project, growing
+monotonically to a fixpoint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .project import FunctionId, ProjectModel, Target
+from .summary import CallSite, FunctionSummary
+from .values import CONTAINER, LITERAL, TENSOR, VARYING_SHAPE
+
+# The paper's speculative names for code with no visible caller (libraries): DL entry points.
+SPECULATIVE_NAMES = re.compile(r"^(.*(train|test).*_step|call|__call__|run_model|.*inference)$")
+_MAX_ROUNDS = 50
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a parameter is believed to receive a tensor or a literal."""
+
+    description: str
+    module: str = ""
+    line: int = 0
+    caller: FunctionId | None = None
+    site: CallSite | None = field(default=None, compare=False, hash=False)
+
+    def render(self, paths: dict[str, str] | None = None) -> str:
+        if not self.module:
+            return self.description
+        where = (paths or {}).get(self.module, self.module)
+        return f"{self.description} at {where}:{self.line}"
+
+
+@dataclass
+class ParameterFacts:
+    tensors: dict[str, Evidence] = field(default_factory=dict)
+    literals: dict[str, list[Evidence]] = field(default_factory=dict)
+    varying_shapes: dict[str, Evidence] = field(default_factory=dict)
+    kinds: dict[str, set[str]] = field(default_factory=dict)  # base kinds each parameter receives
+
+
+class TensorInference:
+    def __init__(self, project: ProjectModel):
+        self.project = project
+        self.kb = project.knowledge
+
+    # -- results ------------------------------------------------------------
+
+    @cached_property
+    def facts(self) -> dict[FunctionId, ParameterFacts]:
+        self._returns: dict[FunctionId, set[str]] = {}
+        facts = {function: ParameterFacts() for function in self.project.call_graph}
+        self._progress = facts
+        self._seed(facts)
+        for _ in range(_MAX_ROUNDS):
+            if not self._round(facts):
+                break
+        return facts
+
+    def of(self, function: FunctionId) -> ParameterFacts:
+        return self.facts.get(function, ParameterFacts())
+
+    def returns(self, function: FunctionId) -> set[str]:
+        self.facts  # noqa: B018 - computes the fixpoint
+        return self._returns.get(function, set())
+
+    @cached_property
+    def tensor_computation(self) -> dict[FunctionId, bool]:
+        """Whether a function (or what it calls) certainly computes on tensors."""
+        return self._computation(certain=True)
+
+    @cached_property
+    def possible_tensor_computation(self) -> dict[FunctionId, bool]:
+        """Whether it might: a parameter of unknown type or an unresolved call could be a tensor.
+
+        A function is "barren" only when this is False.
+        """
+        return self._computation(certain=False)
+
+    def _computation(self, certain: bool) -> dict[FunctionId, bool]:
+        self.facts  # noqa: B018 - computes the fixpoint first
+        result: dict[FunctionId, bool] = {}
+        for function in self.project.call_graph:
+            info = self.project.function(function)
+            result[function] = bool(info) and (info.direct_tensor_work or any(
+                self._operand_computes(set(atoms), function, certain) for atoms in info.tensor_work))
+        changed = True
+        while changed:
+            changed = False
+            for function, edges in self.project.call_graph.items():
+                if result.get(function):
+                    continue
+                if any(result.get(t.function) for site, targets in edges if not site.passed for t in targets):
+                    result[function] = changed = True
+        return result
+
+    def _operand_computes(self, atoms: set[str], function: FunctionId, certain: bool) -> bool:
+        if TENSOR in self._kinds(atoms, function):
+            return True
+        if certain:
+            return False
+        facts = self.of(function)
+        for atom in atoms:
+            if atom.startswith("p:") and not facts.kinds.get(atom[2:]):
+                return True  # nothing known about what this parameter receives
+            if atom.startswith("r:") and not self.project.resolve_ref(atom[2:]):
+                external = self._external_callee(atom[2:])
+                if external is None or self.kb.is_tensorflow(external):
+                    return True  # an unresolved call might be a model or layer
+        return False
+
+    # -- fixpoint -----------------------------------------------------------
+
+    def _seed(self, facts: dict[FunctionId, ParameterFacts]) -> None:
+        callers = self.project.callers
+        for function in facts:
+            info = self.project.function(function)
+            for param in info.tensor_hints if info else []:
+                self._add(facts[function], param, {TENSOR}, Evidence("has a tensor type hint or input_signature"))
+            name = function[1].rsplit(".", 1)[-1]
+            if info and function not in callers and not info.nested and SPECULATIVE_NAMES.match(name):
+                for param in _value_params(info, Target(function, "bound" if info.class_name else "plain")):
+                    self._add(facts[function], param, {TENSOR},
+                              Evidence(f"is likely a tensor (no caller in the project; `{name}` is a typical "
+                                       "deep-learning entry point)"))
+        for summary in self.project.summaries.values():
+            for entry in summary.graph_entries:
+                if not entry.via.startswith(("tf.data", "tf.map_fn", "tf.vectorized_map")):
+                    continue
+                for target in self.project.resolve_ref(entry.ref):
+                    info = self.project.function(target.function)
+                    params = _value_params(info, target)
+                    for param in params:
+                        self._add(facts.setdefault(target.function, ParameterFacts()), param, {TENSOR},
+                                  Evidence(f"elements of {entry.via}", summary.module, entry.loc[0]))
+
+    def _round(self, facts: dict[FunctionId, ParameterFacts]) -> bool:
+        changed = False
+        for function in self.project.call_graph:
+            info = self.project.function(function)
+            if info is None:
+                continue
+            kinds = self._kinds(set(info.returns), function)
+            if not kinds <= self._returns.get(function, set()):
+                self._returns[function] = self._returns.get(function, set()) | kinds
+                changed = True
+        for caller, site in self._all_sites():
+            for ref in site.callees:
+                for target in self.project.resolve_ref(ref):
+                    changed |= self._bind_site(facts, caller, site, target)
+        return changed
+
+    def _all_sites(self):
+        for function, edges in self.project.call_graph.items():
+            for site, _ in edges:
+                if not site.passed:
+                    yield function, site
+        for summary in self.project.summaries.values():
+            for site in summary.module_calls:
+                if not site.passed:
+                    yield (summary.module, "<module>"), site
+
+    def _bind_site(self, facts, caller: FunctionId, site: CallSite, target: Target) -> bool:
+        info = self.project.function(target.function)
+        if info is None:
+            return False
+        target_facts = facts.setdefault(target.function, ParameterFacts())
+        changed = False
+        for param, atoms in _bindings(info, target, site):
+            kinds = self._kinds(set(atoms), caller)
+            if not kinds:
+                continue
+            evidence = Evidence(_describe(kinds, atoms), caller[0], site.loc[0], caller, site)
+            changed |= self._add(target_facts, param, kinds, evidence)
+        return changed
+
+    def _add(self, facts: ParameterFacts, param: str, kinds: set[str], evidence: Evidence) -> bool:
+        known = facts.kinds.setdefault(param, set())
+        changed = not kinds <= known
+        known |= kinds
+        if TENSOR in kinds:
+            facts.tensors.setdefault(param, evidence)
+        if VARYING_SHAPE in kinds:
+            facts.varying_shapes.setdefault(param, evidence)
+        if LITERAL in kinds and evidence.site is not None:
+            listed = facts.literals.setdefault(param, [])
+            if all(known_evidence.site is not evidence.site for known_evidence in listed):
+                listed.append(evidence)
+        return changed
+
+    # -- evaluating atoms ---------------------------------------------------
+
+    def _kinds(self, atoms: set[str], context: FunctionId, depth: int = 0) -> set[str]:
+        """Base kinds (T, L, S, C) an abstract value may have, in ``context``."""
+        kinds: set[str] = set()
+        for atom in atoms:
+            if atom in (TENSOR, LITERAL, VARYING_SHAPE, CONTAINER):
+                kinds.add(atom)
+            elif atom.startswith("p:"):
+                facts = self.facts_in_progress(context)
+                kinds |= facts.kinds.get(atom[2:], set()) - {CONTAINER} if facts else set()
+            elif atom.startswith("r:"):
+                kinds |= self._call_kinds(atom[2:])
+            elif atom.startswith("n:") and depth < 5:
+                kinds |= self._global_kinds(atom[2:], depth)
+        return kinds
+
+    def facts_in_progress(self, function: FunctionId) -> ParameterFacts | None:
+        return getattr(self, "_progress", {}).get(function)
+
+    def _call_kinds(self, ref: str) -> set[str]:
+        targets = self.project.resolve_ref(ref)
+        if targets:
+            kinds: set[str] = set()
+            for target in targets:
+                if target.binding != "constructor":
+                    kinds |= self._returns.get(target.function, set())
+            return kinds
+        external = self._external_callee(ref)
+        if external is not None and (self.kb.produces_tensor(external) or self._instance_call_computes(ref)):
+            return {TENSOR}
+        return set()
+
+    def _external_callee(self, ref: str) -> str | None:
+        kind, _, rest = ref.partition(":")
+        if kind == "name":
+            symbol = self.project.resolve_symbol(rest)
+            if symbol is not None and symbol.kind == "external":
+                return symbol.dotted
+            if symbol is not None and symbol.kind == "instance" and symbol.dotted:
+                return symbol.dotted + ".__call__"
+            return None
+        if kind == "inst":
+            typeref, _, method = rest.rpartition("|")
+            dotted = self._external_type(typeref)
+            return f"{dotted}.{method}" if dotted else None
+        if kind in ("attr", "method"):
+            parts = rest.split(":")
+            module, cls, attribute = parts[0], parts[1], parts[2]
+            typeref = self.project.attribute_type((module, cls), attribute)
+            dotted = self._external_type(typeref) if typeref else None
+            method = parts[3] if kind == "attr" else "__call__"
+            return f"{dotted}.{method}" if dotted else None
+        return None
+
+    def _external_type(self, typeref: str) -> str | None:
+        if not typeref.startswith("name:"):
+            return None
+        symbol = self.project.resolve_symbol(typeref[5:])
+        return symbol.dotted if symbol is not None and symbol.kind == "external" else None
+
+    def _instance_call_computes(self, ref: str) -> bool:
+        """``layer(x)`` on a Keras layer/model instance (external class) computes tensors."""
+        external = self._external_callee(ref)
+        if external is None or not external.endswith(".__call__"):
+            return False
+        return self.kb.instances_compute_tensors(external[: -len(".__call__")])
+
+    def _global_kinds(self, dotted: str, depth: int) -> set[str]:
+        module, _, name = dotted.rpartition(".")
+        summary = self.project.summaries.get(module)
+        if summary is None or name not in summary.values:
+            return set()
+        return self._kinds(set(summary.values[name]), (module, "<module>"), depth + 1)
+
+
+def _value_params(info: FunctionSummary | None, target: Target) -> list[str]:
+    if info is None:
+        return []
+    params = list(info.params)
+    if target.binding in ("bound", "constructor") and params:
+        params = params[1:]
+    return params
+
+
+def _bindings(info: FunctionSummary, target: Target, site: CallSite):
+    """(parameter, abstract value) pairs of a call site."""
+    params = list(info.params)
+    if target.binding in ("bound", "constructor") and params:
+        params = params[1:]
+    for index, atoms in enumerate(site.arg_values):
+        if index < len(params):
+            yield params[index], atoms
+    for name, atoms in site.keyword_values.items():
+        if name in info.params:
+            yield name, atoms
+
+
+def _describe(kinds: set[str], atoms: list[str]) -> str:
+    if TENSOR in kinds:
+        return "receives a tensor"
+    if LITERAL in kinds:
+        return "receives a Python literal"
+    return "receives a value"

@@ -1,0 +1,134 @@
+"""Abstract values of expressions, for tensor and literal inference.
+
+An expression's value is a set of *atoms*, resolved against the whole project
+later (a module cannot know what another module's functions return):
+
+- ``T``         a tensor (TensorFlow op, Keras layer call, tf.data element…)
+- ``L``         a Python scalar literal (int, float, str; bools are harmless)
+- ``S``         a tensor whose shape varies between calls (a partial last batch)
+- ``C``         a Python container (list, tuple, dict display) of the other atoms
+- ``p:NAME``    whatever the enclosing function's parameter NAME receives
+- ``r:REF``     what calling REF returns (see :mod:`.summary` for references)
+- ``n:DOTTED``  the value of a module-level variable of another module
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .local import _ModuleBuilder, _Scope
+
+TENSOR, LITERAL, VARYING_SHAPE, CONTAINER = "T", "L", "S", "C"
+Value = frozenset[str]
+NOTHING: Value = frozenset()
+
+
+def value_of(builder: "_ModuleBuilder", expr: ast.expr | None, scope: "_Scope") -> Value:
+    kb = builder.kb
+    if expr is None:
+        return NOTHING
+    if isinstance(expr, ast.Constant):
+        return frozenset({LITERAL}) if _is_scalar(expr.value) else NOTHING
+    if isinstance(expr, ast.UnaryOp):
+        return NOTHING if isinstance(expr.op, ast.Not) else value_of(builder, expr.operand, scope)
+    if isinstance(expr, ast.Name):
+        return _name_value(builder, expr.id, scope)
+    if isinstance(expr, ast.BinOp):
+        return _combine(value_of(builder, expr.left, scope), value_of(builder, expr.right, scope))
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return frozenset({CONTAINER}).union(*(value_of(builder, element, scope) for element in expr.elts))
+    if isinstance(expr, ast.Dict):
+        return frozenset({CONTAINER}).union(*(value_of(builder, value, scope) for value in expr.values))
+    if isinstance(expr, ast.IfExp):
+        return value_of(builder, expr.body, scope) | value_of(builder, expr.orelse, scope)
+    if isinstance(expr, ast.Starred):
+        return value_of(builder, expr.value, scope)
+    if isinstance(expr, ast.Subscript):
+        return value_of(builder, expr.value, scope) - {VARYING_SHAPE, CONTAINER}
+    if isinstance(expr, ast.Attribute):
+        if expr.attr in kb.non_tensor_attributes:
+            return NOTHING
+        return _tensor_part(value_of(builder, expr.value, scope)) if expr.attr == "T" else NOTHING
+    if isinstance(expr, ast.Call):
+        return _call_value(builder, expr, scope)
+    return NOTHING
+
+
+def _call_value(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> Value:
+    kb = builder.kb
+    dotted = builder._dotted(call.func, scope)
+    if dotted in ("builtins.int", "builtins.float", "builtins.len", "builtins.str", "builtins.round"):
+        return frozenset({LITERAL})  # a Python scalar, even when computed from a tensor
+    if kb.produces_tensor(dotted):
+        return frozenset({TENSOR})
+    if dotted == "builtins.next" and call.args and builder._is_dataset(call.args[0], scope):
+        return frozenset({TENSOR})  # the next element of a tf.data iterator
+    if isinstance(call.func, ast.Attribute):
+        method = call.func.attr
+        if method in kb.non_tensor_methods:
+            return NOTHING
+        receiver = value_of(builder, call.func.value, scope)
+        tensorish = TENSOR in receiver or any(atom.startswith("p:") for atom in receiver)
+        if tensorish and method in _TENSOR_METHODS:
+            return _tensor_part(receiver)
+    ref = builder._callee_ref(call.func, scope)
+    return frozenset({f"r:{ref}"}) if ref else NOTHING
+
+
+# Tensor methods whose result is a tensor when the receiver is one.
+_TENSOR_METHODS = frozenset({"assign", "assign_add", "assign_sub", "read_value", "value", "__getitem__"})
+
+
+def _name_value(builder: "_ModuleBuilder", name: str, scope: "_Scope") -> Value:
+    current = scope
+    while current is not None and current.node is not None:
+        if name in current.globals:
+            break
+        if name in current.params and current is scope:
+            return frozenset({f"p:{name}"})
+        if current.binds(name):
+            return frozenset(current.values.get(name, NOTHING)) if current is scope else \
+                _tensor_part(current.values.get(name, NOTHING))
+        current = current.parent
+    module_scope = builder.module_scope
+    if name in module_scope.values:
+        return frozenset(module_scope.values[name])
+    dotted = builder.bindings.bindings.get(name)
+    if dotted and not builder._shadowed(name, scope):
+        return frozenset({f"n:{dotted}"})
+    return NOTHING
+
+
+def _combine(left: Value, right: Value) -> Value:
+    """``x * 2`` is as tensor as ``x``; only ``2 * 3`` stays a literal."""
+    union = (left | right) - {CONTAINER}
+    if union - {LITERAL}:
+        return union - {LITERAL}
+    return union
+
+
+def _tensor_part(value: Value) -> Value:
+    return value - {LITERAL, CONTAINER}
+
+
+def _is_scalar(value: object) -> bool:
+    return isinstance(value, (int, float, str)) and not isinstance(value, bool)
+
+
+def annotation_is_tensor(builder: "_ModuleBuilder", annotation: ast.expr | None, scope: "_Scope") -> bool:
+    """``x: tf.Tensor`` (also inside ``Optional[...]``, unions and string annotations)."""
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return False
+    for node in ast.walk(annotation):
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            dotted = builder.bindings.qualified_name(node)
+            if dotted and builder.kb.canonical(dotted) in builder.kb.tensor_types:
+                return True
+    return False

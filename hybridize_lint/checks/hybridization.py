@@ -1,0 +1,104 @@
+"""HYB301 (add tf.function), HYB401/HYB402 (remove it) and HYB503 (recursive hybrid function)."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..analysis.hybridization import DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, HYBRIDIZE, Verdict
+from ..codemods import CodemodError, add_decorator, module_spelling, remove_decorator, unwrap_call
+from ..context import FileContext
+from ..diagnostics import Diagnostic, Fix
+from ..registry import RuleSpec
+from ..source import Span
+
+FUNCTION = "tensorflow.function"
+
+
+def add_tf_function(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    for verdict, node in _verdicts(ctx):
+        if verdict.action == HYBRIDIZE:
+            param, evidence = next(iter(verdict.tensor_params.items()))
+            yield ctx.diagnostic(rule, _header(ctx, node), fix=_add_fix(ctx, rule, node),
+                                 function=verdict.function[1], param=param, evidence=ctx.render(evidence))
+
+
+def remove_barren(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    for verdict, node in _verdicts(ctx):
+        if verdict.action == DEHYBRIDIZE_BARREN:
+            yield ctx.diagnostic(rule, _header(ctx, node), fix=_remove_fix(ctx, rule, node),
+                                 function=verdict.function[1])
+
+
+def remove_retracing(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    for verdict, node in _verdicts(ctx):
+        if verdict.action == DEHYBRIDIZE_RETRACING:
+            param, evidences = next(iter(verdict.literal_params.items()))
+            tensor_param, tensor_evidence = next(iter(verdict.tensor_params.items()))
+            yield ctx.diagnostic(rule, _header(ctx, node), fix=_remove_fix(ctx, rule, node),
+                                 function=verdict.function[1], param=param, evidence=ctx.render(evidences[0]),
+                                 tensor_param=tensor_param)
+
+
+def recursive_calls(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    analysis = ctx.project.hybridization
+    for verdict, node in _verdicts(ctx):
+        if not (verdict.hybrid and verdict.recursive):
+            continue
+        for site, targets in ctx.project.call_graph.get(verdict.function, []):
+            if not site.passed and any(t.function in analysis.recursive for t in targets):
+                yield ctx.diagnostic(rule, site.loc, function=verdict.function[1])
+
+
+def _verdicts(ctx: FileContext) -> Iterator[tuple[Verdict, ast.AST]]:
+    analysis = ctx.project.hybridization
+    for qualname, node in ctx.functions.items():
+        verdict = analysis.verdict((ctx.module, qualname))
+        if verdict is not None:
+            yield verdict, node
+
+
+def _header(ctx: FileContext, node: ast.AST) -> Span:
+    """The ``def`` keyword through the function's name: where HYB3xx/HYB4xx findings sit."""
+    start = ctx.source.offset_from_ast(node.lineno, node.col_offset)
+    line = ctx.source.line_text(node.lineno)
+    column = start - ctx.source.offset(node.lineno, 0)
+    end_column = line.find(node.name, column)
+    end = ctx.source.offset(node.lineno, end_column + len(node.name)) if end_column >= 0 else start
+    return Span(start, end)
+
+
+def _add_fix(ctx: FileContext, rule: RuleSpec, node: ast.AST) -> Fix | None:
+    spelling = ctx.bindings.local_name_for(FUNCTION)
+    try:
+        edits = []
+        if spelling is None:
+            module, edits = module_spelling(ctx.source, ctx.bindings, "tensorflow", alias="tf")
+            spelling = f"{module}.function"
+        edits.append(add_decorator(ctx.source, node, spelling))
+    except CodemodError:
+        return None
+    return ctx.fix(rule, edits)
+
+
+def _remove_fix(ctx: FileContext, rule: RuleSpec, node: ast.AST) -> Fix | None:
+    """Remove the decorator, or unwrap ``f = tf.function(g)`` when that is in this file."""
+    try:
+        decorators = [d for d in node.decorator_list if ctx.is_hybridizer_call(d) or _is_hybridizer_name(ctx, d)]
+        if decorators:
+            return ctx.fix(rule, [remove_decorator(ctx.source, d) for d in decorators])
+        wraps = [call for call in ast.walk(ctx.tree) if ctx.is_hybridizer_call(call) and call.args
+                 and _names(call.args[0], node.name)]
+        if len(wraps) == 1:
+            return ctx.fix(rule, [unwrap_call(ctx.source, wraps[0])], "Call the function directly")
+    except CodemodError:
+        return None
+    return None
+
+
+def _is_hybridizer_name(ctx: FileContext, decorator: ast.expr) -> bool:
+    return ctx.knowledge.is_hybridizer(ctx.bindings.qualified_name(decorator))
+
+
+def _names(expr: ast.expr, name: str) -> bool:
+    return (isinstance(expr, ast.Name) and expr.id == name) or (isinstance(expr, ast.Attribute) and expr.attr == name)
