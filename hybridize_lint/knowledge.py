@@ -70,6 +70,7 @@ class KnowledgeBase:
     tensor_callable_prefixes: tuple[str, ...]
     non_tensor_methods: frozenset[str]
     non_tensor_attributes: frozenset[str]
+    name_second_ops: frozenset[str]
     eager_only_keras_methods: frozenset[str]
     tf1_graph_mode: frozenset[str]
     pure_functions: frozenset[str] = frozenset()
@@ -158,6 +159,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         tensor_callable_prefixes=tuple(data["tensors"]["callable_prefixes"]),
         non_tensor_methods=frozenset(data["tensors"]["non_tensor_methods"]),
         non_tensor_attributes=frozenset(data["tensors"]["non_tensor_attributes"]),
+        name_second_ops=frozenset(data["tensors"]["name_second"]),
         eager_only_keras_methods=frozenset(data["eager_only"]["keras_methods"]),
         tf1_graph_mode=frozenset(data["eager_only"]["tf1_graph_mode"]),
     )

@@ -100,10 +100,16 @@ class HybridizationAnalysis:
             return
         if verdict.recursive:
             reasons.append("is recursive")
-        if verdict.barren:
+        speculative = self.tensors.speculative_tensor_params(verdict.function)
+        if verdict.barren and not verdict.tensor_params and not speculative and not info.decorators:
             verdict.action = DEHYBRIDIZE_BARREN
-            reasons.append("does no tensor computation: tracing only adds overhead")
+            reasons.append("has no tensor parameters and does no tensor computation: tracing only adds overhead")
             return
+        if verdict.barren:
+            reasons.append("does no tensor computation, but " + (
+                "has tensor parameters" if verdict.tensor_params else
+                f"`{verdict.function[1]}` looks like a deep-learning step (speculative)" if speculative else
+                "other decorators wrap it"))
         if verdict.tensor_params and verdict.literal_params and not verdict.recursive:
             verdict.action = DEHYBRIDIZE_RETRACING
             reasons.append("has tensor parameters and parameters bound to Python literals: every new literal "
@@ -153,12 +159,15 @@ class HybridizationAnalysis:
     # -- ingredients ----------------------------------------------------------
 
     def _side_effect(self, function: FunctionId) -> Witness | None:
-        effects = self.project.side_effects.of(function)
+        analysis = self.project.side_effects
+        effects = analysis.of(function)
         if effects.always:
             return effects.always
-        for witness in (*effects.on_params.values(), *effects.on_closures.values(),
-                        *effects.on_iterator_params.values()):
+        for witness in (*effects.on_params.values(), *effects.on_closures.values()):
             return witness
+        for param, witness in effects.on_iterator_params.items():
+            if analysis.receives_python_iterator(function, param):
+                return witness
         return None
 
     def _blockers(self, function: FunctionId, info: FunctionSummary) -> list[Blocker]:
@@ -177,7 +186,7 @@ class HybridizationAnalysis:
                 callee = self.project.function(target.function)
                 if callee is None or target.function == function:
                     continue
-                if callee.errors or any(b.reason.startswith("Keras") for b in callee.blockers):
+                if callee.errors or any(self._blocker_applies(b, target.function) for b in callee.blockers):
                     found.append(Blocker(f"calls `{target.function[1]}`, which cannot run in graph mode", site.loc))
                     break
         return found

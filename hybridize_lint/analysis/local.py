@@ -20,7 +20,7 @@ from ..knowledge import KnowledgeBase
 from .names import ImportBindings
 from .scopes import local_bindings
 from .tensor_facts import _partial_batches, infer_local_values, record_function_facts
-from .values import value_of
+from .values import TENSOR, value_of
 from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry, ModuleSummary,
                       loc_of)
 
@@ -285,7 +285,8 @@ class _ModuleBuilder:
         for argument in (*call.args, *(k.value for k in call.keywords)):
             passed = self._function_ref(argument, scope)
             if passed and not eager and dotted not in self.kb.hybridize_functions:
-                calls.append(CallSite(loc_of(call), [passed], passed=True))
+                calls.append(CallSite(loc_of(call), [passed], passed=True,
+                                      receiver=self._receiver_locality(argument, scope)))
         if function is not None:
             self._call_effects(call, dotted, ref, scope, function, guards)
 
@@ -331,6 +332,15 @@ class _ModuleBuilder:
                 function.effects.append(Effect("HYB105", f"`{_text(method.value)}.{method.attr}`", where,
                                                _target(locality)))
 
+    def _creates_state(self, value: ast.expr | None, scope: _Scope) -> bool:
+        """The create-once idiom assigns a variable or an object, not a computed tensor (a cache)."""
+        if not isinstance(value, ast.Call):
+            return value is None or isinstance(value, ast.Constant)
+        dotted = self._dotted(value.func, scope)
+        if dotted in self.kb.variable_constructors:
+            return True
+        return not self.kb.produces_tensor(dotted) and TENSOR not in value_of(self, value, scope)
+
     def _writes(self, node: ast.stmt, scope: _Scope, function: FunctionSummary, guards: list[ast.expr]) -> None:
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         for target in _flatten_targets(targets):
@@ -342,7 +352,8 @@ class _ModuleBuilder:
                                                    f"closure:{target.id}"))
             elif isinstance(target, ast.Attribute):
                 locality = self.locality(target.value, scope)
-                if locality != LOCAL and not _lazily_initialised(target, guards):
+                if locality != LOCAL and not (_lazily_initialised(target, guards)
+                                              and self._creates_state(getattr(node, "value", None), scope)):
                     function.effects.append(Effect("HYB104", f"`{_text(target)}`", loc_of(target),
                                                    _target(locality)))
             elif isinstance(target, ast.Subscript):

@@ -94,6 +94,14 @@ class SideEffectAnalysis:
                         return witness.through(qualname)
         return None
 
+    def receives_python_iterator(self, function: FunctionId, param: str) -> bool:
+        """Some caller passes a Python iterator as ``param`` (``next()`` on it is then a side effect)."""
+        for _, site in self.project.callers.get(function, []):
+            for target in (t for ref in site.callees for t in self.project.resolve_ref(ref)):
+                if target.function == function and passes_python_iterator(self.project, target, site, param):
+                    return True
+        return False
+
     def _own(self, function: FunctionId) -> TransitiveEffects:
         info = self.project.function(function)
         result = TransitiveEffects()
@@ -149,9 +157,11 @@ class SideEffectAnalysis:
 def bound_argument(project: ProjectModel, target: Target, site: CallSite, param: str) -> int | str | None:
     """Which argument of ``site`` binds ``param``: a position, a keyword, "receiver", "fresh" or None."""
     info = project.function(target.function)
-    if info is None or param not in info.params or site.passed:
-        return None  # a function passed as a value is called elsewhere, with arguments we do not see
+    if info is None or param not in info.params:
+        return None
     index = info.params.index(param)
+    if site.passed:  # called elsewhere with arguments we do not see; a bound method keeps its receiver
+        return "receiver" if target.binding == "bound" and index == 0 else None
     if target.binding in ("bound", "constructor"):
         if index == 0:
             return "fresh" if target.binding == "constructor" else "receiver"

@@ -30,10 +30,8 @@ def infer_local_values(builder: "_ModuleBuilder", scope: "_Scope", own: list) ->
                     value = value | value_of(builder, node.target, scope)
                 for target in targets:
                     _bind(scope, target, value)
-            elif isinstance(node, (ast.For, ast.AsyncFor)):
-                _bind(scope, node.target, iteration_value(builder, node.iter, scope))
-            elif isinstance(node, ast.comprehension):
-                _bind(scope, node.target, iteration_value(builder, node.iter, scope))
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                _bind_iteration(builder, scope, node.target, node.iter)
             elif isinstance(node, ast.NamedExpr):
                 _bind(scope, node.target, value_of(builder, node.value, scope))
 
@@ -45,6 +43,21 @@ def _bind(scope: "_Scope", target: ast.expr, value: Value) -> None:
         element = value - {CONTAINER}
         for item in target.elts:
             _bind(scope, item.value if isinstance(item, ast.Starred) else item, element)
+
+
+def _bind_iteration(builder: "_ModuleBuilder", scope: "_Scope", target: ast.expr, iterable: ast.expr) -> None:
+    """``for i, x in enumerate(ds)`` / ``for a, b in zip(xs, ys)`` bind element-wise."""
+    if isinstance(iterable, ast.Call) and isinstance(target, (ast.Tuple, ast.List)) and iterable.args:
+        dotted = builder._dotted(iterable.func, scope)
+        if dotted == "builtins.enumerate" and len(target.elts) == 2:
+            _bind(scope, target.elts[0], frozenset({LITERAL}))
+            _bind_iteration(builder, scope, target.elts[1], iterable.args[0])
+            return
+        if dotted == "builtins.zip" and len(target.elts) == len(iterable.args):
+            for element, source in zip(target.elts, iterable.args):
+                _bind_iteration(builder, scope, element, source)
+            return
+    _bind(scope, target, iteration_value(builder, iterable, scope))
 
 
 def iteration_value(builder: "_ModuleBuilder", iterable: ast.expr, scope: "_Scope") -> Value:
@@ -103,8 +116,17 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
         elif isinstance(child, (ast.Try, getattr(ast, "TryStar", ast.Try))):
             function.blockers.append(Blocker("try/except (exceptions raised by graph ops cannot be caught)",
                                              loc_of(child), []))
-        elif isinstance(child, (ast.Global, ast.Nonlocal)):
-            function.blockers.append(Blocker("global/nonlocal state", loc_of(child), []))
+        elif isinstance(child, ast.Assign) and _reads_model_variables(child.value):
+            function.blockers.append(Blocker(
+                "keeps model variables in a local before the model is built (stale on the first trace)",
+                loc_of(child), []))
+
+
+_VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "variables", "weights"})
+
+
+def _reads_model_variables(value: ast.expr) -> bool:
+    return isinstance(value, ast.Attribute) and value.attr in _VARIABLE_LISTS
 
 
 def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, function: FunctionSummary) -> None:
@@ -125,6 +147,15 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
             function.direct_tensor_work = True
         elif receiver:
             _work(function, receiver - {CONTAINER, LITERAL})
+    if dotted is not None and dotted.startswith("numpy.") and call.args:
+        atoms = frozenset().union(*(value_of(builder, arg, scope) for arg in call.args))
+        tensors = sorted(a for a in atoms if a == TENSOR or a.startswith(("p:", "r:")))
+        if tensors:
+            function.blockers.append(Blocker(f"NumPy `{dotted}` on a tensor (needs an eager tensor)",
+                                             loc_of(call), tensors))
+    if _invalid_name_argument(builder, dotted, call):
+        function.blockers.append(Blocker(f"`{dotted}` gets a `name` that is not a string (graph mode rejects it)",
+                                         loc_of(call), []))
     if dotted == "builtins.bool" and call.args:
         atoms = value_of(builder, call.args[0], scope)
         if TENSOR in atoms or any(a.startswith("p:") for a in atoms):
@@ -132,6 +163,23 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
     ref = builder._callee_ref(call.func, scope)
     if ref:
         _work(function, frozenset({f"r:{ref}"}))
+
+
+def _invalid_name_argument(builder: "_ModuleBuilder", dotted: str | None, call: ast.Call) -> bool:
+    """``tf.sqrt(x, tf.float32)``: eager mode ignores a bad op name, graph mode raises."""
+    if dotted is None or not builder.kb.produces_tensor(dotted):
+        return False
+    name = next((k.value for k in call.keywords if k.arg == "name"), None)
+    if name is None and dotted in builder.kb.name_second_ops and len(call.args) >= 2:
+        name = call.args[1]
+    if name is None:
+        return False
+    if isinstance(name, ast.Constant):
+        return not (name.value is None or isinstance(name.value, str))
+    if isinstance(name, (ast.Attribute, ast.Name)):
+        qualified = builder.bindings.qualified_name(name)
+        return bool(qualified) and builder.kb.is_tensorflow(qualified)  # tf.float32 and friends
+    return False
 
 
 def _work(function: FunctionSummary, value: Value) -> None:

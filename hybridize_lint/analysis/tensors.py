@@ -68,6 +68,19 @@ class TensorInference:
     def of(self, function: FunctionId) -> ParameterFacts:
         return self.facts.get(function, ParameterFacts())
 
+    def speculative_tensor_params(self, function: FunctionId) -> list[str]:
+        """The paper's name heuristic: parameters of a `train_step`-like function nobody tells us about.
+
+        Weak evidence: it stops a function from being called tensor-free (P2), never proposes P1.
+        """
+        info = self.project.function(function)
+        name = function[1].rsplit(".", 1)[-1]
+        if info is None or info.nested or not SPECULATIVE_NAMES.match(name):
+            return []
+        facts = self.of(function)
+        params = _value_params(info, Target(function, "bound" if info.class_name else "plain"))
+        return [param for param in params if not facts.kinds.get(param)]
+
     def returns(self, function: FunctionId) -> set[str]:
         self.facts  # noqa: B018 - computes the fixpoint
         return self._returns.get(function, set())
@@ -120,17 +133,11 @@ class TensorInference:
     # -- fixpoint -----------------------------------------------------------
 
     def _seed(self, facts: dict[FunctionId, ParameterFacts]) -> None:
-        callers = self.project.callers
         for function in facts:
             info = self.project.function(function)
             for param in info.tensor_hints if info else []:
                 self._add(facts[function], param, {TENSOR}, Evidence("has a tensor type hint or input_signature"))
-            name = function[1].rsplit(".", 1)[-1]
-            if info and function not in callers and not info.nested and SPECULATIVE_NAMES.match(name):
-                for param in _value_params(info, Target(function, "bound" if info.class_name else "plain")):
-                    self._add(facts[function], param, {TENSOR},
-                              Evidence(f"is likely a tensor (no caller in the project; `{name}` is a typical "
-                                       "deep-learning entry point)"))
+
         for summary in self.project.summaries.values():
             for entry in summary.graph_entries:
                 if not entry.via.startswith(("tf.data", "tf.map_fn", "tf.vectorized_map")):

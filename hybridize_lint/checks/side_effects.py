@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..analysis.side_effects import passes_python_iterator
 from ..analysis.local import LOCAL
 from ..analysis.project import GraphRoot
 from ..analysis.summary import Effect, FunctionSummary
@@ -64,13 +63,7 @@ def _local_to_graph_code(ctx: FileContext, function: FunctionSummary, name: str)
 
 def _caller_passes_iterator(ctx: FileContext, function: FunctionSummary, param: str) -> bool:
     """``next(param)`` is a side effect only if some caller passes a Python iterator."""
-    project = ctx.project
-    me = (ctx.module, function.qualname)
-    for _, site in project.callers.get(me, []):
-        for target in (t for ref in site.callees for t in project.resolve_ref(ref)):
-            if target.function == me and passes_python_iterator(project, target, site, param):
-                return True
-    return False
+    return ctx.project.side_effects.receives_python_iterator((ctx.module, function.qualname), param)
 
 
 def direct_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
