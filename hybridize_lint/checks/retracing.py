@@ -1,0 +1,217 @@
+"""HYB201–HYB205: calls and constructions that make a tf.function trace again and again."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..analysis.hybridization import DEHYBRIDIZE_RETRACING
+from ..analysis.project import FunctionId, Target
+from ..analysis.summary import CallSite, FunctionSummary
+from ..analysis.values import CONTAINER, LITERAL, VARYING_SHAPE
+from ..codemods import CodemodError, module_spelling, replace_ast
+from ..context import FileContext
+from ..diagnostics import Diagnostic, Edit, Fix
+from ..registry import RuleSpec
+
+REDUCE_RETRACING_SINCE = (2, 9)
+_RETRACING_KEYWORDS = ("input_signature", "reduce_retracing", "experimental_relax_shapes")
+
+
+def _hybrid_call_sites(ctx: FileContext) -> Iterator[tuple[CallSite, Target, FunctionSummary]]:
+    """Call sites in this file whose callee is a ``tf.function``."""
+    project = ctx.project
+    sites = [site for function in ctx.summary.functions.values() for site in function.calls]
+    sites += ctx.summary.module_calls
+    for site in sites:
+        if site.passed:
+            continue
+        for ref in site.callees:
+            for target in project.resolve_ref(ref):
+                root = project.graph_roots.get(target.function)
+                info = project.function(target.function)
+                if root is not None and root.reason == "tf.function" and info is not None:
+                    yield site, target, info
+
+
+def _bound_arguments(site: CallSite, target: Target, info: FunctionSummary):
+    """(parameter, position or keyword, abstract value) for every argument of a call site."""
+    params = info.params[1:] if target.binding in ("bound", "constructor") else list(info.params)
+    for index, atoms in enumerate(site.arg_values):
+        if index < len(params):
+            yield params[index], index, set(atoms)
+    for name, atoms in site.keyword_values.items():
+        yield name, name, set(atoms)
+
+
+def _argument_node(call: ast.Call, where: int | str) -> ast.expr | None:
+    if isinstance(where, int):
+        return call.args[where] if where < len(call.args) else None
+    return next((k.value for k in call.keywords if k.arg == where), None)
+
+
+def varying_scalars(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    """HYB201: Python scalars that vary between calls; each new value is a new trace."""
+    analysis = ctx.project.hybridization
+    for site, target, info in _hybrid_call_sites(ctx):
+        call = ctx.node_at(site.loc, ast.Call)
+        if not isinstance(call, ast.Call):
+            continue
+        for param, where, atoms in _bound_arguments(site, target, info):
+            if LITERAL not in atoms or CONTAINER in atoms or not _varies(ctx, target.function, param, site, call, where):
+                continue
+            verdict = analysis.verdict(target.function)
+            argument = _argument_node(call, where)
+            fix = None
+            if verdict is None or verdict.action != DEHYBRIDIZE_RETRACING:
+                fix = _tensor_argument_fix(ctx, rule, argument)
+            yield ctx.diagnostic(rule, argument if argument is not None else site.loc, fix=fix,
+                                 function=target.function[1], param=param)
+
+
+def _varies(ctx: FileContext, function: FunctionId, param: str, site: CallSite, call: ast.Call,
+            where: int | str) -> bool:
+    """A loop variable or computed scalar varies; constants vary when call sites disagree."""
+    argument = _argument_node(call, where)
+    if argument is not None and not _is_constant(argument):
+        return True
+    facts = ctx.project.hybridization.tensors.of(function)
+    evidences = facts.literals.get(param, [])
+    return len({(e.module, e.line) for e in evidences}) > 1 and len(_constant_texts(ctx, evidences, param)) != 1
+
+
+def _constant_texts(ctx: FileContext, evidences, param: str) -> set[str]:
+    """The literal texts passed at the call sites in this file (other files count as distinct)."""
+    texts: set[str] = set()
+    for evidence in evidences:
+        if evidence.module != ctx.module or evidence.site is None:
+            texts.add(f"{evidence.module}:{evidence.line}")
+            continue
+        call = ctx.node_at(evidence.site.loc, ast.Call)
+        if isinstance(call, ast.Call):
+            texts.update(ast.unparse(arg) for arg in (*call.args, *(k.value for k in call.keywords))
+                         if _is_constant(arg))
+    return texts
+
+
+def _is_constant(node: ast.expr) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant)
+
+
+def _tensor_argument_fix(ctx: FileContext, rule: RuleSpec, argument: ast.expr | None) -> Fix | None:
+    """``0.5`` → ``tf.constant(0.5)``: only for floats, whose tensor dtype (float32) is the usual one."""
+    if argument is None or not _is_constant(argument):
+        return None
+    value = argument.operand.value if isinstance(argument, ast.UnaryOp) else argument.value
+    if not isinstance(value, float):
+        return None
+    try:
+        module, edits = module_spelling(ctx.source, ctx.bindings, "tensorflow", alias="tf")
+        text = ast.unparse(argument)
+        edits.append(replace_ast(ctx.source, argument, f"{module}.constant({text})"))
+    except CodemodError:
+        return None
+    return ctx.fix(rule, edits)
+
+
+def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    """HYB202: ``tf.function(...)`` in a loop body, or created and called on the spot inside a function."""
+    reported: set[int] = set()
+    for node, in_loop, in_function in _walk_with_context(ctx.tree):
+        if id(node) in reported:
+            continue
+        if isinstance(node, ast.Call) and ctx.is_hybridizer_call(node.func) and node.func.args and in_function:
+            reported.add(id(node.func))
+            yield ctx.diagnostic(rule, node.func, place="and called on the spot, on every call of the enclosing function")
+        elif isinstance(node, ast.Call) and ctx.is_hybridizer_call(node) and in_loop:
+            yield ctx.diagnostic(rule, node, place="inside a loop, once per iteration")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and in_loop:
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if ctx.knowledge.is_hybridizer(ctx.bindings.qualified_name(target)):
+                    yield ctx.diagnostic(rule, decorator, place="inside a loop, once per iteration")
+
+
+def _walk_with_context(tree: ast.AST):
+    """Every node with whether it is inside a loop body and inside a function (lambdas excluded)."""
+    stack: list[tuple[ast.AST, bool, bool]] = [(child, False, False) for child in reversed(tree.body)]
+    while stack:
+        node, in_loop, in_function = stack.pop()
+        yield node, in_loop, in_function
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            children = [(child, False, True) for child in node.body]
+            children += [(d, in_loop, in_function) for d in node.decorator_list]
+        elif isinstance(node, ast.ClassDef):
+            children = [(child, False, False) for child in node.body]
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            children = [(child, True, in_function) for child in node.body]
+            children += [(child, in_loop, in_function) for child in node.orelse]
+            children.append((node.iter if not isinstance(node, ast.While) else node.test, in_loop, in_function))
+        else:
+            children = [(child, in_loop, in_function) for child in ast.iter_child_nodes(node)]
+        stack.extend(reversed(children))
+
+
+def varying_shapes(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    """HYB203: batches of changing shape (no ``drop_remainder``) into a tf.function without relaxation."""
+    for site, target, info in _hybrid_call_sites(ctx):
+        if any(keyword in info.hybrid_keywords for keyword in _RETRACING_KEYWORDS):
+            continue
+        for param, where, atoms in _bound_arguments(site, target, info):
+            if VARYING_SHAPE in atoms:
+                yield ctx.diagnostic(rule, site.loc, fix=_relax_fix(ctx, rule, target.function),
+                                     function=target.function[1], param=param)
+                break
+
+
+def _relax_fix(ctx: FileContext, rule: RuleSpec, function: FunctionId) -> Fix | None:
+    if function[0] != ctx.module or not ctx.settings.tensorflow_at_least(REDUCE_RETRACING_SINCE):
+        return None
+    node = ctx.functions.get(function[1])
+    if node is None:
+        return None
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if not ctx.knowledge.is_hybridizer(ctx.bindings.qualified_name(target)):
+            continue
+        try:
+            if isinstance(decorator, ast.Call):
+                edit = _append_keyword(ctx, decorator, "reduce_retracing=True")
+            else:
+                edit = replace_ast(ctx.source, decorator, f"{ast.unparse(decorator)}(reduce_retracing=True)")
+        except CodemodError:
+            return None
+        return ctx.fix(rule, [edit])
+    return None
+
+
+def _append_keyword(ctx: FileContext, call: ast.Call, keyword: str) -> Edit:
+    text = ctx.source.text
+    span = ctx.span(call)
+    inner = text[span.start:span.end]
+    closing = inner.rstrip().rfind(")")
+    before = inner[:closing].rstrip()
+    separator = "" if before.endswith("(") else (" " if before.endswith(",") else ", ")
+    return replace_ast(ctx.source, call, f"{before}{separator}{keyword}{inner[closing:]}")
+
+
+def python_objects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    """HYB205: containers of Python scalars and new objects as arguments: every new value or identity retraces."""
+    project = ctx.project
+    for site, target, info in _hybrid_call_sites(ctx):
+        call = ctx.node_at(site.loc, ast.Call)
+        if not isinstance(call, ast.Call):
+            continue
+        for param, where, atoms in _bound_arguments(site, target, info):
+            argument = _argument_node(call, where)
+            kind = None
+            if CONTAINER in atoms and LITERAL in atoms:
+                kind = "a Python container of Python values"
+            elif any(atom.startswith("r:") and any(t.binding == "constructor" for t in project.resolve_ref(atom[2:]))
+                     for atom in atoms) and site.in_loop:
+                kind = "a new Python object"
+            if kind is not None:
+                yield ctx.diagnostic(rule, argument if argument is not None else site.loc,
+                                     function=target.function[1], param=param, kind=kind)
