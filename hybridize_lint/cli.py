@@ -20,6 +20,8 @@ from .config import ConfigError, RuleSelection, SettingsResolver, _prefix_list
 from .diagnostics import RunReport
 from .discovery import is_excluded
 from .engine import Linter, RunOptions
+from .explain import Target as ExplainTarget
+from .explain import explain, render_json, render_text
 from .registry import RuleFileError, load_rules, rules_by_code
 from .reporters import FORMATS, ReportOptions, render
 from .rule_docs import rule_markdown
@@ -56,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code")
     commands.add_parser("rules", help="list every rule")
+
+    explain = commands.add_parser("explain", help="why each function is (or is not) proposed for tf.function")
+    explain.add_argument("targets", nargs="+", metavar="PATH[::QUALNAME]")
+    explain.add_argument("--output-format", choices=("text", "json"), default="text")
+    explain.add_argument("--config", type=Path, help="pyproject.toml to read instead of the nearest one")
     return parser
 
 
@@ -70,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_rules()
         if args.command == "rule":
             return _show_rule(args.code)
+        if args.command == "explain":
+            return _explain(args)
         return _check(args)
     except (ConfigError, RuleFileError) as error:
         print(f"hybridize-lint: error: {error}", file=sys.stderr)
@@ -82,6 +91,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hybridize-lint: error: internal error: {type(error).__name__}: {error}, please report",
               file=sys.stderr)
         return EXIT_ERROR
+
+
+def _explain(args: argparse.Namespace) -> int:
+    linter = Linter(SettingsResolver(config_file=args.config))
+    try:
+        explanations = explain(linter, [ExplainTarget.parse(text) for text in args.targets])
+    except (LookupError, SourceError) as error:
+        print(f"hybridize-lint: error: {getattr(error, 'message', error)}", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(render_json(explanations) if args.output_format == "json" else render_text(explanations))
+    return EXIT_CLEAN
 
 
 def _codes(text: str) -> tuple[str, ...]:

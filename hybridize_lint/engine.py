@@ -98,6 +98,15 @@ class Linter:
         self._run_project(settings, [path], {path: text}, options, report)
         return report
 
+    def project_model(self, path: Path) -> tuple[ProjectModel, str]:
+        """The analysed project ``path`` belongs to, and ``path``'s module name in it."""
+        settings = self.resolver.for_path(path, fallback_root=path.parent if path.is_file() else path)
+        source = SourceFile.read(path)
+        source.tree
+        project = self._project(settings, {path: source}, use_cache=True)
+        module, _ = module_name_for(path, settings.root)
+        return project.model, module
+
     def diagnostics_for_flake8(self, path: Path, text: str) -> list[Diagnostic]:
         """Every finding for one file, unfiltered: flake8 does selection and noqa itself."""
         settings = self.resolver.for_path(path, fallback_root=Path.cwd())

@@ -110,6 +110,7 @@ class HybridizationAnalysis:
                 "has tensor parameters" if verdict.tensor_params else
                 f"`{verdict.function[1]}` looks like a deep-learning step (speculative)" if speculative else
                 "other decorators wrap it"))
+            return
         if verdict.tensor_params and verdict.literal_params and not verdict.recursive:
             verdict.action = DEHYBRIDIZE_RETRACING
             reasons.append("has tensor parameters and parameters bound to Python literals: every new literal "
@@ -144,7 +145,8 @@ class HybridizationAnalysis:
             reasons.append("has no tensor parameters")
         if verdict.literal_params:
             param, evidence = next(iter(verdict.literal_params.items()))
-            reasons.append(f"parameter `{param}` {evidence[0].render()} (each new value would retrace)")
+            paths = {module: summary.path for module, summary in project.summaries.items() if summary.path}
+            reasons.append(f"parameter `{param}` {evidence[0].render(paths)} (each new value would retrace)")
         if verdict.side_effect is not None:
             reasons.append(f"has Python side effects ({verdict.side_effect.describe()})")
         if verdict.recursive:

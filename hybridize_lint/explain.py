@@ -1,0 +1,94 @@
+"""``hybridize-lint explain``: the verdict for each function, and why, in the paper's terms.
+
+The answer to "why is my function not flagged?": tensor parameters (with the
+call site that shows it), literal parameters, side effects (with the chain),
+recursion, tensor computation, eager-only constructs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analysis.hybridization import DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, HYBRIDIZE, Verdict
+from .analysis.project import ProjectModel
+from .engine import Linter
+
+ACTIONS = {
+    HYBRIDIZE: ("add @tf.function", "HYB301"),
+    DEHYBRIDIZE_BARREN: ("remove tf.function", "HYB401"),
+    DEHYBRIDIZE_RETRACING: ("remove tf.function", "HYB402"),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path
+    qualname: str | None
+
+    @classmethod
+    def parse(cls, text: str) -> "Target":
+        path, separator, qualname = text.partition("::")
+        return cls(Path(path), qualname if separator else None)
+
+
+def explain(linter: Linter, targets: list[Target]) -> list[dict]:
+    explanations = []
+    for target in targets:
+        model, module = linter.project_model(target.path)
+        summary = model.summaries.get(module)
+        if summary is None:
+            raise LookupError(f"{target.path}: not a Python module of the project")
+        names = [target.qualname] if target.qualname else list(summary.functions)
+        for qualname in names:
+            if qualname not in summary.functions:
+                raise LookupError(f"{target.path}: no function {qualname!r}")
+            verdict = model.hybridization.verdict((module, qualname))
+            explanations.append(_explanation(model, target.path, summary.functions[qualname].lineno, verdict))
+    return explanations
+
+
+def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -> dict:
+    paths = {module: summary.path for module, summary in model.summaries.items() if summary.path}
+    action, code = ACTIONS.get(verdict.action, ("none", None))
+    return {
+        "file": str(path),
+        "function": verdict.function[1],
+        "line": line,
+        "hybrid": verdict.hybrid,
+        "action": action,
+        "code": code,
+        "reasons": verdict.reasons,
+        "tensor_parameters": {param: e.render(paths) for param, e in verdict.tensor_params.items()},
+        "literal_parameters": {param: [e.render(paths) for e in evidences]
+                               for param, evidences in verdict.literal_params.items()},
+        "side_effects": verdict.side_effect.describe() if verdict.side_effect else None,
+        "recursive": verdict.recursive,
+        "tensor_computation": verdict.tensor_computation,
+        "eager_only": [f"{b.reason} (line {b.loc[0]})" for b in verdict.blockers],
+    }
+
+
+def render_text(explanations: list[dict]) -> str:
+    blocks = []
+    for item in explanations:
+        kind = "hybrid" if item["hybrid"] else "eager"
+        verdict = f"{item['action']} ({item['code']})" if item["code"] else "no change"
+        lines = [f"{item['file']}:{item['line']}: {item['function']} [{kind}] → {verdict}"]
+        lines.append("  tensor parameters: " + (", ".join(f"`{p}` {e}" for p, e in item["tensor_parameters"].items())
+                                              or "none"))
+        lines.append("  literal parameters: " + (", ".join(f"`{p}` {es[0]}" + (f" (+{len(es) - 1} more)" if len(es) > 1 else "")
+                                                            for p, es in item["literal_parameters"].items()) or "none"))
+        lines.append(f"  Python side effects: {item['side_effects'] or 'none'}")
+        lines.append(f"  recursive: {'yes' if item['recursive'] else 'no'}")
+        lines.append(f"  tensor computation: {'yes' if item['tensor_computation'] else 'no'}")
+        lines.append("  eager-only constructs: " + ("; ".join(item["eager_only"]) or "none"))
+        if item["reasons"]:
+            lines.append("  why: " + "; ".join(item["reasons"]))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def render_json(explanations: list[dict]) -> str:
+    return json.dumps(explanations, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,76 @@
+"""`hybridize-lint explain`: the verdict and the reasons, in the paper's terms, as text and JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hybridize_lint.cli import main
+
+PROGRAM = """\
+import tensorflow as tf
+
+
+def normalize(x):
+    return x / tf.reduce_max(x)
+
+
+def power(x, n):
+    return x ** n
+
+
+def noisy(x):
+    print(x)
+    return tf.abs(x)
+
+
+@tf.function
+def scale(x, factor):
+    return x * factor
+
+
+data = tf.random.normal((4, 3))
+normalize(data)
+power(data, 2)
+noisy(data)
+scale(data, 0.5)
+scale(data, 2.0)
+"""
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.hybridize-lint]\n")
+    (tmp_path / "train.py").write_text(PROGRAM)
+    return tmp_path / "train.py"
+
+
+def _explain_json(capsys, *targets: str) -> list[dict]:
+    assert main(["explain", "--output-format", "json", *targets]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_explains_every_function_with_evidence(tmp_path, capsys):
+    path = _project(tmp_path)
+    items = {item["function"]: item for item in _explain_json(capsys, str(path))}
+    assert set(items) == {"normalize", "power", "noisy", "scale"}
+    assert items["normalize"]["code"] == "HYB301"
+    assert items["normalize"]["tensor_parameters"] == {"x": "receives a tensor at train.py:23"}
+    assert items["power"]["code"] is None
+    assert items["power"]["literal_parameters"] == {"n": ["receives a Python literal at train.py:24"]}
+    assert items["noisy"]["side_effects"] == "noisy → print"
+    assert items["scale"]["hybrid"] is True and items["scale"]["code"] == "HYB402"
+
+
+def test_one_function_by_qualname_in_text(tmp_path, capsys):
+    path = _project(tmp_path)
+    assert main(["explain", f"{path}::power"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith("power [eager] → no change")
+    assert "literal parameters: `n` receives a Python literal at train.py:24" in out
+    assert "why: parameter `n` receives a Python literal at train.py:24" in out
+
+
+def test_unknown_function_is_a_usage_error(tmp_path, capsys):
+    path = _project(tmp_path)
+    assert main(["explain", f"{path}::missing"]) == 2
+    assert "no function 'missing'" in capsys.readouterr().err
