@@ -63,7 +63,8 @@ def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -
         "tensor_parameters": {param: e.render(paths) for param, e in verdict.tensor_params.items()},
         "literal_parameters": {param: [e.render(paths) for e in evidences]
                                for param, evidences in verdict.literal_params.items()},
-        "side_effects": verdict.side_effect.describe() if verdict.side_effect else None,
+        "side_effects": " → ".join((verdict.function[1], verdict.side_effect.describe()))
+        if verdict.side_effect else None,
         "recursive": verdict.recursive,
         "tensor_computation": verdict.tensor_computation,
         "eager_only": [f"{b.reason} (line {b.loc[0]})" for b in verdict.blockers],
