@@ -202,12 +202,12 @@ class HybridizationAnalysis:
             return True
         facts = self.tensors.of(function)
         for atom in atoms:
-            if atom == TENSOR:
-                return True
             if atom.startswith("p:"):
                 kinds = facts.kinds.get(atom[2:], set())
                 if TENSOR in kinds and CONTAINER not in kinds:
                     return True
+            elif TENSOR in self.tensors.kinds({atom}, function):
+                return True
         return False
 
     def _user_class_defines(self, atoms: list[str], method: str, function: FunctionId) -> bool:

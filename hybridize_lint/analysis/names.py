@@ -13,6 +13,8 @@ import builtins
 from dataclasses import dataclass, field
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+# Star imports whose names we can attribute without reading the module: TensorFlow's public API.
+_STAR_RESOLVED = frozenset({"tensorflow", "keras"})
 
 
 @dataclass
@@ -23,6 +25,7 @@ class ImportBindings:
     is_package: bool = False
     bindings: dict[str, str] = field(default_factory=dict)
     rebound_builtins: set[str] = field(default_factory=set)
+    star_modules: list[str] = field(default_factory=list)  # `from M import *`
 
     @classmethod
     def collect(cls, tree: ast.Module, module_name: str, is_package: bool = False) -> "ImportBindings":
@@ -39,6 +42,7 @@ class ImportBindings:
                 base = collected._absolute_module(node)
                 for alias in node.names:
                     if alias.name == "*":
+                        collected.star_modules.append(base)
                         continue
                     local = alias.asname or alias.name
                     collected.bindings[local] = f"{base}.{alias.name}" if base else alias.name
@@ -71,6 +75,9 @@ class ImportBindings:
                 return self.bindings[expr.id]
             if expr.id in _BUILTIN_NAMES and expr.id not in self.rebound_builtins:
                 return f"builtins.{expr.id}"
+            external = [m for m in self.star_modules if m.split(".")[0] in _STAR_RESOLVED]
+            if len(external) == 1 and len(self.star_modules) == 1:  # `from tensorflow import *`
+                return f"{external[0]}.{expr.id}"
             return None
         if isinstance(expr, ast.Attribute):
             base = self.qualified_name(expr.value)

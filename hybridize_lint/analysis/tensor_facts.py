@@ -71,6 +71,8 @@ def iteration_value(builder: "_ModuleBuilder", iterable: ast.expr, scope: "_Scop
         if dotted in ("builtins.enumerate", "builtins.zip") and iterable.args:
             parts = [iteration_value(builder, arg, scope) for arg in iterable.args]
             return frozenset({LITERAL} if dotted == "builtins.enumerate" else ()).union(*parts)
+    if isinstance(iterable, ast.Attribute) and iterable.attr in _VARIABLE_LISTS:
+        return frozenset({TENSOR})  # model.weights / trainable_variables: variables
     value = value_of(builder, iterable, scope)
     if TENSOR in value and CONTAINER not in value:
         return frozenset({TENSOR})  # iterating a tensor yields tensors
@@ -122,7 +124,8 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
                 loc_of(child), []))
 
 
-_VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "variables", "weights"})
+_VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "non_trainable_variables",
+                             "non_trainable_weights", "variables", "weights"})
 
 
 def _reads_model_variables(value: ast.expr) -> bool:
@@ -135,8 +138,7 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
     if kb.is_tensor_computation(dotted) or (dotted == "builtins.next" and call.args
                                             and builder._is_dataset(call.args[0], scope)):
         function.direct_tensor_work = True
-        return
-    if isinstance(call.func, ast.Attribute):
+    elif isinstance(call.func, ast.Attribute) and not builder._is_module_reference(call.func.value, scope):
         receiver = value_of(builder, call.func.value, scope)
         if call.func.attr == "numpy":
             function.blockers.append(Blocker("`.numpy()` needs an eager tensor", loc_of(call), []))

@@ -126,8 +126,10 @@ class TensorInference:
                 return True  # nothing known about what this parameter receives
             if atom.startswith("r:") and not self.project.resolve_ref(atom[2:]):
                 external = self._external_callee(atom[2:])
-                if external is None or self.kb.is_tensorflow(external):
+                if external is None:
                     return True  # an unresolved call might be a model or layer
+                if self.kb.is_tensor_computation(external) or self._instance_call_computes(atom[2:]):
+                    return True
         return False
 
     # -- fixpoint -----------------------------------------------------------
@@ -219,6 +221,11 @@ class TensorInference:
             elif atom.startswith("n:") and depth < 5:
                 kinds |= self._global_kinds(atom[2:], depth)
         return kinds
+
+    def kinds(self, atoms: set[str], context: FunctionId) -> set[str]:
+        """Base kinds (T, L, S, C) an abstract value may have in ``context``, once inference is done."""
+        self.facts  # noqa: B018
+        return self._kinds(atoms, context)
 
     def facts_in_progress(self, function: FunctionId) -> ParameterFacts | None:
         return getattr(self, "_progress", {}).get(function)
