@@ -39,6 +39,10 @@ def infer_local_values(builder: "_ModuleBuilder", scope: "_Scope", own: list) ->
 def _bind(scope: "_Scope", target: ast.expr, value: Value) -> None:
     if isinstance(target, ast.Name):
         scope.values[target.id] = scope.values.get(target.id, NOTHING) | value
+    elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+        # shape[i] = dynamic[i]: the container now holds that value too
+        name = target.value.id
+        scope.values[name] = scope.values.get(name, NOTHING) | value | {CONTAINER}
     elif isinstance(target, (ast.Tuple, ast.List)):
         element = value - {CONTAINER}
         for item in target.elts:
