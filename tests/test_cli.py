@@ -614,6 +614,7 @@ def test_non_ascii_before_a_finding_gives_character_columns(project, capsys):
         "@tf.function\n"
         "def g():\n"
         '    s = "\u65e5\u672c\U0001f600"; print(s)\n'
+        "    return tf.ones(())\n"
     )
     path = write(project / "g.py", source)
     code, out, _ = check(capsys, "--output-format", "json", "g.py")
