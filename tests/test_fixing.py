@@ -1,0 +1,71 @@
+"""The fix engine: overlapping edits, fixpoint, never writing code that does not parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hybridize_lint.diagnostics import Applicability, Diagnostic, Fix, Position
+from hybridize_lint.fixing import apply_edits, fix_to_fixpoint, select_non_overlapping
+from hybridize_lint.source import SourceFile
+
+
+def _source(text: str) -> SourceFile:
+    return SourceFile(Path("m.py"), text)
+
+
+def _diagnostic(source: SourceFile, start: int, end: int, content: str, code: str = "HYB101",
+                applicability: Applicability = Applicability.SAFE) -> Diagnostic:
+    fix = Fix((source.edit(start, end, content),), applicability, "test fix")
+    return Diagnostic(code, "test", "message", source.path, Position(1, 1), Position(1, 1), fix)
+
+
+def test_overlapping_fixes_are_deferred_in_a_deterministic_order():
+    source = _source("abcdef = 1\n")
+    first = _diagnostic(source, 0, 3, "x", "HYB102")
+    overlapping = _diagnostic(source, 2, 5, "y", "HYB101")
+    later = _diagnostic(source, 6, 6, " ")
+    assert select_non_overlapping([later, overlapping, first], unsafe=False) == [first, later]
+
+
+def test_unsafe_fixes_need_the_unsafe_flag():
+    source = _source("a = 1\n")
+    unsafe = _diagnostic(source, 0, 1, "b", applicability=Applicability.UNSAFE)
+    assert select_non_overlapping([unsafe], unsafe=False) == []
+    assert select_non_overlapping([unsafe], unsafe=True) == [unsafe]
+
+
+def test_edits_apply_by_character_offsets_with_non_ascii_text():
+    source = _source('s = "日本😀"; print(s)\n')
+    start = source.text.index("print")
+    assert apply_edits(source, [source.edit(start, start + 5, "tf.print")]) == 's = "日本😀"; tf.print(s)\n'
+
+
+def test_a_fix_that_breaks_the_syntax_is_reverted_with_a_note():
+    source = _source("x = 1\n")
+    broken = _diagnostic(source, 0, 1, "x x")
+    outcome = fix_to_fixpoint(source, [broken], unsafe=False, relint=lambda _: [])
+    assert outcome.text == "x = 1\n" and outcome.applied == 0
+    assert any("syntax error" in note for note in outcome.notes)
+
+
+def test_no_edits_where_tree_sitter_disagrees_with_cpython(monkeypatch):
+    source = _source("x = 1\n")
+    monkeypatch.setattr(SourceFile, "tree_sitter_disagrees", property(lambda self: True))
+    outcome = fix_to_fixpoint(source, [_diagnostic(source, 0, 1, "y")], unsafe=False, relint=lambda _: [])
+    assert outcome.text == "x = 1\n" and outcome.applied == 0
+    assert outcome.notes == ["no fixes applied: tree-sitter cannot parse this file the way CPython does"]
+
+
+def test_fixes_are_relinted_until_nothing_is_left():
+    source = _source("a = 1\n")
+    rounds = []
+
+    def relint(current: SourceFile):
+        rounds.append(current.text)
+        if current.text.startswith("b"):
+            return [_diagnostic(current, 0, 1, "c")]
+        return []
+
+    outcome = fix_to_fixpoint(source, [_diagnostic(source, 0, 1, "b")], unsafe=False, relint=relint)
+    assert outcome.text == "c = 1\n" and outcome.applied == 2
+    assert rounds == ["b = 1\n", "c = 1\n"]
