@@ -12,7 +12,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from .summary import Blocker, FunctionSummary, loc_of
-from .values import CONTAINER, LITERAL, NOTHING, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor, value_of
+from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor,
+                     value_of)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .local import _ModuleBuilder, _Scope
@@ -189,7 +190,7 @@ def _invalid_name_argument(builder: "_ModuleBuilder", dotted: str | None, call: 
 
 
 def _work(function: FunctionSummary, value: Value) -> None:
-    atoms = sorted(value - {LITERAL, CONTAINER})
+    atoms = sorted(value - {LITERAL, CONTAINER, ARITHMETIC})
     if atoms and atoms not in function.tensor_work:
         function.tensor_work.append(atoms)
 

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from .project import FunctionId, ProjectModel, Target
 from .summary import CallSite, FunctionSummary
-from .values import CONTAINER, LITERAL, TENSOR, VARYING_SHAPE
+from .values import ARITHMETIC, CONTAINER, LITERAL, TENSOR, VARYING_SHAPE
 
 # The paper's speculative names for code with no visible caller (libraries): DL entry points.
 SPECULATIVE_NAMES = re.compile(r"^(.*(train|test).*_step|call|__call__|run_model|.*inference)$")
@@ -220,6 +220,8 @@ class TensorInference:
                 kinds |= self._call_kinds(atom[2:])
             elif atom.startswith("n:") and depth < 5:
                 kinds |= self._global_kinds(atom[2:], depth)
+        if ARITHMETIC in atoms and TENSOR in kinds:
+            kinds.discard(LITERAL)  # tensor * literal is a tensor
         return kinds
 
     def kinds(self, atoms: set[str], context: FunctionId) -> set[str]:

@@ -7,6 +7,7 @@ later (a module cannot know what another module's functions return):
 - ``L``         a Python scalar literal (int, float, str; bools are harmless)
 - ``S``         a tensor whose shape varies between calls (a partial last batch)
 - ``C``         a Python container (list, tuple, dict display) of the other atoms
+- ``A``         the result of arithmetic: a tensor if any operand is one (never also a literal)
 - ``p:NAME``    whatever the enclosing function's parameter NAME receives
 - ``r:REF``     what calling REF returns (see :mod:`.summary` for references)
 - ``n:DOTTED``  the value of a module-level variable of another module
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from .local import _ModuleBuilder, _Scope
 
-TENSOR, LITERAL, VARYING_SHAPE, CONTAINER = "T", "L", "S", "C"
+TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, ARITHMETIC = "T", "L", "S", "C", "A"
 Value = frozenset[str]
 NOTHING: Value = frozenset()
 
@@ -88,6 +89,8 @@ def _name_value(builder: "_ModuleBuilder", name: str, scope: "_Scope") -> Value:
             break
         if name in current.params and current is scope:
             return frozenset({f"p:{name}"})
+        if name in current.imports:
+            return frozenset({f"n:{current.imports[name]}"})
         if current.binds(name):
             return frozenset(current.values.get(name, NOTHING)) if current is scope else \
                 _tensor_part(current.values.get(name, NOTHING))
@@ -102,10 +105,14 @@ def _name_value(builder: "_ModuleBuilder", name: str, scope: "_Scope") -> Value:
 
 
 def _combine(left: Value, right: Value) -> Value:
-    """``x * 2`` is as tensor as ``x``; only ``2 * 3`` stays a literal."""
+    """``x * 2`` is as tensor as ``x``; only ``2 * 3`` stays a literal.
+
+    The operands may only be known later (``x * factor``): ``ARITHMETIC`` marks the result so
+    that a tensor operand makes the whole value a tensor, not also a literal.
+    """
     union = (left | right) - {CONTAINER}
-    if union - {LITERAL}:
-        return union - {LITERAL}
+    if union - {LITERAL, ARITHMETIC}:
+        return (union - {LITERAL}) | {ARITHMETIC}
     return union
 
 
@@ -128,7 +135,7 @@ def annotation_is_tensor(builder: "_ModuleBuilder", annotation: ast.expr | None,
             return False
     for node in ast.walk(annotation):
         if isinstance(node, (ast.Name, ast.Attribute)):
-            dotted = builder.bindings.qualified_name(node)
+            dotted = builder._qualified_name(node, scope)
             if dotted and builder.kb.canonical(dotted) in builder.kb.tensor_types:
                 return True
     return False
