@@ -135,6 +135,10 @@ class HybridizationAnalysis:
             reasons.append(f"`{name}` is not a computation to trace")
         if self._keras_compiled_method(function, info):
             reasons.append("Keras already compiles it when the model is used through fit/evaluate/predict")
+        if name == "call" and info.class_name and project.is_keras_class((function[0], info.class_name)) \
+                and self._trains_with_gradient_tape:
+            reasons.append("Keras `call` of a model trained with a GradientTape: a model first built inside the "
+                           "tape loses its gradients under tf.function (Keras 3); decorate the training step instead")
         if summary.graph_mode_tf1:
             reasons.append("the module is written for TF1 graph mode (sessions, placeholders)")
         if summary.keras_without_tensorflow:
@@ -253,6 +257,14 @@ class HybridizationAnalysis:
                         elif atom.startswith("n:"):
                             refs.append("name:" + atom[2:])
         return refs
+
+    @cached_property
+    def _trains_with_gradient_tape(self) -> bool:
+        tape = "name:tensorflow.GradientTape"
+        return any(ref == tape for summary in self.project.summaries.values()
+                   for function in summary.functions.values() for site in function.calls for ref in site.callees) \
+            or any(ref == tape for summary in self.project.summaries.values()
+                   for site in summary.module_calls for ref in site.callees)
 
     def _keras_compiled_method(self, function: FunctionId, info: FunctionSummary) -> bool:
         if not info.class_name:
