@@ -169,7 +169,13 @@ class HybridizationAnalysis:
         effects = analysis.of(function)
         if effects.always:
             return effects.always
-        for witness in (*effects.on_params.values(), *effects.on_closures.values()):
+        info = self.project.function(function)
+        fresh = info.params[0] if info and info.class_name and function[1].endswith(".__init__") and info.params \
+            else None  # a constructor's self is the object being made
+        for param, witness in effects.on_params.items():
+            if param != fresh:
+                return witness
+        for witness in effects.on_closures.values():
             return witness
         for param, witness in effects.on_iterator_params.items():
             if analysis.receives_python_iterator(function, param):

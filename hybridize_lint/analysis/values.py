@@ -42,6 +42,10 @@ def value_of(builder: "_ModuleBuilder", expr: ast.expr | None, scope: "_Scope") 
         return frozenset({CONTAINER}).union(*(value_of(builder, element, scope) for element in expr.elts))
     if isinstance(expr, ast.Dict):
         return frozenset({CONTAINER}).union(*(value_of(builder, value, scope) for value in expr.values))
+    if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+        return frozenset({CONTAINER}) | value_of(builder, expr.elt, scope)
+    if isinstance(expr, ast.DictComp):
+        return frozenset({CONTAINER}) | value_of(builder, expr.value, scope)
     if isinstance(expr, ast.IfExp):
         return value_of(builder, expr.body, scope) | value_of(builder, expr.orelse, scope)
     if isinstance(expr, ast.Starred):
