@@ -10,8 +10,6 @@ Tests marked ``xfail(strict=True)`` document analysis bugs: they pass once the b
 
 from __future__ import annotations
 
-import pytest
-
 from project_helpers import chains, lint, run
 
 # -- shared helper modules ----------------------------------------------------
@@ -482,10 +480,6 @@ def test_wildcard_reexport_through_package_init(tmp_path):
     assert lint(tmp_path, files) == {("main.py", 8, "HYB110"), ("main.py", 9, "HYB110")}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/project.py:ProjectModel._resolve_in_module: a star-imported module "
-    "without __all__ exports only what it defines or imports by name, not what it got from its own "
-    "`from .a import *`, so wildcard re-exports two levels deep do not resolve"))
 def test_wildcard_reexport_two_levels_deep(tmp_path):
     files = {
         "pkg/__init__.py": "from .b import *\n",
@@ -593,10 +587,6 @@ def test_import_aliases_negative(tmp_path):
     assert lint(tmp_path, files) == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/local.py:_ModuleBuilder._shadowed/_name_ref: a name bound by an "
-    "`import` inside a function counts as an opaque local, so `import random` / `from pkg.impl "
-    "import helper` in a function body hide random.random() (HYB106) and helper() (HYB110)"))
 def test_import_inside_function_body(tmp_path):
     files = {
         "pkg/__init__.py": "",
@@ -619,6 +609,34 @@ def test_import_inside_function_body(tmp_path):
             """,
     }
     assert lint(tmp_path, files) == {("main.py", 9, "HYB106"), ("main.py", 10, "HYB110")}
+
+
+def test_import_inside_function_body_negative(tmp_path):
+    """Imports of an enclosing function reach nested graph code; a rebound import is a plain local."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/impl.py": """
+            def helper(x):
+                return x
+            """,
+        "main.py": """
+            import tensorflow as tf
+
+
+            def make():
+                import random
+
+                from pkg.impl import helper
+
+                @tf.function
+                def step(x):
+                    random = tf.random.uniform(())
+                    return helper(x) * random
+
+                return step
+            """,
+    }
+    assert lint(tmp_path, files) == set()
 
 
 # -- classes -----------------------------------------------------------------------
@@ -723,10 +741,6 @@ def test_diamond_mro_first_branch_wins(tmp_path):
     assert lint(tmp_path, files) == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/project.py:ProjectModel.resolve_ref: `super:` is looked up along the "
-    "MRO of the defining class (Left → Base), not of the instance's class, so in a diamond "
-    "Left.hook's super().hook() resolves to Base.hook instead of Right.hook"))
 def test_diamond_cooperative_super(tmp_path):
     files = {
         **DIAMOND_BASES,
@@ -795,10 +809,6 @@ def test_super_method_call_negative(tmp_path):
     assert lint(tmp_path, files) == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/project.py:ProjectModel.resolve_ref: `self.hook()` in Base.run "
-    "resolves only along Base's MRO; the override in a subclass (another module) that Sub().run() "
-    "actually runs is never considered"))
 def test_self_call_reaches_override_in_subclass(tmp_path):
     files = {
         "pkg/__init__.py": "",
@@ -911,20 +921,12 @@ def _method_kinds_mutating_an_argument(argument: str) -> str:
         """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/project.py:ProjectModel._targets_of_symbol/_member: `C.c(history, x)` "
-    "on a @classmethod is bound `plain`, so `cls` takes `history` and `items` takes `x`; the "
-    "mutation of the captured list is missed (only self.c(...) binds cls implicitly)"))
 def test_static_and_class_methods_bind_arguments_by_kind(tmp_path):
     found = lint(tmp_path, {"m.py": _method_kinds_mutating_an_argument("history")})
     assert found == {("m.py", 18, "HYB110"), ("m.py", 19, "HYB110"), ("m.py", 26, "HYB110"),
                      ("m.py", 27, "HYB110")}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/project.py:ProjectModel.resolve_ref: `self.s(scratch, x)` on a "
-    "@staticmethod is bound `bound`, so `items` is taken to be the receiver `self` (the caller's "
-    "object) and a list local to the graph function is reported"))
 def test_static_and_class_methods_on_local_arguments_negative(tmp_path):
     assert lint(tmp_path, {"m.py": _method_kinds_mutating_an_argument("scratch")}) == set()
 
@@ -1141,10 +1143,6 @@ COUNTER = """
     """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/local.py:_ModuleBuilder._receiver_locality: only `a.m()` records the "
-    "receiver's locality; for `counter(x)` the receiver of __call__ is `counter` itself but is "
-    "recorded as None (→ local), so a write to self in __call__ of a module-level object is missed"))
 def test_callable_object_mutating_itself(tmp_path):
     files = {
         "pkg/__init__.py": "",
@@ -1190,9 +1188,6 @@ def test_callable_object_mutating_itself_when_local_negative(tmp_path):
     assert lint(tmp_path, files) == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/local.py:_ModuleBuilder._callee_ref: a call whose callee is itself a "
-    "call (`Scaler(3)(x)`) gets no reference, so the constructed object's __call__ is not followed"))
 def test_callable_object_called_on_a_constructor_result(tmp_path):
     files = {
         "pkg/__init__.py": "",
@@ -1466,9 +1461,6 @@ FIT_BASE = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/local.py:_ModuleBuilder._graph_entries: the receiver of `fit` is "
-    "typed only when it is a plain name; `BaseNet().fit(...)` does not compile BaseNet"))
 def test_fit_on_a_constructor_result(tmp_path):
     files = {
         **FIT_BASE,
@@ -1483,10 +1475,6 @@ def test_fit_on_a_constructor_result(tmp_path):
     assert lint(tmp_path, files) == {("pkg/base.py", 6, "HYB101")}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/local.py:_ModuleBuilder._graph_entries: `self.model.fit(...)` is not "
-    "typed through the class's attribute_types (self.model = BaseNet() in __init__), so the model "
-    "is never compiled"))
 def test_fit_on_a_model_stored_in_an_attribute(tmp_path):
     files = {
         **FIT_BASE,
@@ -1725,11 +1713,6 @@ def _passing_directly(helper: str) -> dict[str, str]:
     }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/checks/side_effects.py:callee_effects: call sites with `passed=True` are "
-    "skipped in graph roots (`if site.passed: continue`), although SideEffectAnalysis._add_callees "
-    "follows them; map(noisy, xs) / functools.partial(noisy) in a helper is reported, directly in "
-    "the tf.function it is not"))
 def test_functions_passed_as_values_directly_in_graph_code(tmp_path):
     found, chain = findings_and_chains(tmp_path, _passing_directly("noisy"))
     assert found == {("main.py", 10, "HYB110"), ("main.py", 15, "HYB110")}
@@ -1738,6 +1721,30 @@ def test_functions_passed_as_values_directly_in_graph_code(tmp_path):
 
 def test_functions_passed_as_values_directly_in_graph_code_negative(tmp_path):
     assert lint(tmp_path, _passing_directly("pure")) == set()
+
+
+def test_a_call_passing_a_noisy_function_to_a_noisy_helper_is_one_finding(tmp_path):
+    files = {
+        **VALUES_HELPERS,
+        "main.py": """
+            import tensorflow as tf
+
+            from pkg.helpers import noisy
+
+
+            def apply(f, x):
+                print("apply", x)
+                return f(x)
+
+
+            @tf.function
+            def step(x):
+                return apply(noisy, x)
+            """,
+    }
+    found = run(tmp_path, files)
+    assert [f.key for f in found] == [("main.py", 13, "HYB110")]
+    assert chains(found)[("main.py", 13, "HYB110")] == "step → apply → print"
 
 
 GRAPH_ENTRY_HELPERS = """
@@ -1837,10 +1844,6 @@ def test_a_mapped_function_that_prints_itself_is_reported_in_place(tmp_path):
     assert lint(tmp_path, files) == {("pkg/helpers.py", 2, "HYB101")}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/local.py:_ModuleBuilder._graph_entries: a lambda passed to "
-    "Dataset.map/tf.map_fn is not a function reference, so nothing it calls becomes graph code; "
-    "its calls are attributed to the (eager) enclosing function"))
 def test_lambda_passed_to_dataset_map(tmp_path):
     files = {
         "pkg/__init__.py": "",
@@ -1857,6 +1860,26 @@ def test_lambda_passed_to_dataset_map(tmp_path):
             """,
     }
     assert lint(tmp_path, files) == {("pkg/helpers.py", 15, "HYB110")}
+
+
+def test_lambda_passed_to_dataset_map_negative(tmp_path):
+    """The lambda calls a pure function and its own parameter, not the module's function of that name."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/helpers.py": GRAPH_ENTRY_HELPERS,
+        "main.py": """
+            import tensorflow as tf
+
+            from pkg.helpers import by_dataset_map, pure
+
+
+            def make(xs):
+                ds = tf.data.Dataset.from_tensor_slices(xs)
+                ds = ds.map(lambda v: pure(v))
+                return tf.map_fn(lambda by_dataset_map: by_dataset_map(2), xs), ds
+            """,
+    }
+    assert lint(tmp_path, files) == set()
 
 
 def test_py_function_runs_its_function_eagerly(tmp_path):
@@ -1962,10 +1985,6 @@ def _factory(effect: str) -> dict[str, str]:
     }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG hybridize_lint/analysis/project.py:ProjectModel._instance_of/_instance_call: calling the "
-    "result of a factory (`record = make_recorder()`; `record(x)`) is not resolved to the nested "
-    "function the factory returns, although FunctionSummary.returned_functions records it"))
 def test_closure_returned_by_a_factory_mutating_module_state(tmp_path):
     found, chain = findings_and_chains(tmp_path, _factory("registry.append(v)"))
     assert found == {("main.py", 10, "HYB110"), ("main.py", 16, "HYB110")}

@@ -26,6 +26,7 @@ from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSumm
 
 LOCAL, CAPTURED = "local", "captured"
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_METHOD_KINDS = {"name:builtins.staticmethod": "static", "name:builtins.classmethod": "class"}
 
 
 def summarize_module(tree: ast.Module, module: str, is_package: bool, digest: str,
@@ -50,6 +51,7 @@ class _Scope:
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
     nested: dict[str, str] = field(default_factory=dict)  # nested def name → qualname
+    imports: dict[str, str] = field(default_factory=dict)  # name bound only by an import here → dotted name
     types: dict[str, str] = field(default_factory=dict)  # local name → TYPEREF
     localities: dict[str, str] = field(default_factory=dict)
     datasets: set[str] = field(default_factory=set)
@@ -150,7 +152,7 @@ class _ModuleBuilder:
                 info.methods.append(item.name)
             elif isinstance(item, ast.Assign) and isinstance(item.value, ast.Call):
                 # call = tf.function(call) inside a class body
-                if self.kb.is_hybridizer(self.bindings.qualified_name(item.value.func)) and item.value.args:
+                if self.kb.is_hybridizer(self._qualified_name(item.value.func, scope)) and item.value.args:
                     wrapped = item.value.args[0]
                     if isinstance(wrapped, ast.Name):
                         ref = f"fn:{self.module}:{qualname}.{wrapped.id}"
@@ -173,25 +175,30 @@ class _ModuleBuilder:
                 scope.globals.update(statement.names)
             elif isinstance(statement, ast.Nonlocal):
                 scope.nonlocals.update(statement.names)
+        scope.imports = self._function_imports(scope, own)
+        scope.localities.update(dict.fromkeys(scope.imports, CAPTURED))  # modules and what they define
         hybrid = False
         decorators = []
         hybrid_keywords: list[str] = []
+        method_kind = "instance"
+        outer = parent or self.module_scope
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if self.kb.is_hybridizer(self.bindings.qualified_name(target)):
+            if self.kb.is_hybridizer(self._qualified_name(target, outer)):
                 hybrid = True
                 if isinstance(decorator, ast.Call):
                     hybrid_keywords = [k.arg for k in decorator.keywords if k.arg]
                 continue
-            ref = self._callee_ref(target, parent or self.module_scope)
-            if ref and ref not in ("name:builtins.staticmethod", "name:builtins.classmethod",
-                                   "name:builtins.property"):
+            ref = self._callee_ref(target, outer)
+            if class_name and ref in _METHOD_KINDS:
+                method_kind = _METHOD_KINDS[ref]
+            elif ref and ref not in _METHOD_KINDS and ref != "name:builtins.property":
                 decorators.append(ref)
         function = FunctionSummary(
             qualname, node.lineno, hybrid, params=params, class_name=class_name, decorators=decorators,
             is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
             is_async=isinstance(node, ast.AsyncFunctionDef), nested=parent is not None,
-            defaults=_defaulted_parameters(node), hybrid_keywords=hybrid_keywords)
+            defaults=_defaulted_parameters(node), hybrid_keywords=hybrid_keywords, method_kind=method_kind)
         self.summary.functions[qualname] = function
         self._prepare_locals(scope, own)
         infer_local_values(self, scope, own)
@@ -204,6 +211,19 @@ class _ModuleBuilder:
         if class_name and node.name == "__init__":
             self._record_attribute_types(scope, own, class_name)
         self._walk_definitions(node.body, qualname + ".", None, scope)
+
+    def _function_imports(self, scope: _Scope, own: list) -> dict[str, str]:
+        """Names a function binds by ``import`` and in no other way: they refer to what they import."""
+        statements = [node for node, _ in own if isinstance(node, (ast.Import, ast.ImportFrom))]
+        if not statements:
+            return {}
+        imported = ImportBindings.collect(ast.Module(body=statements, type_ignores=[]), self.module,
+                                          self.summary.is_package).bindings
+        rebound = set(scope.params) | set(scope.nested) | scope.globals | scope.nonlocals
+        rebound.update(node.id for node, _ in own
+                       if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)))
+        rebound.update(node.name for node, _ in own if isinstance(node, _SCOPE_NODES))
+        return {name: dotted for name, dotted in imported.items() if name not in rebound}
 
     def _record_attribute_types(self, scope: _Scope, own: list, class_name: str) -> None:
         info = self.summary.classes.get(class_name)
@@ -381,28 +401,77 @@ class _ModuleBuilder:
               and self._is_dataset(call.func.value, scope)):
             via = f"tf.data {call.func.attr}"
         elif isinstance(call.func, ast.Attribute) and call.func.attr in kb.keras_compiling_calls:
-            receiver_type = self._type_of(call.func.value, scope)
+            receiver = call.func.value
+            receiver_type = self._type_of(receiver, scope)
             if receiver_type:
                 self.summary.compiled_types.append(receiver_type)
-            elif _is_self(call.func.value, scope) and scope.class_name:
+            elif _is_self(receiver, scope) and scope.class_name:
                 self.summary.compiled_types.append(f"name:{self.module}.{scope.class_name}")
+            elif isinstance(receiver, ast.Call):  # BaseNet().fit(...)
+                ref = self._callee_ref(receiver.func, scope)
+                if ref and ref.startswith("name:"):
+                    self.summary.compiled_types.append(ref)
+            elif isinstance(receiver, ast.Attribute) and _is_self(receiver.value, scope) and scope.class_name:
+                # self.model.fit(...): typed by the class's attribute_types, resolved by the project
+                self.summary.compiled_types.append(f"attr:{self.module}:{scope.class_name}:{receiver.attr}")
             return
         else:
             return
         for argument in functions:
-            ref = self._function_ref(argument, scope)
-            if ref:
-                self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), via))
+            if isinstance(argument, ast.Lambda):  # ds.map(lambda v: f(v)): what the lambda calls is traced
+                refs = self._lambda_callees(argument, scope)
+            else:
+                refs = [self._function_ref(argument, scope)]
+            for ref in refs:
+                if ref:
+                    self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), via))
+
+    def _lambda_callees(self, function: ast.Lambda, scope: _Scope) -> list[str]:
+        """References to what the calls in a lambda's body run (not calls of its own parameters)."""
+        parameters = {arg.arg for node in ast.walk(function) if isinstance(node, ast.Lambda)
+                      for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
+                                  *(a for a in (node.args.vararg, node.args.kwarg) if a))}
+        refs = []
+        for node in ast.walk(function.body):
+            if isinstance(node, ast.Call) and _base_name(node.func) not in parameters:
+                ref = self._callee_ref(node.func, scope)
+                if ref and ref not in refs:
+                    refs.append(ref)
+        return refs
 
     # -- names, references, localities -------------------------------------
 
     def _dotted(self, expr: ast.expr, scope: _Scope) -> str | None:
         """The imported/builtin dotted name of ``expr`` unless a local shadows it."""
-        base = _base_name(expr)
-        if base is not None and self._shadowed(base, scope):
-            return None
-        dotted = self.bindings.qualified_name(expr)
+        dotted = self._qualified_name(expr, scope)
         return self.kb.canonical(dotted) if dotted else None
+
+    def _qualified_name(self, expr: ast.expr, scope: _Scope) -> str | None:
+        """Like ``ImportBindings.qualified_name``, through the imports of enclosing functions too."""
+        base = _base_name(expr)
+        if base is not None:
+            imported = self._import_of(base, scope)
+            if imported is not None:
+                attributes = []
+                while isinstance(expr, ast.Attribute):
+                    attributes.append(expr.attr)
+                    expr = expr.value
+                return ".".join([imported, *reversed(attributes)])
+            if self._shadowed(base, scope):
+                return None
+        return self.bindings.qualified_name(expr)
+
+    def _import_of(self, name: str, scope: _Scope | None) -> str | None:
+        """The dotted name ``name`` stands for when an enclosing function binds it by an ``import``."""
+        while scope is not None and scope.node is not None:
+            if name in scope.globals:
+                return None
+            if name in scope.imports:
+                return scope.imports[name]
+            if scope.binds(name):
+                return None
+            scope = scope.parent
+        return None
 
     def _shadowed(self, name: str, scope: _Scope | None) -> bool:
         while scope is not None and scope.node is not None:
@@ -417,6 +486,9 @@ class _ModuleBuilder:
         """A reference to what calling ``expr`` runs (function, constructor or method)."""
         if isinstance(expr, ast.Name):
             return self._name_ref(expr.id, scope)
+        if isinstance(expr, ast.Call):  # Scaler(3)(x), make_recorder()(x): call what the inner call returns
+            inner = self._callee_ref(expr.func, scope)
+            return f"inst:{inner}|__call__" if inner and inner.startswith(("name:", "fn:")) else None
         if not isinstance(expr, ast.Attribute):
             return None
         value = expr.value
@@ -443,6 +515,8 @@ class _ModuleBuilder:
                 break
             if name in current.nested:
                 return f"fn:{self.module}:{current.nested[name]}"
+            if name in current.imports:
+                return f"name:{self.kb.canonical(current.imports[name])}"
             if current.binds(name):
                 local_type = current.types.get(name)
                 return f"inst:{local_type}|__call__" if local_type else None
@@ -464,7 +538,7 @@ class _ModuleBuilder:
         if isinstance(expr, ast.Attribute):
             ref = self._callee_ref(expr, scope)
             return ref if ref and ref.startswith(("method:", "name:")) and self._maybe_function(ref) else None
-        if isinstance(expr, ast.Call) and self.bindings.qualified_name(expr.func) == "functools.partial" and expr.args:
+        if isinstance(expr, ast.Call) and self._qualified_name(expr.func, scope) == "functools.partial" and expr.args:
             return self._function_ref(expr.args[0], scope)
         return None
 
@@ -521,12 +595,21 @@ class _ModuleBuilder:
         return CAPTURED
 
     def _receiver_locality(self, func: ast.expr, scope: _Scope) -> str | None:
-        return self.locality(func.value, scope) if isinstance(func, ast.Attribute) else None
+        """Whose object a call runs a method of: ``a`` in ``a.m()``, and ``obj`` itself in ``obj()``."""
+        if isinstance(func, ast.Attribute):
+            return self.locality(func.value, scope)
+        if isinstance(func, ast.Name):  # a callable object's __call__ gets it as self
+            return self.locality(func, scope)
+        return None
 
     def _is_module_reference(self, expr: ast.expr, scope: _Scope) -> bool:
         """``np`` in ``np.append``: a module, not an object to mutate."""
         base = _base_name(expr)
-        if base is None or self._shadowed(base, scope):
+        if base is None:
+            return False
+        if self._import_of(base, scope) is not None:
+            return _is_plain_reference(expr)
+        if self._shadowed(base, scope):
             return False
         return base in self.bindings.bindings and _is_plain_reference(expr)
 

@@ -23,7 +23,7 @@ _MAX_DEPTH = 25
 
 @dataclass(frozen=True)
 class Symbol:
-    kind: str  # function | class | instance | module | external
+    kind: str  # function | class | instance | module | external | result (what calling a function returns)
     module: str = ""
     qualname: str = ""
     dotted: str = ""  # for external symbols and instances of external classes
@@ -51,7 +51,7 @@ class ProjectModel:
     def add(self, summary: ModuleSummary) -> None:
         self.summaries[summary.module] = summary
         for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
-                       "hybridization"):
+                       "hybridization", "subclasses", "_mros"):
             self.__dict__.pop(cached, None)
 
     # -- symbols ----------------------------------------------------------
@@ -77,6 +77,8 @@ class ProjectModel:
     def _resolve_in_module(self, module: str, rest: list[str], depth: int) -> Symbol | None:
         if not rest:
             return Symbol("module", module)
+        if depth > _MAX_DEPTH:
+            return None
         summary = self.summaries[module]
         name, tail = rest[0], rest[1:]
         if name in summary.functions:
@@ -97,11 +99,16 @@ class ProjectModel:
             exported = self.summaries.get(star)
             if exported is None:
                 continue
-            public = exported.all_names if exported.all_names is not None else [
-                n for n in (*exported.functions, *exported.classes, *exported.bindings, *exported.instances,
-                            *exported.aliases) if not n.startswith("_")]
-            if name in public:
-                return self._resolve_in_module(star, rest, depth + 1)
+            if exported.all_names is not None:
+                if name in exported.all_names:
+                    return self._resolve_in_module(star, rest, depth + 1)
+                continue
+            # Without __all__, every public name of the module's namespace, including what it got
+            # from its own wildcard imports.
+            if not name.startswith("_"):
+                found = self._resolve_in_module(star, rest, depth + 1)
+                if found is not None:
+                    return found
         return None
 
     def _member(self, symbol: Symbol | None, tail: list[str], depth: int) -> Symbol | None:
@@ -130,6 +137,7 @@ class ProjectModel:
         return None
 
     def _instance_of(self, typeref: str, depth: int) -> Symbol | None:
+        """What calling the symbol ``typeref`` refers to produces."""
         symbol = self._symbol_of_ref(typeref, depth)
         if symbol is None:
             return None
@@ -137,9 +145,16 @@ class ProjectModel:
             return Symbol("instance", symbol.module, symbol.qualname)
         if symbol.kind == "external":
             return Symbol("instance", dotted=symbol.dotted)
+        if symbol.kind == "function":  # a factory: its result is what it returns
+            return Symbol("result", symbol.module, symbol.qualname)
         return None
 
-    def class_of_typeref(self, typeref: str) -> ClassId | None:
+    def class_of_typeref(self, typeref: str, depth: int = 0) -> ClassId | None:
+        """The project class a TYPEREF (or ``attr:MODULE:CLASS:ATTR``, the type of ``self.ATTR``) names."""
+        if typeref.startswith("attr:") and typeref.count(":") == 3:
+            module, cls, attribute = typeref[5:].split(":")
+            inner = self.attribute_type((module, cls), attribute)
+            return self.class_of_typeref(inner, depth + 1) if inner and depth < _MAX_DEPTH else None
         symbol = self._symbol_of_ref(typeref, 0)
         return (symbol.module, symbol.qualname) if symbol and symbol.kind == "class" else None
 
@@ -161,7 +176,14 @@ class ProjectModel:
 
     def mro(self, cls: ClassId) -> list[ClassId | str]:
         """C3 linearisation; external bases end their branch."""
-        return self._mro(cls, ())
+        found = self._mros.get(cls)
+        if found is None:
+            found = self._mros[cls] = tuple(self._mro(cls, ()))
+        return list(found)
+
+    @cached_property
+    def _mros(self) -> dict[ClassId, tuple[ClassId | str, ...]]:
+        return {}
 
     def _mro(self, cls: ClassId | str, seen: tuple) -> list[ClassId | str]:
         if isinstance(cls, str) or cls in seen:
@@ -194,6 +216,18 @@ class ProjectModel:
                 return (klass[0], f"{klass[1]}.{name}")
         return None
 
+    @cached_property
+    def subclasses(self) -> dict[ClassId, list[ClassId]]:
+        """Every project class → the project classes whose MRO contains it (itself included), sorted."""
+        index: dict[ClassId, list[ClassId]] = {}
+        for summary in self.summaries.values():
+            for qualname in summary.classes:
+                sub = (summary.module, qualname)
+                for klass in self.mro(sub):
+                    if not isinstance(klass, str):
+                        index.setdefault(klass, []).append(sub)
+        return {cls: sorted(set(subs)) for cls, subs in index.items()}
+
     def is_keras_class(self, cls: ClassId) -> bool:
         return any(isinstance(k, str) and k in self.knowledge.keras_layer_bases for k in self.mro(cls))
 
@@ -224,15 +258,14 @@ class ProjectModel:
         kind, _, rest = ref.partition(":")
         if kind == "fn":
             module, qualname = rest.split(":", 1)
-            return self._with_wrappers(Target((module, qualname), "plain"))
+            return self._method_targets([(module, qualname)], "plain")
         if kind == "name":
             return self._targets_of_symbol(self.resolve_symbol(rest))
         if kind in ("method", "super"):
             module, cls, name = rest.split(":", 2)
-            after = (module, cls) if kind == "super" else None
-            found = self.lookup_method((module, cls), name, after)
+            found = self._dispatch((module, cls), name, super_call=kind == "super")
             if found:
-                return self._with_wrappers(Target(found, "bound"))
+                return self._method_targets(found, "bound")
             typeref = self.attribute_type((module, cls), name) if kind == "method" else None
             return self._instance_call(typeref, "__call__") if typeref else []  # self.layer(x)
         if kind == "attr":
@@ -244,12 +277,39 @@ class ProjectModel:
             return self._instance_call(typeref, name)
         return []
 
+    def _dispatch(self, cls: ClassId, name: str, super_call: bool) -> list[FunctionId]:
+        """The methods ``self.NAME()`` (or ``super().NAME()``) in a method of ``cls`` may run.
+
+        ``self`` may be an instance of any project subclass of ``cls``: ``self.NAME`` is looked up
+        along each one's MRO (an override in a subclass runs), and ``super().NAME`` continues along
+        each one's MRO after ``cls`` (cooperative ``super()`` in a diamond). An over-approximation:
+        every subclass is assumed to be instantiated.
+        """
+        after = cls if super_call else None
+        found: list[FunctionId] = []
+        for sub in [cls, *self.subclasses.get(cls, [])]:
+            method = self.lookup_method(sub, name, after)
+            if method is not None and method not in found:
+                found.append(method)
+        return found
+
+    def _method_targets(self, functions: list[FunctionId], binding: str) -> list[Target]:
+        """Targets for calls of ``functions``; ``@staticmethod``/``@classmethod`` decide the binding."""
+        targets: list[Target] = []
+        for function in functions:
+            info = self.function(function)
+            kind = info.method_kind if info else "instance"
+            bound = "plain" if kind == "static" else "bound" if kind == "class" else binding
+            targets.extend(self._with_wrappers(Target(function, bound)))
+        return targets
+
     def _instance_call(self, typeref: str, name: str) -> list[Target]:
         cls = self.class_of_typeref(typeref)
         if cls is None:
-            return []
+            symbol = self._instance_of(typeref, 0) if name == "__call__" else None
+            return self._targets_of_symbol(symbol) if symbol and symbol.kind == "result" else []
         found = self.call_method(cls, name)
-        return self._with_wrappers(Target(found, "bound")) if found else []
+        return self._method_targets([found], "bound") if found else []
 
     def _targets_of_symbol(self, symbol: Symbol | None) -> list[Target]:
         if symbol is None:
@@ -259,13 +319,17 @@ class ProjectModel:
             info = self.function(function)
             if info is None:
                 return []
-            return self._with_wrappers(Target(function, "plain"))
+            return self._method_targets([function], "plain")
         if symbol.kind == "class":
             init = self.lookup_method((symbol.module, symbol.qualname), "__init__")
             return [Target(init, "constructor")] if init else []
         if symbol.kind == "instance" and symbol.qualname:
             found = self.call_method((symbol.module, symbol.qualname), "__call__")
-            return [Target(found, "bound")] if found else []
+            return self._method_targets([found], "bound") if found else []
+        if symbol.kind == "result":  # calling what a factory returned runs the functions it returns
+            info = self.function((symbol.module, symbol.qualname))
+            returned = [tuple(ref.split(":", 2)[1:]) for ref in info.returned_functions] if info else []
+            return self._method_targets([f for f in returned if self.function(f)], "plain")
         return []
 
     def _with_wrappers(self, target: Target) -> list[Target]:

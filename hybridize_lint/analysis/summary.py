@@ -9,10 +9,12 @@ whole project, because a module cannot know what another module defines:
 
 - ``fn:MODULE:QUALNAME``            a function defined in a module
 - ``name:DOTTED``                   a dotted name (import, global) to resolve
-- ``method:MODULE:CLASS:NAME``      ``self.NAME`` / ``cls.NAME``, looked up along CLASS's MRO
-- ``super:MODULE:CLASS:NAME``       ``super().NAME``: the MRO after CLASS
+- ``method:MODULE:CLASS:NAME``      ``self.NAME`` / ``cls.NAME``, looked up along the MRO of CLASS and
+                                    of each project subclass (an override there may run)
+- ``super:MODULE:CLASS:NAME``       ``super().NAME``: the MRO after CLASS, of CLASS and of each subclass
 - ``attr:MODULE:CLASS:ATTR:NAME``   method NAME of the object stored in ``self.ATTR``
-- ``inst:TYPEREF|NAME``             method NAME of an instance of the class TYPEREF refers to
+- ``inst:TYPEREF|NAME``             method NAME of an instance of the class TYPEREF refers to (or, for
+                                    ``__call__`` of a factory function, the functions it returns)
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ class FunctionSummary:
     tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
     blockers: list[Blocker] = field(default_factory=list)
     hybrid_keywords: list[str] = field(default_factory=list)  # keywords of its tf.function decorator
+    method_kind: str = "instance"  # "instance" | "class" (@classmethod) | "static" (@staticmethod)
 
 
 @dataclass
@@ -122,7 +125,8 @@ class ModuleSummary:
     aliases: dict[str, str] = field(default_factory=dict)  # module-level NAME = ref (f = g, f = tf.function(g))
     graph_entries: list[GraphEntry] = field(default_factory=list)
     eager_entries: list[str] = field(default_factory=list)  # passed to tf.py_function: run eagerly
-    compiled_types: list[str] = field(default_factory=list)  # TYPEREFs whose instances call fit/evaluate/...
+    # TYPEREFs (or ``attr:MODULE:CLASS:ATTR``, the type of ``self.ATTR``) whose instances call fit/evaluate/...
+    compiled_types: list[str] = field(default_factory=list)
     module_calls: list[CallSite] = field(default_factory=list)  # calls at module top level
     values: dict[str, list[str]] = field(default_factory=dict)  # abstract values of module-level names
     graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders

@@ -72,7 +72,12 @@ def direct_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
 
 
 def callee_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
-    """One finding per call in graph code whose callee (not itself a root) has side effects."""
+    """One finding per call in graph code whose callee (not itself a root) has side effects.
+
+    A function passed as a value (``map(noisy, xs)``, ``functools.partial(noisy)``) counts as called
+    where it is passed, as in :class:`SideEffectAnalysis`; functions the call traces as graph code of
+    their own (roots, reported in place) and eager wrappers (``tf.py_function``) are left out.
+    """
     project = ctx.project
     analysis = project.side_effects
     for function, root in ctx.graph_roots():
@@ -81,12 +86,14 @@ def callee_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
         def is_external(locality: str, effect: Effect) -> bool:
             return escapes(ctx, function, root, locality, effect)
 
+        reported = set()
         for site, targets in project.call_graph.get(caller, []):
-            if site.passed:
+            if site.loc in reported:  # one finding per call, even if it also passes a function along
                 continue
             targets = [t for t in targets if t.function not in project.graph_roots]
             witness = analysis.call_effect(caller, site, targets, is_external) if targets else None
             if witness is not None:
+                reported.add(site.loc)
                 yield ctx.diagnostic(rule, site.loc, function=function.qualname,
                                      chain=" → ".join((function.qualname, witness.describe())),
                                      callee=witness.chain[0])
