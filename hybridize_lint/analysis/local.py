@@ -99,7 +99,7 @@ class _ModuleBuilder:
         self.summary.keras_without_tensorflow = uses_keras and not uses_tensorflow
 
     def _collect_module_names(self) -> None:
-        for node in self.tree.body:
+        for node in _module_level_statements(self.tree.body):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.top_defs[node.name] = node.name
             elif isinstance(node, ast.ClassDef):
@@ -705,6 +705,21 @@ def _own_nodes_with_guards(body: list[ast.stmt]):
         else:
             children = [(child, guards) for child in ast.iter_child_nodes(node)]
         stack.extend(reversed(children))
+
+
+def _module_level_statements(body: list[ast.stmt]):
+    """Statements that run in the module's namespace: also those under ``if __name__ == "__main__":``,
+    ``try`` and ``with`` blocks, but not inside functions or classes."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, _SCOPE_NODES):
+            continue
+        for field_name in ("body", "orelse", "finalbody", "handlers"):
+            children = getattr(node, field_name, None)
+            if isinstance(children, list):
+                stack.extend(reversed(children))
 
 
 class _InLoop(ast.expr):
