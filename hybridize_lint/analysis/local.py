@@ -503,6 +503,8 @@ class _ModuleBuilder:
             local_type = self._local_type(value.id, scope)
             if local_type:
                 return f"inst:{local_type}|{expr.attr}"
+            if value.id in scope.params and scope.node is not None and not _is_self(value, scope):
+                return f"param:{value.id}|{expr.attr}"  # resolved through what callers pass
         base = self._callee_ref(value, scope) if isinstance(value, (ast.Name, ast.Attribute)) else None
         if base and base.startswith("name:"):
             return f"{base}.{expr.attr}"

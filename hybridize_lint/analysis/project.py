@@ -348,6 +348,7 @@ class ProjectModel:
     @cached_property
     def call_graph(self) -> dict[FunctionId, list[tuple[CallSite, list[Target]]]]:
         graph: dict[FunctionId, list[tuple[CallSite, list[Target]]]] = {}
+        deferred: list[tuple[FunctionId, CallSite, list[str]]] = []
         for summary in self.summaries.values():
             for qualname, info in summary.functions.items():
                 edges = []
@@ -355,8 +356,56 @@ class ProjectModel:
                     targets = [t for ref in site.callees for t in self.resolve_ref(ref)]
                     if targets:
                         edges.append((site, targets))
+                    parameter_refs = [ref for ref in site.callees if ref.startswith("param:")]
+                    if parameter_refs:
+                        deferred.append(((summary.module, qualname), site, parameter_refs))
                 graph[(summary.module, qualname)] = edges
+        self._add_parameter_calls(graph, deferred)
         return graph
+
+    def _add_parameter_calls(self, graph, deferred) -> None:
+        """``e.predict(t)`` on a parameter runs the method of whatever object callers pass as ``e``."""
+        if not deferred:
+            return
+        passed: dict[FunctionId, list[tuple[CallSite, Target]]] = {}
+        sites = [site for edges in graph.values() for site, _ in edges]
+        sites += [site for summary in self.summaries.values() for site in summary.module_calls]
+        for site in sites:
+            for ref in site.callees:
+                for target in self.resolve_ref(ref):
+                    passed.setdefault(target.function, []).append((site, target))
+        for function, site, refs in deferred:
+            info = self.function(function)
+            targets: list[Target] = []
+            for ref in refs:
+                param, _, method = ref[len("param:"):].partition("|")
+                for caller_site, target in passed.get(function, []):
+                    for cls in self._argument_classes(info, target, caller_site, param):
+                        found = self.call_method(cls, method)
+                        if found and all(t.function != found for t in targets):
+                            targets.extend(self._method_targets([found], "bound"))
+            if targets:
+                graph[function].append((site, targets))
+
+    def _argument_classes(self, info: FunctionSummary | None, target: Target, site: CallSite,
+                          param: str) -> list[ClassId]:
+        if info is None or param not in info.params or site.passed:
+            return []
+        params = info.params[1:] if target.binding in ("bound", "constructor") else list(info.params)
+        atoms: list[str] = []
+        if param in site.keyword_values:
+            atoms = site.keyword_values[param]
+        elif param in params and params.index(param) < len(site.arg_values):
+            atoms = site.arg_values[params.index(param)]
+        classes = []
+        for atom in atoms:
+            ref = atom[2:] if atom.startswith("r:") else "name:" + atom[2:] if atom.startswith("n:") else None
+            if ref is None or not ref.startswith("name:"):
+                continue
+            symbol = self.resolve_symbol(ref[5:])
+            if symbol is not None and symbol.kind in ("class", "instance") and symbol.qualname:
+                classes.append((symbol.module, symbol.qualname))
+        return classes
 
     @cached_property
     def callers(self) -> dict[FunctionId, list[tuple[FunctionId | None, CallSite]]]:

@@ -1,0 +1,132 @@
+"""Hybridization decisions (P1/P2/P3 and our extra conditions), checked through `explain`'s verdicts."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hybridize_lint.config import SettingsResolver
+from hybridize_lint.engine import Linter
+from hybridize_lint.explain import Target, explain
+
+
+def verdicts(tmp_path: Path, source: str) -> dict[str, dict]:
+    (tmp_path / "pyproject.toml").write_text("[tool.hybridize-lint]\n")
+    path = tmp_path / "m.py"
+    path.write_text(textwrap.dedent(source))
+    return {item["function"]: item for item in explain(Linter(SettingsResolver()), [Target(path, None)])}
+
+
+def test_methods_called_on_parameters_resolve_through_what_callers_pass(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        class Estimator:
+            def predict(self, t):
+                return tf.reduce_sum(t)
+
+        def calls_override(e, t):
+            return e.predict(t)
+
+        def calls_keras(m, t):
+            return m.predict(t)
+
+        calls_override(Estimator(), tf.ones((2,)))
+        calls_keras(tf.keras.Sequential(), tf.ones((2,)))
+    """)
+    assert found["calls_override"]["code"] == "HYB301"
+    assert found["calls_keras"]["code"] is None
+    assert any("Keras `predict()`" in reason for reason in found["calls_keras"]["eager_only"])
+
+
+def test_arithmetic_on_a_tensor_is_not_a_literal(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        def scale(x, factor):
+            return x * factor
+
+        @tf.function
+        def normalize(x):
+            return x / tf.reduce_max(x)
+
+        x = tf.ones((3,))
+        normalize(scale(x, 1.5) + 1.0)
+    """)
+    assert found["normalize"]["literal_parameters"] == {}
+    assert found["normalize"]["code"] is None
+    assert found["scale"]["literal_parameters"] == {"factor": ["receives a Python literal at m.py:12"]}
+
+
+@pytest.mark.parametrize("body, blocker", [
+    ("return np.abs(x)", "NumPy `numpy.abs`"),
+    ("return tf.sqrt(x, tf.float32)", "`name` that is not a string"),
+    ("return x.numpy()", "`.numpy()`"),
+    ("return bool(x)", "`bool()`"),
+    ("total = tf.zeros(())\n    for e in x:\n        total += e\n    return total", "iterates over parameter"),
+])
+def test_eager_only_constructs_block_hybridization(tmp_path, body, blocker):
+    found = verdicts(tmp_path, f"""
+import numpy as np
+import tensorflow as tf
+
+def f(x):
+    {body}
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["code"] is None
+    assert any(blocker in reason for reason in found["f"]["eager_only"]), found["f"]["eager_only"]
+
+
+def test_barren_hybrid_functions_are_dehybridized_only_without_tensor_parameters(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def no_tensors(n):
+            return n + 1
+
+        @tf.function
+        def identity(x):
+            return x
+
+        @tf.function
+        def train_step(batch):
+            pass
+
+        no_tensors(3)
+        identity(tf.ones((2,)))
+        train_step(object())
+    """)
+    assert found["no_tensors"]["code"] == "HYB401"
+    assert found["identity"]["code"] is None  # a tensor parameter: P2 does not apply
+    assert found["train_step"]["code"] is None  # named like a DL step: speculatively tensor-taking
+
+
+def test_keras_call_is_not_decorated_when_the_model_is_trained_with_a_tape(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        class Net(tf.keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.dense = tf.keras.layers.Dense(1)
+
+            def call(self, x):
+                return self.dense(x)
+
+        net = Net()
+
+        def train_step(x):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(net(x))
+            return tape.gradient(loss, net.trainable_variables)
+
+        train_step(tf.ones((2, 3)))
+    """)
+    assert found["train_step"]["code"] == "HYB301"
+    assert found["Net.call"]["code"] is None
+    assert any("GradientTape" in reason for reason in found["Net.call"]["reasons"])
