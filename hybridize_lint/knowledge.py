@@ -72,6 +72,7 @@ class KnowledgeBase:
     non_tensor_attributes: frozenset[str]
     name_second_ops: frozenset[str]
     eager_only_keras_methods: frozenset[str]
+    eager_only_functions: frozenset[str]
     tf1_graph_mode: frozenset[str]
     pure_functions: frozenset[str] = frozenset()
 
@@ -89,6 +90,8 @@ class KnowledgeBase:
         dotted = self.canonical(dotted)
         if dotted in self.tensor_producing:
             return True
+        if dotted in self.tensor_producing.exceptions:
+            return False
         if not dotted.startswith("tensorflow.") or dotted.startswith(self.non_tensor_prefixes):
             return False
         return dotted.rsplit(".", 1)[-1][:1].islower()
@@ -154,13 +157,14 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         variable_constructors=frozenset(data["graph_errors"]["variable_constructors"]),
         tensor_types=frozenset(data["tensors"]["types"]),
         non_tensor_prefixes=tuple(data["tensors"]["non_tensor_prefixes"]),
-        tensor_producing=NameSet.of(data["tensors"]["producing"]),
+        tensor_producing=NameSet.of(data["tensors"]["producing"], data["tensors"]["producing_exceptions"]),
         not_computation=NameSet.of(data["tensors"]["not_computation"]),
         tensor_callable_prefixes=tuple(data["tensors"]["callable_prefixes"]),
         non_tensor_methods=frozenset(data["tensors"]["non_tensor_methods"]),
         non_tensor_attributes=frozenset(data["tensors"]["non_tensor_attributes"]),
         name_second_ops=frozenset(data["tensors"]["name_second"]),
         eager_only_keras_methods=frozenset(data["eager_only"]["keras_methods"]),
+        eager_only_functions=frozenset(data["eager_only"]["functions"]),
         tf1_graph_mode=frozenset(data["eager_only"]["tf1_graph_mode"]),
     )
 

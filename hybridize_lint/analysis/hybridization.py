@@ -133,9 +133,16 @@ class HybridizationAnalysis:
             reasons.append("is a generator or coroutine")
         if name in _NEVER_CONVERTED:
             reasons.append(f"`{name}` is not a computation to trace")
+        if function in self._inside_keras_calls:
+            reasons.append("runs inside a Keras layer's or model's `call`, which is traced with the model")
         if self._keras_compiled_method(function, info):
             reasons.append("Keras already compiles it when the model is used through fit/evaluate/predict")
-        if name == "call" and info.class_name and project.is_keras_class((function[0], info.class_name)) \
+        keras_class = (function[0], info.class_name) if info.class_name else None
+        if name == "call" and keras_class and project.is_keras_class(keras_class) \
+                and not project.is_keras_model(keras_class):
+            reasons.append("Keras layer `call`: layers run inside the models that call them; decorate the model's "
+                           "step instead")
+        elif name == "call" and keras_class and project.is_keras_class(keras_class) \
                 and self._trains_with_gradient_tape:
             reasons.append("Keras `call` of a model trained with a GradientTape: a model first built inside the "
                            "tape loses its gradients under tf.function (Keras 3); decorate the training step instead")
@@ -263,6 +270,24 @@ class HybridizationAnalysis:
                         elif atom.startswith("n:"):
                             refs.append("name:" + atom[2:])
         return refs
+
+    @cached_property
+    def _inside_keras_calls(self) -> set[FunctionId]:
+        """Functions reached from the `call` of a project Keras class (not the calls themselves)."""
+        project = self.project
+        starts = [(summary.module, qualname) for summary in project.summaries.values()
+                  for qualname, info in summary.functions.items()
+                  if qualname.endswith(".call") and info.class_name
+                  and project.is_keras_class((summary.module, info.class_name))]
+        reached: set[FunctionId] = set()
+        stack = [t.function for start in starts for _, targets in project.call_graph.get(start, []) for t in targets]
+        while stack:
+            function = stack.pop()
+            if function in reached:
+                continue
+            reached.add(function)
+            stack.extend(t.function for _, targets in project.call_graph.get(function, []) for t in targets)
+        return reached - set(starts)
 
     @cached_property
     def _trains_with_gradient_tape(self) -> bool:

@@ -18,7 +18,8 @@ from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, TENSOR, VARYING_SH
 if TYPE_CHECKING:  # pragma: no cover
     from .local import _ModuleBuilder, _Scope
 
-_PASSES = 2  # a second pass sees values assigned later in loops (x = x + 1)
+_PASSES = 2
+UNKNOWN_CALL = "r:?"  # a second pass sees values assigned later in loops (x = x + 1)
 
 
 def infer_local_values(builder: "_ModuleBuilder", scope: "_Scope", own: list) -> None:
@@ -163,6 +164,8 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
     if _invalid_name_argument(builder, dotted, call):
         function.blockers.append(Blocker(f"`{dotted}` gets a `name` that is not a string (graph mode rejects it)",
                                          loc_of(call), []))
+    if dotted in kb.eager_only_functions:
+        function.blockers.append(Blocker(f"`{dotted}` needs concrete (eager) values", loc_of(call), []))
     if dotted == "builtins.bool" and call.args:
         atoms = value_of(builder, call.args[0], scope)
         if TENSOR in atoms or any(a.startswith("p:") for a in atoms):
@@ -170,6 +173,8 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
     ref = builder._callee_ref(call.func, scope)
     if ref:
         _work(function, frozenset({f"r:{ref}"}))
+    elif dotted is None and isinstance(call.func, ast.Attribute):
+        _work(function, frozenset({UNKNOWN_CALL}))  # a method of an object we cannot type: maybe a model
 
 
 def _invalid_name_argument(builder: "_ModuleBuilder", dotted: str | None, call: ast.Call) -> bool:

@@ -111,7 +111,8 @@ class TensorInference:
             for function, edges in self.project.call_graph.items():
                 if result.get(function):
                     continue
-                if any(result.get(t.function) for site, targets in edges if not site.passed for t in targets):
+                # Functions passed as values (strategy.run(step), tf.map_fn(fn, x)) run as part of the call.
+                if any(result.get(t.function) for _, targets in edges for t in targets):
                     result[function] = changed = True
         return result
 
