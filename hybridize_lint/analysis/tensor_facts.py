@@ -173,8 +173,10 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
     ref = builder._callee_ref(call.func, scope)
     if ref:
         _work(function, frozenset({f"r:{ref}"}))
-    elif dotted is None and isinstance(call.func, ast.Attribute):
-        _work(function, frozenset({UNKNOWN_CALL}))  # a method of an object we cannot type: maybe a model
+    if dotted is None and (not ref or ref.startswith("inst:")) and (
+            isinstance(call.func, ast.Attribute) or
+            isinstance(call.func, ast.Name) and builder._shadowed(call.func.id, scope)):
+        _work(function, frozenset({UNKNOWN_CALL}))  # an object or callable we cannot type: maybe a model
 
 
 def _invalid_name_argument(builder: "_ModuleBuilder", dotted: str | None, call: ast.Call) -> bool:

@@ -20,6 +20,12 @@ from .values import ARITHMETIC, CONTAINER, LITERAL, TENSOR, VARYING_SHAPE
 # The paper's speculative names for code with no visible caller (libraries): DL entry points.
 SPECULATIVE_NAMES = re.compile(r"^(.*(train|test).*_step|call|__call__|run_model|.*inference)$")
 _MAX_ROUNDS = 50
+# Top-level modules whose functions never compute on tensors.
+_KNOWN_NON_TENSOR_MODULES = frozenset({
+    "builtins", "numpy", "math", "os", "sys", "re", "json", "collections", "itertools", "functools", "typing",
+    "time", "random", "logging", "string", "abc", "dataclasses", "enum", "copy", "operator", "pathlib",
+    "warnings", "absl", "tensorflow",
+})
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,8 @@ class TensorInference:
                     return True  # an unresolved call might be a model or layer
                 if self.kb.is_tensor_computation(external) or self._instance_call_computes(atom[2:]):
                     return True
+                if external.split(".")[0] not in _KNOWN_NON_TENSOR_MODULES:
+                    return True  # a library we know nothing about may well compute on tensors
         return False
 
     # -- fixpoint -----------------------------------------------------------
