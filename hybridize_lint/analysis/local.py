@@ -192,6 +192,8 @@ class _ModuleBuilder:
             ref = self._callee_ref(target, outer)
             if class_name and ref in _METHOD_KINDS:
                 method_kind = _METHOD_KINDS[ref]
+            elif class_name and _is_property_decorator(target, ref):
+                method_kind = "property"
             elif ref and ref not in _METHOD_KINDS and ref != "name:builtins.property":
                 decorators.append(ref)
         function = FunctionSummary(
@@ -707,6 +709,13 @@ def _own_nodes_with_guards(body: list[ast.stmt]):
         else:
             children = [(child, guards) for child in ast.iter_child_nodes(node)]
         stack.extend(reversed(children))
+
+
+def _is_property_decorator(decorator: ast.expr, ref: str | None) -> bool:
+    """``@property``, ``@x.setter``/``getter``/``deleter``, ``@functools.cached_property``."""
+    if ref in ("name:builtins.property", "name:functools.cached_property"):
+        return True
+    return isinstance(decorator, ast.Attribute) and decorator.attr in ("setter", "getter", "deleter")
 
 
 def _module_level_statements(body: list[ast.stmt]):

@@ -354,6 +354,8 @@ class ProjectModel:
                 edges = []
                 for site in info.calls:
                     targets = [t for ref in site.callees for t in self.resolve_ref(ref)]
+                    if site.passed:  # `self.iterations` naming a property is a read, not a function value
+                        targets = [t for t in targets if self._method_kind(t.function) != "property"]
                     if targets:
                         edges.append((site, targets))
                     parameter_refs = [ref for ref in site.callees if ref.startswith("param:")]
@@ -362,6 +364,10 @@ class ProjectModel:
                 graph[(summary.module, qualname)] = edges
         self._add_parameter_calls(graph, deferred)
         return graph
+
+    def _method_kind(self, function: FunctionId) -> str:
+        info = self.function(function)
+        return info.method_kind if info else "instance"
 
     def _add_parameter_calls(self, graph, deferred) -> None:
         """``e.predict(t)`` on a parameter runs the method of whatever object callers pass as ``e``."""

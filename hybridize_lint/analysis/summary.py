@@ -89,7 +89,8 @@ class FunctionSummary:
     tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
     blockers: list[Blocker] = field(default_factory=list)
     hybrid_keywords: list[str] = field(default_factory=list)  # keywords of its tf.function decorator
-    method_kind: str = "instance"  # "instance" | "class" (@classmethod) | "static" (@staticmethod)
+    # "instance" | "class" (@classmethod) | "static" (@staticmethod) | "property" (read as an attribute)
+    method_kind: str = "instance"
 
 
 @dataclass
