@@ -14,30 +14,12 @@ from pathlib import Path
 import pytest
 
 from hybridize_lint import source as source_module
+from cli_helpers import RUFF_JSON_KEYS, SAFE_FIXED, TRAIN
 from hybridize_lint.cli import main
 from hybridize_lint.reporters import FORMATS
 
-TRAIN = """\
-import tensorflow as tf
-
-
-@tf.function(experimental_relax_shapes=True)
-def train_step(x, y):
-    loss = x + y
-    print("loss:", loss)
-    return loss
-"""
-SAFE_FIXED = TRAIN.replace("experimental_relax_shapes", "reduce_retracing")
 # Would be fixed if it parsed: a fix must never touch it.
 BROKEN = "import tensorflow as tf\n\n@tf.function(experimental_relax_shapes=True)\ndef f(x:\n    return x\n"
-RUFF_JSON_KEYS = {"cell", "code", "end_location", "filename", "fix", "location", "message", "noqa_row", "url"}
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def write(path: Path, data: str | bytes) -> Path:

@@ -15,20 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import RUFF_JSON_KEYS, SAFE_FIXED, TRAIN
 from hybridize_lint.cli import main
 from hybridize_lint.registry import rules_by_code
 
-TRAIN = """\
-import tensorflow as tf
-
-
-@tf.function(experimental_relax_shapes=True)
-def train_step(x, y):
-    loss = x + y
-    print("loss:", loss)
-    return loss
-"""
-SAFE_FIXED = TRAIN.replace("experimental_relax_shapes", "reduce_retracing")
 ALL_FIXED = SAFE_FIXED.replace('    print("loss:"', '    tf.print("loss:"')
 
 MSG204 = "`experimental_relax_shapes` is deprecated since TensorFlow 2.9; use `reduce_retracing`"
@@ -37,15 +27,6 @@ MSG101 = ("`print` inside graph function `train_step` runs once per trace, not o
 LINE204 = f"train.py:4:14: HYB204 [*] {MSG204}"
 LINE101 = f"train.py:7:5: HYB101 {MSG101}"
 LINE101_FIXABLE = f"train.py:7:5: HYB101 [*] {MSG101}"
-RUFF_JSON_KEYS = {"cell", "code", "end_location", "filename", "fix", "location", "message", "noqa_row", "url"}
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """An empty project (its own pyproject.toml) that is also the working directory."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def write(path: Path, text: str | bytes) -> Path:

@@ -7,18 +7,9 @@ from pathlib import Path
 import pytest
 
 from hybridize_lint import config as config_module
+from cli_helpers import TRAIN
 from hybridize_lint.cli import main
 
-TRAIN = """\
-import tensorflow as tf
-
-
-@tf.function(experimental_relax_shapes=True)
-def train_step(x, y):
-    loss = x + y
-    print("loss:", loss)
-    return loss
-"""
 
 
 def write(path: Path, text: str) -> Path:
