@@ -22,7 +22,7 @@ from .config import Settings, SettingsResolver
 from .context import FileContext
 from .diagnostics import Diagnostic, FileReport, Position, RunReport
 from .discovery import discover_files, is_excluded
-from .fixing import apply_edits, fix_to_fixpoint
+from .fixing import MAX_ITERATIONS, apply_edits, fix_to_fixpoint
 from .knowledge import KnowledgeBase, load_knowledge
 from .noqa import NoqaIndex, add_noqa_edits
 from .registry import RuleSpec, load_rules
@@ -135,39 +135,74 @@ class Linter:
                 report.files.append(FileReport(path, [diagnostic] if diagnostic else []))
         project = self._project(settings, sources, options.use_cache)
         enabled = {code for code in self._checks if settings.is_enabled(code, self._rule(code).default_enabled)}
-        for path, source in sources.items():
-            report.files.append(self._lint_file(source, project, enabled, options, report))
 
-    def _lint_file(self, source: SourceFile, project: _Project, enabled: set[str], options: RunOptions,
-                   report: RunReport) -> FileReport:
         def lint(current: SourceFile) -> list[Diagnostic]:
             context = self._context(current, project)
             return self._filter(self._check(context, enabled, report), current, project.settings)
 
-        diagnostics = lint(source)
-        file_report = FileReport(source.path, diagnostics, original_text=source.text)
-        file_report.unfixed_diagnostics = diagnostics
-        if not (options.fix or options.add_noqa):
-            return file_report
-        current = source
-        if options.fix:
-            unsafe = project.settings.unsafe_fixes if options.unsafe_fixes is None else options.unsafe_fixes
-            outcome = fix_to_fixpoint(source, diagnostics, unsafe, lint)
-            file_report.notes.extend(outcome.notes)
-            if outcome.applied:
-                current = outcome.source
-                file_report.fixed_count = outcome.applied
-                file_report.diagnostics = lint(current)
+        first = {path: lint(source) for path, source in sources.items()}
+        fixed = self._fix_project(sources, first, project, lint, options) if options.fix else {}
+        for path, source in sources.items():
+            current, applied, notes = fixed.get(path, (source, 0, []))
+            report.files.append(self._finish_file(source, current, first[path], applied, notes, lint, options))
+
+    def _fix_project(self, sources: dict[Path, SourceFile], first: dict[Path, list[Diagnostic]], project: _Project,
+                     lint, options: RunOptions) -> dict[Path, tuple[SourceFile, int, list[str]]]:
+        """Apply fixes in rounds over the whole project, re-analysing once per round.
+
+        A fix in one file can change findings in another (adding ``tf.function`` makes callees graph
+        code), and re-analysing the project after every single fix would be quadratic.
+        """
+        unsafe = project.settings.unsafe_fixes if options.unsafe_fixes is None else options.unsafe_fixes
+        current = dict(sources)
+        applied: dict[Path, int] = {path: 0 for path in sources}
+        notes: dict[Path, list[str]] = {path: [] for path in sources}
+        pending = first
+        for _ in range(MAX_ITERATIONS):
+            changed: list[Path] = []
+            for path, source in current.items():
+                outcome = fix_to_fixpoint(source, pending[path], unsafe, relint=lambda _: [])
+                notes[path].extend(note for note in outcome.notes if note not in notes[path])
+                if outcome.applied and outcome.text != source.text:
+                    current[path] = outcome.source
+                    applied[path] += outcome.applied
+                    changed.append(path)
+            if not changed:
+                break
+            self._refresh(project, [current[path] for path in changed])
+            pending = {path: lint(source) for path, source in current.items()}
+        else:
+            for path in changed:
+                notes[path].append(f"fixes did not converge after {MAX_ITERATIONS} rounds")
+        return {path: (current[path], applied[path], notes[path]) for path in sources}
+
+    def _refresh(self, project: _Project, changed: list[SourceFile]) -> None:
+        """Re-summarise changed modules in one go, so the project is re-analysed once."""
+        for source in changed:
+            module, _ = module_name_for(source.path, project.settings.root)
+            summary = self._summarize(source, module, content_hash(source.text), project)
+            project.model.summaries[summary.module] = summary
+        if changed:
+            project.model.add(project.model.summaries[summary.module])  # invalidates the analyses once
+
+    def _finish_file(self, original: SourceFile, current: SourceFile, first: list[Diagnostic], applied: int,
+                     notes: list[str], lint, options: RunOptions) -> FileReport:
+        file_report = FileReport(original.path, first, original_text=original.text)
+        file_report.unfixed_diagnostics = first
+        file_report.notes.extend(notes)
+        if applied:
+            file_report.fixed_count = applied
+            file_report.diagnostics = lint(current)
         if options.add_noqa and file_report.diagnostics:
             noqa_text = apply_edits(current, add_noqa_edits(current, file_report.diagnostics))
             if current.with_text(noqa_text).parses():
                 current = current.with_text(noqa_text)
                 file_report.diagnostics = []
-        if current.text != source.text:
+        if current.text != original.text:
             file_report.changed = True
             file_report.fixed_text = current.text
             if options.write:
-                self._write(source, current, file_report)
+                self._write(original, current, file_report)
         return file_report
 
     def _write(self, original: SourceFile, fixed: SourceFile, file_report: FileReport) -> None:
