@@ -256,7 +256,7 @@ class Linter:
 
     def _context(self, source: SourceFile, project: _Project) -> FileContext:
         module, is_package = module_name_for(source.path, project.settings.root)
-        bindings = ImportBindings.collect(source.tree, module, is_package)
+        bindings = ImportBindings.collect(source.tree, module, is_package).canonicalize(project.knowledge.canonical)
         digest = content_hash(source.text)
         known = project.model.summaries.get(module)
         if known is None or known.content_hash != digest:

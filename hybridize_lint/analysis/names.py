@@ -55,6 +55,12 @@ class ImportBindings:
                         collected.rebound_builtins.add(target)
         return collected
 
+    def canonicalize(self, canonical) -> "ImportBindings":
+        """Rewrite targets to canonical spellings (``tensorflow.compat.v2`` → ``tensorflow``), so that
+        ``local_name_for("tensorflow.function")`` finds ``tf`` after ``import tensorflow.compat.v2 as tf``."""
+        self.bindings = {local: canonical(target) for local, target in self.bindings.items()}
+        return self
+
     def _absolute_module(self, node: ast.ImportFrom) -> str:
         if not node.level:
             return node.module or ""
