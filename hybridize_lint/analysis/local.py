@@ -475,14 +475,18 @@ class _ModuleBuilder:
             scope = scope.parent
         return None
 
-    def _shadowed(self, name: str, scope: _Scope | None) -> bool:
+    def _binding_scope(self, name: str, scope: _Scope | None) -> _Scope | None:
+        """The enclosing function scope that binds ``name`` (None: it is a module-level name)."""
         while scope is not None and scope.node is not None:
             if name in scope.globals:
-                return False
+                return None
             if scope.binds(name):
-                return True
+                return scope
             scope = scope.parent
-        return False
+        return None
+
+    def _shadowed(self, name: str, scope: _Scope | None) -> bool:
+        return self._binding_scope(name, scope) is not None
 
     def _callee_ref(self, expr: ast.expr, scope: _Scope) -> str | None:
         """A reference to what calling ``expr`` runs (function, constructor or method)."""
@@ -554,14 +558,8 @@ class _ModuleBuilder:
         return True
 
     def _local_type(self, name: str, scope: _Scope) -> str | None:
-        current: _Scope | None = scope
-        while current is not None and current.node is not None:
-            if name in current.types:
-                return current.types[name]
-            if current.binds(name):
-                return None
-            current = current.parent
-        return None
+        binding = self._binding_scope(name, scope)
+        return binding.types.get(name) if binding is not None else None
 
     def _type_of(self, expr: ast.expr, scope: _Scope) -> str | None:
         if isinstance(expr, ast.Name):
@@ -665,14 +663,7 @@ class _ModuleBuilder:
 
     def _visible_scopes(self, name: str, scope: _Scope) -> list[_Scope]:
         """The scope ``name`` resolves to from ``scope`` (enclosing functions, then the module)."""
-        current: _Scope | None = scope
-        while current is not None and current.node is not None:
-            if name in current.globals:
-                break
-            if current.binds(name):
-                return [current]
-            current = current.parent
-        return [self.module_scope]
+        return [self._binding_scope(name, scope) or self.module_scope]
 
 
 # -- helpers ------------------------------------------------------------------
