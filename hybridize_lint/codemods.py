@@ -13,7 +13,7 @@ from ast_grep_py import SgNode
 
 from .analysis.names import ImportBindings
 from .diagnostics import Edit
-from .source import SourceFile, Span
+from .source import SourceFile
 
 
 class CodemodError(Exception):

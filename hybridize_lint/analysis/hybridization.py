@@ -20,7 +20,10 @@ from .summary import Blocker, FunctionSummary
 from .tensors import Evidence, TensorInference
 from .values import CONTAINER, TENSOR
 
-HYBRIDIZE, DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, NONE = "hybridize", "dehybridize-barren", "dehybridize-retracing", "none"
+HYBRIDIZE = "hybridize"
+DEHYBRIDIZE_BARREN = "dehybridize-barren"
+DEHYBRIDIZE_RETRACING = "dehybridize-retracing"
+NONE = "none"
 _NEVER_CONVERTED = frozenset({"__init__", "__new__", "__del__", "__enter__", "__exit__", "__repr__", "__str__",
                               "__eq__", "__hash__", "__getattr__", "__setattr__", "__len__", "__iter__", "__next__",
                               "build", "get_config", "from_config", "compute_output_shape"})

@@ -348,7 +348,8 @@ class _ModuleBuilder:
         if receiver_type in self._factory_refs(self.kb.nondeterministic_factories):
             function.effects.append(Effect("HYB106", f"{_text(method.value)}.{method.attr}", where))
             return
-        if self.kb.mutates_container(method.attr, len(call.args)) and not self._is_module_reference(method.value, scope):
+        mutates = self.kb.mutates_container(method.attr, len(call.args))
+        if mutates and not self._is_module_reference(method.value, scope):
             locality = self.locality(method.value, scope)
             if locality != LOCAL and not self._is_tensorflow_value(method.value, scope):
                 function.effects.append(Effect("HYB105", f"`{_text(method.value)}.{method.attr}`", where,
