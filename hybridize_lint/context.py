@@ -80,8 +80,7 @@ class FileContext:
 
     def render(self, evidence) -> str:
         """Evidence with module names turned into the project's file paths."""
-        paths = {module: summary.path for module, summary in self.project.summaries.items() if summary.path}
-        return evidence.render(paths)
+        return evidence.render(self.project.module_paths())
 
     def is_hybridizer_call(self, node: ast.AST) -> bool:
         """``tf.function(...)`` in any spelling."""

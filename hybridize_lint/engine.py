@@ -178,12 +178,11 @@ class Linter:
 
     def _refresh(self, project: _Project, changed: list[SourceFile]) -> None:
         """Re-summarise changed modules in one go, so the project is re-analysed once."""
+        summaries = []
         for source in changed:
             module, _ = module_name_for(source.path, project.settings.root)
-            summary = self._summarize(source, module, content_hash(source.text), project)
-            project.model.summaries[summary.module] = summary
-        if changed:
-            project.model.add(project.model.summaries[summary.module])  # invalidates the analyses once
+            summaries.append(self._summarize(source, module, content_hash(source.text), project))
+        project.model.add(*summaries)
 
     def _finish_file(self, original: SourceFile, current: SourceFile, first: list[Diagnostic], applied: int,
                      notes: list[str], lint, options: RunOptions) -> FileReport:

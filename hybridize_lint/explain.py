@@ -50,7 +50,7 @@ def explain(linter: Linter, targets: list[Target]) -> list[dict]:
 
 
 def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -> dict:
-    paths = {module: summary.path for module, summary in model.summaries.items() if summary.path}
+    paths = model.module_paths()
     action, code = ACTIONS.get(verdict.action, ("none", None))
     return {
         "file": str(path),

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .project import FunctionId, ProjectModel
+from .project import FunctionId, ProjectModel, call_arguments
 from .side_effects import Witness
 from .summary import Blocker, FunctionSummary
 from .tensors import Evidence, TensorInference
@@ -159,8 +159,8 @@ class HybridizationAnalysis:
             reasons.append("has no tensor parameters")
         if verdict.literal_params:
             param, evidence = next(iter(verdict.literal_params.items()))
-            paths = {module: summary.path for module, summary in project.summaries.items() if summary.path}
-            reasons.append(f"parameter `{param}` {evidence[0].render(paths)} (each new value would retrace)")
+            reasons.append(f"parameter `{param}` {evidence[0].render(project.module_paths())} "
+                           "(each new value would retrace)")
         if verdict.side_effect is not None:
             reasons.append(f"has Python side effects ({verdict.side_effect.describe()})")
         if verdict.recursive:
@@ -237,42 +237,28 @@ class HybridizationAnalysis:
                                      and not self.project.is_keras_model(cls) for cls in classes)
 
     def _receiver_classes(self, atoms: list[str], function: FunctionId) -> list:
-        classes = []
+        """Project classes of the receiver's possible values; empty when any value is not one."""
+        values = []
         for atom in atoms:
-            refs = []
             if atom.startswith("r:"):
-                refs.append(atom[2:])
+                values.append(atom)
             elif atom.startswith("p:"):
-                refs.extend(self._argument_refs(function, atom[2:]))
-            for ref in refs:
-                if ref.startswith("name:"):
-                    symbol = self.project.resolve_symbol(ref[5:])
-                    if symbol is not None and symbol.kind == "class":
-                        classes.append((symbol.module, symbol.qualname))
-                    elif symbol is not None and symbol.kind == "instance" and symbol.qualname:
-                        classes.append((symbol.module, symbol.qualname))
-                    else:
-                        return []
-                else:
-                    return []
-        return classes
+                values.extend(self._argument_values(function, atom[2:]))
+        classes = [self.project.class_of_value(value) for value in values]
+        return [] if None in classes else classes
 
-    def _argument_refs(self, function: FunctionId, param: str) -> list[str]:
-        """References of the values callers pass as ``param`` (``Estimator()``, a module-level instance)."""
-        refs: list[str] = []
+    def _argument_values(self, function: FunctionId, param: str) -> list[str]:
+        """Abstract values callers pass positionally as ``param`` that may name an object (``Estimator()``)."""
+        values: list[str] = []
         info = self.project.function(function)
         for _, site in self.project.callers.get(function, []):
             for target in (t for ref in site.callees for t in self.project.resolve_ref(ref)):
                 if target.function != function or info is None:
                     continue
-                params = info.params[1:] if target.binding in ("bound", "constructor") else info.params
-                if param in params and params.index(param) < len(site.arg_values):
-                    for atom in site.arg_values[params.index(param)]:
-                        if atom.startswith("r:"):
-                            refs.append(atom[2:])
-                        elif atom.startswith("n:"):
-                            refs.append("name:" + atom[2:])
-        return refs
+                values.extend(atom for name, where, atoms in call_arguments(info, target, site)
+                              if name == param and isinstance(where, int)
+                              for atom in atoms if atom.startswith(("r:", "n:")))
+        return values
 
     @cached_property
     def _inside_keras_calls(self) -> set[FunctionId]:

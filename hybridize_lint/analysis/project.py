@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Iterator
 
 from ..knowledge import KnowledgeBase
 from .summary import CallSite, ClassSummary, FunctionSummary, ModuleSummary
@@ -37,6 +38,21 @@ class Target:
     binding: str  # "plain" | "bound" (first parameter is the receiver) | "constructor" (a fresh object)
 
 
+def value_parameters(info: FunctionSummary, binding: str) -> list[str]:
+    """Parameters a call's arguments bind: without the receiver of a bound method or constructor."""
+    return info.params[1:] if binding in ("bound", "constructor") else list(info.params)
+
+
+def call_arguments(info: FunctionSummary, target: Target, site: CallSite) -> Iterator[tuple[str, int | str, list[str]]]:
+    """(parameter, position or keyword, abstract value) for every argument of ``site`` calling ``info``."""
+    params = value_parameters(info, target.binding)
+    for index, atoms in enumerate(site.arg_values):
+        if index < len(params):
+            yield params[index], index, atoms
+    for name, atoms in site.keyword_values.items():
+        yield name, name, atoms
+
+
 @dataclass(frozen=True)
 class GraphRoot:
     function: FunctionId
@@ -48,13 +64,19 @@ class ProjectModel:
     knowledge: KnowledgeBase
     summaries: dict[str, ModuleSummary] = field(default_factory=dict)
 
-    def add(self, summary: ModuleSummary) -> None:
-        self.summaries[summary.module] = summary
+    def add(self, *summaries: ModuleSummary) -> None:
+        """Add or replace module summaries; derived analyses are dropped once, however many."""
+        for summary in summaries:
+            self.summaries[summary.module] = summary
         for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
                        "hybridization", "subclasses", "_mros"):
             self.__dict__.pop(cached, None)
 
     # -- symbols ----------------------------------------------------------
+
+    def module_paths(self) -> dict[str, str]:
+        """Module name → file path relative to the project root, for messages."""
+        return {module: summary.path for module, summary in self.summaries.items() if summary.path}
 
     def function(self, function: FunctionId) -> FunctionSummary | None:
         summary = self.summaries.get(function[0])
@@ -397,21 +419,23 @@ class ProjectModel:
                           param: str) -> list[ClassId]:
         if info is None or param not in info.params or site.passed:
             return []
-        params = info.params[1:] if target.binding in ("bound", "constructor") else list(info.params)
-        atoms: list[str] = []
-        if param in site.keyword_values:
-            atoms = site.keyword_values[param]
-        elif param in params and params.index(param) < len(site.arg_values):
-            atoms = site.arg_values[params.index(param)]
+        atoms = next((atoms for name, _, atoms in call_arguments(info, target, site) if name == param), [])
         classes = []
         for atom in atoms:
-            ref = atom[2:] if atom.startswith("r:") else "name:" + atom[2:] if atom.startswith("n:") else None
-            if ref is None or not ref.startswith("name:"):
-                continue
-            symbol = self.resolve_symbol(ref[5:])
-            if symbol is not None and symbol.kind in ("class", "instance") and symbol.qualname:
-                classes.append((symbol.module, symbol.qualname))
+            cls = self.class_of_value(atom)
+            if cls is not None:
+                classes.append(cls)
         return classes
+
+    def class_of_value(self, atom: str) -> ClassId | None:
+        """The project class of ``Estimator()`` (``r:name:...``) or of a module-level instance (``n:...``)."""
+        ref = atom[2:] if atom.startswith("r:") else "name:" + atom[2:] if atom.startswith("n:") else None
+        if ref is None or not ref.startswith("name:"):
+            return None
+        symbol = self.resolve_symbol(ref[5:])
+        if symbol is not None and symbol.kind in ("class", "instance") and symbol.qualname:
+            return (symbol.module, symbol.qualname)
+        return None
 
     @cached_property
     def callers(self) -> dict[FunctionId, list[tuple[FunctionId | None, CallSite]]]:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .project import FunctionId, ProjectModel, Target
+from .project import FunctionId, ProjectModel, Target, call_arguments, value_parameters
 from .summary import CallSite, FunctionSummary
 from .values import ARITHMETIC, CONTAINER, LITERAL, TENSOR, VARYING_SHAPE
 
@@ -298,25 +298,14 @@ class TensorInference:
 
 
 def _value_params(info: FunctionSummary | None, target: Target) -> list[str]:
-    if info is None:
-        return []
-    params = list(info.params)
-    if target.binding in ("bound", "constructor") and params:
-        params = params[1:]
-    return params
+    return value_parameters(info, target.binding) if info is not None else []
 
 
 def _bindings(info: FunctionSummary, target: Target, site: CallSite):
-    """(parameter, abstract value) pairs of a call site."""
-    params = list(info.params)
-    if target.binding in ("bound", "constructor") and params:
-        params = params[1:]
-    for index, atoms in enumerate(site.arg_values):
-        if index < len(params):
-            yield params[index], atoms
-    for name, atoms in site.keyword_values.items():
-        if name in info.params:
-            yield name, atoms
+    """(parameter, abstract value) pairs of a call site (keywords only for named parameters)."""
+    for param, where, atoms in call_arguments(info, target, site):
+        if isinstance(where, int) or param in info.params:
+            yield param, atoms
 
 
 def _describe(kinds: set[str], atoms: list[str]) -> str:

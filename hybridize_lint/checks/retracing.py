@@ -6,7 +6,7 @@ import ast
 from typing import Iterator
 
 from ..analysis.hybridization import DEHYBRIDIZE_RETRACING
-from ..analysis.project import FunctionId, Target
+from ..analysis.project import FunctionId, Target, call_arguments
 from ..analysis.summary import CallSite, FunctionSummary
 from ..analysis.values import CONTAINER, LITERAL, VARYING_SHAPE
 from ..codemods import CodemodError, module_spelling, replace_ast
@@ -36,12 +36,8 @@ def _hybrid_call_sites(ctx: FileContext) -> Iterator[tuple[CallSite, Target, Fun
 
 def _bound_arguments(site: CallSite, target: Target, info: FunctionSummary):
     """(parameter, position or keyword, abstract value) for every argument of a call site."""
-    params = info.params[1:] if target.binding in ("bound", "constructor") else list(info.params)
-    for index, atoms in enumerate(site.arg_values):
-        if index < len(params):
-            yield params[index], index, set(atoms)
-    for name, atoms in site.keyword_values.items():
-        yield name, name, set(atoms)
+    for param, where, atoms in call_arguments(info, target, site):
+        yield param, where, set(atoms)
 
 
 def _argument_node(call: ast.Call, where: int | str) -> ast.expr | None:
