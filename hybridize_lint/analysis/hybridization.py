@@ -52,11 +52,14 @@ class HybridizationAnalysis:
         self.tensors = TensorInference(project)
 
     @cached_property
-    def verdicts(self) -> dict[FunctionId, Verdict]:
-        return {function: self._decide(function) for function in self.project.call_graph}
+    def _verdicts(self) -> dict[FunctionId, Verdict]:
+        return {}
 
     def verdict(self, function: FunctionId) -> Verdict | None:
-        return self.verdicts.get(function)
+        """Decided on demand: a run that checks one file needs the verdicts of its functions only."""
+        if function not in self._verdicts:
+            self._verdicts[function] = self._decide(function) if function in self.project.call_graph else None
+        return self._verdicts[function]
 
     @cached_property
     def recursive(self) -> set[FunctionId]:

@@ -69,7 +69,7 @@ class ProjectModel:
         for summary in summaries:
             self.summaries[summary.module] = summary
         for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
-                       "hybridization", "subclasses", "_mros"):
+                       "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols"):
             self.__dict__.pop(cached, None)
 
     # -- symbols ----------------------------------------------------------
@@ -89,6 +89,18 @@ class ProjectModel:
     def resolve_symbol(self, dotted: str, depth: int = 0) -> Symbol | None:
         if depth > _MAX_DEPTH:
             return None
+        if depth == 0:  # memoised: the analyses ask for the same names hundreds of thousands of times
+            memo = self._resolved_symbols
+            if dotted not in memo:
+                memo[dotted] = self._resolve_symbol(dotted, 0)
+            return memo[dotted]
+        return self._resolve_symbol(dotted, depth)
+
+    @cached_property
+    def _resolved_symbols(self) -> dict[str, Symbol | None]:
+        return {}
+
+    def _resolve_symbol(self, dotted: str, depth: int) -> Symbol | None:
         parts = dotted.split(".")
         for cut in range(len(parts), 0, -1):
             module = ".".join(parts[:cut])
@@ -277,6 +289,17 @@ class ProjectModel:
     # -- call resolution --------------------------------------------------
 
     def resolve_ref(self, ref: str) -> list[Target]:
+        """The functions a call through ``ref`` may run (memoised until the summaries change)."""
+        found = self._resolved_refs.get(ref)
+        if found is None:
+            found = self._resolved_refs[ref] = tuple(self._resolve_ref(ref))
+        return list(found)
+
+    @cached_property
+    def _resolved_refs(self) -> dict[str, tuple[Target, ...]]:
+        return {}
+
+    def _resolve_ref(self, ref: str) -> list[Target]:
         kind, _, rest = ref.partition(":")
         if kind == "fn":
             module, qualname = rest.split(":", 1)

@@ -66,8 +66,10 @@ class TensorInference:
         facts = {function: ParameterFacts() for function in self.project.call_graph}
         self._progress = facts
         self._seed(facts)
+        dirty: set[FunctionId | None] = {*self.project.call_graph, None}  # None: module top levels
         for _ in range(_MAX_ROUNDS):
-            if not self._round(facts):
+            dirty = self._round(facts, dirty)
+            if not dirty:
                 break
         return facts
 
@@ -160,31 +162,78 @@ class TensorInference:
                         self._add(facts.setdefault(target.function, ParameterFacts()), param, {TENSOR},
                                   Evidence(f"elements of {entry.via}", summary.module, entry.loc[0]))
 
-    def _round(self, facts: dict[FunctionId, ParameterFacts]) -> bool:
-        changed = False
-        for function in self.project.call_graph:
-            info = self.project.function(function)
+    def _round(self, facts: dict[FunctionId, ParameterFacts], dirty: set[FunctionId | None]) -> set[FunctionId | None]:
+        """Re-evaluate the functions whose inputs changed; returns those to revisit next round.
+
+        A function's returns and outgoing arguments depend on its own parameters' facts, on what
+        its callees return and on module globals; so a change in a function's facts revisits it,
+        a change in its returns revisits its callers, and (rarely) every user of a global.
+        """
+        project = self.project
+        ordered = [function for function in project.call_graph if function in dirty]  # deterministic evidence
+        if None in dirty:
+            ordered.append(None)
+        returns_changed: list[FunctionId] = []
+        for function in ordered:
+            info = project.function(function) if function is not None else None
             if info is None:
                 continue
             kinds = self._kinds(set(info.returns), function)
-            if not kinds <= self._returns.get(function, set()):
-                self._returns[function] = self._returns.get(function, set()) | kinds
-                changed = True
-        for caller, site in self._all_sites():
+            if kinds != self._returns.get(function, set()):  # recomputed, not accumulated: `x * 2` is
+                self._returns[function] = kinds  # a literal only until `x` turns out to be a tensor
+                returns_changed.append(function)
+        revisit: set[FunctionId | None] = set()
+        for caller, site in self._sites_of(ordered):
             for ref in site.callees:
-                for target in self.project.resolve_ref(ref):
-                    changed |= self._bind_site(facts, caller, site, target)
-        return changed
+                for target in project.resolve_ref(ref):
+                    if self._bind_site(facts, caller, site, target):
+                        revisit.add(target.function)
+        if returns_changed:
+            readers = self._readers
+            for function in returns_changed:
+                revisit |= readers.get(function, set())
+            revisit |= readers.get(None, set())
+        return revisit
 
-    def _all_sites(self):
+    @cached_property
+    def _readers(self) -> dict[FunctionId | None, set[FunctionId | None]]:
+        """Function → the functions whose values use what it returns (None: module top levels).
+
+        Key None lists the readers of module globals, whose values may use any function's returns.
+        """
+        readers: dict[FunctionId | None, set[FunctionId | None]] = {None: {None}}
         for function, edges in self.project.call_graph.items():
+            info = self.project.function(function)
+            atoms = {*info.returns} if info else set()
             for site, _ in edges:
-                if not site.passed:
-                    yield function, site
+                atoms.update(atom for value in site.arg_values for atom in value)
+                atoms.update(atom for value in site.keyword_values.values() for atom in value)
+            for atom in atoms:
+                if atom.startswith("n:"):
+                    readers[None].add(function)
+                elif atom.startswith("r:"):
+                    for target in self.project.resolve_ref(atom[2:]):
+                        readers.setdefault(target.function, set()).add(function)
         for summary in self.project.summaries.values():
             for site in summary.module_calls:
+                for atom in [*(a for v in site.arg_values for a in v), *(a for v in site.keyword_values.values() for a in v)]:
+                    if atom.startswith("r:"):
+                        for target in self.project.resolve_ref(atom[2:]):
+                            readers.setdefault(target.function, set()).add(None)
+        return readers
+
+    def _sites_of(self, functions: list[FunctionId | None]):
+        graph = self.project.call_graph
+        for function in functions:
+            if function is None:
+                for summary in self.project.summaries.values():
+                    for site in summary.module_calls:
+                        if not site.passed:
+                            yield (summary.module, "<module>"), site
+                continue
+            for site, _ in graph.get(function, []):
                 if not site.passed:
-                    yield (summary.module, "<module>"), site
+                    yield function, site
 
     def _bind_site(self, facts, caller: FunctionId, site: CallSite, target: Target) -> bool:
         info = self.project.function(target.function)
