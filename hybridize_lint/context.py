@@ -57,9 +57,30 @@ class FileContext:
                 yield info, root
 
     @cached_property
+    def _all_nodes(self) -> list[ast.AST]:
+        """One walk of the tree, shared by every rule (each walking it again costs as much as parsing)."""
+        return list(ast.walk(self.tree))
+
+    @cached_property
+    def _nodes_by_type(self) -> dict[type, list[ast.AST]]:
+        index: dict[type, list[ast.AST]] = {}
+        for node in self._all_nodes:
+            index.setdefault(type(node), []).append(node)
+        return index
+
+    def nodes(self, kind: type) -> list[ast.AST]:
+        """Every node of exactly this type, in ``ast.walk`` order."""
+        return self._nodes_by_type.get(kind, [])
+
+    @cached_property
+    def hybridizer_calls(self) -> list[ast.Call]:
+        """``tf.function(...)`` calls in any spelling, in ``ast.walk`` order."""
+        return [node for node in self.nodes(ast.Call) if self.is_hybridizer_call(node)]
+
+    @cached_property
     def _nodes_by_loc(self) -> dict[tuple[Loc, type], ast.AST]:
         index: dict[tuple[Loc, type], ast.AST] = {}
-        for node in ast.walk(self.tree):
+        for node in self._all_nodes:
             if hasattr(node, "end_lineno") and hasattr(node, "lineno"):
                 loc = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
                 index.setdefault((loc, type(node)), node)

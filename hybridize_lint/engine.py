@@ -249,7 +249,7 @@ class Linter:
 
     def _summarize(self, source: SourceFile, module: str, digest: str, project: _Project):
         _, is_package = module_name_for(source.path, project.settings.root)
-        summary = summarize_module(source.tree, module, is_package, digest, project.knowledge)
+        summary = summarize_module(source.tree, module, is_package, digest, project.knowledge, source.text)
         summary.path = _relative_path(source.path, project.settings.root)
         return summary
 
@@ -259,7 +259,7 @@ class Linter:
         digest = content_hash(source.text)
         known = project.model.summaries.get(module)
         if known is None or known.content_hash != digest:
-            summary = summarize_module(source.tree, module, is_package, digest, project.knowledge)
+            summary = summarize_module(source.tree, module, is_package, digest, project.knowledge, source.text)
             summary.path = _relative_path(source.path, project.settings.root)
             project.model.add(summary)
         return FileContext(source, module, bindings, project.model, project.settings, project.knowledge)

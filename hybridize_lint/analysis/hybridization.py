@@ -89,8 +89,8 @@ class HybridizationAnalysis:
         verdict.literal_params = {param: evidence for param, evidence in facts.literals.items() if evidence}
         verdict.side_effect = self._side_effect(function)
         verdict.recursive = function in self.recursive
-        verdict.tensor_computation = self.tensors.tensor_computation.get(function, False)
-        verdict.barren = not self.tensors.possible_tensor_computation.get(function, True)
+        verdict.tensor_computation = self.tensors.computes_tensors(function)
+        verdict.barren = not self.tensors.computes_tensors(function, certain=False)
         verdict.blockers = self._blockers(function, info)
         if hybrid:
             self._decide_hybrid(verdict, info)

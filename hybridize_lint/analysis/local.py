@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..knowledge import KnowledgeBase
 from .names import ImportBindings
-from .scopes import local_bindings
+from .scopes import bindings_among
 from .tensor_facts import _partial_batches, infer_local_values, record_function_facts
 from .values import TENSOR, value_of
 from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry, ModuleSummary,
@@ -30,10 +30,11 @@ _METHOD_KINDS = {"name:builtins.staticmethod": "static", "name:builtins.classmet
 
 
 def summarize_module(tree: ast.Module, module: str, is_package: bool, digest: str,
-                     kb: KnowledgeBase) -> ModuleSummary:
+                     kb: KnowledgeBase, text: str | None = None) -> ModuleSummary:
+    """The module's summary; ``text`` (its source) lets whole-tree searches be skipped when a word is absent."""
     bindings = ImportBindings.collect(tree, module, is_package)
     summary = ModuleSummary(module, digest, is_package, bindings=dict(bindings.bindings))
-    builder = _ModuleBuilder(tree, summary, bindings, kb)
+    builder = _ModuleBuilder(tree, summary, bindings, kb, text)
     builder.run()
     return summary
 
@@ -65,8 +66,10 @@ class _Scope:
 
 
 class _ModuleBuilder:
-    def __init__(self, tree: ast.Module, summary: ModuleSummary, bindings: ImportBindings, kb: KnowledgeBase):
+    def __init__(self, tree: ast.Module, summary: ModuleSummary, bindings: ImportBindings, kb: KnowledgeBase,
+                 text: str | None = None):
         self.tree = tree
+        self.text = text
         self.summary = summary
         self.bindings = bindings
         self.kb = kb
@@ -92,11 +95,14 @@ class _ModuleBuilder:
         self.summary.graph_mode_tf1 = any(
             isinstance(node, ast.Call) and self._dotted(node.func, self.module_scope) in tf1 for node, _ in own) or any(
             isinstance(node, ast.Attribute) and self.kb.canonical(self.bindings.qualified_name(node) or "") in tf1
-            for node in ast.walk(self.tree))
+            for node in (ast.walk(self.tree) if self._may_mention(name.rpartition(".")[2] for name in tf1) else ()))
         imported = set(self.bindings.bindings.values())
         uses_keras = any(name == "keras" or name.startswith("keras.") for name in imported)
         uses_tensorflow = any(name == "tensorflow" or name.startswith("tensorflow.") for name in imported)
         self.summary.keras_without_tensorflow = uses_keras and not uses_tensorflow
+
+    def _may_mention(self, words) -> bool:
+        return self.text is None or any(word in self.text for word in words)
 
     def _collect_module_names(self) -> None:
         for node in _module_level_statements(self.tree.body):
@@ -166,10 +172,11 @@ class _ModuleBuilder:
         params = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
         params += [a.arg for a in (arguments.vararg,) if a] + [a.arg for a in arguments.kwonlyargs]
         params += [a.arg for a in (arguments.kwarg,) if a]
-        scope = _Scope(node, qualname, class_name, parent, params=params, locals=local_bindings(node))
-        scope.nested = {child.name: f"{qualname}.{child.name}" for stmt in node.body
-                        for child in _direct_definitions(stmt) if not isinstance(child, ast.ClassDef)}
         own = list(_own_nodes_with_guards(node.body))  # one walk, shared by every pass below
+        scope = _Scope(node, qualname, class_name, parent, params=params,
+                       locals=bindings_among(node, _outside_lambdas(own)))
+        scope.nested = {child.name: f"{qualname}.{child.name}" for child, _ in own
+                        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for statement, _ in own:
             if isinstance(statement, ast.Global):
                 scope.globals.update(statement.names)
@@ -679,6 +686,13 @@ def _direct_definitions(node: ast.AST):
         return
     for child in ast.iter_child_nodes(node):
         yield from _direct_definitions(child)
+
+
+def _outside_lambdas(own: list) -> list[ast.AST]:
+    """The nodes of ``own`` not inside a lambda (whose parameters and walrus targets are its own)."""
+    inside = {id(inner) for node, _ in own if isinstance(node, ast.Lambda)
+              for inner in ast.walk(node) if inner is not node}
+    return [node for node, _ in own if id(node) not in inside] if inside else [node for node, _ in own]
 
 
 def _own_nodes_with_guards(body: list[ast.stmt]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import Iterable
 
 from .summary import FunctionNode
 
@@ -12,11 +13,16 @@ def local_bindings(function: FunctionNode) -> frozenset[str]:
 
     Names declared ``global`` or ``nonlocal`` are not local.
     """
+    return bindings_among(function, _walk_own_scope(function))
+
+
+def bindings_among(function: FunctionNode, own_nodes: Iterable[ast.AST]) -> frozenset[str]:
+    """:func:`local_bindings` from the nodes of ``function``'s own scope, when a caller already has them."""
     arguments = function.args
     names = {arg.arg for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
     names.update(arg.arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None)
     declared_elsewhere: set[str] = set()
-    for node in _walk_own_scope(function):
+    for node in own_nodes:
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

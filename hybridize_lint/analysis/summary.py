@@ -199,8 +199,11 @@ def module_name_for(path: Path, root: Path) -> tuple[str, bool]:
 
 
 def iter_functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, FunctionNode]]:
-    """Every function with its qualified name (``Class.method``, ``outer.inner``)."""
-    for node in ast.iter_child_nodes(tree):
+    """Every function with its qualified name (``Class.method``, ``outer.inner``).
+
+    Only statements are visited: a ``def`` cannot hide inside an expression.
+    """
+    for node in _child_statements(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             qualname = f"{prefix}{node.name}"
             yield qualname, node
@@ -209,3 +212,14 @@ def iter_functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, Funct
             yield from iter_functions(node, f"{prefix}{node.name}.")
         else:
             yield from iter_functions(node, prefix)
+
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _child_statements(node: ast.AST) -> Iterator[ast.AST]:
+    """Statements directly in ``node``'s blocks (and its ``except``/``case`` clauses, whose bodies hold more)."""
+    for name in _BLOCK_FIELDS:
+        block = getattr(node, name, None)
+        if isinstance(block, list):
+            yield from block

@@ -93,36 +93,54 @@ class TensorInference:
         self.facts  # noqa: B018 - computes the fixpoint
         return self._returns.get(function, set())
 
-    @cached_property
-    def tensor_computation(self) -> dict[FunctionId, bool]:
-        """Whether a function (or what it calls) certainly computes on tensors."""
-        return self._computation(certain=True)
+    def computes_tensors(self, function: FunctionId, certain: bool = True) -> bool:
+        """Whether a function (or what it calls) computes on tensors.
 
-    @cached_property
-    def possible_tensor_computation(self) -> dict[FunctionId, bool]:
-        """Whether it might: a parameter of unknown type or an unresolved call could be a tensor.
-
-        A function is "barren" only when this is False.
+        ``certain=False`` asks whether it might: a parameter of unknown type or an unresolved call
+        could be a tensor; a function is "barren" only when that is False too.  Decided on demand
+        over the function's callees only, so checking one file does not evaluate the whole project.
         """
-        return self._computation(certain=False)
+        known = self._computes[certain]
+        if function not in known:
+            self._decide_computation(function, certain)
+        return known.get(function, False)
 
-    def _computation(self, certain: bool) -> dict[FunctionId, bool]:
+    @cached_property
+    def _computes(self) -> dict[bool, dict[FunctionId, bool]]:
+        return {True: {}, False: {}}
+
+    def _decide_computation(self, start: FunctionId, certain: bool) -> None:
+        """Settle ``start`` and every function it reaches: own tensor work, then propagate up the calls."""
         self.facts  # noqa: B018 - computes the fixpoint first
-        result: dict[FunctionId, bool] = {}
-        for function in self.project.call_graph:
+        known, graph = self._computes[certain], self.project.call_graph
+        reached, stack = [], [start]
+        seen = {start}
+        while stack:
+            function = stack.pop()
+            if function in known:
+                continue
+            reached.append(function)
+            for _, targets in graph.get(function, []):
+                for target in targets:
+                    if target.function not in seen:
+                        seen.add(target.function)
+                        stack.append(target.function)
+        result = {}
+        for function in reached:
             info = self.project.function(function)
             result[function] = bool(info) and (info.direct_tensor_work or any(
                 self._operand_computes(set(atoms), function, certain) for atoms in info.tensor_work))
         changed = True
         while changed:
             changed = False
-            for function, edges in self.project.call_graph.items():
-                if result.get(function):
+            for function in reached:
+                if result[function]:
                     continue
                 # Functions passed as values (strategy.run(step), tf.map_fn(fn, x)) run as part of the call.
-                if any(result.get(t.function) for _, targets in edges for t in targets):
+                if any(result.get(t.function, known.get(t.function)) for _, targets in graph.get(function, [])
+                       for t in targets):
                     result[function] = changed = True
-        return result
+        known.update(result)
 
     def _operand_computes(self, atoms: set[str], function: FunctionId, certain: bool) -> bool:
         if TENSOR in self._kinds(atoms, function):

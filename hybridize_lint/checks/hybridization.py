@@ -87,8 +87,7 @@ def _remove_fix(ctx: FileContext, rule: RuleSpec, node: ast.AST) -> Fix | None:
         decorators = [d for d in node.decorator_list if ctx.is_hybridizer_call(d) or _is_hybridizer_name(ctx, d)]
         if decorators:
             return ctx.fix(rule, [remove_decorator(ctx.source, d) for d in decorators])
-        wraps = [call for call in ast.walk(ctx.tree) if ctx.is_hybridizer_call(call) and call.args
-                 and _names(call.args[0], node.name)]
+        wraps = [call for call in ctx.hybridizer_calls if call.args and _names(call.args[0], node.name)]
         if len(wraps) == 1:
             return ctx.fix(rule, [unwrap_call(ctx.source, wraps[0])], "Call the function directly")
     except CodemodError:

@@ -18,10 +18,7 @@ REPLACEMENT_SINCE = (2, 9)
 def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     if not ctx.settings.tensorflow_at_least(REPLACEMENT_SINCE):
         return  # the deprecated keyword is the only one the targeted TensorFlow has
-    for node in ast.walk(ctx.tree):
-        if not ctx.is_hybridizer_call(node):
-            continue
-        call = node
+    for call in ctx.hybridizer_calls:
         names = {keyword.arg for keyword in call.keywords}
         for keyword in call.keywords:
             if keyword.arg == DEPRECATED:

@@ -114,6 +114,8 @@ def _tensor_argument_fix(ctx: FileContext, rule: RuleSpec, argument: ast.expr | 
 
 def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     """HYB202: ``tf.function(...)`` in a loop body, or created and called on the spot inside a function."""
+    if not ctx.hybridizer_calls and not any(info.hybrid for info in ctx.summary.functions.values()):
+        return  # nothing is hybridized here: no need to walk the tree with loop context
     reported: set[int] = set()
     for node, in_loop, in_function in _walk_with_context(ctx.tree):
         if id(node) in reported:
