@@ -22,6 +22,7 @@ from .discovery import is_excluded
 from .engine import Linter, RunOptions
 from .explain import Target as ExplainTarget
 from .explain import explain, render_json, render_text
+from .parallel import default_jobs
 from .registry import RuleFileError, load_rules, rules_by_code
 from .reporters import FORMATS, ReportOptions, render
 from .rule_docs import rule_markdown
@@ -54,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--add-noqa", action="store_true", help="add `# noqa` comments to every finding")
     check.add_argument("--stdin-filename", type=Path, help="read source from stdin, linted as this path")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
+    check.add_argument("-j", "--jobs", type=_positive_int, default=0, metavar="N",
+                       help="processes for summarising and checking files (default: all cores)")
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code")
@@ -104,6 +107,16 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("needs at least 1 process")
+    return value
+
+
 def _codes(text: str) -> tuple[str, ...]:
     try:
         return _prefix_list("codes", [item.strip() for item in text.split(",") if item.strip()])
@@ -125,7 +138,8 @@ def _check(args: argparse.Namespace) -> int:
     stdin = args.stdin_filename is not None
     # Source read from stdin is never written back to the file it is named after.
     options = RunOptions(fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes, write=not (args.diff or stdin),
-                         add_noqa=args.add_noqa, force_exclude=args.force_exclude, use_cache=not args.no_cache)
+                         add_noqa=args.add_noqa, force_exclude=args.force_exclude, use_cache=not args.no_cache,
+                         jobs=args.jobs or default_jobs())
     targets = [args.stdin_filename] if stdin else args.paths or [Path(".")]
     if stdin:
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import traceback
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Iterable, Sequence
 from .analysis.names import ImportBindings
 from .analysis.project import ProjectModel
 from .analysis.local import summarize_module
-from .analysis.summary import content_hash, module_name_for
+from .analysis.summary import ModuleSummary, content_hash, module_name_for
+from . import parallel
 from .cache import SummaryCache
 from .config import Settings, SettingsResolver
 from .context import FileContext
@@ -38,6 +40,7 @@ class RunOptions:
     add_noqa: bool = False
     force_exclude: bool = False
     use_cache: bool = True
+    jobs: int = 1  # processes for summarising and checking; the CLI defaults to all cores
 
 
 @dataclass
@@ -103,7 +106,7 @@ class Linter:
         settings = self.resolver.for_path(path, fallback_root=path.parent if path.is_file() else path)
         source = SourceFile.read(path)
         source.tree
-        project = self._project(settings, {path: source}, use_cache=True)
+        project, _ = self._project(settings, {path: source}, use_cache=True)
         module, _ = module_name_for(path, settings.root)
         return project.model, module
 
@@ -117,7 +120,8 @@ class Linter:
             return []  # flake8 reports syntax errors itself (E999)
         project = self._flake8_projects.get(settings.root)
         if project is None:  # once per worker process; the disk cache makes it cheap
-            project = self._flake8_projects[settings.root] = self._project(settings, {}, use_cache=True)
+            project, _ = self._project(settings, {}, use_cache=True)
+            self._flake8_projects[settings.root] = project
         return self._check(self._context(source, project), set(self._checks))
 
     # -- one project ------------------------------------------------------
@@ -128,23 +132,50 @@ class Linter:
         for path in files:
             try:
                 sources[path] = SourceFile(path, texts[path]) if path in texts else SourceFile.read(path)
-                sources[path].tree
             except SourceError as error:
-                sources.pop(path, None)
-                diagnostic = self._source_error(path, error, settings)
-                report.files.append(FileReport(path, [diagnostic] if diagnostic else []))
-        project = self._project(settings, sources, options.use_cache)
+                self._report_source_error(path, error, settings, report)
+        project, unparsable = self._project(settings, sources, options.use_cache, options.jobs)
+        for path, error in unparsable.items():
+            del sources[path]
+            self._report_source_error(path, error, settings, report)
         enabled = {code for code in self._checks if settings.is_enabled(code, self._rule(code).default_enabled)}
 
         def lint(current: SourceFile) -> list[Diagnostic]:
             context = self._context(current, project)
             return self._filter(self._check(context, enabled, report), current, project.settings)
 
-        first = {path: lint(source) for path, source in sources.items()}
+        first = self._lint_all(sources, project, enabled, options.jobs, report)
+        if first is None:
+            first = {}
+            for path, source in sources.items():
+                try:
+                    first[path] = lint(source)
+                except SourceError as error:
+                    first[path] = error
+        for path, outcome in list(first.items()):
+            if isinstance(outcome, SourceError):  # cannot happen once summarised, but never crash on it
+                del first[path], sources[path]
+                self._report_source_error(path, outcome, settings, report)
         fixed = self._fix_project(sources, first, project, lint, options) if options.fix else {}
         for path, source in sources.items():
             current, applied, notes = fixed.get(path, (source, 0, []))
             report.files.append(self._finish_file(source, current, first[path], applied, notes, lint, options))
+
+    def _lint_all(self, sources: dict[Path, SourceFile], project: _Project, enabled: set[str], jobs: int,
+                  report: RunReport) -> dict[Path, list[Diagnostic] | SourceError] | None:
+        """First findings of every file, checked in parallel; None when the caller must do it serially."""
+        if jobs < 2 or len(sources) < parallel.MIN_ITEMS_PER_RUN:
+            return None
+        project.model.prepare_for_checks()  # whole-project analyses once, before the workers fork
+        results = parallel.map_in_workers(_lint_in_worker, list(sources), jobs, linter=self, project=project,
+                                          sources=sources, enabled=enabled)
+        if results is None:
+            return None
+        first: dict[Path, list[Diagnostic] | SourceError] = {}
+        for path, (outcome, internal_errors) in zip(sources, results):
+            first[path] = SourceError(*outcome) if isinstance(outcome, tuple) else outcome
+            report.internal_errors.extend(internal_errors)
+        return first
 
     def _fix_project(self, sources: dict[Path, SourceFile], first: dict[Path, list[Diagnostic]], project: _Project,
                      lint, options: RunOptions) -> dict[Path, tuple[SourceFile, int, list[str]]]:
@@ -217,19 +248,28 @@ class Linter:
 
     # -- analysis ------------------------------------------------------------
 
-    def _project(self, settings: Settings, sources: dict[Path, SourceFile], use_cache: bool) -> _Project:
-        """Summaries of every module of the project: targets from memory, the rest via the cache."""
+    def _project(self, settings: Settings, sources: dict[Path, SourceFile], use_cache: bool,
+                 jobs: int = 1) -> tuple[_Project, dict[Path, SourceError]]:
+        """Summaries of every module of the project: targets from memory, the rest via the cache.
+
+        Also returns the targets that do not parse (other unparsable files are just left out).
+        """
         project = _Project(settings, self.knowledge.extended(settings.knowledge))
         cache = SummaryCache(settings.root, self._cache_salt(settings), enabled=use_cache)
         context_files = discover_files([settings.root], root=settings.root, exclude=settings.exclude,
                                        extend_exclude=settings.extend_exclude,
                                        respect_gitignore=settings.respect_gitignore).files
-        resolved_targets = {path.resolve(): source for path, source in sources.items()}
+        target_of = {path.resolve(): path for path in sources}
+        unparsable: dict[Path, SourceError] = {}
         with cache.locked():
             cache.load()
-            for path in {*(p.resolve() for p in context_files), *resolved_targets}:
-                source = resolved_targets.get(path)
-                if source is None:
+            missing: list[tuple[Path, SourceFile, str, str]] = []
+            found: dict[Path, ModuleSummary] = {}
+            for path in sorted({*(p.resolve() for p in context_files), *target_of}):
+                target = target_of.get(path)
+                if target is not None:
+                    source = sources[target]
+                else:
                     try:
                         source = SourceFile.read(path)
                     except SourceError:
@@ -238,16 +278,36 @@ class Linter:
                 digest = content_hash(source.text)
                 summary = cache.get(module, digest)
                 if summary is None:
-                    try:
-                        summary = self._summarize(source, module, digest, project)
-                    except SourceError:
-                        continue
-                    cache.put(module, summary)
-                project.model.add(summary)
+                    missing.append((path, source, module, digest))
+                else:
+                    found[path] = summary
+            for (path, _, module, _), outcome in zip(missing, self._summarize_all(missing, project, jobs)):
+                if isinstance(outcome, SourceError):
+                    if path in target_of:
+                        unparsable[target_of[path]] = outcome
+                    continue
+                cache.put(module, outcome)
+                found[path] = outcome
             cache.save()
-        return project
+        project.model.add(*(found[path] for path in sorted(found)))  # one order, cold or warm: same evidence
+        return project, unparsable
 
-    def _summarize(self, source: SourceFile, module: str, digest: str, project: _Project):
+    def _summarize_all(self, missing: list[tuple[Path, SourceFile, str, str]], project: _Project,
+                       jobs: int) -> list[ModuleSummary | SourceError]:
+        items = [(source, module, digest) for _, source, module, digest in missing]
+        results = parallel.map_in_workers(_summarize_in_worker, items, jobs, linter=self, project=project)
+        if results is not None:
+            return [SourceError(*outcome) if isinstance(outcome, tuple) else outcome for outcome in results]
+        return [self._summarize_or_error(source, module, digest, project) for source, module, digest in items]
+
+    def _summarize_or_error(self, source: SourceFile, module: str, digest: str,
+                            project: _Project) -> ModuleSummary | SourceError:
+        try:
+            return self._summarize(source, module, digest, project)
+        except SourceError as error:
+            return error
+
+    def _summarize(self, source: SourceFile, module: str, digest: str, project: _Project) -> ModuleSummary:
         _, is_package = module_name_for(source.path, project.settings.root)
         summary = summarize_module(source.tree, module, is_package, digest, project.knowledge, source.text)
         summary.path = _relative_path(source.path, project.settings.root)
@@ -290,6 +350,10 @@ class Linter:
 
     # -- unreadable input ---------------------------------------------------
 
+    def _report_source_error(self, path: Path, error: SourceError, settings: Settings, report: RunReport) -> None:
+        diagnostic = self._source_error(path, error, settings)
+        report.files.append(FileReport(path, [diagnostic] if diagnostic else []))
+
     def _source_error(self, path: Path, error: SourceError, settings: Settings) -> Diagnostic | None:
         rule = self._rule(error.code)
         if not settings.is_enabled(error.code, rule.default_enabled) or settings.ignored_for_path(error.code, path):
@@ -306,8 +370,32 @@ class Linter:
 
     def _cache_salt(self, settings: Settings) -> str:
         """Stable across processes (no hash-seed-dependent set order), so workers share one cache."""
-        state = {"knowledge": asdict(self.knowledge), "user": settings.knowledge}
+        state = {"knowledge": asdict(self.knowledge), "user": settings.knowledge,
+                 "python": list(sys.version_info[:2])}  # a cached summary means the file parses here
         return hashlib.sha256(json.dumps(state, default=_sorted_list, sort_keys=True).encode()).hexdigest()
+
+
+def _summarize_in_worker(item: tuple[SourceFile, str, str]) -> ModuleSummary | tuple:
+    """Parse and summarise one module in a worker; the syntax error's fields if it does not parse."""
+    source, module, digest = item
+    outcome = parallel.shared("linter")._summarize_or_error(source, module, digest, parallel.shared("project"))
+    if isinstance(outcome, SourceError):
+        return (outcome.code, outcome.message, outcome.row, outcome.column)
+    return outcome
+
+
+def _lint_in_worker(path: Path) -> tuple[list[Diagnostic] | tuple, list[str]]:
+    """First findings for one file in a worker, with the internal errors its rules raised."""
+    linter: Linter = parallel.shared("linter")
+    project: _Project = parallel.shared("project")
+    source: SourceFile = parallel.shared("sources")[path]
+    report = RunReport()
+    try:
+        context = linter._context(source, project)
+    except SourceError as error:
+        return (error.code, error.message, error.row, error.column), []
+    diagnostics = linter._filter(linter._check(context, parallel.shared("enabled"), report), source, project.settings)
+    return diagnostics, report.internal_errors
 
 
 def _relative_path(path: Path, root: Path) -> str:

@@ -72,6 +72,12 @@ class ProjectModel:
                        "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols"):
             self.__dict__.pop(cached, None)
 
+    def prepare_for_checks(self) -> None:
+        """Compute the whole-project analyses now, so processes forked to check files share them."""
+        self.call_graph, self.callers, self.graph_functions, self.subclasses  # noqa: B018
+        self.side_effects.effects  # noqa: B018
+        self.hybridization.tensors.facts, self.hybridization.recursive  # noqa: B018
+
     # -- symbols ----------------------------------------------------------
 
     def module_paths(self) -> dict[str, str]:
