@@ -66,7 +66,7 @@ class SummaryCache:
             return
         try:
             self._ensure_directory()
-            _atomic_write(self.path, json.dumps(self._entries, sort_keys=True).encode("utf-8"))
+            _atomic_write(self.path, json.dumps(self._entries).encode("utf-8"))  # key order kept: analyses visit functions in source order
             self._dirty = False
         except OSError:
             pass  # a read-only tree still gets linted, just without a cache

@@ -64,6 +64,19 @@ PACKAGE = {
                 scaled(make_batch(), factor)
         """,
     "pkg/broken.py": "def broken(:\n    pass\n",
+    # Evidence names the first call site found: the order of functions must survive the cache.
+    "pkg/order.py": """
+        import tensorflow as tf
+
+        def helper(x):
+            return tf.reduce_sum(x)
+
+        def z_caller():
+            return helper(tf.ones([2]))
+
+        def a_caller():
+            return helper(tf.zeros([2]))
+        """,
     **{f"pkg/extra_{index}.py": f"""
         import tensorflow as tf
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -140,24 +140,32 @@ class ModuleSummary:
     def from_json(cls, data: dict[str, Any]) -> "ModuleSummary":
         def function(raw: dict[str, Any]) -> FunctionSummary:
             raw = dict(raw)
-            raw["effects"] = [_effect(e) for e in raw["effects"]]
-            raw["errors"] = [_effect(e) for e in raw["errors"]]
-            raw["calls"] = [_call(c) for c in raw["calls"]]
-            raw["blockers"] = [Blocker(b["reason"], tuple(b["loc"]), b["atoms"]) for b in raw["blockers"]]
+            raw["effects"] = [_effect(e) for e in raw.get("effects", ())]
+            raw["errors"] = [_effect(e) for e in raw.get("errors", ())]
+            raw["calls"] = [_call(c) for c in raw.get("calls", ())]
+            raw["blockers"] = [Blocker(b["reason"], tuple(b["loc"]), b.get("atoms", []))
+                               for b in raw.get("blockers", ())]
             return FunctionSummary(**raw)
 
         data = dict(data)
-        data["functions"] = {name: function(raw) for name, raw in data["functions"].items()}
-        data["classes"] = {name: ClassSummary(**raw) for name, raw in data["classes"].items()}
-        data["graph_entries"] = [GraphEntry(raw["ref"], tuple(raw["loc"]), raw["via"]) for raw in data["graph_entries"]]
-        data["module_calls"] = [_call(c) for c in data["module_calls"]]
+        data["functions"] = {name: function(raw) for name, raw in data.get("functions", {}).items()}
+        data["classes"] = {name: ClassSummary(**raw) for name, raw in data.get("classes", {}).items()}
+        data["graph_entries"] = [GraphEntry(raw["ref"], tuple(raw["loc"]), raw["via"])
+                                 for raw in data.get("graph_entries", ())]
+        data["module_calls"] = [_call(c) for c in data.get("module_calls", ())]
         return cls(**data)
 
 
 def _plain(value: Any) -> Any:
-    """Like ``dataclasses.asdict`` without its deep copies (summaries are written often)."""
+    """Like ``dataclasses.asdict`` without its deep copies, and without fields at their defaults.
+
+    Summaries are written and read on every run; most call sites have no keywords, literals or
+    iterators, and leaving those out makes the cache about half the size and twice as fast to load.
+    """
     if hasattr(value, "__dataclass_fields__"):
-        return {key: _plain(item) for key, item in value.__dict__.items()}
+        defaults = _defaults(type(value))
+        return {key: _plain(item) for key, item in value.__dict__.items()
+                if key not in defaults or item != defaults[key]}
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -165,8 +173,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    """Field name → default value, for the fields of a dataclass that have one."""
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        found = _DEFAULTS[cls] = {}
+        for spec in fields(cls):
+            if spec.default is not MISSING:
+                found[spec.name] = spec.default
+            elif spec.default_factory is not MISSING:
+                found[spec.name] = spec.default_factory()
+    return found
+
+
 def _effect(raw: dict[str, Any]) -> Effect:
-    return Effect(raw["code"], raw["what"], tuple(raw["loc"]), raw["target"])
+    return Effect(raw["code"], raw["what"], tuple(raw["loc"]), raw.get("target"))
 
 
 def _call(raw: dict[str, Any]) -> CallSite:
