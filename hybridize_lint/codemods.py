@@ -151,6 +151,29 @@ def unwrap_call(source: SourceFile, call: ast.Call) -> Edit:
     return replace(source, target, wrapped)
 
 
+def hoist_before(source: SourceFile, statement: ast.stmt, loop: ast.stmt) -> list[Edit]:
+    """Move a one-line ``statement`` out of ``loop``'s body to just before the loop, re-indented.
+
+    Whole lines move, so a trailing comment goes with the statement; the statement must be
+    alone on its line (no ``;`` neighbours) and the body must keep another statement.
+    """
+    moved = node_for(source, statement)
+    target = node_for(source, loop)
+    row = statement.lineno
+    line = source.line_text(row)
+    indent, loop_indent = _indentation(line), _indentation(source.line_text(loop.lineno))
+    if statement.end_lineno != row or line[len(indent):].split("#")[0].rstrip() != source.text[
+            slice(*_span_tuple(source, statement))] or row + 1 > source.line_count:
+        raise CodemodError("only a statement alone on one line is hoisted")
+    start, end = source.offset(row, 0), source.offset(row + 1, 0)
+    removal = moved.replace("")
+    loop_start = source.offset(source.position(target.range().start.index).row, len(loop_indent))
+    insertion = target.replace("")
+    text = line[len(indent):] + _newline_of(source) + loop_indent
+    return [source.edit(loop_start, loop_start, text + insertion.inserted_text),
+            source.edit(start, end, removal.inserted_text)]
+
+
 def _span_tuple(source: SourceFile, node: ast.AST) -> tuple[int, int]:
     span = source.span_of(node)
     return span.start, span.end

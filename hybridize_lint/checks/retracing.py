@@ -13,6 +13,7 @@ from ..codemods import CodemodError, module_spelling, replace_ast
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Edit, Fix
 from ..registry import RuleSpec
+from .hoisting import hoist_fix, hoistable_wrappers
 
 REDUCE_RETRACING_SINCE = (2, 9)
 _RETRACING_KEYWORDS = ("input_signature", "reduce_retracing", "experimental_relax_shapes")
@@ -117,6 +118,7 @@ def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     if not ctx.hybridizer_calls and not any(info.hybrid for info in ctx.summary.functions.values()):
         return  # nothing is hybridized here: no need to walk the tree with loop context
     reported: set[int] = set()
+    hoists = hoistable_wrappers(ctx)
     for node, in_loop, in_function in _walk_with_context(ctx.tree):
         if id(node) in reported:
             continue
@@ -124,7 +126,9 @@ def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             reported.add(id(node.func))
             yield ctx.diagnostic(rule, node.func, place="and called on the spot, on every call of the enclosing function")
         elif isinstance(node, ast.Call) and ctx.is_hybridizer_call(node) and in_loop:
-            yield ctx.diagnostic(rule, node, place="inside a loop, once per iteration")
+            hoist = hoists.get(id(node))
+            fix = hoist_fix(ctx, rule, *hoist) if hoist else None
+            yield ctx.diagnostic(rule, node, fix=fix, place="inside a loop, once per iteration")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and in_loop:
             for decorator in node.decorator_list:
                 target = decorator.func if isinstance(decorator, ast.Call) else decorator
