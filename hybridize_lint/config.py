@@ -173,6 +173,10 @@ def settings_from_table(table: dict[str, Any], root: Path, config_path: Path | N
         else:
             known = ", ".join(sorted([*_CONVERTERS, *KNOWLEDGE_KEYS]))
             raise ConfigError(f"unknown key {key!r} in [tool.{SECTION}] (known keys: {known})")
+    both = sorted(set(values.get("extend_safe_fixes", ())) & set(values.get("extend_unsafe_fixes", ())))
+    if both:  # which one wins would be a guess, and a wrong guess applies unsafe fixes
+        raise ConfigError(f"extend-unsafe-fixes: {', '.join(map(repr, both))} also in extend-safe-fixes; "
+                          f"list each code in only one of them")
     return Settings(root=root, config_path=config_path, knowledge=knowledge, **values)
 
 
@@ -249,9 +253,9 @@ class SettingsResolver:
 
     def for_path(self, path: Path, fallback_root: Path | None = None) -> Settings:
         """Settings of the project ``path`` belongs to; ``fallback_root`` applies when no marker is found."""
-        start = path.resolve() if path.exists() else path.absolute()
+        start = _resolve(path) if path.exists() else path.absolute()
         if self._config_file is not None:
-            config_path: Path | None = self._config_file.resolve()
+            config_path: Path | None = _resolve(self._config_file)
         else:
             directory = start if start.is_dir() else start.parent
             if directory not in self._configs:  # each file's lookup would re-parse every pyproject.toml above it
@@ -259,7 +263,7 @@ class SettingsResolver:
             config_path = self._configs[directory]
         fallback = None
         if fallback_root is not None:
-            fallback = fallback_root.resolve()
+            fallback = _resolve(fallback_root)
             fallback = fallback if fallback.is_dir() else fallback.parent
         root = config_path.parent if config_path else find_project_root(start, fallback)
         if root not in self._cache:
@@ -277,10 +281,18 @@ def _longest_prefix(code: str, prefixes: Iterable[str]) -> int | None:
     return max(lengths) if lengths else None
 
 
+def _resolve(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path where that fails (a symlink loop raises RuntimeError)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 def _relative_posix(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
+        return _resolve(path).relative_to(_resolve(root)).as_posix()
+    except ValueError:
         return path.as_posix()
 
 

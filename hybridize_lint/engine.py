@@ -19,7 +19,7 @@ from .analysis.project import ProjectModel
 from .analysis.local import summarize_module
 from .analysis.summary import ModuleSummary, content_hash, module_name_for
 from . import parallel
-from .cache import SummaryCache
+from .cache import FileStat, SummaryCache, file_stat
 from .config import Settings, SettingsResolver
 from .context import FileContext
 from .diagnostics import Diagnostic, FileReport, Position, RunReport
@@ -122,19 +122,28 @@ class Linter:
         if project is None:  # once per worker process; the disk cache makes it cheap
             project, _ = self._project(settings, {}, use_cache=True)
             self._flake8_projects[settings.root] = project
-        return self._check(self._context(source, project), set(self._checks))
+        try:
+            return self._check(self._context(source, project), set(self._checks))
+        except SourceError as error:  # too deeply nested to analyse: one finding, not a crashed flake8
+            diagnostic = self._source_error(path, error, settings)
+            return [diagnostic] if diagnostic else []
 
     # -- one project ------------------------------------------------------
 
     def _run_project(self, settings: Settings, files: list[Path], texts: dict[Path, str], options: RunOptions,
                      report: RunReport) -> None:
         sources: dict[Path, SourceFile] = {}
+        stats: dict[Path, FileStat | None] = {}  # taken before reading: a later edit changes it
         for path in files:
             try:
-                sources[path] = SourceFile(path, texts[path]) if path in texts else SourceFile.read(path)
+                if path in texts:
+                    sources[path] = SourceFile(path, texts[path])
+                else:
+                    stats[path.resolve()] = file_stat(path)
+                    sources[path] = SourceFile.read(path)
             except SourceError as error:
                 self._report_source_error(path, error, settings, report)
-        project, unparsable = self._project(settings, sources, options.use_cache, options.jobs)
+        project, unparsable = self._project(settings, sources, options.use_cache, options.jobs, stats)
         for path, error in unparsable.items():
             del sources[path]
             self._report_source_error(path, error, settings, report)
@@ -236,10 +245,10 @@ class Linter:
         return file_report
 
     def _write(self, original: SourceFile, fixed: SourceFile, file_report: FileReport) -> None:
-        if original.path.name == "-" or not original.path.exists():
+        if original.path.name == "-" or (original.data is None and not original.path.exists()):
             return
-        try:
-            replace_file_atomically(original.path, original.encode(fixed.text))
+        try:  # given the bytes it read, the writer refuses a file deleted or changed since
+            replace_file_atomically(original.path, original.encode(fixed.text), expected=original.data)
         except (WriteError, UnicodeEncodeError) as error:
             file_report.errors.append(f"{original.path}: {error}")
             file_report.changed = False
@@ -249,9 +258,11 @@ class Linter:
     # -- analysis ------------------------------------------------------------
 
     def _project(self, settings: Settings, sources: dict[Path, SourceFile], use_cache: bool,
-                 jobs: int = 1) -> tuple[_Project, dict[Path, SourceError]]:
+                 jobs: int = 1, target_stats: dict[Path, FileStat | None] | None = None,
+                 ) -> tuple[_Project, dict[Path, SourceError]]:
         """Summaries of every module of the project: targets from memory, the rest via the cache.
 
+        ``target_stats`` (by resolved path) are the targets' stats taken before they were read.
         Also returns the targets that do not parse (other unparsable files are just left out).
         """
         project = _Project(settings, self.knowledge.extended(settings.knowledge))
@@ -262,31 +273,38 @@ class Linter:
         target_of = {path.resolve(): path for path in sources}
         unparsable: dict[Path, SourceError] = {}
         with cache.locked():
-            cache.load()
             missing: list[tuple[Path, SourceFile, str, str]] = []
             found: dict[Path, ModuleSummary] = {}
+            stats: dict[Path, FileStat | None] = dict(target_stats or {})
             for path in sorted({*(p.resolve() for p in context_files), *target_of}):
+                module, _ = module_name_for(path, settings.root)
                 target = target_of.get(path)
                 if target is not None:
                     source = sources[target]
                 else:
+                    stats[path] = stat = file_stat(path)  # before reading: a later edit changes it
+                    summary = cache.get_unchanged(module, stat) if stat else None
+                    if summary is not None:  # not even read: size and mtime are those it was summarised at
+                        found[path] = summary
+                        continue
                     try:
                         source = SourceFile.read(path)
                     except SourceError:
                         continue
-                module, _ = module_name_for(path, settings.root)
                 digest = content_hash(source.text)
                 summary = cache.get(module, digest)
                 if summary is None:
                     missing.append((path, source, module, digest))
                 else:
                     found[path] = summary
+                    if stats.get(path):
+                        cache.put(module, summary, stats[path])  # same content, new mtime: remember it
             for (path, _, module, _), outcome in zip(missing, self._summarize_all(missing, project, jobs)):
                 if isinstance(outcome, SourceError):
                     if path in target_of:
                         unparsable[target_of[path]] = outcome
                     continue
-                cache.put(module, outcome)
+                cache.put(module, outcome, stats.get(path))
                 found[path] = outcome
             cache.save()
         project.model.add(*(found[path] for path in sorted(found)))  # one order, cold or warm: same evidence
@@ -309,7 +327,11 @@ class Linter:
 
     def _summarize(self, source: SourceFile, module: str, digest: str, project: _Project) -> ModuleSummary:
         _, is_package = module_name_for(source.path, project.settings.root)
-        summary = summarize_module(source.tree, module, is_package, digest, project.knowledge, source.text)
+        try:
+            summary = summarize_module(source.tree, module, is_package, digest, project.knowledge, source.text)
+        except RecursionError as exc:  # deeply nested code: HYB002 for the file, not a crash
+            source.raise_if_too_deep(exc)
+            raise
         summary.path = _relative_path(source.path, project.settings.root)
         return summary
 
@@ -319,9 +341,7 @@ class Linter:
         digest = content_hash(source.text)
         known = project.model.summaries.get(module)
         if known is None or known.content_hash != digest:
-            summary = summarize_module(source.tree, module, is_package, digest, project.knowledge, source.text)
-            summary.path = _relative_path(source.path, project.settings.root)
-            project.model.add(summary)
+            project.model.add(self._summarize(source, module, digest, project))
         return FileContext(source, module, bindings, project.model, project.settings, project.knowledge)
 
     def _check(self, context: FileContext, codes: Iterable[str], report: RunReport | None = None) -> list[Diagnostic]:
@@ -331,12 +351,14 @@ class Linter:
             try:
                 found.extend(self._checks[code](context, rule))
             except Exception as exc:  # one broken rule must not hide the others' findings
+                context.source.raise_if_too_deep(exc)  # deeply nested code: HYB002 for the file
                 where = _failing_line(exc)
                 message = (f"internal error in rule {code} on {context.source.path}{where}: "
                            f"{type(exc).__name__}: {exc}, please report")
                 if report is None:
                     raise
-                report.internal_errors.append(message)
+                if message not in report.internal_errors:  # once, not once per fix round
+                    report.internal_errors.append(message)
         return found
 
     def _filter(self, diagnostics: list[Diagnostic], source: SourceFile, settings: Settings) -> list[Diagnostic]:

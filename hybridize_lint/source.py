@@ -13,7 +13,7 @@ import io
 import re
 import tokenize
 import warnings
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +23,8 @@ from ast_grep_py import SgNode, SgRoot
 from .diagnostics import Edit, Position
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# A RecursionError while analysing code nested at least this deep is the code's depth, not a bug.
+DEEP_NESTING = 100
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LONE_CR = re.compile(r"\r(?!\n)")
 
@@ -49,11 +51,13 @@ class Span:
 class SourceFile:
     """Decoded text of a file plus lazily built ``ast`` and ast-grep trees."""
 
-    def __init__(self, path: Path, text: str, *, encoding: str = "utf-8", bom: bool = False):
+    def __init__(self, path: Path, text: str, *, encoding: str = "utf-8", bom: bool = False,
+                 data: bytes | None = None):
         self.path = path
         self.text = text
         self.encoding = encoding
         self.bom = bom
+        self.data = data  # the bytes read from disk, None for text from elsewhere (or fixed text)
 
     # -- reading and writing -------------------------------------------------
 
@@ -83,13 +87,12 @@ class SourceFile:
             encoding = "utf-8"  # the first lines are not UTF-8: decoding below says where, not "missing declaration"
         bom = data.startswith(codecs.BOM_UTF8)
         if bom:
-            data = data[len(codecs.BOM_UTF8):]
             encoding = "utf-8"
         try:
-            text = data.decode(encoding)
+            text = data[len(codecs.BOM_UTF8):].decode(encoding) if bom else data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
             raise SourceError("HYB001", f"cannot decode file as {encoding}: {_decode_reason(exc)}") from exc
-        return cls(path, text, encoding=encoding, bom=bom)
+        return cls(path, text, encoding=encoding, bom=bom, data=data)
 
     def encode(self, text: str) -> bytes:
         """Encode new text exactly as the original was stored (codec, BOM)."""
@@ -122,6 +125,27 @@ class SourceFile:
         except SourceError:
             return False
         return True
+
+    @cached_property
+    def nesting_depth(self) -> int:
+        """Depth of the deepest node of the AST, measured without recursion."""
+        deepest, stack = 0, [(self.tree, 1)]
+        while stack:
+            node, depth = stack.pop()
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        return deepest
+
+    def raise_if_too_deep(self, exc: BaseException) -> None:
+        """Turn a RecursionError caused by deeply nested code into this file's HYB002 finding.
+
+        Code that parses can still be nested too deeply for a recursive analysis (``a + b + ...``
+        with a thousand terms). That is a fact about the file, reported like one it cannot parse;
+        a RecursionError on shallow code is a bug and is left alone (the caller re-raises it).
+        """
+        if isinstance(exc, RecursionError) and self.nesting_depth >= DEEP_NESTING:
+            raise SourceError("HYB002", f"code is too deeply nested to analyse "
+                                        f"(nesting depth {self.nesting_depth})") from exc
 
     @cached_property
     def sg_root(self) -> SgNode:
@@ -188,19 +212,47 @@ class SourceFile:
 
         Without ``kind`` the outermost such node is returned.
         """
-        node = self.sg_root
+        node, depth = self.sg_root, 0
         while True:
             rng = node.range()
             exact = rng.start.index == span.start and rng.end.index == span.end
             if exact and node.kind() != "module" and (kind is None or node.kind() == kind):
                 return node
-            for child in node.children():
-                child_range = child.range()
-                if child_range.start.index <= span.start and span.end <= child_range.end.index:
-                    node = child
-                    break
-            else:
+            node = self._child_covering(node, (depth, rng.start.index, rng.end.index, node.kind()), span)
+            if node is None:
                 return None
+            depth += 1
+
+    def _child_covering(self, node: SgNode, key: tuple, span: Span) -> SgNode | None:
+        """The first child of ``node`` that covers ``span``.
+
+        A module or class body with thousands of statements is searched once per fix: the
+        children and their ranges are kept, and found by bisection (linear scans were quadratic).
+        """
+        cached = self._sg_children.get(key)
+        if cached is None:
+            children = node.children()
+            ranges = [child.range() for child in children]
+            starts = [rng.start.index for rng in ranges]
+            ends = [rng.end.index for rng in ranges]
+            ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(a <= b for a, b in zip(ends, ends[1:]))
+            cached = self._sg_children[key] = (children, starts, ends, ordered)
+        children, starts, ends, ordered = cached
+        if ordered:  # siblings do not overlap: the first child ending at or after the span is the only candidate
+            index = bisect_left(ends, span.end)
+            candidates = range(index, len(children)) if index < len(children) and starts[index] <= span.start else ()
+        else:
+            candidates = range(len(children))
+        for index in candidates:
+            if starts[index] <= span.start and span.end <= ends[index]:
+                return children[index]
+            if ordered:
+                break
+        return None
+
+    @cached_property
+    def _sg_children(self) -> dict[tuple, tuple]:
+        return {}
 
     def _syntax_error_position(self, exc: SyntaxError) -> tuple[int, int]:
         row = exc.lineno or 1

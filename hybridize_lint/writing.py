@@ -13,12 +13,18 @@ class WriteError(Exception):
     """The fixed file could not be written; the original is untouched."""
 
 
-def replace_file_atomically(path: Path, data: bytes) -> None:
+TEMP_SUFFIX = ".hybridize-tmp"  # never ``.py``: a temporary file left by a killed run is not linted
+
+
+def replace_file_atomically(path: Path, data: bytes, expected: bytes | None = None) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
     The file keeps its permission bits (and owner, where allowed). A failure at
     any point, even an interrupt, leaves the original file as it was and no
     temporary file behind. A symlink is followed: the link survives, its target changes.
+    With ``expected`` (the bytes the fixes were computed from), a file that was
+    deleted or changed on disk in the meantime is left alone: the fixes would undo
+    someone else's edits.
     """
     path = Path(os.path.realpath(path))
     try:
@@ -26,7 +32,13 @@ def replace_file_atomically(path: Path, data: bytes) -> None:
         mode = stat.S_IMODE(info.st_mode)
         if not os.access(path, os.W_OK):
             raise PermissionError(13, "Permission denied", str(path))
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".hybridize-tmp")
+        if expected is not None:
+            with open(path, "rb") as stream:
+                if stream.read() != expected:
+                    raise WriteError("cannot write fixes: the file changed on disk during the run")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    except FileNotFoundError as exc:
+        raise WriteError("cannot write fixes: the file was deleted during the run") from exc
     except OSError as exc:
         raise WriteError(f"cannot write fixes: {(exc.strerror or str(exc)).lower()}") from exc
     try:

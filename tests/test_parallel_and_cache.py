@@ -215,7 +215,7 @@ def test_warm_run_sees_an_edit_of_a_callee_in_another_module(tmp_path, monkeypat
 
 def test_cached_and_uncached_runs_agree(package):
     cold = _findings(package, jobs=1, use_cache=True)
-    assert list((package / ".hybridize_lint_cache").glob("summaries-*.json"))
+    assert list((package / ".hybridize_lint_cache").glob("summaries-*/*.json"))
     warm = _findings(package, jobs=1, use_cache=True)
     assert warm == cold == _findings(package, jobs=1, use_cache=False)
 
@@ -224,3 +224,39 @@ def test_cache_directory_ignores_itself_for_git(package):
     _findings(package, jobs=1, use_cache=True)
     ignore = (package / ".hybridize_lint_cache" / ".gitignore").read_text()
     assert "*" in ignore.splitlines()
+
+
+def test_warm_run_reads_only_the_named_file_and_files_changed_since(tmp_path, monkeypatch):
+    from hybridize_lint.source import SourceFile
+
+    root = _warm_project(tmp_path, """
+        def log_loss(loss):
+            return loss
+
+        def make_input():
+            return 1.0
+        """)
+    _codes_in(root, "pkg/steps.py")  # fills the cache
+    read = []
+    real_read = SourceFile.read.__func__
+
+    def counting_read(cls, path, *args, **kwargs):
+        read.append(Path(path).name)
+        return real_read(cls, path, *args, **kwargs)
+
+    monkeypatch.setattr(SourceFile, "read", classmethod(counting_read))
+    linter = Linter(SettingsResolver())
+    report = linter.run([root / "pkg/steps.py"], RunOptions(use_cache=True))
+    assert read == ["steps.py"]  # helpers.py and __init__.py: size and mtime unchanged, not read
+    assert not report.diagnostics
+    (root / "pkg/helpers.py").write_text(source("""
+        def log_loss(loss):
+            print("loss", loss)
+
+        def make_input():
+            return 1.0
+        """), encoding="utf-8")
+    read.clear()
+    report = Linter(SettingsResolver()).run([root / "pkg/steps.py"], RunOptions(use_cache=True))
+    assert sorted(read) == ["helpers.py", "steps.py"]
+    assert {d.code for d in report.diagnostics} == {"HYB110"}
