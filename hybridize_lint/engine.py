@@ -161,6 +161,7 @@ class Linter:
                     first[path] = lint(source)
                 except SourceError as error:
                     first[path] = error
+                source.release_trees()
         for path, outcome in list(first.items()):
             if isinstance(outcome, SourceError):  # cannot happen once summarised, but never crash on it
                 del first[path], sources[path]
@@ -324,6 +325,8 @@ class Linter:
             return self._summarize(source, module, digest, project)
         except SourceError as error:
             return error
+        finally:  # parsed again when checked: the whole project's trees at once would not fit in memory
+            source.release_trees()
 
     def _summarize(self, source: SourceFile, module: str, digest: str, project: _Project) -> ModuleSummary:
         _, is_package = module_name_for(source.path, project.settings.root)
@@ -417,6 +420,7 @@ def _lint_in_worker(path: Path) -> tuple[list[Diagnostic] | tuple, list[str]]:
     except SourceError as error:
         return (error.code, error.message, error.row, error.column), []
     diagnostics = linter._filter(linter._check(context, parallel.shared("enabled"), report), source, project.settings)
+    source.release_trees()
     return diagnostics, report.internal_errors
 
 

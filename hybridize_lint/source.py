@@ -126,6 +126,11 @@ class SourceFile:
             return False
         return True
 
+    def release_trees(self) -> None:
+        """Free the syntax trees (rebuilt if asked for again): a run keeps summaries, not ASTs."""
+        for name in ("tree", "sg_root"):
+            self.__dict__.pop(name, None)
+
     @cached_property
     def nesting_depth(self) -> int:
         """Depth of the deepest node of the AST, measured without recursion."""
