@@ -130,3 +130,32 @@ def test_keras_call_is_not_decorated_when_the_model_is_trained_with_a_tape(tmp_p
     assert found["train_step"]["code"] == "HYB301"
     assert found["Net.call"]["code"] is None
     assert any("GradientTape" in reason for reason in found["Net.call"]["reasons"])
+
+
+INFERENCE_MODEL = """
+    import tensorflow as tf
+
+    class Net(tf.keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = tf.keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(x)
+
+    net = Net()
+    net(tf.ones((2, 3)))
+"""
+
+
+@pytest.mark.parametrize("elsewhere, decorated", [
+    # A tape elsewhere that never reaches this model: the model only runs inference.
+    ("def grad(w, x):\n    with tf.GradientTape() as tape:\n        y = w * x\n    return tape.gradient(y, w)\n",
+     True),
+    # A tape around a model passed in as a parameter: it might be this one.
+    ("def fit_step(model, x):\n    with tf.GradientTape() as tape:\n        y = model(x)\n"
+     "    return tape.gradient(y, model.trainable_variables)\n", False),
+])
+def test_a_tape_elsewhere_blocks_a_keras_call_only_if_it_may_run_the_model(tmp_path, elsewhere, decorated):
+    found = verdicts(tmp_path, INFERENCE_MODEL + textwrap.indent("\n" + elsewhere, "    "))
+    assert (found["Net.call"]["code"] == "HYB301") is decorated, found["Net.call"]["reasons"]

@@ -149,7 +149,7 @@ class HybridizationAnalysis:
             reasons.append("Keras layer `call`: layers run inside the models that call them; decorate the model's "
                            "step instead")
         elif name == "call" and keras_class and project.is_keras_class(keras_class) \
-                and self._trains_with_gradient_tape:
+                and self._may_run_under_gradient_tape(function):
             reasons.append("Keras `call` of a model trained with a GradientTape: a model first built inside the "
                            "tape loses its gradients under tf.function (Keras 3); decorate the training step instead")
         if summary.graph_mode_tf1:
@@ -281,13 +281,39 @@ class HybridizationAnalysis:
             stack.extend(t.function for _, targets in project.call_graph.get(function, []) for t in targets)
         return reached - set(starts)
 
+    def _may_run_under_gradient_tape(self, function: FunctionId) -> bool:
+        """Whether a function that opens a ``tf.GradientTape`` calls ``function`` (transitively).
+
+        Also true when such a function calls something the analysis cannot follow (a model passed
+        in as a parameter, say): then the model in question might be this one.
+        """
+        reached, opaque = self._under_gradient_tape
+        return function in reached or opaque
+
     @cached_property
-    def _trains_with_gradient_tape(self) -> bool:
+    def _under_gradient_tape(self) -> tuple[set[FunctionId], bool]:
         tape = "name:tensorflow.GradientTape"
-        return any(ref == tape for summary in self.project.summaries.values()
-                   for function in summary.functions.values() for site in function.calls for ref in site.callees) \
-            or any(ref == tape for summary in self.project.summaries.values()
-                   for site in summary.module_calls for ref in site.callees)
+        graph = self.project.call_graph
+        starts = [(summary.module, qualname) for summary in self.project.summaries.values()
+                  for qualname, info in summary.functions.items()
+                  if any(ref == tape for site in info.calls for ref in site.callees)]
+        module_level = any(ref == tape for summary in self.project.summaries.values()
+                           for site in summary.module_calls for ref in site.callees)
+        opaque = module_level or any(  # `model(x)` on a parameter or a local the analysis cannot follow
+            (not site.callees or all(ref.startswith("param:") for ref in site.callees))
+            and not self._resolved(start, site)
+            for start in starts for site in self.project.function(start).calls)
+        reached: set[FunctionId] = set()
+        stack = list(starts)
+        while stack:
+            current = stack.pop()
+            if current not in reached:
+                reached.add(current)
+                stack.extend(t.function for _, targets in graph.get(current, []) for t in targets)
+        return reached, opaque
+
+    def _resolved(self, function: FunctionId, site) -> bool:
+        return any(known is site for known, _ in self.project.call_graph.get(function, []))
 
     def _keras_compiled_method(self, function: FunctionId, info: FunctionSummary) -> bool:
         if not info.class_name:
