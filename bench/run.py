@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import sys
 import time
@@ -24,6 +23,7 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 import report  # noqa: E402
+import runtime  # noqa: E402
 import static  # noqa: E402
 
 RESULTS = HERE / "results"
@@ -50,17 +50,11 @@ def main() -> None:
         }
         _save("static.json", static_results)
     if not arguments.skip_runtime:
-        import runtime
-
         rows = runtime.run_all(progress=_progress, repeats=arguments.repeats)
-        _save("runtime.json", {"programs": rows, "geomean_speedup": geometric_mean([r["speedup"] for r in rows])})
+        _save("runtime.json", {"programs": rows, "geomean_speedup": runtime.geometric_mean([r["speedup"] for r in rows])})
     _save("machine.json", machine())
     report.write(RESULTS, HERE / "RESULTS.md")
     _progress(f"wrote {HERE / 'RESULTS.md'} in {time.perf_counter() - started:.0f} s")
-
-
-def geometric_mean(values: list[float]) -> float:
-    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
 
 def machine() -> dict:
