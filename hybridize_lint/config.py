@@ -43,8 +43,8 @@ class RuleSelection:
 
     def decide(self, code: str) -> tuple[bool, int] | None:
         """(enabled, length of the selecting prefix) by the most specific prefix; None if none matches."""
-        selected = _longest_prefix(code, (self.select or ()) + self.extend_select)
-        ignored = _longest_prefix(code, self.ignore)
+        selected = longest_prefix(code, (self.select or ()) + self.extend_select)
+        ignored = longest_prefix(code, self.ignore)
         if ignored is not None and (selected is None or ignored >= selected):
             return False, 0
         if selected is not None:
@@ -87,7 +87,7 @@ class Settings:
     def ignored_for_path(self, code: str, path: Path) -> bool:
         relative = _relative_posix(path, self.root)
         for pattern, prefixes in self.per_file_ignores:
-            if _matches_path(relative, path.name, pattern) and _longest_prefix(code, prefixes) is not None:
+            if _matches_path(relative, path.name, pattern) and longest_prefix(code, prefixes) is not None:
                 return True
         return False
 
@@ -276,7 +276,7 @@ class SettingsResolver:
         return self._cache[root]
 
 
-def _longest_prefix(code: str, prefixes: Iterable[str]) -> int | None:
+def longest_prefix(code: str, prefixes: Iterable[str]) -> int | None:
     lengths = [len(prefix) for prefix in prefixes if code.startswith(prefix)]
     return max(lengths) if lengths else None
 

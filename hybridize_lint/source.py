@@ -11,6 +11,7 @@ import ast
 import codecs
 import io
 import re
+import stat
 import tokenize
 import warnings
 from bisect import bisect_left, bisect_right
@@ -59,15 +60,30 @@ class SourceFile:
         self.bom = bom
         self.data = data  # the bytes read from disk, None for text from elsewhere (or fixed text)
 
+    def __getstate__(self) -> dict:
+        """Sent to worker processes without what only the parent needs (the bytes to compare
+        before writing) or cannot pickle (ast-grep nodes)."""
+        state = dict(self.__dict__)
+        state["data"] = None
+        state.pop("_sg_children", None)
+        return state
+
     # -- reading and writing -------------------------------------------------
 
     @classmethod
     def read(cls, path: Path) -> "SourceFile":
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise SourceError("HYB001", f"file is too large to analyse ({size} bytes, limit {MAX_FILE_BYTES})")
-            data = path.read_bytes()
+            info = path.stat()
+            if info.st_size > MAX_FILE_BYTES:
+                raise SourceError("HYB001",
+                                  f"file is too large to analyse ({info.st_size} bytes, limit {MAX_FILE_BYTES})")
+            if stat.S_ISREG(info.st_mode):
+                data = path.read_bytes()
+            else:  # a pipe or a device (/dev/zero) has no size to trust: read no more than the limit
+                with open(path, "rb") as stream:
+                    data = stream.read(MAX_FILE_BYTES + 1)
+                if len(data) > MAX_FILE_BYTES:
+                    raise SourceError("HYB001", f"file is too large to analyse (more than {MAX_FILE_BYTES} bytes)")
         except SourceError:
             raise
         except OSError as exc:
@@ -128,7 +144,7 @@ class SourceFile:
 
     def release_trees(self) -> None:
         """Free the syntax trees (rebuilt if asked for again): a run keeps summaries, not ASTs."""
-        for name in ("tree", "sg_root"):
+        for name in ("tree", "sg_root", "_sg_children"):  # _sg_children holds nodes of the old sg_root
             self.__dict__.pop(name, None)
 
     @cached_property

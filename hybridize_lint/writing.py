@@ -30,6 +30,8 @@ def replace_file_atomically(path: Path, data: bytes, expected: bytes | None = No
     try:
         info = os.stat(path)
         mode = stat.S_IMODE(info.st_mode)
+        if not stat.S_ISREG(info.st_mode):  # a pipe or a device: renaming over it would replace it
+            raise WriteError("cannot write fixes: not a regular file")
         if not os.access(path, os.W_OK):
             raise PermissionError(13, "Permission denied", str(path))
         if expected is not None:
