@@ -121,8 +121,9 @@ def add_decorator(source: SourceFile, function: ast.AST, decorator: str) -> Edit
     """``@decorator`` directly above ``def`` (innermost), so ``@staticmethod`` & co. stay outermost."""
     definition = _definition_node(source, function)
     row = source.position(definition.range().start.index).row
-    indent = _indentation(source.line_text(row))
-    start = source.offset(row, len(indent))
+    line = source.line_text(row)
+    indent = _indentation(line)
+    start = source.offset(row, len(_leading_blanks(line)))
     edit = definition.replace("")  # only to go through ast-grep's edit type
     return source.edit(start, start, f"@{decorator}{_newline_of(source)}{indent}" + edit.inserted_text)
 
@@ -161,15 +162,15 @@ def hoist_before(source: SourceFile, statement: ast.stmt, loop: ast.stmt) -> lis
     target = node_for(source, loop)
     row = statement.lineno
     line = source.line_text(row)
-    indent, loop_indent = _indentation(line), _indentation(source.line_text(loop.lineno))
-    if statement.end_lineno != row or line[len(indent):].split("#")[0].rstrip() != source.text[
+    blanks, loop_line = _leading_blanks(line), source.line_text(loop.lineno)
+    if statement.end_lineno != row or line[len(blanks):].split("#")[0].rstrip() != source.text[
             slice(*_span_tuple(source, statement))] or row + 1 > source.line_count:
         raise CodemodError("only a statement alone on one line is hoisted")
     start, end = source.offset(row, 0), source.offset(row + 1, 0)
     removal = moved.replace("")
-    loop_start = source.offset(source.position(target.range().start.index).row, len(loop_indent))
+    loop_start = source.offset(source.position(target.range().start.index).row, len(_leading_blanks(loop_line)))
     insertion = target.replace("")
-    text = line[len(indent):] + _newline_of(source) + loop_indent
+    text = line[len(blanks):] + _newline_of(source) + _indentation(loop_line)
     return [source.edit(loop_start, loop_start, text + insertion.inserted_text),
             source.edit(start, end, removal.inserted_text)]
 
@@ -195,5 +196,10 @@ def _walk_sg(node: SgNode):
         stack.extend(reversed(current.children()))
 
 
+def _leading_blanks(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t\f"))]
+
+
 def _indentation(line: str) -> str:
-    return line[: len(line) - len(line.lstrip(" \t"))]
+    """The indentation to repeat on an inserted line: leading blanks without form feeds (which reset it)."""
+    return _leading_blanks(line).replace("\f", "")

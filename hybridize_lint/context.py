@@ -11,7 +11,7 @@ from .analysis.names import ImportBindings
 from .analysis.project import GraphRoot, ProjectModel
 from .analysis.scopes import local_bindings
 from .analysis.summary import FunctionNode, FunctionSummary, Loc, ModuleSummary, iter_functions
-from .config import Settings
+from .config import Settings, longest_prefix
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .knowledge import KnowledgeBase
 from .registry import RuleSpec
@@ -122,10 +122,11 @@ class FileContext:
 
     def fix(self, rule: RuleSpec, edits: list[Edit], title: str | None = None) -> Fix:
         applicability = rule.fix or Applicability.DISPLAY_ONLY
-        if applicability is Applicability.UNSAFE and _matches(rule.code, self.settings.extend_safe_fixes):
-            applicability = Applicability.SAFE
-        elif applicability is Applicability.SAFE and _matches(rule.code, self.settings.extend_unsafe_fixes):
-            applicability = Applicability.UNSAFE
+        if applicability in (Applicability.SAFE, Applicability.UNSAFE):  # the more specific prefix wins
+            safe = longest_prefix(rule.code, self.settings.extend_safe_fixes) or 0
+            unsafe = longest_prefix(rule.code, self.settings.extend_unsafe_fixes) or 0
+            if safe != unsafe:
+                applicability = Applicability.SAFE if safe > unsafe else Applicability.UNSAFE
         return Fix(tuple(sorted(edits, key=lambda e: (e.start, e.end))), applicability, title or rule.fix_title or "")
 
     def diagnostic(self, rule: RuleSpec, where: ast.AST | Span | Loc, fix: Fix | None = None,
@@ -141,6 +142,3 @@ class FileContext:
             fix=fix,
         )
 
-
-def _matches(code: str, prefixes: tuple[str, ...]) -> bool:
-    return any(code.startswith(prefix) for prefix in prefixes)

@@ -250,6 +250,17 @@ def test_extend_unsafe_fixes_keeps_fix_from_applying_a_safe_fix(project, capsys)
     assert f"train.py:4:14: HYB204 {MSG204}" in out.splitlines()
 
 
+@pytest.mark.parametrize("body, fixed", [
+    ('extend-safe-fixes = ["HYB1"]\nextend-unsafe-fixes = ["HYB101"]', False),  # the specific one wins
+    ('extend-safe-fixes = ["HYB101"]\nextend-unsafe-fixes = ["HYB1"]', True),
+])
+def test_the_more_specific_fix_safety_prefix_wins(project, capsys, body, fixed):
+    config(project, body)
+    path = write(project / "train.py", TRAIN)
+    check(capsys, "--fix", "train.py")
+    assert ("tf.print" in path.read_text()) is fixed
+
+
 def test_fix_follows_a_symlink_instead_of_replacing_it(project, capsys):
     target = write(project / "real.py", TRAIN)
     link = project / "link.py"

@@ -9,6 +9,7 @@ into calls between functions, and decides which functions run as graph code.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator
@@ -512,10 +513,17 @@ class ProjectModel:
                     found = self.lookup_method(cls, method)
                     if found:
                         add(found, "Keras fit")
+        sorted_names: dict[str, list[str]] = {}
         for function in list(roots):  # functions defined inside graph functions are traced with them
-            for qualname in self.summaries[function[0]].functions:
-                if qualname.startswith(function[1] + "."):
-                    add((function[0], qualname), f"inside {function[1]}")
+            module, outer = function
+            names = sorted_names.get(module)
+            if names is None:
+                names = sorted_names[module] = sorted(self.summaries[module].functions)
+            prefix = outer + "."
+            for qualname in names[bisect_left(names, prefix):]:
+                if not qualname.startswith(prefix):
+                    break
+                add((module, qualname), f"inside {outer}")
         return roots
 
     @cached_property
