@@ -134,7 +134,7 @@ def _plots(loaded, folder: Path) -> list[tuple[str, str]]:
         axes.axvline(TARGETS["geomean_speedup"], color="#c44e52", linestyle="--", label="paper's mean (2.16×)")
         axes.axvline(loaded["runtime"]["geomean_speedup"], color="#55a868", label="our geometric mean")
         axes.set_xlabel("speedup after --fix --unsafe-fixes (×)")
-        axes.legend(loc="lower right")
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
         figure.tight_layout()
         figure.savefig(folder / "speedups.png", dpi=110)
         plt.close(figure)
