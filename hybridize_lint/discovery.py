@@ -246,12 +246,15 @@ class _Walker:
                active: frozenset[tuple[int, int]]) -> None:
         try:
             is_dir = entry.is_dir()
-            if not is_dir and not (entry.name.endswith(PYTHON_SUFFIXES) and entry.is_file()):
+            if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
                 return
             if self.exclusions.matches(entry.path) or _is_gitignored(chain, entry.path, is_dir):
                 return
             if not is_dir:
-                self.files.setdefault(entry.path, shown)
+                if entry.is_file():
+                    self.files.setdefault(entry.path, shown)
+                elif entry.is_symlink() and not os.path.exists(entry.path):
+                    self.errors.append(DiscoveryError(shown, "broken symbolic link"))
                 return
             if os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
                 return  # a virtualenv, whatever its name

@@ -196,6 +196,15 @@ def test_symlink_loop_is_reported_and_walk_continues(tmp_path: Path) -> None:
     assert result.errors == [DiscoveryError(pkg / "sub/loop", "symlink loop")]
 
 
+def test_broken_python_symlink_is_reported_and_walk_continues(tmp_path: Path) -> None:
+    make(tmp_path, "pkg/a.py", "pkg/z.py")
+    os.symlink(tmp_path / "missing.py", tmp_path / "pkg/gone.py")
+    os.symlink(tmp_path / "missing.txt", tmp_path / "pkg/notes.txt")  # not Python: not our business
+    result = discover_files([tmp_path / "pkg"], root=tmp_path)
+    assert result.files == [tmp_path / "pkg/a.py", tmp_path / "pkg/z.py"]
+    assert result.errors == [DiscoveryError(tmp_path / "pkg/gone.py", "broken symbolic link")]
+
+
 def test_unreadable_directory_is_reported_and_walk_continues(tmp_path: Path, monkeypatch) -> None:
     make(tmp_path, "a/ok.py", "b/secret.py", "c/ok.py")
     real_scandir = os.scandir
