@@ -201,6 +201,7 @@ class Linter:
         pending = first
         for _ in range(MAX_ITERATIONS):
             changed: list[Path] = []
+            before = {path: (current[path], applied[path]) for path in current}
             for path, source in current.items():
                 outcome = fix_to_fixpoint(source, pending[path], unsafe, relint=lambda _: [])
                 notes[path].extend(note for note in outcome.notes if note not in notes[path])
@@ -208,22 +209,39 @@ class Linter:
                     current[path] = outcome.source
                     applied[path] += outcome.applied
                     changed.append(path)
+            for path in self._refresh(project, {path: current[path] for path in changed}):
+                current[path], applied[path] = before[path]  # the analysis cannot follow the fixed code
+                notes[path].append("fixes reverted: the fixed code is too deeply nested to analyse")
+                changed.remove(path)
             if not changed:
                 break
-            self._refresh(project, [current[path] for path in changed])
-            pending = {path: lint(source) for path, source in current.items()}
+            pending = {path: self._lint_or_nothing(lint, source) for path, source in current.items()}
         else:
             for path in changed:
                 notes[path].append(f"fixes did not converge after {MAX_ITERATIONS} rounds")
         return {path: (current[path], applied[path], notes[path]) for path in sources}
 
-    def _refresh(self, project: _Project, changed: list[SourceFile]) -> None:
-        """Re-summarise changed modules in one go, so the project is re-analysed once."""
-        summaries = []
-        for source in changed:
+    def _refresh(self, project: _Project, changed: dict[Path, SourceFile]) -> list[Path]:
+        """Re-summarise changed modules in one go, so the project is re-analysed once.
+
+        Returns the files that could not be summarised (their old summaries stay).
+        """
+        summaries, failed = [], []
+        for path, source in changed.items():
             module, _ = module_name_for(source.path, project.settings.root)
-            summaries.append(self._summarize(source, module, content_hash(source.text), project))
+            try:
+                summaries.append(self._summarize(source, module, content_hash(source.text), project))
+            except SourceError:
+                failed.append(path)
         project.model.add(*summaries)
+        return failed
+
+    @staticmethod
+    def _lint_or_nothing(lint, source: SourceFile) -> list[Diagnostic]:
+        try:
+            return lint(source)
+        except SourceError:  # nothing more to fix in code the rules cannot analyse
+            return []
 
     def _finish_file(self, original: SourceFile, current: SourceFile, first: list[Diagnostic], applied: int,
                      notes: list[str], lint, options: RunOptions) -> FileReport:

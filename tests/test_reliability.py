@@ -623,3 +623,28 @@ def test_a_form_feed_before_a_method_does_not_break_the_added_decorator(tmp_path
     fixed = module.read_text(encoding="utf-8")
     assert "    @staticmethod\n\x0c    @tf.function\n    def f(x):" in fixed
     compile(fixed, "m.py", "exec")
+
+
+def test_a_fix_whose_result_cannot_be_analysed_is_reverted_not_a_crash(tmp_path, monkeypatch):
+    """Deeply nested code pushed over the analysis' limit by a fix: that file's fixes are undone."""
+    from hybridize_lint.source import SourceError
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.hybridize-lint]\nunsafe-fixes = true\n", encoding="utf-8")
+    original = "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    print(x)\n    return x * 2\n\n\nf(tf.ones([2]))\n"
+    (project / "m.py").write_text(original, encoding="utf-8")
+    real = Linter._summarize
+
+    def too_deep_once_fixed(self, source, *args):
+        if "tf.print" in source.text:
+            raise SourceError("HYB002", "code is too deeply nested to analyse (nesting depth 3000)")
+        return real(self, source, *args)
+
+    monkeypatch.setattr(Linter, "_summarize", too_deep_once_fixed)
+    report = Linter(SettingsResolver()).run([project], RunOptions(fix=True, use_cache=False))
+    assert not report.internal_errors
+    [file_report] = report.files
+    assert "fixes reverted: the fixed code is too deeply nested to analyse" in file_report.notes
+    assert (project / "m.py").read_text(encoding="utf-8") == original
+    assert "HYB101" in {d.code for d in file_report.diagnostics}
