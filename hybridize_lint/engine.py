@@ -6,6 +6,7 @@ The CLI, the flake8 plugin and the pre-commit hooks are thin shells over
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import sys
@@ -121,6 +122,8 @@ class Linter:
         project = self._flake8_projects.get(settings.root)
         if project is None:  # once per worker process; the disk cache makes it cheap
             project, _ = self._project(settings, {}, use_cache=True)
+            project.model.prepare_for_checks()
+            gc.freeze()  # the model lives as long as the worker: later collections need not scan it
             self._flake8_projects[settings.root] = project
         try:
             return self._check(self._context(source, project), set(self._checks))
