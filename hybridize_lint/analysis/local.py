@@ -82,7 +82,7 @@ class _ModuleBuilder:
 
     def run(self) -> None:
         self._collect_module_names()
-        own = list(_own_nodes_with_guards(self.tree.body))
+        own = _passes_nodes(_own_nodes_with_guards(self.tree.body))
         self._prepare_locals(self.module_scope, own)
         infer_local_values(self, self.module_scope, own)
         self.summary.values = {name: sorted(value) for name, value in self.module_scope.values.items() if value}
@@ -172,9 +172,10 @@ class _ModuleBuilder:
         params = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
         params += [a.arg for a in (arguments.vararg,) if a] + [a.arg for a in arguments.kwonlyargs]
         params += [a.arg for a in (arguments.kwarg,) if a]
-        own = list(_own_nodes_with_guards(node.body))  # one walk, shared by every pass below
+        every = list(_own_nodes_with_guards(node.body))  # one walk, shared by every pass below
+        own = _passes_nodes(every)  # what the passes look at: no bare names, constants, attributes
         scope = _Scope(node, qualname, class_name, parent, params=params,
-                       locals=bindings_among(node, _outside_lambdas(own)))
+                       locals=bindings_among(node, _outside_lambdas(every)))
         scope.nested = {child.name: f"{qualname}.{child.name}" for child, _ in own
                         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for statement, _ in own:
@@ -182,7 +183,7 @@ class _ModuleBuilder:
                 scope.globals.update(statement.names)
             elif isinstance(statement, ast.Nonlocal):
                 scope.nonlocals.update(statement.names)
-        scope.imports = self._function_imports(scope, own)
+        scope.imports = self._function_imports(scope, own, every)
         scope.localities.update(dict.fromkeys(scope.imports, CAPTURED))  # modules and what they define
         hybrid = False
         decorators = []
@@ -221,7 +222,7 @@ class _ModuleBuilder:
             self._record_attribute_types(scope, own, class_name)
         self._walk_definitions(node.body, qualname + ".", None, scope)
 
-    def _function_imports(self, scope: _Scope, own: list) -> dict[str, str]:
+    def _function_imports(self, scope: _Scope, own: list, every: list) -> dict[str, str]:
         """Names a function binds by ``import`` and in no other way: they refer to what they import."""
         statements = [node for node, _ in own if isinstance(node, (ast.Import, ast.ImportFrom))]
         if not statements:
@@ -229,7 +230,7 @@ class _ModuleBuilder:
         imported = ImportBindings.collect(ast.Module(body=statements, type_ignores=[]), self.module,
                                           self.summary.is_package).bindings
         rebound = set(scope.params) | set(scope.nested) | scope.globals | scope.nonlocals
-        rebound.update(node.id for node, _ in own
+        rebound.update(node.id for node, _ in every
                        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)))
         rebound.update(node.name for node, _ in own if isinstance(node, _SCOPE_NODES))
         return {name: dotted for name, dotted in imported.items() if name not in rebound}
@@ -713,8 +714,45 @@ def _own_nodes_with_guards(body: list[ast.stmt]):
             children = [*((child, guards) for child in head), *((child, looped) for child in node.body),
                         *((child, guards) for child in node.orelse)]
         else:
-            children = [(child, guards) for child in ast.iter_child_nodes(node)]
+            children = [(child, guards) for child in _children(node)]
         stack.extend(reversed(children))
+
+
+# Node types the passes over a scope's own nodes look at (keep in step with those passes: a type
+# missing here is a node they silently never see).
+_PASS_TYPES = frozenset({
+    ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Delete, ast.For, ast.AsyncFor, ast.While, ast.With,
+    ast.AsyncWith, ast.comprehension, ast.NamedExpr, ast.Return, ast.Call, ast.BinOp, ast.UnaryOp,
+    ast.Subscript, ast.Try, getattr(ast, "TryStar", ast.Try), ast.Import, ast.ImportFrom, ast.Global,
+    ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
+})
+
+
+def _passes_nodes(nodes) -> list:
+    """The (node, guards) pairs the passes need: most nodes are names, constants and attributes."""
+    return [pair for pair in nodes if type(pair[0]) in _PASS_TYPES]
+
+
+# Fields holding only load/store contexts and operators: AST singletons no analysis looks at on
+# their own, and a good third of all nodes.
+_MARKER_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: ast.AST):
+    """``ast.iter_child_nodes`` without contexts and operators, and without its per-node field scan."""
+    kind = type(node)
+    names = _CHILD_FIELDS.get(kind)
+    if names is None:
+        names = _CHILD_FIELDS[kind] = tuple(name for name in kind._fields if name not in _MARKER_FIELDS)
+    for name in names:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            yield value
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST):
+                    yield item
 
 
 def _is_property_decorator(decorator: ast.expr, ref: str | None) -> bool:
