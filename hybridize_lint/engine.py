@@ -7,26 +7,23 @@ The CLI, the flake8 plugin and the pre-commit hooks are thin shells over
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
-import sys
 import traceback
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from .analysis.names import ImportBindings
 from .analysis.project import ProjectModel
-from .analysis.local import summarize_module
-from .analysis.summary import ModuleSummary, content_hash, module_name_for
+from .analysis.summary import content_hash, module_name_for
 from . import parallel
-from .cache import FileStat, SummaryCache, file_stat
+from .cache import FileStat, file_stat
 from .config import Settings, SettingsResolver
 from .context import FileContext
 from .diagnostics import Diagnostic, FileReport, Position, RunReport
 from .discovery import discover_files, is_excluded
 from .fixing import MAX_ITERATIONS, apply_edits, fix_to_fixpoint
 from .knowledge import KnowledgeBase, load_knowledge
+from .loading import Project, ProjectLoader
 from .noqa import NoqaIndex, add_noqa_edits
 from .registry import RuleSpec, load_rules
 from .source import SourceError, SourceFile
@@ -44,16 +41,6 @@ class RunOptions:
     jobs: int = 1  # processes for summarising and checking; the CLI defaults to all cores
 
 
-@dataclass
-class _Project:
-    settings: Settings
-    knowledge: KnowledgeBase
-    model: ProjectModel = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.model = ProjectModel(self.knowledge)
-
-
 class Linter:
     """Lints files as parts of their projects, optionally fixing them."""
 
@@ -63,7 +50,8 @@ class Linter:
         self.rules = tuple(rules if rules is not None else load_rules())
         self.knowledge = knowledge or load_knowledge()
         self._checks = {rule.code: rule.load_check() for rule in self.rules if not rule.is_engine_rule}
-        self._flake8_projects: dict[Path, _Project] = {}
+        self.loader = ProjectLoader(self.knowledge)
+        self._flake8_projects: dict[Path, Project] = {}
 
     # -- entry points -----------------------------------------------------
 
@@ -107,7 +95,7 @@ class Linter:
         settings = self.resolver.for_path(path, fallback_root=path.parent if path.is_file() else path)
         source = SourceFile.read(path)
         source.tree
-        project, _ = self._project(settings, {path: source}, use_cache=True)
+        project, _ = self.loader.load(settings, {path: source}, use_cache=True)
         module, _ = module_name_for(path, settings.root)
         return project.model, module
 
@@ -121,7 +109,7 @@ class Linter:
             return []  # flake8 reports syntax errors itself (E999)
         project = self._flake8_projects.get(settings.root)
         if project is None:  # once per worker process; the disk cache makes it cheap
-            project, _ = self._project(settings, {}, use_cache=True)
+            project, _ = self.loader.load(settings, {}, use_cache=True)
             project.model.prepare_for_checks()
             gc.freeze()  # the model lives as long as the worker: later collections need not scan it
             self._flake8_projects[settings.root] = project
@@ -146,7 +134,7 @@ class Linter:
                     sources[path] = SourceFile.read(path)
             except SourceError as error:
                 self._report_source_error(path, error, settings, report)
-        project, unparsable = self._project(settings, sources, options.use_cache, options.jobs, stats)
+        project, unparsable = self.loader.load(settings, sources, options.use_cache, options.jobs, stats)
         for path, error in unparsable.items():
             del sources[path]
             self._report_source_error(path, error, settings, report)
@@ -174,7 +162,7 @@ class Linter:
             current, applied, notes = fixed.get(path, (source, 0, []))
             report.files.append(self._finish_file(source, current, first[path], applied, notes, lint, options))
 
-    def _lint_all(self, sources: dict[Path, SourceFile], project: _Project, enabled: set[str], jobs: int,
+    def _lint_all(self, sources: dict[Path, SourceFile], project: Project, enabled: set[str], jobs: int,
                   report: RunReport) -> dict[Path, list[Diagnostic] | SourceError] | None:
         """First findings of every file, checked in parallel; None when the caller must do it serially."""
         if jobs < 2 or len(sources) < parallel.MIN_ITEMS_PER_RUN:
@@ -190,7 +178,7 @@ class Linter:
             report.internal_errors.extend(internal_errors)
         return first
 
-    def _fix_project(self, sources: dict[Path, SourceFile], first: dict[Path, list[Diagnostic]], project: _Project,
+    def _fix_project(self, sources: dict[Path, SourceFile], first: dict[Path, list[Diagnostic]], project: Project,
                      lint, options: RunOptions) -> dict[Path, tuple[SourceFile, int, list[str]]]:
         """Apply fixes in rounds over the whole project, re-analysing once per round.
 
@@ -212,7 +200,7 @@ class Linter:
                     current[path] = outcome.source
                     applied[path] += outcome.applied
                     changed.append(path)
-            for path in self._refresh(project, {path: current[path] for path in changed}):
+            for path in self.loader.refresh(project, {path: current[path] for path in changed}):
                 current[path], applied[path] = before[path]  # the analysis cannot follow the fixed code
                 notes[path].append("fixes reverted: the fixed code is too deeply nested to analyse")
                 changed.remove(path)
@@ -223,21 +211,6 @@ class Linter:
             for path in changed:
                 notes[path].append(f"fixes did not converge after {MAX_ITERATIONS} rounds")
         return {path: (current[path], applied[path], notes[path]) for path in sources}
-
-    def _refresh(self, project: _Project, changed: dict[Path, SourceFile]) -> list[Path]:
-        """Re-summarise changed modules in one go, so the project is re-analysed once.
-
-        Returns the files that could not be summarised (their old summaries stay).
-        """
-        summaries, failed = [], []
-        for path, source in changed.items():
-            module, _ = module_name_for(source.path, project.settings.root)
-            try:
-                summaries.append(self._summarize(source, module, content_hash(source.text), project))
-            except SourceError:
-                failed.append(path)
-        project.model.add(*summaries)
-        return failed
 
     @staticmethod
     def _lint_or_nothing(lint, source: SourceFile) -> list[Diagnostic]:
@@ -279,93 +252,13 @@ class Linter:
 
     # -- analysis ------------------------------------------------------------
 
-    def _project(self, settings: Settings, sources: dict[Path, SourceFile], use_cache: bool,
-                 jobs: int = 1, target_stats: dict[Path, FileStat | None] | None = None,
-                 ) -> tuple[_Project, dict[Path, SourceError]]:
-        """Summaries of every module of the project: targets from memory, the rest via the cache.
-
-        ``target_stats`` (by resolved path) are the targets' stats taken before they were read.
-        Also returns the targets that do not parse (other unparsable files are just left out).
-        """
-        project = _Project(settings, self.knowledge.extended(settings.knowledge))
-        cache = SummaryCache(settings.root, self._cache_salt(settings), enabled=use_cache)
-        context_files = discover_files([settings.root], root=settings.root, exclude=settings.exclude,
-                                       extend_exclude=settings.extend_exclude,
-                                       respect_gitignore=settings.respect_gitignore).files
-        target_of = {path.resolve(): path for path in sources}
-        unparsable: dict[Path, SourceError] = {}
-        with cache.locked():
-            missing: list[tuple[Path, SourceFile, str, str]] = []
-            found: dict[Path, ModuleSummary] = {}
-            stats: dict[Path, FileStat | None] = dict(target_stats or {})
-            for path in sorted({*(p.resolve() for p in context_files), *target_of}):
-                module, _ = module_name_for(path, settings.root)
-                target = target_of.get(path)
-                if target is not None:
-                    source = sources[target]
-                else:
-                    stats[path] = stat = file_stat(path)  # before reading: a later edit changes it
-                    summary = cache.get_unchanged(module, stat) if stat else None
-                    if summary is not None:  # not even read: size and mtime are those it was summarised at
-                        found[path] = summary
-                        continue
-                    try:
-                        source = SourceFile.read(path)
-                    except SourceError:
-                        continue
-                digest = content_hash(source.text)
-                summary = cache.get(module, digest)
-                if summary is None:
-                    missing.append((path, source, module, digest))
-                else:
-                    found[path] = summary
-                    if stats.get(path):
-                        cache.put(module, summary, stats[path])  # same content, new mtime: remember it
-            for (path, _, module, _), outcome in zip(missing, self._summarize_all(missing, project, jobs)):
-                if isinstance(outcome, SourceError):
-                    if path in target_of:
-                        unparsable[target_of[path]] = outcome
-                    continue
-                cache.put(module, outcome, stats.get(path))
-                found[path] = outcome
-            cache.save()
-        project.model.add(*(found[path] for path in sorted(found)))  # one order, cold or warm: same evidence
-        return project, unparsable
-
-    def _summarize_all(self, missing: list[tuple[Path, SourceFile, str, str]], project: _Project,
-                       jobs: int) -> list[ModuleSummary | SourceError]:
-        items = [(source, module, digest) for _, source, module, digest in missing]
-        results = parallel.map_in_workers(_summarize_in_worker, items, jobs, linter=self, project=project)
-        if results is not None:
-            return [SourceError(*outcome) if isinstance(outcome, tuple) else outcome for outcome in results]
-        return [self._summarize_or_error(source, module, digest, project) for source, module, digest in items]
-
-    def _summarize_or_error(self, source: SourceFile, module: str, digest: str,
-                            project: _Project) -> ModuleSummary | SourceError:
-        try:
-            return self._summarize(source, module, digest, project)
-        except SourceError as error:
-            return error
-        finally:  # parsed again when checked: the whole project's trees at once would not fit in memory
-            source.release_trees()
-
-    def _summarize(self, source: SourceFile, module: str, digest: str, project: _Project) -> ModuleSummary:
-        _, is_package = module_name_for(source.path, project.settings.root)
-        try:
-            summary = summarize_module(source.tree, module, is_package, digest, project.knowledge, source.text)
-        except RecursionError as exc:  # deeply nested code: HYB002 for the file, not a crash
-            source.raise_if_too_deep(exc)
-            raise
-        summary.path = _relative_path(source.path, project.settings.root)
-        return summary
-
-    def _context(self, source: SourceFile, project: _Project) -> FileContext:
+    def _context(self, source: SourceFile, project: Project) -> FileContext:
         module, is_package = module_name_for(source.path, project.settings.root)
         bindings = ImportBindings.collect(source.tree, module, is_package).canonicalize(project.knowledge.canonical)
         digest = content_hash(source.text)
         known = project.model.summaries.get(module)
         if known is None or known.content_hash != digest:
-            project.model.add(self._summarize(source, module, digest, project))
+            project.model.add(self.loader.summarize(source, module, digest, project))
         return FileContext(source, module, bindings, project.model, project.settings, project.knowledge)
 
     def _check(self, context: FileContext, codes: Iterable[str], report: RunReport | None = None) -> list[Diagnostic]:
@@ -414,26 +307,12 @@ class Linter:
                 return rule
         raise KeyError(code)
 
-    def _cache_salt(self, settings: Settings) -> str:
-        """Stable across processes (no hash-seed-dependent set order), so workers share one cache."""
-        state = {"knowledge": asdict(self.knowledge), "user": settings.knowledge,
-                 "python": list(sys.version_info[:2])}  # a cached summary means the file parses here
-        return hashlib.sha256(json.dumps(state, default=_sorted_list, sort_keys=True).encode()).hexdigest()
-
-
-def _summarize_in_worker(item: tuple[SourceFile, str, str]) -> ModuleSummary | tuple:
-    """Parse and summarise one module in a worker; the syntax error's fields if it does not parse."""
-    source, module, digest = item
-    outcome = parallel.shared("linter")._summarize_or_error(source, module, digest, parallel.shared("project"))
-    if isinstance(outcome, SourceError):
-        return (outcome.code, outcome.message, outcome.row, outcome.column)
-    return outcome
 
 
 def _lint_in_worker(path: Path) -> tuple[list[Diagnostic] | tuple, list[str]]:
     """First findings for one file in a worker, with the internal errors its rules raised."""
     linter: Linter = parallel.shared("linter")
-    project: _Project = parallel.shared("project")
+    project: Project = parallel.shared("project")
     source: SourceFile = parallel.shared("sources")[path]
     report = RunReport()
     try:
@@ -443,17 +322,6 @@ def _lint_in_worker(path: Path) -> tuple[list[Diagnostic] | tuple, list[str]]:
     diagnostics = linter._filter(linter._check(context, parallel.shared("enabled"), report), source, project.settings)
     source.release_trees()
     return diagnostics, report.internal_errors
-
-
-def _relative_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        return path.as_posix()
-
-
-def _sorted_list(value: object) -> list:
-    return sorted(value, key=str) if isinstance(value, (set, frozenset, tuple)) else [str(value)]
 
 
 def _with_noqa_row(diagnostic: Diagnostic, row: int) -> Diagnostic:

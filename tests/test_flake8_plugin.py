@@ -181,9 +181,9 @@ def _summary_counting_env(tmp_path: Path) -> tuple[dict, Path]:
     log = tmp_path / "summaries.log"
     (hooks / "sitecustomize.py").write_text(textwrap.dedent(f"""\
         import os
-        import hybridize_lint.engine as _engine
+        import hybridize_lint.loading as _loading
 
-        _original = _engine.Linter._summarize
+        _original = _loading.ProjectLoader.summarize
 
         def _counting(self, source, module, digest, root):
             fd = os.open({str(log)!r}, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
@@ -193,7 +193,7 @@ def _summary_counting_env(tmp_path: Path) -> tuple[dict, Path]:
                 os.close(fd)
             return _original(self, source, module, digest, root)
 
-        _engine.Linter._summarize = _counting
+        _loading.ProjectLoader.summarize = _counting
     """))
     pythonpath = os.pathsep.join([str(hooks), *filter(None, [os.environ.get("PYTHONPATH")])])
     return {"PYTHONPATH": pythonpath}, log

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import SAFE_FIXED, TRAIN
-from hybridize_lint import engine as engine_module
+from hybridize_lint import loading as loading_module
 from hybridize_lint import source as source_module
 from hybridize_lint.cli import main
 from hybridize_lint.config import ANALYSIS_KEYS, SettingsResolver
@@ -115,7 +115,7 @@ def test_parser_recursion_and_memory_errors_are_hyb002(project, capsys, monkeypa
 
 
 def _recursing_for(module_name: str):
-    real = engine_module.summarize_module
+    real = loading_module.summarize_module
 
     def summarize(tree, module, *args, **kwargs):
         if module == module_name:
@@ -127,7 +127,7 @@ def _recursing_for(module_name: str):
 
 def test_recursion_error_in_the_analysis_of_deep_code_is_hyb002_for_that_file(project, capsys, monkeypatch):
     """Deterministic: whatever the recursion limit, a RecursionError on deep code is the file's finding."""
-    monkeypatch.setattr(engine_module, "summarize_module", _recursing_for("deep"))
+    monkeypatch.setattr(loading_module, "summarize_module", _recursing_for("deep"))
     write(project / "deep.py", "x = 1" + " + 1" * 150 + "\n")
     write(project / "train.py", TRAIN)
     code, out, err = check(capsys, "--fix", ".")
@@ -137,7 +137,7 @@ def test_recursion_error_in_the_analysis_of_deep_code_is_hyb002_for_that_file(pr
 
 
 def test_recursion_error_on_shallow_code_is_a_bug_reported_in_one_line(project, capsys, monkeypatch):
-    monkeypatch.setattr(engine_module, "summarize_module", _recursing_for("shallow"))
+    monkeypatch.setattr(loading_module, "summarize_module", _recursing_for("shallow"))
     write(project / "shallow.py", "x = 1\n")
     code, out, err = check(capsys, "shallow.py")
     assert code == 2
@@ -174,7 +174,7 @@ def test_recursion_error_in_a_rule_on_deep_code_is_hyb002_and_other_files_keep_t
 def test_flake8_plugin_reports_deep_code_instead_of_crashing(project, monkeypatch, inject):
     text = DEEP["graph-function"]
     if inject:
-        monkeypatch.setattr(engine_module, "summarize_module", _recursing_for("deep"))
+        monkeypatch.setattr(loading_module, "summarize_module", _recursing_for("deep"))
         text = "x = 1" + " + 1" * 150 + "\n"
     path = write(project / "deep.py", text)
     linter = Linter(SettingsResolver(only_keys=ANALYSIS_KEYS))
@@ -627,6 +627,7 @@ def test_a_form_feed_before_a_method_does_not_break_the_added_decorator(tmp_path
 
 def test_a_fix_whose_result_cannot_be_analysed_is_reverted_not_a_crash(tmp_path, monkeypatch):
     """Deeply nested code pushed over the analysis' limit by a fix: that file's fixes are undone."""
+    from hybridize_lint.loading import ProjectLoader
     from hybridize_lint.source import SourceError
 
     project = tmp_path / "project"
@@ -634,14 +635,14 @@ def test_a_fix_whose_result_cannot_be_analysed_is_reverted_not_a_crash(tmp_path,
     (project / "pyproject.toml").write_text("[tool.hybridize-lint]\nunsafe-fixes = true\n", encoding="utf-8")
     original = "import tensorflow as tf\n\n\n@tf.function\ndef f(x):\n    print(x)\n    return x * 2\n\n\nf(tf.ones([2]))\n"
     (project / "m.py").write_text(original, encoding="utf-8")
-    real = Linter._summarize
+    real = ProjectLoader.summarize
 
     def too_deep_once_fixed(self, source, *args):
         if "tf.print" in source.text:
             raise SourceError("HYB002", "code is too deeply nested to analyse (nesting depth 3000)")
         return real(self, source, *args)
 
-    monkeypatch.setattr(Linter, "_summarize", too_deep_once_fixed)
+    monkeypatch.setattr(ProjectLoader, "summarize", too_deep_once_fixed)
     report = Linter(SettingsResolver()).run([project], RunOptions(fix=True, use_cache=False))
     assert not report.internal_errors
     [file_report] = report.files

@@ -1,0 +1,162 @@
+"""Builds a project's model from its files: cached summaries where still valid, fresh ones where not.
+
+Every module of the project is summarised, not only the files being checked, because their findings
+depend on the rest (what callers pass, what callees do). Summaries come from the on-disk cache when
+a file's size and mtime, or else its content, are unchanged; the others are parsed and summarised,
+in worker processes when there are many.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import parallel
+from .analysis.local import summarize_module
+from .analysis.project import ProjectModel
+from .analysis.summary import ModuleSummary, content_hash, module_name_for
+from .cache import FileStat, SummaryCache, file_stat
+from .config import Settings
+from .discovery import discover_files
+from .knowledge import KnowledgeBase
+from .source import SourceError, SourceFile
+
+
+@dataclass
+class Project:
+    """One project being linted: its settings, its knowledge base, and the model of its modules."""
+
+    settings: Settings
+    knowledge: KnowledgeBase
+    model: ProjectModel = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.model = ProjectModel(self.knowledge)
+
+
+class ProjectLoader:
+    def __init__(self, knowledge: KnowledgeBase):
+        self.knowledge = knowledge
+
+    def load(self, settings: Settings, sources: dict[Path, SourceFile], use_cache: bool, jobs: int = 1,
+             target_stats: dict[Path, FileStat | None] | None = None) -> tuple[Project, dict[Path, SourceError]]:
+        """Summaries of every module of the project: ``sources`` from memory, the rest via the cache.
+
+        ``target_stats`` (by resolved path) are the sources' stats taken before they were read.
+        Also returns the sources that do not parse (other unparsable files are just left out).
+        """
+        project = Project(settings, self.knowledge.extended(settings.knowledge))
+        cache = SummaryCache(settings.root, self._cache_salt(settings), enabled=use_cache)
+        context_files = discover_files([settings.root], root=settings.root, exclude=settings.exclude,
+                                       extend_exclude=settings.extend_exclude,
+                                       respect_gitignore=settings.respect_gitignore).files
+        target_of = {path.resolve(): path for path in sources}
+        unparsable: dict[Path, SourceError] = {}
+        with cache.locked():
+            missing: list[tuple[Path, SourceFile, str, str]] = []
+            found: dict[Path, ModuleSummary] = {}
+            stats: dict[Path, FileStat | None] = dict(target_stats or {})
+            for path in sorted({*(p.resolve() for p in context_files), *target_of}):
+                module, _ = module_name_for(path, settings.root)
+                target = target_of.get(path)
+                if target is not None:
+                    source = sources[target]
+                else:
+                    stats[path] = stat = file_stat(path)  # before reading: a later edit changes it
+                    summary = cache.get_unchanged(module, stat) if stat else None
+                    if summary is not None:  # not even read: size and mtime are those it was summarised at
+                        found[path] = summary
+                        continue
+                    try:
+                        source = SourceFile.read(path)
+                    except SourceError:
+                        continue
+                digest = content_hash(source.text)
+                summary = cache.get(module, digest)
+                if summary is None:
+                    missing.append((path, source, module, digest))
+                else:
+                    found[path] = summary
+                    if stats.get(path):
+                        cache.put(module, summary, stats[path])  # same content, new mtime: remember it
+            for (path, _, module, _), outcome in zip(missing, self._summarize_all(missing, project, jobs)):
+                if isinstance(outcome, SourceError):
+                    if path in target_of:
+                        unparsable[target_of[path]] = outcome
+                    continue
+                cache.put(module, outcome, stats.get(path))
+                found[path] = outcome
+            cache.save()
+        project.model.add(*(found[path] for path in sorted(found)))  # one order, cold or warm: same evidence
+        return project, unparsable
+
+    def refresh(self, project: Project, changed: dict[Path, SourceFile]) -> list[Path]:
+        """Re-summarise changed modules in one go, so the project is re-analysed once.
+
+        Returns the files that could not be summarised (their old summaries stay).
+        """
+        summaries, failed = [], []
+        for path, source in changed.items():
+            module, _ = module_name_for(source.path, project.settings.root)
+            try:
+                summaries.append(self.summarize(source, module, content_hash(source.text), project))
+            except SourceError:
+                failed.append(path)
+        project.model.add(*summaries)
+        return failed
+
+    def summarize(self, source: SourceFile, module: str, digest: str, project: Project) -> ModuleSummary:
+        _, is_package = module_name_for(source.path, project.settings.root)
+        try:
+            summary = summarize_module(source.tree, module, is_package, digest, project.knowledge, source.text)
+        except RecursionError as exc:  # deeply nested code: HYB002 for the file, not a crash
+            source.raise_if_too_deep(exc)
+            raise
+        summary.path = _relative_path(source.path, project.settings.root)
+        return summary
+
+    def summarize_or_error(self, source: SourceFile, module: str, digest: str,
+                           project: Project) -> ModuleSummary | SourceError:
+        try:
+            return self.summarize(source, module, digest, project)
+        except SourceError as error:
+            return error
+        finally:  # parsed again when checked: the whole project's trees at once would not fit in memory
+            source.release_trees()
+
+    def _summarize_all(self, missing: list[tuple[Path, SourceFile, str, str]], project: Project,
+                       jobs: int) -> list[ModuleSummary | SourceError]:
+        items = [(source, module, digest) for _, source, module, digest in missing]
+        results = parallel.map_in_workers(_summarize_in_worker, items, jobs, loader=self, project=project)
+        if results is not None:
+            return [SourceError(*outcome) if isinstance(outcome, tuple) else outcome for outcome in results]
+        return [self.summarize_or_error(source, module, digest, project) for source, module, digest in items]
+
+    def _cache_salt(self, settings: Settings) -> str:
+        """Stable across processes (no hash-seed-dependent set order), so workers share one cache."""
+        state = {"knowledge": asdict(self.knowledge), "user": settings.knowledge,
+                 "python": list(sys.version_info[:2])}  # a cached summary means the file parses here
+        return hashlib.sha256(json.dumps(state, default=_sorted_list, sort_keys=True).encode()).hexdigest()
+
+
+def _summarize_in_worker(item: tuple[SourceFile, str, str]) -> ModuleSummary | tuple:
+    """Parse and summarise one module in a worker; the syntax error's fields if it does not parse."""
+    source, module, digest = item
+    outcome = parallel.shared("loader").summarize_or_error(source, module, digest, parallel.shared("project"))
+    if isinstance(outcome, SourceError):
+        return (outcome.code, outcome.message, outcome.row, outcome.column)
+    return outcome
+
+
+def _relative_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def _sorted_list(value: object) -> list:
+    return sorted(value, key=str) if isinstance(value, (set, frozenset, tuple)) else [str(value)]
