@@ -141,18 +141,11 @@ class Linter:
         enabled = {code for code in self._checks if settings.is_enabled(code, self._rule(code).default_enabled)}
 
         def lint(current: SourceFile) -> list[Diagnostic]:
-            context = self._context(current, project)
-            return self._filter(self._check(context, enabled, report), current, project.settings)
+            return self._lint(current, project, enabled, report)
 
         first = self._lint_all(sources, project, enabled, options.jobs, report)
         if first is None:
-            first = {}
-            for path, source in sources.items():
-                try:
-                    first[path] = lint(source)
-                except SourceError as error:
-                    first[path] = error
-                source.release_trees()
+            first = {path: self._first_findings(source, project, enabled, report) for path, source in sources.items()}
         for path, outcome in list(first.items()):
             if isinstance(outcome, SourceError):  # cannot happen once summarised, but never crash on it
                 del first[path], sources[path]
@@ -174,9 +167,22 @@ class Linter:
             return None
         first: dict[Path, list[Diagnostic] | SourceError] = {}
         for path, (outcome, internal_errors) in zip(sources, results):
-            first[path] = SourceError(*outcome) if isinstance(outcome, tuple) else outcome
+            first[path] = outcome
             report.internal_errors.extend(internal_errors)
         return first
+
+    def _lint(self, source: SourceFile, project: Project, enabled: set[str], report: RunReport) -> list[Diagnostic]:
+        return self._filter(self._check(self._context(source, project), enabled, report), source, project.settings)
+
+    def _first_findings(self, source: SourceFile, project: Project, enabled: set[str],
+                        report: RunReport) -> list[Diagnostic] | SourceError:
+        """A file's findings before any fix; its trees are freed afterwards (fixing rebuilds them)."""
+        try:
+            return self._lint(source, project, enabled, report)
+        except SourceError as error:
+            return error
+        finally:
+            source.release_trees()
 
     def _fix_project(self, sources: dict[Path, SourceFile], first: dict[Path, list[Diagnostic]], project: Project,
                      lint, options: RunOptions) -> dict[Path, tuple[SourceFile, int, list[str]]]:
@@ -309,19 +315,12 @@ class Linter:
 
 
 
-def _lint_in_worker(path: Path) -> tuple[list[Diagnostic] | tuple, list[str]]:
+def _lint_in_worker(path: Path) -> tuple[list[Diagnostic] | SourceError, list[str]]:
     """First findings for one file in a worker, with the internal errors its rules raised."""
-    linter: Linter = parallel.shared("linter")
-    project: Project = parallel.shared("project")
-    source: SourceFile = parallel.shared("sources")[path]
     report = RunReport()
-    try:
-        context = linter._context(source, project)
-    except SourceError as error:
-        return (error.code, error.message, error.row, error.column), []
-    diagnostics = linter._filter(linter._check(context, parallel.shared("enabled"), report), source, project.settings)
-    source.release_trees()
-    return diagnostics, report.internal_errors
+    outcome = parallel.shared("linter")._first_findings(parallel.shared("sources")[path], parallel.shared("project"),
+                                                        parallel.shared("enabled"), report)
+    return outcome, report.internal_errors
 
 
 def _with_noqa_row(diagnostic: Diagnostic, row: int) -> Diagnostic:

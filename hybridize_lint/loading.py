@@ -132,7 +132,7 @@ class ProjectLoader:
         items = [(source, module, digest) for _, source, module, digest in missing]
         results = parallel.map_in_workers(_summarize_in_worker, items, jobs, loader=self, project=project)
         if results is not None:
-            return [SourceError(*outcome) if isinstance(outcome, tuple) else outcome for outcome in results]
+            return results
         return [self.summarize_or_error(source, module, digest, project) for source, module, digest in items]
 
     def _cache_salt(self, settings: Settings) -> str:
@@ -142,13 +142,10 @@ class ProjectLoader:
         return hashlib.sha256(json.dumps(state, default=_sorted_list, sort_keys=True).encode()).hexdigest()
 
 
-def _summarize_in_worker(item: tuple[SourceFile, str, str]) -> ModuleSummary | tuple:
-    """Parse and summarise one module in a worker; the syntax error's fields if it does not parse."""
+def _summarize_in_worker(item: tuple[SourceFile, str, str]) -> ModuleSummary | SourceError:
+    """Parse and summarise one module in a worker process."""
     source, module, digest = item
-    outcome = parallel.shared("loader").summarize_or_error(source, module, digest, parallel.shared("project"))
-    if isinstance(outcome, SourceError):
-        return (outcome.code, outcome.message, outcome.row, outcome.column)
-    return outcome
+    return parallel.shared("loader").summarize_or_error(source, module, digest, parallel.shared("project"))
 
 
 def _relative_path(path: Path, root: Path) -> str:

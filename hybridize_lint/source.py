@@ -40,6 +40,10 @@ class SourceError(Exception):
         self.row = row
         self.column = column
 
+    def __reduce__(self):
+        """Picklable with its fields, so worker processes can return it like any result."""
+        return (SourceError, (self.code, self.message, self.row, self.column))
+
 
 @dataclass(frozen=True)
 class Span:
