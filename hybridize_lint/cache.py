@@ -44,9 +44,7 @@ class SummaryCache:
         self.directory = root / CACHE_DIR_NAME
         self.path = self.directory / f"summaries-{key}"
         self._dirty: dict[str, dict] = {}
-
-    def load(self) -> None:
-        """Kept for callers that load eagerly; entries are read on demand."""
+        self._read: dict[str, dict | None] = {}  # each entry is read once, though asked by stat and by hash
 
     def get(self, module: str, content_hash: str) -> ModuleSummary | None:
         """The summary of ``module`` if it was made from exactly this content."""
@@ -81,12 +79,9 @@ class SummaryCache:
     def _entry(self, module: str) -> dict | None:
         if not self.enabled:
             return None
-        try:
-            entry = json.loads(self._file(module).read_bytes())
-        except (OSError, ValueError):
-            return None
-        return entry if isinstance(entry, dict) and entry.get("module") == module and \
-            isinstance(entry.get("summary"), dict) else None
+        if module not in self._read:
+            self._read[module] = _read_entry(self._file(module), module)
+        return self._read[module]
 
     def _file(self, module: str) -> Path:
         return self.path / (hashlib.sha1(module.encode("utf-8", "surrogatepass")).hexdigest()[:24] + ".json")
@@ -125,6 +120,15 @@ def file_stat(path: Path) -> FileStat | None:
     except OSError:
         return None
     return (info.st_size, info.st_mtime_ns)
+
+
+def _read_entry(path: Path, module: str) -> dict | None:
+    try:
+        entry = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return entry if isinstance(entry, dict) and entry.get("module") == module and \
+        isinstance(entry.get("summary"), dict) else None
 
 
 def _summary(entry: dict) -> ModuleSummary | None:

@@ -66,8 +66,7 @@ class Linter:
                                    extend_exclude=settings.extend_exclude, force_exclude=options.force_exclude,
                                    respect_gitignore=settings.respect_gitignore)
             for error in found.errors:
-                diagnostic = self._source_error(error.path, SourceError("HYB001", error.reason), settings)
-                report.files.append(FileReport(error.path, [diagnostic] if diagnostic else []))
+                self._report_source_error(error.path, SourceError("HYB001", error.reason), settings, report)
             for file in found.files:
                 identity = file.resolve()
                 if identity in seen:  # named twice (say, relative and absolute): lint it once
