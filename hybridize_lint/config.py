@@ -85,7 +85,7 @@ class Settings:
         return default_enabled or decision[1] > len("HYB")
 
     def ignored_for_path(self, code: str, path: Path) -> bool:
-        relative = _relative_posix(path, self.root)
+        relative = relative_posix(path, self.root)
         for pattern, prefixes in self.per_file_ignores:
             if _matches_path(relative, path.name, pattern) and longest_prefix(code, prefixes) is not None:
                 return True
@@ -289,7 +289,8 @@ def _resolve(path: Path) -> Path:
         return path.absolute()
 
 
-def _relative_posix(path: Path, root: Path) -> str:
+def relative_posix(path: Path, root: Path) -> str:
+    """``path`` relative to ``root``, with forward slashes; as given when it lies outside."""
     try:
         return _resolve(path).relative_to(_resolve(root)).as_posix()
     except ValueError:

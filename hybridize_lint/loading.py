@@ -19,7 +19,7 @@ from .analysis.local import summarize_module
 from .analysis.project import ProjectModel
 from .analysis.summary import ModuleSummary, content_hash, module_name_for
 from .cache import FileStat, SummaryCache, file_stat
-from .config import Settings
+from .config import Settings, relative_posix
 from .discovery import discover_files
 from .knowledge import KnowledgeBase
 from .source import SourceError, SourceFile
@@ -115,7 +115,7 @@ class ProjectLoader:
         except RecursionError as exc:  # deeply nested code: HYB002 for the file, not a crash
             source.raise_if_too_deep(exc)
             raise
-        summary.path = _relative_path(source.path, project.settings.root)
+        summary.path = relative_posix(source.path, project.settings.root)
         return summary
 
     def summarize_or_error(self, source: SourceFile, module: str, digest: str,
@@ -146,13 +146,6 @@ def _summarize_in_worker(item: tuple[SourceFile, str, str]) -> ModuleSummary | S
     """Parse and summarise one module in a worker process."""
     source, module, digest = item
     return parallel.shared("loader").summarize_or_error(source, module, digest, parallel.shared("project"))
-
-
-def _relative_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        return path.as_posix()
 
 
 def _sorted_list(value: object) -> list:
