@@ -271,15 +271,8 @@ class HybridizationAnalysis:
                   for qualname, info in summary.functions.items()
                   if qualname.endswith(".call") and info.class_name
                   and project.is_keras_class((summary.module, info.class_name))]
-        reached: set[FunctionId] = set()
-        stack = [t.function for start in starts for _, targets in project.call_graph.get(start, []) for t in targets]
-        while stack:
-            function = stack.pop()
-            if function in reached:
-                continue
-            reached.add(function)
-            stack.extend(t.function for _, targets in project.call_graph.get(function, []) for t in targets)
-        return reached - set(starts)
+        callees = [t.function for start in starts for _, targets in project.call_graph.get(start, []) for t in targets]
+        return project.reachable(callees) - set(starts)
 
     def _may_run_under_gradient_tape(self, function: FunctionId) -> bool:
         """Whether a function that opens a ``tf.GradientTape`` calls ``function`` (transitively).
@@ -293,7 +286,6 @@ class HybridizationAnalysis:
     @cached_property
     def _under_gradient_tape(self) -> tuple[set[FunctionId], bool]:
         tape = "name:tensorflow.GradientTape"
-        graph = self.project.call_graph
         starts = [(summary.module, qualname) for summary in self.project.summaries.values()
                   for qualname, info in summary.functions.items()
                   if any(ref == tape for site in info.calls for ref in site.callees)]
@@ -303,14 +295,7 @@ class HybridizationAnalysis:
             (not site.callees or all(ref.startswith("param:") for ref in site.callees))
             and not self._resolved(start, site)
             for start in starts for site in self.project.function(start).calls)
-        reached: set[FunctionId] = set()
-        stack = list(starts)
-        while stack:
-            current = stack.pop()
-            if current not in reached:
-                reached.add(current)
-                stack.extend(t.function for _, targets in graph.get(current, []) for t in targets)
-        return reached, opaque
+        return self.project.reachable(starts), opaque
 
     def _resolved(self, function: FunctionId, site) -> bool:
         return any(known is site for known, _ in self.project.call_graph.get(function, []))

@@ -540,6 +540,17 @@ class ProjectModel:
                 stack.extend((target.function, root) for target in targets)
         return reached
 
+    def reachable(self, starts) -> set[FunctionId]:
+        """``starts`` and every function they call, transitively."""
+        reached: set[FunctionId] = set()
+        stack = list(starts)
+        while stack:
+            function = stack.pop()
+            if function not in reached:
+                reached.add(function)
+                stack.extend(t.function for _, targets in self.call_graph.get(function, []) for t in targets)
+        return reached
+
     def is_graph_function(self, module: str, qualname: str) -> bool:
         return (module, qualname) in self.graph_functions
 
