@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
 from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -61,13 +63,9 @@ def machine() -> dict:
     versions = {}
     for name in ("hybridize-lint", "tensorflow-cpu", "flake8", "pyflakes", "ruff", "ast-grep-py"):
         try:
-            from importlib.metadata import version
-
             versions[name] = version(name)
-        except Exception:  # not installed: the report says so
+        except PackageNotFoundError:  # the report says "not installed"
             versions[name] = None
-    import os
-
     return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "python": platform.python_version(),
             "platform": platform.platform(), "processor": platform.processor() or platform.machine(),
             "cpus": os.cpu_count(), "versions": versions}
