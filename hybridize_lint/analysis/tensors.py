@@ -220,24 +220,21 @@ class TensorInference:
         Key None lists the readers of module globals, whose values may use any function's returns.
         """
         readers: dict[FunctionId | None, set[FunctionId | None]] = {None: {None}}
-        for function, edges in self.project.call_graph.items():
-            info = self.project.function(function)
-            atoms = {*info.returns} if info else set()
-            for site, _ in edges:
-                atoms.update(atom for value in site.arg_values for atom in value)
-                atoms.update(atom for value in site.keyword_values.values() for atom in value)
+
+        def read(reader: FunctionId | None, atoms) -> None:
             for atom in atoms:
                 if atom.startswith("n:"):
-                    readers[None].add(function)
+                    readers[None].add(reader)
                 elif atom.startswith("r:"):
                     for target in self.project.resolve_ref(atom[2:]):
-                        readers.setdefault(target.function, set()).add(function)
+                        readers.setdefault(target.function, set()).add(reader)
+
+        for function, edges in self.project.call_graph.items():
+            info = self.project.function(function)
+            arguments = (atom for site, _ in edges for atom in _argument_atoms(site))
+            read(function, {*(info.returns if info else ()), *arguments})
         for summary in self.project.summaries.values():
-            for site in summary.module_calls:
-                for atom in [*(a for v in site.arg_values for a in v), *(a for v in site.keyword_values.values() for a in v)]:
-                    if atom.startswith("r:"):
-                        for target in self.project.resolve_ref(atom[2:]):
-                            readers.setdefault(target.function, set()).add(None)
+            read(None, {atom for site in summary.module_calls for atom in _argument_atoms(site)})
         return readers
 
     def _sites_of(self, functions: list[FunctionId | None]):
@@ -362,6 +359,12 @@ class TensorInference:
         if summary is None or name not in summary.values:
             return set()
         return self._kinds(set(summary.values[name]), (module, "<module>"), depth + 1)
+
+
+def _argument_atoms(site: CallSite):
+    """Every atom of every argument of a call site, positional and keyword."""
+    for value in (*site.arg_values, *site.keyword_values.values()):
+        yield from value
 
 
 def _value_params(info: FunctionSummary | None, target: Target) -> list[str]:
