@@ -159,3 +159,20 @@ INFERENCE_MODEL = """
 def test_a_tape_elsewhere_blocks_a_keras_call_only_if_it_may_run_the_model(tmp_path, elsewhere, decorated):
     found = verdicts(tmp_path, INFERENCE_MODEL + textwrap.indent("\n" + elsewhere, "    "))
     assert (found["Net.call"]["code"] == "HYB301") is decorated, found["Net.call"]["reasons"]
+
+
+@pytest.mark.parametrize("call", ["Scaler().apply(tf.ones((2,)))",
+                                  "scaler = Scaler()\nscaler.apply(tf.ones((2,)))"])
+def test_a_method_called_on_an_instance_binds_its_receiver(tmp_path, call):
+    """Module-level ``obj.method(t)`` and ``Cls().method(t)`` pass ``t`` to the parameter after ``self``."""
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+class Scaler:
+    def apply(self, x):
+        return x * 2.0
+
+{call}
+""")
+    assert found["Scaler.apply"]["code"] == "HYB301"
+    assert list(found["Scaler.apply"]["tensor_parameters"]) == ["x"]

@@ -514,6 +514,9 @@ class _ModuleBuilder:
             return f"method:{self.module}:{scope.class_name}:{expr.attr}"
         if isinstance(value, ast.Attribute) and _is_self(value.value, scope) and scope.class_name:
             return f"attr:{self.module}:{scope.class_name}:{value.attr}:{expr.attr}"
+        if isinstance(value, ast.Call):  # Estimator().predict(x): a method of what the inner call makes
+            inner = self._callee_ref(value.func, scope)
+            return f"inst:{inner}|{expr.attr}" if inner and inner.startswith(("name:", "fn:")) else None
         if isinstance(value, ast.Name):
             local_type = self._local_type(value.id, scope)
             if local_type:

@@ -25,7 +25,9 @@ _MAX_DEPTH = 25
 
 @dataclass(frozen=True)
 class Symbol:
-    kind: str  # function | class | instance | module | external | result (what calling a function returns)
+    # function | method (a function reached through an instance: the call binds its first parameter)
+    # | class | instance | module | external | result (what calling a function returns)
+    kind: str
     module: str = ""
     qualname: str = ""
     dotted: str = ""  # for external symbols and instances of external classes
@@ -164,7 +166,7 @@ class ProjectModel:
             return Symbol("function", *method) if method and len(tail) == 1 else None
         if symbol.kind == "instance" and symbol.qualname:
             method = self.lookup_method((symbol.module, symbol.qualname), tail[0])
-            return Symbol("function", *method) if method and len(tail) == 1 else None
+            return Symbol("method", *method) if method and len(tail) == 1 else None
         if symbol.kind in ("external",):
             return Symbol("external", dotted=".".join([symbol.dotted, *tail]))
         return None
@@ -186,7 +188,7 @@ class ProjectModel:
             return Symbol("instance", symbol.module, symbol.qualname)
         if symbol.kind == "external":
             return Symbol("instance", dotted=symbol.dotted)
-        if symbol.kind == "function":  # a factory: its result is what it returns
+        if symbol.kind in ("function", "method"):  # a factory: its result is what it returns
             return Symbol("result", symbol.module, symbol.qualname)
         return None
 
@@ -366,12 +368,12 @@ class ProjectModel:
     def _targets_of_symbol(self, symbol: Symbol | None) -> list[Target]:
         if symbol is None:
             return []
-        if symbol.kind == "function":
+        if symbol.kind in ("function", "method"):
             function = (symbol.module, symbol.qualname)
             info = self.function(function)
             if info is None:
                 return []
-            return self._method_targets([function], "plain")
+            return self._method_targets([function], "bound" if symbol.kind == "method" else "plain")
         if symbol.kind == "class":
             init = self.lookup_method((symbol.module, symbol.qualname), "__init__")
             return [Target(init, "constructor")] if init else []
