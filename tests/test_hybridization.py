@@ -176,3 +176,34 @@ class Scaler:
 """)
     assert found["Scaler.apply"]["code"] == "HYB301"
     assert list(found["Scaler.apply"]["tensor_parameters"]) == ["x"]
+
+
+def test_a_literal_seen_before_its_tensor_operand_is_known_does_not_stick(tmp_path):
+    """``x * factor`` passes a literal while ``x`` is still unknown; once ``x`` is a tensor, it passes a tensor.
+
+    ``x`` learns it is a tensor late (through three returns), ``factor`` early: the call site's
+    first evaluation must be replaced, not kept alongside the final one.
+    """
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        def total(y):
+            return tf.reduce_sum(y)
+
+        def scaled_total(x, factor):
+            return total(x * factor)
+
+        def main():
+            scaled_total(make(), 2.0)
+
+        def make():
+            return helper()
+
+        def helper():
+            return inner()
+
+        def inner():
+            return tf.ones((3,))
+    """)
+    assert found["total"]["literal_parameters"] == {}
+    assert found["total"]["code"] == "HYB301"

@@ -51,6 +51,8 @@ class ParameterFacts:
     literals: dict[str, list[Evidence]] = field(default_factory=dict)
     varying_shapes: dict[str, Evidence] = field(default_factory=dict)
     kinds: dict[str, set[str]] = field(default_factory=dict)  # base kinds each parameter receives
+    # parameter → source (a call site, or a hint) → the kinds it passes; ``kinds`` is their union
+    sources: dict[str, dict[object, set[str]]] = field(default_factory=dict)
 
 
 class TensorInference:
@@ -255,27 +257,42 @@ class TensorInference:
         if info is None:
             return False
         target_facts = facts.setdefault(target.function, ParameterFacts())
-        changed = False
+        passed: dict[str, tuple[set[str], list[str]]] = {}  # several for one `*args` parameter
         for param, atoms in _bindings(info, target, site):
-            kinds = self._kinds(set(atoms), caller)
-            if not kinds:
-                continue
-            evidence = Evidence(_describe(kinds, atoms), caller[0], site.loc[0], caller, site)
-            changed |= self._add(target_facts, param, kinds, evidence)
+            kinds, all_atoms = passed.setdefault(param, (set(), []))
+            kinds |= self._kinds(set(atoms), caller)
+            all_atoms.extend(atoms)
+        changed = False
+        for param, (kinds, atoms) in passed.items():
+            if kinds:
+                evidence = Evidence(_describe(kinds, atoms), caller[0], site.loc[0], caller, site)
+                changed |= self._add(target_facts, param, kinds, evidence, source=(caller, id(site)))
         return changed
 
-    def _add(self, facts: ParameterFacts, param: str, kinds: set[str], evidence: Evidence) -> bool:
-        known = facts.kinds.setdefault(param, set())
-        changed = not kinds <= known
-        known |= kinds
+    def _add(self, facts: ParameterFacts, param: str, kinds: set[str], evidence: Evidence,
+             source: object = None) -> bool:
+        """Record what one source passes as ``param``; returns whether the parameter's kinds changed.
+
+        A call site's latest kinds replace its earlier ones, since they are recomputed each round:
+        ``x * 2`` passes a literal only until ``x`` turns out to be a tensor. Hints (no source)
+        only add.
+        """
+        sources = facts.sources.setdefault(param, {})
+        key = source if source is not None else ("hint", evidence.description)
+        sources[key] = set(kinds) if source is not None else sources.get(key, set()) | kinds
+        known = set().union(*sources.values())
+        changed = known != facts.kinds.get(param, set())
+        facts.kinds[param] = known
         if TENSOR in kinds:
             facts.tensors.setdefault(param, evidence)
         if VARYING_SHAPE in kinds:
             facts.varying_shapes.setdefault(param, evidence)
-        if LITERAL in kinds and evidence.site is not None:
-            listed = facts.literals.setdefault(param, [])
-            if all(known_evidence.site is not evidence.site for known_evidence in listed):
+        if evidence.site is not None:
+            listed = [known_evidence for known_evidence in facts.literals.get(param, [])
+                      if known_evidence.site is not evidence.site]
+            if LITERAL in kinds:
                 listed.append(evidence)
+            facts.literals[param] = listed
         return changed
 
     # -- evaluating atoms ---------------------------------------------------
@@ -379,6 +396,8 @@ def _bindings(info: FunctionSummary, target: Target, site: CallSite):
 
 
 def _describe(kinds: set[str], atoms: list[str]) -> str:
+    if TENSOR in kinds and LITERAL in kinds:
+        return "receives a tensor or a Python literal"
     if TENSOR in kinds:
         return "receives a tensor"
     if LITERAL in kinds:
