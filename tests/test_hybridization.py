@@ -207,3 +207,18 @@ def test_a_literal_seen_before_its_tensor_operand_is_known_does_not_stick(tmp_pa
     """)
     assert found["total"]["literal_parameters"] == {}
     assert found["total"]["code"] == "HYB301"
+
+
+def test_augmented_assignment_on_a_tensor_is_tensor_computation(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def accumulate(total, step):
+            total += step
+            return total
+
+        accumulate(tf.zeros((2,)), tf.ones((2,)))
+    """)
+    assert found["accumulate"]["tensor_computation"] is True
+    assert found["accumulate"]["code"] is None

@@ -110,8 +110,9 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
             function.returns = sorted(set(function.returns) | value_of(builder, child.value, scope))
         elif isinstance(child, ast.Call):
             _call_facts(builder, scope, child, function)
-        elif isinstance(child, (ast.BinOp, ast.UnaryOp)):
-            operands = [child.left, child.right] if isinstance(child, ast.BinOp) else [child.operand]
+        elif isinstance(child, (ast.BinOp, ast.UnaryOp, ast.AugAssign)):
+            operands = [child.left, child.right] if isinstance(child, ast.BinOp) else \
+                [child.target, child.value] if isinstance(child, ast.AugAssign) else [child.operand]
             for operand in operands:
                 _work(function, value_of(builder, operand, scope))
         elif isinstance(child, ast.Subscript) and isinstance(child.ctx, ast.Load):
