@@ -17,7 +17,7 @@ from pathlib import Path
 from . import parallel
 from .analysis.local import summarize_module
 from .analysis.project import ProjectModel
-from .analysis.summary import ModuleSummary, content_hash, module_name_for
+from .analysis.summary import ModuleSummary, content_hash, module_name_for, summary_schema
 from .cache import FileStat, SummaryCache, file_stat
 from .config import Settings, relative_posix
 from .discovery import discover_files
@@ -138,7 +138,8 @@ class ProjectLoader:
     def _cache_salt(self, settings: Settings) -> str:
         """Stable across processes (no hash-seed-dependent set order), so workers share one cache."""
         state = {"knowledge": asdict(self.knowledge), "user": settings.knowledge,
-                 "python": list(sys.version_info[:2])}  # a cached summary means the file parses here
+                 "python": list(sys.version_info[:2]),  # a cached summary means the file parses here
+                 "schema": summary_schema()}
         return hashlib.sha256(json.dumps(state, default=_sorted_list, sort_keys=True).encode()).hexdigest()
 
 

@@ -81,7 +81,7 @@ f(tf.ones((3,)))
     assert any(blocker in reason for reason in found["f"]["eager_only"]), found["f"]["eager_only"]
 
 
-def test_barren_hybrid_functions_are_dehybridized_only_without_tensor_parameters(tmp_path):
+def test_barren_hybrid_functions_are_dehybridized_unless_named_like_a_step(tmp_path):
     found = verdicts(tmp_path, """
         import tensorflow as tf
 
@@ -102,7 +102,7 @@ def test_barren_hybrid_functions_are_dehybridized_only_without_tensor_parameters
         train_step(object())
     """)
     assert found["no_tensors"]["code"] == "HYB401"
-    assert found["identity"]["code"] is None  # a tensor parameter: P2 does not apply
+    assert found["identity"]["code"] == "HYB401"  # tensor parameters only pass through (P6)
     assert found["train_step"]["code"] is None  # named like a DL step: speculatively tensor-taking
 
 
@@ -161,6 +161,55 @@ def test_a_tape_elsewhere_blocks_a_keras_call_only_if_it_may_run_the_model(tmp_p
     assert (found["Net.call"]["code"] == "HYB301") is decorated, found["Net.call"]["reasons"]
 
 
+def test_a_barren_function_is_dehybridized_even_with_tensor_parameters(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def as_pair(features, label):
+            return features, label
+
+        @tf.function
+        def total(features, label):
+            return tf.reduce_sum(features) + label
+
+        as_pair(tf.ones((2,)), tf.constant(1.0))
+        total(tf.ones((2,)), tf.constant(1.0))
+    """)
+    assert found["as_pair"]["code"] == "HYB401"
+    assert "only pass through" in found["as_pair"]["reasons"][0]
+    assert found["total"]["code"] is None
+
+
+@pytest.mark.parametrize("body", ["pass", "...", '"""Overridden."""', "raise NotImplementedError",
+                                  '"""Overridden."""\n    raise NotImplementedError("subclasses")'])
+def test_a_placeholder_body_taking_tensors_keeps_its_decorator(tmp_path, body):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+@tf.function
+def step(x):
+    {body}
+
+step(tf.ones((2,)))
+""")
+    assert found["step"]["code"] is None
+    assert "placeholder" in found["step"]["reasons"][0]
+
+
+def test_a_placeholder_body_without_tensor_parameters_is_still_barren(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def step(n):
+            pass
+
+        step(3)
+    """)
+    assert found["step"]["code"] == "HYB401"
+
+
 @pytest.mark.parametrize("call", ["Scaler().apply(tf.ones((2,)))",
                                   "scaler = Scaler()\nscaler.apply(tf.ones((2,)))"])
 def test_a_method_called_on_an_instance_binds_its_receiver(tmp_path, call):
@@ -176,6 +225,21 @@ class Scaler:
 """)
     assert found["Scaler.apply"]["code"] == "HYB301"
     assert list(found["Scaler.apply"]["tensor_parameters"]) == ["x"]
+
+
+def test_augmented_assignment_on_a_tensor_is_tensor_computation(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def accumulate(total, step):
+            total += step
+            return total
+
+        accumulate(tf.zeros((2,)), tf.ones((2,)))
+    """)
+    assert found["accumulate"]["tensor_computation"] is True
+    assert found["accumulate"]["code"] is None
 
 
 def test_a_literal_seen_before_its_tensor_operand_is_known_does_not_stick(tmp_path):
@@ -207,18 +271,3 @@ def test_a_literal_seen_before_its_tensor_operand_is_known_does_not_stick(tmp_pa
     """)
     assert found["total"]["literal_parameters"] == {}
     assert found["total"]["code"] == "HYB301"
-
-
-def test_augmented_assignment_on_a_tensor_is_tensor_computation(tmp_path):
-    found = verdicts(tmp_path, """
-        import tensorflow as tf
-
-        @tf.function
-        def accumulate(total, step):
-            total += step
-            return total
-
-        accumulate(tf.zeros((2,)), tf.ones((2,)))
-    """)
-    assert found["accumulate"]["tensor_computation"] is True
-    assert found["accumulate"]["code"] is None

@@ -5,7 +5,8 @@
   side effects, not recursive — plus our own conditions: it computes on
   tensors and nothing in it is eager-only.
 - Optimize Hybrid Function: P2 (HYB401) a hybrid function that does no tensor
-  computation ("barren"); P3 (HYB402) a hybrid function with tensor and
+  computation ("barren"), with or without tensor parameters (the research tool's
+  later P6), unless its body is a placeholder stub taking tensors; P3 (HYB402) a hybrid function with tensor and
   literal parameters (each new literal retraces).
 """
 
@@ -107,15 +108,19 @@ class HybridizationAnalysis:
         if verdict.recursive:
             reasons.append("is recursive")
         speculative = self.tensors.speculative_tensor_params(verdict.function)
-        if verdict.barren and not verdict.tensor_params and not speculative and not info.decorators:
+        stub_with_tensors = info.stub and bool(verdict.tensor_params)
+        if verdict.barren and not speculative and not info.decorators and not stub_with_tensors:
             verdict.action = DEHYBRIDIZE_BARREN
-            reasons.append("has no tensor parameters and does no tensor computation: tracing only adds overhead")
+            reasons.append(("does no tensor computation (its tensor parameters only pass through)"
+                            if verdict.tensor_params else "has no tensor parameters and does no tensor computation")
+                           + ": tracing only adds overhead")
             return
         if verdict.barren:
             reasons.append("does no tensor computation, but " + (
-                "has tensor parameters" if verdict.tensor_params else
                 f"`{verdict.function[1]}` looks like a deep-learning step (speculative)" if speculative else
-                "other decorators wrap it"))
+                "other decorators wrap it" if info.decorators else
+                "its body is a placeholder (`pass`, `...`, a docstring or `raise NotImplementedError`) for graph "
+                "code that takes tensors"))
             return
         if verdict.tensor_params and verdict.literal_params and not verdict.recursive:
             verdict.action = DEHYBRIDIZE_RETRACING

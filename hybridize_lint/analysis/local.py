@@ -207,7 +207,7 @@ class _ModuleBuilder:
         function = FunctionSummary(
             qualname, node.lineno, hybrid, params=params, class_name=class_name, decorators=decorators,
             is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
-            is_async=isinstance(node, ast.AsyncFunctionDef), nested=parent is not None,
+            is_async=isinstance(node, ast.AsyncFunctionDef), stub=_is_stub(node.body), nested=parent is not None,
             defaults=_defaulted_parameters(node), hybrid_keywords=hybrid_keywords, method_kind=method_kind)
         self.summary.functions[qualname] = function
         self._prepare_locals(scope, own)
@@ -782,6 +782,22 @@ def _module_level_statements(body: list[ast.stmt]):
 
 class _InLoop(ast.expr):
     """Marks, among an expression's guards, that it runs inside a loop body."""
+
+
+def _is_stub(body: list[ast.stmt]) -> bool:
+    """A placeholder body, as ruff's stub-function check sees it: nothing to judge the function by yet."""
+    for statement in body:
+        if isinstance(statement, ast.Pass):
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+                and (statement.value.value is Ellipsis or isinstance(statement.value.value, str)):
+            continue
+        raised = statement.exc.func if isinstance(statement, ast.Raise) and isinstance(statement.exc, ast.Call) \
+            else getattr(statement, "exc", None)
+        if isinstance(statement, ast.Raise) and isinstance(raised, ast.Name) and raised.id == "NotImplementedError":
+            continue
+        return False
+    return True
 
 
 def _defaulted_parameters(node: FunctionNode) -> list[str]:

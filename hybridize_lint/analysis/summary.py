@@ -81,6 +81,7 @@ class FunctionSummary:
     returned_functions: list[str] = field(default_factory=list)
     is_generator: bool = False
     is_async: bool = False
+    stub: bool = False  # body is only a docstring, `pass`, `...` or `raise NotImplementedError`
     nested: bool = False  # defined inside another function
     defaults: list[str] = field(default_factory=list)  # parameters with default values
     tensor_hints: list[str] = field(default_factory=list)  # annotated as tensors / input_signature
@@ -201,6 +202,13 @@ def _call(raw: dict[str, Any]) -> CallSite:
 
 def loc_of(node: ast.AST) -> Loc:
     return (node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)
+
+
+def summary_schema() -> dict[str, list[str]]:
+    """The stored fields of every summary type: part of the cache key, so a summary written
+    before a field was added is never read back with that field silently defaulted."""
+    return {cls.__name__: [f.name for f in fields(cls)]
+            for cls in (Effect, Blocker, CallSite, FunctionSummary, ClassSummary, GraphEntry, ModuleSummary)}
 
 
 def content_hash(text: str) -> str:
