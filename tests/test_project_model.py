@@ -587,6 +587,40 @@ def test_import_aliases_negative(tmp_path):
     assert lint(tmp_path, files) == set()
 
 
+def test_module_level_alias_of_an_imported_module(tmp_path):
+    """``rng = np.random`` bound once at module level: ``rng.normal()`` is ``numpy.random.normal``."""
+    files = {"m.py": """
+        import numpy as np
+        import tensorflow as tf
+
+        rng = np.random
+
+        @tf.function
+        def noisy(x):
+            return x + rng.normal()
+
+        noisy(tf.ones(3))
+        """}
+    assert lint(tmp_path, files) == {("m.py", 8, "HYB106")}
+
+
+def test_module_level_alias_rebound_is_not_followed(tmp_path):
+    files = {"m.py": """
+        import numpy as np
+        import tensorflow as tf
+
+        rng = np.random
+        rng = np.random.default_rng(0).spawn(1)[0]
+
+        @tf.function
+        def noisy(x):
+            return x + rng.normal()
+
+        noisy(tf.ones(3))
+        """}
+    assert lint(tmp_path, files) == set()
+
+
 def test_import_inside_function_body(tmp_path):
     files = {
         "pkg/__init__.py": "",

@@ -26,6 +26,8 @@ class ImportBindings:
     bindings: dict[str, str] = field(default_factory=dict)
     rebound_builtins: set[str] = field(default_factory=set)
     star_modules: list[str] = field(default_factory=list)  # `from M import *`
+    # `rng = np.random` at module level, the name's only binding: `rng.randn` is `numpy.random.randn`
+    value_aliases: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def collect(cls, tree: ast.Module, module_name: str, is_package: bool = False) -> "ImportBindings":
@@ -53,12 +55,33 @@ class ImportBindings:
                 for target in _assigned_names(node):
                     if target in _BUILTIN_NAMES:
                         collected.rebound_builtins.add(target)
+        collected._collect_value_aliases(tree)
         return collected
+
+    def _collect_value_aliases(self, tree: ast.Module) -> None:
+        candidates = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, (ast.Name, ast.Attribute)) and node.targets[0].id not in self.bindings:
+                dotted = self.qualified_name(node.value)
+                if dotted and not dotted.startswith("builtins."):
+                    candidates[node.targets[0].id] = dotted
+        if not candidates:
+            return
+        bound: dict[str, int] = {}
+        for node in _statements(tree.body):
+            names = [node.name] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                else _assigned_names(node)
+            for name in names:
+                if name in candidates:
+                    bound[name] = bound.get(name, 0) + 1
+        self.value_aliases = {name: dotted for name, dotted in candidates.items() if bound.get(name) == 1}
 
     def canonicalize(self, canonical) -> "ImportBindings":
         """Rewrite targets to canonical spellings (``tensorflow.compat.v2`` → ``tensorflow``), so that
         ``local_name_for("tensorflow.function")`` finds ``tf`` after ``import tensorflow.compat.v2 as tf``."""
         self.bindings = {local: canonical(target) for local, target in self.bindings.items()}
+        self.value_aliases = {local: canonical(target) for local, target in self.value_aliases.items()}
         return self
 
     def _absolute_module(self, node: ast.ImportFrom) -> str:
@@ -79,6 +102,8 @@ class ImportBindings:
         if isinstance(expr, ast.Name):
             if expr.id in self.bindings:
                 return self.bindings[expr.id]
+            if expr.id in self.value_aliases:
+                return self.value_aliases[expr.id]
             if expr.id in _BUILTIN_NAMES and expr.id not in self.rebound_builtins:
                 return f"builtins.{expr.id}"
             external = [m for m in self.star_modules if m.split(".")[0] in _STAR_RESOLVED]
