@@ -74,6 +74,11 @@ class KnowledgeBase:
     eager_only_keras_methods: frozenset[str]
     eager_only_functions: frozenset[str]
     tf1_graph_mode: frozenset[str]
+    array_constructors: dict[str, str]  # NumPy call → dtype of the array it makes (rules/api/numpy.toml)
+    array_shape_argument: dict[str, int]  # NumPy call → index of the shape argument that makes it an array
+    dtype_names: dict[str, str]  # `numpy.float32`, `tensorflow.float32`, `builtins.float` → dtype name
+    tensor_from_value: frozenset[str]  # tf.Variable & co.: dtype of the initial value unless `dtype=`
+    tensor_float32_by_default: frozenset[str]
     pure_functions: frozenset[str] = frozenset()
 
     def canonical(self, dotted: str) -> str:
@@ -166,6 +171,11 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         eager_only_keras_methods=frozenset(data["eager_only"]["keras_methods"]),
         eager_only_functions=frozenset(data["eager_only"]["functions"]),
         tf1_graph_mode=frozenset(data["eager_only"]["tf1_graph_mode"]),
+        array_constructors=dict(data["arrays"]["constructors"]),
+        array_shape_argument=dict(data["arrays"]["shape_argument"]),
+        dtype_names=dict(data["dtypes"]["names"]),
+        tensor_from_value=frozenset(data["dtypes"]["tensors"]["from_value"]),
+        tensor_float32_by_default=frozenset(data["dtypes"]["tensors"]["float32_by_default"]),
     )
 
 

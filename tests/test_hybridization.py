@@ -271,3 +271,89 @@ def test_a_literal_seen_before_its_tensor_operand_is_known_does_not_stick(tmp_pa
     """)
     assert found["total"]["literal_parameters"] == {}
     assert found["total"]["code"] == "HYB301"
+
+
+def _signature_case(tmp_path, body: str, call: str, prelude: str = "") -> dict:
+    return verdicts(tmp_path, f"""
+import numpy as np
+import tensorflow as tf
+{prelude}
+
+def f(x):
+    {body}
+
+{call}
+""")["f"]
+
+
+@pytest.mark.parametrize("body, call, prelude, dtype", [
+    ("return tf.reduce_sum(x)", "f(np.ones((2, 2)))", "", "float64"),
+    ("return tf.reduce_sum(x)", "f(np.array([1, 2]))", "", "int64"),
+    ("return tf.reduce_sum(x)", "f(np.zeros(3, dtype=np.float32))", "", "float32"),
+    ("return tf.reduce_sum(x)", "f(np.arange(3).astype('float16'))", "", "float16"),
+    ("return w * x", "f(np.ones(3))", "w = tf.Variable(0.5)", "float32"),
+    ("return tf.reduce_sum(x * w)", "f(np.ones(3))", "w = tf.Variable(tf.zeros(3))", "float32"),
+    ("return w * x + b", "f(np.ones(3))", "rng = np.random\nw = tf.Variable(rng.randn())\nb = tf.Variable(1.0)",
+     "float32"),
+    ("return tf.reduce_sum(x * w)", "f(np.ones(3))", "w = tf.constant(2.0, dtype=tf.float64)", "float64"),
+])
+def test_numpy_arguments_get_a_signature_that_keeps_eager_dtypes(tmp_path, body, call, prelude, dtype):
+    found = _signature_case(tmp_path, body, call, prelude)
+    assert found["code"] == "HYB301", found["reasons"]
+
+
+@pytest.mark.parametrize("body, call, prelude, refusal", [
+    ("return tf.reshape(x, [x.shape[0], -1])", "f(np.ones((2, 2)))", "", "`x.shape`"),
+    ("return tf.reduce_sum(x) / len(x)", "f(np.ones(3))", "", "`len(x)`"),
+    ("return tf.reduce_sum(x) / x.std()", "f(np.ones(3))", "", "`x.std`"),
+    ("return tf.reduce_sum(x)", "f(np.ones(3))\nf(np.ones(3, dtype=np.int32))", "", "several or unknown dtypes"),
+    ("return tf.reduce_sum(x)", "f(np.array(values))", "values = [1, 2]", "several or unknown dtypes"),
+    ("return tf.reduce_sum(x * w)", "f(np.ones(3))", "w = tf.Variable(np.ones(3))\nw = tf.Variable(0.5)",
+     "unknown dtype"),
+    ("return tf.matmul(x, w)", "f(np.ones((2, 3)))", "w = tf.Variable(tf.ones((3, 1)))", "other than as operands"),
+    ("y = x * w\n    return tf.reduce_sum(x)", "f(np.ones(3))", "w = tf.Variable(0.5)", "other than as operands"),
+    ("return x * w", "f(np.arange(3))", "w = tf.Variable(0.5)", "int64 NumPy arrays that meet float32"),
+])
+def test_numpy_arguments_without_a_signature_that_keeps_eager_behaviour(tmp_path, body, call, prelude, refusal):
+    found = _signature_case(tmp_path, body, call, prelude)
+    assert found["code"] is None
+    assert any(refusal in reason for reason in found["reasons"]), found["reasons"]
+
+
+def test_numpy_only_arithmetic_is_not_tensor_computation(tmp_path):
+    found = _signature_case(tmp_path, "return x * 2 + 1", "f(np.ones(3))")
+    assert found["code"] is None
+    assert "does no tensor computation" in found["reasons"]
+
+
+def test_float64_arrays_meeting_tensors_block_a_bare_decorator(tmp_path):
+    found = verdicts(tmp_path, """
+        import numpy as np
+        import tensorflow as tf
+
+        def mse(pred, target):
+            return tf.reduce_mean(tf.square(pred - target))
+
+        def weighted(pred, weights):
+            return tf.reduce_sum(pred * weights)
+
+        mse(tf.ones(3), np.ones(3))
+        weighted(tf.ones(3), np.ones(3, dtype=np.float32))
+    """)
+    assert found["mse"]["code"] is None
+    assert "`target` receives float64 NumPy arrays and meets tensors" in found["mse"]["reasons"][0]
+    assert found["weighted"]["code"] == "HYB301"  # float32 arrays match TensorFlow's default
+
+
+def test_a_method_taking_arrays_gets_a_signature_without_self(tmp_path):
+    found = verdicts(tmp_path, """
+        import numpy as np
+        import tensorflow as tf
+
+        class Scorer:
+            def score(self, x):
+                return tf.reduce_sum(x)
+
+        Scorer().score(np.ones(3))
+    """)
+    assert found["Scorer.score"]["code"] == "HYB301"

@@ -36,6 +36,7 @@ class Expected:
     hoisted: tuple[str, ...] = ()  # traced once per loop iteration before the fix, once in all after it
     contains: tuple[str, ...] = ()  # text the fixed source must contain
     absent: tuple[str, ...] = ()  # text the fixed source must no longer contain
+    signatures: tuple[tuple[str, str], ...] = ()  # of `hybridize`: (function, dtype) of its input_signature
 
 
 # What `check --fix --unsafe-fixes` must do to each program. Every function not named here must keep its
@@ -59,6 +60,11 @@ EXPECTED_FIXES = {
     "hundred_layers.py": Expected(hybridize=("SequentialModel.call",)),                   # HYB301
     "retracing_literals.py": Expected(dehybridize=("scale",), retracing=("scale",)),      # HYB402
     "barren_function.py": Expected(dehybridize=("barren", "as_batch")),                   # HYB401
+    "numpy_inputs.py": Expected(hybridize=("linear_regression", "total_abs"),                # HYB301
+                                signatures=(("linear_regression", "float32"), ("total_abs", "float64")),
+                                contains=("@tf.function(input_signature=[tf.TensorSpec(shape=None, "
+                                          "dtype=tf.float32)])\ndef linear_regression",
+                                          "dtype=tf.float64)])\ndef total_abs")),
     "per_iteration_wrapper.py": Expected(hoisted=("train_step",),                          # HYB202
                                          contains=("    step = tf.function(train_step)\n    for x, y in batches:",)),
 }
@@ -151,14 +157,17 @@ def hybrid_functions(source: str) -> set[str]:
     return {name for name, node in functions(source).items() if any(map(_is_tf_function, node.decorator_list))}
 
 
-def hybridize_by_hand(source: str, expected: Expected) -> str:
+def hybridize_by_hand(source: str, expected: Expected, with_signatures: bool = True) -> str:
     """The program with the decorator changes of `expected` made by hand, as a reference for the fixer."""
     lines = source.splitlines(keepends=True)
     edits: list[tuple[int, int, list[str]]] = []  # (first line, end line, replacement), 0-based, end exclusive
+    signatures = dict(expected.signatures) if with_signatures else {}
     for name, node in functions(source).items():
         if name in expected.hybridize:
             first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list]) - 1
-            edits.append((first, first, [" " * node.col_offset + "@tf.function\n"]))
+            decorator = "@tf.function" if name not in signatures else \
+                f"@tf.function(input_signature=[tf.TensorSpec(shape=None, dtype=tf.{signatures[name]})])"
+            edits.append((first, first, [" " * node.col_offset + decorator + "\n"]))
         if name in expected.dehybridize:
             for decorator in filter(_is_tf_function, node.decorator_list):
                 edits.append((decorator.lineno - 1, decorator.end_lineno, []))
@@ -224,6 +233,18 @@ def test_hybridized_by_hand_matches_eager(name, tmp_path, tmp_path_factory):
     before, after = baseline(name, tmp_path_factory), run_program(path)
     assert after["results"] == before["results"]
     assert_traces(name, before, after, replace(expected, hoisted=()))  # decorators only: no line moved by hand
+
+
+@pytest.mark.parametrize("name", [name for name in PROGRAMS if EXPECTED_FIXES[name].signatures])
+def test_numpy_arguments_need_the_signature(name, tmp_path):
+    """Why the fixer adds an input_signature for NumPy arguments: the bare decorator breaks the program."""
+    path = copy_program(name, tmp_path)
+    path.write_text(hybridize_by_hand(path.read_text(encoding="utf-8"), EXPECTED_FIXES[name], with_signatures=False),
+                    encoding="utf-8")
+    completed = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=TIMEOUT,
+                               env={**os.environ, **PROGRAM_ENV}, cwd=path.parent)
+    assert completed.returncode != 0
+    assert "TypeError" in completed.stderr and "float64" in completed.stderr
 
 
 @pytest.mark.parametrize("name", PROGRAMS)

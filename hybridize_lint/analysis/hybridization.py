@@ -17,6 +17,8 @@ from functools import cached_property
 
 from .project import FunctionId, ProjectModel, call_arguments
 from .side_effects import Witness
+from .signatures import array_signature, conversion_hazard
+from .dtypes import is_array
 from .summary import Blocker, FunctionSummary
 from .tensors import Evidence, TensorInference
 from .values import CONTAINER, TENSOR
@@ -39,6 +41,8 @@ class Verdict:
     action: str = NONE
     reasons: list[str] = field(default_factory=list)  # why not (or, for an action, the evidence)
     tensor_params: dict[str, Evidence] = field(default_factory=dict)
+    array_params: dict[str, Evidence] = field(default_factory=dict)  # receive NumPy arrays
+    input_signature: tuple[str, ...] = ()  # dtypes of the signature HYB301 adds for NumPy arguments
     literal_params: dict[str, list[Evidence]] = field(default_factory=dict)
     side_effect: Witness | None = None
     recursive: bool = False
@@ -87,6 +91,7 @@ class HybridizationAnalysis:
         facts = self.tensors.of(function)
         verdict = Verdict(function, hybrid)
         verdict.tensor_params = dict(facts.tensors)
+        verdict.array_params = dict(facts.arrays)
         verdict.literal_params = {param: evidence for param, evidence in facts.literals.items() if evidence}
         verdict.side_effect = self._side_effect(function)
         verdict.recursive = function in self.recursive
@@ -163,8 +168,16 @@ class HybridizationAnalysis:
             reasons.append("Keras 3 code not bound to the TensorFlow backend")
         if self._already_wrapped(function):
             reasons.append("is already wrapped with tf.function elsewhere")
-        if not verdict.tensor_params:
-            reasons.append("has no tensor parameters")
+        signature = array_signature(self.tensors, function, info)
+        hazard = conversion_hazard(self.tensors, function, info) if verdict.tensor_params and signature else None
+        if signature is not None and not verdict.tensor_params and signature.refused is None:
+            verdict.input_signature = signature.dtypes
+        elif not verdict.tensor_params:
+            reasons.append("has no tensor parameters" + (
+                f" and no `input_signature` keeps its NumPy arguments' behaviour: {signature.refused}"
+                if signature is not None else ""))
+        elif hazard:
+            reasons.append(hazard)
         if verdict.literal_params:
             param, evidence = next(iter(verdict.literal_params.items()))
             reasons.append(f"parameter `{param}` {evidence[0].render(project.module_paths())} "
@@ -230,9 +243,9 @@ class HybridizationAnalysis:
             return True
         facts = self.tensors.of(function)
         for atom in atoms:
-            if atom.startswith("p:"):
+            if atom.startswith("p:"):  # NumPy arguments are tensors once the function is a graph
                 kinds = facts.kinds.get(atom[2:], set())
-                if TENSOR in kinds and CONTAINER not in kinds:
+                if (TENSOR in kinds or any(is_array(kind) for kind in kinds)) and CONTAINER not in kinds:
                     return True
             elif TENSOR in self.tensors.kinds({atom}, function):
                 return True

@@ -17,9 +17,10 @@ import ast
 from dataclasses import dataclass, field
 
 from ..knowledge import KnowledgeBase
+from .dtypes import UNKNOWN, tensor_dtype
 from .names import ImportBindings
 from .scopes import bindings_among
-from .tensor_facts import _partial_batches, infer_local_values, record_function_facts
+from .tensor_facts import _partial_batches, infer_local_values, record_function_facts, record_parameter_uses
 from .values import TENSOR, value_of
 from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry, ModuleSummary,
                       loc_of)
@@ -134,6 +135,11 @@ class _ModuleBuilder:
             ref = self._callee_ref(value.func, self.module_scope)
             if ref:
                 self.summary.instances[name] = ref
+            dtype = tensor_dtype(self, value, self.module_scope)
+            if dtype is not None:
+                known = self.summary.tensor_dtypes.setdefault(name, dtype)
+                if known != dtype:
+                    self.summary.tensor_dtypes[name] = UNKNOWN
         elif isinstance(value, (ast.Name, ast.Attribute)):
             ref = self._function_ref(value, self.module_scope)
             if ref:
@@ -208,11 +214,13 @@ class _ModuleBuilder:
             qualname, node.lineno, hybrid, params=params, class_name=class_name, decorators=decorators,
             is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
             is_async=isinstance(node, ast.AsyncFunctionDef), stub=_is_stub(node.body), nested=parent is not None,
-            defaults=_defaulted_parameters(node), hybrid_keywords=hybrid_keywords, method_kind=method_kind)
+            defaults=_defaulted_parameters(node), hybrid_keywords=hybrid_keywords, method_kind=method_kind,
+            variadic=bool(arguments.vararg or arguments.kwarg or arguments.kwonlyargs))
         self.summary.functions[qualname] = function
         self._prepare_locals(scope, own)
         infer_local_values(self, scope, own)
         record_function_facts(self, scope, own, function)
+        record_parameter_uses(function, every)
         self._analyse_body(scope, own, function.calls, function)
         function.local_localities = {name: scope.localities.get(name, LOCAL) for name in scope.locals}
         function.returned_functions = [

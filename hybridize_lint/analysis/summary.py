@@ -84,12 +84,18 @@ class FunctionSummary:
     stub: bool = False  # body is only a docstring, `pass`, `...` or `raise NotImplementedError`
     nested: bool = False  # defined inside another function
     defaults: list[str] = field(default_factory=list)  # parameters with default values
+    variadic: bool = False  # has *args, **kwargs or keyword-only parameters
     tensor_hints: list[str] = field(default_factory=list)  # annotated as tensors / input_signature
     returns: list[str] = field(default_factory=list)  # abstract value of what it returns
     direct_tensor_work: bool = False
     tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
     blockers: list[Blocker] = field(default_factory=list)
     hybrid_keywords: list[str] = field(default_factory=list)  # keywords of its tf.function decorator
+    # What NumPy-array parameters would meet in a graph: for a parameter that is an operand of
+    # arithmetic, the other operands' values; how often it is read; attributes read from it.
+    operand_partners: dict[str, list[list[str]]] = field(default_factory=dict)
+    param_loads: dict[str, int] = field(default_factory=dict)  # for the parameters in operand_partners
+    param_attributes: dict[str, list[str]] = field(default_factory=dict)  # other than dtype
     # "instance" | "class" (@classmethod) | "static" (@staticmethod) | "property" (read as an attribute)
     method_kind: str = "instance"
 
@@ -131,6 +137,7 @@ class ModuleSummary:
     compiled_types: list[str] = field(default_factory=list)
     module_calls: list[CallSite] = field(default_factory=list)  # calls at module top level
     values: dict[str, list[str]] = field(default_factory=dict)  # abstract values of module-level names
+    tensor_dtypes: dict[str, str] = field(default_factory=dict)  # module-level NAME = tf.Variable(0.5): float32
     graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders
     keras_without_tensorflow: bool = False  # Keras 3 code not bound to TensorFlow
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from .dtypes import UNKNOWN, is_array, tensor_dtype, tensor_dtype_atom
 from .summary import Blocker, FunctionSummary, loc_of
 from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor,
                      value_of)
@@ -115,6 +116,8 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
                 [child.target, child.value] if isinstance(child, ast.AugAssign) else [child.operand]
             for operand in operands:
                 _work(function, value_of(builder, operand, scope))
+            if len(operands) == 2:
+                _record_partners(builder, scope, function, *operands)
         elif isinstance(child, ast.Subscript) and isinstance(child.ctx, ast.Load):
             _work(function, value_of(builder, child.value, scope) - {CONTAINER})
         elif isinstance(child, (ast.For, ast.AsyncFor)):
@@ -197,8 +200,47 @@ def _invalid_name_argument(builder: "_ModuleBuilder", dotted: str | None, call: 
     return False
 
 
+def _record_partners(builder: "_ModuleBuilder", scope: "_Scope", function: FunctionSummary,
+                     left: ast.expr, right: ast.expr) -> None:
+    for operand, other in ((left, right), (right, left)):
+        if isinstance(operand, ast.Name) and operand.id in scope.params:
+            partner = value_of(builder, other, scope)
+            dtype = _spelled_tensor_dtype(builder, scope, other)
+            if dtype is not None:
+                partner = partner | {tensor_dtype_atom(dtype)}
+            function.operand_partners.setdefault(operand.id, []).append(sorted(partner))
+
+
+def _spelled_tensor_dtype(builder: "_ModuleBuilder", scope: "_Scope", expr: ast.expr) -> str | None:
+    """``tf.constant(2.0)``, or a module-level ``W = tf.Variable(0.5)`` read by name."""
+    if isinstance(expr, ast.Name):
+        if builder._binding_scope(expr.id, scope) is not None:
+            return None
+        dtype = builder.summary.tensor_dtypes.get(expr.id)
+        return None if dtype == UNKNOWN else dtype
+    return tensor_dtype(builder, expr, scope)
+
+
+def record_parameter_uses(function: FunctionSummary, every: list) -> None:
+    """How often the parameters met in arithmetic are read, and which attributes of parameters are read."""
+    value_params = set(function.params[1:] if function.class_name and function.method_kind != "static"
+                       else function.params)
+    for node, _ in every:
+        if isinstance(node, ast.Name) and node.id in function.operand_partners and isinstance(node.ctx, ast.Load):
+            function.param_loads[node.id] = function.param_loads.get(node.id, 0) + 1
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id in value_params and node.attr not in _TENSOR_ATTRIBUTES:
+            attributes = function.param_attributes.setdefault(node.value.id, [])
+            if node.attr not in attributes:
+                attributes.append(node.attr)
+
+
+_TENSOR_ATTRIBUTES = frozenset({"dtype"})  # read alike from arrays and from tensors of any shape
+
+
 def _work(function: FunctionSummary, value: Value) -> None:
-    atoms = sorted(value - {LITERAL, CONTAINER, ARITHMETIC})
+    """Record operands of an operation; arrays made in the body are NumPy work, not tensor work."""
+    atoms = sorted(atom for atom in value - {LITERAL, CONTAINER, ARITHMETIC} if not is_array(atom))
     if atoms and atoms not in function.tensor_work:
         function.tensor_work.append(atoms)
 
@@ -211,4 +253,5 @@ def _has_input_signature(builder: "_ModuleBuilder", node: ast.AST) -> bool:
     return False
 
 
-__all__ = ["infer_local_values", "iteration_value", "record_function_facts", "TENSOR", "LITERAL"]
+__all__ = ["infer_local_values", "iteration_value", "record_function_facts", "record_parameter_uses", "TENSOR",
+           "LITERAL"]

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from .project import FunctionId, ProjectModel, Target, call_arguments, value_parameters
 from .summary import CallSite, FunctionSummary
+from .dtypes import array_dtype, is_array
 from .values import ARITHMETIC, CONTAINER, LITERAL, TENSOR, VARYING_SHAPE
 
 # The paper's speculative names for code with no visible caller (libraries): DL entry points.
@@ -50,6 +51,7 @@ class ParameterFacts:
     tensors: dict[str, Evidence] = field(default_factory=dict)
     literals: dict[str, list[Evidence]] = field(default_factory=dict)
     varying_shapes: dict[str, Evidence] = field(default_factory=dict)
+    arrays: dict[str, Evidence] = field(default_factory=dict)  # parameters that receive NumPy arrays
     kinds: dict[str, set[str]] = field(default_factory=dict)  # base kinds each parameter receives
     # parameter → source (a call site, or a hint) → the kinds it passes; ``kinds`` is their union
     sources: dict[str, dict[object, set[str]]] = field(default_factory=dict)
@@ -145,11 +147,14 @@ class TensorInference:
         known.update(result)
 
     def _operand_computes(self, atoms: set[str], function: FunctionId, certain: bool) -> bool:
-        if TENSOR in self._kinds(atoms, function):
+        kinds = self._kinds(atoms, function)
+        if TENSOR in kinds:
             return True
         if certain:
             return False
         facts = self.of(function)
+        if any(is_array(kind) for atom in atoms if atom.startswith("p:") for kind in facts.kinds.get(atom[2:], ())):
+            return True  # NumPy arguments: NumPy work in eager code, tensor work in a graph
         for atom in atoms:
             if atom.startswith("p:") and not facts.kinds.get(atom[2:]):
                 return True  # nothing known about what this parameter receives
@@ -287,6 +292,8 @@ class TensorInference:
             facts.tensors.setdefault(param, evidence)
         if VARYING_SHAPE in kinds:
             facts.varying_shapes.setdefault(param, evidence)
+        if any(is_array(kind) for kind in kinds):
+            facts.arrays.setdefault(param, evidence)
         if evidence.site is not None:
             listed = [known_evidence for known_evidence in facts.literals.get(param, [])
                       if known_evidence.site is not evidence.site]
@@ -310,8 +317,10 @@ class TensorInference:
                 kinds |= self._call_kinds(atom[2:])
             elif atom.startswith("n:") and depth < 5:
                 kinds |= self._global_kinds(atom[2:], depth)
+            elif is_array(atom):
+                kinds.add(atom)
         if ARITHMETIC in atoms and TENSOR in kinds:
-            kinds.discard(LITERAL)  # tensor * literal is a tensor
+            kinds -= {LITERAL, *(kind for kind in kinds if is_array(kind))}  # tensor * literal is a tensor
         return kinds
 
     def kinds(self, atoms: set[str], context: FunctionId) -> set[str]:
@@ -396,6 +405,10 @@ def _bindings(info: FunctionSummary, target: Target, site: CallSite):
 
 
 def _describe(kinds: set[str], atoms: list[str]) -> str:
+    dtypes = sorted(array_dtype(kind) for kind in kinds if is_array(kind))
+    if dtypes and TENSOR not in kinds:
+        return f"receives a {dtypes[0]} NumPy array" if dtypes != ["?"] and len(dtypes) == 1 else \
+            "receives a NumPy array"
     if TENSOR in kinds and LITERAL in kinds:
         return "receives a tensor or a Python literal"
     if TENSOR in kinds:

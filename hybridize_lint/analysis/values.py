@@ -8,6 +8,7 @@ later (a module cannot know what another module's functions return):
 - ``S``         a tensor whose shape varies between calls (a partial last batch)
 - ``C``         a Python container (list, tuple, dict display) of the other atoms
 - ``A``         the result of arithmetic: a tensor if any operand is one (never also a literal)
+- ``N:DTYPE``   a NumPy array of that dtype (``N:?`` unknown), see :mod:`.dtypes`
 - ``p:NAME``    whatever the enclosing function's parameter NAME receives
 - ``r:REF``     what calling REF returns (see :mod:`.summary` for references)
 - ``n:DOTTED``  the value of a module-level variable of another module
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING
+
+from .dtypes import combined_arrays, is_array, numpy_array
 
 if TYPE_CHECKING:  # pragma: no cover
     from .local import _ModuleBuilder, _Scope
@@ -70,6 +73,9 @@ def _call_value(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> V
         return frozenset({TENSOR})
     if dotted == "builtins.next" and call.args and builder._is_dataset(call.args[0], scope):
         return frozenset({TENSOR})  # the next element of a tf.data iterator
+    array = numpy_array(builder, call, dotted, scope)
+    if array is not None:
+        return frozenset({array})
     if isinstance(call.func, ast.Attribute):
         method = call.func.attr
         if method in kb.non_tensor_methods:
@@ -115,6 +121,9 @@ def _combine(left: Value, right: Value) -> Value:
     that a tensor operand makes the whole value a tensor, not also a literal.
     """
     union = (left | right) - {CONTAINER}
+    arrays = {atom for atom in union if is_array(atom)}
+    if arrays:
+        union = (union - arrays) | combined_arrays(arrays, with_literal=LITERAL in union)
     if union - {LITERAL, ARITHMETIC}:
         return (union - {LITERAL}) | {ARITHMETIC}
     return union

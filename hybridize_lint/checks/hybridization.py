@@ -18,9 +18,12 @@ FUNCTION = "tensorflow.function"
 def add_tf_function(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     for verdict, node in _verdicts(ctx):
         if verdict.action == HYBRIDIZE:
-            param, evidence = next(iter(verdict.tensor_params.items()))
-            yield ctx.diagnostic(rule, _header(ctx, node), fix=_add_fix(ctx, rule, node),
-                                 function=verdict.function[1], param=param, evidence=ctx.render(evidence))
+            param, evidence = next(iter((verdict.tensor_params or verdict.array_params).items()))
+            signature = f" with an `input_signature` of {', '.join(verdict.input_signature)} tensors" \
+                if verdict.input_signature else ""
+            yield ctx.diagnostic(rule, _header(ctx, node), fix=_add_fix(ctx, rule, node, verdict.input_signature),
+                                 function=verdict.function[1], param=param, evidence=ctx.render(evidence),
+                                 signature=signature)
 
 
 def remove_barren(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
@@ -68,13 +71,20 @@ def _header(ctx: FileContext, node: ast.AST) -> Span:
     return Span(start, end)
 
 
-def _add_fix(ctx: FileContext, rule: RuleSpec, node: ast.AST) -> Fix | None:
+def _add_fix(ctx: FileContext, rule: RuleSpec, node: ast.AST, signature: tuple[str, ...]) -> Fix | None:
+    """``@tf.function``, or with ``input_signature=[tf.TensorSpec(shape=None, dtype=...)]`` for NumPy arguments.
+
+    ``shape=None`` accepts every shape the eager function accepted, without a retrace per shape.
+    """
     spelling = ctx.bindings.local_name_for(FUNCTION)
     try:
         edits = []
-        if spelling is None:
+        if spelling is None or signature:
             module, edits = module_spelling(ctx.source, ctx.bindings, "tensorflow", alias="tf")
-            spelling = f"{module}.function"
+            spelling = spelling or f"{module}.function"
+        if signature:
+            specs = ", ".join(f"{module}.TensorSpec(shape=None, dtype={module}.{dtype})" for dtype in signature)
+            spelling = f"{spelling}(input_signature=[{specs}])"
         edits.append(add_decorator(ctx.source, node, spelling))
     except CodemodError:
         return None
