@@ -61,6 +61,8 @@ def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -
         "code": code,
         "reasons": verdict.reasons,
         "tensor_parameters": {param: e.render(paths) for param, e in verdict.tensor_params.items()},
+        "array_parameters": {param: e.render(paths) for param, e in verdict.array_params.items()},
+        "input_signature": list(verdict.input_signature) or None,  # dtypes, when HYB301 adds one
         "literal_parameters": {param: [e.render(paths) for e in evidences]
                                for param, evidences in verdict.literal_params.items()},
         "side_effects": " → ".join((verdict.function[1], verdict.side_effect.describe()))
@@ -79,6 +81,11 @@ def render_text(explanations: list[dict]) -> str:
         lines = [f"{item['file']}:{item['line']}: {item['function']} [{kind}] → {verdict}"]
         lines.append("  tensor parameters: " + (", ".join(f"`{p}` {e}" for p, e in item["tensor_parameters"].items())
                                               or "none"))
+        if item["array_parameters"]:
+            lines.append("  NumPy array parameters: " + ", ".join(
+                f"`{p}` {e}" for p, e in item["array_parameters"].items()))
+        if item["input_signature"]:
+            lines.append("  input_signature dtypes: " + ", ".join(item["input_signature"]))
         lines.append("  literal parameters: " + (", ".join(f"`{p}` {es[0]}" + (f" (+{len(es) - 1} more)" if len(es) > 1 else "")
                                                             for p, es in item["literal_parameters"].items()) or "none"))
         lines.append(f"  Python side effects: {item['side_effects'] or 'none'}")

@@ -74,3 +74,16 @@ def test_unknown_function_is_a_usage_error(tmp_path, capsys):
     path = _project(tmp_path)
     assert main(["explain", f"{path}::missing"]) == 2
     assert "no function 'missing'" in capsys.readouterr().err
+
+
+def test_numpy_arguments_and_their_signature_are_explained(tmp_path, capsys):
+    path = tmp_path / "fit.py"
+    path.write_text("import numpy as np\nimport tensorflow as tf\n\nw = tf.Variable(0.5)\n\n\n"
+                    "def predict(x):\n    return w * x\n\n\npredict(np.ones(3))\n")
+    [item] = _explain_json(capsys, f"{path}::predict")
+    assert item["array_parameters"] == {"x": "receives a float64 NumPy array at fit.py:11"}
+    assert item["input_signature"] == ["float32"]
+    assert main(["explain", f"{path}::predict"]) == 0
+    out = capsys.readouterr().out
+    assert "NumPy array parameters: `x` receives a float64 NumPy array at fit.py:11" in out
+    assert "input_signature dtypes: float32" in out
