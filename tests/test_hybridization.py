@@ -357,3 +357,21 @@ def test_a_method_taking_arrays_gets_a_signature_without_self(tmp_path):
         Scorer().score(np.ones(3))
     """)
     assert found["Scorer.score"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("decorator", ["@tf.function(input_signature=[tf.TensorSpec(None, tf.float32)])",
+                                       "@tf.function(None, [tf.TensorSpec(None, tf.float32)])"])
+def test_literal_arguments_do_not_retrace_through_an_input_signature(tmp_path, decorator):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+{decorator}
+def double(x):
+    return x * 2.0
+
+double(tf.ones(3))
+double(3.0)
+""")
+    assert found["double"]["literal_parameters"]  # still reported as evidence
+    assert found["double"]["code"] is None
+    assert "input_signature" in found["double"]["reasons"][0]

@@ -127,6 +127,9 @@ class HybridizationAnalysis:
                 "its body is a placeholder (`pass`, `...`, a docstring or `raise NotImplementedError`) for graph "
                 "code that takes tensors"))
             return
+        if verdict.literal_params and "input_signature" in info.hybrid_keywords:
+            reasons.append("its `input_signature` converts literal arguments to tensors: they do not retrace")
+            return
         if verdict.tensor_params and verdict.literal_params and not verdict.recursive:
             verdict.action = DEHYBRIDIZE_RETRACING
             reasons.append("has tensor parameters and parameters bound to Python literals: every new literal "

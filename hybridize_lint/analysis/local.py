@@ -201,7 +201,7 @@ class _ModuleBuilder:
             if self.kb.is_hybridizer(self._qualified_name(target, outer)):
                 hybrid = True
                 if isinstance(decorator, ast.Call):
-                    hybrid_keywords = [k.arg for k in decorator.keywords if k.arg]
+                    hybrid_keywords = _hybridizer_keywords(decorator)
                 continue
             ref = self._callee_ref(target, outer)
             if class_name and ref in _METHOD_KINDS:
@@ -790,6 +790,18 @@ def _module_level_statements(body: list[ast.stmt]):
 
 class _InLoop(ast.expr):
     """Marks, among an expression's guards, that it runs inside a loop body."""
+
+
+# tf.function's leading parameters, for arguments given by position: `@tf.function(None, [spec])`.
+_TF_FUNCTION_PARAMETERS = ("func", "input_signature", "autograph", "jit_compile", "reduce_retracing")
+
+
+def _hybridizer_keywords(decorator: ast.Call) -> list[str]:
+    """The options a ``tf.function(...)`` decorator sets, by keyword or by position (None sets nothing)."""
+    named = [k.arg for k in decorator.keywords if k.arg]
+    positional = [name for name, value in zip(_TF_FUNCTION_PARAMETERS, decorator.args)
+                  if not (isinstance(value, ast.Constant) and value.value is None)]
+    return named + [name for name in positional if name != "func" and name not in named]
 
 
 def _is_stub(body: list[ast.stmt]) -> bool:

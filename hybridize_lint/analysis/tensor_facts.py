@@ -104,7 +104,7 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
     arguments = node.args
     every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
     function.tensor_hints = [a.arg for a in every if annotation_is_tensor(builder, a.annotation, scope)]
-    if _has_input_signature(builder, node):
+    if "input_signature" in function.hybrid_keywords:
         function.tensor_hints = [p for p in function.params if p not in ("self", "cls")]
     for child, guards in own:
         if isinstance(child, ast.Return) and child.value is not None:
@@ -243,14 +243,6 @@ def _work(function: FunctionSummary, value: Value) -> None:
     atoms = sorted(atom for atom in value - {LITERAL, CONTAINER, ARITHMETIC} if not is_array(atom))
     if atoms and atoms not in function.tensor_work:
         function.tensor_work.append(atoms)
-
-
-def _has_input_signature(builder: "_ModuleBuilder", node: ast.AST) -> bool:
-    for decorator in getattr(node, "decorator_list", []):
-        if isinstance(decorator, ast.Call) and builder.kb.is_hybridizer(builder.bindings.qualified_name(decorator.func)):
-            if any(k.arg == "input_signature" for k in decorator.keywords):
-                return True
-    return False
 
 
 __all__ = ["infer_local_values", "iteration_value", "record_function_facts", "record_parameter_uses", "TENSOR",
