@@ -375,3 +375,26 @@ double(3.0)
     assert found["double"]["literal_parameters"]  # still reported as evidence
     assert found["double"]["code"] is None
     assert "input_signature" in found["double"]["reasons"][0]
+
+
+def test_a_literal_that_may_be_a_tensor_is_no_evidence_of_retracing(tmp_path):
+    """Dehybridizing needs a Python literal for sure; eager code stays conservative about the same value."""
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        def pick(flag):
+            return 3.0 if flag else tf.constant(3.0)
+
+        @tf.function
+        def scale(x, factor):
+            return x * factor
+
+        def mix(x, factor):
+            return tf.reduce_sum(x * factor)
+
+        scale(tf.ones(3), pick(True))
+        mix(tf.ones(3), pick(False))
+    """)
+    assert found["scale"]["code"] is None
+    assert "may be tensors" in found["scale"]["reasons"][0]
+    assert found["mix"]["code"] is None  # not proposed either: the literal may retrace

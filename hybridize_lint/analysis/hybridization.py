@@ -44,6 +44,7 @@ class Verdict:
     array_params: dict[str, Evidence] = field(default_factory=dict)  # receive NumPy arrays
     input_signature: tuple[str, ...] = ()  # dtypes of the signature HYB301 adds for NumPy arguments
     literal_params: dict[str, list[Evidence]] = field(default_factory=dict)
+    retracing_params: dict[str, list[Evidence]] = field(default_factory=dict)  # surely literals (P3)
     side_effect: Witness | None = None
     recursive: bool = False
     tensor_computation: bool = False
@@ -130,13 +131,19 @@ class HybridizationAnalysis:
         if verdict.literal_params and "input_signature" in info.hybrid_keywords:
             reasons.append("its `input_signature` converts literal arguments to tensors: they do not retrace")
             return
-        if verdict.tensor_params and verdict.literal_params and not verdict.recursive:
+        # Removing the decorator needs literals for sure: an argument that is a tensor on some
+        # paths and a literal on others (as far as the analysis can tell) is no evidence of retracing.
+        verdict.retracing_params = {param: certain for param, evidences in verdict.literal_params.items()
+                                    if (certain := [e for e in evidences if not e.maybe_tensor])}
+        if verdict.tensor_params and verdict.retracing_params and not verdict.recursive:
             verdict.action = DEHYBRIDIZE_RETRACING
             reasons.append("has tensor parameters and parameters bound to Python literals: every new literal "
                            "value retraces")
             return
         if not verdict.tensor_params:
             reasons.append("has no tensor parameters but computes on tensors (captured state): keep it hybrid")
+        elif verdict.literal_params:
+            reasons.append("its literal-looking arguments may be tensors: not evidence enough of retracing")
         else:
             reasons.append("is already optimal: tensor parameters, no literal parameters")
 

@@ -10,7 +10,7 @@ monotonically to a fixpoint.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .project import FunctionId, ProjectModel, Target, call_arguments, value_parameters
@@ -38,6 +38,7 @@ class Evidence:
     line: int = 0
     caller: FunctionId | None = None
     site: CallSite | None = field(default=None, compare=False, hash=False)
+    maybe_tensor: bool = False  # literal evidence for a value that may also be a tensor
 
     def render(self, paths: dict[str, str] | None = None) -> str:
         if not self.module:
@@ -298,7 +299,7 @@ class TensorInference:
             listed = [known_evidence for known_evidence in facts.literals.get(param, [])
                       if known_evidence.site is not evidence.site]
             if LITERAL in kinds:
-                listed.append(evidence)
+                listed.append(replace(evidence, maybe_tensor=TENSOR in kinds))
             facts.literals[param] = listed
         return changed
 

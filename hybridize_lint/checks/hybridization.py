@@ -36,7 +36,7 @@ def remove_barren(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
 def remove_retracing(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     for verdict, node in _verdicts(ctx):
         if verdict.action == DEHYBRIDIZE_RETRACING:
-            param, evidences = next(iter(verdict.literal_params.items()))
+            param, evidences = next(iter(verdict.retracing_params.items()))
             tensor_param, tensor_evidence = next(iter(verdict.tensor_params.items()))
             yield ctx.diagnostic(rule, _header(ctx, node), fix=_remove_fix(ctx, rule, node),
                                  function=verdict.function[1], param=param, evidence=ctx.render(evidences[0]),

@@ -19,8 +19,13 @@ REDUCE_RETRACING_SINCE = (2, 9)
 _RETRACING_KEYWORDS = ("input_signature", "reduce_retracing", "experimental_relax_shapes")
 
 
-def _hybrid_call_sites(ctx: FileContext) -> Iterator[tuple[CallSite, Target, FunctionSummary]]:
-    """Call sites in this file whose callee is a ``tf.function``."""
+def _hybrid_call_sites(ctx: FileContext, signature_converts: bool = False
+                       ) -> Iterator[tuple[CallSite, Target, FunctionSummary]]:
+    """Call sites in this file whose callee is a ``tf.function``.
+
+    ``signature_converts``: leave out callees with an ``input_signature``, which converts Python
+    scalars and containers to the tensors it describes, so they cannot retrace.
+    """
     project = ctx.project
     sites = [site for function in ctx.summary.functions.values() for site in function.calls]
     sites += ctx.summary.module_calls
@@ -31,7 +36,8 @@ def _hybrid_call_sites(ctx: FileContext) -> Iterator[tuple[CallSite, Target, Fun
             for target in project.resolve_ref(ref):
                 root = project.graph_roots.get(target.function)
                 info = project.function(target.function)
-                if root is not None and root.reason == "tf.function" and info is not None:
+                if root is not None and root.reason == "tf.function" and info is not None and not (
+                        signature_converts and "input_signature" in info.hybrid_keywords):
                     yield site, target, info
 
 
@@ -50,7 +56,7 @@ def _argument_node(call: ast.Call, where: int | str) -> ast.expr | None:
 def varying_scalars(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     """HYB201: Python scalars that vary between calls; each new value is a new trace."""
     analysis = ctx.project.hybridization
-    for site, target, info in _hybrid_call_sites(ctx):
+    for site, target, info in _hybrid_call_sites(ctx, signature_converts=True):
         call = ctx.node_at(site.loc, ast.Call)
         if not isinstance(call, ast.Call):
             continue
@@ -202,7 +208,7 @@ def _append_keyword(ctx: FileContext, call: ast.Call, keyword: str) -> Edit:
 def python_objects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     """HYB205: containers of Python scalars and new objects as arguments: every new value or identity retraces."""
     project = ctx.project
-    for site, target, info in _hybrid_call_sites(ctx):
+    for site, target, info in _hybrid_call_sites(ctx, signature_converts=True):
         call = ctx.node_at(site.loc, ast.Call)
         if not isinstance(call, ast.Call):
             continue
