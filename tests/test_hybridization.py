@@ -377,6 +377,18 @@ double(3.0)
     assert "input_signature" in found["double"]["reasons"][0]
 
 
+@pytest.mark.parametrize("wrapping", [
+    "@tf.function(input_signature=[])\ndef special_tokens():\n    return {'pad': 0}\n\nspecial_tokens()",
+    "def special_tokens():\n    return {'pad': 0}\n\n"
+    "exported = tf.function(lambda: special_tokens(), input_signature=[])\nexported()",
+])
+def test_a_barren_function_with_an_input_signature_is_kept_for_export(tmp_path, wrapping):
+    found = verdicts(tmp_path, "import tensorflow as tf\n\n" + wrapping + "\n")
+    assert found["special_tokens"]["hybrid"] is True
+    assert found["special_tokens"]["code"] is None
+    assert "concrete function on purpose" in found["special_tokens"]["reasons"][0]
+
+
 def test_a_literal_that_may_be_a_tensor_is_no_evidence_of_retracing(tmp_path):
     """Dehybridizing needs a Python literal for sure; eager code stays conservative about the same value."""
     found = verdicts(tmp_path, """

@@ -113,6 +113,10 @@ class HybridizationAnalysis:
             return
         if verdict.recursive:
             reasons.append("is recursive")
+        if self.project.graph_roots[verdict.function].signature:
+            reasons.append("has an `input_signature`: a concrete function on purpose (SavedModel export, serving), "
+                           "and literal arguments are converted, not retraced")
+            return
         speculative = self.tensors.speculative_tensor_params(verdict.function)
         stub_with_tensors = info.stub and bool(verdict.tensor_params)
         if verdict.barren and not speculative and not info.decorators and not stub_with_tensors:
@@ -127,9 +131,6 @@ class HybridizationAnalysis:
                 "other decorators wrap it" if info.decorators else
                 "its body is a placeholder (`pass`, `...`, a docstring or `raise NotImplementedError`) for graph "
                 "code that takes tensors"))
-            return
-        if verdict.literal_params and "input_signature" in info.hybrid_keywords:
-            reasons.append("its `input_signature` converts literal arguments to tensors: they do not retrace")
             return
         # Removing the decorator needs literals for sure: an argument that is a tensor on some
         # paths and a literal on others (as far as the analysis can tell) is no evidence of retracing.

@@ -168,7 +168,9 @@ class _ModuleBuilder:
                     wrapped = item.value.args[0]
                     if isinstance(wrapped, ast.Name):
                         ref = f"fn:{self.module}:{qualname}.{wrapped.id}"
-                        self.summary.graph_entries.append(GraphEntry(ref, loc_of(item.value), "tf.function"))
+                        self.summary.graph_entries.append(GraphEntry(
+                            ref, loc_of(item.value), "tf.function",
+                            "input_signature" in _hybridizer_keywords(item.value)))
         self.summary.classes[qualname] = info
         self._walk_definitions(node.body, qualname + ".", qualname, parent)
 
@@ -436,6 +438,7 @@ class _ModuleBuilder:
             return
         else:
             return
+        signature = via == "tf.function" and "input_signature" in _hybridizer_keywords(call)
         for argument in functions:
             if isinstance(argument, ast.Lambda):  # ds.map(lambda v: f(v)): what the lambda calls is traced
                 refs = self._lambda_callees(argument, scope)
@@ -443,7 +446,7 @@ class _ModuleBuilder:
                 refs = [self._function_ref(argument, scope)]
             for ref in refs:
                 if ref:
-                    self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), via))
+                    self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), via, signature))
 
     def _lambda_callees(self, function: ast.Lambda, scope: _Scope) -> list[str]:
         """References to what the calls in a lambda's body run (not calls of its own parameters)."""

@@ -60,6 +60,7 @@ def call_arguments(info: FunctionSummary, target: Target, site: CallSite) -> Ite
 class GraphRoot:
     function: FunctionId
     reason: str
+    signature: bool = False  # a tf.function with an input_signature: a concrete function on purpose
 
 
 @dataclass
@@ -496,17 +497,17 @@ class ProjectModel:
         """Functions traced for a reason of their own, not only because graph code calls them."""
         roots: dict[FunctionId, GraphRoot] = {}
 
-        def add(function: FunctionId, reason: str) -> None:
+        def add(function: FunctionId, reason: str, signature: bool = False) -> None:
             if function not in roots and function not in self.eager_functions and self.function(function):
-                roots[function] = GraphRoot(function, reason)
+                roots[function] = GraphRoot(function, reason, signature)
 
         for summary in self.summaries.values():
             for qualname, info in summary.functions.items():
                 if info.hybrid:
-                    add((summary.module, qualname), "tf.function")
+                    add((summary.module, qualname), "tf.function", "input_signature" in info.hybrid_keywords)
             for entry in summary.graph_entries:
                 for target in self.resolve_ref(entry.ref):
-                    add(target.function, entry.via)
+                    add(target.function, entry.via, entry.signature)
             for typeref in summary.compiled_types:
                 cls = self.class_of_typeref(typeref)
                 if cls is None or not self.is_keras_model(cls):

@@ -116,6 +116,7 @@ class GraphEntry:
     ref: str
     loc: Loc
     via: str  # e.g. "tf.function", "tf.data map", "fit"
+    signature: bool = False  # tf.function(f, input_signature=...)
 
 
 @dataclass
@@ -158,7 +159,7 @@ class ModuleSummary:
         data = dict(data)
         data["functions"] = {name: function(raw) for name, raw in data.get("functions", {}).items()}
         data["classes"] = {name: ClassSummary(**raw) for name, raw in data.get("classes", {}).items()}
-        data["graph_entries"] = [GraphEntry(raw["ref"], tuple(raw["loc"]), raw["via"])
+        data["graph_entries"] = [GraphEntry(raw["ref"], tuple(raw["loc"]), raw["via"], raw.get("signature", False))
                                  for raw in data.get("graph_entries", ())]
         data["module_calls"] = [_call(c) for c in data.get("module_calls", ())]
         return cls(**data)

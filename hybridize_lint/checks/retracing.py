@@ -37,7 +37,7 @@ def _hybrid_call_sites(ctx: FileContext, signature_converts: bool = False
                 root = project.graph_roots.get(target.function)
                 info = project.function(target.function)
                 if root is not None and root.reason == "tf.function" and info is not None and not (
-                        signature_converts and "input_signature" in info.hybrid_keywords):
+                        signature_converts and root.signature):
                     yield site, target, info
 
 
