@@ -410,3 +410,18 @@ def test_a_literal_that_may_be_a_tensor_is_no_evidence_of_retracing(tmp_path):
     assert found["scale"]["code"] is None
     assert "may be tensors" in found["scale"]["reasons"][0]
     assert found["mix"]["code"] is None  # not proposed either: the literal may retrace
+
+
+def test_a_container_of_tensors_and_literals_is_evidence_of_retracing(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def add(pair):
+            return pair[0] + pair[1]
+
+        add((1, tf.ones(2)))
+    """)
+    assert found["add"]["code"] == "HYB402"
+    assert found["add"]["literal_parameters"] == {
+        "pair": ["receives a container of tensors and Python literals at m.py:8"]}

@@ -38,7 +38,7 @@ class Evidence:
     line: int = 0
     caller: FunctionId | None = None
     site: CallSite | None = field(default=None, compare=False, hash=False)
-    maybe_tensor: bool = False  # literal evidence for a value that may also be a tensor
+    maybe_tensor: bool = False  # literal evidence for a (non-container) value that may be a tensor instead
 
     def render(self, paths: dict[str, str] | None = None) -> str:
         if not self.module:
@@ -299,7 +299,8 @@ class TensorInference:
             listed = [known_evidence for known_evidence in facts.literals.get(param, [])
                       if known_evidence.site is not evidence.site]
             if LITERAL in kinds:
-                listed.append(replace(evidence, maybe_tensor=TENSOR in kinds))
+                # a container holds both; a plain value is one or the other, we cannot tell which
+                listed.append(replace(evidence, maybe_tensor=TENSOR in kinds and CONTAINER not in kinds))
             facts.literals[param] = listed
         return changed
 
@@ -411,7 +412,8 @@ def _describe(kinds: set[str], atoms: list[str]) -> str:
         return f"receives a {dtypes[0]} NumPy array" if dtypes != ["?"] and len(dtypes) == 1 else \
             "receives a NumPy array"
     if TENSOR in kinds and LITERAL in kinds:
-        return "receives a tensor or a Python literal"
+        return "receives a container of tensors and Python literals" if CONTAINER in kinds else \
+            "receives a tensor or a Python literal"
     if TENSOR in kinds:
         return "receives a tensor"
     if LITERAL in kinds:
