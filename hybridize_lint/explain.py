@@ -62,7 +62,7 @@ def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -
         "reasons": verdict.reasons,
         "tensor_parameters": {param: e.render(paths) for param, e in verdict.tensor_params.items()},
         "array_parameters": {param: e.render(paths) for param, e in verdict.array_params.items()},
-        "input_signature": list(verdict.input_signature) or None,  # dtypes, when HYB301 adds one
+        "input_signature": [{"dtype": dtype, "rank": rank} for dtype, rank in verdict.input_signature] or None,
         "literal_parameters": {param: [e.render(paths) for e in evidences]
                                for param, evidences in verdict.literal_params.items()},
         "side_effects": " → ".join((verdict.function[1], verdict.side_effect.describe()))
@@ -85,7 +85,8 @@ def render_text(explanations: list[dict]) -> str:
             lines.append("  NumPy array parameters: " + ", ".join(
                 f"`{p}` {e}" for p, e in item["array_parameters"].items()))
         if item["input_signature"]:
-            lines.append("  input_signature dtypes: " + ", ".join(item["input_signature"]))
+            lines.append("  input_signature: " + ", ".join(f"{spec['dtype']} of rank {spec['rank']}"
+                                                       for spec in item["input_signature"]))
         lines.append("  literal parameters: " + (", ".join(f"`{p}` {es[0]}" + (f" (+{len(es) - 1} more)" if len(es) > 1 else "")
                                                             for p, es in item["literal_parameters"].items()) or "none"))
         lines.append(f"  Python side effects: {item['side_effects'] or 'none'}")

@@ -44,6 +44,7 @@ class NameSet:
 class KnowledgeBase:
     module_aliases: dict[str, str]
     hybridize_functions: frozenset[str]
+    hybrid_object_methods: frozenset[str]  # `f.get_concrete_function()`: needs `f` to stay a tf.function
     python_print: str
     graph_print: str
     print_keywords_without_graph_equivalent: frozenset[str]
@@ -74,11 +75,11 @@ class KnowledgeBase:
     eager_only_keras_methods: frozenset[str]
     eager_only_functions: frozenset[str]
     tf1_graph_mode: frozenset[str]
-    array_constructors: dict[str, str]  # NumPy call → dtype of the array it makes (rules/api/numpy.toml)
-    array_shape_argument: dict[str, int]  # NumPy call → index of the shape argument that makes it an array
+    array_constructors: dict[str, dict[str, Any]]  # NumPy call → what it makes (rules/api/numpy.toml)
     dtype_names: dict[str, str]  # `numpy.float32`, `tensorflow.float32`, `builtins.float` → dtype name
-    tensor_from_value: frozenset[str]  # tf.Variable & co.: dtype of the initial value unless `dtype=`
-    tensor_float32_by_default: frozenset[str]
+    tensor_python_types: dict[str, str]  # `builtins.float` as a TensorFlow dtype: float32
+    tensor_from_value: dict[str, dict[str, Any]]  # tf.Variable & co.: dtype of the initial value by default
+    tensor_float32_by_default: dict[str, dict[str, Any]]
     pure_functions: frozenset[str] = frozenset()
 
     def canonical(self, dotted: str) -> str:
@@ -141,6 +142,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     return KnowledgeBase(
         module_aliases=dict(data["modules"]["aliases"]),
         hybridize_functions=frozenset(data["hybridize"]["functions"]),
+        hybrid_object_methods=frozenset(data["hybridize"]["object_methods"]),
         python_print=data["print"]["python"],
         graph_print=data["print"]["graph_replacement"],
         print_keywords_without_graph_equivalent=frozenset(data["print"]["unsupported_keywords"]),
@@ -172,10 +174,10 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         eager_only_functions=frozenset(data["eager_only"]["functions"]),
         tf1_graph_mode=frozenset(data["eager_only"]["tf1_graph_mode"]),
         array_constructors=dict(data["arrays"]["constructors"]),
-        array_shape_argument=dict(data["arrays"]["shape_argument"]),
         dtype_names=dict(data["dtypes"]["names"]),
-        tensor_from_value=frozenset(data["dtypes"]["tensors"]["from_value"]),
-        tensor_float32_by_default=frozenset(data["dtypes"]["tensors"]["float32_by_default"]),
+        tensor_python_types=dict(data["dtypes"]["tensor_python_types"]),
+        tensor_from_value=dict(data["dtypes"]["tensors"]["from_value"]),
+        tensor_float32_by_default=dict(data["dtypes"]["tensors"]["float32_by_default"]),
     )
 
 

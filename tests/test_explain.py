@@ -79,11 +79,11 @@ def test_unknown_function_is_a_usage_error(tmp_path, capsys):
 def test_numpy_arguments_and_their_signature_are_explained(tmp_path, capsys):
     path = tmp_path / "fit.py"
     path.write_text("import numpy as np\nimport tensorflow as tf\n\nw = tf.Variable(0.5)\n\n\n"
-                    "def predict(x):\n    return w * x\n\n\npredict(np.ones(3))\n")
+                    "def predict(x):\n    return w * x\n\n\npredict(np.ones((2, 3)))\n")
     [item] = _explain_json(capsys, f"{path}::predict")
     assert item["array_parameters"] == {"x": "receives a float64 NumPy array at fit.py:11"}
-    assert item["input_signature"] == ["float32"]
+    assert item["input_signature"] == [{"dtype": "float32", "rank": 2}]
     assert main(["explain", f"{path}::predict"]) == 0
     out = capsys.readouterr().out
     assert "NumPy array parameters: `x` receives a float64 NumPy array at fit.py:11" in out
-    assert "input_signature dtypes: float32" in out
+    assert "input_signature: float32 of rank 2" in out

@@ -296,10 +296,15 @@ def f(x):
     ("return w * x + b", "f(np.ones(3))", "rng = np.random\nw = tf.Variable(rng.randn())\nb = tf.Variable(1.0)",
      "float32"),
     ("return tf.reduce_sum(x * w)", "f(np.ones(3))", "w = tf.constant(2.0, dtype=tf.float64)", "float64"),
+    ("return tf.reduce_sum(x)", "f(np.ones(3, np.int32))", "", "int32"),
+    ("return w * x", "f(np.ones(3))", "w = tf.Variable(0.5, dtype=float)", "float32"),
+    ("return w * x", "f(np.ones(3))", "w = tf.zeros([3], tf.float64)", "float64"),
+    ("return tf.reduce_sum(x * 0.5)", "f(np.ones((2, 3), dtype=np.float32))", "", "float32"),
 ])
 def test_numpy_arguments_get_a_signature_that_keeps_eager_dtypes(tmp_path, body, call, prelude, dtype):
     found = _signature_case(tmp_path, body, call, prelude)
     assert found["code"] == "HYB301", found["reasons"]
+    assert [spec["dtype"] for spec in found["input_signature"]] == [dtype]
 
 
 @pytest.mark.parametrize("body, call, prelude, refusal", [
@@ -310,8 +315,21 @@ def test_numpy_arguments_get_a_signature_that_keeps_eager_dtypes(tmp_path, body,
     ("return tf.reduce_sum(x)", "f(np.array(values))", "values = [1, 2]", "several or unknown dtypes"),
     ("return tf.reduce_sum(x * w)", "f(np.ones(3))", "w = tf.Variable(np.ones(3))\nw = tf.Variable(0.5)",
      "unknown dtype"),
-    ("return tf.matmul(x, w)", "f(np.ones((2, 3)))", "w = tf.Variable(tf.ones((3, 1)))", "other than as operands"),
-    ("y = x * w\n    return tf.reduce_sum(x)", "f(np.ones(3))", "w = tf.Variable(0.5)", "other than as operands"),
+    ("return tf.matmul(x, w)", "f(np.ones((2, 3)))", "w = tf.Variable(tf.ones((3, 1)))", "in ways a signature"),
+    ("y = x * w\n    return tf.reduce_sum(x)", "f(np.ones(3))", "w = tf.Variable(0.5)", "also used otherwise"),
+    # uses whose conversion only shows indirectly (found by review): refused, not given the array's dtype
+    ("return w * (x + 1.0)", "f(np.ones(3))", "w = tf.Variable(0.5)", "in ways a signature"),
+    ("y = x\n    return w * y", "f(np.ones(3))", "w = tf.Variable(0.5)", "in ways a signature"),
+    ("return w * x[0]", "f(np.ones(3))", "w = tf.Variable(0.5)", "in ways a signature"),
+    ("return tf.where(x > w, 1.0, 0.0)", "f(np.ones(3))", "w = tf.Variable(0.5)", "in ways a signature"),
+    ("w.assign_add(x)\n    return tf.reduce_sum(x)", "f(np.ones(3))", "w = tf.Variable(0.5)", "in ways a signature"),
+    ("return x * 2.0, w * x", "f(np.ones(3))", "w = tf.Variable(0.5)", "also used otherwise"),
+    # NumPy promotion differs from TensorFlow's
+    ("return tf.reduce_sum(x * 0.5)", "f(np.arange(3))", "", "promote differently"),
+    ("return tf.reduce_sum(x)", "f(np.ones(3))\nf(np.ones((2, 2)))", "", "several or unknown ranks"),
+    # dtypes given by position, Python types as TensorFlow dtypes, globals rebound in functions
+    ("return w * x", "f(np.ones(3))", "w = tf.Variable(0.5)\ndef init():\n    global w\n    w = tf.Variable(np.ones(3))",
+     "unknown dtype"),
     ("return x * w", "f(np.arange(3))", "w = tf.Variable(0.5)", "int64 NumPy arrays that meet float32"),
 ])
 def test_numpy_arguments_without_a_signature_that_keeps_eager_behaviour(tmp_path, body, call, prelude, refusal):
@@ -341,7 +359,7 @@ def test_float64_arrays_meeting_tensors_block_a_bare_decorator(tmp_path):
         weighted(tf.ones(3), np.ones(3, dtype=np.float32))
     """)
     assert found["mse"]["code"] is None
-    assert "`target` receives float64 NumPy arrays and meets tensors" in found["mse"]["reasons"][0]
+    assert "`target` receives float64 arrays that meet tensors" in found["mse"]["reasons"][0]
     assert found["weighted"]["code"] == "HYB301"  # float32 arrays match TensorFlow's default
 
 
@@ -425,3 +443,46 @@ def test_a_container_of_tensors_and_literals_is_evidence_of_retracing(tmp_path):
     assert found["add"]["code"] == "HYB402"
     assert found["add"]["literal_parameters"] == {
         "pair": ["receives a container of tensors and Python literals at m.py:8"]}
+
+
+def test_int_arrays_with_literals_block_a_bare_decorator(tmp_path):
+    found = verdicts(tmp_path, """
+        import numpy as np
+        import tensorflow as tf
+
+        def half(x):
+            return tf.reduce_sum(x * 0.5)
+
+        half(tf.ones(3))
+        half(np.arange(3))
+    """)
+    assert found["half"]["code"] is None
+    assert "promote differently" in found["half"]["reasons"][0]
+
+
+def test_input_signature_none_is_no_signature(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function(input_signature=None)
+        def scale(x, factor):
+            return x * factor
+
+        scale(tf.ones(3), 2.0)
+    """)
+    assert found["scale"]["code"] == "HYB402"
+
+
+def test_a_tf_function_used_as_one_keeps_its_decorator(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def serve(features):
+            return {"outputs": features}
+
+        concrete = serve.get_concrete_function(tf.TensorSpec([None, 3]))
+        serve(tf.ones((2, 3)))
+    """)
+    assert found["serve"]["code"] is None
+    assert "function object is used" in found["serve"]["reasons"][0]

@@ -62,7 +62,7 @@ EXPECTED_FIXES = {
     "barren_function.py": Expected(dehybridize=("barren", "as_batch")),                   # HYB401
     "numpy_inputs.py": Expected(hybridize=("linear_regression", "total_abs"),                # HYB301
                                 signatures=(("linear_regression", "float32"), ("total_abs", "float64")),
-                                contains=("@tf.function(input_signature=[tf.TensorSpec(shape=None, "
+                                contains=("@tf.function(input_signature=[tf.TensorSpec(shape=[None], "
                                           "dtype=tf.float32)])\ndef linear_regression",
                                           "dtype=tf.float64)])\ndef total_abs")),
     "per_iteration_wrapper.py": Expected(hoisted=("train_step",),                          # HYB202
@@ -166,7 +166,7 @@ def hybridize_by_hand(source: str, expected: Expected, with_signatures: bool = T
         if name in expected.hybridize:
             first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list]) - 1
             decorator = "@tf.function" if name not in signatures else \
-                f"@tf.function(input_signature=[tf.TensorSpec(shape=None, dtype=tf.{signatures[name]})])"
+                f"@tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.{signatures[name]})])"
             edits.append((first, first, [" " * node.col_offset + decorator + "\n"]))
         if name in expected.dehybridize:
             for decorator in filter(_is_tf_function, node.decorator_list):

@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from .local import _ModuleBuilder, _Scope
 
-ARRAY = "N:"  # abstract-value atom: a NumPy array of the dtype that follows ("?" when unknown)
+ARRAY = "N:"  # abstract-value atom: a NumPy array, "N:DTYPE:RANK" ("?" for what is unknown)
 TENSOR_DTYPE = "D:"  # with a tensor among a parameter's operand partners: that tensor's dtype
+INDIRECT = "I"  # among a parameter's operand partners: the parameter is inside the other operand
 UNKNOWN = "?"
 _FROM_VALUES = "from-values"
 _FROM_ARGUMENTS = "from-arguments"
 
 
-def array_atom(dtype: str | None) -> str:
-    return ARRAY + (dtype or UNKNOWN)
+def array_atom(dtype: str | None, rank: int | str | None = None) -> str:
+    return f"{ARRAY}{dtype or UNKNOWN}:{UNKNOWN if rank is None else rank}"
 
 
 def tensor_dtype_atom(dtype: str) -> str:
@@ -35,36 +36,78 @@ def is_array(atom: str) -> bool:
 
 
 def array_dtype(atom: str) -> str:
-    return atom[len(ARRAY):]
+    return atom[len(ARRAY):].partition(":")[0]
+
+
+def array_rank(atom: str) -> str:
+    return atom[len(ARRAY):].partition(":")[2] or UNKNOWN
 
 
 def combined_arrays(atoms: set[str], with_literal: bool) -> set[str]:
-    """The array atoms of ``a OP b``: one dtype survives; two, or ints with a literal (``ints * 0.5``), are unknown."""
+    """The array atoms of ``a OP b``: the broadcast rank, and one dtype when NumPy keeps it.
+
+    Two dtypes, or an int or bool array with a literal (``ints * 0.5`` is float64, ``mask + 1``
+    int64), give an unknown dtype.
+    """
     arrays = {atom for atom in atoms if is_array(atom)}
-    if len(arrays) > 1 or (with_literal and any(array_dtype(a).startswith(("int", "uint")) for a in arrays)):
-        return {array_atom(UNKNOWN)}
-    return arrays
+    if not arrays:
+        return arrays
+    dtypes = {array_dtype(a) for a in arrays}
+    ranks = {array_rank(a) for a in arrays}
+    rank = UNKNOWN if UNKNOWN in ranks else max(ranks, key=int)
+    if len(dtypes) > 1 or (with_literal and not next(iter(dtypes)).startswith("float")):
+        return {array_atom(UNKNOWN, rank)}
+    return {array_atom(next(iter(dtypes)), rank)}
 
 
-def numpy_array(builder: "_ModuleBuilder", call: ast.Call, dotted: str | None, scope: "_Scope") -> str | None:
+def numpy_array(builder: "_ModuleBuilder", call: ast.Call, dotted: str | None, scope: "_Scope",
+                receiver_ranks: set[str] = frozenset()) -> str | None:
     """The array atom for a call that makes a NumPy array (``np.ones(3)``, ``x.astype(np.float32)``)."""
-    kb = builder.kb
     if isinstance(call.func, ast.Attribute) and call.func.attr == "astype" and call.args:
-        return array_atom(dtype_named(builder, call.args[0], scope))
-    default = kb.array_constructors.get(dotted or "")
-    if default is None:
+        rank = next(iter(receiver_ranks)) if len(receiver_ranks) == 1 else None
+        return array_atom(dtype_named(builder, call.args[0], scope), rank)
+    spec = builder.kb.array_constructors.get(dotted or "")
+    if spec is None:
         return None
-    shape_index = kb.array_shape_argument.get(dotted or "")
-    if shape_index is not None and len(call.args) <= shape_index and not _keyword(call, "size"):
+    shape = _argument(call, spec.get("shape_at"), "size")
+    if spec.get("optional") and shape is None:
         return None  # `np.random.randn()` is a Python float
-    explicit = _keyword(call, "dtype")
+    explicit = _argument(call, spec.get("dtype_at"), "dtype")
     if explicit is not None:
-        return array_atom(dtype_named(builder, explicit, scope))
-    if default == _FROM_VALUES:
-        return array_atom(_dtype_of_elements(call.args[0]) if call.args else None)
-    if default == _FROM_ARGUMENTS:  # np.arange(3) is int64, np.arange(0, 1.5) float64
-        return array_atom(_dtype_of_elements(ast.Tuple(elts=call.args)) if call.args else None)
-    return array_atom(default)
+        dtype = dtype_named(builder, explicit, scope)
+    elif spec["dtype"] == _FROM_VALUES:
+        dtype = _dtype_of_elements(call.args[0]) if call.args else None
+    elif spec["dtype"] == _FROM_ARGUMENTS:  # np.arange(3) is int64, np.arange(0, 1.5) float64
+        positional = call.args[:spec.get("dtype_at", len(call.args))]
+        dtype = _dtype_of_elements(ast.Tuple(elts=positional)) if positional else None
+    else:
+        dtype = spec["dtype"]
+    return array_atom(dtype, _rank(spec["rank"], call, shape))
+
+
+def _rank(rule: int | str, call: ast.Call, shape: ast.expr | None) -> int | None:
+    if isinstance(rule, int):
+        return rule
+    if rule == "dims":
+        return len(call.args) if not call.keywords and not any(isinstance(a, ast.Starred) for a in call.args) else None
+    if rule == "shape" and shape is not None:
+        if isinstance(shape, ast.Constant) and isinstance(shape.value, int):
+            return 1
+        if isinstance(shape, (ast.Tuple, ast.List)) and not any(isinstance(e, ast.Starred) for e in shape.elts):
+            return len(shape.elts)
+    if rule == "values" and call.args:
+        return _nesting(call.args[0])
+    return None
+
+
+def _nesting(value: ast.expr) -> int | None:
+    """The rank of a rectangular literal: ``[[1, 2], [3, 4]]`` is 2; ragged or computed is unknown."""
+    if not isinstance(value, (ast.List, ast.Tuple)):
+        return 0 if isinstance(value, (ast.Constant, ast.UnaryOp)) else None
+    inner = {_nesting(element) for element in value.elts}
+    if len(inner) > 1 or None in inner:
+        return None
+    return 1 + (inner.pop() if inner else 0)
 
 
 def tensor_dtype(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope") -> str | None:
@@ -72,25 +115,32 @@ def tensor_dtype(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope") -> 
     if not isinstance(expr, ast.Call):
         return None
     kb = builder.kb
-    dotted = builder._dotted(expr.func, scope)
-    explicit = _keyword(expr, "dtype")
-    if dotted in kb.tensor_from_value or dotted in kb.tensor_float32_by_default:
-        if explicit is not None:
-            return dtype_named(builder, explicit, scope)
-        if dotted in kb.tensor_float32_by_default:
-            return "float32"
-        initial = expr.args[0] if expr.args else _keyword(expr, "initial_value") or _keyword(expr, "value")
-        return _initial_value_dtype(builder, initial, scope) if initial is not None else None
-    return None
+    dotted = builder._dotted(expr.func, scope) or ""
+    spec = kb.tensor_from_value.get(dotted, kb.tensor_float32_by_default.get(dotted))
+    if spec is None:
+        return None
+    explicit = _argument(expr, spec.get("dtype_at"), "dtype")
+    if explicit is not None:
+        return dtype_named(builder, explicit, scope, for_tensor=True)
+    if dotted in kb.tensor_float32_by_default:
+        return "float32"
+    initial = expr.args[0] if expr.args else _keyword(expr, "initial_value") or _keyword(expr, "value")
+    return _initial_value_dtype(builder, initial, scope) if initial is not None else None
 
 
-def dtype_named(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope") -> str | None:
-    """``np.float32``, ``tf.float32``, ``"float32"`` or ``float`` as a dtype name."""
+def dtype_named(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope", for_tensor: bool = False) -> str | None:
+    """``np.float32``, ``tf.float32``, ``"float32"`` or ``float`` as a dtype name.
+
+    A Python type means something else to TensorFlow (``float`` is float32) than to NumPy (float64).
+    """
     names = builder.kb.dtype_names
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return expr.value if expr.value in names.values() else None
     if isinstance(expr, (ast.Name, ast.Attribute)):
-        return names.get(builder._dotted(expr, scope) or "")
+        dotted = builder._dotted(expr, scope) or ""
+        if dotted.startswith("builtins."):
+            return (builder.kb.tensor_python_types if for_tensor else names).get(dotted)
+        return names.get(dotted)
     return None
 
 
@@ -105,7 +155,7 @@ def _initial_value_dtype(builder: "_ModuleBuilder", value: ast.expr, scope: "_Sc
         if array is not None:
             dtype = array_dtype(array)
             return None if dtype == UNKNOWN else dtype
-        if dotted in builder.kb.array_shape_argument:
+        if builder.kb.array_constructors.get(dotted or "", {}).get("optional"):
             return "float32"  # `np.random.randn()` without a shape: a Python float
         return tensor_dtype(builder, value, scope)
     return None
@@ -133,4 +183,13 @@ def _dtype_of_elements(value: ast.expr) -> str | None:
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
+    value = next((k.value for k in call.keywords if k.arg == name), None)
+    return None if isinstance(value, ast.Constant) and value.value is None else value
+
+
+def _argument(call: ast.Call, index: int | None, keyword: str) -> ast.expr | None:
+    """The argument at ``index`` or given as ``keyword`` (a literal None counts as absent)."""
+    if index is not None and len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args):
+        value = call.args[index]
+        return None if isinstance(value, ast.Constant) and value.value is None else value
+    return _keyword(call, keyword)

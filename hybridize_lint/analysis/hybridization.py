@@ -42,7 +42,7 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)  # why not (or, for an action, the evidence)
     tensor_params: dict[str, Evidence] = field(default_factory=dict)
     array_params: dict[str, Evidence] = field(default_factory=dict)  # receive NumPy arrays
-    input_signature: tuple[str, ...] = ()  # dtypes of the signature HYB301 adds for NumPy arguments
+    input_signature: tuple[tuple[str, int], ...] = ()  # (dtype, rank) per spec HYB301 adds for NumPy arguments
     literal_params: dict[str, list[Evidence]] = field(default_factory=dict)
     retracing_params: dict[str, list[Evidence]] = field(default_factory=dict)  # surely literals (P3)
     side_effect: Witness | None = None
@@ -113,6 +113,10 @@ class HybridizationAnalysis:
             return
         if verdict.recursive:
             reasons.append("is recursive")
+        if verdict.function in self.project.hybrid_objects_used:
+            reasons.append("its tf.function object is used as one (`get_concrete_function` or the like): "
+                           "removing the decorator would break that code")
+            return
         if self.project.graph_roots[verdict.function].signature:
             reasons.append("has an `input_signature`: a concrete function on purpose (SavedModel export, serving), "
                            "and literal arguments are converted, not retraced")
@@ -182,7 +186,7 @@ class HybridizationAnalysis:
         signature = array_signature(self.tensors, function, info)
         hazard = conversion_hazard(self.tensors, function, info) if verdict.tensor_params and signature else None
         if signature is not None and not verdict.tensor_params and signature.refused is None:
-            verdict.input_signature = signature.dtypes
+            verdict.input_signature = signature.specs
         elif not verdict.tensor_params:
             reasons.append("has no tensor parameters" + (
                 f" and no `input_signature` keeps its NumPy arguments' behaviour: {signature.refused}"
@@ -203,6 +207,8 @@ class HybridizationAnalysis:
             reasons.append(f"{blocker.reason} (line {blocker.loc[0]})")
         if not reasons:
             verdict.action = HYBRIDIZE
+        else:
+            verdict.input_signature = ()
 
     # -- ingredients ----------------------------------------------------------
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..knowledge import KnowledgeBase
 from .dtypes import UNKNOWN, tensor_dtype
-from .names import ImportBindings
+from .names import ImportBindings, statements
 from .scopes import bindings_among
 from .tensor_facts import _partial_batches, infer_local_values, record_function_facts, record_parameter_uses
 from .values import TENSOR, value_of
@@ -105,6 +106,11 @@ class _ModuleBuilder:
     def _may_mention(self, words) -> bool:
         return self.text is None or any(word in self.text for word in words)
 
+    @cached_property
+    def _declared_global(self) -> frozenset[str]:
+        return frozenset(name for node in statements(self.tree.body) if isinstance(node, ast.Global)
+                         for name in node.names)
+
     def _collect_module_names(self) -> None:
         for node in _module_level_statements(self.tree.body):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -136,6 +142,8 @@ class _ModuleBuilder:
             if ref:
                 self.summary.instances[name] = ref
             dtype = tensor_dtype(self, value, self.module_scope)
+            if dtype is not None and name in self._declared_global:
+                dtype = UNKNOWN  # a function may rebind it (`global W; W = ...`)
             if dtype is not None:
                 known = self.summary.tensor_dtypes.setdefault(name, dtype)
                 if known != dtype:
@@ -407,6 +415,10 @@ class _ModuleBuilder:
 
     def _graph_entries(self, call: ast.Call, dotted: str | None, scope: _Scope) -> None:
         kb = self.kb
+        if isinstance(call.func, ast.Attribute) and call.func.attr in kb.hybrid_object_methods:
+            ref = self._function_ref(call.func.value, scope)
+            if ref and ref not in self.summary.hybrid_object_uses:
+                self.summary.hybrid_object_uses.append(ref)
         functions = [*call.args, *(k.value for k in call.keywords)]
         if dotted in kb.hybridize_functions:
             via, functions = "tf.function", call.args[:1]
@@ -801,7 +813,8 @@ _TF_FUNCTION_PARAMETERS = ("func", "input_signature", "autograph", "jit_compile"
 
 def _hybridizer_keywords(decorator: ast.Call) -> list[str]:
     """The options a ``tf.function(...)`` decorator sets, by keyword or by position (None sets nothing)."""
-    named = [k.arg for k in decorator.keywords if k.arg]
+    named = [k.arg for k in decorator.keywords
+             if k.arg and not (isinstance(k.value, ast.Constant) and k.value.value is None)]
     positional = [name for name, value in zip(_TF_FUNCTION_PARAMETERS, decorator.args)
                   if not (isinstance(value, ast.Constant) and value.value is None)]
     return named + [name for name in positional if name != "func" and name not in named]

@@ -32,7 +32,7 @@ class ImportBindings:
     @classmethod
     def collect(cls, tree: ast.Module, module_name: str, is_package: bool = False) -> "ImportBindings":
         collected = cls(module_name, is_package)
-        for node in _statements(tree.body):
+        for node in statements(tree.body):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -69,7 +69,7 @@ class ImportBindings:
         if not candidates:
             return
         bound: dict[str, int] = {}
-        for node in _statements(tree.body):
+        for node in statements(tree.body):
             names = [node.name] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
                 else _assigned_names(node)
             for name in names:
@@ -131,7 +131,7 @@ class ImportBindings:
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _statements(body: list[ast.stmt]):
+def statements(body: list[ast.stmt]):
     """Every statement, however nested, without visiting expressions (much cheaper than ``ast.walk``)."""
     stack = list(reversed(body))
     while stack:

@@ -493,6 +493,12 @@ class ProjectModel:
         return {t.function for s in self.summaries.values() for ref in s.eager_entries for t in self.resolve_ref(ref)}
 
     @cached_property
+    def hybrid_objects_used(self) -> set[FunctionId]:
+        """tf.functions whose function object is used as one (``f.get_concrete_function(...)``)."""
+        return {t.function for s in self.summaries.values() for ref in s.hybrid_object_uses
+                for t in self.resolve_ref(ref)}
+
+    @cached_property
     def graph_roots(self) -> dict[FunctionId, GraphRoot]:
         """Functions traced for a reason of their own, not only because graph code calls them."""
         roots: dict[FunctionId, GraphRoot] = {}

@@ -18,18 +18,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dtypes import TENSOR_DTYPE, UNKNOWN, array_atom, array_dtype, is_array
+from .dtypes import INDIRECT, TENSOR_DTYPE, UNKNOWN, array_atom, array_dtype, array_rank, is_array
 from .project import FunctionId, value_parameters
 from .summary import FunctionSummary
 from .tensors import TensorInference
-from .values import TENSOR
+from .values import LITERAL, TENSOR
 
 
 @dataclass(frozen=True)
 class ArraySignature:
-    """Per value parameter, the dtype of its ``tf.TensorSpec``; or why no signature keeps eager behaviour."""
+    """Per value parameter, the (dtype, rank) of its ``tf.TensorSpec``; or why no signature keeps eager behaviour."""
 
-    dtypes: tuple[str, ...] = ()
+    specs: tuple[tuple[str, int], ...] = ()
     refused: str | None = None
 
 
@@ -41,27 +41,36 @@ def array_signature(tensors: TensorInference, function: FunctionId, info: Functi
         return None
     if info.variadic or info.defaults:
         return ArraySignature(refused="it has defaults, `*args`, `**kwargs` or keyword-only parameters")
-    dtypes = []
+    specs = []
     for param in params:
-        dtype, refused = _parameter_dtype(tensors, function, info, param)
+        spec, refused = _parameter_spec(tensors, function, info, param)
         if refused:
             return ArraySignature(refused=refused)
-        dtypes.append(dtype)
-    return ArraySignature(tuple(dtypes))
+        specs.append(spec)
+    return ArraySignature(tuple(specs))
 
 
 def conversion_hazard(tensors: TensorInference, function: FunctionId, info: FunctionSummary) -> str | None:
-    """Why a bare ``@tf.function`` would break a function whose float64 NumPy arguments meet tensors.
+    """Why a bare ``@tf.function`` would change a function whose NumPy arguments meet tensors or literals.
 
-    NumPy's default float64 meeting TensorFlow's default float32 is the trap; arrays of other dtypes
-    meeting tensors are left alone (float32 arrays match TensorFlow's default).
+    Eager code converts an array to the other operand's dtype at each operation, a graph takes it in
+    its own dtype: only float32 arrays (TensorFlow's default) meet tensors safely, and NumPy promotes
+    int and bool arrays combined with literals differently from TensorFlow.
     """
     facts = tensors.of(function)
     for param in signature_parameters(info):
-        float64 = array_atom("float64") in facts.kinds.get(param, ())
-        if float64 and _meets_tensors(tensors, function, info, param):
-            return (f"parameter `{param}` receives float64 NumPy arrays and meets tensors: eager code converts "
-                    "them to the tensors' dtype at each operation, a graph would take float64 tensors")
+        dtypes = {array_dtype(kind) for kind in facts.kinds.get(param, ()) if is_array(kind)}
+        if not dtypes:
+            continue
+        described = "/".join(sorted(dtypes - {UNKNOWN}) or ["NumPy"])
+        if dtypes - {"float32"} and _meets_tensors(tensors, function, info, param):
+            return (f"parameter `{param}` receives {described} arrays that meet tensors: eager code converts them "
+                    "to the tensors' dtype at each operation, a graph would take them in their own dtype")
+        partners = info.operand_partners.get(param, [])
+        if any(not d.startswith("float") for d in dtypes) and any(set(atoms) <= {LITERAL, INDIRECT}
+                                                                 for atoms in partners):
+            return (f"parameter `{param}` receives {described} arrays combined with Python literals, which NumPy "
+                    "and TensorFlow promote differently")
     return None
 
 
@@ -71,36 +80,54 @@ def signature_parameters(info: FunctionSummary) -> list[str]:
     return value_parameters(info, "bound" if bound else "plain")
 
 
-def _parameter_dtype(tensors: TensorInference, function: FunctionId, info: FunctionSummary,
-                     param: str) -> tuple[str, str | None]:
+def _parameter_spec(tensors: TensorInference, function: FunctionId, info: FunctionSummary,
+                    param: str) -> tuple[tuple[str, int], str | None]:
+    """The (dtype, rank) of ``param``'s spec, when every use of it is one whose eager conversion we know."""
+    no_spec = ("", 0)
     kinds = tensors.of(function).kinds.get(param, set())
-    arrays = {array_dtype(kind) for kind in kinds if is_array(kind)}
-    if not arrays or kinds - {kind for kind in kinds if is_array(kind)}:
-        return "", f"parameter `{param}` does not receive only NumPy arrays"
-    if len(arrays) > 1 or UNKNOWN in arrays:
-        return "", f"parameter `{param}` receives NumPy arrays of several or unknown dtypes"
+    arrays = {kind for kind in kinds if is_array(kind)}
+    if not arrays or kinds - arrays:
+        return no_spec, f"parameter `{param}` does not receive only NumPy arrays"
+    dtypes, ranks = {array_dtype(a) for a in arrays}, {array_rank(a) for a in arrays}
+    if len(dtypes) > 1 or UNKNOWN in dtypes:
+        return no_spec, f"parameter `{param}` receives NumPy arrays of several or unknown dtypes"
+    if len(ranks) > 1 or UNKNOWN in ranks:
+        return no_spec, f"parameter `{param}` receives NumPy arrays of several or unknown ranks"
     attributes = info.param_attributes.get(param, [])
     sized = [a for a in attributes if a in _SIZE_ATTRIBUTES]
     if sized or _measured(info, param):
         what = f"`{param}.{sized[0]}`" if sized else f"`len({param})`"
-        return "", f"it reads {what}, which a signature for arrays of every shape leaves unknown in the graph"
+        return no_spec, f"it reads {what}, which a signature for arrays of every shape leaves unknown in the graph"
     if attributes:
-        return "", f"it reads `{param}.{attributes[0]}`, which NumPy arrays have and tensors may not"
-    [dtype] = arrays
-    if not _meets_tensors(tensors, function, info, param):
-        return dtype, None
-    partners = info.operand_partners.get(param, [])
-    if _in_calls_with_tensors(tensors, function, info, param) or len(partners) != info.param_loads.get(param):
-        return "", (f"parameter `{param}` receives {dtype} NumPy arrays that meet tensors other than as "
-                    "operands of arithmetic: eager code converts them at each operation")
-    spelled = {atom[len(TENSOR_DTYPE):] for atoms in partners for atom in atoms if atom.startswith(TENSOR_DTYPE)}
-    if len(spelled) != 1 or any(not any(a.startswith(TENSOR_DTYPE) for a in atoms) for atoms in partners
-                                if _is_tensor(tensors, function, atoms)):
-        return "", f"parameter `{param}` receives {dtype} NumPy arrays that meet tensors of unknown dtype"
-    [pinned] = spelled
-    if not (pinned.startswith("float") and dtype.startswith("float")):
-        return "", f"parameter `{param}` receives {dtype} NumPy arrays that meet {pinned} tensors"
-    return pinned, None
+        return no_spec, f"it reads `{param}.{attributes[0]}`, which NumPy arrays have and tensors may not"
+    [dtype], [rank] = dtypes, ranks
+    loads = info.param_loads.get(param, 0)
+    every_partner = info.operand_partners.get(param, [])
+    partners = [atoms for atoms in every_partner if INDIRECT not in atoms]
+    if any(_is_tensor(tensors, function, atoms) for atoms in every_partner if INDIRECT in atoms):
+        return no_spec, (f"it uses `{param}` in ways a signature may not keep (an expression of it meets "
+                         "tensors)")
+    with_tensors = [atoms for atoms in partners if _is_tensor(tensors, function, atoms)]
+    with_literals = [atoms for atoms in partners if set(atoms) <= {LITERAL}]
+    as_arguments = _tensorflow_arguments(tensors, function, info, param)
+    if with_tensors:
+        if len(with_tensors) != loads:
+            return no_spec, (f"parameter `{param}` receives {dtype} NumPy arrays that meet tensors, and is also "
+                             "used otherwise: eager code converts it differently at each use")
+        spelled = {a[len(TENSOR_DTYPE):] for atoms in with_tensors for a in atoms if a.startswith(TENSOR_DTYPE)}
+        if len(spelled) != 1 or any(not any(a.startswith(TENSOR_DTYPE) for a in atoms) for atoms in with_tensors):
+            return no_spec, f"parameter `{param}` receives {dtype} NumPy arrays that meet tensors of unknown dtype"
+        [pinned] = spelled
+        if not (pinned.startswith("float") and dtype.startswith("float")):
+            return no_spec, f"parameter `{param}` receives {dtype} NumPy arrays that meet {pinned} tensors"
+        return (pinned, int(rank)), None
+    if with_literals and not dtype.startswith("float"):
+        return no_spec, (f"parameter `{param}` receives {dtype} NumPy arrays combined with Python literals, "
+                         "which NumPy and TensorFlow promote differently")
+    if len(with_literals) + as_arguments != loads:
+        return no_spec, (f"it uses `{param}` in ways a signature may not keep (only arithmetic with literals and "
+                         "arguments of TensorFlow operations are followed)")
+    return (dtype, int(rank)), None
 
 
 _SIZE_ATTRIBUTES = frozenset({"shape", "ndim", "size"})
@@ -110,6 +137,25 @@ def _measured(info: FunctionSummary, param: str) -> bool:
     """``len(x)``: fine for an array, a TypeError for a tensor of unknown shape."""
     return any("name:builtins.len" in site.callees and any(f"p:{param}" in atoms for atoms in site.arg_values)
                for site in info.calls)
+
+
+def _tensorflow_arguments(tensors: TensorInference, function: FunctionId, info: FunctionSummary,
+                          param: str) -> int:
+    """How often ``param`` is, by itself, an argument of a TensorFlow operation given no tensor or array besides."""
+    own = [f"p:{param}"]
+    count = 0
+    for site in info.calls:
+        dotted = [ref[len("name:"):] for ref in site.callees if ref.startswith("name:")]
+        if not dotted or len(dotted) != len(site.callees) or \
+                not all(tensors.kb.is_tensor_computation(name) for name in dotted):
+            continue
+        arguments = [*site.arg_values, *site.keyword_values.values()]
+        mine = sum(atoms == own for atoms in arguments)
+        others = [atoms for atoms in arguments if atoms != own]
+        if mine and not any(_is_tensor(tensors, function, atoms) or any(is_array(a) or a.startswith("p:")
+                                                                         for a in atoms) for atoms in others):
+            count += mine
+    return count
 
 
 def _meets_tensors(tensors: TensorInference, function: FunctionId, info: FunctionSummary, param: str) -> bool:
@@ -131,4 +177,5 @@ def _in_calls_with_tensors(tensors: TensorInference, function: FunctionId, info:
 
 
 def _is_tensor(tensors: TensorInference, function: FunctionId, atoms: list[str]) -> bool:
-    return TENSOR in tensors.kinds({atom for atom in atoms if not atom.startswith(TENSOR_DTYPE)}, function)
+    return TENSOR in tensors.kinds({atom for atom in atoms if not atom.startswith(TENSOR_DTYPE)} - {INDIRECT},
+                                   function)

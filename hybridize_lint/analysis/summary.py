@@ -94,7 +94,7 @@ class FunctionSummary:
     # What NumPy-array parameters would meet in a graph: for a parameter that is an operand of
     # arithmetic, the other operands' values; how often it is read; attributes read from it.
     operand_partners: dict[str, list[list[str]]] = field(default_factory=dict)
-    param_loads: dict[str, int] = field(default_factory=dict)  # for the parameters in operand_partners
+    param_loads: dict[str, int] = field(default_factory=dict)  # reads of each parameter but self/cls
     param_attributes: dict[str, list[str]] = field(default_factory=dict)  # other than dtype
     # "instance" | "class" (@classmethod) | "static" (@staticmethod) | "property" (read as an attribute)
     method_kind: str = "instance"
@@ -139,6 +139,7 @@ class ModuleSummary:
     module_calls: list[CallSite] = field(default_factory=list)  # calls at module top level
     values: dict[str, list[str]] = field(default_factory=dict)  # abstract values of module-level names
     tensor_dtypes: dict[str, str] = field(default_factory=dict)  # module-level NAME = tf.Variable(0.5): float32
+    hybrid_object_uses: list[str] = field(default_factory=list)  # refs of f in f.get_concrete_function()
     graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders
     keras_without_tensorflow: bool = False  # Keras 3 code not bound to TensorFlow
 

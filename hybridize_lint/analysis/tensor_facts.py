@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from .dtypes import UNKNOWN, is_array, tensor_dtype, tensor_dtype_atom
+from .dtypes import INDIRECT, UNKNOWN, is_array, tensor_dtype, tensor_dtype_atom
 from .summary import Blocker, FunctionSummary, loc_of
 from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor,
                      value_of)
@@ -202,13 +202,26 @@ def _invalid_name_argument(builder: "_ModuleBuilder", dotted: str | None, call: 
 
 def _record_partners(builder: "_ModuleBuilder", scope: "_Scope", function: FunctionSummary,
                      left: ast.expr, right: ast.expr) -> None:
+    """For a parameter in ``left OP right``, what it meets: the other operand's value (plus its
+    spelled-out tensor dtype); marked ``INDIRECT`` when the parameter is inside an expression there."""
     for operand, other in ((left, right), (right, left)):
         if isinstance(operand, ast.Name) and operand.id in scope.params:
-            partner = value_of(builder, other, scope)
-            dtype = _spelled_tensor_dtype(builder, scope, other)
-            if dtype is not None:
-                partner = partner | {tensor_dtype_atom(dtype)}
-            function.operand_partners.setdefault(operand.id, []).append(sorted(partner))
+            inside, indirect = [operand.id], False
+        else:  # `(x + 1.0) * w` converts `x + 1.0`, a NumPy value; `tf.abs(x) * w` a tensor: x converted before
+            value = value_of(builder, operand, scope)
+            numpy_only = all(a.startswith("p:") or a in (LITERAL, ARITHMETIC) or is_array(a) for a in value)
+            inside = sorted(a[2:] for a in value if a.startswith("p:")) if numpy_only else []
+            indirect = True
+        if not inside:
+            continue
+        partner = value_of(builder, other, scope)
+        dtype = _spelled_tensor_dtype(builder, scope, other)
+        if dtype is not None:
+            partner = partner | {tensor_dtype_atom(dtype)}
+        if indirect:
+            partner = partner | {INDIRECT}
+        for name in inside:
+            function.operand_partners.setdefault(name, []).append(sorted(partner))
 
 
 def _spelled_tensor_dtype(builder: "_ModuleBuilder", scope: "_Scope", expr: ast.expr) -> str | None:
@@ -222,11 +235,11 @@ def _spelled_tensor_dtype(builder: "_ModuleBuilder", scope: "_Scope", expr: ast.
 
 
 def record_parameter_uses(function: FunctionSummary, every: list) -> None:
-    """How often the parameters met in arithmetic are read, and which attributes of parameters are read."""
+    """How often each parameter is read, and which of its attributes are read."""
     value_params = set(function.params[1:] if function.class_name and function.method_kind != "static"
                        else function.params)
     for node, _ in every:
-        if isinstance(node, ast.Name) and node.id in function.operand_partners and isinstance(node.ctx, ast.Load):
+        if isinstance(node, ast.Name) and node.id in value_params and isinstance(node.ctx, ast.Load):
             function.param_loads[node.id] = function.param_loads.get(node.id, 0) + 1
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
                 and node.value.id in value_params and node.attr not in _TENSOR_ATTRIBUTES:

@@ -76,6 +76,10 @@ class TensorInference:
             dirty = self._round(facts, dirty)
             if not dirty:
                 break
+        for known in facts.values():  # evidence of kinds a call site's final evaluation no longer gives
+            known.arrays = {p: e for p, e in known.arrays.items()
+                            if any(is_array(kind) for kind in known.kinds.get(p, ()))}
+            known.tensors = {p: e for p, e in known.tensors.items() if TENSOR in known.kinds.get(p, ())}
         return facts
 
     def of(self, function: FunctionId) -> ParameterFacts:
@@ -409,7 +413,8 @@ def _bindings(info: FunctionSummary, target: Target, site: CallSite):
 def _describe(kinds: set[str], atoms: list[str]) -> str:
     dtypes = sorted(array_dtype(kind) for kind in kinds if is_array(kind))
     if dtypes and TENSOR not in kinds:
-        return f"receives a {dtypes[0]} NumPy array" if dtypes != ["?"] and len(dtypes) == 1 else \
+        return f"receives {'an' if dtypes[0].startswith('int') else 'a'} {dtypes[0]} NumPy array" \
+            if dtypes != ["?"] and len(set(dtypes)) == 1 else \
             "receives a NumPy array"
     if TENSOR in kinds and LITERAL in kinds:
         return "receives a container of tensors and Python literals" if CONTAINER in kinds else \

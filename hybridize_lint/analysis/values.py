@@ -8,7 +8,7 @@ later (a module cannot know what another module's functions return):
 - ``S``         a tensor whose shape varies between calls (a partial last batch)
 - ``C``         a Python container (list, tuple, dict display) of the other atoms
 - ``A``         the result of arithmetic: a tensor if any operand is one (never also a literal)
-- ``N:DTYPE``   a NumPy array of that dtype (``N:?`` unknown), see :mod:`.dtypes`
+- ``N:DTYPE:RANK`` a NumPy array of that dtype and rank (``?`` when unknown), see :mod:`.dtypes`
 - ``p:NAME``    whatever the enclosing function's parameter NAME receives
 - ``r:REF``     what calling REF returns (see :mod:`.summary` for references)
 - ``n:DOTTED``  the value of a module-level variable of another module
@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from .dtypes import combined_arrays, is_array, numpy_array
+from .dtypes import array_atom, array_dtype, array_rank, combined_arrays, is_array, numpy_array
 
 if TYPE_CHECKING:  # pragma: no cover
     from .local import _ModuleBuilder, _Scope
@@ -53,8 +53,9 @@ def value_of(builder: "_ModuleBuilder", expr: ast.expr | None, scope: "_Scope") 
         return value_of(builder, expr.body, scope) | value_of(builder, expr.orelse, scope)
     if isinstance(expr, ast.Starred):
         return value_of(builder, expr.value, scope)
-    if isinstance(expr, ast.Subscript):
-        return value_of(builder, expr.value, scope) - {VARYING_SHAPE, CONTAINER}
+    if isinstance(expr, ast.Subscript):  # an element or slice of an array: its rank is not known here
+        return frozenset(array_atom(array_dtype(a)) if is_array(a) else a
+                         for a in value_of(builder, expr.value, scope) - {VARYING_SHAPE, CONTAINER})
     if isinstance(expr, ast.Attribute):
         if expr.attr in kb.non_tensor_attributes:
             return NOTHING
@@ -73,7 +74,10 @@ def _call_value(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> V
         return frozenset({TENSOR})
     if dotted == "builtins.next" and call.args and builder._is_dataset(call.args[0], scope):
         return frozenset({TENSOR})  # the next element of a tf.data iterator
-    array = numpy_array(builder, call, dotted, scope)
+    receiver_ranks: set[str] = set()
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "astype":
+        receiver_ranks = {array_rank(a) for a in value_of(builder, call.func.value, scope) if is_array(a)}
+    array = numpy_array(builder, call, dotted, scope, receiver_ranks)
     if array is not None:
         return frozenset({array})
     if isinstance(call.func, ast.Attribute):

@@ -19,7 +19,7 @@ def add_tf_function(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     for verdict, node in _verdicts(ctx):
         if verdict.action == HYBRIDIZE:
             param, evidence = next(iter((verdict.tensor_params or verdict.array_params).items()))
-            signature = f" with an `input_signature` of {', '.join(verdict.input_signature)} tensors" \
+            signature = f" with an `input_signature` of {', '.join(d for d, _ in verdict.input_signature)} tensors" \
                 if verdict.input_signature else ""
             yield ctx.diagnostic(rule, _header(ctx, node), fix=_add_fix(ctx, rule, node, verdict.input_signature),
                                  function=verdict.function[1], param=param, evidence=ctx.render(evidence),
@@ -71,10 +71,11 @@ def _header(ctx: FileContext, node: ast.AST) -> Span:
     return Span(start, end)
 
 
-def _add_fix(ctx: FileContext, rule: RuleSpec, node: ast.AST, signature: tuple[str, ...]) -> Fix | None:
-    """``@tf.function``, or with ``input_signature=[tf.TensorSpec(shape=None, dtype=...)]`` for NumPy arguments.
+def _add_fix(ctx: FileContext, rule: RuleSpec, node: ast.AST, signature: tuple[tuple[str, int], ...]) -> Fix | None:
+    """``@tf.function``, or with ``input_signature=[tf.TensorSpec(shape=[None, None], dtype=...)]`` for NumPy arguments.
 
-    ``shape=None`` accepts every shape the eager function accepted, without a retrace per shape.
+    Every dimension unknown, the rank known: any shape the eager function accepted, without a retrace
+    per shape, and operations that need the rank still get it.
     """
     spelling = ctx.bindings.local_name_for(FUNCTION)
     try:
@@ -83,7 +84,8 @@ def _add_fix(ctx: FileContext, rule: RuleSpec, node: ast.AST, signature: tuple[s
             module, edits = module_spelling(ctx.source, ctx.bindings, "tensorflow", alias="tf")
             spelling = spelling or f"{module}.function"
         if signature:
-            specs = ", ".join(f"{module}.TensorSpec(shape=None, dtype={module}.{dtype})" for dtype in signature)
+            specs = ", ".join(f"{module}.TensorSpec(shape=[{', '.join(['None'] * rank)}], dtype={module}.{dtype})"
+                              for dtype, rank in signature)
             spelling = f"{spelling}(input_signature=[{specs}])"
         edits.append(add_decorator(ctx.source, node, spelling))
     except CodemodError:
