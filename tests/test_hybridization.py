@@ -486,3 +486,9 @@ def test_a_tf_function_used_as_one_keeps_its_decorator(tmp_path):
     """)
     assert found["serve"]["code"] is None
     assert "function object is used" in found["serve"]["reasons"][0]
+
+
+def test_a_value_unpacked_from_an_array_parameter_is_not_a_use_of_the_parameter(tmp_path):
+    found = _signature_case(tmp_path, "first, second = x\n    return tf.reduce_sum(first)", "f(np.ones((2, 3)))")
+    assert found["code"] is None
+    assert any("in ways a signature" in reason for reason in found["reasons"]), found["reasons"]

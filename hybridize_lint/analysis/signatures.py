@@ -142,16 +142,17 @@ def _measured(info: FunctionSummary, param: str) -> bool:
 def _tensorflow_arguments(tensors: TensorInference, function: FunctionId, info: FunctionSummary,
                           param: str) -> int:
     """How often ``param`` is, by itself, an argument of a TensorFlow operation given no tensor or array besides."""
-    own = [f"p:{param}"]
+    own, locality = [f"p:{param}"], f"param:{param}"
     count = 0
     for site in info.calls:
         dotted = [ref[len("name:"):] for ref in site.callees if ref.startswith("name:")]
         if not dotted or len(dotted) != len(site.callees) or \
                 not all(tensors.kb.is_tensor_computation(name) for name in dotted):
             continue
-        arguments = [*site.arg_values, *site.keyword_values.values()]
-        mine = sum(atoms == own for atoms in arguments)
-        others = [atoms for atoms in arguments if atoms != own]
+        arguments = [*zip(site.args, site.arg_values),
+                     *((site.keywords.get(name), atoms) for name, atoms in site.keyword_values.items())]
+        mine = sum(atoms == own and where == locality for where, atoms in arguments)  # the name itself
+        others = [atoms for where, atoms in arguments if not (atoms == own and where == locality)]
         if mine and not any(_is_tensor(tensors, function, atoms) or any(is_array(a) or a.startswith("p:")
                                                                          for a in atoms) for atoms in others):
             count += mine
