@@ -318,6 +318,7 @@ class _ModuleBuilder:
         dotted = self._dotted(call.func, scope)
         ref = self._callee_ref(call.func, scope)
         self._graph_entries(call, dotted, scope)
+        self._hybrid_object_use(call, scope)
         site = CallSite(loc_of(call), [ref] if ref else [],
                         args=[self.locality(arg, scope) for arg in call.args],
                         keywords={k.arg: self.locality(k.value, scope) for k in call.keywords if k.arg},
@@ -413,12 +414,15 @@ class _ModuleBuilder:
 
     # -- graph entries ------------------------------------------------------
 
-    def _graph_entries(self, call: ast.Call, dotted: str | None, scope: _Scope) -> None:
-        kb = self.kb
-        if isinstance(call.func, ast.Attribute) and call.func.attr in kb.hybrid_object_methods:
+    def _hybrid_object_use(self, call: ast.Call, scope: _Scope) -> None:
+        """``f.get_concrete_function(...)``: code that needs ``f`` to stay a tf.function."""
+        if isinstance(call.func, ast.Attribute) and call.func.attr in self.kb.hybrid_object_methods:
             ref = self._function_ref(call.func.value, scope)
             if ref and ref not in self.summary.hybrid_object_uses:
                 self.summary.hybrid_object_uses.append(ref)
+
+    def _graph_entries(self, call: ast.Call, dotted: str | None, scope: _Scope) -> None:
+        kb = self.kb
         functions = [*call.args, *(k.value for k in call.keywords)]
         if dotted in kb.hybridize_functions:
             via, functions = "tf.function", call.args[:1]

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dtypes import INDIRECT, TENSOR_DTYPE, UNKNOWN, array_atom, array_dtype, array_rank, is_array
-from .project import FunctionId, value_parameters
+from .dtypes import INDIRECT, TENSOR_DTYPE, UNKNOWN, array_dtype, array_rank, is_array
+from .project import FunctionId
 from .summary import FunctionSummary
 from .tensors import TensorInference
 from .values import LITERAL, TENSOR
@@ -36,7 +36,7 @@ class ArraySignature:
 def array_signature(tensors: TensorInference, function: FunctionId, info: FunctionSummary) -> ArraySignature | None:
     """None when no parameter receives NumPy arrays (nothing to decide)."""
     facts = tensors.of(function)
-    params = signature_parameters(info)
+    params = info.receiverless_params()
     if not any(param in facts.arrays for param in params):
         return None
     if info.variadic or info.defaults:
@@ -58,7 +58,7 @@ def conversion_hazard(tensors: TensorInference, function: FunctionId, info: Func
     int and bool arrays combined with literals differently from TensorFlow.
     """
     facts = tensors.of(function)
-    for param in signature_parameters(info):
+    for param in info.receiverless_params():
         dtypes = {array_dtype(kind) for kind in facts.kinds.get(param, ()) if is_array(kind)}
         if not dtypes:
             continue
@@ -72,12 +72,6 @@ def conversion_hazard(tensors: TensorInference, function: FunctionId, info: Func
             return (f"parameter `{param}` receives {described} arrays combined with Python literals, which NumPy "
                     "and TensorFlow promote differently")
     return None
-
-
-def signature_parameters(info: FunctionSummary) -> list[str]:
-    """The parameters an ``input_signature`` describes: all but a method's ``self``/``cls``."""
-    bound = info.class_name is not None and info.method_kind != "static"
-    return value_parameters(info, "bound" if bound else "plain")
 
 
 def _parameter_spec(tensors: TensorInference, function: FunctionId, info: FunctionSummary,

@@ -99,6 +99,10 @@ class FunctionSummary:
     # "instance" | "class" (@classmethod) | "static" (@staticmethod) | "property" (read as an attribute)
     method_kind: str = "instance"
 
+    def receiverless_params(self) -> list[str]:
+        """The parameters callers' arguments fill: all but a method's ``self``/``cls``."""
+        return self.params[1:] if self.class_name is not None and self.method_kind != "static" else list(self.params)
+
 
 @dataclass
 class ClassSummary:

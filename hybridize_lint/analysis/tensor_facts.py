@@ -236,8 +236,7 @@ def _spelled_tensor_dtype(builder: "_ModuleBuilder", scope: "_Scope", expr: ast.
 
 def record_parameter_uses(function: FunctionSummary, every: list) -> None:
     """How often each parameter is read, and which of its attributes are read."""
-    value_params = set(function.params[1:] if function.class_name and function.method_kind != "static"
-                       else function.params)
+    value_params = set(function.receiverless_params())
     for node, _ in every:
         if isinstance(node, ast.Name) and node.id in value_params and isinstance(node.ctx, ast.Load):
             function.param_loads[node.id] = function.param_loads.get(node.id, 0) + 1
