@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .config import ConfigError, RuleSelection, SettingsResolver, _prefix_list
+from .config import ConfigError, RuleSelection, SettingsResolver, _prefix_list, parse_config_arguments
 from .diagnostics import RunReport
 from .discovery import is_excluded
 from .engine import Linter, RunOptions
@@ -30,6 +30,10 @@ from .rule_docs import rule_markdown
 from .source import SourceError, SourceFile
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+_CONFIG_HELP = ("a pyproject.toml to read instead of the nearest one, or a `KEY = VALUE` line of "
+                "[tool.hybridize-lint] settings that overrides it (repeatable)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--select", type=_codes, help="comma-separated code prefixes to enable")
     check.add_argument("--extend-select", type=_codes, help="code prefixes to enable in addition")
     check.add_argument("--ignore", type=_codes, help="code prefixes to disable")
-    check.add_argument("--config", type=Path, help="pyproject.toml to read instead of the nearest one")
+    check.add_argument("--config", action="append", default=[], metavar="PATH | KEY = VALUE", help=_CONFIG_HELP)
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     check.add_argument("--force-exclude", action="store_true", help="apply exclusions to paths given explicitly")
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
@@ -66,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="why each function is (or is not) proposed for tf.function")
     explain.add_argument("targets", nargs="+", metavar="PATH[::QUALNAME]")
     explain.add_argument("--output-format", choices=("text", "json"), default="text")
-    explain.add_argument("--config", type=Path, help="pyproject.toml to read instead of the nearest one")
+    explain.add_argument("--config", action="append", default=[], metavar="PATH | KEY = VALUE", help=_CONFIG_HELP)
     return parser
 
 
@@ -106,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    linter = Linter(SettingsResolver(config_file=args.config))
+    config_file, inline = parse_config_arguments(args.config)
+    linter = Linter(SettingsResolver(config_file=config_file, inline=inline))
     try:
         explanations = explain(linter, [ExplainTarget.parse(text) for text in args.targets])
     except (LookupError, SourceError) as error:
@@ -142,7 +147,8 @@ def _check(args: argparse.Namespace) -> int:
         overrides["cli_selection"] = RuleSelection(args.select, args.extend_select or (), args.ignore or ())
     if args.unsafe_fixes is not None:
         overrides["unsafe_fixes"] = args.unsafe_fixes
-    resolver = SettingsResolver(config_file=args.config, overrides=overrides)
+    config_file, inline = parse_config_arguments(args.config)
+    resolver = SettingsResolver(config_file=config_file, overrides=overrides, inline=inline)
     linter = Linter(resolver)
     stdin = args.stdin_filename is not None
     # Source read from stdin is never written back to the file it is named after.

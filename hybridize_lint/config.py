@@ -69,6 +69,10 @@ class Settings:
     extend_unsafe_fixes: tuple[str, ...] = ()
     target_tensorflow: tuple[int, ...] | None = None
     respect_gitignore: bool = True
+    # "boundary": HYB301 at the outermost function called eagerly and repeatedly; "every-function":
+    # every function the paper's preconditions accept (HYB301, or HYB302 without an eager caller).
+    hybridization: str = "boundary"
+    hybridize_tests: bool = False  # HYB3xx/HYB4xx suggestions in test files and test functions
     knowledge: dict[str, tuple[str, ...]] = field(default_factory=dict)
     cli_selection: RuleSelection | None = None
 
@@ -127,6 +131,15 @@ def _version(key: str, value: Any) -> tuple[int, ...]:
     return tuple(int(part) for part in value.split("."))
 
 
+HYBRIDIZATION_MODES = ("boundary", "every-function")
+
+
+def _hybridization_mode(key: str, value: Any) -> str:
+    if value not in HYBRIDIZATION_MODES:
+        raise ConfigError(f"{key}: expected one of {', '.join(map(repr, HYBRIDIZATION_MODES))}")
+    return value
+
+
 def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f"{key}: expected a table of glob = [codes]")
@@ -147,13 +160,15 @@ _CONVERTERS = {
     "extend-unsafe-fixes": ("extend_unsafe_fixes", _prefix_list),
     "target-tensorflow": ("target_tensorflow", _version),
     "respect-gitignore": ("respect_gitignore", _boolean),
+    "hybridization": ("hybridization", _hybridization_mode),
+    "hybridize-tests": ("hybridize_tests", _boolean),
 }
 
 # Knowledge-base extensions: dotted names of the user's own APIs.
 KNOWLEDGE_KEYS = ("impure-functions", "pure-functions", "tensor-functions")
 
 # The keys the flake8 plugin reads; flake8 itself owns selection and noqa.
-ANALYSIS_KEYS = ("target-tensorflow", *KNOWLEDGE_KEYS)
+ANALYSIS_KEYS = ("target-tensorflow", "hybridization", "hybridize-tests", *KNOWLEDGE_KEYS)
 
 
 def settings_from_table(table: dict[str, Any], root: Path, config_path: Path | None,
@@ -244,8 +259,9 @@ class SettingsResolver:
     """Resolves settings once per project root, applying CLI overrides last."""
 
     def __init__(self, config_file: Path | None = None, overrides: dict[str, Any] | None = None,
-                 only_keys: Iterable[str] | None = None):
+                 only_keys: Iterable[str] | None = None, inline: dict[str, Any] | None = None):
         self._config_file = config_file
+        self._inline = inline or {}  # `--config 'KEY = VALUE'`: over the file's table, validated alike
         self._overrides = overrides or {}
         self._only_keys = tuple(only_keys) if only_keys is not None else None
         self._cache: dict[Path, Settings] = {}
@@ -267,13 +283,31 @@ class SettingsResolver:
             fallback = fallback if fallback.is_dir() else fallback.parent
         root = config_path.parent if config_path else find_project_root(start, fallback)
         if root not in self._cache:
-            table = read_config_file(config_path) if config_path else {}
+            table = {**(read_config_file(config_path) if config_path else {}), **self._inline}
             try:
                 settings = settings_from_table(table, root, config_path, self._only_keys)
             except ConfigError as exc:  # say which file holds the bad key
                 raise ConfigError(f"{config_path}: {exc}") from exc
             self._cache[root] = settings.with_overrides(**self._overrides)
         return self._cache[root]
+
+
+def parse_config_arguments(values: Iterable[str]) -> tuple[Path | None, dict[str, Any]]:
+    """``--config`` values, ruff-style: a path to a pyproject.toml, or inline ``KEY = VALUE`` TOML lines."""
+    path: Path | None = None
+    inline: dict[str, Any] = {}
+    for value in values:
+        if "=" not in value or Path(value).is_file():
+            if path is not None:
+                raise ConfigError(f"--config: only one configuration file may be given ({path}, {value})")
+            path = Path(value)
+            continue
+        try:
+            parsed = tomllib.loads(value)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"--config {value!r}: neither a file nor a `KEY = VALUE` TOML line ({exc})") from exc
+        inline.update(parsed)
+    return path, inline
 
 
 def longest_prefix(code: str, prefixes: Iterable[str]) -> int | None:

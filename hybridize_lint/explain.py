@@ -52,6 +52,8 @@ def explain(linter: Linter, targets: list[Target]) -> list[dict]:
 def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -> dict:
     paths = model.module_paths()
     action, code = ACTIONS.get(verdict.action, ("none", None))
+    if verdict.speculative:
+        code = "HYB302"
     return {
         "file": str(path),
         "function": verdict.function[1],
@@ -70,6 +72,11 @@ def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -
         "recursive": verdict.recursive,
         "tensor_computation": verdict.tensor_computation,
         "eager_only": [f"{b.reason} (line {b.loc[0]})" for b in verdict.blockers],
+        "boundary": {"repetition": verdict.boundary.repetition.render(paths),
+                     "tensor_operations": verdict.boundary.tensor_ops,
+                     "covers": [helper[1] for helper in verdict.boundary.covers]} if verdict.boundary else None,
+        "covered_by": covered[1] if (covered := model.hybridization.boundaries.covered.get(verdict.function))
+        and not verdict.hybrid else None,
     }
 
 
@@ -93,6 +100,13 @@ def render_text(explanations: list[dict]) -> str:
         lines.append(f"  recursive: {'yes' if item['recursive'] else 'no'}")
         lines.append(f"  tensor computation: {'yes' if item['tensor_computation'] else 'no'}")
         lines.append("  eager-only constructs: " + ("; ".join(item["eager_only"]) or "none"))
+        if item["boundary"]:
+            boundary = item["boundary"]
+            covers = ", ".join(f"`{name}`" for name in boundary["covers"]) or "no other function"
+            lines.append(f"  boundary: {boundary['repetition']}, about {boundary['tensor_operations']} tensor "
+                         f"operations per call; covers {covers}")
+        if item["covered_by"]:
+            lines.append(f"  covered by: `{item['covered_by']}` (runs inside its graph)")
         if item["reasons"]:
             lines.append("  why: " + "; ".join(item["reasons"]))
         blocks.append("\n".join(lines))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import __version__
-from .config import ANALYSIS_KEYS, ConfigError, SettingsResolver
+from .config import ANALYSIS_KEYS, ConfigError, SettingsResolver, longest_prefix
 from .engine import Linter
 from .source import SourceError, SourceFile
 
@@ -29,6 +29,10 @@ def _shared_linter() -> Linter:
     return _linter
 
 
+def _default_off_codes() -> frozenset[str]:
+    return frozenset(rule.code for rule in _shared_linter().rules if not rule.default_enabled)
+
+
 class HybridizeChecker:
     name = "hybridize-lint"
     version = __version__
@@ -36,6 +40,9 @@ class HybridizeChecker:
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]):
         self.filename = filename
         self.lines = lines
+
+    # Rules off by default that flake8's --select/--extend-select name more precisely than "HYB".
+    _selected_default_off: frozenset[str] = frozenset()
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
@@ -45,6 +52,10 @@ class HybridizeChecker:
         except ConfigError as error:
             print(f"hybridize-lint: error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
+        prefixes = [*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())]
+        cls._selected_default_off = frozenset(
+            rule.code for rule in _shared_linter().rules
+            if not rule.default_enabled and (longest_prefix(rule.code, prefixes) or 0) > len("HYB"))
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         path = Path("stdin.py") if self.filename in ("-", "stdin") else Path(self.filename)
@@ -60,6 +71,8 @@ class HybridizeChecker:
                 print(f"hybridize-lint: error: {error}", file=sys.stderr)
             return
         for diagnostic in diagnostics:
+            if diagnostic.code in _default_off_codes() and diagnostic.code not in self._selected_default_off:
+                continue  # as in the CLI: a rule off by default runs only when selected by name
             yield diagnostic.start.row, diagnostic.start.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self)
 
     @staticmethod

@@ -80,6 +80,10 @@ class KnowledgeBase:
     tensor_python_types: dict[str, str]  # `builtins.float` as a TensorFlow dtype: float32
     tensor_from_value: dict[str, dict[str, Any]]  # tf.Variable & co.: dtype of the initial value by default
     tensor_float32_by_default: dict[str, dict[str, Any]]
+    heavy_methods: frozenset[str] = frozenset()  # weigh heavy_weight operations in the benefit estimate
+    heavy_weight: int = 1
+    opaque_call_weight: int = 1
+    loop_weight: int = 1
     pure_functions: frozenset[str] = frozenset()
 
     def canonical(self, dotted: str) -> str:
@@ -171,6 +175,10 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         non_tensor_attributes=frozenset(data["tensors"]["non_tensor_attributes"]),
         name_second_ops=frozenset(data["tensors"]["name_second"]),
         eager_only_keras_methods=frozenset(data["eager_only"]["keras_methods"]),
+        heavy_methods=frozenset(data["cost"]["heavy_methods"]),
+        heavy_weight=int(data["cost"]["heavy_weight"]),
+        opaque_call_weight=int(data["cost"]["opaque_call_weight"]),
+        loop_weight=int(data["cost"]["loop_weight"]),
         eager_only_functions=frozenset(data["eager_only"]["functions"]),
         tf1_graph_mode=frozenset(data["eager_only"]["tf1_graph_mode"]),
         array_constructors=dict(data["arrays"]["constructors"]),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import parallel
 from .analysis.local import summarize_module
+from .analysis.policy import HybridizationPolicy
 from .analysis.project import ProjectModel
 from .analysis.summary import ModuleSummary, content_hash, module_name_for, summary_schema
 from .cache import FileStat, SummaryCache, file_stat
@@ -34,7 +35,9 @@ class Project:
     model: ProjectModel = field(init=False)
 
     def __post_init__(self) -> None:
-        self.model = ProjectModel(self.knowledge)
+        self.model = ProjectModel(self.knowledge, policy=HybridizationPolicy(
+            every_function=self.settings.hybridization == "every-function",
+            hybridize_tests=self.settings.hybridize_tests))
 
 
 class ProjectLoader:

@@ -44,6 +44,9 @@ def _project(tmp_path: Path) -> Path:
     return tmp_path / "train.py"
 
 
+EVERY_FUNCTION = ("--config", 'hybridization = "every-function"')
+
+
 def _explain_json(capsys, *targets: str) -> list[dict]:
     assert main(["explain", "--output-format", "json", *targets]) == 0
     return json.loads(capsys.readouterr().out)
@@ -51,7 +54,7 @@ def _explain_json(capsys, *targets: str) -> list[dict]:
 
 def test_explains_every_function_with_evidence(tmp_path, capsys):
     path = _project(tmp_path)
-    items = {item["function"]: item for item in _explain_json(capsys, str(path))}
+    items = {item["function"]: item for item in _explain_json(capsys, *EVERY_FUNCTION, str(path))}
     assert set(items) == {"normalize", "power", "noisy", "scale"}
     assert items["normalize"]["code"] == "HYB301"
     assert items["normalize"]["tensor_parameters"] == {"x": "receives a tensor at train.py:23"}
@@ -80,10 +83,59 @@ def test_numpy_arguments_and_their_signature_are_explained(tmp_path, capsys):
     path = tmp_path / "fit.py"
     path.write_text("import numpy as np\nimport tensorflow as tf\n\nw = tf.Variable(0.5)\n\n\n"
                     "def predict(x):\n    return w * x\n\n\npredict(np.ones((2, 3)))\n")
-    [item] = _explain_json(capsys, f"{path}::predict")
+    [item] = _explain_json(capsys, *EVERY_FUNCTION, f"{path}::predict")
     assert item["array_parameters"] == {"x": "receives a float64 NumPy array at fit.py:11"}
     assert item["input_signature"] == [{"dtype": "float32", "rank": 2}]
-    assert main(["explain", f"{path}::predict"]) == 0
+    assert main(["explain", *EVERY_FUNCTION, f"{path}::predict"]) == 0
     out = capsys.readouterr().out
     assert "NumPy array parameters: `x` receives a float64 NumPy array at fit.py:11" in out
     assert "input_signature: float32 of rank 2" in out
+
+
+def test_a_function_called_once_is_not_a_boundary_and_explain_says_why(tmp_path, capsys):
+    path = _project(tmp_path)
+    items = {item["function"]: item for item in _explain_json(capsys, str(path))}
+    assert items["normalize"]["code"] is None
+    assert items["normalize"]["tensor_parameters"] == {"x": "receives a tensor at train.py:23"}
+    assert any("no eager code calls it on every iteration of a loop" in r for r in items["normalize"]["reasons"])
+
+
+BOUNDARY_PROGRAM = """\
+import tensorflow as tf
+
+w = tf.Variable(tf.ones([3, 1]))
+optimizer = tf.keras.optimizers.SGD(0.01)
+
+
+def loss_of(x, y):
+    return tf.reduce_mean(tf.square(tf.matmul(x, w) - y))
+
+
+def train_step(x, y):
+    with tf.GradientTape() as tape:
+        loss = loss_of(x, y)
+    optimizer.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+    return loss
+
+
+for _ in range(10):
+    train_step(tf.ones([4, 3]), tf.zeros([4, 1]))
+"""
+
+
+def test_explain_shows_the_boundary_its_evidence_and_what_it_covers(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text("[tool.hybridize-lint]\n")
+    path = tmp_path / "train.py"
+    path.write_text(BOUNDARY_PROGRAM)
+    items = {item["function"]: item for item in _explain_json(capsys, str(path))}
+    step, helper = items["train_step"], items["loss_of"]
+    assert step["code"] == "HYB301"
+    assert step["boundary"] == {"repetition": "called eagerly in a loop at train.py:19",
+                                "tensor_operations": step["boundary"]["tensor_operations"], "covers": ["loss_of"]}
+    assert step["boundary"]["tensor_operations"] >= 20
+    assert helper["code"] is None and helper["covered_by"] == "train_step"
+    assert main(["explain", f"{path}::loss_of"]) == 0
+    assert "why: runs inside the graph of `train_step`, which is suggested instead" in capsys.readouterr().out
+    assert main(["explain", f"{path}::train_step"]) == 0
+    out = capsys.readouterr().out
+    assert "boundary: called eagerly in a loop at train.py:19, about " in out and "covers `loss_of`" in out

@@ -1,4 +1,8 @@
-"""Hybridization decisions (P1/P2/P3 and our extra conditions), checked through `explain`'s verdicts."""
+"""Hybridization decisions (P1/P2/P3 and our extra conditions), checked through `explain`'s verdicts.
+
+These run in `every-function` mode, the paper's per-function decisions; `test_boundary.py` covers
+which of the functions that may become graphs HYB301 reports by default.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from hybridize_lint.engine import Linter
 from hybridize_lint.explain import Target, explain
 
 
-def verdicts(tmp_path: Path, source: str) -> dict[str, dict]:
-    (tmp_path / "pyproject.toml").write_text("[tool.hybridize-lint]\n")
+def verdicts(tmp_path: Path, source: str, settings: str = 'hybridization = "every-function"\n') -> dict[str, dict]:
+    """The paper's per-function decisions by default (the boundary choice has tests of its own)."""
+    (tmp_path / "pyproject.toml").write_text("[tool.hybridize-lint]\n" + settings)
     path = tmp_path / "m.py"
     path.write_text(textwrap.dedent(source))
     return {item["function"]: item for item in explain(Linter(SettingsResolver()), [Target(path, None)])}

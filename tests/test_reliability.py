@@ -273,7 +273,9 @@ def _position(text: str, token: str) -> tuple[int, int]:
 def test_positions_and_fixes_in_files_with_odd_whitespace(project, capsys, text):
     ast.parse(text)
     path = write(project / "module.py", text)
-    code, out, err = check(capsys, "--unsafe-fixes", "module.py")
+    # `scale` is called once: only the paper's per-function mode proposes it.
+    every_function = ("--config", 'hybridization = "every-function"')
+    code, out, err = check(capsys, *every_function, "--unsafe-fixes", "module.py")
     assert (code, err) == (1, "")
     expected = [(*_position(text, "experimental_relax_shapes"), "HYB204"),
                 (*_position(text, 'print("loss:"'), "HYB101"), (*_position(text, "def scale"), "HYB301")]
@@ -281,7 +283,7 @@ def test_positions_and_fixes_in_files_with_odd_whitespace(project, capsys, text)
              for row, column, rest in (line.split(":", 3)[1:] for line in finding_lines(out))]
     assert found == expected
 
-    code, out, err = check(capsys, "--fix", "--unsafe-fixes", "module.py")
+    code, out, err = check(capsys, *every_function, "--fix", "--unsafe-fixes", "module.py")
     assert (code, err) == (0, "")
     fixed = path.read_bytes()
     ast.parse(fixed)
@@ -614,7 +616,8 @@ def test_a_form_feed_before_a_method_does_not_break_the_added_decorator(tmp_path
     """A form feed in the indentation resets the column: the fix must indent with the rest only."""
     project = tmp_path / "project"
     project.mkdir()
-    (project / "pyproject.toml").write_text("[tool.hybridize-lint]\nunsafe-fixes = true\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text('[tool.hybridize-lint]\nunsafe-fixes = true\nhybridization = "every-function"\n',
+                                            encoding="utf-8")
     module = project / "m.py"
     module.write_text("import tensorflow as tf\n\n\nclass C:\n    @staticmethod\n\x0c    def f(x):\n"
                       "        return tf.reduce_sum(x * x)\n\n\nC.f(tf.ones([2]))\n", encoding="utf-8")

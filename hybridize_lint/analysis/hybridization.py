@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .boundary import Boundary, BoundaryAnalysis
 from .project import FunctionId, ProjectModel, call_arguments
 from .side_effects import Witness
 from .signatures import array_signature, conversion_hazard
@@ -50,6 +51,8 @@ class Verdict:
     tensor_computation: bool = False
     barren: bool = False  # certainly no tensor computation
     blockers: list[Blocker] = field(default_factory=list)
+    boundary: Boundary | None = None  # HYB301: the outermost function called eagerly and repeatedly
+    speculative: bool = False  # HYB302: no in-project eager caller to show the graph pays
 
 
 class HybridizationAnalysis:
@@ -107,6 +110,9 @@ class HybridizationAnalysis:
 
     def _decide_hybrid(self, verdict: Verdict, info: FunctionSummary) -> None:
         reasons = verdict.reasons
+        if self._in_tests(verdict.function):
+            reasons.append("is test code (set `hybridize-tests = true` for suggestions there)")
+            return
         if verdict.side_effect is not None:
             reasons.append(f"has Python side effects ({verdict.side_effect.describe()}): removing tf.function "
                            "would change behaviour; fix the side effect first")
@@ -153,62 +159,141 @@ class HybridizationAnalysis:
             reasons.append("is already optimal: tensor parameters, no literal parameters")
 
     def _decide_eager(self, verdict: Verdict, info: FunctionSummary) -> None:
+        function, reasons = verdict.function, verdict.reasons
+        obstacles = self.obstacles(function)
+        signature = self._signatures.get(function)
+        if not verdict.tensor_params and signature is not None and signature.refused is None:
+            verdict.input_signature = signature.specs
+        if self.project.policy.every_function:
+            self._decide_every_function(verdict, obstacles, signature)
+            return
+        reasons.extend(obstacles)
+        if reasons:
+            verdict.input_signature = ()
+            return
+        boundary = self.boundaries.boundaries.get(function)
+        if boundary is not None:
+            verdict.action, verdict.boundary = HYBRIDIZE, boundary
+            return
+        if not self.project.callers.get(function) and (verdict.tensor_params or verdict.input_signature) \
+                and self.boundaries.tensor_ops(function) >= self.project.policy.min_tensor_ops \
+                and not self._in_tests(function):
+            verdict.action, verdict.speculative = HYBRIDIZE, True
+            return
+        reasons.append(self.boundaries.refusal(function))
+        verdict.input_signature = ()
+
+    def _decide_every_function(self, verdict: Verdict, obstacles: list[str], signature) -> None:
+        """The paper's P1 for each function on its own: it needs a tensor parameter."""
         project, function, reasons = self.project, verdict.function, verdict.reasons
-        summary = project.summaries[function[0]]
-        name = function[1].rsplit(".", 1)[-1]
         if function in project.graph_functions:
             reasons.append("already runs as graph code (called from a tf.function or traced by TensorFlow)")
+        if not verdict.tensor_params and not verdict.input_signature:
+            reasons.append("has no tensor parameters" + (
+                f" and no `input_signature` keeps its NumPy arguments' behaviour: {signature.refused}"
+                if signature is not None and signature.refused else ""))
+        reasons.extend(obstacles)
+        if reasons:
+            verdict.input_signature = ()
+            return
+        verdict.action = HYBRIDIZE
+        verdict.speculative = not self.boundaries.has_eager_caller(function)
+
+    @cached_property
+    def boundaries(self) -> BoundaryAnalysis:
+        return BoundaryAnalysis(self.project, self.obstacles)
+
+    @cached_property
+    def _obstacles(self) -> dict[FunctionId, list[str]]:
+        return {}
+
+    @cached_property
+    def _signatures(self) -> dict:
+        return {}
+
+    def obstacles(self, function: FunctionId) -> list[str]:
+        """Why ``function`` cannot safely become a tf.function, whoever calls it (empty: it can).
+
+        Tensor parameters are not asked for: a zero-argument step over captured variables is the
+        best candidate there is. What is asked: no side effects, no literal arguments (each value
+        would retrace), no recursion, tensor computation, nothing eager-only in what it runs, and
+        NumPy arguments whose conversion an ``input_signature`` keeps as eager code had it.
+        """
+        if function in self._obstacles:
+            return self._obstacles[function]
+        project = self.project
+        info = project.function(function)
+        found: list[str] = []
+        self._obstacles[function] = found
+        if info is None:
+            found.append("is not a function of the project")
+            return found
+        root = project.graph_roots.get(function)
+        if root is not None:
+            found.append("is already a tf.function" if root.reason == "tf.function" else
+                         f"already runs as graph code ({root.reason})")
+            return found
+        summary = project.summaries[function[0]]
+        name = function[1].rsplit(".", 1)[-1]
+        facts = self.tensors.of(function)
+        tensor_params = dict(facts.tensors)
+        if self._in_tests(function):
+            found.append("is test code (set `hybridize-tests = true` for suggestions there)")
         if info.nested:
-            reasons.append("is defined inside another function: a tf.function made per call always retraces")
+            found.append("is defined inside another function: a tf.function made per call always retraces")
         if info.is_generator or info.is_async:
-            reasons.append("is a generator or coroutine")
+            found.append("is a generator or coroutine")
         if name in _NEVER_CONVERTED:
-            reasons.append(f"`{name}` is not a computation to trace")
+            found.append(f"`{name}` is not a computation to trace")
         if function in self._inside_keras_calls:
-            reasons.append("runs inside a Keras layer's or model's `call`, which is traced with the model")
+            found.append("runs inside a Keras layer's or model's `call`, which is traced with the model")
         if self._keras_compiled_method(function, info):
-            reasons.append("Keras already compiles it when the model is used through fit/evaluate/predict")
+            found.append("Keras already compiles it when the model is used through fit/evaluate/predict")
         keras_class = (function[0], info.class_name) if info.class_name else None
         if name == "call" and keras_class and project.is_keras_class(keras_class) \
                 and not project.is_keras_model(keras_class):
-            reasons.append("Keras layer `call`: layers run inside the models that call them; decorate the model's "
-                           "step instead")
+            found.append("Keras layer `call`: layers run inside the models that call them; decorate the model's "
+                         "step instead")
         elif name == "call" and keras_class and project.is_keras_class(keras_class) \
                 and self._may_run_under_gradient_tape(function):
-            reasons.append("Keras `call` of a model trained with a GradientTape: a model first built inside the "
-                           "tape loses its gradients under tf.function (Keras 3); decorate the training step instead")
+            found.append("Keras `call` of a model trained with a GradientTape: a model first built inside the "
+                         "tape loses its gradients under tf.function (Keras 3); decorate the training step instead")
         if summary.graph_mode_tf1:
-            reasons.append("the module is written for TF1 graph mode (sessions, placeholders)")
+            found.append("the module is written for TF1 graph mode (sessions, placeholders)")
         if summary.keras_without_tensorflow:
-            reasons.append("Keras 3 code not bound to the TensorFlow backend")
-        if self._already_wrapped(function):
-            reasons.append("is already wrapped with tf.function elsewhere")
+            found.append("Keras 3 code not bound to the TensorFlow backend")
         signature = array_signature(self.tensors, function, info)
-        hazard = conversion_hazard(self.tensors, function, info) if verdict.tensor_params and signature else None
-        if signature is not None and not verdict.tensor_params and signature.refused is None:
-            verdict.input_signature = signature.specs
-        elif not verdict.tensor_params:
-            reasons.append("has no tensor parameters" + (
-                f" and no `input_signature` keeps its NumPy arguments' behaviour: {signature.refused}"
-                if signature is not None else ""))
-        elif hazard:
-            reasons.append(hazard)
-        if verdict.literal_params:
-            param, evidence = next(iter(verdict.literal_params.items()))
-            reasons.append(f"parameter `{param}` {evidence[0].render(project.module_paths())} "
-                           "(each new value would retrace)")
-        if verdict.side_effect is not None:
-            reasons.append(f"has Python side effects ({verdict.side_effect.describe()})")
-        if verdict.recursive:
-            reasons.append("is recursive")
-        if not verdict.tensor_computation:
-            reasons.append("does no tensor computation")
-        for blocker in verdict.blockers:
-            reasons.append(f"{blocker.reason} (line {blocker.loc[0]})")
-        if not reasons:
-            verdict.action = HYBRIDIZE
-        else:
-            verdict.input_signature = ()
+        self._signatures[function] = signature
+        if tensor_params and signature:
+            hazard = conversion_hazard(self.tensors, function, info)
+            if hazard:
+                found.append(hazard)
+        elif not tensor_params and signature is not None and signature.refused is not None \
+                and project.policy.every_function is False:
+            found.append(f"no `input_signature` keeps its NumPy arguments' behaviour: {signature.refused}")
+        literal_params = {param: evidence for param, evidence in facts.literals.items() if evidence}
+        if literal_params:
+            param, evidence = next(iter(literal_params.items()))
+            found.append(f"parameter `{param}` {evidence[0].render(project.module_paths())} "
+                         "(each new value would retrace)")
+        side_effect = self._side_effect(function)
+        if side_effect is not None:
+            found.append(f"has Python side effects ({side_effect.describe()})")
+        if function in self.recursive:
+            found.append("is recursive")
+        if not self.tensors.computes_tensors(function):
+            found.append("does no tensor computation")
+        for blocker in self._blockers(function, info):
+            found.append(f"{blocker.reason} (line {blocker.loc[0]})")
+        return found
+
+    def _in_tests(self, function: FunctionId) -> bool:
+        policy = self.project.policy
+        if policy.hybridize_tests:
+            return False
+        summary = self.project.summaries.get(function[0])
+        path = summary.path if summary and summary.path else function[0].replace(".", "/") + ".py"
+        return policy.is_test_path(path) or policy.is_test_function(function[1])
 
     # -- ingredients ----------------------------------------------------------
 
@@ -341,7 +426,3 @@ class HybridizationAnalysis:
         name = function[1].rsplit(".", 1)[-1]
         return name in self.project.knowledge.keras_compiled_methods and name != "call" and \
             self.project.is_keras_model((function[0], info.class_name))
-
-    def _already_wrapped(self, function: FunctionId) -> bool:
-        root = self.project.graph_roots.get(function)
-        return root is not None

@@ -328,7 +328,8 @@ class _ModuleBuilder:
                                        if self._advances_python_iterator(arg, scope)],
                         arg_values=[sorted(value_of(self, arg, scope)) for arg in call.args],
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
-                        in_loop=any(isinstance(guard, _InLoop) for guard in guards))
+                        in_loop=any(isinstance(guard, _InLoop) for guard in guards),
+                        occasional=_conditional_in_loop(guards))
         calls.append(site)
         eager = dotted in self.kb.eager_wrappers
         for argument in (*call.args, *(k.value for k in call.keywords)):
@@ -809,6 +810,17 @@ def _module_level_statements(body: list[ast.stmt]):
 
 class _InLoop(ast.expr):
     """Marks, among an expression's guards, that it runs inside a loop body."""
+
+    marks_loop = True  # how passes in other modules recognise it
+
+
+def _conditional_in_loop(guards: list[ast.expr]) -> bool:
+    """Whether an ``if`` inside the innermost loop guards the node: it runs on some iterations only."""
+    for guard in reversed(guards):
+        if isinstance(guard, _InLoop):
+            return False
+        return True
+    return False
 
 
 # tf.function's leading parameters, for arguments given by position: `@tf.function(None, [spec])`.

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Iterator
 
 from ..knowledge import KnowledgeBase
+from .policy import HybridizationPolicy
 from .summary import CallSite, ClassSummary, FunctionSummary, ModuleSummary
 
 FunctionId = tuple[str, str]  # (module, qualname)
@@ -67,6 +68,7 @@ class GraphRoot:
 class ProjectModel:
     knowledge: KnowledgeBase
     summaries: dict[str, ModuleSummary] = field(default_factory=dict)
+    policy: HybridizationPolicy = field(default_factory=HybridizationPolicy)
 
     def add(self, *summaries: ModuleSummary) -> None:
         """Add or replace module summaries; derived analyses are dropped once, however many."""

@@ -64,6 +64,8 @@ class CallSite:
     arg_values: list[list[str]] = field(default_factory=list)  # abstract value of each positional argument
     keyword_values: dict[str, list[str]] = field(default_factory=dict)
     in_loop: bool = False
+    # under an `if` inside the loop body (`if step % display_step == 0: ...`): not every iteration
+    occasional: bool = False
 
 
 @dataclass
@@ -88,6 +90,9 @@ class FunctionSummary:
     tensor_hints: list[str] = field(default_factory=list)  # annotated as tensors / input_signature
     returns: list[str] = field(default_factory=list)  # abstract value of what it returns
     direct_tensor_work: bool = False
+    # Operations in the body that may be tensor ops (TensorFlow calls, arithmetic on non-literals),
+    # a gradient or an optimizer step weighing more: the benefit estimate of running it as a graph.
+    tensor_ops: int = 0
     tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
     blockers: list[Blocker] = field(default_factory=list)
     hybrid_keywords: list[str] = field(default_factory=list)  # keywords of its tf.function decorator

@@ -106,32 +106,46 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
     function.tensor_hints = [a.arg for a in every if annotation_is_tensor(builder, a.annotation, scope)]
     if "input_signature" in function.hybrid_keywords:
         function.tensor_hints = [p for p in function.params if p not in ("self", "cls")]
+    model_may_be_built = False  # a call of an object (the forward pass) ran before: it built the model
     for child, guards in own:
-        if isinstance(child, ast.Return) and child.value is not None:
-            function.returns = sorted(set(function.returns) | value_of(builder, child.value, scope))
-        elif isinstance(child, ast.Call):
-            _call_facts(builder, scope, child, function)
-        elif isinstance(child, (ast.BinOp, ast.UnaryOp, ast.AugAssign)):
-            operands = [child.left, child.right] if isinstance(child, ast.BinOp) else \
-                [child.target, child.value] if isinstance(child, ast.AugAssign) else [child.operand]
-            for operand in operands:
-                _work(function, value_of(builder, operand, scope))
-            if len(operands) == 2:
-                _record_partners(builder, scope, function, *operands)
-        elif isinstance(child, ast.Subscript) and isinstance(child.ctx, ast.Load):
-            _work(function, value_of(builder, child.value, scope) - {CONTAINER})
-        elif isinstance(child, (ast.For, ast.AsyncFor)):
-            iterated = value_of(builder, child.iter, scope)
-            params = sorted(atom for atom in iterated if atom.startswith("p:"))
-            if params:
-                function.blockers.append(Blocker("iterates over parameter", loc_of(child.iter), params))
-        elif isinstance(child, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            function.blockers.append(Blocker("try/except (exceptions raised by graph ops cannot be caught)",
-                                             loc_of(child), []))
-        elif isinstance(child, ast.Assign) and _reads_model_variables(child.value):
+        ops_before = function.tensor_ops
+        _record_fact(builder, scope, function, child)
+        if function.tensor_ops > ops_before and any(getattr(guard, "marks_loop", False) for guard in guards):
+            function.tensor_ops += (function.tensor_ops - ops_before) * (builder.kb.loop_weight - 1)
+        if isinstance(child, ast.Call):
+            model_may_be_built = model_may_be_built or builder._dotted(child.func, scope) is None
+        elif isinstance(child, ast.Assign) and _reads_model_variables(child.value) and not model_may_be_built:
             function.blockers.append(Blocker(
                 "keeps model variables in a local before the model is built (stale on the first trace)",
                 loc_of(child), []))
+
+
+def _record_fact(builder: "_ModuleBuilder", scope: "_Scope", function: FunctionSummary, child: ast.AST) -> None:
+    """What one node of the body tells about tensor work, results and eager-only constructs."""
+    if isinstance(child, ast.Return) and child.value is not None:
+        function.returns = sorted(set(function.returns) | value_of(builder, child.value, scope))
+    elif isinstance(child, ast.Call):
+        _call_facts(builder, scope, child, function)
+    elif isinstance(child, (ast.BinOp, ast.UnaryOp, ast.AugAssign)):
+        operands = [child.left, child.right] if isinstance(child, ast.BinOp) else \
+            [child.target, child.value] if isinstance(child, ast.AugAssign) else [child.operand]
+        values = [value_of(builder, operand, scope) for operand in operands]
+        for value in values:
+            _work(function, value)
+        if any(value - {LITERAL, CONTAINER} for value in values):
+            function.tensor_ops += 1
+        if len(operands) == 2:
+            _record_partners(builder, scope, function, *operands)
+    elif isinstance(child, ast.Subscript) and isinstance(child.ctx, ast.Load):
+        _work(function, value_of(builder, child.value, scope) - {CONTAINER})
+    elif isinstance(child, (ast.For, ast.AsyncFor)):
+        iterated = value_of(builder, child.iter, scope)
+        params = sorted(atom for atom in iterated if atom.startswith("p:"))
+        if params:
+            function.blockers.append(Blocker("iterates over parameter", loc_of(child.iter), params))
+    elif isinstance(child, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        function.blockers.append(Blocker("try/except (exceptions raised by graph ops cannot be caught)",
+                                         loc_of(child), []))
 
 
 _VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "non_trainable_variables",
@@ -148,8 +162,13 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
     if kb.is_tensor_computation(dotted) or (dotted == "builtins.next" and call.args
                                             and builder._is_dataset(call.args[0], scope)):
         function.direct_tensor_work = True
+        function.tensor_ops += 1
     elif isinstance(call.func, ast.Attribute) and not builder._is_module_reference(call.func.value, scope):
         receiver = value_of(builder, call.func.value, scope)
+        if call.func.attr in kb.heavy_methods:
+            function.tensor_ops += kb.heavy_weight
+        elif TENSOR in receiver:
+            function.tensor_ops += 1
         if call.func.attr == "numpy":
             function.blockers.append(Blocker("`.numpy()` needs an eager tensor", loc_of(call), []))
         elif call.func.attr in kb.eager_only_keras_methods:
@@ -181,6 +200,8 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
             isinstance(call.func, ast.Attribute) or
             isinstance(call.func, ast.Name) and builder._shadowed(call.func.id, scope)):
         _work(function, frozenset({UNKNOWN_CALL}))  # an object or callable we cannot type: maybe a model
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr in kb.heavy_methods):
+            function.tensor_ops += kb.opaque_call_weight
 
 
 def _invalid_name_argument(builder: "_ModuleBuilder", dotted: str | None, call: ast.Call) -> bool:

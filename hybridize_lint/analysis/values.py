@@ -53,8 +53,10 @@ def value_of(builder: "_ModuleBuilder", expr: ast.expr | None, scope: "_Scope") 
         return value_of(builder, expr.body, scope) | value_of(builder, expr.orelse, scope)
     if isinstance(expr, ast.Starred):
         return value_of(builder, expr.value, scope)
-    if isinstance(expr, ast.Subscript):  # an element or slice of an array: its rank is not known here
-        return frozenset(array_atom(array_dtype(a)) if is_array(a) else a
+    if isinstance(expr, ast.Subscript):  # a slice of an array keeps its rank; an element's is not known here
+        slices = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]
+        keeps_rank = all(isinstance(part, ast.Slice) for part in slices)
+        return frozenset((a if keeps_rank else array_atom(array_dtype(a))) if is_array(a) else a
                          for a in value_of(builder, expr.value, scope) - {VARYING_SHAPE, CONTAINER})
     if isinstance(expr, ast.Attribute):
         if expr.attr in kb.non_tensor_attributes:

@@ -16,14 +16,35 @@ FUNCTION = "tensorflow.function"
 
 
 def add_tf_function(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    """HYB301: where a graph pays (the boundary), or every function P1 accepts that eager code calls."""
+    yield from _hybridize(ctx, rule, speculative=False)
+
+
+def add_tf_function_speculatively(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    """HYB302: functions that could run as graphs, with no project code calling them eagerly."""
+    yield from _hybridize(ctx, rule, speculative=True)
+
+
+def _hybridize(ctx: FileContext, rule: RuleSpec, speculative: bool) -> Iterator[Diagnostic]:
     for verdict, node in _verdicts(ctx):
-        if verdict.action == HYBRIDIZE:
-            param, evidence = next(iter((verdict.tensor_params or verdict.array_params).items()))
+        if verdict.action == HYBRIDIZE and verdict.speculative == speculative:
             signature = f" with an `input_signature` of {', '.join(d for d, _ in verdict.input_signature)} tensors" \
                 if verdict.input_signature else ""
             yield ctx.diagnostic(rule, _header(ctx, node), fix=_add_fix(ctx, rule, node, verdict.input_signature),
-                                 function=verdict.function[1], param=param, evidence=ctx.render(evidence),
-                                 signature=signature)
+                                 function=verdict.function[1], evidence=_benefit(ctx, verdict), signature=signature)
+
+
+def _benefit(ctx: FileContext, verdict: Verdict) -> str:
+    """What speaks for a graph: the repeated eager call and the work per call, or a tensor parameter."""
+    boundary = verdict.boundary
+    if boundary is None:
+        param, evidence = next(iter((verdict.tensor_params or verdict.array_params).items()))
+        return f"parameter `{param}` {ctx.render(evidence)}"
+    helpers = [f"`{helper[1]}`" for helper in boundary.covers[:3]]
+    more = f" and {len(boundary.covers) - 3} more" if len(boundary.covers) > 3 else ""
+    inside = f", its helpers {', '.join(helpers)}{more} included" if helpers else ""
+    return (f"{boundary.repetition.render(ctx.project.module_paths())}, it runs about {boundary.tensor_ops} "
+            f"tensor operations per call{inside}")
 
 
 def remove_barren(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:

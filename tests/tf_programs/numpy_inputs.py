@@ -71,7 +71,8 @@ def main():
     print(json.dumps({
         "results": {"losses": losses, "totals": totals, "W": float(W.numpy()), "b": float(b.numpy())},
         "trace_counts": {name: tracing_count(function) for name, function in [
-            ("linear_regression", linear_regression), ("mean_square", mean_square), ("total_abs", total_abs)]},
+            ("linear_regression", linear_regression), ("mean_square", mean_square), ("total_abs", total_abs),
+            ("run_optimization", run_optimization)]},
         "seconds": seconds,
     }))
 

@@ -1,0 +1,175 @@
+"""Where a graph pays: the outermost function that eager code calls over and over (HYB301).
+
+A tf.function saves the Python dispatch of every operation it runs, on every call, and costs one
+call into the graph runtime. That pays at a function called eagerly and repeatedly (once per step,
+per batch, per epoch) that runs many operations: a training step. Decorating its helpers instead
+adds a graph call per helper and saves about nothing (REFERENCE.md, "Where hybridization pays").
+
+Start points are the callees of eager call sites that run on every iteration of a loop. From each,
+the outermost function that can safely run as a graph is chosen; when the callee cannot (it prints,
+say), the functions it calls are tried instead, since they run as often. What a chosen function
+reaches runs inside its graph: those helpers are *covered*, not suggested. Functions no project
+code calls (a library's API) are candidates only as a guess (HYB302, off by default).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Callable
+
+from .policy import HybridizationPolicy
+from .project import FunctionId, ProjectModel
+from .summary import CallSite
+
+_MAX_DESCENT = 8  # functions tried below a start point that cannot run as a graph
+_OBJECT_REFS = ("method:", "attr:", "inst:")  # calls through an object: a layer or model when unresolved
+
+
+@dataclass(frozen=True)
+class Repetition:
+    """The eager call site, on every iteration of a loop, that makes a function run repeatedly."""
+
+    module: str
+    site: CallSite
+    caller: FunctionId | None  # None: the module's top level
+    through: tuple[FunctionId, ...] = ()  # functions in between, which cannot run as graphs
+
+    def render(self, paths: dict[str, str]) -> str:
+        where = f"{paths.get(self.module, self.module)}:{self.site.loc[0]}"
+        through = f", through `{'` → `'.join(f[1] for f in self.through)}`" if self.through else ""
+        return f"called eagerly in a loop at {where}{through}"
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """A function to hybridize, and what speaks for it."""
+
+    function: FunctionId
+    repetition: Repetition
+    tensor_ops: int  # estimated operations per call, its helpers' included
+    covers: tuple[FunctionId, ...]  # project functions that run inside its graph
+
+
+class BoundaryAnalysis:
+    """Chooses the boundaries of a project; ``obstacles(f)`` says why ``f`` cannot become a graph."""
+
+    def __init__(self, project: ProjectModel, obstacles: Callable[[FunctionId], list[str]]):
+        self.project = project
+        self.policy: HybridizationPolicy = project.policy
+        self.obstacles = obstacles
+        self._ops: dict[FunctionId, int] = {}
+        self._too_small: set[FunctionId] = set()  # could be boundaries, but run too few operations
+
+    # -- results ----------------------------------------------------------------
+
+    @cached_property
+    def boundaries(self) -> dict[FunctionId, Boundary]:
+        chosen: dict[FunctionId, Boundary] = {}
+        for repetition, target in self._repeated_calls():
+            self._descend(target, repetition, chosen, set(), 0)
+        return chosen
+
+    @cached_property
+    def covered(self) -> dict[FunctionId, FunctionId]:
+        """Helper → the boundary whose graph runs it."""
+        found: dict[FunctionId, FunctionId] = {}
+        for function, boundary in sorted(self.boundaries.items()):
+            for helper in boundary.covers:
+                found.setdefault(helper, function)
+        return found
+
+    def tensor_ops(self, function: FunctionId) -> int:
+        """Estimated operations one call runs: its own and those of every function it reaches."""
+        if function not in self._ops:
+            project = self.project
+            self._ops[function] = sum(self._own_ops(reached) for reached in project.reachable([function])
+                                      if reached not in project.eager_functions)
+        return self._ops[function]
+
+    def _own_ops(self, function: FunctionId) -> int:
+        """The summary's count, plus calls of objects outside the project (``self.conv1(x)`` on a Keras
+        layer): the summariser cannot tell those from calls of project methods, counted where they are."""
+        info = self.project.function(function)
+        if info is None:
+            return 0
+        kb = self.project.knowledge
+        resolved = {id(site) for site, _ in self.project.call_graph.get(function, [])}
+        opaque = sum(kb.opaque_call_weight * (kb.loop_weight if site.in_loop else 1) for site in info.calls
+                     if not site.passed and id(site) not in resolved
+                     and any(ref.startswith(_OBJECT_REFS) for ref in site.callees))
+        return info.tensor_ops + opaque
+
+    def has_eager_caller(self, function: FunctionId) -> bool:
+        """Called from module level or from a function that is not graph code."""
+        return any(caller is None or caller not in self.project.graph_functions
+                   for caller, _ in self.project.callers.get(function, []))
+
+    def refusal(self, function: FunctionId) -> str:
+        """Why a function that could run as a graph is not a boundary."""
+        self.boundaries  # noqa: B018 - the search also finds the functions too small to pay
+        if function in self.covered:
+            return f"runs inside the graph of `{self.covered[function][1]}`, which is suggested instead"
+        callers = self.project.callers.get(function, [])
+        if not callers:
+            return "no project code calls it: suggesting it would be a guess (HYB302, off by default)"
+        if all(caller is not None and self._in_tests(caller) for caller, _ in callers) \
+                and not self.policy.hybridize_tests:
+            return "only test code calls it"
+        if function in self._too_small:
+            return (f"runs about {self.tensor_ops(function)} tensor operations per call: too few for a graph "
+                    f"to pay (a tf.function call costs about five; needs {self.policy.min_tensor_ops})")
+        return ("no eager code calls it on every iteration of a loop: a graph traced for a call or two "
+                "gains nothing")
+
+    # -- the search -------------------------------------------------------------
+
+    def _descend(self, function: FunctionId, repetition: Repetition, chosen: dict[FunctionId, Boundary],
+                 seen: set[FunctionId], depth: int) -> None:
+        project = self.project
+        if function in seen or depth > _MAX_DESCENT or project.function(function) is None:
+            return
+        seen.add(function)
+        if function in project.graph_roots or function in project.eager_functions:
+            return  # a graph already (tf.function, tf.data map, Keras fit), or eager on purpose
+        if not self.obstacles(function):
+            ops = self.tensor_ops(function)
+            if ops >= self.policy.min_tensor_ops:
+                covers = tuple(sorted(project.reachable([function]) - {function}))
+                chosen.setdefault(function, Boundary(function, repetition, ops, covers))
+            else:
+                self._too_small.add(function)
+            return
+        inner = replace(repetition, through=(*repetition.through, function))
+        for site, targets in project.call_graph.get(function, []):
+            if not site.passed:
+                for target in targets:
+                    self._descend(target.function, inner, chosen, seen, depth + 1)
+
+    def _repeated_calls(self):
+        """(repetition, callee) for eager call sites run on every iteration of a loop, outside tests."""
+        project = self.project
+        for summary in sorted(project.summaries.values(), key=lambda s: s.module):
+            if self._test_module(summary.module):
+                continue
+            scopes = [(None, summary.module_calls)]
+            scopes += [((summary.module, qualname), info.calls) for qualname, info in summary.functions.items()
+                       if (summary.module, qualname) not in project.graph_functions]
+            for caller, sites in scopes:
+                if caller is not None and self._in_tests(caller):
+                    continue
+                for site in sites:
+                    if not site.in_loop or site.occasional or site.passed:
+                        continue
+                    for ref in site.callees:
+                        for target in project.resolve_ref(ref):
+                            yield Repetition(summary.module, site, caller), target.function
+
+    def _test_module(self, module: str) -> bool:
+        summary = self.project.summaries.get(module)
+        return (not self.policy.hybridize_tests and summary is not None
+                and self.policy.is_test_path(summary.path or module.replace(".", "/") + ".py"))
+
+    def _in_tests(self, function: FunctionId) -> bool:
+        return not self.policy.hybridize_tests and (
+            self._test_module(function[0]) or self.policy.is_test_function(function[1]))

@@ -1,0 +1,49 @@
+"""What the hybridization suggestions aim at: the settings the analysis needs, and test code.
+
+Kept apart from :mod:`..config` so the analysis depends on no file format: the engine turns
+``[tool.hybridize-lint]`` settings into a :class:`HybridizationPolicy`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+# Test files by the conventions of pytest, unittest and TensorFlow's own `*_test.py`.
+_TEST_FILE_PATTERNS = ("test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py")
+_TEST_DIRECTORIES = frozenset({"tests", "test"})
+
+
+@dataclass(frozen=True)
+class HybridizationPolicy:
+    """How HYB3xx/HYB4xx suggestions are chosen.
+
+    ``every_function``: the paper's per-function decisions (P1 for every function that meets it);
+    otherwise only the boundary, the outermost function called eagerly and repeatedly.
+    ``hybridize_tests``: also suggest in test code, which is run once per test and whose speed
+    matters to nobody.
+    ``min_tensor_ops``: the smallest benefit estimate worth a suggestion. A tf.function call costs
+    about as much as five small eager operations (TF 2.21, 2-core CPU): below eight, a graph gains
+    nothing measurable and may be slower.
+    """
+
+    every_function: bool = False
+    hybridize_tests: bool = False
+    min_tensor_ops: int = 8
+
+    @staticmethod
+    def is_test_path(path: str) -> bool:
+        """``path`` relative to the project root, with forward slashes."""
+        parts = path.split("/")
+        return any(fnmatch.fnmatchcase(parts[-1], pattern) for pattern in _TEST_FILE_PATTERNS) or any(
+            part in _TEST_DIRECTORIES for part in parts[:-1])
+
+    @staticmethod
+    def is_test_function(qualname: str) -> bool:
+        """Methods of ``Test*``/``*Test`` classes (unittest, pytest, tf.test), wherever they are.
+
+        A module-level ``test_step`` outside test files is no test: it is the Keras name of an
+        evaluation step (pytest collects ``test*`` functions only in test files).
+        """
+        return any(part.startswith("Test") or part.endswith(("Test", "Tests", "TestCase"))
+                   for part in qualname.split(".")[:-1])

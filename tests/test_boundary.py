@@ -1,0 +1,298 @@
+"""HYB301's boundary: the outermost function called eagerly on every iteration of a loop.
+
+Each pattern has a positive and a negative case, written the way TF2 tutorials and training
+scripts are. The paper's per-function decisions (``hybridization = "every-function"``) are
+covered by ``test_hybridization.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hybridize_lint.cli import main
+from project_helpers import run, source
+
+HYB3 = 'select = ["HYB3"]\n'
+
+PREAMBLE = """
+import numpy as np
+import tensorflow as tf
+
+W = tf.Variable(tf.random.normal([4, 2]))
+b = tf.Variable(tf.zeros([2]))
+optimizer = tf.keras.optimizers.SGD(0.1)
+features = tf.random.normal([32, 4])
+labels = tf.random.normal([32, 2])
+
+
+def predict(x):
+    return tf.matmul(x, W) + b
+
+
+def loss_of(x, y):
+    return tf.reduce_mean(tf.square(predict(x) - y))
+"""
+
+
+def found(tmp_path: Path, body: str, settings: str = HYB3, name: str = "train.py") -> dict[str, str]:
+    """Function name (from the `def` line) → message, for HYB3xx findings."""
+    text = source(PREAMBLE) + source(body)
+    findings = run(tmp_path, {name: text}, settings)
+    lines = text.splitlines()
+    result = {}
+    for finding in findings:
+        line = lines[finding.row - 1]
+        result[line.split("def ", 1)[1].split("(", 1)[0]] = f"{finding.code} {finding.message}"
+    return result
+
+
+ZERO_ARGUMENT_STEP = """
+def run_optimization():
+    with tf.GradientTape() as tape:
+        loss = loss_of(features, labels)
+    gradients = tape.gradient(loss, [W, b])
+    optimizer.apply_gradients(zip(gradients, [W, b]))
+"""
+
+
+def test_a_zero_argument_step_over_captured_variables_called_in_a_loop_is_the_boundary(tmp_path):
+    result = found(tmp_path, ZERO_ARGUMENT_STEP + "\n\nfor step in range(100):\n    run_optimization()\n")
+    assert set(result) == {"run_optimization"}  # its helpers run inside its graph
+    message = result["run_optimization"]
+    assert message.startswith("HYB301 `run_optimization` can run as a graph: called eagerly in a loop at train.py:")
+    assert "its helpers `loss_of`, `predict` included" in message
+
+
+def test_the_same_step_called_once_is_not_suggested(tmp_path):
+    assert found(tmp_path, ZERO_ARGUMENT_STEP + "\n\nrun_optimization()\n") == {}
+
+
+def test_a_step_called_only_under_an_if_in_the_loop_is_not_a_start_point(tmp_path):
+    body = ZERO_ARGUMENT_STEP + "\n\nfor step in range(100):\n    if step % 10 == 0:\n        run_optimization()\n"
+    assert found(tmp_path, body) == {}
+
+
+def test_a_small_helper_called_on_every_iteration_is_not_worth_a_graph(tmp_path):
+    body = """
+        def accuracy(logits, targets):
+            correct = tf.equal(tf.argmax(logits, 1), tf.argmax(targets, 1))
+            return tf.reduce_mean(tf.cast(correct, tf.float32))
+
+
+        for step in range(100):
+            print(accuracy(features, labels))
+        """
+    assert found(tmp_path, body) == {}
+    bigger = body.replace("return tf.reduce_mean(tf.cast(correct, tf.float32))",
+                          "return tf.reduce_mean(tf.cast(correct, tf.float32)) + loss_of(features, labels)")
+    assert set(found(tmp_path / "bigger", bigger)) == {"accuracy"}
+
+
+def test_trainable_variables_read_after_the_forward_pass_do_not_refuse_the_step(tmp_path):
+    body = """
+        model = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+
+
+        def train_step(x, y):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(x) - y))
+            variables = model.trainable_variables
+            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+            return loss
+
+
+        for step in range(10):
+            train_step(features, labels)
+        """
+    assert set(found(tmp_path, body)) == {"train_step"}
+    before = body.replace("""            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(x) - y))
+            variables = model.trainable_variables""", """            variables = model.trainable_variables
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(x) - y))""")
+    assert before != body
+    assert found(tmp_path / "before", before) == {}  # stale on the first trace: the model is not built yet
+
+
+def test_a_caller_that_prints_hands_the_boundary_to_the_step_it_calls(tmp_path):
+    body = """
+        def train_step(x, y):
+            with tf.GradientTape() as tape:
+                loss = loss_of(x, y)
+            optimizer.apply_gradients(zip(tape.gradient(loss, [W, b]), [W, b]))
+            return loss
+
+
+        def epoch(number):
+            loss = train_step(features, labels)
+            print("epoch", number, float(loss))
+
+
+        for number in range(5):
+            epoch(number)
+        """
+    result = found(tmp_path, body)
+    assert set(result) == {"train_step"}
+    assert "through `epoch`" in result["train_step"]
+
+
+def test_a_helper_both_covered_and_called_eagerly_in_its_own_loop_is_still_a_candidate(tmp_path):
+    body = ZERO_ARGUMENT_STEP + """
+
+def evaluate(x, y):
+    return loss_of(x, y) + tf.reduce_mean(tf.abs(predict(x) - y)) + tf.reduce_max(tf.abs(predict(x) - y))
+
+
+for step in range(100):
+    run_optimization()
+for batch in range(10):
+    print(evaluate(features, labels))
+"""
+    assert set(found(tmp_path, body)) == {"run_optimization", "evaluate"}
+
+
+def test_a_library_training_loop_makes_its_step_the_boundary(tmp_path):
+    body = """
+        def train_step(x, y):
+            with tf.GradientTape() as tape:
+                loss = loss_of(x, y)
+            optimizer.apply_gradients(zip(tape.gradient(loss, [W, b]), [W, b]))
+            return loss
+
+
+        def fit(dataset, epochs):
+            for _ in range(epochs):
+                for x, y in dataset:
+                    train_step(x, y)
+        """
+    assert set(found(tmp_path, body)) == {"train_step"}
+
+
+def test_test_code_gets_no_suggestion_unless_asked(tmp_path):
+    body = ZERO_ARGUMENT_STEP + "\n\ndef test_training():\n    for _ in range(3):\n        run_optimization()\n"
+    assert found(tmp_path, body, name="tests/test_training.py") == {}
+    assert set(found(tmp_path / "asked", body, HYB3 + "hybridize-tests = true\n",
+                     name="tests/test_training.py")) == {"run_optimization"}
+    unittest_style = ZERO_ARGUMENT_STEP + """
+
+class TrainingTest(tf.test.TestCase):
+    def test_training(self):
+        for _ in range(3):
+            run_optimization()
+"""
+    assert found(tmp_path / "method", unittest_style) == {}  # a test class in a file of any name
+
+
+def test_a_keras_style_test_step_is_not_test_code(tmp_path):
+    body = """
+        def test_step(x, y):
+            error = predict(x) - y
+            return tf.reduce_mean(tf.square(error)), tf.reduce_max(tf.abs(error)), tf.reduce_min(tf.abs(error))
+
+
+        for batch in range(10):
+            test_step(features, labels)
+        """
+    assert set(found(tmp_path, body)) == {"test_step"}
+
+
+def test_operations_in_a_loop_of_the_body_count_once_per_iteration(tmp_path):
+    body = """
+        kernel = tf.Variable(tf.eye(4))
+
+
+        def forward(x):
+            for _ in range(20):
+                x = tf.nn.relu(tf.matmul(x, kernel))
+            return x
+
+
+        for batch in range(10):
+            forward(features)
+        """
+    result = found(tmp_path, body)
+    assert set(result) == {"forward"} and "about 20 tensor operations" in result["forward"]
+
+
+def test_hybrid_functions_in_tests_are_not_dehybridized(tmp_path):
+    body = """
+        @tf.function
+        def constant_one():
+            return 1
+
+
+        constant_one()
+        """
+    assert found(tmp_path, body, 'select = ["HYB4"]\n', name="tests/test_constants.py") == {}
+    assert set(found(tmp_path / "library", body, 'select = ["HYB4"]\n', name="constants.py")) == {"constant_one"}
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: a float32 array meeting a tensor of unknown dtype in a "
+                   "TensorFlow op (`tf.matmul(x, W)`) refuses the signature, though float32 is TF's default")
+def test_numpy_batches_sliced_each_step_get_an_input_signature(tmp_path):
+    body = """
+        data_x = np.random.rand(64, 4).astype(np.float32)
+        data_y = np.random.rand(64, 2).astype(np.float32)
+
+
+        def train_step(x, y):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.keras.losses.mean_squared_error(y, tf.matmul(x, W) + b))
+            optimizer.apply_gradients(zip(tape.gradient(loss, [W, b]), [W, b]))
+            return loss
+
+
+        for start in range(0, 64, 16):
+            train_step(data_x[start:start + 16], data_y[start:start + 16])
+        """
+    result = found(tmp_path, body)
+    assert set(result) == {"train_step"}
+    assert "with an `input_signature` of float32, float32 tensors" in result["train_step"]
+
+
+LIBRARY = """
+def normalize(x: tf.Tensor) -> tf.Tensor:
+    centered = x - tf.reduce_mean(x, axis=0)
+    scaled = centered / (tf.math.reduce_std(x, axis=0) + 1e-6)
+    return tf.clip_by_value(tf.where(tf.math.is_finite(scaled), scaled, 0.0), -5.0, 5.0)
+"""
+
+
+def test_a_library_function_without_callers_is_only_a_speculative_suggestion(tmp_path):
+    assert found(tmp_path, LIBRARY, 'select = ["HYB"]\n') == {}
+    result = found(tmp_path / "selected", LIBRARY, 'select = ["HYB3"]\nextend-select = ["HYB302"]\n')
+    assert result["normalize"].startswith("HYB302 `normalize` could run as a graph: parameter `x` has a tensor")
+
+
+def test_every_function_mode_reports_each_function_the_paper_accepts(tmp_path):
+    body = ZERO_ARGUMENT_STEP + "\n\nfor step in range(100):\n    run_optimization()\n" \
+        "print(loss_of(features, labels))\n"
+    result = found(tmp_path, body, HYB3 + 'hybridization = "every-function"\n')
+    # The paper needs a tensor parameter: the zero-argument step is not proposed, its helpers are.
+    assert set(result) == {"loss_of", "predict"}
+    assert result["predict"].startswith("HYB301 `predict` can run as a graph: parameter `x` receives a tensor")
+
+
+def test_inline_config_on_the_command_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.hybridize-lint]\n")
+    (tmp_path / "train.py").write_text(source(PREAMBLE) + "\nprint(loss_of(features, labels))\n")
+    assert main(["check", "--select", "HYB3", "train.py"]) == 0
+    capsys.readouterr()
+    assert main(["check", "--select", "HYB3", "--config", 'hybridization = "every-function"', "train.py"]) == 1
+    assert "HYB301 `loss_of`" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value, error", [
+    ('hybridization = "everything"', "hybridization: expected one of 'boundary', 'every-function'"),
+    ("hybridization = ", "neither a file nor a `KEY = VALUE` TOML line"),
+    ("no-such-key = 1", "unknown key 'no-such-key'"),
+])
+def test_a_bad_inline_config_is_a_one_line_usage_error(tmp_path, capsys, monkeypatch, value, error):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "train.py").write_text("x = 1\n")
+    assert main(["check", "--config", value, "train.py"]) == 2
+    err = capsys.readouterr().err
+    assert error in err and len(err.strip().splitlines()) == 1
