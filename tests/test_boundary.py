@@ -153,7 +153,7 @@ for batch in range(10):
     assert set(found(tmp_path, body)) == {"run_optimization", "evaluate"}
 
 
-def test_a_library_training_loop_makes_its_step_the_boundary(tmp_path):
+def test_a_library_training_loop_makes_its_step_a_speculative_boundary(tmp_path):
     body = """
         def train_step(x, y):
             with tf.GradientTape() as tape:
@@ -167,7 +167,17 @@ def test_a_library_training_loop_makes_its_step_the_boundary(tmp_path):
                 for x, y in dataset:
                     train_step(x, y)
         """
-    assert set(found(tmp_path, body)) == {"train_step"}
+    # Nothing in the project runs `fit` eagerly: it may as well run inside a graph.
+    assert found(tmp_path, body, 'select = ["HYB301"]\n') == {}
+    result = found(tmp_path / "speculative", body, 'select = ["HYB302"]\n')
+    assert set(result) == {"train_step"} and "called eagerly in a loop at train.py:" not in result["train_step"]
+    assert "in a loop at train.py:" in result["train_step"]
+    # A script that calls it makes the loop eager for sure.
+    script = body + """
+
+        fit(tf.data.Dataset.from_tensor_slices((features, labels)).batch(8), epochs=3)
+        """
+    assert set(found(tmp_path / "script", script, 'select = ["HYB301"]\n')) == {"train_step"}
 
 
 def test_test_code_gets_no_suggestion_unless_asked(tmp_path):

@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable
 
-from .policy import HybridizationPolicy
+from .policy import NOT_COMPUTATIONS, HybridizationPolicy
 from .project import FunctionId, ProjectModel
 from .summary import CallSite
 
-_MAX_DESCENT = 8  # functions tried below a start point that cannot run as a graph
+_MAX_DESCENT = 3  # functions tried below a start point that cannot run as a graph
 _OBJECT_REFS = ("method:", "attr:", "inst:")  # calls through an object: a layer or model when unresolved
 
 
@@ -35,10 +35,10 @@ class Repetition:
     caller: FunctionId | None  # None: the module's top level
     through: tuple[FunctionId, ...] = ()  # functions in between, which cannot run as graphs
 
-    def render(self, paths: dict[str, str]) -> str:
+    def render(self, paths: dict[str, str], eager: bool = True) -> str:
         where = f"{paths.get(self.module, self.module)}:{self.site.loc[0]}"
         through = f", through `{'` → `'.join(f[1] for f in self.through)}`" if self.through else ""
-        return f"called eagerly in a loop at {where}{through}"
+        return f"called {'eagerly ' if eager else ''}in a loop at {where}{through}"
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,15 @@ class BoundaryAnalysis:
 
     @cached_property
     def boundaries(self) -> dict[FunctionId, Boundary]:
-        chosen: dict[FunctionId, Boundary] = {}
-        for repetition, target in self._repeated_calls():
-            self._descend(target, repetition, chosen, set(), 0)
-        return chosen
+        """HYB301: boundaries under loops that run eagerly for sure."""
+        return self._search(speculative=False)
+
+    @cached_property
+    def speculative_boundaries(self) -> dict[FunctionId, Boundary]:
+        """HYB302: boundaries under loops in code that no project code is seen to run eagerly (a
+        library's training loop, or a loop over the levels of a loss that may itself run in a graph)."""
+        known = self.boundaries
+        return {f: b for f, b in self._search(speculative=True).items() if f not in known and f not in self.covered}
 
     @cached_property
     def covered(self) -> dict[FunctionId, FunctionId]:
@@ -78,6 +83,33 @@ class BoundaryAnalysis:
             for helper in boundary.covers:
                 found.setdefault(helper, function)
         return found
+
+    @cached_property
+    def known_eager(self) -> set[FunctionId]:
+        """Functions that certainly run eagerly: called from module-level code (a script's loop,
+        ``main()``, ``app.run(main)``) and, transitively, from such functions, outside test code,
+        up to the graph roots (their callees are graph code)."""
+        project = self.project
+        stack = [target.function for summary in project.summaries.values()
+                 if not self._test_module(summary.module)
+                 for site in summary.module_calls for ref in site.callees for target in project.resolve_ref(ref)]
+        found: set[FunctionId] = set()
+        while stack:
+            function = stack.pop()
+            if function in found or function in project.graph_roots or self._in_tests(function):
+                continue
+            found.add(function)
+            if not self._model_code(function):
+                stack.extend(t.function for _, targets in project.call_graph.get(function, []) for t in targets)
+        return found
+
+    def _model_code(self, function: FunctionId) -> bool:
+        """A Keras layer's or model's ``call``: eager when a script calls the model in a loop (then it is
+        a start point itself), but what it runs is model code, usually traced by fit, predict or export."""
+        info = self.project.function(function)
+        name = function[1].rsplit(".", 1)[-1]
+        return info is not None and info.class_name is not None and name in ("call", "__call__") \
+            and self.project.is_keras_class((function[0], info.class_name))
 
     def tensor_ops(self, function: FunctionId) -> int:
         """Estimated operations one call runs: its own and those of every function it reaches."""
@@ -107,7 +139,7 @@ class BoundaryAnalysis:
 
     def refusal(self, function: FunctionId) -> str:
         """Why a function that could run as a graph is not a boundary."""
-        self.boundaries  # noqa: B018 - the search also finds the functions too small to pay
+        self.speculative_boundaries  # noqa: B018 - the searches also find the functions too small to pay
         if function in self.covered:
             return f"runs inside the graph of `{self.covered[function][1]}`, which is suggested instead"
         callers = self.project.callers.get(function, [])
@@ -123,6 +155,13 @@ class BoundaryAnalysis:
                 "gains nothing")
 
     # -- the search -------------------------------------------------------------
+
+    def _search(self, speculative: bool) -> dict[FunctionId, Boundary]:
+        chosen: dict[FunctionId, Boundary] = {}
+        for repetition, target in self._repeated_calls():
+            if (repetition.caller is None or repetition.caller in self.known_eager) != speculative:
+                self._descend(target, repetition, chosen, set(), 0)
+        return chosen
 
     def _descend(self, function: FunctionId, repetition: Repetition, chosen: dict[FunctionId, Boundary],
                  seen: set[FunctionId], depth: int) -> None:
@@ -140,6 +179,8 @@ class BoundaryAnalysis:
             else:
                 self._too_small.add(function)
             return
+        if function[1].rsplit(".", 1)[-1] in NOT_COMPUTATIONS:
+            return  # a constructor run in a loop builds objects: what it calls is building code
         inner = replace(repetition, through=(*repetition.through, function))
         for site, targets in project.call_graph.get(function, []):
             if not site.passed:

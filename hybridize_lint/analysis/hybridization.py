@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .boundary import Boundary, BoundaryAnalysis
+from .policy import NOT_COMPUTATIONS
 from .project import FunctionId, ProjectModel, call_arguments
 from .side_effects import Witness
 from .signatures import array_signature, conversion_hazard
@@ -28,9 +29,6 @@ HYBRIDIZE = "hybridize"
 DEHYBRIDIZE_BARREN = "dehybridize-barren"
 DEHYBRIDIZE_RETRACING = "dehybridize-retracing"
 NONE = "none"
-_NEVER_CONVERTED = frozenset({"__init__", "__new__", "__del__", "__enter__", "__exit__", "__repr__", "__str__",
-                              "__eq__", "__hash__", "__getattr__", "__setattr__", "__len__", "__iter__", "__next__",
-                              "build", "get_config", "from_config", "compute_output_shape"})
 
 
 @dataclass
@@ -175,9 +173,12 @@ class HybridizationAnalysis:
         if boundary is not None:
             verdict.action, verdict.boundary = HYBRIDIZE, boundary
             return
+        guess = self.boundaries.speculative_boundaries.get(function)
+        if guess is not None:
+            verdict.action, verdict.boundary, verdict.speculative = HYBRIDIZE, guess, True
+            return
         if not self.project.callers.get(function) and (verdict.tensor_params or verdict.input_signature) \
-                and self.boundaries.tensor_ops(function) >= self.project.policy.min_tensor_ops \
-                and not self._in_tests(function):
+                and self.boundaries.tensor_ops(function) >= self.project.policy.min_tensor_ops:
             verdict.action, verdict.speculative = HYBRIDIZE, True
             return
         reasons.append(self.boundaries.refusal(function))
@@ -243,7 +244,7 @@ class HybridizationAnalysis:
             found.append("is defined inside another function: a tf.function made per call always retraces")
         if info.is_generator or info.is_async:
             found.append("is a generator or coroutine")
-        if name in _NEVER_CONVERTED:
+        if name in NOT_COMPUTATIONS:
             found.append(f"`{name}` is not a computation to trace")
         if function in self._inside_keras_calls:
             found.append("runs inside a Keras layer's or model's `call`, which is traced with the model")

@@ -9,6 +9,11 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
+# Methods Python or Keras call for object protocol or construction: never a computation to trace.
+NOT_COMPUTATIONS = frozenset({"__init__", "__new__", "__del__", "__enter__", "__exit__", "__repr__", "__str__",
+                              "__eq__", "__hash__", "__getattr__", "__setattr__", "__len__", "__iter__", "__next__",
+                              "build", "get_config", "from_config", "compute_output_shape"})
+
 # Test files by the conventions of pytest, unittest and TensorFlow's own `*_test.py`.
 _TEST_FILE_PATTERNS = ("test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py")
 _TEST_DIRECTORIES = frozenset({"tests", "test"})

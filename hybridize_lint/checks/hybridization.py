@@ -43,7 +43,8 @@ def _benefit(ctx: FileContext, verdict: Verdict) -> str:
     helpers = [f"`{helper[1]}`" for helper in boundary.covers[:3]]
     more = f" and {len(boundary.covers) - 3} more" if len(boundary.covers) > 3 else ""
     inside = f", its helpers {', '.join(helpers)}{more} included" if helpers else ""
-    return (f"{boundary.repetition.render(ctx.project.module_paths())}, it runs about {boundary.tensor_ops} "
+    repetition = boundary.repetition.render(ctx.project.module_paths(), eager=not verdict.speculative)
+    return (f"{repetition}, it runs about {boundary.tensor_ops} "
             f"tensor operations per call{inside}")
 
 
