@@ -181,8 +181,9 @@ class HybridizationAnalysis:
             reasons.append("the module is written for TF1 graph mode (sessions, placeholders)")
         if summary.keras_without_tensorflow:
             reasons.append("Keras 3 code not bound to the TensorFlow backend")
-        if self._already_wrapped(function):
-            reasons.append("is already wrapped with tf.function elsewhere")
+        traced = self._already_traced(function)
+        if traced:
+            reasons.append(traced)
         signature = array_signature(self.tensors, function, info)
         hazard = conversion_hazard(self.tensors, function, info) if verdict.tensor_params and signature else None
         if signature is not None and not verdict.tensor_params and signature.refused is None:
@@ -342,6 +343,10 @@ class HybridizationAnalysis:
         return name in self.project.knowledge.keras_compiled_methods and name != "call" and \
             self.project.is_keras_model((function[0], info.class_name))
 
-    def _already_wrapped(self, function: FunctionId) -> bool:
+    def _already_traced(self, function: FunctionId) -> str | None:
+        """Why an eager-looking function is a graph root anyway: wrapped elsewhere, or traced by TensorFlow."""
         root = self.project.graph_roots.get(function)
-        return root is not None
+        if root is None:
+            return None
+        return "is already wrapped with tf.function elsewhere" if root.reason == "tf.function" \
+            else f"is already traced as graph code ({root.reason})"

@@ -438,19 +438,7 @@ class _ModuleBuilder:
               and self._is_dataset(call.func.value, scope)):
             via = f"tf.data {call.func.attr}"
         elif isinstance(call.func, ast.Attribute) and call.func.attr in kb.keras_compiling_calls:
-            receiver = call.func.value
-            receiver_type = self._type_of(receiver, scope)
-            if receiver_type:
-                self.summary.compiled_types.append(receiver_type)
-            elif _is_self(receiver, scope) and scope.class_name:
-                self.summary.compiled_types.append(f"name:{self.module}.{scope.class_name}")
-            elif isinstance(receiver, ast.Call):  # BaseNet().fit(...)
-                ref = self._callee_ref(receiver.func, scope)
-                if ref and ref.startswith("name:"):
-                    self.summary.compiled_types.append(ref)
-            elif isinstance(receiver, ast.Attribute) and _is_self(receiver.value, scope) and scope.class_name:
-                # self.model.fit(...): typed by the class's attribute_types, resolved by the project
-                self.summary.compiled_types.append(f"attr:{self.module}:{scope.class_name}:{receiver.attr}")
+            self._compiled_call(call.func, scope)
             return
         else:
             return
@@ -463,6 +451,25 @@ class _ModuleBuilder:
             for ref in refs:
                 if ref:
                     self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), via, signature))
+
+    def _compiled_call(self, method: ast.Attribute, scope: _Scope) -> None:
+        """``model.fit(...)`` & co.: the model's type and the method, resolved by the project."""
+        receiver, name = method.value, method.attr
+        own_class = f"name:{self.module}.{scope.class_name}" if scope.class_name else None
+        receiver_type = self._type_of(receiver, scope)
+        if receiver_type:
+            self.summary.compiled_calls.append([receiver_type, name])
+        elif _is_self(receiver, scope) and own_class:
+            self.summary.compiled_calls.append([own_class, name])
+        elif _is_super_call(receiver) and own_class:  # super().predict(...) in an override
+            self.summary.compiled_calls.append([own_class, name, "super"])
+        elif isinstance(receiver, ast.Call):  # BaseNet().fit(...)
+            ref = self._callee_ref(receiver.func, scope)
+            if ref and ref.startswith("name:"):
+                self.summary.compiled_calls.append([ref, name])
+        elif isinstance(receiver, ast.Attribute) and _is_self(receiver.value, scope) and scope.class_name:
+            # self.model.fit(...): typed by the class's attribute_types, resolved by the project
+            self.summary.compiled_calls.append([f"attr:{self.module}:{scope.class_name}:{receiver.attr}", name])
 
     def _lambda_callees(self, function: ast.Lambda, scope: _Scope) -> list[str]:
         """References to what the calls in a lambda's body run (not calls of its own parameters)."""
@@ -887,6 +894,10 @@ def _is_literal(expr: ast.expr) -> bool:
 def _is_self(expr: ast.expr, scope: _Scope) -> bool:
     return isinstance(expr, ast.Name) and bool(scope.params) and expr.id == scope.params[0] \
         and scope.class_name is not None and expr.id in ("self", "cls")
+
+
+def _is_super_call(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"
 
 
 def _is_attribute_of(target: ast.expr, name: str) -> bool:

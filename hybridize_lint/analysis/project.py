@@ -514,10 +514,7 @@ class ProjectModel:
             for entry in summary.graph_entries:
                 for target in self.resolve_ref(entry.ref):
                     add(target.function, entry.via, entry.signature)
-            for typeref in summary.compiled_types:
-                cls = self.class_of_typeref(typeref)
-                if cls is None or not self.is_keras_model(cls):
-                    continue
+            for cls in self._keras_compiled_models(summary):
                 for method in sorted(self.knowledge.keras_compiled_methods):
                     found = self.lookup_method(cls, method)
                     if found:
@@ -534,6 +531,19 @@ class ProjectModel:
                     break
                 add((module, qualname), f"inside {outer}")
         return roots
+
+    def _keras_compiled_models(self, summary: ModuleSummary) -> Iterator[ClassId]:
+        """Models this module runs through Keras' compiled loops (``fit``, ``predict``…).
+
+        ``model.predict(x)`` runs the project's own ``predict`` when a class of the model's MRO
+        overrides it: an eager loop calling ``self(x)`` runs ``call`` eagerly, traced by no one.
+        """
+        for typeref, method, *how in summary.compiled_calls:
+            cls = self.class_of_typeref(typeref)
+            if cls is None or not self.is_keras_model(cls):
+                continue
+            if self.lookup_method(cls, method, after=cls if how == ["super"] else None) is None:
+                yield cls
 
     @cached_property
     def graph_functions(self) -> dict[FunctionId, FunctionId]:

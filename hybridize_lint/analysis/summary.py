@@ -138,8 +138,9 @@ class ModuleSummary:
     aliases: dict[str, str] = field(default_factory=dict)  # module-level NAME = ref (f = g, f = tf.function(g))
     graph_entries: list[GraphEntry] = field(default_factory=list)
     eager_entries: list[str] = field(default_factory=list)  # passed to tf.py_function: run eagerly
-    # TYPEREFs (or ``attr:MODULE:CLASS:ATTR``, the type of ``self.ATTR``) whose instances call fit/evaluate/...
-    compiled_types: list[str] = field(default_factory=list)
+    # [TYPEREF (or ``attr:MODULE:CLASS:ATTR``, the type of ``self.ATTR``), METHOD] for ``obj.fit(...)`` & co.,
+    # plus "super" for ``super().fit(...)``: Keras compiles ``call`` only if its own METHOD runs, not an override
+    compiled_calls: list[list[str]] = field(default_factory=list)
     module_calls: list[CallSite] = field(default_factory=list)  # calls at module top level
     values: dict[str, list[str]] = field(default_factory=dict)  # abstract values of module-level names
     tensor_dtypes: dict[str, str] = field(default_factory=dict)  # module-level NAME = tf.Variable(0.5): float32
