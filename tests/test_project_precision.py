@@ -101,3 +101,70 @@ def test_explain_names_the_tracer_of_a_keras_step(tmp_path, capsys):
     reasons = json.loads(capsys.readouterr().out)[0]["reasons"]
     assert "is already traced as graph code (Keras fit)" in reasons
     assert not any("wrapped with tf.function" in reason for reason in reasons)
+
+
+# -- one project root for every command ------------------------------------------
+
+MARKERLESS = {
+    "app/helpers.py": """
+        def scale(x):
+            print("scaling", x)
+            return x * 2.0
+        """,
+    "app/train.py": """
+        import tensorflow as tf
+
+        from app.helpers import scale
+
+
+        def step(x):
+            return scale(x) + 1.0
+
+
+        for _ in range(3):
+            step(tf.constant(1.0))
+        """,
+}
+
+
+def _write_markerless(root):
+    from project_helpers import source
+
+    for name, text in MARKERLESS.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(source(text), encoding="utf-8")
+
+
+def _check_codes(capsys, *paths: str) -> set[tuple[str, int, str]]:
+    main(["check", "--no-cache", "--exit-zero", "--output-format", "json", "--select", "HYB3", *paths])
+    return {(item["filename"].rpartition("app/")[2], item["location"]["row"], item["code"])
+            for item in json.loads(capsys.readouterr().out)}
+
+
+def _explained_action(capsys, target: str) -> str | None:
+    assert main(["explain", "--output-format", "json", target]) == 0
+    return json.loads(capsys.readouterr().out)[0]["code"]
+
+
+def test_explain_and_check_analyse_the_same_markerless_project(tmp_path, monkeypatch, capsys):
+    """No pyproject.toml/.git: run from the tree's top, `check` and `explain` see `app.helpers` alike."""
+    _write_markerless(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert _check_codes(capsys, ".") == set()  # step → scale → print: a side effect, not a candidate
+    assert _check_codes(capsys, "app") == set()
+    assert _check_codes(capsys, "app/train.py") == set()
+    assert main(["explain", "--output-format", "json", "app/train.py::step"]) == 0
+    explained = json.loads(capsys.readouterr().out)[0]
+    assert explained["code"] is None
+    assert explained["side_effects"] == "step → scale → print"
+
+
+def test_markerless_project_still_reports_what_it_resolves(tmp_path, monkeypatch, capsys):
+    """The same tree with a quiet helper: both commands agree that `step` can be hybridized."""
+    _write_markerless(tmp_path)
+    (tmp_path / "app/helpers.py").write_text("def scale(x):\n    return x * 2.0\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    candidates = {("train.py", 6, "HYB301"), ("helpers.py", 1, "HYB301")}
+    assert _check_codes(capsys, ".") == candidates
+    assert _check_codes(capsys, "app") == candidates
+    assert _explained_action(capsys, "app/train.py::step") == "HYB301"
