@@ -168,3 +168,221 @@ def test_markerless_project_still_reports_what_it_resolves(tmp_path, monkeypatch
     assert _check_codes(capsys, ".") == candidates
     assert _check_codes(capsys, "app") == candidates
     assert _explained_action(capsys, "app/train.py::step") == "HYB301"
+
+
+# -- wrappers of tf.function --------------------------------------------------------
+
+WRAPPERS = """
+import functools
+
+import tensorflow as tf
+
+
+def function(func=None, **kwargs):
+    return tf.function(func, **kwargs)
+
+
+def agent_function(*args, **kwargs):
+    autograph = kwargs.pop("autograph", False)
+    return tf.function(*args, autograph=autograph, **kwargs)
+
+
+def compiled(**options):
+    def decorator(fn):
+        return function(fn, jit_compile=True, **options)
+    return decorator
+
+
+def fast(fn):
+    return agent_function(fn, reduce_retracing=True)
+
+
+def make_backend(name, fn, attributes):
+    return tf.function(fn, autograph=False, experimental_attributes=attributes)
+
+
+def logged(fn):
+    @functools.wraps(fn)
+    def run(*args):
+        return fn(*args)
+    return run
+"""
+
+NOISY_STEPS = """
+import tensorflow as tf
+
+from utils import {wrapper}
+
+
+@{decorator}
+def step(x):
+    print("step", x)
+    return x * 2.0
+"""
+
+
+def _noisy_step(tmp_path, wrapper: str, decorator: str) -> set:
+    return lint(tmp_path, {"utils.py": WRAPPERS,
+                           "train.py": NOISY_STEPS.format(wrapper=wrapper, decorator=decorator)})
+
+
+def test_project_wrapper_of_tf_function_makes_graph_code(tmp_path):
+    assert _noisy_step(tmp_path / "a", "function", "function") == {("train.py", 8, "HYB101")}
+    assert _noisy_step(tmp_path / "b", "function", "function(autograph=False)") == {("train.py", 8, "HYB101")}
+    assert _noisy_step(tmp_path / "c", "agent_function", "agent_function") == {("train.py", 8, "HYB101")}
+
+
+def test_wrapper_through_another_wrapper_and_decorator_factory(tmp_path):
+    assert _noisy_step(tmp_path / "a", "fast", "fast") == {("train.py", 8, "HYB101")}
+    assert _noisy_step(tmp_path / "b", "compiled", "compiled()") == {("train.py", 8, "HYB101")}
+
+
+def test_decorator_that_does_not_wrap_with_tf_function_stays_eager(tmp_path):
+    assert _noisy_step(tmp_path / "a", "logged", "logged") == set()
+    # a decorator factory used without its call: `compiled(step)` returns a decorator, not a tf.function
+    assert _noisy_step(tmp_path / "b", "compiled", "compiled") == set()
+
+
+def test_calling_a_tf_function_is_not_wrapping_its_argument(tmp_path):
+    """``tf.function(body)(value)`` runs body as a graph; ``value`` is its argument, not a wrapped function."""
+    files = {"apply.py": """
+        import tensorflow as tf
+
+
+        def body(f):
+            return f
+
+
+        def apply(value):
+            compiled = tf.function(body, jit_compile=True)
+            return compiled(value)
+
+
+        def apply_inline(value):
+            return tf.function(body)(value)
+
+
+        def noisy(x):
+            print("noisy", x)
+            return x
+
+
+        first = apply(noisy)
+        second = apply_inline(noisy)
+        """}
+    assert lint(tmp_path, files) == set()
+
+
+def test_call_forms_of_a_wrapper(tmp_path):
+    files = {
+        "utils.py": WRAPPERS,
+        "agent.py": """
+            import tensorflow as tf
+
+            import utils
+
+
+            class Agent:
+                def __init__(self):
+                    self._train = utils.agent_function(self._train)
+
+                def _train(self, x):
+                    self.steps.append(x)
+                    return x * 2.0
+
+
+            def body(x):
+                print("body", x)
+                return x + 1.0
+
+
+            def quiet_body(x):
+                print("eager", x)
+                return x + 1.0
+
+
+            backend = utils.make_backend("gru", body, {"go_backwards": False})
+            eager = utils.logged(quiet_body)
+            """,
+    }
+    assert lint(tmp_path, files) == {("agent.py", 11, "HYB105"), ("agent.py", 16, "HYB101")}
+
+
+def test_wrapped_function_is_not_a_hybridization_candidate(tmp_path):
+    """HYB301 must not suggest stacking a raw @tf.function under the project's wrapper."""
+    program = """
+        import tensorflow as tf
+
+        from utils import {wrapper}
+
+
+        {decorator}
+        def step(x):
+            return tf.reduce_sum(x * 2.0)
+
+
+        for _ in range(3):
+            step(tf.ones((2, 2)))
+        """
+    settings = 'select = ["HYB3"]\n'
+    wrapped = {"utils.py": WRAPPERS, "train.py": program.format(wrapper="compiled", decorator="@compiled()")}
+    plain = {"utils.py": WRAPPERS, "train.py": program.format(wrapper="logged", decorator="@logged")}
+    assert lint(tmp_path / "wrapped", wrapped, settings) == set()
+    assert lint(tmp_path / "plain", plain, settings) == {("train.py", 7, "HYB301")}
+
+
+LIBRARY_WRAPPED = """
+import tensorflow as tf
+from tf_agents.utils import common
+from mylib.compile import compile_fn
+
+
+@common.function
+def act(x):
+    print("act", x)
+    return x
+
+
+@compile_fn
+def learn(x):
+    print("learn", x)
+    return x
+"""
+
+
+def test_known_library_wrapper_and_configured_wrappers(tmp_path):
+    """tf-agents' `common.function` is in the knowledge base; others are named in the config."""
+    assert lint(tmp_path / "a", {"agent.py": LIBRARY_WRAPPED}) == {("agent.py", 8, "HYB101")}
+    configured = 'select = ["HYB1"]\nfunction-wrappers = ["mylib.compile.compile_fn"]\n'
+    assert lint(tmp_path / "b", {"agent.py": LIBRARY_WRAPPED}, configured) == {
+        ("agent.py", 8, "HYB101"), ("agent.py", 14, "HYB101")}
+
+
+def test_graph_root_records_autograph(tmp_path, capsys):
+    root = write_project(tmp_path, {"utils.py": WRAPPERS, "agent.py": LIBRARY_WRAPPED, "train.py": """
+        import tensorflow as tf
+
+        from utils import function
+
+
+        @function
+        def plain(x):
+            return x
+
+
+        @function(autograph=False)
+        def without_autograph(x):
+            return x
+
+
+        @tf.function(autograph=False)
+        def direct(x):
+            return x
+        """})
+    assert main(["explain", "--output-format", "json", str(root / "train.py"), str(root / "agent.py")]) == 0
+    traced = {item["function"]: item["traced"] for item in json.loads(capsys.readouterr().out)}
+    assert traced["plain"] == {"reason": "tf.function", "wrapper": "utils.function", "autograph": True}
+    assert traced["without_autograph"]["autograph"] is False
+    assert traced["direct"] == {"reason": "tf.function", "wrapper": None, "autograph": False}
+    assert traced["act"] == {"reason": "tf.function", "wrapper": "tf_agents.utils.common.function",
+                             "autograph": False}

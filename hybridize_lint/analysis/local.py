@@ -24,11 +24,12 @@ from .scopes import bindings_among
 from .tensor_facts import _partial_batches, infer_local_values, record_function_facts, record_parameter_uses
 from .values import TENSOR, value_of
 from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry, ModuleSummary,
-                      loc_of)
+                      WrapperCall, loc_of)
 
 LOCAL, CAPTURED = "local", "captured"
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _METHOD_KINDS = {"name:builtins.staticmethod": "static", "name:builtins.classmethod": "class"}
+_WRAPPER_REFS = ("name:", "fn:", "inst:", "method:", "attr:")  # what may name a project or library function
 
 
 def summarize_module(tree: ast.Module, module: str, is_package: bool, digest: str,
@@ -204,6 +205,7 @@ class _ModuleBuilder:
         hybrid = False
         decorators = []
         hybrid_keywords: list[str] = []
+        autograph = True
         method_kind = "instance"
         outer = parent or self.module_scope
         for decorator in node.decorator_list:
@@ -212,6 +214,7 @@ class _ModuleBuilder:
                 hybrid = True
                 if isinstance(decorator, ast.Call):
                     hybrid_keywords = _hybridizer_keywords(decorator)
+                    autograph = _autograph_argument(decorator, {}) is not False
                 continue
             ref = self._callee_ref(target, outer)
             if class_name and ref in _METHOD_KINDS:
@@ -220,12 +223,13 @@ class _ModuleBuilder:
                 method_kind = "property"
             elif ref and ref not in _METHOD_KINDS and ref != "name:builtins.property":
                 decorators.append(ref)
+                self._decorator_wrapper_entry(decorator, f"fn:{self.module}:{qualname}", outer)
         function = FunctionSummary(
             qualname, node.lineno, hybrid, params=params, class_name=class_name, decorators=decorators,
             is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
             is_async=isinstance(node, ast.AsyncFunctionDef), stub=_is_stub(node.body), nested=parent is not None,
             defaults=_defaulted_parameters(node), hybrid_keywords=hybrid_keywords, method_kind=method_kind,
-            variadic=bool(arguments.vararg or arguments.kwarg or arguments.kwonlyargs))
+            variadic=bool(arguments.vararg or arguments.kwarg or arguments.kwonlyargs), autograph=autograph)
         self.summary.functions[qualname] = function
         self._prepare_locals(scope, own)
         infer_local_values(self, scope, own)
@@ -233,6 +237,7 @@ class _ModuleBuilder:
         record_parameter_uses(function, every)
         self._analyse_body(scope, own, function.calls, function)
         function.local_localities = {name: scope.localities.get(name, LOCAL) for name in scope.locals}
+        function.wrapper_calls = self._wrapper_calls(scope, own, node)
         function.returned_functions = [
             f"fn:{self.module}:{scope.nested[n.value.id]}" for n, _ in own
             if isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id in scope.nested]
@@ -441,8 +446,10 @@ class _ModuleBuilder:
             self._compiled_call(call.func, scope)
             return
         else:
+            self._wrapper_entries(call, scope)
             return
         signature = via == "tf.function" and "input_signature" in _hybridizer_keywords(call)
+        autograph = _autograph_argument(call, {}) if via == "tf.function" else None
         for argument in functions:
             if isinstance(argument, ast.Lambda):  # ds.map(lambda v: f(v)): what the lambda calls is traced
                 refs = self._lambda_callees(argument, scope)
@@ -450,7 +457,82 @@ class _ModuleBuilder:
                 refs = [self._function_ref(argument, scope)]
             for ref in refs:
                 if ref:
-                    self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), via, signature))
+                    self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), via, signature,
+                                                                 autograph=autograph))
+
+    # -- wrappers of tf.function ----------------------------------------------
+
+    def _wrapper_entries(self, call: ast.Call, scope: _Scope) -> None:
+        """``W(f)``, ``W(name, device, f)``: f runs as a graph if the project finds W wraps that argument."""
+        wrapper = self._callee_ref(call.func, scope)
+        if not wrapper or not wrapper.startswith(_WRAPPER_REFS) or not self._maybe_function(wrapper):
+            return
+        arguments = [(str(index), value) for index, value in enumerate(call.args)]
+        if arguments and _configures_a_decorator(call.func):  # W(autograph=False)(f): as @W(autograph=False)
+            arguments[0] = ("@", call.args[0])
+        arguments += [(k.arg, k.value) for k in call.keywords if k.arg]
+        for argument, value in arguments:
+            ref = self._function_ref(value, scope) if isinstance(value, (ast.Name, ast.Attribute)) else None
+            if ref and self._names_a_function(ref):
+                self.summary.graph_entries.append(GraphEntry(
+                    ref, loc_of(call), "wrapper", wrapper=wrapper, argument=argument,
+                    autograph=_autograph_argument(call, {})))
+
+    def _names_a_function(self, ref: str) -> bool:
+        """Not one of this module's variables, classes or instances: those are no functions to wrap."""
+        own = f"name:{self.module}."
+        return not ref.startswith(own) or ref[len(own):] in self.summary.aliases
+
+    def _decorator_wrapper_entry(self, decorator: ast.expr, function_ref: str, scope: _Scope) -> None:
+        """``@W`` or ``@W(...)`` on a def: the function is W's first argument (or that of what ``W(...)`` returns)."""
+        wrapper = self._callee_ref(decorator, scope)
+        if wrapper and wrapper.startswith(_WRAPPER_REFS) and self._maybe_function(wrapper):
+            configured = isinstance(decorator, ast.Call)
+            self.summary.graph_entries.append(GraphEntry(
+                function_ref, loc_of(decorator), "wrapper", wrapper=wrapper, argument="@" if configured else "0",
+                autograph=_autograph_argument(decorator, {}) if configured else None))
+
+    def _wrapper_calls(self, scope: _Scope, own: list, node: FunctionNode) -> list[WrapperCall]:
+        """What the function returns that applies a callee to its own parameters: ``return tf.function(fn)``,
+        ``return compile_fn(fn, **kw)``, ``wrapped = tf.function(*args); return wrapped``."""
+        assigned = {target.id: statement.value for statement, _ in own
+                    if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+                    for target in statement.targets if isinstance(target, ast.Name)}
+        found: list[WrapperCall] = []
+        for statement, _ in own:
+            if not isinstance(statement, ast.Return) or statement.value is None:
+                continue
+            value = statement.value
+            if isinstance(value, ast.Name) and value.id in assigned:
+                value = assigned[value.id]
+            if isinstance(value, ast.Call):
+                found.extend(self._applied_parameters(value, scope, node, assigned))
+        return found
+
+    def _applied_parameters(self, call: ast.Call, scope: _Scope, node: FunctionNode,
+                            assigned: dict[str, ast.expr]) -> list[WrapperCall]:
+        if self.kb.is_hybridizer(self._qualified_name(call.func, scope)):
+            callee = "name:tensorflow.function"
+        else:
+            callee = self._callee_ref(call.func, scope)
+            if not callee or not callee.startswith(_WRAPPER_REFS):
+                return []
+        receiver = scope.params[0] if scope.class_name and scope.params else None
+        params = set(scope.params) - {receiver}
+        variadic = node.args.vararg.arg if node.args.vararg else None
+        autograph = _autograph_argument(call, assigned)
+        found = []
+        for index, value in enumerate(call.args):
+            if isinstance(value, ast.Starred) and isinstance(value.value, ast.Name) and value.value.id == variadic:
+                if index == 0:
+                    found.append(WrapperCall(callee, f"*{variadic}", "0", autograph))
+                break
+            if isinstance(value, ast.Name) and value.id in params:
+                found.append(WrapperCall(callee, value.id, str(index), autograph))
+        for keyword in call.keywords:
+            if keyword.arg and isinstance(keyword.value, ast.Name) and keyword.value.id in params:
+                found.append(WrapperCall(callee, keyword.value.id, keyword.arg, autograph))
+        return found
 
     def _compiled_call(self, method: ast.Attribute, scope: _Scope) -> None:
         """``model.fit(...)`` & co.: the model's type and the method, resolved by the project."""
@@ -894,6 +976,28 @@ def _is_literal(expr: ast.expr) -> bool:
 def _is_self(expr: ast.expr, scope: _Scope) -> bool:
     return isinstance(expr, ast.Name) and bool(scope.params) and expr.id == scope.params[0] \
         and scope.class_name is not None and expr.id in ("self", "cls")
+
+
+def _autograph_argument(call: ast.Call, assigned: dict[str, ast.expr]) -> bool | None:
+    """What ``autograph=`` a call passes: a constant, or ``kwargs.pop("autograph", False)``'s default."""
+    for keyword in call.keywords:
+        if keyword.arg != "autograph":
+            continue
+        value = keyword.value
+        if isinstance(value, ast.Name) and isinstance(assigned.get(value.id), ast.Call):
+            popped = assigned[value.id]
+            if isinstance(popped.func, ast.Attribute) and popped.func.attr in ("pop", "get") \
+                    and len(popped.args) == 2 and isinstance(popped.args[0], ast.Constant) \
+                    and popped.args[0].value == "autograph":
+                value = popped.args[1]
+        if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+            return value.value
+    return None
+
+
+def _configures_a_decorator(expr: ast.expr) -> bool:
+    """``W(autograph=False)``: a call with options only, whose result decorates (``tf.function(f)`` wraps f)."""
+    return isinstance(expr, ast.Call) and not expr.args and not any(k.arg == "func" for k in expr.keywords)
 
 
 def _is_super_call(expr: ast.expr) -> bool:

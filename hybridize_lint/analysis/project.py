@@ -61,6 +61,32 @@ class GraphRoot:
     function: FunctionId
     reason: str
     signature: bool = False  # a tf.function with an input_signature: a concrete function on purpose
+    autograph: bool = True  # False: traced with autograph=False (``int(t)``, Python ``if`` on tensors fail)
+    wrapper: str = ""  # the project or library wrapper of tf.function it was wrapped with, if any
+
+
+@dataclass(frozen=True)
+class Wrapping:
+    """A function that returns ``tf.function`` of one of its parameters (directly or via another wrapper)."""
+
+    param: str  # the wrapped parameter; ``*args``: the first positional argument
+    autograph: bool | None = None  # what it passes to tf.function (None: tf.function's default)
+
+
+def _binds(info: FunctionSummary, target: Target, param: str, argument: str) -> bool:
+    """Whether a call's ``argument`` (a position or keyword) binds ``param`` (``*args``: the first position)."""
+    if param.startswith("*"):
+        return argument == "0"
+    params = value_parameters(info, target.binding)
+    return argument == param or (argument.isdigit() and int(argument) < len(params) and params[int(argument)] == param)
+
+
+def _display(ref: str) -> str:
+    """A wrapper's reference as the user spelled it, for messages."""
+    kind, _, rest = ref.partition(":")
+    if kind == "inst":
+        return _display(rest.rpartition("|")[0]) + "(...)"
+    return rest.replace(":", ".") if kind == "fn" else rest if kind == "name" else rest.rpartition(":")[2]
 
 
 @dataclass
@@ -73,7 +99,8 @@ class ProjectModel:
         for summary in summaries:
             self.summaries[summary.module] = summary
         for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
-                       "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols"):
+                       "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols",
+                       "function_wrappers"):
             self.__dict__.pop(cached, None)
 
     def prepare_for_checks(self) -> None:
@@ -503,17 +530,27 @@ class ProjectModel:
         """Functions traced for a reason of their own, not only because graph code calls them."""
         roots: dict[FunctionId, GraphRoot] = {}
 
-        def add(function: FunctionId, reason: str, signature: bool = False) -> None:
+        def add(function: FunctionId, reason: str, signature: bool = False, autograph: bool | None = None,
+                wrapper: str = "") -> None:
             if function not in roots and function not in self.eager_functions and self.function(function):
-                roots[function] = GraphRoot(function, reason, signature)
+                roots[function] = GraphRoot(function, reason, signature, autograph is not False, wrapper)
 
         for summary in self.summaries.values():
             for qualname, info in summary.functions.items():
                 if info.hybrid:
-                    add((summary.module, qualname), "tf.function", "input_signature" in info.hybrid_keywords)
+                    add((summary.module, qualname), "tf.function", "input_signature" in info.hybrid_keywords,
+                        info.autograph)
             for entry in summary.graph_entries:
+                if entry.via == "wrapper":
+                    wrapping = self.wrapping_of(entry.wrapper, entry.argument)
+                    if wrapping is None:
+                        continue
+                    autograph = entry.autograph if entry.autograph is not None else wrapping.autograph
+                    for target in self.resolve_ref(entry.ref):
+                        add(target.function, "tf.function", autograph=autograph, wrapper=_display(entry.wrapper))
+                    continue
                 for target in self.resolve_ref(entry.ref):
-                    add(target.function, entry.via, entry.signature)
+                    add(target.function, entry.via, entry.signature, entry.autograph)
             for cls in self._keras_compiled_models(summary):
                 for method in sorted(self.knowledge.keras_compiled_methods):
                     found = self.lookup_method(cls, method)
@@ -531,6 +568,55 @@ class ProjectModel:
                     break
                 add((module, qualname), f"inside {outer}")
         return roots
+
+    # -- wrappers of tf.function ----------------------------------------------
+
+    @cached_property
+    def function_wrappers(self) -> dict[FunctionId, Wrapping]:
+        """Project functions whose result is ``tf.function`` of a parameter: directly, through another
+        wrapper, or returned by an inner decorator closure (a fixpoint: wrappers of wrappers)."""
+        found: dict[FunctionId, Wrapping] = {}
+        candidates = [((summary.module, qualname), info) for summary in self.summaries.values()
+                      for qualname, info in summary.functions.items() if info.wrapper_calls]
+        changed = True
+        while changed:
+            changed = False
+            for function, info in candidates:
+                if function in found:
+                    continue
+                for call in info.wrapper_calls:
+                    inner = self._wrapping_of(call.callee, call.argument, found)
+                    if inner is not None:
+                        autograph = call.autograph if call.autograph is not None else inner.autograph
+                        found[function] = Wrapping(call.param, autograph)
+                        changed = True
+                        break
+        return found
+
+    def wrapping_of(self, wrapper: str, argument: str) -> Wrapping | None:
+        """How ``wrapper`` wraps the function it receives at ``argument`` (a position or keyword); None: it does not."""
+        return self._wrapping_of(wrapper, argument, self.function_wrappers)
+
+    def _wrapping_of(self, wrapper: str, argument: str, wrappers: dict[FunctionId, Wrapping]) -> Wrapping | None:
+        if argument == "@":  # @W(...): W is a decorator factory, or a wrapper whose function is optional
+            found = self._wrapping_of(wrapper, "0", wrappers)
+            if found is None and wrapper.startswith("inst:") and wrapper.endswith("|__call__"):
+                found = self._wrapping_of(wrapper[5:-len("|__call__")], "0", wrappers)
+            return found
+        if wrapper.startswith("name:"):
+            dotted = self.knowledge.canonical(wrapper[5:])
+            if self.knowledge.is_hybridizer(dotted):
+                return Wrapping("func") if argument in ("0", "func") else None
+            symbol = self.resolve_symbol(wrapper[5:])
+            if symbol is not None and symbol.kind == "external":
+                known, autograph = self.knowledge.wrapper_autograph(symbol.dotted)
+                return Wrapping("*args", autograph) if known and argument == "0" else None
+        for target in self.resolve_ref(wrapper):
+            wrapping = wrappers.get(target.function)
+            info = self.function(target.function)
+            if wrapping is not None and info is not None and _binds(info, target, wrapping.param, argument):
+                return wrapping
+        return None
 
     def _keras_compiled_models(self, summary: ModuleSummary) -> Iterator[ClassId]:
         """Models this module runs through Keras' compiled loops (``fit``, ``predict``…).

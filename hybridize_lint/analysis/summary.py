@@ -67,6 +67,16 @@ class CallSite:
 
 
 @dataclass
+class WrapperCall:
+    """``return CALLEE(..., PARAM, ...)`` in a function: it wraps PARAM if CALLEE wraps that argument."""
+
+    callee: str  # a reference; ``name:tensorflow.function`` for tf.function itself
+    param: str  # the function's parameter passed on; ``*args`` for its variadic parameter
+    argument: str  # where CALLEE receives it: a position ("0") or a keyword
+    autograph: bool | None = None  # the call passes autograph=True/False (None: not said)
+
+
+@dataclass
 class FunctionSummary:
     qualname: str
     lineno: int
@@ -91,6 +101,10 @@ class FunctionSummary:
     tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
     blockers: list[Blocker] = field(default_factory=list)
     hybrid_keywords: list[str] = field(default_factory=list)  # keywords of its tf.function decorator
+    autograph: bool = True  # False: its tf.function decorator passes autograph=False
+    # Calls it returns that apply a callee to one of its parameters (``return tf.function(fn, ...)``):
+    # the evidence, resolved by the project, that it is a wrapper of tf.function.
+    wrapper_calls: list[WrapperCall] = field(default_factory=list)
     # What NumPy-array parameters would meet in a graph: for a parameter that is an operand of
     # arithmetic, the other operands' values; how often it is read; attributes read from it.
     operand_partners: dict[str, list[list[str]]] = field(default_factory=dict)
@@ -121,6 +135,12 @@ class GraphEntry:
     loc: Loc
     via: str  # e.g. "tf.function", "tf.data map", "fit"
     signature: bool = False  # tf.function(f, input_signature=...)
+    # via == "wrapper": ``W(f)``/``@W`` with W maybe a project or framework wrapper of tf.function,
+    # decided by the project; ``argument`` is where W receives f (a position or a keyword), or "@" for
+    # ``@W(...)``/``W(...)(f)``: f is the first argument of what ``W(...)`` returns
+    wrapper: str = ""
+    argument: str = "0"
+    autograph: bool | None = None  # the use passes autograph=True/False (None: not said)
 
 
 @dataclass
@@ -160,13 +180,13 @@ class ModuleSummary:
             raw["calls"] = [_call(c) for c in raw.get("calls", ())]
             raw["blockers"] = [Blocker(b["reason"], tuple(b["loc"]), b.get("atoms", []))
                                for b in raw.get("blockers", ())]
+            raw["wrapper_calls"] = [WrapperCall(**w) for w in raw.get("wrapper_calls", ())]
             return FunctionSummary(**raw)
 
         data = dict(data)
         data["functions"] = {name: function(raw) for name, raw in data.get("functions", {}).items()}
         data["classes"] = {name: ClassSummary(**raw) for name, raw in data.get("classes", {}).items()}
-        data["graph_entries"] = [GraphEntry(raw["ref"], tuple(raw["loc"]), raw["via"], raw.get("signature", False))
-                                 for raw in data.get("graph_entries", ())]
+        data["graph_entries"] = [GraphEntry(**{**raw, "loc": tuple(raw["loc"])}) for raw in data.get("graph_entries", ())]
         data["module_calls"] = [_call(c) for c in data.get("module_calls", ())]
         return cls(**data)
 
@@ -222,7 +242,7 @@ def summary_schema() -> dict[str, list[str]]:
     """The stored fields of every summary type: part of the cache key, so a summary written
     before a field was added is never read back with that field silently defaulted."""
     return {cls.__name__: [f.name for f in fields(cls)]
-            for cls in (Effect, Blocker, CallSite, FunctionSummary, ClassSummary, GraphEntry, ModuleSummary)}
+            for cls in (Effect, Blocker, CallSite, WrapperCall, FunctionSummary, ClassSummary, GraphEntry, ModuleSummary)}
 
 
 def content_hash(text: str) -> str:
