@@ -386,3 +386,49 @@ def test_graph_root_records_autograph(tmp_path, capsys):
     assert traced["direct"] == {"reason": "tf.function", "wrapper": None, "autograph": False}
     assert traced["act"] == {"reason": "tf.function", "wrapper": "tf_agents.utils.common.function",
                              "autograph": False}
+
+
+# -- a name defined twice: each definition is its own function ------------------------
+
+CONDITIONAL_DEFINITIONS = """
+import tensorflow as tf
+
+if hasattr(tf, "function"):
+    @tf.function
+    def step(x):
+        print("traced", x)
+        return x * 2.0
+else:
+    def step(x):
+        return x * 2.0
+
+
+def scale(x):
+    print("first scale", x)
+    return x
+
+
+def scale(x):
+    return tf.reduce_sum(x * 2.0)
+
+
+for _ in range(3):
+    scale(tf.ones((2, 2)))
+"""
+
+
+def test_shadowed_definition_keeps_its_own_findings(tmp_path):
+    """The `if` branch's tf.function prints at trace time, though an `else` branch redefines `step`."""
+    assert lint(tmp_path, {"steps.py": CONDITIONAL_DEFINITIONS}) == {("steps.py", 6, "HYB101")}
+
+
+def test_findings_about_a_redefined_function_sit_on_its_last_definition(tmp_path, capsys):
+    """Calls of `scale` run the last definition: the HYB301 evidence is about it, at its line."""
+    found = run(tmp_path, {"steps.py": CONDITIONAL_DEFINITIONS}, 'select = ["HYB301"]\n')
+    assert [(f.row, f.message.split("`")[1]) for f in found if "scale" in f.message] == [(18, "scale")]
+    assert main(["explain", "--output-format", "json", str(tmp_path / "project" / "steps.py")]) == 0
+    explained = {item["function"]: item for item in json.loads(capsys.readouterr().out)}
+    assert (explained["scale@13"]["line"], explained["scale@13"]["side_effects"]) == (13, "scale@13 → print")
+    assert explained["scale@13"]["tensor_parameters"] == {}
+    assert (explained["scale"]["line"], explained["scale"]["code"]) == (18, "HYB301")
+    assert explained["step@5"]["hybrid"] and not explained["step"]["hybrid"]

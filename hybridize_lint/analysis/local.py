@@ -24,7 +24,7 @@ from .scopes import bindings_among
 from .tensor_facts import _partial_batches, infer_local_values, record_function_facts, record_parameter_uses
 from .values import TENSOR, value_of
 from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry, ModuleSummary,
-                      WrapperCall, loc_of)
+                      WrapperCall, definition_names, loc_of)
 
 LOCAL, CAPTURED = "local", "captured"
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -156,15 +156,15 @@ class _ModuleBuilder:
 
     def _walk_definitions(self, body: list[ast.stmt], prefix: str, class_name: str | None,
                           parent: _Scope | None) -> None:
-        for node in body:
-            for child in _direct_definitions(node):
-                if isinstance(child, ast.ClassDef):
-                    self._class(child, prefix, parent)
-                else:
-                    self._function(child, prefix, class_name, parent)
+        definitions = [child for node in body for child in _direct_definitions(node)]
+        for child, name in zip(definitions, definition_names(definitions)):
+            if isinstance(child, ast.ClassDef):
+                self._class(child, prefix, parent, name)
+            else:
+                self._function(child, prefix, class_name, parent, name)
 
-    def _class(self, node: ast.ClassDef, prefix: str, parent: _Scope | None) -> None:
-        qualname = f"{prefix}{node.name}"
+    def _class(self, node: ast.ClassDef, prefix: str, parent: _Scope | None, name: str) -> None:
+        qualname = f"{prefix}{name}"
         scope = parent or self.module_scope
         info = ClassSummary(qualname, node.lineno)
         info.bases = [ref for ref in (self._callee_ref(base, scope) for base in node.bases) if ref]
@@ -183,8 +183,9 @@ class _ModuleBuilder:
         self.summary.classes[qualname] = info
         self._walk_definitions(node.body, qualname + ".", qualname, parent)
 
-    def _function(self, node: FunctionNode, prefix: str, class_name: str | None, parent: _Scope | None) -> None:
-        qualname = f"{prefix}{node.name}"
+    def _function(self, node: FunctionNode, prefix: str, class_name: str | None, parent: _Scope | None,
+                  name: str) -> None:
+        qualname = f"{prefix}{name}"
         arguments = node.args
         params = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
         params += [a.arg for a in (arguments.vararg,) if a] + [a.arg for a in arguments.kwonlyargs]

@@ -265,19 +265,39 @@ def module_name_for(path: Path, root: Path) -> tuple[str, bool]:
 
 
 def iter_functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, FunctionNode]]:
-    """Every function with its qualified name (``Class.method``, ``outer.inner``).
+    """Every function with its qualified name (``Class.method``, ``outer.inner``; see :func:`definition_names`).
 
     Only statements are visited: a ``def`` cannot hide inside an expression.
     """
-    for node in _child_statements(tree):
+    definitions = list(_scope_definitions(tree))
+    for node, name in zip(definitions, definition_names(definitions)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            qualname = f"{prefix}{node.name}"
+            qualname = f"{prefix}{name}"
             yield qualname, node
             yield from iter_functions(node, qualname + ".")
-        elif isinstance(node, ast.ClassDef):
-            yield from iter_functions(node, f"{prefix}{node.name}.")
         else:
-            yield from iter_functions(node, prefix)
+            yield from iter_functions(node, f"{prefix}{name}.")
+
+
+def definition_names(definitions: list[ast.AST]) -> list[str]:
+    """The names of one scope's defs and classes in qualnames: ``NAME``, or ``NAME@LINE`` for a
+    definition a later one of the same name replaces (``def f`` under ``if`` and again under ``else``,
+    or redefined further down). Each is analysed on its own; references to ``NAME`` mean the last."""
+    last: dict[tuple[bool, str], tuple[int, int]] = {}
+    for node in definitions:
+        key = (isinstance(node, ast.ClassDef), node.name)
+        last[key] = max(last.get(key, (0, 0)), (node.lineno, node.col_offset))
+    return [node.name if last[(isinstance(node, ast.ClassDef), node.name)] == (node.lineno, node.col_offset)
+            else f"{node.name}@{node.lineno}" for node in definitions]
+
+
+def _scope_definitions(node: ast.AST) -> Iterator[ast.AST]:
+    """The defs and classes of ``node``'s own scope, also inside its if/try/with/match blocks."""
+    for child in _child_statements(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield child
+        else:
+            yield from _scope_definitions(child)
 
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
