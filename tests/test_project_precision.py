@@ -432,3 +432,77 @@ def test_findings_about_a_redefined_function_sit_on_its_last_definition(tmp_path
     assert explained["scale@13"]["tensor_parameters"] == {}
     assert (explained["scale"]["line"], explained["scale"]["code"]) == (18, "HYB301")
     assert explained["step@5"]["hybrid"] and not explained["step"]["hybrid"]
+
+
+# -- self calls dispatch on the receiver's class, when the call knows it ------------------
+
+BLOCKS = """
+class Block:
+    def __init__(self, units):
+        self.units = units
+        self.deps = self._deps()
+
+    def _deps(self):
+        return []
+
+    def refresh(self):
+        return self._deps()
+
+
+class LoggedBlock(Block):
+    def __init__(self, units):
+        super().__init__(units)
+
+    def _deps(self):
+        print("resolving dependencies")
+        return ["log"]
+
+
+class PlainBlock(Block):
+    def _deps(self):
+        return ["plain"]
+
+
+class ReadingBlock(Block):
+    def _deps(self):
+        return [self.units.numpy()]
+"""
+
+GRAPH_CODE_BUILDING = """
+import tensorflow as tf
+
+from blocks import {cls}
+
+
+@tf.function
+def forward(x):
+    block = {cls}(4)
+    block.refresh()
+    return x * block.units
+
+
+{cls}(2)  # eager code builds one too
+"""
+
+
+def test_base_init_self_call_runs_the_constructed_class_override(tmp_path):
+    """`PlainBlock(4)` runs Block.__init__ → self._deps() → PlainBlock._deps, never LoggedBlock's."""
+    files = {"blocks.py": BLOCKS, "model.py": GRAPH_CODE_BUILDING.format(cls="PlainBlock")}
+    assert lint(tmp_path, files) == set()
+
+
+def test_subclass_init_through_super_reaches_its_own_override(tmp_path):
+    files = {"blocks.py": BLOCKS, "model.py": GRAPH_CODE_BUILDING.format(cls="LoggedBlock")}
+    found = run(tmp_path, files)
+    assert {f.key for f in found} == {("model.py", 8, "HYB110"), ("model.py", 9, "HYB110")}
+    assert [f.message.rpartition("(")[2] for f in found] == [
+        "forward → LoggedBlock.__init__ → Block.__init__ → LoggedBlock._deps → print)",
+        "forward → Block.refresh → LoggedBlock._deps → print)"]
+
+
+def test_graph_errors_follow_the_receiver_class(tmp_path):
+    """`.numpy()` in a sibling's override is not graph code for a graph function building PlainBlock."""
+    plain = {"blocks.py": BLOCKS, "model.py": GRAPH_CODE_BUILDING.format(cls="PlainBlock")}
+    reading = {"blocks.py": BLOCKS, "model.py": GRAPH_CODE_BUILDING.format(cls="ReadingBlock")}
+    assert lint(tmp_path / "plain", plain) == set()
+    assert lint(tmp_path / "reading", reading) == {("blocks.py", 29, "HYB501")}

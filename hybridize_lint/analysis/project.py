@@ -39,6 +39,9 @@ class Target:
 
     function: FunctionId
     binding: str  # "plain" | "bound" (first parameter is the receiver) | "constructor" (a fresh object)
+    # The receiver's exact class when the call site knows it (``Sub()``, ``x = Sub(); x.run()``): then
+    # ``self.NAME()`` inside runs that class's NAME, not an override of a sibling class.
+    receiver_class: ClassId | None = None
 
 
 def value_parameters(info: FunctionSummary, binding: str) -> list[str]:
@@ -100,7 +103,7 @@ class ProjectModel:
             self.summaries[summary.module] = summary
         for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
                        "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols",
-                       "function_wrappers"):
+                       "function_wrappers", "_self_callers", "_receiver_edges"):
             self.__dict__.pop(cached, None)
 
     def prepare_for_checks(self) -> None:
@@ -375,15 +378,70 @@ class ProjectModel:
                 found.append(method)
         return found
 
-    def _method_targets(self, functions: list[FunctionId], binding: str) -> list[Target]:
+    def calls_self(self, function: FunctionId) -> bool:
+        """Whether ``function`` calls ``self.NAME()`` or ``super().NAME()``: what it runs depends on the receiver."""
+        return function in self._self_callers
+
+    @cached_property
+    def _self_callers(self) -> frozenset[FunctionId]:
+        return frozenset((summary.module, qualname) for summary in self.summaries.values()
+                         for qualname, info in summary.functions.items()
+                         if any(ref.startswith(("method:", "super:")) for site in info.calls for ref in site.callees))
+
+    def calls_with_receiver(self, function: FunctionId,
+                            receiver: ClassId | None) -> list[tuple[CallSite, list[Target]]]:
+        """``function``'s call-graph edges when ``self`` is exactly a ``receiver`` (None: any class)."""
+        edges = self.call_graph.get(function, [])
+        if receiver is None or not self.calls_self(function):
+            return edges
+        key = (function, receiver)
+        found = self._receiver_edges.get(key)
+        if found is None:
+            found = self._receiver_edges[key] = [(site, self._receiver_call_targets(site, targets, receiver))
+                                                 for site, targets in edges]
+        return found
+
+    @cached_property
+    def _receiver_edges(self) -> dict[tuple[FunctionId, ClassId], list[tuple[CallSite, list[Target]]]]:
+        return {}
+
+    def _receiver_call_targets(self, site: CallSite, targets: list[Target], receiver: ClassId) -> list[Target]:
+        """``targets`` of a call in a method, with its ``self``/``super()`` calls resolved for ``receiver``."""
+        general: list[Target] = []
+        special: list[Target] = []
+        for ref in site.callees:
+            resolved = self.receiver_targets(ref, receiver)
+            if resolved is not None:
+                general.extend(self.resolve_ref(ref))
+                special.extend(resolved)
+        if not general or not any(t in general for t in targets):
+            return targets  # e.g. the edge of a parameter's method (``e.predict(t)``) at the same site
+        return [t for t in targets if t not in general] + special
+
+    def _method_targets(self, functions: list[FunctionId], binding: str,
+                        receiver: ClassId | None = None) -> list[Target]:
         """Targets for calls of ``functions``; ``@staticmethod``/``@classmethod`` decide the binding."""
         targets: list[Target] = []
         for function in functions:
             info = self.function(function)
             kind = info.method_kind if info else "instance"
             bound = "plain" if kind == "static" else "bound" if kind == "class" else binding
-            targets.extend(self._with_wrappers(Target(function, bound)))
+            targets.extend(self._with_wrappers(Target(function, bound, receiver if bound != "plain" else None)))
         return targets
+
+    def receiver_targets(self, ref: str, receiver: ClassId) -> list[Target] | None:
+        """What ``self.NAME()``/``super().NAME()`` (``ref``) runs when ``self`` is exactly a ``receiver``:
+        the method along that class's MRO only, not the overrides of its sibling classes.
+        None when ``ref`` is no such call, or ``receiver`` is no subclass of the class it is written in."""
+        kind, _, rest = ref.partition(":")
+        if kind not in ("method", "super"):
+            return None
+        module, owner, name = rest.split(":", 2)
+        if receiver not in self.subclasses.get((module, owner), ()) or not self._dispatch(
+                (module, owner), name, super_call=kind == "super"):
+            return None
+        found = self.lookup_method(receiver, name, (module, owner) if kind == "super" else None)
+        return self._method_targets([found], "bound", receiver) if found else []
 
     def _instance_call(self, typeref: str, name: str) -> list[Target]:
         cls = self.class_of_typeref(typeref)
@@ -391,7 +449,7 @@ class ProjectModel:
             symbol = self._instance_of(typeref, 0) if name == "__call__" else None
             return self._targets_of_symbol(symbol) if symbol and symbol.kind == "result" else []
         found = self.call_method(cls, name)
-        return self._method_targets([found], "bound") if found else []
+        return self._method_targets([found], "bound", cls) if found else []
 
     def _targets_of_symbol(self, symbol: Symbol | None) -> list[Target]:
         if symbol is None:
@@ -403,11 +461,13 @@ class ProjectModel:
                 return []
             return self._method_targets([function], "bound" if symbol.kind == "method" else "plain")
         if symbol.kind == "class":
-            init = self.lookup_method((symbol.module, symbol.qualname), "__init__")
-            return [Target(init, "constructor")] if init else []
+            cls = (symbol.module, symbol.qualname)
+            init = self.lookup_method(cls, "__init__")
+            return [Target(init, "constructor", cls)] if init else []
         if symbol.kind == "instance" and symbol.qualname:
-            found = self.call_method((symbol.module, symbol.qualname), "__call__")
-            return self._method_targets([found], "bound") if found else []
+            cls = (symbol.module, symbol.qualname)
+            found = self.call_method(cls, "__call__")
+            return self._method_targets([found], "bound", cls) if found else []
         if symbol.kind == "result":  # calling what a factory returned runs the functions it returns
             info = self.function((symbol.module, symbol.qualname))
             returned = [tuple(ref.split(":", 2)[1:]) for ref in info.returned_functions] if info else []
@@ -635,14 +695,18 @@ class ProjectModel:
     def graph_functions(self) -> dict[FunctionId, FunctionId]:
         """Every function run as graph code, mapped to a root that reaches it."""
         reached: dict[FunctionId, FunctionId] = {}
-        stack = [(root, root) for root in self.graph_roots]
-        while stack:
-            function, root = stack.pop()
-            if function in reached or function in self.eager_functions:
+        seen: set[tuple[FunctionId, ClassId | None]] = set()
+        stack: list[tuple[FunctionId, FunctionId, ClassId | None]] = [(root, root, None) for root in self.graph_roots]
+        while stack:  # a receiver's class, where known, follows self calls (no sibling class's override)
+            function, root, receiver = stack.pop()
+            if receiver is not None and not self.calls_self(function):
+                receiver = None
+            if (function, receiver) in seen or function in self.eager_functions:
                 continue
-            reached[function] = root
-            for _, targets in self.call_graph.get(function, []):
-                stack.extend((target.function, root) for target in targets)
+            seen.add((function, receiver))
+            reached.setdefault(function, root)
+            for _, targets in self.calls_with_receiver(function, receiver):
+                stack.extend((target.function, root, target.receiver_class) for target in targets)
         return reached
 
     def reachable(self, starts) -> set[FunctionId]:
