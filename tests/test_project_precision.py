@@ -506,3 +506,21 @@ def test_graph_errors_follow_the_receiver_class(tmp_path):
     reading = {"blocks.py": BLOCKS, "model.py": GRAPH_CODE_BUILDING.format(cls="ReadingBlock")}
     assert lint(tmp_path / "plain", plain) == set()
     assert lint(tmp_path / "reading", reading) == {("blocks.py", 29, "HYB501")}
+
+
+def test_variable_created_per_call_of_a_wrapped_function(tmp_path):
+    """TensorFlow raises ValueError for a tf.Variable made on every call, through a wrapper too."""
+    program = """
+        import tensorflow as tf
+
+        from utils import {wrapper}
+
+
+        @{wrapper}
+        def scale(x):
+            weight = tf.Variable(2.0)
+            return x * weight
+        """
+    wrapped = lint(tmp_path / "wrapped", {"utils.py": WRAPPERS, "m.py": program.format(wrapper="agent_function")})
+    plain = lint(tmp_path / "plain", {"utils.py": WRAPPERS, "m.py": program.format(wrapper="logged")})
+    assert (wrapped, plain) == ({("m.py", 8, "HYB502")}, set())
