@@ -290,6 +290,10 @@ def test_call_forms_of_a_wrapper(tmp_path):
                     self.steps.append(x)
                     return x * 2.0
 
+                def learn(self, x):
+                    self.last = x
+                    return x
+
 
             def body(x):
                 print("body", x)
@@ -301,11 +305,18 @@ def test_call_forms_of_a_wrapper(tmp_path):
                 return x + 1.0
 
 
+            def main():
+                agent = Agent()
+                train = utils.agent_function(agent.learn)
+                return train(tf.ones(3))
+
+
             backend = utils.make_backend("gru", body, {"go_backwards": False})
             eager = utils.logged(quiet_body)
             """,
     }
-    assert lint(tmp_path, files) == {("agent.py", 11, "HYB105"), ("agent.py", 16, "HYB101")}
+    assert lint(tmp_path, files) == {("agent.py", 11, "HYB105"), ("agent.py", 15, "HYB104"),
+                                     ("agent.py", 20, "HYB101")}
 
 
 def test_wrapped_function_is_not_a_hybridization_candidate(tmp_path):

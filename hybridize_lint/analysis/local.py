@@ -473,11 +473,21 @@ class _ModuleBuilder:
             arguments[0] = ("@", call.args[0])
         arguments += [(k.arg, k.value) for k in call.keywords if k.arg]
         for argument, value in arguments:
-            ref = self._function_ref(value, scope) if isinstance(value, (ast.Name, ast.Attribute)) else None
+            ref = self._wrapped_function_ref(value, scope)
             if ref and self._names_a_function(ref):
                 self.summary.graph_entries.append(GraphEntry(
                     ref, loc_of(call), "wrapper", wrapper=wrapper, argument=argument,
                     autograph=_autograph_argument(call, {})))
+
+    def _wrapped_function_ref(self, value: ast.expr, scope: _Scope) -> str | None:
+        """``g``, ``self.step``, or ``agent.train`` with ``agent = Agent()``: a method of a known instance."""
+        if not isinstance(value, (ast.Name, ast.Attribute)):
+            return None
+        ref = self._function_ref(value, scope)
+        if ref is None and isinstance(value, ast.Attribute):
+            method = self._callee_ref(value, scope)
+            ref = method if method and method.startswith("inst:") else None
+        return ref
 
     def _names_a_function(self, ref: str) -> bool:
         """Not one of this module's variables, classes or instances: those are no functions to wrap."""
