@@ -20,7 +20,7 @@ from . import __version__
 from .config import ConfigError, RuleSelection, SettingsResolver, _prefix_list, parse_config_arguments
 from .diagnostics import RunReport
 from .discovery import is_excluded
-from .engine import Linter, RunOptions
+from .engine import Linter, RunOptions, project_anchor
 from .explain import Target as ExplainTarget
 from .explain import explain, render_json, render_text
 from .parallel import default_jobs
@@ -211,7 +211,7 @@ def _notes(report) -> list[str]:
 
 
 def _excluded(resolver: SettingsResolver, path: Path) -> bool:
-    settings = resolver.for_path(path)
+    settings = resolver.for_path(path, fallback_root=project_anchor(path))
     return is_excluded(path, root=settings.root, exclude=settings.exclude, extend_exclude=settings.extend_exclude)
 
 

@@ -165,7 +165,7 @@ _CONVERTERS = {
 }
 
 # Knowledge-base extensions: dotted names of the user's own APIs.
-KNOWLEDGE_KEYS = ("impure-functions", "pure-functions", "tensor-functions")
+KNOWLEDGE_KEYS = ("impure-functions", "pure-functions", "tensor-functions", "function-wrappers")
 
 # The keys the flake8 plugin reads; flake8 itself owns selection and noqa.
 ANALYSIS_KEYS = ("target-tensorflow", "hybridization", "hybridize-tests", *KNOWLEDGE_KEYS)

@@ -41,6 +41,21 @@ class RunOptions:
     jobs: int = 1  # processes for summarising and checking; the CLI defaults to all cores
 
 
+def project_anchor(path: Path) -> Path:
+    """Where the project of ``path`` starts when no marker file (pyproject.toml, .git…) is found above it.
+
+    The current directory when ``path`` lies inside it — what ``check`` with no arguments, flake8 and
+    editors see — else ``path`` itself: so ``check DIR``, ``explain DIR/a.py`` and flake8 run from the
+    same place analyse one project, with the same module names and the same verdicts.
+    """
+    try:
+        cwd = Path.cwd().resolve()
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        return path
+    return cwd if resolved == cwd or cwd in resolved.parents else path
+
+
 class Linter:
     """Lints files as parts of their projects, optionally fixing them."""
 
@@ -61,7 +76,7 @@ class Linter:
         seen: set[Path] = set()
         explicit = {path for path in paths if not path.is_dir()}
         for path in paths:
-            settings = self.resolver.for_path(path, fallback_root=path)
+            settings = self.resolver.for_path(path, fallback_root=project_anchor(path))
             found = discover_files([path], root=settings.root, exclude=settings.exclude,
                                    extend_exclude=settings.extend_exclude, force_exclude=options.force_exclude,
                                    respect_gitignore=settings.respect_gitignore)
@@ -72,7 +87,7 @@ class Linter:
                 if identity in seen:  # named twice (say, relative and absolute): lint it once
                     continue
                 seen.add(identity)
-                file_settings = self.resolver.for_path(file, fallback_root=path)
+                file_settings = self.resolver.for_path(file, fallback_root=project_anchor(path))
                 if file_settings.root != settings.root and file not in explicit and is_excluded(
                         file, root=file_settings.root, exclude=file_settings.exclude,
                         extend_exclude=file_settings.extend_exclude):
@@ -85,13 +100,13 @@ class Linter:
     def run_source(self, path: Path, text: str, options: RunOptions = RunOptions()) -> RunReport:
         """Lint text that is not on disk (``--stdin-filename``), inside ``path``'s project."""
         report = RunReport()
-        settings = self.resolver.for_path(path, fallback_root=Path.cwd())
+        settings = self.resolver.for_path(path, fallback_root=project_anchor(path))
         self._run_project(settings, [path], {path: text}, options, report)
         return report
 
     def project_model(self, path: Path) -> tuple[ProjectModel, str]:
         """The analysed project ``path`` belongs to, and ``path``'s module name in it."""
-        settings = self.resolver.for_path(path, fallback_root=path.parent if path.is_file() else path)
+        settings = self.resolver.for_path(path, fallback_root=project_anchor(path))
         source = SourceFile.read(path)
         source.tree
         project, _ = self.loader.load(settings, {path: source}, use_cache=True)
@@ -100,7 +115,7 @@ class Linter:
 
     def diagnostics_for_flake8(self, path: Path, text: str) -> list[Diagnostic]:
         """Every finding for one file, unfiltered: flake8 does selection and noqa itself."""
-        settings = self.resolver.for_path(path, fallback_root=Path.cwd())
+        settings = self.resolver.for_path(path, fallback_root=project_anchor(path))
         source = SourceFile(path, text)
         try:
             source.tree

@@ -70,6 +70,7 @@ def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -
         "side_effects": " → ".join((verdict.function[1], verdict.side_effect.describe()))
         if verdict.side_effect else None,
         "recursive": verdict.recursive,
+        "traced": _traced(model, verdict),
         "tensor_computation": verdict.tensor_computation,
         "eager_only": [f"{b.reason} (line {b.loc[0]})" for b in verdict.blockers],
         "boundary": {"repetition": verdict.boundary.repetition.render(paths),
@@ -78,6 +79,14 @@ def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -
         "covered_by": covered[1] if (covered := model.hybridization.boundaries.covered.get(verdict.function))
         and not verdict.hybrid else None,
     }
+
+
+def _traced(model: ProjectModel, verdict: Verdict) -> dict | None:
+    """Why the function is traced on its own (a graph root): tf.function, a wrapper of it, Keras, tf.data…"""
+    root = model.graph_roots.get(verdict.function)
+    if root is None:
+        return None
+    return {"reason": root.reason, "wrapper": root.wrapper or None, "autograph": root.autograph}
 
 
 def render_text(explanations: list[dict]) -> str:
@@ -98,6 +107,10 @@ def render_text(explanations: list[dict]) -> str:
                                                             for p, es in item["literal_parameters"].items()) or "none"))
         lines.append(f"  Python side effects: {item['side_effects'] or 'none'}")
         lines.append(f"  recursive: {'yes' if item['recursive'] else 'no'}")
+        if item["traced"]:
+            traced = item["traced"]
+            lines.append(f"  traced: {traced['reason']}" + (f" via {traced['wrapper']}" if traced["wrapper"] else "")
+                         + ("" if traced["autograph"] else ", autograph off"))
         lines.append(f"  tensor computation: {'yes' if item['tensor_computation'] else 'no'}")
         lines.append("  eager-only constructs: " + ("; ".join(item["eager_only"]) or "none"))
         if item["boundary"]:

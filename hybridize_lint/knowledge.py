@@ -7,7 +7,7 @@ extended by the user's ``[tool.hybridize-lint]`` knowledge keys.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -85,6 +85,9 @@ class KnowledgeBase:
     opaque_call_weight: int = 1
     loop_weight: int = 1
     pure_functions: frozenset[str] = frozenset()
+    # Library functions returning ``tf.function(fn, ...)`` of their first argument → the ``autograph``
+    # they pass by default (None: tf.function's own default, on)
+    function_wrappers: dict[str, bool | None] = field(default_factory=dict)
 
     def canonical(self, dotted: str) -> str:
         """Map alternative module spellings onto the canonical TensorFlow name."""
@@ -124,10 +127,18 @@ class KnowledgeBase:
     def is_tensorflow(self, dotted: str | None) -> bool:
         return dotted is not None and (dotted == "tensorflow" or self.canonical(dotted).startswith("tensorflow."))
 
+    def wrapper_autograph(self, dotted: str) -> tuple[bool, bool | None]:
+        """Whether ``dotted`` is a known library wrapper of tf.function, and the autograph it defaults to."""
+        dotted = self.canonical(dotted)
+        return dotted in self.function_wrappers, self.function_wrappers.get(dotted)
+
     def extended(self, user: dict[str, tuple[str, ...]]) -> "KnowledgeBase":
-        """This knowledge base plus the user's ``impure-functions`` and ``pure-functions``."""
+        """This knowledge base plus the user's ``impure-functions``, ``pure-functions`` and ``function-wrappers``."""
         impure = user.get("impure-functions", ())
         pure = frozenset(user.get("pure-functions", ()))
+        wrappers = user.get("function-wrappers", ())
+        if wrappers:
+            self = replace(self, function_wrappers={**dict.fromkeys(wrappers), **self.function_wrappers})
         if not impure and not pure:
             return self
         io_calls = NameSet(self.io_calls.exact | {n for n in impure if not n.endswith(".*")},
@@ -186,6 +197,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         tensor_python_types=dict(data["dtypes"]["tensor_python_types"]),
         tensor_from_value=dict(data["dtypes"]["tensors"]["from_value"]),
         tensor_float32_by_default=dict(data["dtypes"]["tensors"]["float32_by_default"]),
+        function_wrappers={name: spec.get("autograph") for name, spec in data["hybridize"].get("wrappers", {}).items()},
     )
 
 

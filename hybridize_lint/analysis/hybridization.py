@@ -232,7 +232,7 @@ class HybridizationAnalysis:
         root = project.graph_roots.get(function)
         if root is not None:
             found.append("is already a tf.function" if root.reason == "tf.function" else
-                         f"already runs as graph code ({root.reason})")
+                         f"is already traced as graph code ({root.reason})")
             return found
         summary = project.summaries[function[0]]
         name = function[1].rsplit(".", 1)[-1]

@@ -24,11 +24,12 @@ from .scopes import bindings_among
 from .tensor_facts import _partial_batches, infer_local_values, record_function_facts, record_parameter_uses
 from .values import TENSOR, value_of
 from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry, ModuleSummary,
-                      loc_of)
+                      WrapperCall, definition_names, loc_of)
 
 LOCAL, CAPTURED = "local", "captured"
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _METHOD_KINDS = {"name:builtins.staticmethod": "static", "name:builtins.classmethod": "class"}
+_WRAPPER_REFS = ("name:", "fn:", "inst:", "method:", "attr:")  # what may name a project or library function
 
 
 def summarize_module(tree: ast.Module, module: str, is_package: bool, digest: str,
@@ -155,15 +156,15 @@ class _ModuleBuilder:
 
     def _walk_definitions(self, body: list[ast.stmt], prefix: str, class_name: str | None,
                           parent: _Scope | None) -> None:
-        for node in body:
-            for child in _direct_definitions(node):
-                if isinstance(child, ast.ClassDef):
-                    self._class(child, prefix, parent)
-                else:
-                    self._function(child, prefix, class_name, parent)
+        definitions = [child for node in body for child in _direct_definitions(node)]
+        for child, name in zip(definitions, definition_names(definitions)):
+            if isinstance(child, ast.ClassDef):
+                self._class(child, prefix, parent, name)
+            else:
+                self._function(child, prefix, class_name, parent, name)
 
-    def _class(self, node: ast.ClassDef, prefix: str, parent: _Scope | None) -> None:
-        qualname = f"{prefix}{node.name}"
+    def _class(self, node: ast.ClassDef, prefix: str, parent: _Scope | None, name: str) -> None:
+        qualname = f"{prefix}{name}"
         scope = parent or self.module_scope
         info = ClassSummary(qualname, node.lineno)
         info.bases = [ref for ref in (self._callee_ref(base, scope) for base in node.bases) if ref]
@@ -182,8 +183,9 @@ class _ModuleBuilder:
         self.summary.classes[qualname] = info
         self._walk_definitions(node.body, qualname + ".", qualname, parent)
 
-    def _function(self, node: FunctionNode, prefix: str, class_name: str | None, parent: _Scope | None) -> None:
-        qualname = f"{prefix}{node.name}"
+    def _function(self, node: FunctionNode, prefix: str, class_name: str | None, parent: _Scope | None,
+                  name: str) -> None:
+        qualname = f"{prefix}{name}"
         arguments = node.args
         params = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
         params += [a.arg for a in (arguments.vararg,) if a] + [a.arg for a in arguments.kwonlyargs]
@@ -204,6 +206,7 @@ class _ModuleBuilder:
         hybrid = False
         decorators = []
         hybrid_keywords: list[str] = []
+        autograph = True
         method_kind = "instance"
         outer = parent or self.module_scope
         for decorator in node.decorator_list:
@@ -212,6 +215,7 @@ class _ModuleBuilder:
                 hybrid = True
                 if isinstance(decorator, ast.Call):
                     hybrid_keywords = _hybridizer_keywords(decorator)
+                    autograph = _autograph_argument(decorator, {}) is not False
                 continue
             ref = self._callee_ref(target, outer)
             if class_name and ref in _METHOD_KINDS:
@@ -220,12 +224,13 @@ class _ModuleBuilder:
                 method_kind = "property"
             elif ref and ref not in _METHOD_KINDS and ref != "name:builtins.property":
                 decorators.append(ref)
+                self._decorator_wrapper_entry(decorator, f"fn:{self.module}:{qualname}", outer)
         function = FunctionSummary(
             qualname, node.lineno, hybrid, params=params, class_name=class_name, decorators=decorators,
             is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
             is_async=isinstance(node, ast.AsyncFunctionDef), stub=_is_stub(node.body), nested=parent is not None,
             defaults=_defaulted_parameters(node), hybrid_keywords=hybrid_keywords, method_kind=method_kind,
-            variadic=bool(arguments.vararg or arguments.kwarg or arguments.kwonlyargs))
+            variadic=bool(arguments.vararg or arguments.kwarg or arguments.kwonlyargs), autograph=autograph)
         self.summary.functions[qualname] = function
         self._prepare_locals(scope, own)
         infer_local_values(self, scope, own)
@@ -233,6 +238,7 @@ class _ModuleBuilder:
         record_parameter_uses(function, every)
         self._analyse_body(scope, own, function.calls, function)
         function.local_localities = {name: scope.localities.get(name, LOCAL) for name in scope.locals}
+        function.wrapper_calls = self._wrapper_calls(scope, own, node)
         function.returned_functions = [
             f"fn:{self.module}:{scope.nested[n.value.id]}" for n, _ in own
             if isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id in scope.nested]
@@ -439,23 +445,13 @@ class _ModuleBuilder:
               and self._is_dataset(call.func.value, scope)):
             via = f"tf.data {call.func.attr}"
         elif isinstance(call.func, ast.Attribute) and call.func.attr in kb.keras_compiling_calls:
-            receiver = call.func.value
-            receiver_type = self._type_of(receiver, scope)
-            if receiver_type:
-                self.summary.compiled_types.append(receiver_type)
-            elif _is_self(receiver, scope) and scope.class_name:
-                self.summary.compiled_types.append(f"name:{self.module}.{scope.class_name}")
-            elif isinstance(receiver, ast.Call):  # BaseNet().fit(...)
-                ref = self._callee_ref(receiver.func, scope)
-                if ref and ref.startswith("name:"):
-                    self.summary.compiled_types.append(ref)
-            elif isinstance(receiver, ast.Attribute) and _is_self(receiver.value, scope) and scope.class_name:
-                # self.model.fit(...): typed by the class's attribute_types, resolved by the project
-                self.summary.compiled_types.append(f"attr:{self.module}:{scope.class_name}:{receiver.attr}")
+            self._compiled_call(call.func, scope)
             return
         else:
+            self._wrapper_entries(call, scope)
             return
         signature = via == "tf.function" and "input_signature" in _hybridizer_keywords(call)
+        autograph = _autograph_argument(call, {}) if via == "tf.function" else None
         for argument in functions:
             if isinstance(argument, ast.Lambda):  # ds.map(lambda v: f(v)): what the lambda calls is traced
                 refs = self._lambda_callees(argument, scope)
@@ -463,7 +459,111 @@ class _ModuleBuilder:
                 refs = [self._function_ref(argument, scope)]
             for ref in refs:
                 if ref:
-                    self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), via, signature))
+                    self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), via, signature,
+                                                                 autograph=autograph))
+
+    # -- wrappers of tf.function ----------------------------------------------
+
+    def _wrapper_entries(self, call: ast.Call, scope: _Scope) -> None:
+        """``W(f)``, ``W(name, device, f)``: f runs as a graph if the project finds W wraps that argument."""
+        wrapper = self._callee_ref(call.func, scope)
+        if not wrapper or not wrapper.startswith(_WRAPPER_REFS) or not self._maybe_function(wrapper):
+            return
+        arguments = [(str(index), value) for index, value in enumerate(call.args)]
+        if arguments and _configures_a_decorator(call.func):  # W(autograph=False)(f): as @W(autograph=False)
+            arguments[0] = ("@", call.args[0])
+        arguments += [(k.arg, k.value) for k in call.keywords if k.arg]
+        for argument, value in arguments:
+            ref = self._wrapped_function_ref(value, scope)
+            if ref and self._names_a_function(ref):
+                self.summary.graph_entries.append(GraphEntry(
+                    ref, loc_of(call), "wrapper", wrapper=wrapper, argument=argument,
+                    autograph=_autograph_argument(call, {})))
+
+    def _wrapped_function_ref(self, value: ast.expr, scope: _Scope) -> str | None:
+        """``g``, ``self.step``, or ``agent.train`` with ``agent = Agent()``: a method of a known instance."""
+        if not isinstance(value, (ast.Name, ast.Attribute)):
+            return None
+        ref = self._function_ref(value, scope)
+        if ref is None and isinstance(value, ast.Attribute):
+            method = self._callee_ref(value, scope)
+            ref = method if method and method.startswith("inst:") else None
+        return ref
+
+    def _names_a_function(self, ref: str) -> bool:
+        """Not one of this module's variables, classes or instances: those are no functions to wrap."""
+        own = f"name:{self.module}."
+        return not ref.startswith(own) or ref[len(own):] in self.summary.aliases
+
+    def _decorator_wrapper_entry(self, decorator: ast.expr, function_ref: str, scope: _Scope) -> None:
+        """``@W`` or ``@W(...)`` on a def: the function is W's first argument (or that of what ``W(...)`` returns)."""
+        wrapper = self._callee_ref(decorator, scope)
+        if wrapper and wrapper.startswith(_WRAPPER_REFS) and self._maybe_function(wrapper):
+            configured = isinstance(decorator, ast.Call)
+            self.summary.graph_entries.append(GraphEntry(
+                function_ref, loc_of(decorator), "wrapper", wrapper=wrapper, argument="@" if configured else "0",
+                autograph=_autograph_argument(decorator, {}) if configured else None))
+
+    def _wrapper_calls(self, scope: _Scope, own: list, node: FunctionNode) -> list[WrapperCall]:
+        """What the function returns that applies a callee to its own parameters: ``return tf.function(fn)``,
+        ``return compile_fn(fn, **kw)``, ``wrapped = tf.function(*args); return wrapped``."""
+        assigned = {target.id: statement.value for statement, _ in own
+                    if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+                    for target in statement.targets if isinstance(target, ast.Name)}
+        found: list[WrapperCall] = []
+        for statement, _ in own:
+            if not isinstance(statement, ast.Return) or statement.value is None:
+                continue
+            value = statement.value
+            if isinstance(value, ast.Name) and value.id in assigned:
+                value = assigned[value.id]
+            if isinstance(value, ast.Call):
+                found.extend(self._applied_parameters(value, scope, node, assigned))
+        return found
+
+    def _applied_parameters(self, call: ast.Call, scope: _Scope, node: FunctionNode,
+                            assigned: dict[str, ast.expr]) -> list[WrapperCall]:
+        if self.kb.is_hybridizer(self._qualified_name(call.func, scope)):
+            callee = "name:tensorflow.function"
+        else:
+            callee = self._callee_ref(call.func, scope)
+            if not callee or not callee.startswith(_WRAPPER_REFS):
+                return []
+        receiver = scope.params[0] if scope.class_name and scope.params else None
+        params = set(scope.params) - {receiver}
+        variadic = node.args.vararg.arg if node.args.vararg else None
+        autograph = _autograph_argument(call, assigned)
+        found = []
+        for index, value in enumerate(call.args):
+            if isinstance(value, ast.Starred) and isinstance(value.value, ast.Name) and value.value.id == variadic:
+                if index == 0:
+                    found.append(WrapperCall(callee, f"*{variadic}", "0", autograph))
+                break
+            if isinstance(value, ast.Name) and value.id in params:
+                found.append(WrapperCall(callee, value.id, str(index), autograph))
+        for keyword in call.keywords:
+            if keyword.arg and isinstance(keyword.value, ast.Name) and keyword.value.id in params:
+                found.append(WrapperCall(callee, keyword.value.id, keyword.arg, autograph))
+        return found
+
+    def _compiled_call(self, method: ast.Attribute, scope: _Scope) -> None:
+        """``model.fit(...)`` & co.: the model's type and the method, resolved by the project."""
+        receiver, name = method.value, method.attr
+        own_class = f"name:{self.module}.{scope.class_name}" if scope.class_name else None
+        receiver_type = self._type_of(receiver, scope)
+        if receiver_type:
+            self.summary.compiled_calls.append([receiver_type, name])
+        elif _is_self(receiver, scope) and own_class:
+            self.summary.compiled_calls.append([own_class, name])
+        elif _is_super_call(receiver) and own_class:  # super().predict(...) in an override
+            self.summary.compiled_calls.append([own_class, name, "super"])
+        elif isinstance(receiver, ast.Call):  # BaseNet().fit(...)
+            ref = self._callee_ref(receiver.func, scope)
+            if ref and ref.startswith("name:"):
+                self.summary.compiled_calls.append([ref, name])
+        elif isinstance(receiver, ast.Attribute) and _is_self(receiver.value, scope) and scope.class_name:
+            # self.model.fit(...): typed by the class's attribute_types, resolved by the project
+            self.summary.compiled_calls.append([f"attr:{self.module}:{scope.class_name}:{receiver.attr}", name])
 
     def _lambda_callees(self, function: ast.Lambda, scope: _Scope) -> list[str]:
         """References to what the calls in a lambda's body run (not calls of its own parameters)."""
@@ -899,6 +999,32 @@ def _is_literal(expr: ast.expr) -> bool:
 def _is_self(expr: ast.expr, scope: _Scope) -> bool:
     return isinstance(expr, ast.Name) and bool(scope.params) and expr.id == scope.params[0] \
         and scope.class_name is not None and expr.id in ("self", "cls")
+
+
+def _autograph_argument(call: ast.Call, assigned: dict[str, ast.expr]) -> bool | None:
+    """What ``autograph=`` a call passes: a constant, or ``kwargs.pop("autograph", False)``'s default."""
+    for keyword in call.keywords:
+        if keyword.arg != "autograph":
+            continue
+        value = keyword.value
+        if isinstance(value, ast.Name) and isinstance(assigned.get(value.id), ast.Call):
+            popped = assigned[value.id]
+            if isinstance(popped.func, ast.Attribute) and popped.func.attr in ("pop", "get") \
+                    and len(popped.args) == 2 and isinstance(popped.args[0], ast.Constant) \
+                    and popped.args[0].value == "autograph":
+                value = popped.args[1]
+        if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+            return value.value
+    return None
+
+
+def _configures_a_decorator(expr: ast.expr) -> bool:
+    """``W(autograph=False)``: a call with options only, whose result decorates (``tf.function(f)`` wraps f)."""
+    return isinstance(expr, ast.Call) and not expr.args and not any(k.arg == "func" for k in expr.keywords)
+
+
+def _is_super_call(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"
 
 
 def _is_attribute_of(target: ast.expr, name: str) -> bool:

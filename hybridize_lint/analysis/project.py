@@ -40,6 +40,9 @@ class Target:
 
     function: FunctionId
     binding: str  # "plain" | "bound" (first parameter is the receiver) | "constructor" (a fresh object)
+    # The receiver's exact class when the call site knows it (``Sub()``, ``x = Sub(); x.run()``): then
+    # ``self.NAME()`` inside runs that class's NAME, not an override of a sibling class.
+    receiver_class: ClassId | None = None
 
 
 def value_parameters(info: FunctionSummary, binding: str) -> list[str]:
@@ -62,6 +65,32 @@ class GraphRoot:
     function: FunctionId
     reason: str
     signature: bool = False  # a tf.function with an input_signature: a concrete function on purpose
+    autograph: bool = True  # False: traced with autograph=False (``int(t)``, Python ``if`` on tensors fail)
+    wrapper: str = ""  # the project or library wrapper of tf.function it was wrapped with, if any
+
+
+@dataclass(frozen=True)
+class Wrapping:
+    """A function that returns ``tf.function`` of one of its parameters (directly or via another wrapper)."""
+
+    param: str  # the wrapped parameter; ``*args``: the first positional argument
+    autograph: bool | None = None  # what it passes to tf.function (None: tf.function's default)
+
+
+def _binds(info: FunctionSummary, target: Target, param: str, argument: str) -> bool:
+    """Whether a call's ``argument`` (a position or keyword) binds ``param`` (``*args``: the first position)."""
+    if param.startswith("*"):
+        return argument == "0"
+    params = value_parameters(info, target.binding)
+    return argument == param or (argument.isdigit() and int(argument) < len(params) and params[int(argument)] == param)
+
+
+def _display(ref: str) -> str:
+    """A wrapper's reference as the user spelled it, for messages."""
+    kind, _, rest = ref.partition(":")
+    if kind == "inst":
+        return _display(rest.rpartition("|")[0]) + "(...)"
+    return rest.replace(":", ".") if kind == "fn" else rest if kind == "name" else rest.rpartition(":")[2]
 
 
 @dataclass
@@ -75,7 +104,8 @@ class ProjectModel:
         for summary in summaries:
             self.summaries[summary.module] = summary
         for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
-                       "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols"):
+                       "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols",
+                       "function_wrappers", "_self_callers", "_receiver_edges"):
             self.__dict__.pop(cached, None)
 
     def prepare_for_checks(self) -> None:
@@ -350,15 +380,70 @@ class ProjectModel:
                 found.append(method)
         return found
 
-    def _method_targets(self, functions: list[FunctionId], binding: str) -> list[Target]:
+    def calls_self(self, function: FunctionId) -> bool:
+        """Whether ``function`` calls ``self.NAME()`` or ``super().NAME()``: what it runs depends on the receiver."""
+        return function in self._self_callers
+
+    @cached_property
+    def _self_callers(self) -> frozenset[FunctionId]:
+        return frozenset((summary.module, qualname) for summary in self.summaries.values()
+                         for qualname, info in summary.functions.items()
+                         if any(ref.startswith(("method:", "super:")) for site in info.calls for ref in site.callees))
+
+    def calls_with_receiver(self, function: FunctionId,
+                            receiver: ClassId | None) -> list[tuple[CallSite, list[Target]]]:
+        """``function``'s call-graph edges when ``self`` is exactly a ``receiver`` (None: any class)."""
+        edges = self.call_graph.get(function, [])
+        if receiver is None or not self.calls_self(function):
+            return edges
+        key = (function, receiver)
+        found = self._receiver_edges.get(key)
+        if found is None:
+            found = self._receiver_edges[key] = [(site, self._receiver_call_targets(site, targets, receiver))
+                                                 for site, targets in edges]
+        return found
+
+    @cached_property
+    def _receiver_edges(self) -> dict[tuple[FunctionId, ClassId], list[tuple[CallSite, list[Target]]]]:
+        return {}
+
+    def _receiver_call_targets(self, site: CallSite, targets: list[Target], receiver: ClassId) -> list[Target]:
+        """``targets`` of a call in a method, with its ``self``/``super()`` calls resolved for ``receiver``."""
+        general: list[Target] = []
+        special: list[Target] = []
+        for ref in site.callees:
+            resolved = self.receiver_targets(ref, receiver)
+            if resolved is not None:
+                general.extend(self.resolve_ref(ref))
+                special.extend(resolved)
+        if not general or not any(t in general for t in targets):
+            return targets  # e.g. the edge of a parameter's method (``e.predict(t)``) at the same site
+        return [t for t in targets if t not in general] + special
+
+    def _method_targets(self, functions: list[FunctionId], binding: str,
+                        receiver: ClassId | None = None) -> list[Target]:
         """Targets for calls of ``functions``; ``@staticmethod``/``@classmethod`` decide the binding."""
         targets: list[Target] = []
         for function in functions:
             info = self.function(function)
             kind = info.method_kind if info else "instance"
             bound = "plain" if kind == "static" else "bound" if kind == "class" else binding
-            targets.extend(self._with_wrappers(Target(function, bound)))
+            targets.extend(self._with_wrappers(Target(function, bound, receiver if bound != "plain" else None)))
         return targets
+
+    def receiver_targets(self, ref: str, receiver: ClassId) -> list[Target] | None:
+        """What ``self.NAME()``/``super().NAME()`` (``ref``) runs when ``self`` is exactly a ``receiver``:
+        the method along that class's MRO only, not the overrides of its sibling classes.
+        None when ``ref`` is no such call, or ``receiver`` is no subclass of the class it is written in."""
+        kind, _, rest = ref.partition(":")
+        if kind not in ("method", "super"):
+            return None
+        module, owner, name = rest.split(":", 2)
+        if receiver not in self.subclasses.get((module, owner), ()) or not self._dispatch(
+                (module, owner), name, super_call=kind == "super"):
+            return None
+        found = self.lookup_method(receiver, name, (module, owner) if kind == "super" else None)
+        return self._method_targets([found], "bound", receiver) if found else []
 
     def _instance_call(self, typeref: str, name: str) -> list[Target]:
         cls = self.class_of_typeref(typeref)
@@ -366,7 +451,7 @@ class ProjectModel:
             symbol = self._instance_of(typeref, 0) if name == "__call__" else None
             return self._targets_of_symbol(symbol) if symbol and symbol.kind == "result" else []
         found = self.call_method(cls, name)
-        return self._method_targets([found], "bound") if found else []
+        return self._method_targets([found], "bound", cls) if found else []
 
     def _targets_of_symbol(self, symbol: Symbol | None) -> list[Target]:
         if symbol is None:
@@ -378,11 +463,13 @@ class ProjectModel:
                 return []
             return self._method_targets([function], "bound" if symbol.kind == "method" else "plain")
         if symbol.kind == "class":
-            init = self.lookup_method((symbol.module, symbol.qualname), "__init__")
-            return [Target(init, "constructor")] if init else []
+            cls = (symbol.module, symbol.qualname)
+            init = self.lookup_method(cls, "__init__")
+            return [Target(init, "constructor", cls)] if init else []
         if symbol.kind == "instance" and symbol.qualname:
-            found = self.call_method((symbol.module, symbol.qualname), "__call__")
-            return self._method_targets([found], "bound") if found else []
+            cls = (symbol.module, symbol.qualname)
+            found = self.call_method(cls, "__call__")
+            return self._method_targets([found], "bound", cls) if found else []
         if symbol.kind == "result":  # calling what a factory returned runs the functions it returns
             info = self.function((symbol.module, symbol.qualname))
             returned = [tuple(ref.split(":", 2)[1:]) for ref in info.returned_functions] if info else []
@@ -505,21 +592,28 @@ class ProjectModel:
         """Functions traced for a reason of their own, not only because graph code calls them."""
         roots: dict[FunctionId, GraphRoot] = {}
 
-        def add(function: FunctionId, reason: str, signature: bool = False) -> None:
+        def add(function: FunctionId, reason: str, signature: bool = False, autograph: bool | None = None,
+                wrapper: str = "") -> None:
             if function not in roots and function not in self.eager_functions and self.function(function):
-                roots[function] = GraphRoot(function, reason, signature)
+                roots[function] = GraphRoot(function, reason, signature, autograph is not False, wrapper)
 
         for summary in self.summaries.values():
             for qualname, info in summary.functions.items():
                 if info.hybrid:
-                    add((summary.module, qualname), "tf.function", "input_signature" in info.hybrid_keywords)
+                    add((summary.module, qualname), "tf.function", "input_signature" in info.hybrid_keywords,
+                        info.autograph)
             for entry in summary.graph_entries:
-                for target in self.resolve_ref(entry.ref):
-                    add(target.function, entry.via, entry.signature)
-            for typeref in summary.compiled_types:
-                cls = self.class_of_typeref(typeref)
-                if cls is None or not self.is_keras_model(cls):
+                if entry.via == "wrapper":
+                    wrapping = self.wrapping_of(entry.wrapper, entry.argument)
+                    if wrapping is None:
+                        continue
+                    autograph = entry.autograph if entry.autograph is not None else wrapping.autograph
+                    for target in self.resolve_ref(entry.ref):
+                        add(target.function, "tf.function", autograph=autograph, wrapper=_display(entry.wrapper))
                     continue
+                for target in self.resolve_ref(entry.ref):
+                    add(target.function, entry.via, entry.signature, entry.autograph)
+            for cls in self._keras_compiled_models(summary):
                 for method in sorted(self.knowledge.keras_compiled_methods):
                     found = self.lookup_method(cls, method)
                     if found:
@@ -537,18 +631,84 @@ class ProjectModel:
                 add((module, qualname), f"inside {outer}")
         return roots
 
+    # -- wrappers of tf.function ----------------------------------------------
+
+    @cached_property
+    def function_wrappers(self) -> dict[FunctionId, Wrapping]:
+        """Project functions whose result is ``tf.function`` of a parameter: directly, through another
+        wrapper, or returned by an inner decorator closure (a fixpoint: wrappers of wrappers)."""
+        found: dict[FunctionId, Wrapping] = {}
+        candidates = [((summary.module, qualname), info) for summary in self.summaries.values()
+                      for qualname, info in summary.functions.items() if info.wrapper_calls]
+        changed = True
+        while changed:
+            changed = False
+            for function, info in candidates:
+                if function in found:
+                    continue
+                for call in info.wrapper_calls:
+                    inner = self._wrapping_of(call.callee, call.argument, found)
+                    if inner is not None:
+                        autograph = call.autograph if call.autograph is not None else inner.autograph
+                        found[function] = Wrapping(call.param, autograph)
+                        changed = True
+                        break
+        return found
+
+    def wrapping_of(self, wrapper: str, argument: str) -> Wrapping | None:
+        """How ``wrapper`` wraps the function it receives at ``argument`` (a position or keyword); None: it does not."""
+        return self._wrapping_of(wrapper, argument, self.function_wrappers)
+
+    def _wrapping_of(self, wrapper: str, argument: str, wrappers: dict[FunctionId, Wrapping]) -> Wrapping | None:
+        if argument == "@":  # @W(...): W is a decorator factory, or a wrapper whose function is optional
+            found = self._wrapping_of(wrapper, "0", wrappers)
+            if found is None and wrapper.startswith("inst:") and wrapper.endswith("|__call__"):
+                found = self._wrapping_of(wrapper[5:-len("|__call__")], "0", wrappers)
+            return found
+        if wrapper.startswith("name:"):
+            dotted = self.knowledge.canonical(wrapper[5:])
+            if self.knowledge.is_hybridizer(dotted):
+                return Wrapping("func") if argument in ("0", "func") else None
+            symbol = self.resolve_symbol(wrapper[5:])
+            if symbol is not None and symbol.kind == "external":
+                known, autograph = self.knowledge.wrapper_autograph(symbol.dotted)
+                return Wrapping("*args", autograph) if known and argument == "0" else None
+        for target in self.resolve_ref(wrapper):
+            wrapping = wrappers.get(target.function)
+            info = self.function(target.function)
+            if wrapping is not None and info is not None and _binds(info, target, wrapping.param, argument):
+                return wrapping
+        return None
+
+    def _keras_compiled_models(self, summary: ModuleSummary) -> Iterator[ClassId]:
+        """Models this module runs through Keras' compiled loops (``fit``, ``predict``…).
+
+        ``model.predict(x)`` runs the project's own ``predict`` when a class of the model's MRO
+        overrides it: an eager loop calling ``self(x)`` runs ``call`` eagerly, traced by no one.
+        """
+        for typeref, method, *how in summary.compiled_calls:
+            cls = self.class_of_typeref(typeref)
+            if cls is None or not self.is_keras_model(cls):
+                continue
+            if self.lookup_method(cls, method, after=cls if how == ["super"] else None) is None:
+                yield cls
+
     @cached_property
     def graph_functions(self) -> dict[FunctionId, FunctionId]:
         """Every function run as graph code, mapped to a root that reaches it."""
         reached: dict[FunctionId, FunctionId] = {}
-        stack = [(root, root) for root in self.graph_roots]
-        while stack:
-            function, root = stack.pop()
-            if function in reached or function in self.eager_functions:
+        seen: set[tuple[FunctionId, ClassId | None]] = set()
+        stack: list[tuple[FunctionId, FunctionId, ClassId | None]] = [(root, root, None) for root in self.graph_roots]
+        while stack:  # a receiver's class, where known, follows self calls (no sibling class's override)
+            function, root, receiver = stack.pop()
+            if receiver is not None and not self.calls_self(function):
+                receiver = None
+            if (function, receiver) in seen or function in self.eager_functions:
                 continue
-            reached[function] = root
-            for _, targets in self.call_graph.get(function, []):
-                stack.extend((target.function, root) for target in targets)
+            seen.add((function, receiver))
+            reached.setdefault(function, root)
+            for _, targets in self.calls_with_receiver(function, receiver):
+                stack.extend((target.function, root, target.receiver_class) for target in targets)
         return reached
 
     def reachable(self, starts) -> set[FunctionId]:

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Callable
 
 from .local import CAPTURED, LOCAL
-from .project import FunctionId, ProjectModel, Target
+from .project import ClassId, FunctionId, ProjectModel, Target
 from .summary import CallSite, Effect
 
 
@@ -47,6 +47,7 @@ class TransitiveEffects:
 class SideEffectAnalysis:
     def __init__(self, project: ProjectModel):
         self.project = project
+        self._specialised: dict[tuple[FunctionId, ClassId], TransitiveEffects] = {}
 
     @cached_property
     def effects(self) -> dict[FunctionId, TransitiveEffects]:
@@ -56,11 +57,12 @@ class SideEffectAnalysis:
             for function in component:
                 results[function] = self._own(function)
             changed = True
+            pending = frozenset(component)
             while changed:  # a fixpoint inside recursive components; effects only grow
                 changed = False
                 for function in component:
                     before = results[function].key()
-                    self._add_callees(function, results)
+                    self._add_callees(function, results, pending)
                     changed |= results[function].key() != before
         return results
 
@@ -76,7 +78,7 @@ class SideEffectAnalysis:
         """
         caller_info = self.project.function(caller)
         for target in targets:
-            callee = self.of(target.function)
+            callee = self._callee_effects(target, self.effects) or TransitiveEffects()
             qualname = target.function[1]
             if callee.always:
                 return callee.always.through(qualname)
@@ -117,32 +119,63 @@ class SideEffectAnalysis:
                 result.on_iterator_params.setdefault(effect.target[10:], witness)
         return result
 
-    def _add_callees(self, function: FunctionId, results: dict[FunctionId, TransitiveEffects]) -> None:
-        info = self.project.function(function)
+    def _add_callees(self, function: FunctionId, results: dict[FunctionId, TransitiveEffects],
+                     pending: frozenset[FunctionId] = frozenset()) -> None:
         mine = results[function]
         for site, targets in self.project.call_graph.get(function, []):
             for target in targets:
-                callee = results.get(target.function)
-                if callee is None:
-                    continue
-                qualname = target.function[1]
-                if callee.always and mine.always is None:
-                    mine.always = callee.always.through(qualname)
-                for param, witness in callee.on_params.items():
-                    self._bind(mine, _argument_locality(self.project, target, site, param), witness.through(qualname))
-                for param, witness in callee.on_iterator_params.items():
-                    if passes_python_iterator(self.project, target, site, param):
-                        mine.always = mine.always or witness.through(qualname)
-                    else:
-                        locality = _argument_locality(self.project, target, site, param)
-                        if locality.startswith("param:"):
-                            mine.on_iterator_params.setdefault(locality[6:], witness.through(qualname))
-                if info is None:
-                    continue
-                for name, witness in callee.on_closures.items():
-                    if _nested_in(target.function, function):
-                        locality = _closure_locality(info.params, info.local_localities, name)
-                        self._bind(mine, locality, witness.through(qualname))
+                callee = self._callee_effects(target, results, pending)
+                if callee is not None:
+                    self._add_call(function, mine, site, target, callee)
+
+    def _add_call(self, function: FunctionId, mine: TransitiveEffects, site: CallSite, target: Target,
+                  callee: TransitiveEffects) -> None:
+        """Add to ``function``'s effects (``mine``) those of one call of ``target`` at ``site``."""
+        qualname = target.function[1]
+        if callee.always and mine.always is None:
+            mine.always = callee.always.through(qualname)
+        for param, witness in callee.on_params.items():
+            self._bind(mine, _argument_locality(self.project, target, site, param), witness.through(qualname))
+        for param, witness in callee.on_iterator_params.items():
+            if passes_python_iterator(self.project, target, site, param):
+                mine.always = mine.always or witness.through(qualname)
+            else:
+                locality = _argument_locality(self.project, target, site, param)
+                if locality.startswith("param:"):
+                    mine.on_iterator_params.setdefault(locality[6:], witness.through(qualname))
+        info = self.project.function(function)
+        if info is None:
+            return
+        for name, witness in callee.on_closures.items():
+            if _nested_in(target.function, function):
+                locality = _closure_locality(info.params, info.local_localities, name)
+                self._bind(mine, locality, witness.through(qualname))
+
+    # -- receivers of a known class ----------------------------------------------
+
+    def _callee_effects(self, target: Target, results: dict[FunctionId, TransitiveEffects],
+                        pending: frozenset[FunctionId] = frozenset(),
+                        active: frozenset[tuple[FunctionId, ClassId]] = frozenset()) -> TransitiveEffects | None:
+        """The effects of a call of ``target``: when the call knows the receiver's class (``Sub()``),
+        ``self.NAME()`` inside dispatches along that class's MRO only, not to sibling overrides.
+        ``pending``: functions whose effects are still growing (recursion), used as they are."""
+        general = results.get(target.function)
+        cls = target.receiver_class
+        if general is None or cls is None or target.function in pending or not self.project.calls_self(target.function):
+            return general
+        key = (target.function, cls)
+        if key in self._specialised:
+            return self._specialised[key]
+        if key in active:  # recursion through self calls: the general effects cover it
+            return general
+        mine = self._own(target.function)
+        for site, targets in self.project.calls_with_receiver(target.function, cls):
+            for callee_target in targets:
+                callee = self._callee_effects(callee_target, results, pending, active | {key})
+                if callee is not None:
+                    self._add_call(target.function, mine, site, callee_target, callee)
+        self._specialised[key] = mine
+        return mine
 
     @staticmethod
     def _bind(mine: TransitiveEffects, locality: str, witness: Witness) -> None:

@@ -69,6 +69,16 @@ class CallSite:
 
 
 @dataclass
+class WrapperCall:
+    """``return CALLEE(..., PARAM, ...)`` in a function: it wraps PARAM if CALLEE wraps that argument."""
+
+    callee: str  # a reference; ``name:tensorflow.function`` for tf.function itself
+    param: str  # the function's parameter passed on; ``*args`` for its variadic parameter
+    argument: str  # where CALLEE receives it: a position ("0") or a keyword
+    autograph: bool | None = None  # the call passes autograph=True/False (None: not said)
+
+
+@dataclass
 class FunctionSummary:
     qualname: str
     lineno: int
@@ -96,6 +106,10 @@ class FunctionSummary:
     tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
     blockers: list[Blocker] = field(default_factory=list)
     hybrid_keywords: list[str] = field(default_factory=list)  # keywords of its tf.function decorator
+    autograph: bool = True  # False: its tf.function decorator passes autograph=False
+    # Calls it returns that apply a callee to one of its parameters (``return tf.function(fn, ...)``):
+    # the evidence, resolved by the project, that it is a wrapper of tf.function.
+    wrapper_calls: list[WrapperCall] = field(default_factory=list)
     # What NumPy-array parameters would meet in a graph: for a parameter that is an operand of
     # arithmetic, the other operands' values; how often it is read; attributes read from it.
     operand_partners: dict[str, list[list[str]]] = field(default_factory=dict)
@@ -126,6 +140,12 @@ class GraphEntry:
     loc: Loc
     via: str  # e.g. "tf.function", "tf.data map", "fit"
     signature: bool = False  # tf.function(f, input_signature=...)
+    # via == "wrapper": ``W(f)``/``@W`` with W maybe a project or framework wrapper of tf.function,
+    # decided by the project; ``argument`` is where W receives f (a position or a keyword), or "@" for
+    # ``@W(...)``/``W(...)(f)``: f is the first argument of what ``W(...)`` returns
+    wrapper: str = ""
+    argument: str = "0"
+    autograph: bool | None = None  # the use passes autograph=True/False (None: not said)
 
 
 @dataclass
@@ -143,8 +163,9 @@ class ModuleSummary:
     aliases: dict[str, str] = field(default_factory=dict)  # module-level NAME = ref (f = g, f = tf.function(g))
     graph_entries: list[GraphEntry] = field(default_factory=list)
     eager_entries: list[str] = field(default_factory=list)  # passed to tf.py_function: run eagerly
-    # TYPEREFs (or ``attr:MODULE:CLASS:ATTR``, the type of ``self.ATTR``) whose instances call fit/evaluate/...
-    compiled_types: list[str] = field(default_factory=list)
+    # [TYPEREF (or ``attr:MODULE:CLASS:ATTR``, the type of ``self.ATTR``), METHOD] for ``obj.fit(...)`` & co.,
+    # plus "super" for ``super().fit(...)``: Keras compiles ``call`` only if its own METHOD runs, not an override
+    compiled_calls: list[list[str]] = field(default_factory=list)
     module_calls: list[CallSite] = field(default_factory=list)  # calls at module top level
     values: dict[str, list[str]] = field(default_factory=dict)  # abstract values of module-level names
     tensor_dtypes: dict[str, str] = field(default_factory=dict)  # module-level NAME = tf.Variable(0.5): float32
@@ -164,13 +185,13 @@ class ModuleSummary:
             raw["calls"] = [_call(c) for c in raw.get("calls", ())]
             raw["blockers"] = [Blocker(b["reason"], tuple(b["loc"]), b.get("atoms", []))
                                for b in raw.get("blockers", ())]
+            raw["wrapper_calls"] = [WrapperCall(**w) for w in raw.get("wrapper_calls", ())]
             return FunctionSummary(**raw)
 
         data = dict(data)
         data["functions"] = {name: function(raw) for name, raw in data.get("functions", {}).items()}
         data["classes"] = {name: ClassSummary(**raw) for name, raw in data.get("classes", {}).items()}
-        data["graph_entries"] = [GraphEntry(raw["ref"], tuple(raw["loc"]), raw["via"], raw.get("signature", False))
-                                 for raw in data.get("graph_entries", ())]
+        data["graph_entries"] = [GraphEntry(**{**raw, "loc": tuple(raw["loc"])}) for raw in data.get("graph_entries", ())]
         data["module_calls"] = [_call(c) for c in data.get("module_calls", ())]
         return cls(**data)
 
@@ -226,7 +247,7 @@ def summary_schema() -> dict[str, list[str]]:
     """The stored fields of every summary type: part of the cache key, so a summary written
     before a field was added is never read back with that field silently defaulted."""
     return {cls.__name__: [f.name for f in fields(cls)]
-            for cls in (Effect, Blocker, CallSite, FunctionSummary, ClassSummary, GraphEntry, ModuleSummary)}
+            for cls in (Effect, Blocker, CallSite, WrapperCall, FunctionSummary, ClassSummary, GraphEntry, ModuleSummary)}
 
 
 def content_hash(text: str) -> str:
@@ -249,19 +270,39 @@ def module_name_for(path: Path, root: Path) -> tuple[str, bool]:
 
 
 def iter_functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, FunctionNode]]:
-    """Every function with its qualified name (``Class.method``, ``outer.inner``).
+    """Every function with its qualified name (``Class.method``, ``outer.inner``; see :func:`definition_names`).
 
     Only statements are visited: a ``def`` cannot hide inside an expression.
     """
-    for node in _child_statements(tree):
+    definitions = list(_scope_definitions(tree))
+    for node, name in zip(definitions, definition_names(definitions)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            qualname = f"{prefix}{node.name}"
+            qualname = f"{prefix}{name}"
             yield qualname, node
             yield from iter_functions(node, qualname + ".")
-        elif isinstance(node, ast.ClassDef):
-            yield from iter_functions(node, f"{prefix}{node.name}.")
         else:
-            yield from iter_functions(node, prefix)
+            yield from iter_functions(node, f"{prefix}{name}.")
+
+
+def definition_names(definitions: list[ast.AST]) -> list[str]:
+    """The names of one scope's defs and classes in qualnames: ``NAME``, or ``NAME@LINE`` for a
+    definition a later one of the same name replaces (``def f`` under ``if`` and again under ``else``,
+    or redefined further down). Each is analysed on its own; references to ``NAME`` mean the last."""
+    last: dict[tuple[bool, str], tuple[int, int]] = {}
+    for node in definitions:
+        key = (isinstance(node, ast.ClassDef), node.name)
+        last[key] = max(last.get(key, (0, 0)), (node.lineno, node.col_offset))
+    return [node.name if last[(isinstance(node, ast.ClassDef), node.name)] == (node.lineno, node.col_offset)
+            else f"{node.name}@{node.lineno}" for node in definitions]
+
+
+def _scope_definitions(node: ast.AST) -> Iterator[ast.AST]:
+    """The defs and classes of ``node``'s own scope, also inside its if/try/with/match blocks."""
+    for child in _child_statements(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield child
+        else:
+            yield from _scope_definitions(child)
 
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")

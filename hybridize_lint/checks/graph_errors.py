@@ -19,9 +19,9 @@ def eager_only_calls(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
 
 
 def variables_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
-    """``tf.Variable(...)`` created unconditionally in a ``tf.function`` body."""
+    """``tf.Variable(...)`` created unconditionally in a ``tf.function`` body (decorated, or wrapped elsewhere)."""
     for function, root in ctx.graph_roots():
-        if not function.hybrid:
+        if root.reason != "tf.function":
             continue
         for error in function.errors:
             if error.code == rule.code:
