@@ -306,3 +306,33 @@ def test_a_bad_inline_config_is_a_one_line_usage_error(tmp_path, capsys, monkeyp
     assert main(["check", "--config", value, "train.py"]) == 2
     err = capsys.readouterr().err
     assert error in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_step_reading_a_python_value_the_loop_rebinds_is_refused(tmp_path):
+    body = """
+        learning_rate = 0.1
+
+
+        def run_optimization():
+            with tf.GradientTape() as tape:
+                loss = loss_of(features, labels)
+            gradients = tape.gradient(loss, [W, b])
+            W.assign_sub(learning_rate * gradients[0])
+            b.assign_sub(learning_rate * gradients[1])
+
+
+        for step in range(100):
+            run_optimization()
+            learning_rate = learning_rate * 0.99
+        """
+    assert found(tmp_path, body) == {}  # traced once, the graph would keep learning_rate = 0.1
+    constant = body.replace("    learning_rate = learning_rate * 0.99\n", "")
+    assert constant != body and set(found(tmp_path / "constant", constant)) == {"run_optimization"}
+    via_global = constant.replace("for step in range(100):", """def decay():
+            global learning_rate
+            learning_rate = learning_rate * 0.99
+
+
+        for step in range(100):
+            decay()""")
+    assert via_global != constant and found(tmp_path / "global", via_global) == {}

@@ -280,6 +280,9 @@ class HybridizationAnalysis:
         side_effect = self._side_effect(function)
         if side_effect is not None:
             found.append(f"has Python side effects ({side_effect.describe()})")
+        frozen = self._rebound_global_read(function)
+        if frozen:
+            found.append(frozen)
         if function in self.recursive:
             found.append("is recursive")
         if not self.tensors.computes_tensors(function):
@@ -287,6 +290,23 @@ class HybridizationAnalysis:
         for blocker in self._blockers(function, info):
             found.append(f"{blocker.reason} (line {blocker.loc[0]})")
         return found
+
+    def _rebound_global_read(self, function: FunctionId) -> str | None:
+        """A Python value the function (or a callee) reads from a module global that the program
+        rebinds while running: a graph keeps the value it saw at its first trace."""
+        project = self.project
+        for reached in sorted(project.reachable([function])):
+            info, summary = project.function(reached), project.summaries.get(reached[0])
+            if info is None or summary is None:
+                continue
+            for name in info.global_reads:
+                line = summary.rebound_globals.get(name)
+                if line is not None and TENSOR not in summary.values.get(name, ()) \
+                        and name not in summary.tensor_dtypes:
+                    where = f"{summary.path or reached[0]}:{line}"
+                    return (f"reads the Python value `{name}`, rebound at {where} while the program runs: a "
+                            "graph keeps the value of its first trace (a `tf.Variable` would be read live)")
+        return None
 
     def _in_tests(self, function: FunctionId) -> bool:
         policy = self.project.policy

@@ -86,6 +86,7 @@ class _ModuleBuilder:
     def run(self) -> None:
         self._collect_module_names()
         own = _passes_nodes(_own_nodes_with_guards(self.tree.body))
+        self._record_loop_rebindings(own)
         self._prepare_locals(self.module_scope, own)
         infer_local_values(self, self.module_scope, own)
         self.summary.values = {name: sorted(value) for name, value in self.module_scope.values.items() if value}
@@ -111,6 +112,36 @@ class _ModuleBuilder:
     def _declared_global(self) -> frozenset[str]:
         return frozenset(name for node in statements(self.tree.body) if isinstance(node, ast.Global)
                          for name in node.names)
+
+    def _record_loop_rebindings(self, own: list) -> None:
+        """``lr = lr * 0.9`` in a module-level loop rebinds ``lr`` while the program runs."""
+        for node, guards in own:
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) \
+                    and any(isinstance(guard, _InLoop) for guard in guards):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in _flatten_targets(targets):
+                    if isinstance(target, ast.Name):
+                        self.summary.rebound_globals.setdefault(target.id, node.lineno)
+
+    @cached_property
+    def _module_variables(self) -> frozenset[str]:
+        """Names the module binds by assignment (not by def, class or import)."""
+        return frozenset(target.id for node in _module_level_statements(self.tree.body)
+                         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+                         for target in _flatten_targets(node.targets if isinstance(node, ast.Assign)
+                                                        else [node.target])
+                         if isinstance(target, ast.Name))
+
+    def _record_global_uses(self, scope: _Scope, every: list, function: FunctionSummary) -> None:
+        """Module variables the body reads, and those it rebinds through ``global``."""
+        variables = self._module_variables
+        function.global_reads = sorted({
+            node.id for node, _ in every if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+            and node.id in variables and (node.id in scope.globals or node.id not in scope.locals)
+            and node.id not in scope.params})
+        for node, _ in every:
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in scope.globals:
+                self.summary.rebound_globals.setdefault(node.id, node.lineno)
 
     def _collect_module_names(self) -> None:
         for node in _module_level_statements(self.tree.body):
@@ -236,6 +267,7 @@ class _ModuleBuilder:
         infer_local_values(self, scope, own)
         record_function_facts(self, scope, own, function)
         record_parameter_uses(function, every)
+        self._record_global_uses(scope, every, function)
         self._analyse_body(scope, own, function.calls, function)
         function.local_localities = {name: scope.localities.get(name, LOCAL) for name in scope.locals}
         function.wrapper_calls = self._wrapper_calls(scope, own, node)

@@ -103,6 +103,7 @@ class FunctionSummary:
     # Operations in the body that may be tensor ops (TensorFlow calls, arithmetic on non-literals),
     # a gradient or an optimizer step weighing more: the benefit estimate of running it as a graph.
     tensor_ops: int = 0
+    global_reads: list[str] = field(default_factory=list)  # module-level variables the body reads
     tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
     blockers: list[Blocker] = field(default_factory=list)
     hybrid_keywords: list[str] = field(default_factory=list)  # keywords of its tf.function decorator
@@ -170,6 +171,9 @@ class ModuleSummary:
     values: dict[str, list[str]] = field(default_factory=dict)  # abstract values of module-level names
     tensor_dtypes: dict[str, str] = field(default_factory=dict)  # module-level NAME = tf.Variable(0.5): float32
     hybrid_object_uses: list[str] = field(default_factory=list)  # refs of f in f.get_concrete_function()
+    # Module-level variables rebound while the program runs (in a module-level loop, or by a function
+    # through `global`), with the line: a graph traced before keeps the old value.
+    rebound_globals: dict[str, int] = field(default_factory=dict)
     graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders
     keras_without_tensorflow: bool = False  # Keras 3 code not bound to TensorFlow
 
