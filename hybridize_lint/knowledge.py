@@ -80,6 +80,7 @@ class KnowledgeBase:
     tensor_python_types: dict[str, str]  # `builtins.float` as a TensorFlow dtype: float32
     tensor_from_value: dict[str, dict[str, Any]]  # tf.Variable & co.: dtype of the initial value by default
     tensor_float32_by_default: dict[str, dict[str, Any]]
+    keras_non_building_methods: frozenset[str] = frozenset()
     heavy_methods: frozenset[str] = frozenset()  # weigh heavy_weight operations in the benefit estimate
     heavy_weight: int = 1
     opaque_call_weight: int = 1
@@ -176,6 +177,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         keras_model_bases=frozenset(keras["model_bases"]),
         keras_compiled_methods=frozenset(keras["compiled_methods"]),
         keras_compiling_calls=frozenset(keras["compiling_calls"]),
+        keras_non_building_methods=frozenset(keras["non_building_methods"]),
         variable_constructors=frozenset(data["graph_errors"]["variable_constructors"]),
         tensor_types=frozenset(data["tensors"]["types"]),
         non_tensor_prefixes=tuple(data["tensors"]["non_tensor_prefixes"]),

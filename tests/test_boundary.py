@@ -114,6 +114,10 @@ def test_trainable_variables_read_after_the_forward_pass_do_not_refuse_the_step(
                 loss = tf.reduce_mean(tf.square(model(x) - y))""")
     assert before != body
     assert found(tmp_path / "before", before) == {}  # stale on the first trace: the model is not built yet
+    compiled = before.replace("            variables = model.trainable_variables\n",
+                              "            model.compile(optimizer='sgd', loss='mse')\n"
+                              "            variables = model.trainable_variables\n")
+    assert compiled != before and found(tmp_path / "compiled", compiled) == {}  # compile() builds nothing
 
 
 def test_a_caller_that_prints_hands_the_boundary_to_the_step_it_calls(tmp_path):

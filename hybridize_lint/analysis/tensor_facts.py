@@ -113,7 +113,7 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
         if function.tensor_ops > ops_before and any(getattr(guard, "marks_loop", False) for guard in guards):
             function.tensor_ops += (function.tensor_ops - ops_before) * (builder.kb.loop_weight - 1)
         if isinstance(child, ast.Call):
-            model_may_be_built = model_may_be_built or builder._dotted(child.func, scope) is None
+            model_may_be_built = model_may_be_built or _may_build_a_model(builder, scope, child)
         elif isinstance(child, ast.Assign) and _reads_model_variables(child.value) and not model_may_be_built:
             function.blockers.append(Blocker(
                 "keeps model variables in a local before the model is built (stale on the first trace)",
@@ -146,6 +146,14 @@ def _record_fact(builder: "_ModuleBuilder", scope: "_Scope", function: FunctionS
     elif isinstance(child, (ast.Try, getattr(ast, "TryStar", ast.Try))):
         function.blockers.append(Blocker("try/except (exceptions raised by graph ops cannot be caught)",
                                          loc_of(child), []))
+
+
+def _may_build_a_model(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call) -> bool:
+    """A call of an object (``model(x)``, ``self.encoder(x)``), not of an import nor of a model method
+    that leaves the weights unbuilt (``model.compile(...)``)."""
+    if builder._dotted(call.func, scope) is not None:
+        return False
+    return not (isinstance(call.func, ast.Attribute) and call.func.attr in builder.kb.keras_non_building_methods)
 
 
 _VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "non_trainable_variables",
