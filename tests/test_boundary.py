@@ -340,3 +340,37 @@ def test_a_step_reading_a_python_value_the_loop_rebinds_is_refused(tmp_path):
         for step in range(100):
             decay()""")
     assert via_global != constant and found(tmp_path / "global", via_global) == {}
+
+
+def test_a_loop_inside_the_boundary_gives_no_boundary_of_its_own(tmp_path):
+    body = """
+        class Cell:
+            def __init__(self):
+                self.kernel = tf.Variable(tf.random.normal([4, 4]))
+
+            def step(self, state, x):
+                gate = tf.sigmoid(tf.matmul(x, self.kernel) + tf.reduce_mean(state))
+                candidate = tf.tanh(tf.matmul(state, self.kernel) + tf.matmul(x, self.kernel))
+                return gate * state + (1.0 - gate) * candidate
+
+            def __call__(self, inputs):
+                state = tf.zeros([32, 4])
+                for x in tf.unstack(inputs):
+                    state = self.step(state, x)
+                return state
+
+
+        cell = Cell()
+
+
+        def train_step(inputs, y):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(cell(inputs) - y))
+            optimizer.apply_gradients(zip(tape.gradient(loss, [cell.kernel]), [cell.kernel]))
+            return loss
+
+
+        for step in range(10):
+            train_step(tf.random.normal([5, 32, 4]), labels)
+        """
+    assert set(found(tmp_path, body)) == {"train_step"}  # not `Cell.step`, which runs inside its graph

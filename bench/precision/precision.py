@@ -52,7 +52,7 @@ MIN_PER_RULE = 8
 PYPROJECT = "[tool.hybridize-lint]\n"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Finding:
     package: str
     path: str  # relative to the package's root

@@ -161,7 +161,11 @@ class BoundaryAnalysis:
         for repetition, target in self._repeated_calls():
             if (repetition.caller is None or repetition.caller in self.known_eager) != speculative:
                 self._descend(target, repetition, chosen, set(), 0)
-        return chosen
+        # A loop inside another boundary's graph runs in that graph once it is hybridized (a cell
+        # called per time step of an RNN the training step calls): no graph of its own.
+        inside = {helper for boundary in chosen.values() for helper in boundary.covers}
+        return {function: boundary for function, boundary in chosen.items()
+                if boundary.repetition.caller is None or boundary.repetition.caller not in inside}
 
     def _descend(self, function: FunctionId, repetition: Repetition, chosen: dict[FunctionId, Boundary],
                  seen: set[FunctionId], depth: int) -> None:
