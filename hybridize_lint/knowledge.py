@@ -75,6 +75,10 @@ class KnowledgeBase:
     eager_only_keras_methods: frozenset[str]
     eager_only_functions: frozenset[str]
     tf1_graph_mode: frozenset[str]
+    operation_results: frozenset[str]  # calls returning an Operation in a graph, None when eager
+    non_tensor_types: NameSet  # external classes a tf.function cannot return instances of
+    plain_bases: NameSet  # external bases of project classes a tf.function cannot return
+    plain_class_decorators: frozenset[str]
     array_constructors: dict[str, dict[str, Any]]  # NumPy call → what it makes (rules/api/numpy.toml)
     dtype_names: dict[str, str]  # `numpy.float32`, `tensorflow.float32`, `builtins.float` → dtype name
     tensor_python_types: dict[str, str]  # `builtins.float` as a TensorFlow dtype: float32
@@ -173,6 +177,11 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         eager_only_keras_methods=frozenset(data["eager_only"]["keras_methods"]),
         eager_only_functions=frozenset(data["eager_only"]["functions"]),
         tf1_graph_mode=frozenset(data["eager_only"]["tf1_graph_mode"]),
+        operation_results=frozenset(data["graph_results"]["operations"]),
+        non_tensor_types=NameSet.of(data["graph_results"]["non_tensor_types"],
+                                    data["graph_results"]["non_tensor_types_exceptions"]),
+        plain_bases=NameSet.of(data["graph_results"]["plain_bases"]),
+        plain_class_decorators=frozenset(data["graph_results"]["plain_class_decorators"]),
         array_constructors=dict(data["arrays"]["constructors"]),
         dtype_names=dict(data["dtypes"]["names"]),
         tensor_python_types=dict(data["dtypes"]["tensor_python_types"]),

@@ -492,3 +492,79 @@ def test_a_value_unpacked_from_an_array_parameter_is_not_a_use_of_the_parameter(
     found = _signature_case(tmp_path, "first, second = x\n    return tf.reduce_sum(first)", "f(np.ones((2, 3)))")
     assert found["code"] is None
     assert any("in ways a signature" in reason for reason in found["reasons"]), found["reasons"]
+
+
+@pytest.mark.parametrize("result, blocker", [
+    ('f"mean={tf.reduce_mean(x)}"', "returns a Python `str`"),
+    ('"%s" % tf.reduce_mean(x)', "returns a Python `str`"),
+    ("tf.group(x.assign_add(1.0))", "returns the Operation of `tensorflow.group`"),
+    ("tf.debugging.assert_positive(x)", "returns the Operation of `tensorflow.debugging.assert_positive`"),
+    ("tf.reduce_sum(x), tf.no_op()", "returns the Operation of `tensorflow.no_op`"),
+    ("lambda y: y * tf.reduce_sum(x)", "returns a function"),
+    ("Box(tf.reduce_sum(x))", "returns a `Box` object"),
+    ("PlainBox(tf.reduce_sum(x))", "returns a `PlainBox` object"),
+    ("Stats(tf.reduce_sum(x))", "returns a `Stats` object"),
+    ("{'total': Box(tf.reduce_sum(x))}", "returns a `Box` object"),
+    ("tf.TensorShape([None, 3])", "returns a `TensorShape` object"),
+    ("tf.keras.layers.Dense(3)", "returns a `Dense` object"),
+])
+def test_results_a_tf_function_cannot_return_block_hybridization(tmp_path, result, blocker):
+    found = verdicts(tmp_path, f"""
+import dataclasses
+import tensorflow as tf
+
+class Box:
+    def __init__(self, value):
+        self.value = value
+
+class PlainBox(object):
+    pass
+
+@dataclasses.dataclass
+class Stats:
+    total: tf.Tensor
+
+def f(x):
+    return {result}
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["code"] is None
+    assert any(blocker in reason for reason in found["f"]["eager_only"]), found["f"]["eager_only"]
+
+
+@pytest.mark.parametrize("result", [
+    "tf.strings.join(['a', tf.strings.as_string(tf.reduce_sum(x))])",  # a string tensor either way
+    '"total: " + tf.strings.as_string(tf.reduce_sum(x))',
+    "Pair(tf.reduce_sum(x), x)",  # namedtuples are nest structures
+    "Ragged(values=x * 2.0)",  # ExtensionTypes are returned as they are
+    "Record(tf.reduce_sum(x))",  # attrs classes are nest structures
+    "Opaque(tf.reduce_sum(x))",  # a base the analysis cannot name
+    "tf.debugging.assert_all_finite(x * 2.0, 'bad')",  # returns its tensor argument
+    "tf.raw_ops.Relu(features=x)",  # raw ops are CapWords functions returning tensors
+])
+def test_results_a_tf_function_can_return_do_not_block_hybridization(tmp_path, result):
+    found = verdicts(tmp_path, f"""
+import collections
+import attr
+import tensorflow as tf
+
+Pair = collections.namedtuple("Pair", "total values")
+
+class Ragged(tf.experimental.ExtensionType):
+    values: tf.Tensor
+
+@attr.s
+class Record:
+    total = attr.ib()
+
+class Opaque(collections.namedtuple("Opaque", "total")):
+    pass
+
+def f(x):
+    return {result}
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["eager_only"] == []
+    assert found["f"]["code"] == "HYB301"

@@ -23,6 +23,10 @@ from .summary import Blocker, FunctionSummary
 from .tensors import Evidence, TensorInference
 from .values import CONTAINER, TENSOR
 
+# Blocker atoms that are conditions decided here, and markers (see ``Blocker.atoms``).
+_CONDITIONS = ("keras-method:", "object:")
+_MARKERS = frozenset({"python-str"})
+
 HYBRIDIZE = "hybridize"
 DEHYBRIDIZE_BARREN = "dehybridize-barren"
 DEHYBRIDIZE_RETRACING = "dehybridize-retracing"
@@ -252,11 +256,14 @@ class HybridizationAnalysis:
         return found
 
     def _blocker_applies(self, blocker: Blocker, function: FunctionId) -> bool:
-        atoms = [a for a in blocker.atoms if not a.startswith("keras-method:")]
+        atoms = [a for a in blocker.atoms if not a.startswith(_CONDITIONS) and a not in _MARKERS]
         keras_method = next((a.split(":", 1)[1] for a in blocker.atoms if a.startswith("keras-method:")), None)
         if keras_method is not None:
             return not self._user_class_defines(atoms, keras_method, function)
-        if not blocker.atoms:
+        made = next((a.split(":", 1)[1] for a in blocker.atoms if a.startswith("object:")), None)
+        if made is not None:
+            return self._makes_plain_object(made)
+        if not atoms:
             return True
         facts = self.tensors.of(function)
         for atom in atoms:
@@ -267,6 +274,28 @@ class HybridizationAnalysis:
             elif TENSOR in self.tensors.kinds({atom}, function):
                 return True
         return False
+
+    def _makes_plain_object(self, ref: str) -> bool:
+        """Whether calling ``ref`` surely makes an object a tf.function cannot return (not a namedtuple,
+        an ExtensionType, an attrs class or anything the analysis cannot see through)."""
+        project, kb = self.project, self.project.knowledge
+        symbol = project.resolve_symbol(ref[5:]) if ref.startswith("name:") else None
+        if symbol is None or symbol.kind not in ("class", "external"):
+            return False
+        if symbol.kind == "external":
+            return symbol.dotted in kb.non_tensor_types
+        for klass in project.mro((symbol.module, symbol.qualname)):
+            if isinstance(klass, str):
+                if klass not in kb.plain_bases:
+                    return False
+                continue
+            info = project.class_info(klass)
+            if info is None or info.unnamed_bases or len(project.bases(klass)) != len(info.bases):
+                return False
+            decorators = [project.resolve_symbol(d[5:]) if d.startswith("name:") else None for d in info.decorators]
+            if any(d is None or d.dotted not in kb.plain_class_decorators for d in decorators):
+                return False
+        return True
 
     def _user_class_defines(self, atoms: list[str], method: str, function: FunctionId) -> bool:
         """``e.predict(x)`` where ``e`` is an instance of a project class with its own ``predict``."""

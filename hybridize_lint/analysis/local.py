@@ -167,6 +167,9 @@ class _ModuleBuilder:
         scope = parent or self.module_scope
         info = ClassSummary(qualname, node.lineno)
         info.bases = [ref for ref in (self._callee_ref(base, scope) for base in node.bases) if ref]
+        info.unnamed_bases = len(info.bases) != len(node.bases)
+        info.decorators = [self._callee_ref(d.func if isinstance(d, ast.Call) else d, scope) or "?"
+                           for d in node.decorator_list]
         for item in node.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 info.methods.append(item.name)

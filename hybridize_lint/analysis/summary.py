@@ -48,7 +48,10 @@ class Blocker:
 
     reason: str
     loc: Loc
-    atoms: list[str] = field(default_factory=list)  # the blocker applies only if one of these is a tensor
+    # The blocker applies only if one of these is a tensor; or, for a condition atom (``keras-method:``,
+    # ``object:``, ``summaries-only``), if the condition holds (see ``HybridizationAnalysis``).
+    # ``python-str`` marks a Python ``str`` result (a string tensor once traced).
+    atoms: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -111,6 +114,8 @@ class ClassSummary:
     bases: list[str] = field(default_factory=list)  # refs
     methods: list[str] = field(default_factory=list)
     attribute_types: dict[str, str] = field(default_factory=dict)  # self.ATTR = TYPEREF(...)
+    decorators: list[str] = field(default_factory=list)  # refs ("?" when unnamed)
+    unnamed_bases: bool = False  # a base the summary cannot name (``namedtuple(...)``)
 
 
 @dataclass

@@ -109,6 +109,7 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
     for child, guards in own:
         if isinstance(child, ast.Return) and child.value is not None:
             function.returns = sorted(set(function.returns) | value_of(builder, child.value, scope))
+            _result_blockers(builder, scope, child.value, function)
         elif isinstance(child, ast.Call):
             _call_facts(builder, scope, child, function)
         elif isinstance(child, (ast.BinOp, ast.UnaryOp, ast.AugAssign)):
@@ -132,6 +133,61 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
             function.blockers.append(Blocker(
                 "keeps model variables in a local before the model is built (stale on the first trace)",
                 loc_of(child), []))
+
+
+_CANNOT_RETURN = "a tf.function may return only tensors, ExtensionTypes, namedtuples and None (TypeError)"
+
+
+def _result_blockers(builder: "_ModuleBuilder", scope: "_Scope", result: ast.expr, function: FunctionSummary) -> None:
+    """What a tf.function cannot return as eager code does: a ``str``, an Operation, a function, an object."""
+    for value in _result_parts(result):
+        where = loc_of(value)
+        if _is_python_str(builder, scope, value):
+            function.blockers.append(Blocker("returns a Python `str`: traced, it returns a string tensor instead",
+                                             where, ["python-str"]))
+        elif isinstance(value, ast.Lambda) or isinstance(value, ast.Name) and value.id in scope.nested:
+            function.blockers.append(Blocker(f"returns a function: {_CANNOT_RETURN}", where, []))
+        elif isinstance(value, ast.Call):
+            dotted = builder._dotted(value.func, scope)
+            if dotted in builder.kb.operation_results:
+                function.blockers.append(Blocker(
+                    f"returns the Operation of `{dotted}` (None when eager): {_CANNOT_RETURN}", where, []))
+                continue
+            ref = builder._callee_ref(value.func, scope)
+            if ref and ref.startswith("name:"):
+                name = ref[5:].rsplit(".", 1)[-1]
+                if name[:1].isupper():  # a class, by convention: decided once the project is known
+                    function.blockers.append(Blocker(f"returns a `{name}` object: {_CANNOT_RETURN}", where,
+                                                     [f"object:{ref}"]))
+
+
+def _result_parts(result: ast.expr):
+    """The values a ``return`` gives back, through tuples, lists and dict displays."""
+    if isinstance(result, (ast.Tuple, ast.List)):
+        for element in result.elts:
+            yield from _result_parts(element)
+    elif isinstance(result, ast.Dict):
+        for element in result.values:
+            yield from _result_parts(element)
+    else:
+        yield result
+
+
+def _is_python_str(builder: "_ModuleBuilder", scope: "_Scope", value: ast.expr) -> bool:
+    """A string literal, an f-string, ``"..." % x``, ``"...".format(x)``, ``"a" + b`` or ``str(x)``."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str)
+    if isinstance(value, ast.JoinedStr):
+        return True
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+        return _is_python_str(builder, scope, value.left)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):  # "a" + t is a string tensor
+        return _is_python_str(builder, scope, value.left) and _is_python_str(builder, scope, value.right)
+    if isinstance(value, ast.Call):
+        if isinstance(value.func, ast.Attribute) and value.func.attr in ("format", "join"):
+            return _is_python_str(builder, scope, value.func.value)
+        return builder._dotted(value.func, scope) == "builtins.str"
+    return False
 
 
 _VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "non_trainable_variables",
