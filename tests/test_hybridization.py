@@ -568,3 +568,23 @@ f(tf.ones((3,)))
 """)
     assert found["f"]["eager_only"] == []
     assert found["f"]["code"] == "HYB301"
+
+
+def test_a_callee_returning_what_a_tf_function_cannot_does_not_block_its_callers(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        class Box:
+            def __init__(self, value):
+                self.value = value
+
+        def boxed(x):
+            return Box(tf.reduce_sum(x))
+
+        def step(x):
+            return boxed(x * 2.0).value
+
+        step(tf.ones((3,)))
+    """)
+    assert found["boxed"]["code"] is None
+    assert found["step"]["code"] == "HYB301"

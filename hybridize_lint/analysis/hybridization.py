@@ -25,7 +25,7 @@ from .values import CONTAINER, TENSOR
 
 # Blocker atoms that are conditions decided here, and markers (see ``Blocker.atoms``).
 _CONDITIONS = ("keras-method:", "object:")
-_MARKERS = frozenset({"python-str"})
+_MARKERS = frozenset({"result", "python-str"})
 
 HYBRIDIZE = "hybridize"
 DEHYBRIDIZE_BARREN = "dehybridize-barren"
@@ -250,7 +250,8 @@ class HybridizationAnalysis:
                 callee = self.project.function(target.function)
                 if callee is None or target.function == function:
                     continue
-                if callee.errors or any(self._blocker_applies(b, target.function) for b in callee.blockers):
+                if callee.errors or any(self._blocker_applies(b, target.function) for b in callee.blockers
+                                        if "result" not in b.atoms):
                     found.append(Blocker(f"calls `{target.function[1]}`, which cannot run in graph mode", site.loc))
                     break
         return found

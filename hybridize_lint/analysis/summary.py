@@ -50,7 +50,8 @@ class Blocker:
     loc: Loc
     # The blocker applies only if one of these is a tensor; or, for a condition atom (``keras-method:``,
     # ``object:``, ``summaries-only``), if the condition holds (see ``HybridizationAnalysis``).
-    # ``python-str`` marks a Python ``str`` result (a string tensor once traced).
+    # Markers: ``result`` (about what the function returns: its callers are not blocked), ``python-str``
+    # (it returns a Python ``str``, a string tensor once traced).
     atoms: list[str] = field(default_factory=list)
 
 

@@ -139,26 +139,29 @@ _CANNOT_RETURN = "a tf.function may return only tensors, ExtensionTypes, namedtu
 
 
 def _result_blockers(builder: "_ModuleBuilder", scope: "_Scope", result: ast.expr, function: FunctionSummary) -> None:
-    """What a tf.function cannot return as eager code does: a ``str``, an Operation, a function, an object."""
+    """What a tf.function cannot return as eager code does: a ``str``, an Operation, a function, an object.
+
+    Marked ``result``: only the function's own outputs are restricted, so callers are not blocked.
+    """
     for value in _result_parts(result):
         where = loc_of(value)
         if _is_python_str(builder, scope, value):
             function.blockers.append(Blocker("returns a Python `str`: traced, it returns a string tensor instead",
-                                             where, ["python-str"]))
+                                             where, ["result", "python-str"]))
         elif isinstance(value, ast.Lambda) or isinstance(value, ast.Name) and value.id in scope.nested:
-            function.blockers.append(Blocker(f"returns a function: {_CANNOT_RETURN}", where, []))
+            function.blockers.append(Blocker(f"returns a function: {_CANNOT_RETURN}", where, ["result"]))
         elif isinstance(value, ast.Call):
             dotted = builder._dotted(value.func, scope)
             if dotted in builder.kb.operation_results:
                 function.blockers.append(Blocker(
-                    f"returns the Operation of `{dotted}` (None when eager): {_CANNOT_RETURN}", where, []))
+                    f"returns the Operation of `{dotted}` (None when eager): {_CANNOT_RETURN}", where, ["result"]))
                 continue
             ref = builder._callee_ref(value.func, scope)
             if ref and ref.startswith("name:"):
                 name = ref[5:].rsplit(".", 1)[-1]
                 if name[:1].isupper():  # a class, by convention: decided once the project is known
                     function.blockers.append(Blocker(f"returns a `{name}` object: {_CANNOT_RETURN}", where,
-                                                     [f"object:{ref}"]))
+                                                     ["result", f"object:{ref}"]))
 
 
 def _result_parts(result: ast.expr):
