@@ -588,3 +588,37 @@ def test_a_callee_returning_what_a_tf_function_cannot_does_not_block_its_callers
     """)
     assert found["boxed"]["code"] is None
     assert found["step"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("condition", ["tf.reduce_any(x < 0)", "x[0] < 0", "not tf.reduce_all(x >= 0)",
+                                       "tf.size(x) == 0 or tf.reduce_any(x < 0)"])
+def test_a_raise_under_a_tensor_condition_blocks_hybridization(tmp_path, condition):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+def f(x):
+    if {condition}:
+        raise ValueError("negative input")
+    return tf.sqrt(x)
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["code"] is None
+    assert any("`raise` runs on every call" in reason for reason in found["f"]["eager_only"]), found["f"]["eager_only"]
+
+
+@pytest.mark.parametrize("condition", ["x.dtype != tf.float32", "x.shape.rank != 1", "x is None",
+                                       "len(x.shape) > 2", "not isinstance(x, tf.Tensor)", "tf.executing_eagerly()"])
+def test_a_raise_under_a_python_condition_does_not_block_hybridization(tmp_path, condition):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+def f(x):
+    if {condition}:
+        raise ValueError("bad input")
+    return tf.sqrt(x)
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["eager_only"] == []
+    assert found["f"]["code"] == "HYB301"

@@ -758,6 +758,7 @@ _PASS_TYPES = frozenset({
     ast.AsyncWith, ast.comprehension, ast.NamedExpr, ast.Return, ast.Call, ast.BinOp, ast.UnaryOp,
     ast.Subscript, ast.Try, getattr(ast, "TryStar", ast.Try), ast.Import, ast.ImportFrom, ast.Global,
     ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
+    ast.If,
 })
 
 

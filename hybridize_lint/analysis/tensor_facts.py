@@ -126,6 +126,13 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
             params = sorted(atom for atom in iterated if atom.startswith("p:"))
             if params:
                 function.blockers.append(Blocker("iterates over parameter", loc_of(child.iter), params))
+        elif isinstance(child, ast.If) and _raises(child):
+            atoms = sorted(a for a in _condition_value(builder, child.test, scope)
+                           if a == TENSOR or a.startswith(("p:", "r:", "n:")))
+            if atoms:
+                function.blockers.append(Blocker(
+                    "raises under a condition that may be a tensor: AutoGraph traces both branches of a tensor "
+                    "`if`, so the `raise` runs on every call", loc_of(child.test), atoms))
         elif isinstance(child, (ast.Try, getattr(ast, "TryStar", ast.Try))):
             function.blockers.append(Blocker("try/except (exceptions raised by graph ops cannot be caught)",
                                              loc_of(child), []))
@@ -191,6 +198,31 @@ def _is_python_str(builder: "_ModuleBuilder", scope: "_Scope", value: ast.expr) 
             return _is_python_str(builder, scope, value.func.value)
         return builder._dotted(value.func, scope) == "builtins.str"
     return False
+
+
+def _raises(branching: ast.If) -> bool:
+    """A ``raise`` in either branch (not in a function defined there)."""
+    stack: list[ast.AST] = [*branching.body, *branching.orelse]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Raise):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.expr)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _condition_value(builder: "_ModuleBuilder", test: ast.expr, scope: "_Scope") -> Value:
+    """What an ``if`` test may be: ``x < 0`` is a tensor when ``x`` is; ``x is None``, ``k in d`` are bools."""
+    if isinstance(test, ast.BoolOp):
+        return frozenset().union(*(_condition_value(builder, value, scope) for value in test.values))
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _condition_value(builder, test.operand, scope)
+    if isinstance(test, ast.Compare):
+        if all(isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in test.ops):
+            return NOTHING
+        return frozenset().union(*(value_of(builder, operand, scope) for operand in (test.left, *test.comparators)))
+    return value_of(builder, test, scope)
 
 
 _VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "non_trainable_variables",
