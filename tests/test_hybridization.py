@@ -622,3 +622,59 @@ f(tf.ones((3,)))
 """)
     assert found["f"]["eager_only"] == []
     assert found["f"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("test", ["isinstance(x, np.ndarray)", "isinstance(x, (np.ndarray, float))",
+                                  "isinstance(x, np.generic)"])
+def test_a_function_written_for_numpy_and_tensors_alike_is_not_hybridized(tmp_path, test):
+    found = verdicts(tmp_path, f"""
+import numpy as np
+import tensorflow as tf
+
+def f(x):
+    if {test}:
+        return np.square(x)
+    return tf.square(x)
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["code"] is None
+    assert any("written for NumPy values and tensors alike" in r for r in found["f"]["eager_only"])
+
+
+def test_a_numpy_type_test_in_a_mapped_nested_function_blocks_its_definer(tmp_path):
+    found = verdicts(tmp_path, """
+        import numpy as np
+        import tensorflow as tf
+
+        def standardize(batch):
+            def convert(t):
+                if isinstance(t, np.ndarray):
+                    return np.asarray(t, np.float32)
+                return tf.cast(t, tf.float32)
+            return tf.nest.map_structure(convert, batch * 2.0)
+
+        standardize(tf.ones((3,)))
+    """)
+    assert found["standardize"]["code"] is None
+    assert any("calls `standardize.convert`" in r for r in found["standardize"]["eager_only"])
+
+
+@pytest.mark.parametrize("test", ["isinstance(x, tf.Tensor)", "isinstance(x, (list, tuple))",
+                                  "isinstance(scale, np.ndarray)"])
+def test_type_tests_that_are_not_about_numpy_parameters_do_not_block(tmp_path, test):
+    found = verdicts(tmp_path, f"""
+import numpy as np
+import tensorflow as tf
+
+scale = np.float32(2.0)
+
+def f(x):
+    if {test}:
+        x = tf.stack(x)
+    return tf.square(x)
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["eager_only"] == []
+    assert found["f"]["code"] == "HYB301"

@@ -56,6 +56,11 @@ class Verdict:
     blockers: list[Blocker] = field(default_factory=list)
 
 
+def _defined_in(target, function: FunctionId) -> bool:
+    """A function nested in ``function``: passed to ``tf.nest.map_structure`` or the like, it runs there."""
+    return target.function[0] == function[0] and target.function[1].startswith(function[1] + ".")
+
+
 class HybridizationAnalysis:
     def __init__(self, project: ProjectModel):
         self.project = project
@@ -244,11 +249,9 @@ class HybridizationAnalysis:
             found.append(Blocker(f"`{error.what}` fails in graph mode" if error.code == "HYB501"
                                  else "creates a tf.Variable on every call", error.loc))
         for site, targets in self.project.call_graph.get(function, []):
-            if site.passed:
-                continue
             for target in targets:
                 callee = self.project.function(target.function)
-                if callee is None or target.function == function:
+                if callee is None or target.function == function or site.passed and not _defined_in(target, function):
                     continue
                 if callee.errors or any(self._blocker_applies(b, target.function) for b in callee.blockers
                                         if "result" not in b.atoms):
