@@ -678,3 +678,41 @@ f(tf.ones((3,)))
 """)
     assert found["f"]["eager_only"] == []
     assert found["f"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("body", [
+    "return tf.reshape(x, [-1, int(np.prod(x.shape[1:]))])",
+    "return x + np.zeros(x.shape, np.float32)",
+    "return tf.reshape(x, [np.prod(x.get_shape().as_list())])",
+])
+def test_numpy_on_a_tensors_static_shape_blocks_hybridization(tmp_path, body):
+    found = verdicts(tmp_path, f"""
+import numpy as np
+import tensorflow as tf
+
+def f(x):
+    {body}
+
+f(tf.ones((2, 3, 4)))
+""")
+    assert found["f"]["code"] is None
+    assert any("static shape" in r for r in found["f"]["eager_only"]), found["f"]["eager_only"]
+
+
+@pytest.mark.parametrize("body", [
+    "return tf.reshape(x, [-1, tf.reduce_prod(tf.shape(x)[1:])])",
+    "kernel = np.ones((3, 3), np.float32)\n    return x * float(np.prod(kernel.shape))",
+    "return tf.reshape(x, [-1, x.shape[1] * x.shape[2]])",
+])
+def test_numpy_on_non_tensor_shapes_does_not_block_hybridization(tmp_path, body):
+    found = verdicts(tmp_path, f"""
+import numpy as np
+import tensorflow as tf
+
+def f(x):
+    {body}
+
+f(tf.ones((2, 3, 4)))
+""")
+    assert found["f"]["eager_only"] == []
+    assert found["f"]["code"] == "HYB301"

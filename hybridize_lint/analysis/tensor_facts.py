@@ -256,6 +256,11 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
         if tensors:
             function.blockers.append(Blocker(f"NumPy `{dotted}` on a tensor (needs an eager tensor)",
                                              loc_of(call), tensors))
+        shaped = sorted(_shape_owners(builder, scope, call.args))
+        if shaped and not tensors:
+            function.blockers.append(Blocker(
+                f"NumPy `{dotted}` on a tensor's static shape: traced with relaxed shapes or an input_signature, "
+                "its dimensions are None (TypeError)", loc_of(call), shaped))
     if _invalid_name_argument(builder, dotted, call):
         function.blockers.append(Blocker(f"`{dotted}` gets a `name` that is not a string (graph mode rejects it)",
                                          loc_of(call), []))
@@ -276,6 +281,17 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
             isinstance(call.func, ast.Attribute) or
             isinstance(call.func, ast.Name) and builder._shadowed(call.func.id, scope)):
         _work(function, frozenset({UNKNOWN_CALL}))  # an object or callable we cannot type: maybe a model
+
+
+def _shape_owners(builder: "_ModuleBuilder", scope: "_Scope", arguments: list[ast.expr]) -> set[str]:
+    """What may be a tensor among the values whose ``.shape`` (or ``.get_shape()``) the arguments read."""
+    owners: set[str] = set()
+    for argument in arguments:
+        for node in ast.walk(argument):
+            if isinstance(node, ast.Attribute) and node.attr in ("shape", "get_shape"):
+                value = value_of(builder, node.value, scope)
+                owners.update(a for a in value if a == TENSOR or a.startswith(("p:", "r:", "n:")))
+    return owners
 
 
 def _numpy_type_test(builder: "_ModuleBuilder", scope: "_Scope", tested: ast.expr, types: ast.expr) -> bool:
