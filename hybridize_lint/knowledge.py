@@ -79,6 +79,8 @@ class KnowledgeBase:
     non_tensor_types: NameSet  # external classes a tf.function cannot return instances of
     plain_bases: NameSet  # external bases of project classes a tf.function cannot return
     plain_class_decorators: frozenset[str]
+    summary_writes: frozenset[str]
+    state_update_methods: frozenset[str]
     array_constructors: dict[str, dict[str, Any]]  # NumPy call → what it makes (rules/api/numpy.toml)
     dtype_names: dict[str, str]  # `numpy.float32`, `tensorflow.float32`, `builtins.float` → dtype name
     tensor_python_types: dict[str, str]  # `builtins.float` as a TensorFlow dtype: float32
@@ -182,6 +184,8 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
                                     data["graph_results"]["non_tensor_types_exceptions"]),
         plain_bases=NameSet.of(data["graph_results"]["plain_bases"]),
         plain_class_decorators=frozenset(data["graph_results"]["plain_class_decorators"]),
+        summary_writes=frozenset(data["summaries"]["writes"]),
+        state_update_methods=frozenset(data["summaries"]["state_updates"]),
         array_constructors=dict(data["arrays"]["constructors"]),
         dtype_names=dict(data["dtypes"]["names"]),
         tensor_python_types=dict(data["dtypes"]["tensor_python_types"]),

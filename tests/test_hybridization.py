@@ -716,3 +716,52 @@ f(tf.ones((2, 3, 4)))
 """)
     assert found["f"]["eager_only"] == []
     assert found["f"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("body", [
+    "tf.summary.scalar('loss', tf.reduce_mean(x), step=step)",
+    "with writer.as_default():\n        tf.summary.histogram('x', x * 2.0, step=step)\n        log_mean(x, step)",
+])
+def test_a_function_that_only_writes_summaries_is_not_hybridized(tmp_path, body):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+writer = tf.summary.create_file_writer("logs")
+
+def log_mean(x, step):
+    tf.summary.scalar("mean", tf.reduce_mean(x), step=step)
+
+def f(x, step):
+    {body}
+
+f(tf.ones((3,)), tf.constant(1, tf.int64))
+""")
+    assert found["f"]["code"] is None
+    assert any("only writes summaries" in r for r in found["f"]["eager_only"]), found["f"]["eager_only"]
+
+
+@pytest.mark.parametrize("body", [
+    "loss = tf.reduce_mean(x)\n    tf.summary.scalar('loss', loss, step=step)\n    return loss",
+    "total.assign_add(tf.reduce_sum(x))\n    tf.summary.scalar('total', total, step=step)",
+    "tf.summary.scalar('x', tf.reduce_mean(x), step=step)\n    accumulate(x)",
+    "log_mean(x, step)\n    total.assign_add(tf.reduce_sum(x))",  # calls a summaries-only helper
+])
+def test_a_function_that_writes_summaries_and_does_more_is_hybridized(tmp_path, body):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+total = tf.Variable(0.0)
+
+def log_mean(x, step):
+    tf.summary.scalar("mean", tf.reduce_mean(x), step=step)
+
+def accumulate(x):
+    total.assign_add(tf.reduce_sum(x))
+
+def f(x, step):
+    {body}
+
+f(tf.ones((3,)), tf.constant(1, tf.int64))
+""")
+    assert found["f"]["eager_only"] == []
+    assert found["f"]["code"] == "HYB301"

@@ -24,8 +24,8 @@ from .tensors import Evidence, TensorInference
 from .values import CONTAINER, TENSOR
 
 # Blocker atoms that are conditions decided here, and markers (see ``Blocker.atoms``).
-_CONDITIONS = ("keras-method:", "object:")
-_MARKERS = frozenset({"result", "python-str"})
+_CONDITIONS = ("keras-method:", "object:", "summaries-only")
+_MARKERS = frozenset({"as-entry", "python-str"})
 
 HYBRIDIZE = "hybridize"
 DEHYBRIDIZE_BARREN = "dehybridize-barren"
@@ -254,7 +254,7 @@ class HybridizationAnalysis:
                 if callee is None or target.function == function or site.passed and not _defined_in(target, function):
                     continue
                 if callee.errors or any(self._blocker_applies(b, target.function) for b in callee.blockers
-                                        if "result" not in b.atoms):
+                                        if "as-entry" not in b.atoms):
                     found.append(Blocker(f"calls `{target.function[1]}`, which cannot run in graph mode", site.loc))
                     break
         return found
@@ -267,6 +267,8 @@ class HybridizationAnalysis:
         made = next((a.split(":", 1)[1] for a in blocker.atoms if a.startswith("object:")), None)
         if made is not None:
             return self._makes_plain_object(made)
+        if "summaries-only" in blocker.atoms:
+            return self._writes_only_summaries(function)
         if not atoms:
             return True
         facts = self.tensors.of(function)
@@ -278,6 +280,18 @@ class HybridizationAnalysis:
             elif TENSOR in self.tensors.kinds({atom}, function):
                 return True
         return False
+
+    def _writes_only_summaries(self, function: FunctionId, seen: frozenset = frozenset()) -> bool:
+        """No callee does anything but write summaries itself (a training step that logs does more)."""
+        for site, targets in self.project.call_graph.get(function, []):
+            for target in targets:
+                callee = self.project.function(target.function)
+                if callee is None or target.function in seen or target.function == function:
+                    continue
+                if not any("summaries-only" in b.atoms for b in callee.blockers) or \
+                        not self._writes_only_summaries(target.function, seen | {function}):
+                    return False
+        return True
 
     def _makes_plain_object(self, ref: str) -> bool:
         """Whether calling ``ref`` surely makes an object a tf.function cannot return (not a namedtuple,

@@ -50,8 +50,9 @@ class Blocker:
     loc: Loc
     # The blocker applies only if one of these is a tensor; or, for a condition atom (``keras-method:``,
     # ``object:``, ``summaries-only``), if the condition holds (see ``HybridizationAnalysis``).
-    # Markers: ``result`` (about what the function returns: its callers are not blocked), ``python-str``
-    # (it returns a Python ``str``, a string tensor once traced).
+    # Markers: ``as-entry`` (only the decorated function itself breaks, e.g. by what it returns: graph
+    # code calling it is fine, so callers are not blocked), ``python-str`` (it returns a Python
+    # ``str``, a string tensor once traced).
     atoms: list[str] = field(default_factory=list)
 
 

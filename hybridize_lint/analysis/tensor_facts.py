@@ -140,6 +140,7 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
             function.blockers.append(Blocker(
                 "keeps model variables in a local before the model is built (stale on the first trace)",
                 loc_of(child), []))
+    _summaries_only_blocker(builder, scope, own, function)
 
 
 _CANNOT_RETURN = "a tf.function may return only tensors, ExtensionTypes, namedtuples and None (TypeError)"
@@ -154,21 +155,21 @@ def _result_blockers(builder: "_ModuleBuilder", scope: "_Scope", result: ast.exp
         where = loc_of(value)
         if _is_python_str(builder, scope, value):
             function.blockers.append(Blocker("returns a Python `str`: traced, it returns a string tensor instead",
-                                             where, ["result", "python-str"]))
+                                             where, ["as-entry", "python-str"]))
         elif isinstance(value, ast.Lambda) or isinstance(value, ast.Name) and value.id in scope.nested:
-            function.blockers.append(Blocker(f"returns a function: {_CANNOT_RETURN}", where, ["result"]))
+            function.blockers.append(Blocker(f"returns a function: {_CANNOT_RETURN}", where, ["as-entry"]))
         elif isinstance(value, ast.Call):
             dotted = builder._dotted(value.func, scope)
             if dotted in builder.kb.operation_results:
                 function.blockers.append(Blocker(
-                    f"returns the Operation of `{dotted}` (None when eager): {_CANNOT_RETURN}", where, ["result"]))
+                    f"returns the Operation of `{dotted}` (None when eager): {_CANNOT_RETURN}", where, ["as-entry"]))
                 continue
             ref = builder._callee_ref(value.func, scope)
             if ref and ref.startswith("name:"):
                 name = ref[5:].rsplit(".", 1)[-1]
                 if name[:1].isupper():  # a class, by convention: decided once the project is known
                     function.blockers.append(Blocker(f"returns a `{name}` object: {_CANNOT_RETURN}", where,
-                                                     ["result", f"object:{ref}"]))
+                                                     ["as-entry", f"object:{ref}"]))
 
 
 def _result_parts(result: ast.expr):
@@ -198,6 +199,29 @@ def _is_python_str(builder: "_ModuleBuilder", scope: "_Scope", value: ast.expr) 
             return _is_python_str(builder, scope, value.func.value)
         return builder._dotted(value.func, scope) == "builtins.str"
     return False
+
+
+def _summaries_only_blocker(builder: "_ModuleBuilder", scope: "_Scope", own: list,
+                            function: FunctionSummary) -> None:
+    """A function returning nothing whose only effect is writing TensorFlow summaries.
+
+    Traced, whether it writes is decided by the default writer at trace time, so decorating it
+    buys nothing and may silence it for good. Whether its callees do more is decided once the
+    project is known (the ``summaries-only`` condition).
+    """
+    kb = builder.kb
+    writes = [node for node, _ in own if isinstance(node, ast.Call) and builder._dotted(node.func, scope)
+              in kb.summary_writes]
+    if not writes or any(isinstance(node, ast.Return) and node.value is not None
+                         and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+                         for node, _ in own):
+        return
+    if any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+           and node.func.attr in kb.state_update_methods for node, _ in own):
+        return
+    function.blockers.append(Blocker(
+        "only writes summaries: traced, whether they are written is fixed by the default writer at trace time "
+        "(traced without one, it never writes)", loc_of(writes[0]), ["as-entry", "summaries-only"]))
 
 
 def _raises(branching: ast.If) -> bool:
