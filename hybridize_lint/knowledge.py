@@ -67,6 +67,7 @@ class KnowledgeBase:
     tensor_types: frozenset[str]
     non_tensor_prefixes: tuple[str, ...]
     tensor_producing: NameSet
+    symbolic_tensors: frozenset[str]  # keras.Input, tf.TensorSpec: shapes and dtypes without values
     not_computation: NameSet
     tensor_callable_prefixes: tuple[str, ...]
     non_tensor_methods: frozenset[str]
@@ -171,6 +172,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         tensor_types=frozenset(data["tensors"]["types"]),
         non_tensor_prefixes=tuple(data["tensors"]["non_tensor_prefixes"]),
         tensor_producing=NameSet.of(data["tensors"]["producing"], data["tensors"]["producing_exceptions"]),
+        symbolic_tensors=frozenset(data["tensors"]["symbolic"]),
         not_computation=NameSet.of(data["tensors"]["not_computation"]),
         tensor_callable_prefixes=tuple(data["tensors"]["callable_prefixes"]),
         non_tensor_methods=frozenset(data["tensors"]["non_tensor_methods"]),

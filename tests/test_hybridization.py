@@ -765,3 +765,33 @@ f(tf.ones((3,)), tf.constant(1, tf.int64))
 """)
     assert found["f"]["eager_only"] == []
     assert found["f"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("argument", ["tf.keras.Input(shape=(3,))", "tf.TensorSpec([None, 3], tf.float32)"])
+def test_a_function_receiving_symbolic_tensors_builds_models_and_is_not_hybridized(tmp_path, argument):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+def build_head(inputs):
+    x = tf.keras.layers.Dense(16, activation="relu")(inputs)
+    return tf.keras.layers.Dense(1)(x) * 2.0
+
+head = build_head({argument})
+""")
+    assert found["build_head"]["code"] is None
+    assert any("symbolic tensor" in r for r in found["build_head"]["eager_only"]), found["build_head"]["eager_only"]
+
+
+def test_the_same_model_code_called_on_tensors_is_hybridized(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        dense = tf.keras.layers.Dense(1)
+
+        def head(inputs):
+            return dense(inputs) * 2.0
+
+        head(tf.ones((2, 3)))
+    """)
+    assert found["head"]["eager_only"] == []
+    assert found["head"]["code"] == "HYB301"

@@ -21,7 +21,7 @@ from .signatures import array_signature, conversion_hazard
 from .dtypes import is_array
 from .summary import Blocker, FunctionSummary
 from .tensors import Evidence, TensorInference
-from .values import CONTAINER, TENSOR
+from .values import CONTAINER, SYMBOLIC, TENSOR
 
 # Blocker atoms that are conditions decided here, and markers (see ``Blocker.atoms``).
 _CONDITIONS = ("keras-method:", "object:", "summaries-only")
@@ -245,6 +245,7 @@ class HybridizationAnalysis:
         for blocker in info.blockers:
             if self._blocker_applies(blocker, function):
                 found.append(blocker)
+        found.extend(self._symbolic_parameters(function, info))
         for error in info.errors:
             found.append(Blocker(f"`{error.what}` fails in graph mode" if error.code == "HYB501"
                                  else "creates a tf.Variable on every call", error.loc))
@@ -258,6 +259,13 @@ class HybridizationAnalysis:
                     found.append(Blocker(f"calls `{target.function[1]}`, which cannot run in graph mode", site.loc))
                     break
         return found
+
+    def _symbolic_parameters(self, function: FunctionId, info: FunctionSummary) -> list[Blocker]:
+        """Parameters receiving ``keras.Input`` or ``tf.TensorSpec``: the function builds, it does not compute."""
+        return [Blocker(f"parameter `{param}` receives a Keras symbolic tensor or a TensorSpec: model-building "
+                        "code, not computation (a tf.function rejects symbolic tensors)",
+                        (info.lineno, 0, info.lineno, 0))
+                for param, kinds in self.tensors.of(function).kinds.items() if SYMBOLIC in kinds]
 
     def _blocker_applies(self, blocker: Blocker, function: FunctionId) -> bool:
         atoms = [a for a in blocker.atoms if not a.startswith(_CONDITIONS) and a not in _MARKERS]

@@ -8,6 +8,7 @@ later (a module cannot know what another module's functions return):
 - ``S``         a tensor whose shape varies between calls (a partial last batch)
 - ``C``         a Python container (list, tuple, dict display) of the other atoms
 - ``A``         the result of arithmetic: a tensor if any operand is one (never also a literal)
+- ``K``         a symbolic stand-in for tensors: a Keras ``Input`` or a ``tf.TensorSpec`` (no values)
 - ``N:DTYPE:RANK`` a NumPy array of that dtype and rank (``?`` when unknown), see :mod:`.dtypes`
 - ``p:NAME``    whatever the enclosing function's parameter NAME receives
 - ``r:REF``     what calling REF returns (see :mod:`.summary` for references)
@@ -24,7 +25,7 @@ from .dtypes import array_atom, array_dtype, array_rank, combined_arrays, is_arr
 if TYPE_CHECKING:  # pragma: no cover
     from .local import _ModuleBuilder, _Scope
 
-TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, ARITHMETIC = "T", "L", "S", "C", "A"
+TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, ARITHMETIC, SYMBOLIC = "T", "L", "S", "C", "A", "K"
 Value = frozenset[str]
 NOTHING: Value = frozenset()
 
@@ -70,6 +71,8 @@ def _call_value(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> V
     dotted = builder._dotted(call.func, scope)
     if dotted in ("builtins.int", "builtins.float", "builtins.len", "builtins.str", "builtins.round"):
         return frozenset({LITERAL})  # a Python scalar, even when computed from a tensor
+    if dotted in kb.symbolic_tensors:
+        return frozenset({SYMBOLIC})
     if kb.produces_tensor(dotted):
         return frozenset({TENSOR})
     if dotted == "builtins.next" and call.args and builder._is_dataset(call.args[0], scope):
