@@ -44,7 +44,8 @@ class NameSet:
 class KnowledgeBase:
     module_aliases: dict[str, str]
     hybridize_functions: frozenset[str]
-    hybrid_object_methods: frozenset[str]  # `f.get_concrete_function()`: needs `f` to stay a tf.function
+    hybrid_object_attributes: frozenset[str]  # `f.get_concrete_function()`: needs `f` to stay a tf.function
+    hybrid_object_types: frozenset[str]  # `isinstance(f, tf.types.experimental.PolymorphicFunction)`
     python_print: str
     graph_print: str
     print_keywords_without_graph_equivalent: frozenset[str]
@@ -149,7 +150,8 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     return KnowledgeBase(
         module_aliases=dict(data["modules"]["aliases"]),
         hybridize_functions=frozenset(data["hybridize"]["functions"]),
-        hybrid_object_methods=frozenset(data["hybridize"]["object_methods"]),
+        hybrid_object_attributes=frozenset(data["hybridize"]["object_attributes"]),
+        hybrid_object_types=frozenset(data["hybridize"]["object_types"]),
         python_print=data["print"]["python"],
         graph_print=data["print"]["graph_replacement"],
         print_keywords_without_graph_equivalent=frozenset(data["print"]["unsupported_keywords"]),

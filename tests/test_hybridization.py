@@ -795,3 +795,67 @@ def test_the_same_model_code_called_on_tensors_is_hybridized(tmp_path):
     """)
     assert found["head"]["eager_only"] == []
     assert found["head"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("use", [
+    "assert isinstance(count, tf.types.experimental.PolymorphicFunction)",
+    "is_graph = isinstance(count, (def_function.Function, type(None)))",
+    "traces = count.experimental_get_tracing_count()",
+    "plain = count.python_function",
+    "signature = count.input_signature",
+])
+def test_a_tf_function_whose_object_is_used_keeps_its_decorator(tmp_path, use):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+from tensorflow.python.eager import def_function
+
+@tf.function
+def count(n):
+    return n + 1
+
+count(3)
+{use}
+""")
+    assert found["count"]["code"] is None
+    assert "function object is used" in found["count"]["reasons"][0]
+
+
+@pytest.mark.parametrize("use", ["assert isinstance(count, type(len))", "name = count.__name__",
+                                 "other.python_function"])
+def test_other_uses_of_a_tf_function_do_not_keep_its_decorator(tmp_path, use):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+@tf.function
+def count(n):
+    return n + 1
+
+@tf.function
+def other(n):
+    return n - 1
+
+count(3)
+other(3)
+{use}
+""")
+    assert found["count"]["code"] == "HYB401"
+
+
+def test_a_barren_tf_function_returning_a_python_str_keeps_its_decorator(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def label(n):
+            return "item-%d" % n
+
+        @tf.function
+        def index(n):
+            return n * 2
+
+        label(3)
+        index(3)
+    """)
+    assert found["label"]["code"] is None
+    assert "string tensor" in found["label"]["reasons"][0]
+    assert found["index"]["code"] == "HYB401"

@@ -123,8 +123,13 @@ class HybridizationAnalysis:
         if verdict.recursive:
             reasons.append("is recursive")
         if verdict.function in self.project.hybrid_objects_used:
-            reasons.append("its tf.function object is used as one (`get_concrete_function` or the like): "
-                           "removing the decorator would break that code")
+            reasons.append("its tf.function object is used as one (`get_concrete_function`, `python_function`, "
+                           "`isinstance(f, PolymorphicFunction)` or the like): removing the decorator would break "
+                           "that code")
+            return
+        if any("python-str" in blocker.atoms for blocker in verdict.blockers):
+            reasons.append("returns a Python `str` as a string tensor: without the decorator callers would get a "
+                           "`str` instead")
             return
         if self.project.graph_roots[verdict.function].signature:
             reasons.append("has an `input_signature`: a concrete function on purpose (SavedModel export, serving), "

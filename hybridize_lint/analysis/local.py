@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Iterable
 from functools import cached_property
 
 from ..knowledge import KnowledgeBase
@@ -91,6 +92,7 @@ class _ModuleBuilder:
         self._module_flags(own)
         self._walk_definitions(self.tree.body, prefix="", class_name=None, parent=None)
         self._analyse_body(self.module_scope, own, self.summary.module_calls, None)
+        self._hybrid_object_attributes(_own_nodes_with_guards(self.tree.body), self.module_scope)
 
     def _module_flags(self, own: list) -> None:
         tf1 = self.kb.tf1_graph_mode
@@ -234,6 +236,7 @@ class _ModuleBuilder:
         infer_local_values(self, scope, own)
         record_function_facts(self, scope, own, function)
         record_parameter_uses(function, every)
+        self._hybrid_object_attributes(every, scope)
         self._analyse_body(scope, own, function.calls, function)
         function.local_localities = {name: scope.localities.get(name, LOCAL) for name in scope.locals}
         function.returned_functions = [
@@ -418,11 +421,26 @@ class _ModuleBuilder:
     # -- graph entries ------------------------------------------------------
 
     def _hybrid_object_use(self, call: ast.Call, scope: _Scope) -> None:
-        """``f.get_concrete_function(...)``: code that needs ``f`` to stay a tf.function."""
-        if isinstance(call.func, ast.Attribute) and call.func.attr in self.kb.hybrid_object_methods:
-            ref = self._function_ref(call.func.value, scope)
-            if ref and ref not in self.summary.hybrid_object_uses:
-                self.summary.hybrid_object_uses.append(ref)
+        """``isinstance(f, tf.types.experimental.PolymorphicFunction)``: code that needs ``f`` to stay a tf.function."""
+        if len(call.args) == 2 and self._dotted(call.func, scope) == "builtins.isinstance":
+            types = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
+            if any(self._dotted(t, scope) in self.kb.hybrid_object_types for t in types
+                   if isinstance(t, (ast.Name, ast.Attribute))):
+                self._used_as_hybrid(call.args[0], scope)
+
+    def _hybrid_object_attributes(self, nodes: Iterable, scope: _Scope) -> None:
+        """``f.get_concrete_function(...)``, ``f.python_function``: attributes only a tf.function has."""
+        attributes = self.kb.hybrid_object_attributes
+        if not self._may_mention(attributes):
+            return
+        for node, _ in nodes:
+            if isinstance(node, ast.Attribute) and node.attr in attributes:
+                self._used_as_hybrid(node.value, scope)
+
+    def _used_as_hybrid(self, expr: ast.expr, scope: _Scope) -> None:
+        ref = self._function_ref(expr, scope)
+        if ref and ref not in self.summary.hybrid_object_uses:
+            self.summary.hybrid_object_uses.append(ref)
 
     def _graph_entries(self, call: ast.Call, dotted: str | None, scope: _Scope) -> None:
         kb = self.kb
