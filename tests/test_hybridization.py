@@ -608,7 +608,8 @@ f(tf.ones((3,)))
 
 
 @pytest.mark.parametrize("condition", ["x.dtype != tf.float32", "x.shape.rank != 1", "x is None",
-                                       "len(x.shape) > 2", "not isinstance(x, tf.Tensor)", "tf.executing_eagerly()"])
+                                       "len(x.shape) > 2", "not isinstance(x, tf.Tensor)", "tf.executing_eagerly()",
+                                       "[t for t in tf.unstack(x) if t.dtype != tf.float32]"])
 def test_a_raise_under_a_python_condition_does_not_block_hybridization(tmp_path, condition):
     found = verdicts(tmp_path, f"""
 import tensorflow as tf

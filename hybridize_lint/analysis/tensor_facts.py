@@ -237,7 +237,8 @@ def _raises(branching: ast.If) -> bool:
 
 
 def _condition_value(builder: "_ModuleBuilder", test: ast.expr, scope: "_Scope") -> Value:
-    """What an ``if`` test may be: ``x < 0`` is a tensor when ``x`` is; ``x is None``, ``k in d`` are bools."""
+    """What an ``if`` test may be: ``x < 0`` is a tensor when ``x`` is; ``x is None``, ``k in d`` and a
+    list (``if pending:``) are Python bools."""
     if isinstance(test, ast.BoolOp):
         return frozenset().union(*(_condition_value(builder, value, scope) for value in test.values))
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -246,7 +247,8 @@ def _condition_value(builder: "_ModuleBuilder", test: ast.expr, scope: "_Scope")
         if all(isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in test.ops):
             return NOTHING
         return frozenset().union(*(value_of(builder, operand, scope) for operand in (test.left, *test.comparators)))
-    return value_of(builder, test, scope)
+    value = value_of(builder, test, scope)
+    return NOTHING if CONTAINER in value else value
 
 
 _VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "non_trainable_variables",
