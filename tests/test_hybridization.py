@@ -860,3 +860,23 @@ def test_a_barren_tf_function_returning_a_python_str_keeps_its_decorator(tmp_pat
     assert found["label"]["code"] is None
     assert "string tensor" in found["label"]["reasons"][0]
     assert found["index"]["code"] == "HYB401"
+
+
+def test_helpers_called_on_what_layers_return_for_symbolic_inputs_build_models_too(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        def block(x, units):
+            x = tf.keras.layers.Dense(units)(x)
+            return tf.keras.layers.ReLU()(x) * 2.0
+
+        def build(inputs):
+            x = tf.keras.layers.Dense(8)(inputs)
+            for units in (4, 2):
+                x = block(x, units)
+            return tf.keras.Model(inputs, x)
+
+        model = build(tf.keras.Input(shape=(3,)))
+    """)
+    assert any("symbolic tensor" in r for r in found["block"]["eager_only"]), found["block"]["eager_only"]
+    assert found["block"]["code"] is None

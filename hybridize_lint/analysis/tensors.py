@@ -323,6 +323,8 @@ class TensorInference:
                 kinds |= self._call_kinds(atom[2:])
             elif atom.startswith("n:") and depth < 5:
                 kinds |= self._global_kinds(atom[2:], depth)
+            elif atom.startswith("k:") and SYMBOLIC in self._kinds({atom[2:]}, context, depth + 1):
+                kinds.add(SYMBOLIC)
             elif is_array(atom):
                 kinds.add(atom)
         if ARITHMETIC in atoms and TENSOR in kinds:

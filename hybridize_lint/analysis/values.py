@@ -9,6 +9,7 @@ later (a module cannot know what another module's functions return):
 - ``C``         a Python container (list, tuple, dict display) of the other atoms
 - ``A``         the result of arithmetic: a tensor if any operand is one (never also a literal)
 - ``K``         a symbolic stand-in for tensors: a Keras ``Input`` or a ``tf.TensorSpec`` (no values)
+- ``k:ATOM``    ``K`` if ATOM is: what a call (a Keras layer, say) returns on arguments that may be symbolic
 - ``N:DTYPE:RANK`` a NumPy array of that dtype and rank (``?`` when unknown), see :mod:`.dtypes`
 - ``p:NAME``    whatever the enclosing function's parameter NAME receives
 - ``r:REF``     what calling REF returns (see :mod:`.summary` for references)
@@ -92,7 +93,20 @@ def _call_value(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> V
         if tensorish and method in _TENSOR_METHODS:
             return _tensor_part(receiver)
     ref = builder._callee_ref(call.func, scope)
-    return frozenset({f"r:{ref}"}) if ref else NOTHING
+    symbolic = _symbolic_arguments(builder, call, scope)
+    return frozenset({f"r:{ref}"}) | symbolic if ref else symbolic
+
+
+def _symbolic_arguments(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> Value:
+    """``Dense(4)(inputs)`` on a Keras ``Input`` is symbolic too: the arguments' symbolic sources."""
+    found: set[str] = set()
+    for argument in (*call.args, *(k.value for k in call.keywords)):
+        for atom in value_of(builder, argument, scope):
+            if atom == SYMBOLIC or atom.startswith("k:"):
+                found.add(atom)
+            elif atom.startswith(("p:", "n:")):
+                found.add("k:" + atom)
+    return frozenset(found)
 
 
 # Tensor methods whose result is a tensor when the receiver is one.
