@@ -292,10 +292,13 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
                                          loc_of(call), []))
     if dotted in kb.eager_only_functions:
         function.blockers.append(Blocker(f"`{dotted}` needs concrete (eager) values", loc_of(call), []))
-    if dotted == "builtins.isinstance" and len(call.args) == 2 and _numpy_type_test(builder, scope, *call.args):
+    tested = _numpy_type_test(builder, scope, *call.args) if dotted == "builtins.isinstance" and \
+        len(call.args) == 2 else None
+    if tested:
         function.blockers.append(Blocker(
-            f"tests `{ast.unparse(call)}`: written for NumPy values and tensors alike, but traced every argument "
-            "is a tensor (the NumPy branch is dead and result types change)", loc_of(call), []))
+            f"tests whether `{tested}` is a NumPy value (`isinstance`): written for NumPy values and tensors alike, "
+            "but traced every argument is a tensor (the NumPy branch is dead and result types change)",
+            loc_of(call), []))
     if dotted == "builtins.bool" and call.args:
         atoms = value_of(builder, call.args[0], scope)
         if TENSOR in atoms or any(a.startswith("p:") for a in atoms):
@@ -320,13 +323,14 @@ def _shape_owners(builder: "_ModuleBuilder", scope: "_Scope", arguments: list[as
     return owners
 
 
-def _numpy_type_test(builder: "_ModuleBuilder", scope: "_Scope", tested: ast.expr, types: ast.expr) -> bool:
-    """``isinstance(x, np.ndarray)`` or ``isinstance(x, (np.ndarray, float))`` on a parameter ``x``."""
+def _numpy_type_test(builder: "_ModuleBuilder", scope: "_Scope", tested: ast.expr, types: ast.expr) -> str | None:
+    """The parameter ``isinstance(x, np.ndarray)`` or ``isinstance(x, (np.ndarray, float))`` tests, if any."""
     if not (isinstance(tested, ast.Name) and tested.id in scope.params and tested.id not in ("self", "cls")):
-        return False
+        return None
     named = types.elts if isinstance(types, ast.Tuple) else [types]
-    return any((builder._dotted(t, scope) or "").startswith("numpy.") for t in named
-               if isinstance(t, (ast.Name, ast.Attribute)))
+    numpy = any((builder._dotted(t, scope) or "").startswith("numpy.") for t in named
+                if isinstance(t, (ast.Name, ast.Attribute)))
+    return tested.id if numpy else None
 
 
 def _invalid_name_argument(builder: "_ModuleBuilder", dotted: str | None, call: ast.Call) -> bool:
