@@ -880,3 +880,21 @@ def test_helpers_called_on_what_layers_return_for_symbolic_inputs_build_models_t
     """)
     assert any("symbolic tensor" in r for r in found["block"]["eager_only"]), found["block"]["eager_only"]
     assert found["block"]["code"] is None
+
+
+def test_keras_activation_lookups_return_functions_and_configs_not_tensors(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        def describe(activation):
+            return tf.keras.activations.serialize(activation)
+
+        def activate(x):
+            return tf.keras.activations.relu(x)
+
+        describe(tf.keras.activations.get("relu"))
+        activate(tf.ones((3,)))
+    """)
+    assert found["describe"]["tensor_parameters"] == {}
+    assert found["describe"]["code"] is None
+    assert found["activate"]["code"] == "HYB301"
