@@ -898,3 +898,19 @@ def test_keras_activation_lookups_return_functions_and_configs_not_tensors(tmp_p
     assert found["describe"]["tensor_parameters"] == {}
     assert found["describe"]["code"] is None
     assert found["activate"]["code"] == "HYB301"
+
+
+def test_symbolic_sources_do_not_turn_literal_arithmetic_into_tensors(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        def step(x, n):
+            return tf.reduce_sum(x) * n
+
+        def run(count):
+            getters = [abs]
+            return step(tf.ones((3,)), getters[0](count) * 3.0)
+
+        run(4)
+    """)
+    assert "n" in found["step"]["literal_parameters"], found["step"]

@@ -139,13 +139,14 @@ def _combine(left: Value, right: Value) -> Value:
     """``x * 2`` is as tensor as ``x``; only ``2 * 3`` stays a literal.
 
     The operands may only be known later (``x * factor``): ``ARITHMETIC`` marks the result so
-    that a tensor operand makes the whole value a tensor, not also a literal.
+    that a tensor operand makes the whole value a tensor, not also a literal. Symbolic sources
+    (``k:``) ride along without deciding anything.
     """
     union = (left | right) - {CONTAINER}
     arrays = {atom for atom in union if is_array(atom)}
     if arrays:
         union = (union - arrays) | combined_arrays(arrays, with_literal=LITERAL in union)
-    if union - {LITERAL, ARITHMETIC}:
+    if any(not atom.startswith("k:") for atom in union - {LITERAL, ARITHMETIC}):
         return (union - {LITERAL}) | {ARITHMETIC}
     return union
 
