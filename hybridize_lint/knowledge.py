@@ -44,7 +44,8 @@ class NameSet:
 class KnowledgeBase:
     module_aliases: dict[str, str]
     hybridize_functions: frozenset[str]
-    hybrid_object_methods: frozenset[str]  # `f.get_concrete_function()`: needs `f` to stay a tf.function
+    hybrid_object_attributes: frozenset[str]  # `f.get_concrete_function()`: needs `f` to stay a tf.function
+    hybrid_object_types: frozenset[str]  # `isinstance(f, tf.types.experimental.PolymorphicFunction)`
     python_print: str
     graph_print: str
     print_keywords_without_graph_equivalent: frozenset[str]
@@ -67,6 +68,7 @@ class KnowledgeBase:
     tensor_types: frozenset[str]
     non_tensor_prefixes: tuple[str, ...]
     tensor_producing: NameSet
+    symbolic_tensors: frozenset[str]  # keras.Input, tf.TensorSpec: shapes and dtypes without values
     not_computation: NameSet
     tensor_callable_prefixes: tuple[str, ...]
     non_tensor_methods: frozenset[str]
@@ -75,6 +77,12 @@ class KnowledgeBase:
     eager_only_keras_methods: frozenset[str]
     eager_only_functions: frozenset[str]
     tf1_graph_mode: frozenset[str]
+    operation_results: frozenset[str]  # calls returning an Operation in a graph, None when eager
+    non_tensor_types: NameSet  # external classes a tf.function cannot return instances of
+    plain_bases: NameSet  # external bases of project classes a tf.function cannot return
+    plain_class_decorators: frozenset[str]
+    summary_writes: frozenset[str]
+    state_update_methods: frozenset[str]
     array_constructors: dict[str, dict[str, Any]]  # NumPy call → what it makes (rules/api/numpy.toml)
     dtype_names: dict[str, str]  # `numpy.float32`, `tensorflow.float32`, `builtins.float` → dtype name
     tensor_python_types: dict[str, str]  # `builtins.float` as a TensorFlow dtype: float32
@@ -158,7 +166,8 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     return KnowledgeBase(
         module_aliases=dict(data["modules"]["aliases"]),
         hybridize_functions=frozenset(data["hybridize"]["functions"]),
-        hybrid_object_methods=frozenset(data["hybridize"]["object_methods"]),
+        hybrid_object_attributes=frozenset(data["hybridize"]["object_attributes"]),
+        hybrid_object_types=frozenset(data["hybridize"]["object_types"]),
         python_print=data["print"]["python"],
         graph_print=data["print"]["graph_replacement"],
         print_keywords_without_graph_equivalent=frozenset(data["print"]["unsupported_keywords"]),
@@ -182,6 +191,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         tensor_types=frozenset(data["tensors"]["types"]),
         non_tensor_prefixes=tuple(data["tensors"]["non_tensor_prefixes"]),
         tensor_producing=NameSet.of(data["tensors"]["producing"], data["tensors"]["producing_exceptions"]),
+        symbolic_tensors=frozenset(data["tensors"]["symbolic"]),
         not_computation=NameSet.of(data["tensors"]["not_computation"]),
         tensor_callable_prefixes=tuple(data["tensors"]["callable_prefixes"]),
         non_tensor_methods=frozenset(data["tensors"]["non_tensor_methods"]),
@@ -194,6 +204,13 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         loop_weight=int(data["cost"]["loop_weight"]),
         eager_only_functions=frozenset(data["eager_only"]["functions"]),
         tf1_graph_mode=frozenset(data["eager_only"]["tf1_graph_mode"]),
+        operation_results=frozenset(data["graph_results"]["operations"]),
+        non_tensor_types=NameSet.of(data["graph_results"]["non_tensor_types"],
+                                    data["graph_results"]["non_tensor_types_exceptions"]),
+        plain_bases=NameSet.of(data["graph_results"]["plain_bases"]),
+        plain_class_decorators=frozenset(data["graph_results"]["plain_class_decorators"]),
+        summary_writes=frozenset(data["summaries"]["writes"]),
+        state_update_methods=frozenset(data["summaries"]["state_updates"]),
         array_constructors=dict(data["arrays"]["constructors"]),
         dtype_names=dict(data["dtypes"]["names"]),
         tensor_python_types=dict(data["dtypes"]["tensor_python_types"]),

@@ -497,3 +497,425 @@ def test_a_value_unpacked_from_an_array_parameter_is_not_a_use_of_the_parameter(
     found = _signature_case(tmp_path, "first, second = x\n    return tf.reduce_sum(first)", "f(np.ones((2, 3)))")
     assert found["code"] is None
     assert any("in ways a signature" in reason for reason in found["reasons"]), found["reasons"]
+
+
+@pytest.mark.parametrize("result, blocker", [
+    ('f"mean={tf.reduce_mean(x)}"', "returns a Python `str`"),
+    ('"%s" % tf.reduce_mean(x)', "returns a Python `str`"),
+    ("tf.group(x.assign_add(1.0))", "returns the Operation of `tensorflow.group`"),
+    ("tf.debugging.assert_positive(x)", "returns the Operation of `tensorflow.debugging.assert_positive`"),
+    ("tf.reduce_sum(x), tf.no_op()", "returns the Operation of `tensorflow.no_op`"),
+    ("lambda y: y * tf.reduce_sum(x)", "returns a function"),
+    ("Box(tf.reduce_sum(x))", "returns a `Box` object"),
+    ("PlainBox(tf.reduce_sum(x))", "returns a `PlainBox` object"),
+    ("Stats(tf.reduce_sum(x))", "returns a `Stats` object"),
+    ("{'total': Box(tf.reduce_sum(x))}", "returns a `Box` object"),
+    ("tf.TensorShape([None, 3])", "returns a `TensorShape` object"),
+    ("tf.keras.layers.Dense(3)", "returns a `Dense` object"),
+])
+def test_results_a_tf_function_cannot_return_block_hybridization(tmp_path, result, blocker):
+    found = verdicts(tmp_path, f"""
+import dataclasses
+import tensorflow as tf
+
+class Box:
+    def __init__(self, value):
+        self.value = value
+
+class PlainBox(object):
+    pass
+
+@dataclasses.dataclass
+class Stats:
+    total: tf.Tensor
+
+def f(x):
+    return {result}
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["code"] is None
+    assert any(blocker in reason for reason in found["f"]["eager_only"]), found["f"]["eager_only"]
+
+
+@pytest.mark.parametrize("result", [
+    "tf.strings.join(['a', tf.strings.as_string(tf.reduce_sum(x))])",  # a string tensor either way
+    '"total: " + tf.strings.as_string(tf.reduce_sum(x))',
+    "Pair(tf.reduce_sum(x), x)",  # namedtuples are nest structures
+    "Ragged(values=x * 2.0)",  # ExtensionTypes are returned as they are
+    "Record(tf.reduce_sum(x))",  # attrs classes are nest structures
+    "Opaque(tf.reduce_sum(x))",  # a base the analysis cannot name
+    "tf.debugging.assert_all_finite(x * 2.0, 'bad')",  # returns its tensor argument
+    "tf.raw_ops.Relu(features=x)",  # raw ops are CapWords functions returning tensors
+])
+def test_results_a_tf_function_can_return_do_not_block_hybridization(tmp_path, result):
+    found = verdicts(tmp_path, f"""
+import collections
+import attr
+import tensorflow as tf
+
+Pair = collections.namedtuple("Pair", "total values")
+
+class Ragged(tf.experimental.ExtensionType):
+    values: tf.Tensor
+
+@attr.s
+class Record:
+    total = attr.ib()
+
+class Opaque(collections.namedtuple("Opaque", "total")):
+    pass
+
+def f(x):
+    return {result}
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["eager_only"] == []
+    assert found["f"]["code"] == "HYB301"
+
+
+def test_a_callee_returning_what_a_tf_function_cannot_does_not_block_its_callers(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        class Box:
+            def __init__(self, value):
+                self.value = value
+
+        def boxed(x):
+            return Box(tf.reduce_sum(x))
+
+        def step(x):
+            return boxed(x * 2.0).value
+
+        step(tf.ones((3,)))
+    """)
+    assert found["boxed"]["code"] is None
+    assert found["step"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("condition", ["tf.reduce_any(x < 0)", "x[0] < 0", "not tf.reduce_all(x >= 0)",
+                                       "tf.size(x) == 0 or tf.reduce_any(x < 0)"])
+def test_a_raise_under_a_tensor_condition_blocks_hybridization(tmp_path, condition):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+def f(x):
+    if {condition}:
+        raise ValueError("negative input")
+    return tf.sqrt(x)
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["code"] is None
+    assert any("`raise` runs on every call" in reason for reason in found["f"]["eager_only"]), found["f"]["eager_only"]
+
+
+@pytest.mark.parametrize("condition", ["x.dtype != tf.float32", "x.shape.rank != 1", "x is None",
+                                       "len(x.shape) > 2", "not isinstance(x, tf.Tensor)", "tf.executing_eagerly()",
+                                       "[t for t in tf.unstack(x) if t.dtype != tf.float32]"])
+def test_a_raise_under_a_python_condition_does_not_block_hybridization(tmp_path, condition):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+def f(x):
+    if {condition}:
+        raise ValueError("bad input")
+    return tf.sqrt(x)
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["eager_only"] == []
+    assert found["f"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("test", ["isinstance(x, np.ndarray)", "isinstance(x, (np.ndarray, float))",
+                                  "isinstance(x, np.generic)"])
+def test_a_function_written_for_numpy_and_tensors_alike_is_not_hybridized(tmp_path, test):
+    found = verdicts(tmp_path, f"""
+import numpy as np
+import tensorflow as tf
+
+def f(x):
+    if {test}:
+        return np.square(x)
+    return tf.square(x)
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["code"] is None
+    assert any("written for NumPy values and tensors alike" in r for r in found["f"]["eager_only"])
+
+
+def test_a_numpy_type_test_in_a_mapped_nested_function_blocks_its_definer(tmp_path):
+    found = verdicts(tmp_path, """
+        import numpy as np
+        import tensorflow as tf
+
+        def standardize(batch):
+            def convert(t):
+                if isinstance(t, np.ndarray):
+                    return np.asarray(t, np.float32)
+                return tf.cast(t, tf.float32)
+            return tf.nest.map_structure(convert, batch * 2.0)
+
+        standardize(tf.ones((3,)))
+    """)
+    assert found["standardize"]["code"] is None
+    assert any("calls `standardize.convert`" in r for r in found["standardize"]["eager_only"])
+
+
+@pytest.mark.parametrize("test", ["isinstance(x, tf.Tensor)", "isinstance(x, (list, tuple))",
+                                  "isinstance(scale, np.ndarray)"])
+def test_type_tests_that_are_not_about_numpy_parameters_do_not_block(tmp_path, test):
+    found = verdicts(tmp_path, f"""
+import numpy as np
+import tensorflow as tf
+
+scale = np.float32(2.0)
+
+def f(x):
+    if {test}:
+        x = tf.stack(x)
+    return tf.square(x)
+
+f(tf.ones((3,)))
+""")
+    assert found["f"]["eager_only"] == []
+    assert found["f"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("body", [
+    "return tf.reshape(x, [-1, int(np.prod(x.shape[1:]))])",
+    "return x + np.zeros(x.shape, np.float32)",
+    "return tf.reshape(x, [np.prod(x.get_shape().as_list())])",
+])
+def test_numpy_on_a_tensors_static_shape_blocks_hybridization(tmp_path, body):
+    found = verdicts(tmp_path, f"""
+import numpy as np
+import tensorflow as tf
+
+def f(x):
+    {body}
+
+f(tf.ones((2, 3, 4)))
+""")
+    assert found["f"]["code"] is None
+    assert any("static shape" in r for r in found["f"]["eager_only"]), found["f"]["eager_only"]
+
+
+@pytest.mark.parametrize("body", [
+    "return tf.reshape(x, [-1, tf.reduce_prod(tf.shape(x)[1:])])",
+    "kernel = np.ones((3, 3), np.float32)\n    return x * float(np.prod(kernel.shape))",
+    "return tf.reshape(x, [-1, x.shape[1] * x.shape[2]])",
+])
+def test_numpy_on_non_tensor_shapes_does_not_block_hybridization(tmp_path, body):
+    found = verdicts(tmp_path, f"""
+import numpy as np
+import tensorflow as tf
+
+def f(x):
+    {body}
+
+f(tf.ones((2, 3, 4)))
+""")
+    assert found["f"]["eager_only"] == []
+    assert found["f"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("body", [
+    "tf.summary.scalar('loss', tf.reduce_mean(x), step=step)",
+    "with writer.as_default():\n        tf.summary.histogram('x', x * 2.0, step=step)\n        log_mean(x, step)",
+])
+def test_a_function_that_only_writes_summaries_is_not_hybridized(tmp_path, body):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+writer = tf.summary.create_file_writer("logs")
+
+def log_mean(x, step):
+    tf.summary.scalar("mean", tf.reduce_mean(x), step=step)
+
+def f(x, step):
+    {body}
+
+f(tf.ones((3,)), tf.constant(1, tf.int64))
+""")
+    assert found["f"]["code"] is None
+    assert any("only writes summaries" in r for r in found["f"]["eager_only"]), found["f"]["eager_only"]
+
+
+@pytest.mark.parametrize("body", [
+    "loss = tf.reduce_mean(x)\n    tf.summary.scalar('loss', loss, step=step)\n    return loss",
+    "total.assign_add(tf.reduce_sum(x))\n    tf.summary.scalar('total', total, step=step)",
+    "tf.summary.scalar('x', tf.reduce_mean(x), step=step)\n    accumulate(x)",
+    "log_mean(x, step)\n    total.assign_add(tf.reduce_sum(x))",  # calls a summaries-only helper
+])
+def test_a_function_that_writes_summaries_and_does_more_is_hybridized(tmp_path, body):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+total = tf.Variable(0.0)
+
+def log_mean(x, step):
+    tf.summary.scalar("mean", tf.reduce_mean(x), step=step)
+
+def accumulate(x):
+    total.assign_add(tf.reduce_sum(x))
+
+def f(x, step):
+    {body}
+
+f(tf.ones((3,)), tf.constant(1, tf.int64))
+""")
+    assert found["f"]["eager_only"] == []
+    assert found["f"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("argument", ["tf.keras.Input(shape=(3,))", "tf.TensorSpec([None, 3], tf.float32)"])
+def test_a_function_receiving_symbolic_tensors_builds_models_and_is_not_hybridized(tmp_path, argument):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+def build_head(inputs):
+    x = tf.keras.layers.Dense(16, activation="relu")(inputs)
+    return tf.keras.layers.Dense(1)(x) * 2.0
+
+head = build_head({argument})
+""")
+    assert found["build_head"]["code"] is None
+    assert any("symbolic tensor" in r for r in found["build_head"]["eager_only"]), found["build_head"]["eager_only"]
+
+
+def test_the_same_model_code_called_on_tensors_is_hybridized(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        dense = tf.keras.layers.Dense(1)
+
+        def head(inputs):
+            return dense(inputs) * 2.0
+
+        head(tf.ones((2, 3)))
+    """)
+    assert found["head"]["eager_only"] == []
+    assert found["head"]["code"] == "HYB301"
+
+
+@pytest.mark.parametrize("use", [
+    "assert isinstance(count, tf.types.experimental.PolymorphicFunction)",
+    "is_graph = isinstance(count, (def_function.Function, type(None)))",
+    "traces = count.experimental_get_tracing_count()",
+    "plain = count.python_function",
+    "signature = count.input_signature",
+])
+def test_a_tf_function_whose_object_is_used_keeps_its_decorator(tmp_path, use):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+from tensorflow.python.eager import def_function
+
+@tf.function
+def count(n):
+    return n + 1
+
+count(3)
+{use}
+""")
+    assert found["count"]["code"] is None
+    assert "function object is used" in found["count"]["reasons"][0]
+
+
+@pytest.mark.parametrize("use", ["assert isinstance(count, type(len))", "name = count.__name__",
+                                 "other.python_function"])
+def test_other_uses_of_a_tf_function_do_not_keep_its_decorator(tmp_path, use):
+    found = verdicts(tmp_path, f"""
+import tensorflow as tf
+
+@tf.function
+def count(n):
+    return n + 1
+
+@tf.function
+def other(n):
+    return n - 1
+
+count(3)
+other(3)
+{use}
+""")
+    assert found["count"]["code"] == "HYB401"
+
+
+def test_a_barren_tf_function_returning_a_python_str_keeps_its_decorator(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def label(n):
+            return "item-%d" % n
+
+        @tf.function
+        def index(n):
+            return n * 2
+
+        label(3)
+        index(3)
+    """)
+    assert found["label"]["code"] is None
+    assert "string tensor" in found["label"]["reasons"][0]
+    assert found["index"]["code"] == "HYB401"
+
+
+def test_helpers_called_on_what_layers_return_for_symbolic_inputs_build_models_too(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        def block(x, units):
+            x = tf.keras.layers.Dense(units)(x)
+            return tf.keras.layers.ReLU()(x) * 2.0
+
+        def build(inputs):
+            x = tf.keras.layers.Dense(8)(inputs)
+            for units in (4, 2):
+                x = block(x, units)
+            return tf.keras.Model(inputs, x)
+
+        model = build(tf.keras.Input(shape=(3,)))
+    """)
+    assert any("symbolic tensor" in r for r in found["block"]["eager_only"]), found["block"]["eager_only"]
+    assert found["block"]["code"] is None
+
+
+def test_keras_activation_lookups_return_functions_and_configs_not_tensors(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        def describe(activation):
+            return tf.keras.activations.serialize(activation)
+
+        def activate(x):
+            return tf.keras.activations.relu(x)
+
+        describe(tf.keras.activations.get("relu"))
+        activate(tf.ones((3,)))
+    """)
+    assert found["describe"]["tensor_parameters"] == {}
+    assert found["describe"]["code"] is None
+    assert found["activate"]["code"] == "HYB301"
+
+
+def test_symbolic_sources_do_not_turn_literal_arithmetic_into_tensors(tmp_path):
+    found = verdicts(tmp_path, """
+        import tensorflow as tf
+
+        def step(x, n):
+            return tf.reduce_sum(x) * n
+
+        def run(count):
+            getters = [abs]
+            return step(tf.ones((3,)), getters[0](count) * 3.0)
+
+        run(4)
+    """)
+    assert "n" in found["step"]["literal_parameters"], found["step"]

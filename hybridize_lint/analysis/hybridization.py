@@ -23,7 +23,11 @@ from .signatures import array_signature, conversion_hazard
 from .dtypes import is_array
 from .summary import Blocker, FunctionSummary
 from .tensors import Evidence, TensorInference
-from .values import CONTAINER, TENSOR
+from .values import CONTAINER, SYMBOLIC, TENSOR
+
+# Blocker atoms that are conditions decided here, and markers (see ``Blocker.atoms``).
+_CONDITIONS = ("keras-method:", "object:", "summaries-only")
+_MARKERS = frozenset({"as-entry", "python-str"})
 
 HYBRIDIZE = "hybridize"
 DEHYBRIDIZE_BARREN = "dehybridize-barren"
@@ -51,6 +55,11 @@ class Verdict:
     blockers: list[Blocker] = field(default_factory=list)
     boundary: Boundary | None = None  # HYB301: the outermost function called eagerly and repeatedly
     speculative: bool = False  # HYB302: no in-project eager caller to show the graph pays
+
+
+def _defined_in(target, function: FunctionId) -> bool:
+    """A function nested in ``function``: passed to ``tf.nest.map_structure`` or the like, it runs there."""
+    return target.function[0] == function[0] and target.function[1].startswith(function[1] + ".")
 
 
 class HybridizationAnalysis:
@@ -118,8 +127,13 @@ class HybridizationAnalysis:
         if verdict.recursive:
             reasons.append("is recursive")
         if verdict.function in self.project.hybrid_objects_used:
-            reasons.append("its tf.function object is used as one (`get_concrete_function` or the like): "
-                           "removing the decorator would break that code")
+            reasons.append("its tf.function object is used as one (`get_concrete_function`, `python_function`, "
+                           "`isinstance(f, PolymorphicFunction)` or the like): removing the decorator would break "
+                           "that code")
+            return
+        if any("python-str" in blocker.atoms for blocker in verdict.blockers):
+            reasons.append("returns a Python `str` as a string tensor: without the decorator callers would get a "
+                           "`str` instead")
             return
         if self.project.graph_roots[verdict.function].signature:
             reasons.append("has an `input_signature`: a concrete function on purpose (SavedModel export, serving), "
@@ -342,27 +356,39 @@ class HybridizationAnalysis:
         for blocker in info.blockers:
             if self._blocker_applies(blocker, function):
                 found.append(blocker)
+        found.extend(self._symbolic_parameters(function, info))
         for error in info.errors:
             found.append(Blocker(f"`{error.what}` fails in graph mode" if error.code == "HYB501"
                                  else "creates a tf.Variable on every call", error.loc))
         for site, targets in self.project.call_graph.get(function, []):
-            if site.passed:
-                continue
             for target in targets:
                 callee = self.project.function(target.function)
-                if callee is None or target.function == function:
+                if callee is None or target.function == function or site.passed and not _defined_in(target, function):
                     continue
-                if callee.errors or any(self._blocker_applies(b, target.function) for b in callee.blockers):
+                if callee.errors or any(self._blocker_applies(b, target.function) for b in callee.blockers
+                                        if "as-entry" not in b.atoms):
                     found.append(Blocker(f"calls `{target.function[1]}`, which cannot run in graph mode", site.loc))
                     break
         return found
 
+    def _symbolic_parameters(self, function: FunctionId, info: FunctionSummary) -> list[Blocker]:
+        """Parameters receiving ``keras.Input`` or ``tf.TensorSpec``: the function builds, it does not compute."""
+        return [Blocker(f"parameter `{param}` receives a Keras symbolic tensor or a TensorSpec: model-building "
+                        "code, not computation (a tf.function rejects symbolic tensors)",
+                        (info.lineno, 0, info.lineno, 0))
+                for param, kinds in self.tensors.of(function).kinds.items() if SYMBOLIC in kinds]
+
     def _blocker_applies(self, blocker: Blocker, function: FunctionId) -> bool:
-        atoms = [a for a in blocker.atoms if not a.startswith("keras-method:")]
+        atoms = [a for a in blocker.atoms if not a.startswith(_CONDITIONS) and a not in _MARKERS]
         keras_method = next((a.split(":", 1)[1] for a in blocker.atoms if a.startswith("keras-method:")), None)
         if keras_method is not None:
             return not self._user_class_defines(atoms, keras_method, function)
-        if not blocker.atoms:
+        made = next((a.split(":", 1)[1] for a in blocker.atoms if a.startswith("object:")), None)
+        if made is not None:
+            return self._makes_plain_object(made)
+        if "summaries-only" in blocker.atoms:
+            return self._writes_only_summaries(function)
+        if not atoms:
             return True
         facts = self.tensors.of(function)
         for atom in atoms:
@@ -373,6 +399,40 @@ class HybridizationAnalysis:
             elif TENSOR in self.tensors.kinds({atom}, function):
                 return True
         return False
+
+    def _writes_only_summaries(self, function: FunctionId, seen: frozenset = frozenset()) -> bool:
+        """No callee does anything but write summaries itself (a training step that logs does more)."""
+        for site, targets in self.project.call_graph.get(function, []):
+            for target in targets:
+                callee = self.project.function(target.function)
+                if callee is None or target.function in seen or target.function == function:
+                    continue
+                if not any("summaries-only" in b.atoms for b in callee.blockers) or \
+                        not self._writes_only_summaries(target.function, seen | {function}):
+                    return False
+        return True
+
+    def _makes_plain_object(self, ref: str) -> bool:
+        """Whether calling ``ref`` surely makes an object a tf.function cannot return (not a namedtuple,
+        an ExtensionType, an attrs class or anything the analysis cannot see through)."""
+        project, kb = self.project, self.project.knowledge
+        symbol = project.resolve_symbol(ref[5:]) if ref.startswith("name:") else None
+        if symbol is None or symbol.kind not in ("class", "external"):
+            return False
+        if symbol.kind == "external":
+            return symbol.dotted in kb.non_tensor_types
+        for klass in project.mro((symbol.module, symbol.qualname)):
+            if isinstance(klass, str):
+                if klass not in kb.plain_bases:
+                    return False
+                continue
+            info = project.class_info(klass)
+            if info is None or info.unnamed_bases or len(project.bases(klass)) != len(info.bases):
+                return False
+            decorators = [project.resolve_symbol(d[5:]) if d.startswith("name:") else None for d in info.decorators]
+            if any(d is None or d.dotted not in kb.plain_class_decorators for d in decorators):
+                return False
+        return True
 
     def _user_class_defines(self, atoms: list[str], method: str, function: FunctionId) -> bool:
         """``e.predict(x)`` where ``e`` is an instance of a project class with its own ``predict``."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Iterable
 from functools import cached_property
 
 from ..knowledge import KnowledgeBase
@@ -93,6 +94,7 @@ class _ModuleBuilder:
         self._module_flags(own)
         self._walk_definitions(self.tree.body, prefix="", class_name=None, parent=None)
         self._analyse_body(self.module_scope, own, self.summary.module_calls, None)
+        self._hybrid_object_attributes(_own_nodes_with_guards(self.tree.body), self.module_scope)
 
     def _module_flags(self, own: list) -> None:
         tf1 = self.kb.tf1_graph_mode
@@ -199,6 +201,9 @@ class _ModuleBuilder:
         scope = parent or self.module_scope
         info = ClassSummary(qualname, node.lineno)
         info.bases = [ref for ref in (self._callee_ref(base, scope) for base in node.bases) if ref]
+        info.unnamed_bases = len(info.bases) != len(node.bases)
+        info.decorators = [self._callee_ref(d.func if isinstance(d, ast.Call) else d, scope) or "?"
+                           for d in node.decorator_list]
         for item in node.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 info.methods.append(item.name)
@@ -268,6 +273,7 @@ class _ModuleBuilder:
         record_function_facts(self, scope, own, function)
         record_parameter_uses(function, every)
         self._record_global_uses(scope, every, function)
+        self._hybrid_object_attributes(every, scope)
         self._analyse_body(scope, own, function.calls, function)
         function.local_localities = {name: scope.localities.get(name, LOCAL) for name in scope.locals}
         function.wrapper_calls = self._wrapper_calls(scope, own, node)
@@ -454,11 +460,26 @@ class _ModuleBuilder:
     # -- graph entries ------------------------------------------------------
 
     def _hybrid_object_use(self, call: ast.Call, scope: _Scope) -> None:
-        """``f.get_concrete_function(...)``: code that needs ``f`` to stay a tf.function."""
-        if isinstance(call.func, ast.Attribute) and call.func.attr in self.kb.hybrid_object_methods:
-            ref = self._function_ref(call.func.value, scope)
-            if ref and ref not in self.summary.hybrid_object_uses:
-                self.summary.hybrid_object_uses.append(ref)
+        """``isinstance(f, tf.types.experimental.PolymorphicFunction)``: code that needs ``f`` to stay a tf.function."""
+        if len(call.args) == 2 and self._dotted(call.func, scope) == "builtins.isinstance":
+            types = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
+            if any(self._dotted(t, scope) in self.kb.hybrid_object_types for t in types
+                   if isinstance(t, (ast.Name, ast.Attribute))):
+                self._used_as_hybrid(call.args[0], scope)
+
+    def _hybrid_object_attributes(self, nodes: Iterable, scope: _Scope) -> None:
+        """``f.get_concrete_function(...)``, ``f.python_function``: attributes only a tf.function has."""
+        attributes = self.kb.hybrid_object_attributes
+        if not self._may_mention(attributes):
+            return
+        for node, _ in nodes:
+            if isinstance(node, ast.Attribute) and node.attr in attributes:
+                self._used_as_hybrid(node.value, scope)
+
+    def _used_as_hybrid(self, expr: ast.expr, scope: _Scope) -> None:
+        ref = self._function_ref(expr, scope)
+        if ref and ref not in self.summary.hybrid_object_uses:
+            self.summary.hybrid_object_uses.append(ref)
 
     def _graph_entries(self, call: ast.Call, dotted: str | None, scope: _Scope) -> None:
         kb = self.kb
@@ -888,6 +909,7 @@ _PASS_TYPES = frozenset({
     ast.AsyncWith, ast.comprehension, ast.NamedExpr, ast.Return, ast.Call, ast.BinOp, ast.UnaryOp,
     ast.Subscript, ast.Try, getattr(ast, "TryStar", ast.Try), ast.Import, ast.ImportFrom, ast.Global,
     ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
+    ast.If,
 })
 
 

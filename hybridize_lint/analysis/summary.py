@@ -48,7 +48,12 @@ class Blocker:
 
     reason: str
     loc: Loc
-    atoms: list[str] = field(default_factory=list)  # the blocker applies only if one of these is a tensor
+    # The blocker applies only if one of these is a tensor; or, for a condition atom (``keras-method:``,
+    # ``object:``, ``summaries-only``), if the condition holds (see ``HybridizationAnalysis``).
+    # Markers: ``as-entry`` (only the decorated function itself breaks, e.g. by what it returns: graph
+    # code calling it is fine, so callers are not blocked), ``python-str`` (it returns a Python
+    # ``str``, a string tensor once traced).
+    atoms: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -131,6 +136,8 @@ class ClassSummary:
     bases: list[str] = field(default_factory=list)  # refs
     methods: list[str] = field(default_factory=list)
     attribute_types: dict[str, str] = field(default_factory=dict)  # self.ATTR = TYPEREF(...)
+    decorators: list[str] = field(default_factory=list)  # refs ("?" when unnamed)
+    unnamed_bases: bool = False  # a base the summary cannot name (``namedtuple(...)``)
 
 
 @dataclass

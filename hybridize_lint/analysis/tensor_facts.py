@@ -118,12 +118,122 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
             function.blockers.append(Blocker(
                 "keeps model variables in a local before the model is built (stale on the first trace)",
                 loc_of(child), []))
+    _summaries_only_blocker(builder, scope, own, function)
+
+
+_CANNOT_RETURN = "a tf.function may return only tensors, ExtensionTypes, namedtuples and None (TypeError)"
+
+
+def _result_blockers(builder: "_ModuleBuilder", scope: "_Scope", result: ast.expr, function: FunctionSummary) -> None:
+    """What a tf.function cannot return as eager code does: a ``str``, an Operation, a function, an object.
+
+    Marked ``result``: only the function's own outputs are restricted, so callers are not blocked.
+    """
+    for value in _result_parts(result):
+        where = loc_of(value)
+        if _is_python_str(builder, scope, value):
+            function.blockers.append(Blocker("returns a Python `str`: traced, it returns a string tensor instead",
+                                             where, ["as-entry", "python-str"]))
+        elif isinstance(value, ast.Lambda) or isinstance(value, ast.Name) and value.id in scope.nested:
+            function.blockers.append(Blocker(f"returns a function: {_CANNOT_RETURN}", where, ["as-entry"]))
+        elif isinstance(value, ast.Call):
+            dotted = builder._dotted(value.func, scope)
+            if dotted in builder.kb.operation_results:
+                function.blockers.append(Blocker(
+                    f"returns the Operation of `{dotted}` (None when eager): {_CANNOT_RETURN}", where, ["as-entry"]))
+                continue
+            ref = builder._callee_ref(value.func, scope)
+            if ref and ref.startswith("name:"):
+                name = ref[5:].rsplit(".", 1)[-1]
+                if name[:1].isupper():  # a class, by convention: decided once the project is known
+                    function.blockers.append(Blocker(f"returns a `{name}` object: {_CANNOT_RETURN}", where,
+                                                     ["as-entry", f"object:{ref}"]))
+
+
+def _result_parts(result: ast.expr):
+    """The values a ``return`` gives back, through tuples, lists and dict displays."""
+    if isinstance(result, (ast.Tuple, ast.List)):
+        for element in result.elts:
+            yield from _result_parts(element)
+    elif isinstance(result, ast.Dict):
+        for element in result.values:
+            yield from _result_parts(element)
+    else:
+        yield result
+
+
+def _is_python_str(builder: "_ModuleBuilder", scope: "_Scope", value: ast.expr) -> bool:
+    """A string literal, an f-string, ``"..." % x``, ``"...".format(x)``, ``"a" + b`` or ``str(x)``."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str)
+    if isinstance(value, ast.JoinedStr):
+        return True
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+        return _is_python_str(builder, scope, value.left)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):  # "a" + t is a string tensor
+        return _is_python_str(builder, scope, value.left) and _is_python_str(builder, scope, value.right)
+    if isinstance(value, ast.Call):
+        if isinstance(value.func, ast.Attribute) and value.func.attr in ("format", "join"):
+            return _is_python_str(builder, scope, value.func.value)
+        return builder._dotted(value.func, scope) == "builtins.str"
+    return False
+
+
+def _summaries_only_blocker(builder: "_ModuleBuilder", scope: "_Scope", own: list,
+                            function: FunctionSummary) -> None:
+    """A function returning nothing whose only effect is writing TensorFlow summaries.
+
+    Traced, whether it writes is decided by the default writer at trace time, so decorating it
+    buys nothing and may silence it for good. Whether its callees do more is decided once the
+    project is known (the ``summaries-only`` condition).
+    """
+    kb = builder.kb
+    writes = [node for node, _ in own if isinstance(node, ast.Call) and builder._dotted(node.func, scope)
+              in kb.summary_writes]
+    if not writes or any(isinstance(node, ast.Return) and node.value is not None
+                         and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+                         for node, _ in own):
+        return
+    if any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+           and node.func.attr in kb.state_update_methods for node, _ in own):
+        return
+    function.blockers.append(Blocker(
+        "only writes summaries: traced, whether they are written is fixed by the default writer at trace time "
+        "(traced without one, it never writes)", loc_of(writes[0]), ["as-entry", "summaries-only"]))
+
+
+def _raises(branching: ast.If) -> bool:
+    """A ``raise`` in either branch (not in a function defined there)."""
+    stack: list[ast.AST] = [*branching.body, *branching.orelse]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Raise):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.expr)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _condition_value(builder: "_ModuleBuilder", test: ast.expr, scope: "_Scope") -> Value:
+    """What an ``if`` test may be: ``x < 0`` is a tensor when ``x`` is; ``x is None``, ``k in d`` and a
+    list (``if pending:``) are Python bools."""
+    if isinstance(test, ast.BoolOp):
+        return frozenset().union(*(_condition_value(builder, value, scope) for value in test.values))
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _condition_value(builder, test.operand, scope)
+    if isinstance(test, ast.Compare):
+        if all(isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in test.ops):
+            return NOTHING
+        return frozenset().union(*(value_of(builder, operand, scope) for operand in (test.left, *test.comparators)))
+    value = value_of(builder, test, scope)
+    return NOTHING if CONTAINER in value else value
 
 
 def _record_fact(builder: "_ModuleBuilder", scope: "_Scope", function: FunctionSummary, child: ast.AST) -> None:
     """What one node of the body tells about tensor work, results and eager-only constructs."""
     if isinstance(child, ast.Return) and child.value is not None:
         function.returns = sorted(set(function.returns) | value_of(builder, child.value, scope))
+        _result_blockers(builder, scope, child.value, function)
     elif isinstance(child, ast.Call):
         _call_facts(builder, scope, child, function)
     elif isinstance(child, (ast.BinOp, ast.UnaryOp, ast.AugAssign)):
@@ -143,6 +253,13 @@ def _record_fact(builder: "_ModuleBuilder", scope: "_Scope", function: FunctionS
         params = sorted(atom for atom in iterated if atom.startswith("p:"))
         if params:
             function.blockers.append(Blocker("iterates over parameter", loc_of(child.iter), params))
+    elif isinstance(child, ast.If) and _raises(child):
+        atoms = sorted(a for a in _condition_value(builder, child.test, scope)
+                       if a == TENSOR or a.startswith(("p:", "r:", "n:")))
+        if atoms:
+            function.blockers.append(Blocker(
+                "raises under a condition that may be a tensor: AutoGraph traces both branches of a tensor "
+                "`if`, so the `raise` runs on every call", loc_of(child.test), atoms))
     elif isinstance(child, (ast.Try, getattr(ast, "TryStar", ast.Try))):
         function.blockers.append(Blocker("try/except (exceptions raised by graph ops cannot be caught)",
                                          loc_of(child), []))
@@ -192,11 +309,23 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
         if tensors:
             function.blockers.append(Blocker(f"NumPy `{dotted}` on a tensor (needs an eager tensor)",
                                              loc_of(call), tensors))
+        shaped = sorted(_shape_owners(builder, scope, call.args))
+        if shaped and not tensors:
+            function.blockers.append(Blocker(
+                f"NumPy `{dotted}` on a tensor's static shape: traced with relaxed shapes or an input_signature, "
+                "its dimensions are None (TypeError)", loc_of(call), shaped))
     if _invalid_name_argument(builder, dotted, call):
         function.blockers.append(Blocker(f"`{dotted}` gets a `name` that is not a string (graph mode rejects it)",
                                          loc_of(call), []))
     if dotted in kb.eager_only_functions:
         function.blockers.append(Blocker(f"`{dotted}` needs concrete (eager) values", loc_of(call), []))
+    tested = _numpy_type_test(builder, scope, *call.args) if dotted == "builtins.isinstance" and \
+        len(call.args) == 2 else None
+    if tested:
+        function.blockers.append(Blocker(
+            f"tests whether `{tested}` is a NumPy value (`isinstance`): written for NumPy values and tensors alike, "
+            "but traced every argument is a tensor (the NumPy branch is dead and result types change)",
+            loc_of(call), []))
     if dotted == "builtins.bool" and call.args:
         atoms = value_of(builder, call.args[0], scope)
         if TENSOR in atoms or any(a.startswith("p:") for a in atoms):
@@ -210,6 +339,27 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
         _work(function, frozenset({UNKNOWN_CALL}))  # an object or callable we cannot type: maybe a model
         if not (isinstance(call.func, ast.Attribute) and call.func.attr in kb.heavy_methods):
             function.tensor_ops += kb.opaque_call_weight
+
+
+def _shape_owners(builder: "_ModuleBuilder", scope: "_Scope", arguments: list[ast.expr]) -> set[str]:
+    """What may be a tensor among the values whose ``.shape`` (or ``.get_shape()``) the arguments read."""
+    owners: set[str] = set()
+    for argument in arguments:
+        for node in ast.walk(argument):
+            if isinstance(node, ast.Attribute) and node.attr in ("shape", "get_shape"):
+                value = value_of(builder, node.value, scope)
+                owners.update(a for a in value if a == TENSOR or a.startswith(("p:", "r:", "n:")))
+    return owners
+
+
+def _numpy_type_test(builder: "_ModuleBuilder", scope: "_Scope", tested: ast.expr, types: ast.expr) -> str | None:
+    """The parameter ``isinstance(x, np.ndarray)`` or ``isinstance(x, (np.ndarray, float))`` tests, if any."""
+    if not (isinstance(tested, ast.Name) and tested.id in scope.params and tested.id not in ("self", "cls")):
+        return None
+    named = types.elts if isinstance(types, ast.Tuple) else [types]
+    numpy = any((builder._dotted(t, scope) or "").startswith("numpy.") for t in named
+                if isinstance(t, (ast.Name, ast.Attribute)))
+    return tested.id if numpy else None
 
 
 def _invalid_name_argument(builder: "_ModuleBuilder", dotted: str | None, call: ast.Call) -> bool:

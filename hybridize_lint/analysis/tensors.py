@@ -16,7 +16,7 @@ from functools import cached_property
 from .project import FunctionId, ProjectModel, Target, call_arguments, value_parameters
 from .summary import CallSite, FunctionSummary
 from .dtypes import array_dtype, is_array
-from .values import ARITHMETIC, CONTAINER, LITERAL, TENSOR, VARYING_SHAPE
+from .values import ARITHMETIC, CONTAINER, LITERAL, SYMBOLIC, TENSOR, VARYING_SHAPE
 
 # The paper's speculative names for code with no visible caller (libraries): DL entry points.
 SPECULATIVE_NAMES = re.compile(r"^(.*(train|test).*_step|call|__call__|run_model|.*inference)$")
@@ -311,10 +311,10 @@ class TensorInference:
     # -- evaluating atoms ---------------------------------------------------
 
     def _kinds(self, atoms: set[str], context: FunctionId, depth: int = 0) -> set[str]:
-        """Base kinds (T, L, S, C) an abstract value may have, in ``context``."""
+        """Base kinds (T, L, S, C, K, arrays) an abstract value may have, in ``context``."""
         kinds: set[str] = set()
         for atom in atoms:
-            if atom in (TENSOR, LITERAL, VARYING_SHAPE, CONTAINER):
+            if atom in (TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, SYMBOLIC):
                 kinds.add(atom)
             elif atom.startswith("p:"):
                 facts = self.facts_in_progress(context)
@@ -323,6 +323,8 @@ class TensorInference:
                 kinds |= self._call_kinds(atom[2:])
             elif atom.startswith("n:") and depth < 5:
                 kinds |= self._global_kinds(atom[2:], depth)
+            elif atom.startswith("k:") and SYMBOLIC in self._kinds({atom[2:]}, context, depth + 1):
+                kinds.add(SYMBOLIC)
             elif is_array(atom):
                 kinds.add(atom)
         if ARITHMETIC in atoms and TENSOR in kinds:
@@ -416,6 +418,8 @@ def _describe(kinds: set[str], atoms: list[str]) -> str:
         return f"receives {'an' if dtypes[0].startswith('int') else 'a'} {dtypes[0]} NumPy array" \
             if dtypes != ["?"] and len(set(dtypes)) == 1 else \
             "receives a NumPy array"
+    if SYMBOLIC in kinds:
+        return "receives a Keras symbolic tensor or a TensorSpec"
     if TENSOR in kinds and LITERAL in kinds:
         return "receives a container of tensors and Python literals" if CONTAINER in kinds else \
             "receives a tensor or a Python literal"

@@ -8,6 +8,8 @@ later (a module cannot know what another module's functions return):
 - ``S``         a tensor whose shape varies between calls (a partial last batch)
 - ``C``         a Python container (list, tuple, dict display) of the other atoms
 - ``A``         the result of arithmetic: a tensor if any operand is one (never also a literal)
+- ``K``         a symbolic stand-in for tensors: a Keras ``Input`` or a ``tf.TensorSpec`` (no values)
+- ``k:ATOM``    ``K`` if ATOM is: what a call (a Keras layer, say) returns on arguments that may be symbolic
 - ``N:DTYPE:RANK`` a NumPy array of that dtype and rank (``?`` when unknown), see :mod:`.dtypes`
 - ``p:NAME``    whatever the enclosing function's parameter NAME receives
 - ``r:REF``     what calling REF returns (see :mod:`.summary` for references)
@@ -24,7 +26,7 @@ from .dtypes import array_atom, array_dtype, array_rank, combined_arrays, is_arr
 if TYPE_CHECKING:  # pragma: no cover
     from .local import _ModuleBuilder, _Scope
 
-TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, ARITHMETIC = "T", "L", "S", "C", "A"
+TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, ARITHMETIC, SYMBOLIC = "T", "L", "S", "C", "A", "K"
 Value = frozenset[str]
 NOTHING: Value = frozenset()
 
@@ -72,6 +74,8 @@ def _call_value(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> V
     dotted = builder._dotted(call.func, scope)
     if dotted in ("builtins.int", "builtins.float", "builtins.len", "builtins.str", "builtins.round"):
         return frozenset({LITERAL})  # a Python scalar, even when computed from a tensor
+    if dotted in kb.symbolic_tensors:
+        return frozenset({SYMBOLIC})
     if kb.produces_tensor(dotted):
         return frozenset({TENSOR})
     if dotted == "builtins.next" and call.args and builder._is_dataset(call.args[0], scope):
@@ -91,7 +95,20 @@ def _call_value(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> V
         if tensorish and method in _TENSOR_METHODS:
             return _tensor_part(receiver)
     ref = builder._callee_ref(call.func, scope)
-    return frozenset({f"r:{ref}"}) if ref else NOTHING
+    symbolic = _symbolic_arguments(builder, call, scope)
+    return frozenset({f"r:{ref}"}) | symbolic if ref else symbolic
+
+
+def _symbolic_arguments(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> Value:
+    """``Dense(4)(inputs)`` on a Keras ``Input`` is symbolic too: the arguments' symbolic sources."""
+    found: set[str] = set()
+    for argument in (*call.args, *(k.value for k in call.keywords)):
+        for atom in value_of(builder, argument, scope):
+            if atom == SYMBOLIC or atom.startswith("k:"):
+                found.add(atom)
+            elif atom.startswith(("p:", "n:")):
+                found.add("k:" + atom)
+    return frozenset(found)
 
 
 # Tensor methods whose result is a tensor when the receiver is one.
@@ -124,13 +141,14 @@ def _combine(left: Value, right: Value) -> Value:
     """``x * 2`` is as tensor as ``x``; only ``2 * 3`` stays a literal.
 
     The operands may only be known later (``x * factor``): ``ARITHMETIC`` marks the result so
-    that a tensor operand makes the whole value a tensor, not also a literal.
+    that a tensor operand makes the whole value a tensor, not also a literal. Symbolic sources
+    (``k:``) ride along without deciding anything.
     """
     union = (left | right) - {CONTAINER}
     arrays = {atom for atom in union if is_array(atom)}
     if arrays:
         union = (union - arrays) | combined_arrays(arrays, with_literal=LITERAL in union)
-    if union - {LITERAL, ARITHMETIC}:
+    if any(not atom.startswith("k:") for atom in union - {LITERAL, ARITHMETIC}):
         return (union - {LITERAL}) | {ARITHMETIC}
     return union
 
