@@ -20,7 +20,7 @@ from .policy import NOT_COMPUTATIONS
 from .project import FunctionId, ProjectModel, call_arguments
 from .side_effects import Witness
 from .signatures import array_signature, conversion_hazard
-from .dtypes import is_array
+from .dtypes import array_dtype, is_array
 from .summary import Blocker, FunctionSummary
 from .tensors import Evidence, TensorInference
 from .values import CONTAINER, SYMBOLIC, TENSOR
@@ -284,7 +284,7 @@ class HybridizationAnalysis:
             if hazard:
                 found.append(hazard)
         elif not tensor_params and signature is not None and signature.refused is not None \
-                and project.policy.every_function is False:
+                and project.policy.every_function is False and not self._bare_decorator_keeps_arrays(function, info):
             found.append(f"no `input_signature` keeps its NumPy arguments' behaviour: {signature.refused}")
         literal_params = {param: evidence for param, evidence in facts.literals.items() if evidence}
         if literal_params:
@@ -304,6 +304,15 @@ class HybridizationAnalysis:
         for blocker in self._blockers(function, info):
             found.append(f"{blocker.reason} (line {blocker.loc[0]})")
         return found
+
+    def _bare_decorator_keeps_arrays(self, function: FunctionId, info: FunctionSummary) -> bool:
+        """Without a signature (a model passed beside the arrays, say), a bare ``@tf.function`` still
+        converts float32 arrays as eager code does: float32 is TensorFlow's default float, and one
+        array shape per step traces once."""
+        facts = self.tensors.of(function)
+        dtypes = {array_dtype(kind) for param in info.receiverless_params()
+                  for kind in facts.kinds.get(param, ()) if is_array(kind)}
+        return dtypes == {"float32"} and conversion_hazard(self.tensors, function, info) is None
 
     def _rebound_global_read(self, function: FunctionId) -> str | None:
         """A Python value the function (or a callee) reads from a module global that the program

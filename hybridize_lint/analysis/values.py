@@ -99,8 +99,18 @@ def _call_value(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> V
     return frozenset({f"r:{ref}"}) | symbolic if ref else symbolic
 
 
+def _constructs_an_object(call: ast.Call) -> bool:
+    """``Sequential([Input(...), ...])``, ``Model(inputs, outputs)``: a class called by name (CapWords,
+    by convention) makes an object, a model say, not a symbolic tensor."""
+    name = call.func.id if isinstance(call.func, ast.Name) else \
+        call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    return name[:1].isupper()
+
+
 def _symbolic_arguments(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> Value:
     """``Dense(4)(inputs)`` on a Keras ``Input`` is symbolic too: the arguments' symbolic sources."""
+    if _constructs_an_object(call):
+        return NOTHING
     found: set[str] = set()
     for argument in (*call.args, *(k.value for k in call.keywords)):
         for atom in value_of(builder, argument, scope):
