@@ -30,13 +30,15 @@ synthetic data), that prints one JSON line ``{"result": ..., "trace_counts": ...
 Each variant is a copy of the program in a temporary folder (same file name, a ``pyproject.toml`` that
 pins the linter's defaults). The variants run ``repeats`` times in fresh interpreters, alternating
 (eager, fixed, reference, naive, eager, ...) so that drifting machine load hits all alike, and the median
-of the reported loop seconds counts; a variant that crashes is not run again. ``identical`` means exact
-equality of the JSON ``result`` with the eager run's (bit-for-bit floats); otherwise the largest absolute
-and relative differences are reported. The functions each variant decorated come from comparing its
+of the reported loop seconds counts; a variant that crashes is not run again, and one whose source is the
+program's own (the linter changed nothing) is not run at all: it is the eager program (speedup 1).
+``identical`` means exact equality of the JSON ``result`` with the eager run's (bit-for-bit floats);
+otherwise the largest absolute and relative differences are reported. The functions each variant decorated come from comparing its
 ``tf.function`` decorators with the program's.
 
-``main()`` prints a table with the geometric-mean speedups, and "fixed as % of reference" (the ratio of
-the fixed and reference geometric means), and writes ``bench/results/runtime.json``: top-level summary
+``main()`` prints a table with the geometric-mean speedups (each over the programs where the variant
+ran) and "fixed as % of reference" (the ratio of the fixed and reference geometric means over the
+programs where both ran), and writes ``bench/results/runtime.json``: top-level summary
 fields, and per program the fixed variant's figures at the top level (the shape earlier runs wrote) plus
 every variant's under ``variants``.
 """
@@ -351,13 +353,18 @@ def bench_program(path: Path, command: list[str], workdir: Path, repeats: int, p
     progress(f"{path.stem}: {fixes} fix(es) in {lint_seconds:.1f}s; @tf.function added to "
              + "; ".join(f"{variant}: {', '.join(changed[variant][0]) or 'nothing'}" for variant in VARIANTS))
 
+    # A variant whose source is the program's own (the linter changed nothing) is the eager program: running
+    # it again would only measure the machine's noise, so it gets the eager runs and a speedup of exactly 1.
+    unchanged = {variant for variant in VARIANTS if copies[variant].read_text(encoding="utf-8") == source}
     eager_runs: list[dict] = []
     runs: dict[str, list[dict]] = {variant: [] for variant in VARIANTS}
     errors: dict[str, str | None] = {variant: None for variant in VARIANTS}
     for _ in range(repeats):  # alternate, so that drifting machine load hits every variant alike
         eager_runs.append(run_program(copies["eager"]))
         for variant in VARIANTS:
-            if errors[variant] is None:
+            if variant in unchanged:
+                runs[variant].append(eager_runs[-1])
+            elif errors[variant] is None:
                 try:
                     runs[variant].append(run_program(copies[variant]))
                 except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
@@ -366,6 +373,8 @@ def bench_program(path: Path, command: list[str], workdir: Path, repeats: int, p
     eager_seconds = statistics.median(run["seconds"] for run in eager_runs)
     variants = {variant: _variant_figures(variant, eager_runs, runs[variant], errors[variant], *changed[variant],
                                           eager_seconds) for variant in VARIANTS}
+    for variant in VARIANTS:
+        variants[variant]["unchanged"] = variant in unchanged
     fixed, ceiling = variants["fixed"], variants["reference"]
     result = {
         "program": path.name,
