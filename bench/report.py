@@ -70,8 +70,11 @@ def _targets(loaded) -> list[str]:
                          f"{peak:.0f} MiB", peak < TARGETS["memory_mib"]))
     if runtime:
         changed = sum(not row["identical"] for row in runtime["programs"])  # a crash is a changed result too
+        ran, total = runtime.get("programs_ran", {}).get("fixed", len(runtime["programs"])), len(runtime["programs"])
         rows.append(_row("Geometric-mean speedup of fixed TF2 programs", f"≥ {TARGETS['geomean_speedup']}×",
-                         f"{runtime['geomean_speedup']:.2f}×", runtime["geomean_speedup"] >= TARGETS["geomean_speedup"]))
+                         f"{runtime['geomean_speedup']:.2f}×" + (f" (over the {ran} of {total} that ran)"
+                                                                 if ran != total else ""),
+                         runtime["geomean_speedup"] >= TARGETS["geomean_speedup"] and ran == total))
         share = runtime.get("fixed_of_reference_percent")
         if share is not None:
             rows.append(_row("Fixed speedup as % of the hand-hybridized reference (geometric means)",
