@@ -77,8 +77,10 @@ def _targets(loaded) -> list[str]:
                          runtime["geomean_speedup"] >= TARGETS["geomean_speedup"] and ran == total))
         share = runtime.get("fixed_of_reference_percent")
         if share is not None:
-            rows.append(_row("Fixed speedup as % of the hand-hybridized reference (geometric means)",
-                             f"≥ {TARGETS['fixed_of_reference_percent']:.0f} %", f"{share:.0f} %",
+            ran = runtime.get("fixed_of_reference_percent_where_both_ran")
+            rows.append(_row("Fixed speedup as % of the hand-hybridized reference (geometric means; a crash counts as 1×)",
+                             f"≥ {TARGETS['fixed_of_reference_percent']:.0f} %", f"{share:.0f} %" + (
+                                 f" ({ran:.0f} % where both ran)" if ran is not None and round(ran) != round(share) else ""),
                              share >= TARGETS["fixed_of_reference_percent"]))
         slower = [row["program"] for row in runtime["programs"] if row["speedup"] is not None and row["speedup"] < 1.0]
         rows.append(_row("Programs slower than eager after the fix", "0",
