@@ -52,8 +52,9 @@ def main() -> None:
         }
         _save("static.json", static_results)
     if not arguments.skip_runtime:
+        runtime_started = time.perf_counter()
         rows = runtime.run_all(progress=_progress, repeats=arguments.repeats)
-        _save("runtime.json", {"programs": rows, "geomean_speedup": runtime.geometric_mean([r["speedup"] for r in rows])})
+        _save("runtime.json", runtime.document(rows, arguments.repeats, time.perf_counter() - runtime_started))
     _save("machine.json", machine())
     report.write(RESULTS, HERE / "RESULTS.md")
     _progress(f"wrote {HERE / 'RESULTS.md'} in {time.perf_counter() - started:.0f} s")

@@ -1,13 +1,18 @@
-"""The benchmark's own logic: its pinned corpus list and the report it writes from measured figures.
+"""The benchmark's own logic: its pinned corpus list, its TF2 programs and their variants, and the report it
+writes from measured figures.
 
-The measurements themselves run with `python bench/run.py` (minutes, real TensorFlow), not here.
+The measurements themselves run with `python bench/run.py` (minutes, real TensorFlow), not here: nothing
+below imports TensorFlow or times anything.
 """
 
 from __future__ import annotations
 
+import ast
+import difflib
 import json
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -17,6 +22,10 @@ sys.path.insert(0, str(BENCH))
 
 import corpus  # noqa: E402
 import report  # noqa: E402
+import runtime  # noqa: E402
+
+PROGRAMS = runtime.programs()
+DECORATOR_LINE = re.compile(r"\s*@(tf|tensorflow)\.function(\(.*\))?\s*")
 
 
 def test_the_pinned_corpus_lists_each_wheel_with_its_hash():
@@ -69,4 +78,126 @@ def test_the_report_says_whether_each_target_is_met(tmp_path, figures, met):
 def test_a_changed_result_fails_the_report(tmp_path):
     _results(tmp_path / "results", cold=1.0, flake8=5.0, warm=0.1, speedups=[3.0, 3.0], identical=False)
     report.write(tmp_path / "results", tmp_path / "RESULTS.md")
-    assert _targets((tmp_path / "RESULTS.md").read_text())["Programs whose results changed"] == "**no**"
+    assert _targets((tmp_path / "RESULTS.md").read_text())["Programs whose results changed (or that crash) after the fix"] == "**no**"
+
+
+# ---------------------------------------------------------------------------------------------------
+# The runtime programs, their hand-hybridized references and their naive variants
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    return [line[2:] for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:2] in ("+ ", "- ")]
+
+
+def _without_tf_function(source: str) -> str:
+    """The module's AST, dumped, with every `tf.function` decorator dropped."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            node.decorator_list = [d for d in node.decorator_list if not runtime._is_tf_function(d)]
+    return ast.dump(tree)
+
+
+def test_the_runtime_benchmark_has_at_least_fourteen_programs():
+    assert len(PROGRAMS) >= 14
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda path: path.stem)
+def test_each_program_has_a_reference_differing_only_in_tf_function_lines(program):
+    reference = runtime.reference_path(program)
+    assert reference.is_file(), f"{program.name} has no reference in {runtime.REFERENCE_DIR}"
+    source, hybrid = program.read_text(encoding="utf-8"), reference.read_text(encoding="utf-8")
+    changed = _changed_lines(source, hybrid)
+    assert changed, "the reference is the program itself"
+    assert all(DECORATOR_LINE.fullmatch(line) for line in changed), changed
+    assert _without_tf_function(source) == _without_tf_function(hybrid)
+    assert runtime.hybrid_functions(hybrid) != runtime.hybrid_functions(source)
+
+
+def test_every_reference_belongs_to_a_program():
+    names = {program.name for program in PROGRAMS}
+    assert {path.name for path in runtime.REFERENCE_DIR.glob("*.py")} <= names
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda path: path.stem)
+def test_the_naive_variant_of_each_program_decorates_every_function_and_nothing_else(program):
+    source = program.read_text(encoding="utf-8")
+    naive = runtime.naive_source(source)
+    targets = {name for name, _ in runtime.naive_targets(ast.parse(source))}
+    assert targets and not targets & {"main", "tracing_count"}
+    assert runtime.hybrid_functions(naive) == runtime.hybrid_functions(source) | targets
+    assert all(DECORATOR_LINE.fullmatch(line) for line in _changed_lines(source, naive))
+    assert _without_tf_function(source) == _without_tf_function(naive)
+    assert runtime.naive_source(naive) == naive
+
+
+def test_the_naive_transform_skips_main_constructors_generators_and_nested_functions():
+    source = textwrap.dedent('''\
+        """A module without TensorFlow."""
+        import numpy as np
+
+
+        def helper(x):
+            return x * 2
+
+
+        def batches():
+            yield np.zeros(3)
+
+
+        class Model:
+            def __init__(self):
+                self.scale = 2
+
+            @staticmethod
+            def step(x):
+                def inner(y):
+                    return y
+                return inner(x)
+
+
+        def main():
+            helper(1)
+
+
+        def tracing_count(function):
+            return 0
+    ''')
+    naive = runtime.naive_source(source)
+    assert runtime.hybrid_functions(naive) == {"helper", "Model.step"}
+    assert "    @staticmethod\n    @tf.function\n    def step(x):" in naive
+    assert naive.startswith('"""A module without TensorFlow."""\nimport tensorflow as tf\nimport numpy as np\n')
+
+
+def _variant(speedup, identical=True, decorated=("train_step",), error=None):
+    return {"seconds": None if error else 1.0, "speedup": None if error else speedup, "identical": identical and not error,
+            "within_tolerance": identical and not error, "decorated": list(decorated), "undecorated": [],
+            "error": error, "max_rel_diff": 0.0}
+
+
+def test_the_report_shows_fixed_reference_and_naive_side_by_side(tmp_path):
+    results = tmp_path / "results"
+    results.mkdir()
+    programs = [
+        {"program": "a.py", "eager_seconds": 4.0, "hybrid_seconds": 1.0, "speedup": 4.0, "identical": True,
+         "fixed_of_reference": 1.0, "variants": {"fixed": _variant(4.0), "reference": _variant(4.0),
+                                                 "naive": _variant(2.0, decorated=["train_step", "Model.call"],
+                                                                   error="ValueError: No gradients provided")}},
+        {"program": "b.py", "eager_seconds": 2.0, "hybrid_seconds": 2.5, "speedup": 0.8, "identical": True,
+         "fixed_of_reference": 0.2, "variants": {"fixed": _variant(0.8, decorated=["helper"]),
+                                                 "reference": _variant(4.0), "naive": _variant(3.0, identical=False)}},
+    ]
+    (results / "runtime.json").write_text(json.dumps({
+        "programs": programs, "geomean_speedup": 1.79, "geomeans": {"fixed": 1.79, "reference": 4.0, "naive": 3.0},
+        "programs_ran": {"fixed": 2, "reference": 2, "naive": 1}, "fixed_of_reference_percent": 44.7,
+        "crashed": {"fixed": [], "reference": [], "naive": ["a.py"]},
+        "results_changed": {"fixed": [], "reference": [], "naive": ["b.py"]}, "repeats": 3}))
+    report.write(results, tmp_path / "RESULTS.md")
+    markdown = (tmp_path / "RESULTS.md").read_text()
+    targets = _targets(markdown)
+    assert targets["Fixed speedup as % of the hand-hybridized reference (geometric means; a crash counts as 1×)"] == "**no**"
+    assert targets["Programs slower than eager after the fix"] == "**no**"
+    assert "| a.py | 4.00 | 4.00× = | 4.00× = | crashed | 100 % |" in markdown
+    assert "| b.py | 2.00 | 0.80× = | 4.00× = | 3.00× ≠ | 20 % |" in markdown
+    assert "| geometric mean | | **1.79×** | **4.00×** | **3.00×** (1 of 2 ran) | 45 % |" in markdown
+    assert "crashed: ValueError: No gradients provided" in markdown
