@@ -89,6 +89,8 @@ class KnowledgeBase:
     tensor_from_value: dict[str, dict[str, Any]]  # tf.Variable & co.: dtype of the initial value by default
     tensor_float32_by_default: dict[str, dict[str, Any]]
     keras_non_building_methods: frozenset[str] = frozenset()
+    variable_owner_prefixes: tuple[str, ...] = ()
+    variable_owner_exceptions: tuple[str, ...] = ()
     heavy_methods: frozenset[str] = frozenset()  # weigh heavy_weight operations in the benefit estimate
     heavy_weight: int = 1
     opaque_call_weight: int = 1
@@ -129,6 +131,11 @@ class KnowledgeBase:
     def mutates_container(self, method: str, positional_arguments: int) -> bool:
         bounds = self.container_mutators.get(method)
         return bounds is not None and bounds[0] <= positional_arguments <= bounds[1]
+
+    def creates_variable_owner(self, dotted: str | None) -> bool:
+        """``tf.keras.metrics.Mean()``, ``tf.keras.layers.Dense(4)``: a class whose objects own variables."""
+        return dotted is not None and dotted.startswith(self.variable_owner_prefixes) \
+            and not dotted.startswith(self.variable_owner_exceptions) and dotted.rsplit(".", 1)[-1][:1].isupper()
 
     def is_hybridizer(self, dotted: str | None) -> bool:
         return dotted is not None and self.canonical(dotted) in self.hybridize_functions
@@ -188,6 +195,8 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         keras_compiling_calls=frozenset(keras["compiling_calls"]),
         keras_non_building_methods=frozenset(keras["non_building_methods"]),
         variable_constructors=frozenset(data["graph_errors"]["variable_constructors"]),
+        variable_owner_prefixes=tuple(data["graph_errors"]["variable_owner_prefixes"]),
+        variable_owner_exceptions=tuple(data["graph_errors"]["variable_owner_exceptions"]),
         tensor_types=frozenset(data["tensors"]["types"]),
         non_tensor_prefixes=tuple(data["tensors"]["non_tensor_prefixes"]),
         tensor_producing=NameSet.of(data["tensors"]["producing"], data["tensors"]["producing_exceptions"]),

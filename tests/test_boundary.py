@@ -393,3 +393,109 @@ def test_a_step_taking_a_sequential_model_built_on_a_keras_input_is_a_boundary(t
             optimizer.apply_gradients(zip(grads, model.trainable_variables))
         """
     assert set(found(tmp_path, body)) == {"grad"}
+
+
+STEP_WITH = """
+def train_step({params}):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square({forward} - y))
+    optimizer.apply_gradients(zip(tape.gradient(loss, [W, b]), [W, b]))
+    return loss
+"""
+
+
+def test_arguments_of_unknown_type_that_change_per_call_refuse_the_step(tmp_path):
+    """A float64 array from a source the analysis does not know, a new model per fold, a file path:
+    retracing on every call, or a dtype error, once traced."""
+    step = STEP_WITH.format(params="x, y", forward="tf.matmul(x, W) + b")
+    unknown_array = step + """
+rng = np.random.default_rng(0)
+X = rng.normal(size=(64, 4))
+Y = rng.normal(size=(64, 2))
+for i in range(0, 64, 16):
+    train_step(X[i:i + 16], Y[i:i + 16])
+"""
+    assert found(tmp_path / "array", unknown_array) == {}
+    folds = STEP_WITH.format(params="model, x, y", forward="model(x)") + """
+
+def make_model():
+    return tf.keras.Sequential([tf.keras.layers.Dense(2)])
+
+
+def main():
+    for fold in range(5):
+        model = make_model()
+        for step in range(10):
+            train_step(model, features, labels)
+"""
+    assert found(tmp_path / "folds", folds) == {}
+    one_model = folds.replace("        model = make_model()\n", "").replace(
+        "def main():\n", "def main():\n    model = make_model()\n")
+    assert one_model != folds and set(found(tmp_path / "one", one_model)) == {"train_step"}
+
+
+def test_a_step_making_keras_objects_on_every_call_is_refused(tmp_path):
+    body = """
+        def eval_step(x, y):
+            accuracy = tf.keras.metrics.MeanSquaredError()
+            accuracy.update_state(y, predict(x))
+            return accuracy.result() + loss_of(x, y) + tf.reduce_max(tf.abs(predict(x) - y))
+
+
+        for step in range(10):
+            eval_step(features, labels)
+        """
+    assert found(tmp_path, body) == {}  # variables made again after the first trace: ValueError
+    once = body.replace("            accuracy = tf.keras.metrics.MeanSquaredError()\n", "").replace(
+        "        def eval_step", "        accuracy = tf.keras.metrics.MeanSquaredError()\n\n\n        def eval_step")
+    assert once != body and set(found(tmp_path / "once", once)) == {"eval_step"}
+
+
+@pytest.mark.parametrize("change", [
+    "    settings['scale'] = settings['scale'] * 0.5",   # a module dict changed in the loop
+    "    holder.scale = holder.scale * 0.5",             # an attribute (KL annealing, say)
+])
+def test_a_step_reading_an_object_the_loop_changes_is_refused(tmp_path, change):
+    body = ZERO_ARGUMENT_STEP.replace("loss = loss_of(features, labels)",
+                                      "loss = loss_of(features, labels) * settings['scale'] * holder.scale") + """
+
+class Holder:
+    scale = 1.0
+
+
+settings = {'scale': 1.0}
+holder = Holder()
+for step in range(100):
+    run_optimization()
+""" + change + "\n"
+    assert found(tmp_path, body) == {}
+    assert set(found(tmp_path / "unchanged", body.replace(change + "\n", ""))) == {"run_optimization"}
+
+
+def test_unfreezing_a_model_between_phases_refuses_a_step_that_reads_its_variables(tmp_path):
+    body = """
+        base = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+        model = tf.keras.Sequential([base, tf.keras.layers.Dense(2)])
+
+
+        def train_step(x, y):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(x) - y))
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            return loss
+
+
+        def main():
+            base.trainable = False
+            for step in range(10):
+                train_step(features, labels)
+            base.trainable = True
+            for step in range(10):
+                train_step(features, labels)
+
+
+        main()
+        """
+    assert found(tmp_path, body) == {}
+    frozen_once = body.replace("            base.trainable = True\n", "")
+    assert frozen_once != body and set(found(tmp_path / "once", frozen_once)) == {"train_step"}

@@ -17,11 +17,11 @@ from functools import cached_property
 
 from .boundary import Boundary, BoundaryAnalysis
 from .policy import NOT_COMPUTATIONS
-from .project import FunctionId, ProjectModel, call_arguments
+from .project import FunctionId, ProjectModel, call_arguments, value_parameters
 from .side_effects import Witness
 from .signatures import array_signature, conversion_hazard
 from .dtypes import array_dtype, is_array
-from .summary import Blocker, FunctionSummary
+from .summary import CAPTURED, LOCAL, Blocker, FunctionSummary
 from .tensors import Evidence, TensorInference
 from .values import CONTAINER, SYMBOLIC, TENSOR
 
@@ -297,6 +297,9 @@ class HybridizationAnalysis:
         frozen = self._rebound_global_read(function)
         if frozen:
             found.append(frozen)
+        loose = None if project.policy.every_function else self._untyped_argument(function, info)
+        if loose:
+            found.append(loose)
         if function in self.recursive:
             found.append("is recursive")
         if not self.tensors.computes_tensors(function):
@@ -314,10 +317,69 @@ class HybridizationAnalysis:
                   for kind in facts.kinds.get(param, ()) if is_array(kind)}
         return dtypes == {"float32"} and conversion_hazard(self.tensors, function, info) is None
 
+    def _untyped_argument(self, function: FunctionId, info: FunctionSummary) -> str | None:
+        """A parameter that receives neither tensors nor NumPy arrays, from a call that may pass another
+        value each time (a local, a loop variable, an expression): a new Python value or object
+        retraces, a new object that makes variables fails, an unrecognised float64 array breaks
+        dtypes. One module-level object passed at every call (the model, the optimizer) is fine."""
+        project, facts = self.project, self.tensors.of(function)
+        for param in info.receiverless_params():
+            kinds = facts.kinds.get(param, set())
+            if TENSOR in kinds or any(is_array(kind) for kind in kinds):
+                continue
+            for caller, module, site, (locality, name, atoms) in self._arguments(function, info, param):
+                if all(atom.startswith("p:") for atom in atoms):
+                    continue  # the caller's own parameter passed on: judged where that is filled
+                if name and self._same_object_each_call(caller, module, locality, name):
+                    continue
+                summary = project.summaries[module]
+                return (f"parameter `{param}` receives a value of unknown type at {summary.path or module}:"
+                        f"{site.loc[0]} that may differ from call to call: each new Python value or object "
+                        "retraces, and a float64 array would break dtypes")
+        return None
+
+    def _same_object_each_call(self, caller: FunctionId | None, module: str, locality: str, name: str) -> bool:
+        """A module global the program never rebinds, or a local the caller binds outside its loops."""
+        if locality == CAPTURED:
+            return name not in self.project.summaries[module].rebound_globals
+        info = self.project.function(caller) if caller else None
+        return locality == LOCAL and info is not None and name not in info.loop_bound
+
+    def _arguments(self, function: FunctionId, info: FunctionSummary, param: str):
+        """(caller, module, call site, (locality, bare name, abstract value)) of each call's ``param``."""
+        for caller, site in self.project.callers.get(function, []):
+            if site.passed:
+                continue
+            module = caller[0] if caller else self._module_of_site(site)
+            for target in (t for ref in site.callees for t in self.project.resolve_ref(ref)):
+                if target.function != function:
+                    continue
+                params = value_parameters(info, target.binding)
+                index = params.index(param) if param in params else -1
+                if 0 <= index < len(site.args):
+                    name = site.arg_names[index] if index < len(site.arg_names) else ""
+                    atoms = site.arg_values[index] if index < len(site.arg_values) else []
+                    yield caller, module, site, (site.args[index], name, atoms)
+                elif param in site.keywords:
+                    yield caller, module, site, (site.keywords[param], site.keyword_names.get(param, ""),
+                                                 site.keyword_values.get(param, []))
+                break
+
+    def _module_of_site(self, site) -> str:
+        """The module whose top level holds ``site``."""
+        return next((summary.module for summary in self.project.summaries.values()
+                     if any(known is site for known in summary.module_calls)), "")
+
     def _rebound_global_read(self, function: FunctionId) -> str | None:
         """A Python value the function (or a callee) reads from a module global that the program
         rebinds while running: a graph keeps the value it saw at its first trace."""
         project = self.project
+        toggles = [(summary, line) for summary in project.summaries.values() for line in summary.trainable_toggles]
+        if toggles and any((info := project.function(reached)) is not None and info.reads_variable_lists
+                           for reached in project.reachable([function])):
+            summary, line = toggles[0]
+            return (f"reads a model's variable list, and `.trainable` changes at {summary.path or summary.module}:"
+                    f"{line} while the program runs: a graph keeps the list of its first trace")
         for reached in sorted(project.reachable([function])):
             info, summary = project.function(reached), project.summaries.get(reached[0])
             if info is None or summary is None:

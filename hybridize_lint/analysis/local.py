@@ -22,12 +22,12 @@ from ..knowledge import KnowledgeBase
 from .dtypes import UNKNOWN, tensor_dtype
 from .names import ImportBindings, statements
 from .scopes import bindings_among
-from .tensor_facts import _partial_batches, infer_local_values, record_function_facts, record_parameter_uses
+from .tensor_facts import (VARIABLE_LISTS, _partial_batches, infer_local_values, record_function_facts,
+                           record_parameter_uses)
 from .values import TENSOR, value_of
-from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry, ModuleSummary,
-                      WrapperCall, definition_names, loc_of)
+from .summary import (CAPTURED, LOCAL, Blocker, CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary,
+                      GraphEntry, ModuleSummary, WrapperCall, definition_names, loc_of)
 
-LOCAL, CAPTURED = "local", "captured"
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _METHOD_KINDS = {"name:builtins.staticmethod": "static", "name:builtins.classmethod": "class"}
 _WRAPPER_REFS = ("name:", "fn:", "inst:", "method:", "attr:")  # what may name a project or library function
@@ -116,14 +116,20 @@ class _ModuleBuilder:
                          for name in node.names)
 
     def _record_loop_rebindings(self, own: list) -> None:
-        """``lr = lr * 0.9`` in a module-level loop rebinds ``lr`` while the program runs."""
+        """``lr = lr * 0.9``, ``model.beta = ...``, ``hparams["lr"] *= 0.5`` in a module-level loop, and the
+        loop's own target: values that change while the program runs."""
         for node, guards in own:
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) \
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                targets = [node.target]
+            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) \
                     and any(isinstance(guard, _InLoop) for guard in guards):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in _flatten_targets(targets):
-                    if isinstance(target, ast.Name):
-                        self.summary.rebound_globals.setdefault(target.id, node.lineno)
+            else:
+                continue
+            for target in _flatten_targets(targets):
+                name = _stored_object(target)
+                if name is not None:
+                    self.summary.rebound_globals.setdefault(name, node.lineno)
 
     @cached_property
     def _module_variables(self) -> frozenset[str]:
@@ -141,9 +147,34 @@ class _ModuleBuilder:
             node.id for node, _ in every if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
             and node.id in variables and (node.id in scope.globals or node.id not in scope.locals)
             and node.id not in scope.params})
-        for node, _ in every:
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in scope.globals:
+        loop_bound = set()
+        for node, guards in every:
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                loop_bound.update(t.id for t in _flatten_targets([node.target]) if isinstance(t, ast.Name))
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) \
+                    and any(isinstance(guard, _InLoop) for guard in guards):
+                loop_bound.add(node.id)
+        function.loop_bound = sorted(loop_bound)
+        function.reads_variable_lists = any(isinstance(node, ast.Attribute) and node.attr in VARIABLE_LISTS
+                                            for node, _ in every)
+        # A driver (a function with loops, like `main`) changes state for the loops after the change;
+        # a helper without loops may be called from any loop, so each of its changes counts.
+        loops = [node.end_lineno or node.lineno for node, _ in every if isinstance(node, _LOOP_NODES)]
+        first_loop_end = min(loops) if loops else 0
+        for node, guards in every:
+            if not isinstance(getattr(node, "ctx", None), ast.Store):
+                continue
+            if loops and node.lineno <= first_loop_end and not any(isinstance(g, _InLoop) for g in guards):
+                continue  # set up before the driver's first loop: every call sees it
+            if isinstance(node, ast.Name) and node.id in scope.globals:
                 self.summary.rebound_globals.setdefault(node.id, node.lineno)
+            elif isinstance(node, ast.Attribute) and node.attr == "trainable":
+                self.summary.trainable_toggles.append(node.lineno)  # changes `trainable_variables` of models
+            if isinstance(node, (ast.Attribute, ast.Subscript)):
+                name = _stored_object(node)  # `model.beta = 1.0`, `hparams["lr"] = ...` on a module object
+                if name in variables and (name in scope.globals or name not in scope.locals) \
+                        and name not in scope.params:
+                    self.summary.rebound_globals.setdefault(name, node.lineno)
 
     def _collect_module_names(self) -> None:
         for node in _module_level_statements(self.tree.body):
@@ -371,9 +402,13 @@ class _ModuleBuilder:
                         iterator_args=[i for i, arg in enumerate(call.args)
                                        if self._advances_python_iterator(arg, scope)],
                         arg_values=[sorted(value_of(self, arg, scope)) for arg in call.args],
+                        arg_names=[arg.id if isinstance(arg, ast.Name) else "" for arg in call.args],
+                        keyword_names={k.arg: k.value.id for k in call.keywords
+                                       if k.arg and isinstance(k.value, ast.Name)},
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards),
-                        occasional=_conditional_in_loop(guards))
+                        occasional=_conditional_in_loop(guards),
+                        conditional=any(not isinstance(guard, _InLoop) for guard in guards))
         calls.append(site)
         eager = dotted in self.kb.eager_wrappers
         for argument in (*call.args, *(k.value for k in call.keywords)):
@@ -403,6 +438,11 @@ class _ModuleBuilder:
                 function.effects.append(Effect("HYB107", "next", where, f"iterparam:{argument.id}"))
         elif dotted in kb.variable_constructors and not [g for g in guards if not isinstance(g, _InLoop)]:
             function.errors.append(Effect("HYB502", dotted, where))
+        elif kb.creates_variable_owner(dotted) and not [g for g in guards if not isinstance(g, _InLoop)]:
+            name = dotted.rsplit(".", 1)[-1]
+            function.blockers.append(Blocker(
+                f"makes a Keras `{name}` on every call: its variables would be created again after the first "
+                "trace, which a tf.function rejects (ValueError)", where, []))
         elif isinstance(call.func, ast.Attribute):
             self._method_effects(call, scope, function)
 
@@ -1083,6 +1123,16 @@ def _is_super_call(expr: ast.expr) -> bool:
 
 def _is_attribute_of(target: ast.expr, name: str) -> bool:
     return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == name
+
+
+_LOOP_NODES = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _stored_object(target: ast.expr) -> str | None:
+    """The name whose value an assignment target changes: ``x``, ``x.a.b``, ``x["k"]``."""
+    while isinstance(target, (ast.Attribute, ast.Subscript)):
+        target = target.value
+    return target.id if isinstance(target, ast.Name) else None
 
 
 def _base_name(expr: ast.expr) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
-from .local import CAPTURED, LOCAL
+from .summary import CAPTURED, LOCAL
 from .project import ClassId, FunctionId, ProjectModel, Target
 from .summary import CallSite, Effect
 

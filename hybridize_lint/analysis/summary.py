@@ -27,6 +27,10 @@ from typing import Any, Iterator
 
 Loc = tuple[int, int, int, int]  # ast lineno, col_offset, end_lineno, end_col_offset
 
+# Localities of a value a call site passes or a function touches: made in the function, or a module
+# global (captured); besides these, "param:NAME", "closure:NAME" and "iterparam:NAME".
+LOCAL, CAPTURED = "local", "captured"
+
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -68,9 +72,12 @@ class CallSite:
     iterator_args: list[int] = field(default_factory=list)  # positions bound to Python iterators
     arg_values: list[list[str]] = field(default_factory=list)  # abstract value of each positional argument
     keyword_values: dict[str, list[str]] = field(default_factory=dict)
+    arg_names: list[str] = field(default_factory=list)  # each positional argument's name, "" if not a bare name
+    keyword_names: dict[str, str] = field(default_factory=dict)  # keyword → the bare name passed, if one
     in_loop: bool = False
     # under an `if` inside the loop body (`if step % display_step == 0: ...`): not every iteration
     occasional: bool = False
+    conditional: bool = False  # under an `if` anywhere in its function: not on every call of it
 
 
 @dataclass
@@ -109,6 +116,8 @@ class FunctionSummary:
     # a gradient or an optimizer step weighing more: the benefit estimate of running it as a graph.
     tensor_ops: int = 0
     global_reads: list[str] = field(default_factory=list)  # module-level variables the body reads
+    loop_bound: list[str] = field(default_factory=list)  # locals bound anew in a loop (its targets included)
+    reads_variable_lists: bool = False  # reads `.trainable_variables` or the like
     tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
     blockers: list[Blocker] = field(default_factory=list)
     hybrid_keywords: list[str] = field(default_factory=list)  # keywords of its tf.function decorator
@@ -181,6 +190,7 @@ class ModuleSummary:
     # Module-level variables rebound while the program runs (in a module-level loop, or by a function
     # through `global`), with the line: a graph traced before keeps the old value.
     rebound_globals: dict[str, int] = field(default_factory=dict)
+    trainable_toggles: list[int] = field(default_factory=list)  # `x.trainable = ...` while the program runs
     graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders
     keras_without_tensorflow: bool = False  # Keras 3 code not bound to TensorFlow
 

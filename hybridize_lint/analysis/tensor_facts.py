@@ -78,7 +78,7 @@ def iteration_value(builder: "_ModuleBuilder", iterable: ast.expr, scope: "_Scop
         if dotted in ("builtins.enumerate", "builtins.zip") and iterable.args:
             parts = [iteration_value(builder, arg, scope) for arg in iterable.args]
             return frozenset({LITERAL} if dotted == "builtins.enumerate" else ()).union(*parts)
-    if isinstance(iterable, ast.Attribute) and iterable.attr in _VARIABLE_LISTS:
+    if isinstance(iterable, ast.Attribute) and iterable.attr in VARIABLE_LISTS:
         return frozenset({TENSOR})  # model.weights / trainable_variables: variables
     value = value_of(builder, iterable, scope)
     if TENSOR in value and CONTAINER not in value:
@@ -273,12 +273,12 @@ def _may_build_a_model(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Cal
     return not (isinstance(call.func, ast.Attribute) and call.func.attr in builder.kb.keras_non_building_methods)
 
 
-_VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "non_trainable_variables",
+VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "non_trainable_variables",
                              "non_trainable_weights", "variables", "weights"})
 
 
 def _reads_model_variables(value: ast.expr) -> bool:
-    return isinstance(value, ast.Attribute) and value.attr in _VARIABLE_LISTS
+    return isinstance(value, ast.Attribute) and value.attr in VARIABLE_LISTS
 
 
 def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, function: FunctionSummary) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..analysis.local import LOCAL
+from ..analysis.summary import LOCAL
 from ..analysis.project import GraphRoot
 from ..analysis.summary import Effect, FunctionSummary
 from ..context import FileContext
