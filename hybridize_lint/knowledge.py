@@ -75,6 +75,8 @@ class KnowledgeBase:
     eager_only_keras_methods: frozenset[str]
     eager_only_functions: frozenset[str]
     tf1_graph_mode: frozenset[str]
+    eager_checks: frozenset[str]  # `tf.executing_eagerly`: false while tracing
+    eager_scopes: frozenset[str]  # `tf.init_scope`: its body runs eagerly even while tracing
     array_constructors: dict[str, dict[str, Any]]  # NumPy call → what it makes (rules/api/numpy.toml)
     dtype_names: dict[str, str]  # `numpy.float32`, `tensorflow.float32`, `builtins.float` → dtype name
     tensor_python_types: dict[str, str]  # `builtins.float` as a TensorFlow dtype: float32
@@ -173,6 +175,8 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         eager_only_keras_methods=frozenset(data["eager_only"]["keras_methods"]),
         eager_only_functions=frozenset(data["eager_only"]["functions"]),
         tf1_graph_mode=frozenset(data["eager_only"]["tf1_graph_mode"]),
+        eager_checks=frozenset(data["eager_guards"]["checks"]),
+        eager_scopes=frozenset(data["eager_guards"]["scopes"]),
         array_constructors=dict(data["arrays"]["constructors"]),
         dtype_names=dict(data["dtypes"]["names"]),
         tensor_python_types=dict(data["dtypes"]["tensor_python_types"]),

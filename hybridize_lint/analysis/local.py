@@ -314,7 +314,7 @@ class _ModuleBuilder:
                 self._writes(node, scope, function, guards)
 
     def _call(self, call: ast.Call, scope: _Scope, calls: list[CallSite], function: FunctionSummary | None,
-              guards: list[ast.expr]) -> None:
+              guards: list) -> None:
         dotted = self._dotted(call.func, scope)
         ref = self._callee_ref(call.func, scope)
         self._graph_entries(call, dotted, scope)
@@ -329,15 +329,21 @@ class _ModuleBuilder:
                         arg_values=[sorted(value_of(self, arg, scope)) for arg in call.args],
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards))
+        eager = self._runs_eagerly(guards, scope)
+        once = _once_only(guards)
+        site.guarded = eager or once
         calls.append(site)
-        eager = dotted in self.kb.eager_wrappers
+        runs_python = dotted in self.kb.eager_wrappers
         for argument in (*call.args, *(k.value for k in call.keywords)):
             passed = self._function_ref(argument, scope)
-            if passed and not eager and dotted not in self.kb.hybridize_functions:
+            if passed and not runs_python and dotted not in self.kb.hybridize_functions:
                 calls.append(CallSite(loc_of(call), [passed], passed=True,
-                                      receiver=self._receiver_locality(argument, scope)))
-        if function is not None:
+                                      receiver=self._receiver_locality(argument, scope), guarded=site.guarded))
+        if function is not None and not eager:  # code that runs only eagerly fails and repeats nothing
+            effects_before = len(function.effects)
             self._call_effects(call, dotted, ref, scope, function, guards)
+            if once:  # runs once, eager or traced: not a per-trace hazard (graph errors still are)
+                del function.effects[effects_before:]
 
     def _call_effects(self, call: ast.Call, dotted: str | None, ref: str | None, scope: _Scope,
                       function: FunctionSummary, guards: list[ast.expr]) -> None:
@@ -356,7 +362,7 @@ class _ModuleBuilder:
             elif isinstance(argument, ast.Name) and self.locality(argument, scope) == f"param:{argument.id}":
                 # A Python iterator only if some caller passes one (tf.data iterators are fine).
                 function.effects.append(Effect("HYB107", "next", where, f"iterparam:{argument.id}"))
-        elif dotted in kb.variable_constructors and not [g for g in guards if not isinstance(g, _InLoop)]:
+        elif dotted in kb.variable_constructors and not [g for g in guards if isinstance(g, _Branch)]:
             function.errors.append(Effect("HYB502", dotted, where))
         elif isinstance(call.func, ast.Attribute):
             self._method_effects(call, scope, function)
@@ -382,18 +388,46 @@ class _ModuleBuilder:
                 function.effects.append(Effect("HYB105", f"`{_text(method.value)}.{method.attr}`", where,
                                                _target(locality)))
 
+    def _runs_eagerly(self, guards: list, scope: _Scope) -> bool:
+        """Under ``if tf.executing_eagerly():`` or ``with tf.init_scope():``: never traced Python."""
+        for guard in guards:
+            if isinstance(guard, _Branch) and self._eager_test(guard.test, guard.taken, scope):
+                return True
+            if isinstance(guard, _InWith) and any(
+                    isinstance(item.context_expr, ast.Call)
+                    and self._dotted(item.context_expr.func, scope) in self.kb.eager_scopes
+                    for item in guard.statement.items):
+                return True
+        return False
+
+    def _eager_test(self, test: ast.expr, taken: bool, scope: _Scope) -> bool:
+        """``test`` being ``taken`` (true) or not implies that TensorFlow executes eagerly."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self._eager_test(test.operand, not taken, scope)
+        if isinstance(test, ast.BoolOp):
+            return isinstance(test.op, ast.And) == taken and any(
+                self._eager_test(value, taken, scope) for value in test.values)
+        return taken and isinstance(test, ast.Call) and self._dotted(test.func, scope) in self.kb.eager_checks
+
     def _creates_state(self, value: ast.expr | None, scope: _Scope) -> bool:
         """The create-once idiom assigns a variable or an object, not a computed tensor (a cache)."""
         if not isinstance(value, ast.Call):
-            return value is None or isinstance(value, ast.Constant)
+            return TENSOR not in value_of(self, value, scope)
         dotted = self._dotted(value.func, scope)
         if dotted in self.kb.variable_constructors:
             return True
         return not self.kb.produces_tensor(dotted) and TENSOR not in value_of(self, value, scope)
 
-    def _writes(self, node: ast.stmt, scope: _Scope, function: FunctionSummary, guards: list[ast.expr]) -> None:
+    def _writes(self, node: ast.stmt, scope: _Scope, function: FunctionSummary, guards: list) -> None:
+        if self._runs_eagerly(guards, scope):
+            return
+        # A once-only build (`if self.w is None: self.w = tf.Variable(...)`) keeps objects, not a
+        # tensor of the first trace (that would leak out of its graph).
+        once = _once_only(guards) and self._creates_state(getattr(node, "value", None), scope)
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         for target in _flatten_targets(targets):
+            if once:
+                continue
             if isinstance(target, ast.Name):
                 if target.id in scope.globals:
                     function.effects.append(Effect("HYB103", f"global `{target.id}`", loc_of(target)))
@@ -402,8 +436,7 @@ class _ModuleBuilder:
                                                    f"closure:{target.id}"))
             elif isinstance(target, ast.Attribute):
                 locality = self.locality(target.value, scope)
-                if locality != LOCAL and not (_lazily_initialised(target, guards)
-                                              and self._creates_state(getattr(node, "value", None), scope)):
+                if locality != LOCAL:
                     function.effects.append(Effect("HYB104", f"`{_text(target)}`", loc_of(target),
                                                    _target(locality)))
             elif isinstance(target, ast.Subscript):
@@ -727,25 +760,39 @@ def _outside_lambdas(own: list) -> list[ast.AST]:
 
 
 def _own_nodes_with_guards(body: list[ast.stmt]):
-    """Nodes of a body outside nested defs/classes, with the ``if`` tests enclosing each."""
-    stack: list[tuple[ast.AST, list[ast.expr]]] = [(statement, []) for statement in reversed(body)]
+    """Nodes of a body outside nested defs/classes, with the guards (:class:`_Branch`, :class:`_InLoop`,
+    :class:`_InWith`) enclosing each."""
+    stack: list[tuple[ast.AST, list]] = list(reversed(_guarded_block(body, [])))
     while stack:
         node, guards = stack.pop()
         yield node, guards
         if isinstance(node, _SCOPE_NODES):
             continue
         if isinstance(node, ast.If):
-            inner, other = [*guards, node.test], [*guards, ast.UnaryOp(ast.Not(), node.test)]
-            children = [(node.test, guards), *((child, inner) for child in node.body),
-                        *((child, other) for child in node.orelse)]
+            children = [(node.test, guards), *_guarded_block(node.body, [*guards, _Branch(node.test, True, node.body)]),
+                        *_guarded_block(node.orelse, [*guards, _Branch(node.test, False, node.orelse)])]
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             looped = [*guards, _InLoop()]
             head = [node.target, node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else [node.test]
-            children = [*((child, guards) for child in head), *((child, looped) for child in node.body),
+            children = [*((child, guards) for child in head), *_guarded_block(node.body, looped),
                         *((child, guards) for child in node.orelse)]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            children = [*((child, guards) for child in node.items),
+                        *_guarded_block(node.body, [*guards, _InWith(node)])]
         else:
             children = [(child, guards) for child in _children(node)]
         stack.extend(reversed(children))
+
+
+def _guarded_block(statements: list[ast.stmt], guards: list) -> list[tuple[ast.AST, list]]:
+    """Each statement of a block with its guards: after ``if T: return``, the rest runs only when T is false."""
+    result = []
+    for index, statement in enumerate(statements):
+        result.append((statement, guards))
+        if isinstance(statement, ast.If) and not statement.orelse and statement.body \
+                and isinstance(statement.body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+            guards = [*guards, _Branch(statement.test, False, statements[index + 1:])]
+    return result
 
 
 # Node types the passes over a scope's own nodes look at (keep in step with those passes: a type
@@ -811,6 +858,22 @@ class _InLoop(ast.expr):
     """Marks, among an expression's guards, that it runs inside a loop body."""
 
 
+@dataclass(frozen=True, eq=False)
+class _Branch:
+    """A guard: the code runs only when ``test`` is ``taken`` (true) or not; ``body`` is that code's block."""
+
+    test: ast.expr
+    taken: bool
+    body: list[ast.stmt]
+
+
+@dataclass(frozen=True, eq=False)
+class _InWith:
+    """A guard: the code runs inside this ``with`` statement."""
+
+    statement: ast.With | ast.AsyncWith
+
+
 # tf.function's leading parameters, for arguments given by position: `@tf.function(None, [spec])`.
 _TF_FUNCTION_PARAMETERS = ("func", "input_signature", "autograph", "jit_compile", "reduce_retracing")
 
@@ -858,23 +921,74 @@ def _flatten_targets(targets):
             yield target
 
 
-def _lazily_initialised(target: ast.Attribute, guards: list[ast.expr]) -> bool:
-    """``if self.v is None: self.v = tf.Variable(...)``: the create-once idiom."""
-    wanted = ast.dump(target, annotate_fields=False).replace("Store()", "Load()")
+def _once_only(guards: list) -> bool:
+    """Code that runs at most once, eager or traced: a block guarded by a test of a flag that it sets.
 
-    def same(node: ast.expr) -> bool:
-        return ast.dump(node, annotate_fields=False) == wanted
+    ``if self.w is None: self.w = ...``, ``if not self.built: ...; self.built = True``,
+    ``if first_call: ...; first_call = False``, ``if hasattr(self, "_c"): return self._c`` followed by
+    ``self._c = ...``: after the first run the test is false, in eager code as in every later trace.
+    """
+    return any(isinstance(guard, _Branch) and _sets_own_flag(guard) for guard in guards)
 
-    def tests_unset(test: ast.expr) -> bool:
-        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-            return any(tests_unset(value) for value in test.values)
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            return same(test.operand)
-        return (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq))
-                and same(test.left) and isinstance(test.comparators[0], ast.Constant)
-                and test.comparators[0].value is None)
 
-    return any(tests_unset(guard) for guard in guards)
+def _sets_own_flag(branch: _Branch) -> bool:
+    flags = list(_flags(branch.test, branch.taken))
+    if not flags:
+        return False
+    for node in (n for statement in branch.body for n in ast.walk(statement)):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in _flatten_targets(targets):
+                if any(_same_place(target, flag) and _ends(holds, node.value) for flag, holds in flags):
+                    return True
+    return False
+
+
+def _flags(test: ast.expr, taken: bool):
+    """(flag expression, what the branch needs of it) for each flag whose state ``test`` requires:
+    "unset" (None or missing), "falsy" or "truthy"."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        yield from _flags(test.operand, not taken)
+    elif isinstance(test, ast.BoolOp):
+        if isinstance(test.op, ast.And) == taken:  # every operand holds (or, negated, fails)
+            for value in test.values:
+                yield from _flags(value, taken)
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant) \
+            and test.comparators[0].value is None and _is_place(test.left):
+        if isinstance(test.ops[0], (ast.Is, ast.Eq)) == taken \
+                and isinstance(test.ops[0], (ast.Is, ast.Eq, ast.IsNot, ast.NotEq)):
+            yield test.left, "unset"
+    elif isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr" \
+            and len(test.args) == 2 and isinstance(test.args[1], ast.Constant) and isinstance(test.args[1].value, str):
+        if not taken:
+            yield ast.Attribute(test.args[0], test.args[1].value, ast.Load()), "unset"
+    elif _is_place(test):
+        yield test, "truthy" if taken else "falsy"
+
+
+def _ends(holds: str, value: ast.expr) -> bool:
+    """Assigning ``value`` makes the branch's condition on its flag false."""
+    constant = isinstance(value, ast.Constant)
+    if holds == "truthy":
+        return constant and not value.value
+    if holds == "unset":
+        return not (constant and value.value is None)
+    return not constant or bool(value.value)
+
+
+def _is_place(expr: ast.expr) -> bool:
+    """A name or an attribute chain: something a flag can live in."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name)
+
+
+def _same_place(target: ast.expr, flag: ast.expr) -> bool:
+    if isinstance(target, ast.Name) and isinstance(flag, ast.Name):
+        return target.id == flag.id
+    if isinstance(target, ast.Attribute) and isinstance(flag, ast.Attribute):
+        return target.attr == flag.attr and _same_place(target.value, flag.value)
+    return False
 
 
 def _is_literal(expr: ast.expr) -> bool:

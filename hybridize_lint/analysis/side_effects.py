@@ -75,6 +75,8 @@ class SideEffectAnalysis:
         caller's ``param:NAME`` / ``closure:NAME`` object escapes the caller.
         """
         caller_info = self.project.function(caller)
+        if site.guarded:
+            return None
         for target in targets:
             callee = self.of(target.function)
             qualname = target.function[1]
@@ -121,6 +123,8 @@ class SideEffectAnalysis:
         info = self.project.function(function)
         mine = results[function]
         for site, targets in self.project.call_graph.get(function, []):
+            if site.guarded:  # runs once ever, or only eagerly: as often as in eager code
+                continue
             for target in targets:
                 callee = results.get(target.function)
                 if callee is None:

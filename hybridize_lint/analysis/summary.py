@@ -64,6 +64,9 @@ class CallSite:
     arg_values: list[list[str]] = field(default_factory=list)  # abstract value of each positional argument
     keyword_values: dict[str, list[str]] = field(default_factory=dict)
     in_loop: bool = False
+    # Under a guard that makes the callee's Python side effects no per-trace hazard: a block that runs
+    # once ever (`if self.w is None: ...`) or only eagerly (`if tf.executing_eagerly(): ...`).
+    guarded: bool = False
 
 
 @dataclass

@@ -1,0 +1,220 @@
+"""Side effects that are no graph hazard: each class of false finding has a positive (still
+reported) and a negative (no longer reported) case, as small TF2 programs."""
+
+from __future__ import annotations
+
+from project_helpers import run
+
+
+def codes(tmp_path, text: str, settings: str | None = None) -> list[tuple[int, str]]:
+    found = run(tmp_path, {"m.py": text}, settings) if settings else run(tmp_path, {"m.py": text})
+    return [(f.row, f.code) for f in found]
+
+
+# -- guarded one-time builds --------------------------------------------------
+
+
+def test_build_guarded_by_its_own_unset_test_is_not_reported(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Scale(tf.Module):
+            def __init__(self):
+                self.w = None
+
+            @tf.function
+            def __call__(self, x):
+                if self.w is None:
+                    self.w = tf.Variable(1.0)
+                return x * self.w
+        """) == []
+
+
+def test_builds_under_a_built_flag_the_block_sets_are_not_reported(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Dense(tf.Module):
+            def __init__(self):
+                self.built = False
+
+            def build(self):
+                self.kernel = tf.Variable(tf.ones((2, 2)))
+                print("building")
+
+            @tf.function
+            def __call__(self, x):
+                if not self.built:
+                    self.build()
+                    self.bias = tf.Variable(0.0)
+                    self.built = True
+                return x @ self.kernel + self.bias
+        """) == []
+
+
+def test_early_return_on_a_set_cache_guards_the_rest(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Table(tf.Module):
+            def lookup(self):
+                if hasattr(self, "_table"):
+                    return self._table
+                print("building the table")
+                self._table = {"a": 1}
+                return self._table
+
+            @tf.function
+            def __call__(self, x):
+                return x * self.lookup()["a"]
+        """) == []
+
+
+def test_global_flag_set_once_is_not_reported(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        _WARNED = False
+
+        @tf.function
+        def step(x):
+            global _WARNED
+            if not _WARNED:
+                print("first trace")
+                _WARNED = True
+            return x + 1.0
+        """) == []
+
+
+def test_writes_not_guarded_by_their_flag_are_still_reported(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Counter(tf.Module):
+            def __init__(self):
+                self.built = False
+                self.calls = 0
+
+            @tf.function
+            def __call__(self, x):
+                if not self.built:
+                    self.calls += 1
+                if self.calls is None:
+                    print("never set")
+                return x
+        """) == [(11, "HYB104"), (13, "HYB101")]
+
+
+def test_flag_tested_but_reset_to_the_running_state_is_still_reported(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        _FIRST = True
+
+        @tf.function
+        def step(x):
+            global _FIRST
+            if _FIRST:
+                print("again")
+                _FIRST = True
+            return x
+        """) == [(9, "HYB101"), (10, "HYB103")]
+
+
+def test_caching_a_traced_tensor_under_a_guard_is_still_reported(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Model(tf.Module):
+            def __init__(self):
+                self.mean = None
+
+            @tf.function
+            def __call__(self, x):
+                if self.mean is None:
+                    self.mean = tf.reduce_mean(x)
+                return x - self.mean
+        """) == [(10, "HYB104")]
+
+
+# -- eager-only code ----------------------------------------------------------
+
+
+def test_code_under_executing_eagerly_is_not_reported(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+        from tensorflow.python.eager import context
+
+        history = []
+
+        @tf.function
+        def step(x):
+            if tf.executing_eagerly():
+                print("value", x.numpy())
+                history.append(x)
+            if not context.executing_eagerly():
+                pass
+            else:
+                print(x.numpy())
+            return x + 1.0
+        """) == []
+
+
+def test_code_after_a_graph_mode_early_return_is_not_reported(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        def describe(x):
+            if not tf.executing_eagerly():
+                return x
+            print("value", x.numpy())
+            return x
+
+        @tf.function
+        def step(x):
+            return describe(x) + 1.0
+        """) == []
+
+
+def test_code_under_init_scope_is_not_reported(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def step(x):
+            with tf.init_scope():
+                v = tf.Variable(1.0)
+                print("made", v.numpy())
+            return x * v
+        """) == []
+
+
+def test_the_traced_branch_of_executing_eagerly_is_still_reported(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def step(x):
+            if tf.executing_eagerly():
+                pass
+            else:
+                print("tracing", x.numpy())
+            with tf.name_scope("s"):
+                v = tf.Variable(1.0)
+            return x * v
+        """) == [(8, "HYB101"), (8, "HYB501"), (10, "HYB502")]
+
+
+def test_warnings_warn_is_not_a_side_effect(tmp_path):
+    assert codes(tmp_path, """
+        import logging
+        import warnings
+        import tensorflow as tf
+
+        @tf.function
+        def step(x, legacy=False):
+            if legacy:
+                warnings.warn("legacy mode is deprecated", DeprecationWarning)
+            logging.info("traced")
+            return x + 1.0
+        """) == [(9, "HYB102")]
