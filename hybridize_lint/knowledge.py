@@ -53,6 +53,8 @@ class KnowledgeBase:
     io_factories: frozenset[str]
     nondeterministic_factories: frozenset[str]
     container_mutators: dict[str, tuple[int, int]]  # method → (min, max) positional arguments
+    container_types: frozenset[str]  # classes whose instances are Python containers
+    framework_mutator_names: frozenset[str]  # TF/Keras methods spelled like container mutators
     python_iterator_factories: NameSet
     python_collection_factories: frozenset[str]
     graph_entry_methods: frozenset[str]
@@ -153,6 +155,8 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         io_factories=frozenset(objects["io_factories"]),
         nondeterministic_factories=frozenset(objects["nondeterministic_factories"]),
         container_mutators={name: (low, high) for name, (low, high) in objects["container_mutators"].items()},
+        container_types=frozenset(objects["container_types"]),
+        framework_mutator_names=frozenset(objects["framework_methods"]),
         python_iterator_factories=NameSet.of(data["iterators"]["factories"]),
         python_collection_factories=frozenset(data["iterators"]["collection_factories"]),
         graph_entry_methods=frozenset(data["graph_entry"]["method_calls"]),

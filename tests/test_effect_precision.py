@@ -218,3 +218,65 @@ def test_warnings_warn_is_not_a_side_effect(tmp_path):
             logging.info("traced")
             return x + 1.0
         """) == [(9, "HYB102")]
+
+
+# -- container mutation by method name alone ------------------------------------
+
+
+def test_methods_named_like_mutators_on_objects_that_are_not_containers(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Tracker(tf.keras.metrics.Metric):
+            def update(self, value):
+                self.total.assign_add(value)
+
+        class Buffer:
+            def append(self, value):
+                self.last = value
+
+        buffer = make_buffer()
+        layers = get_layers()
+
+        class Model(tf.keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.tracker = Tracker()
+                self.table = tf.lookup.experimental.MutableHashTable(tf.int64, tf.float32, 0.0)
+
+            @tf.function
+            def step(self, x, keys, values):
+                self.tracker.update(x)
+                self.table.insert(keys, values)
+                self.update(x)
+                buffer.append(x)
+                layers.add(x)
+                return x
+
+        class Chain(tf.Module):
+            @tf.function
+            def __call__(self, x):
+                self.add(x)
+                return x
+        """) == []
+
+
+def test_python_containers_are_still_reported(tmp_path):
+    assert codes(tmp_path, """
+        import collections
+        import tensorflow as tf
+
+        seen = []
+        counts = collections.Counter()
+
+        class Model(tf.Module):
+            def __init__(self):
+                self.history = {}
+
+            @tf.function
+            def __call__(self, x):
+                seen.append(x)
+                counts.update(["call"])
+                self.history.update(last=x)
+                return x
+        """) == [(13, "HYB105"), (14, "HYB105"), (15, "HYB105")]

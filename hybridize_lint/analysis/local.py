@@ -27,6 +27,7 @@ from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSumm
                       loc_of)
 
 LOCAL, CAPTURED = "local", "captured"
+_CONTAINER, _NOT_CONTAINER, _MAYBE_CONTAINER = "container", "not a container", "maybe a container"
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _METHOD_KINDS = {"name:builtins.staticmethod": "static", "name:builtins.classmethod": "class"}
 
@@ -79,6 +80,8 @@ class _ModuleBuilder:
         self.top_defs: dict[str, str] = {}
         self.top_classes: set[str] = set()
         self.module_scope = _Scope(None, "", None, None)
+        self._class_nodes: dict[str, ast.ClassDef] = {}
+        self._class_attribute_values: dict[str, dict[str, list[ast.expr]]] = {}
 
     # -- module level -----------------------------------------------------
 
@@ -165,6 +168,7 @@ class _ModuleBuilder:
     def _class(self, node: ast.ClassDef, prefix: str, parent: _Scope | None) -> None:
         qualname = f"{prefix}{node.name}"
         scope = parent or self.module_scope
+        self._class_nodes[qualname] = node
         info = ClassSummary(qualname, node.lineno)
         info.bases = [ref for ref in (self._callee_ref(base, scope) for base in node.bases) if ref]
         for item in node.body:
@@ -384,9 +388,70 @@ class _ModuleBuilder:
         mutates = self.kb.mutates_container(method.attr, len(call.args))
         if mutates and not self._is_module_reference(method.value, scope):
             locality = self.locality(method.value, scope)
-            if locality != LOCAL and not self._is_tensorflow_value(method.value, scope):
+            kind = self._container_kind(method.value, scope)
+            if locality != LOCAL and kind != _NOT_CONTAINER:
                 function.effects.append(Effect("HYB105", f"`{_text(method.value)}.{method.attr}`", where,
-                                               _target(locality)))
+                                               _target(locality), method.attr if kind == _MAYBE_CONTAINER else None))
+
+    def _container_kind(self, expr: ast.expr, scope: _Scope) -> str:
+        """Whether a receiver is a Python list/dict/set, surely not one, or of unknown type."""
+        if self._is_tensorflow_value(expr, scope):
+            return _NOT_CONTAINER
+        if isinstance(expr, ast.Name):
+            if self._is_python_collection(expr, scope):
+                return _CONTAINER
+            if _is_self(expr, scope):
+                return self._class_container_kind(scope.class_name)
+            return self._typeref_container_kind(self._type_of(expr, scope))
+        if isinstance(expr, ast.Attribute) and _is_self(expr.value, scope) and scope.class_name:
+            return self._attribute_container_kind(scope.class_name, expr.attr, scope)
+        return _MAYBE_CONTAINER
+
+    def _typeref_container_kind(self, typeref: str | None) -> str:
+        """An instance of a container type is one; of another class (a capitalised name) is not."""
+        if typeref is None or not typeref.startswith("name:"):
+            return _MAYBE_CONTAINER
+        dotted = typeref[5:]
+        if dotted in self.kb.container_types:
+            return _CONTAINER
+        return _NOT_CONTAINER if dotted.rpartition(".")[2][:1].isupper() else _MAYBE_CONTAINER
+
+    def _class_container_kind(self, class_name: str | None) -> str:
+        """``self``: a container only if the class derives from one directly."""
+        info = self.summary.classes.get(class_name or "")
+        bases = info.bases if info else []
+        if any(self._typeref_container_kind(base) == _CONTAINER for base in bases):
+            return _CONTAINER
+        return _NOT_CONTAINER if info is not None else _MAYBE_CONTAINER
+
+    def _attribute_container_kind(self, class_name: str, attribute: str, scope: _Scope) -> str:
+        """``self.ATTR``: from what the class's methods assign to it (a display, a constructor call)."""
+        kinds = set()
+        for value in self._attribute_values(class_name).get(attribute, []):
+            if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
+                kinds.add(_CONTAINER)
+            elif isinstance(value, ast.Call):
+                kinds.add(self._typeref_container_kind(self._callee_ref(value.func, self.module_scope)))
+            else:
+                kinds.add(_MAYBE_CONTAINER)
+        return _CONTAINER if _CONTAINER in kinds else _NOT_CONTAINER if kinds == {_NOT_CONTAINER} else _MAYBE_CONTAINER
+
+    def _attribute_values(self, class_name: str) -> dict[str, list[ast.expr]]:
+        """What the methods of a class assign to ``self.ATTR``, by attribute (one walk per class)."""
+        found = self._class_attribute_values.get(class_name)
+        if found is None:
+            found = self._class_attribute_values[class_name] = {}
+            node = self._class_nodes.get(class_name)
+            for method in node.body if node else []:
+                if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
+                    continue
+                receiver = method.args.args[0].arg
+                for child in ast.walk(method):
+                    if isinstance(child, (ast.Assign, ast.AnnAssign)) and child.value is not None:
+                        for target in child.targets if isinstance(child, ast.Assign) else [child.target]:
+                            if _is_attribute_of(target, receiver):
+                                found.setdefault(target.attr, []).append(child.value)
+        return found
 
     def _runs_eagerly(self, guards: list, scope: _Scope) -> bool:
         """Under ``if tf.executing_eagerly():`` or ``with tf.init_scope():``: never traced Python."""

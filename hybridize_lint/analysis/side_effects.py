@@ -64,6 +64,19 @@ class SideEffectAnalysis:
                     changed |= results[function].key() != before
         return results
 
+    @cached_property
+    def _method_names(self) -> frozenset[str]:
+        """Names of the methods of project classes, and of TF/Keras methods spelled like container mutators."""
+        names = set(self.project.knowledge.framework_mutator_names)
+        for summary in self.project.summaries.values():
+            for info in summary.classes.values():
+                names.update(info.methods)
+        return frozenset(names)
+
+    def counts(self, effect: Effect) -> bool:
+        """A mutation known only by its method's name is none when some class in play has that method."""
+        return effect.by_name is None or effect.by_name not in self._method_names
+
     def of(self, function: FunctionId) -> TransitiveEffects:
         return self.effects.get(function, TransitiveEffects())
 
@@ -108,6 +121,8 @@ class SideEffectAnalysis:
         info = self.project.function(function)
         result = TransitiveEffects()
         for effect in info.effects if info else []:
+            if not self.counts(effect):
+                continue
             witness = Witness((), effect)
             if effect.target is None:
                 result.always = result.always or witness

@@ -40,6 +40,9 @@ class Effect:
     # None: always; "param:NAME" / "closure:NAME": only if that object is not local to the caller;
     # "iterparam:NAME": only if a caller passes a Python iterator as NAME.
     target: str | None = None
+    # A mutation known only by the method's name (the receiver's type is unknown): no side effect
+    # when a project class or a TensorFlow/Keras type has a method of that name.
+    by_name: str | None = None
 
 
 @dataclass
@@ -207,7 +210,7 @@ def _defaults(cls: type) -> dict[str, Any]:
 
 
 def _effect(raw: dict[str, Any]) -> Effect:
-    return Effect(raw["code"], raw["what"], tuple(raw["loc"]), raw.get("target"))
+    return Effect(raw["code"], raw["what"], tuple(raw["loc"]), raw.get("target"), raw.get("by_name"))
 
 
 def _call(raw: dict[str, Any]) -> CallSite:

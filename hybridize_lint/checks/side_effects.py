@@ -14,9 +14,10 @@ from ..registry import RuleSpec
 
 def own_effects(ctx: FileContext, code: str) -> Iterator[tuple[FunctionSummary, Effect]]:
     """Effects with ``code`` in the bodies of this file's graph roots that escape the traced call."""
+    counts = ctx.project.side_effects.counts
     for function, root in ctx.graph_roots():
         for effect in function.effects:
-            if effect.code == code and escapes(ctx, function, root, effect.target, effect):
+            if effect.code == code and counts(effect) and escapes(ctx, function, root, effect.target, effect):
                 yield function, effect
 
 
