@@ -280,3 +280,76 @@ def test_python_containers_are_still_reported(tmp_path):
                 self.history.update(last=x)
                 return x
         """) == [(13, "HYB105"), (14, "HYB105"), (15, "HYB105")]
+
+
+# -- decorators: registration at definition, wrapper at each call -----------------
+
+
+def test_registration_by_a_decorator_factory_is_not_blamed_on_calls(tmp_path):
+    assert codes(tmp_path, """
+        import functools
+        import tensorflow as tf
+
+        LOSSES = {}
+
+        def register(name):
+            def decorator(fn):
+                LOSSES[name] = fn
+                print("registered", name)
+                return fn
+            return decorator
+
+        def traced_once(fn):
+            REGISTRY = LOSSES
+            REGISTRY["traced"] = fn
+            @functools.wraps(fn)
+            def wrapper(*args):
+                return fn(*args)
+            return wrapper
+
+        @register("l2")
+        def l2(x):
+            return tf.reduce_sum(x * x)
+
+        @traced_once
+        def l1(x):
+            return tf.reduce_sum(tf.abs(x))
+
+        @tf.function
+        def step(x):
+            return l2(x) + l1(x)
+        """) == []
+
+
+def test_a_wrapper_with_side_effects_is_still_blamed_on_calls(tmp_path):
+    assert codes(tmp_path, """
+        import functools
+        import tensorflow as tf
+
+        def logged(prefix):
+            def decorator(fn):
+                @functools.wraps(fn)
+                def wrapper(*args):
+                    print(prefix, fn.__name__)
+                    return fn(*args)
+                return wrapper
+            return decorator
+
+        def counted(fn):
+            def wrapper(*args):
+                print("call")
+                return fn(*args)
+            return wrapper
+
+        @logged("loss")
+        def l2(x):
+            return tf.reduce_sum(x * x)
+
+        @counted
+        def l1(x):
+            return tf.reduce_sum(tf.abs(x))
+
+        @tf.function
+        def step(x):
+            return l2(x) + l1(x)
+        """) == [(29, "HYB110"), (29, "HYB110")]

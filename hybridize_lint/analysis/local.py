@@ -223,7 +223,11 @@ class _ModuleBuilder:
             elif class_name and _is_property_decorator(target, ref):
                 method_kind = "property"
             elif ref and ref not in _METHOD_KINDS and ref != "name:builtins.property":
-                decorators.append(ref)
+                # `@register("name")` decorates with what `register("name")` returns: the function whose
+                # body runs once, at definition (a registration), is the factory's; the wrapper that
+                # runs at each call is what that returns.
+                decorators.append(self._callee_ref(decorator, outer) or ref if isinstance(decorator, ast.Call)
+                                  else ref)
         function = FunctionSummary(
             qualname, node.lineno, hybrid, params=params, class_name=class_name, decorators=decorators,
             is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
