@@ -21,7 +21,7 @@ from ..knowledge import KnowledgeBase
 from .dtypes import UNKNOWN, tensor_dtype
 from .names import ImportBindings, statements
 from .scopes import bindings_among
-from .tensor_facts import _partial_batches, infer_local_values, record_function_facts, record_parameter_uses
+from .tensor_facts import _varying_batches, infer_local_values, record_function_facts, record_parameter_uses
 from .values import TENSOR, value_of
 from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry, ModuleSummary,
                       loc_of)
@@ -62,7 +62,7 @@ class _Scope:
     python_iterators: set[str] = field(default_factory=set)
     python_collections: set[str] = field(default_factory=set)
     values: dict[str, frozenset[str]] = field(default_factory=dict)
-    partial_batch_names: set[str] = field(default_factory=set)
+    varying_batch_names: set[str] = field(default_factory=set)
 
     def binds(self, name: str) -> bool:
         return name in self.params or name in self.locals or name in self.nested
@@ -296,8 +296,8 @@ class _ModuleBuilder:
                             scope.types[item.optional_vars.id] = ref
 
     def _bind_local(self, scope: _Scope, name: str, value: ast.expr) -> None:
-        if _partial_batches(self, value, scope):
-            scope.partial_batch_names.add(name)
+        if _varying_batches(self, value, scope):
+            scope.varying_batch_names.add(name)
         if isinstance(value, ast.Call):
             ref = self._callee_ref(value.func, scope)
             if ref:

@@ -5,7 +5,7 @@ later (a module cannot know what another module's functions return):
 
 - ``T``         a tensor (TensorFlow op, Keras layer call, tf.data element…)
 - ``L``         a Python scalar literal (int, float, str; bools are harmless)
-- ``S``         a tensor whose shape varies between calls (a partial last batch)
+- ``S``         a tensor whose shape varies between calls (batches padded to their longest element)
 - ``C``         a Python container (list, tuple, dict display) of the other atoms
 - ``A``         the result of arithmetic: a tensor if any operand is one (never also a literal)
 - ``N:DTYPE:RANK`` a NumPy array of that dtype and rank (``?`` when unknown), see :mod:`.dtypes`
