@@ -353,3 +353,129 @@ def test_a_wrapper_with_side_effects_is_still_blamed_on_calls(tmp_path):
         def step(x):
             return l2(x) + l1(x)
         """) == [(29, "HYB110"), (29, "HYB110")]
+
+
+# -- retracing that cannot happen ----------------------------------------------
+
+RETRACING = 'select = ["HYB2", "HYB402"]\n'
+
+
+def test_batches_of_one_shape_are_not_varying_shapes(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        features = tf.data.Dataset.from_tensor_slices(tf.ones((10, 3)))
+
+        @tf.function
+        def step(x):
+            return tf.reduce_sum(x)
+
+        for batch in features.batch(4):
+            step(batch)
+        for batch in features.repeat().batch(4).take(5):
+            step(batch)
+        for batch in features.padded_batch(4, padded_shapes=[3]):
+            step(batch)
+        """, RETRACING) == []
+
+
+def test_padded_batches_are_varying_shapes(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        lengths = tf.data.Dataset.range(1, 20)
+
+        @tf.function
+        def step(x):
+            return tf.reduce_sum(x)
+
+        for batch in lengths.map(lambda n: tf.ones([n])).padded_batch(4):
+            step(batch)
+        for batch in lengths.map(lambda n: tf.ones([n])).padded_batch(4, padded_shapes=[None]):
+            step(batch)
+        """, RETRACING) == [(10, "HYB203"), (12, "HYB203")]
+
+
+def test_the_same_python_values_at_every_call_are_one_trace(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Options:
+            scale = 2.0
+
+        OPTIONS = Options()
+        SIZES = (1, 2, 2, 1)
+        REPEATS = 3
+        images = tf.ones((1, 8, 8, 1))
+
+        @tf.function
+        def patches(sizes, options, repeats):
+            found = tf.image.extract_patches(images, sizes, sizes, [1, 1, 1, 1], "VALID")
+            return tf.tile(found * options.scale, [repeats, 1, 1, 1])
+
+        for _ in range(10):
+            patches((1, 2, 2, 1), OPTIONS, REPEATS)
+            patches(SIZES, OPTIONS, 3)
+        """, RETRACING) == []
+
+
+def test_python_values_that_change_between_calls_still_retrace(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Options:
+            def __init__(self, scale):
+                self.scale = scale
+
+        images = tf.ones((1, 8, 8, 1))
+
+        @tf.function
+        def patches(sizes, options, repeats):
+            found = tf.image.extract_patches(images, sizes, sizes, [1, 1, 1, 1], "VALID")
+            return tf.tile(found * options.scale, [repeats, 1, 1, 1])
+
+        patches((1, 4, 4, 1), Options(1.0), 1)
+        for size in range(1, 4):
+            options = Options(float(size))
+            patches((1, size, size, 1), options, size)
+        """, RETRACING) == [(14, "HYB205"), (14, "HYB201"), (17, "HYB205"), (17, "HYB205"), (17, "HYB201")]
+
+
+def test_static_arguments_of_xla_functions_are_intended(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function(jit_compile=True)
+        def frames(x, size):
+            return tf.signal.frame(x, size, size)
+
+        @tf.function(jit_compile=False)
+        def tiles(x, times):
+            return tf.tile(x, [times])
+
+        signal = tf.ones((64,))
+        for size in (4, 8, 16):
+            frames(signal, size)
+            tiles(signal, size)
+        """, RETRACING) == [(8, "HYB402"), (14, "HYB201")]
+
+
+def test_tf_functions_built_in_a_loop_while_tracing_are_not_per_call(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        def shard(x):
+            return x * 2.0
+
+        @tf.function
+        def replicated(x):
+            outputs = []
+            for device in ["/cpu:0", "/cpu:0"]:
+                with tf.device(device):
+                    outputs.append(tf.function(shard)(x))
+            return tf.add_n(outputs)
+
+        def eager_loop(xs):
+            for x in xs:
+                tf.function(shard)(x)
+        """, RETRACING) == [(16, "HYB202")]

@@ -948,12 +948,20 @@ _TF_FUNCTION_PARAMETERS = ("func", "input_signature", "autograph", "jit_compile"
 
 
 def _hybridizer_keywords(decorator: ast.Call) -> list[str]:
-    """The options a ``tf.function(...)`` decorator sets, by keyword or by position (None sets nothing)."""
-    named = [k.arg for k in decorator.keywords
-             if k.arg and not (isinstance(k.value, ast.Constant) and k.value.value is None)]
+    """The options a ``tf.function(...)`` decorator sets, by keyword or by position (None sets nothing,
+    nor does False for the options that are off by default)."""
+    named = [k.arg for k in decorator.keywords if k.arg and not _unset_option(k.arg, k.value)]
     positional = [name for name, value in zip(_TF_FUNCTION_PARAMETERS, decorator.args)
-                  if not (isinstance(value, ast.Constant) and value.value is None)]
+                  if not _unset_option(name, value)]
     return named + [name for name in positional if name != "func" and name not in named]
+
+
+_OFF_BY_DEFAULT = frozenset({"jit_compile", "reduce_retracing", "experimental_relax_shapes"})
+
+
+def _unset_option(name: str, value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and (value.value is None or (value.value is False
+                                                                        and name in _OFF_BY_DEFAULT))
 
 
 def _is_stub(body: list[ast.stmt]) -> bool:
