@@ -479,3 +479,77 @@ def test_tf_functions_built_in_a_loop_while_tracing_are_not_per_call(tmp_path):
             for x in xs:
                 tf.function(shard)(x)
         """, RETRACING) == [(16, "HYB202")]
+
+
+# -- tf.function of one object's method -------------------------------------------
+
+
+def test_calls_of_a_method_wrapped_for_one_instance_elsewhere_are_eager(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Scaler(tf.keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.dense = tf.keras.layers.Dense(1)
+                self.fast_scale = tf.function(self.scale)
+
+            def scale(self, x, factor):
+                return self.dense(x) * factor
+
+            def call(self, x, factor):
+                return self.dense(x) * factor
+
+        model = Scaler()
+        fast = tf.function(model)
+        other = Scaler()
+        x = tf.ones((2, 2))
+        for factor in range(3):
+            other.scale(x, factor)
+            other(x, factor)
+            other.scale(x, [factor])
+        """, RETRACING) == []
+
+
+def test_calls_through_the_wrapper_of_one_instance_are_graph_calls(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Scaler(tf.keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.dense = tf.keras.layers.Dense(1)
+                self.fast_scale = tf.function(self.scale)
+
+            def scale(self, x, factor):
+                return self.dense(x) * factor
+
+            def call(self, x, factor):
+                return self.dense(x) * factor
+
+            def run(self, x):
+                for factor in range(3):
+                    self.fast_scale(x, factor)
+
+        model = Scaler()
+        fast = tf.function(model)
+        x = tf.ones((2, 2))
+        for factor in range(3):
+            fast(x, factor)
+        """, RETRACING) == [(17, "HYB201"), (23, "HYB201")]
+
+
+def test_side_effects_of_a_method_wrapped_for_one_instance_are_still_reported(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Trainer:
+            def __init__(self):
+                self.steps = 0
+                self.fast_step = tf.function(self.step)
+
+            def step(self, x):
+                print("step", self.steps)
+                self.steps += 1
+                return x * 2.0
+        """) == [(9, "HYB101"), (10, "HYB104")]

@@ -23,8 +23,8 @@ from .names import ImportBindings, statements
 from .scopes import bindings_among
 from .tensor_facts import _varying_batches, infer_local_values, record_function_facts, record_parameter_uses
 from .values import TENSOR, value_of
-from .summary import (CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry, ModuleSummary,
-                      loc_of)
+from .summary import (ONE_OBJECT, CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary, GraphEntry,
+                      ModuleSummary, loc_of)
 
 LOCAL, CAPTURED = "local", "captured"
 _CONTAINER, _NOT_CONTAINER, _MAYBE_CONTAINER = "container", "not a container", "maybe a container"
@@ -140,6 +140,8 @@ class _ModuleBuilder:
                 ref = self._function_ref(value.args[0], self.module_scope)
                 if ref:
                     self.summary.aliases[name] = ref
+                    if self._wraps_one_object(value.args[0], self.module_scope):
+                        self.summary.hybrid_wrappers[f"name:{self.module}.{name}"] = ref
                 return
             ref = self._callee_ref(value.func, self.module_scope)
             if ref:
@@ -320,6 +322,30 @@ class _ModuleBuilder:
                 self._call(node, scope, calls, function, guards)
             elif function is not None and isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
                 self._writes(node, scope, function, guards)
+                self._hybrid_attribute(node, scope)
+
+    def _hybrid_attribute(self, node: ast.stmt, scope: _Scope) -> None:
+        """``self.fn = tf.function(self.step)``: calls of ``self.fn`` are graph calls of ``self.step``."""
+        value = getattr(node, "value", None)
+        if not (isinstance(node, ast.Assign) and isinstance(value, ast.Call) and value.args and scope.class_name
+                and self.kb.is_hybridizer(self._qualified_name(value.func, scope))):
+            return
+        ref = self._function_ref(value.args[0], scope)
+        for target in node.targets:
+            if ref and _is_self(getattr(target, "value", None), scope) and isinstance(target, ast.Attribute):
+                self.summary.hybrid_wrappers[f"method:{self.module}:{scope.class_name}:{target.attr}"] = ref
+
+    def _wraps_one_object(self, wrapped: ast.expr, scope: _Scope) -> bool:
+        """``tf.function(self.step)``, ``tf.function(model)``, ``tf.function(model.call)``: a tf.function of
+        one object's method, not of the function every instance of its class shares."""
+        if isinstance(wrapped, ast.Attribute):
+            owner = wrapped.value
+            if _is_self(owner, scope) or (isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name)
+                                          and owner.func.id == "super"):
+                return True
+            return isinstance(owner, ast.Name) and self._type_of(owner, scope) is not None \
+                and not self._is_module_reference(owner, scope)
+        return isinstance(wrapped, ast.Name) and self._type_of(wrapped, scope) is not None
 
     def _call(self, call: ast.Call, scope: _Scope, calls: list[CallSite], function: FunctionSummary | None,
               guards: list) -> None:
@@ -557,6 +583,8 @@ class _ModuleBuilder:
         else:
             return
         signature = via == "tf.function" and "input_signature" in _hybridizer_keywords(call)
+        if via == "tf.function" and functions and self._wraps_one_object(functions[0], scope):
+            via = ONE_OBJECT
         for argument in functions:
             if isinstance(argument, ast.Lambda):  # ds.map(lambda v: f(v)): what the lambda calls is traced
                 refs = self._lambda_callees(argument, scope)

@@ -73,6 +73,7 @@ class ProjectModel:
         for summary in summaries:
             self.summaries[summary.module] = summary
         for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
+                       "hybrid_wrappers",
                        "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols"):
             self.__dict__.pop(cached, None)
 
@@ -321,6 +322,9 @@ class ProjectModel:
             found = self._dispatch((module, cls), name, super_call=kind == "super")
             if found:
                 return self._method_targets(found, "bound")
+            wrapped = self.hybrid_wrappers.get(ref)  # self.fn = tf.function(self.step); self.fn(x)
+            if wrapped:
+                return self.resolve_ref(wrapped)
             typeref = self.attribute_type((module, cls), name) if kind == "method" else None
             return self._instance_call(typeref, "__call__") if typeref else []  # self.layer(x)
         if kind == "attr":
@@ -486,6 +490,11 @@ class ProjectModel:
         return found
 
     # -- graph code -------------------------------------------------------
+
+    @cached_property
+    def hybrid_wrappers(self) -> dict[str, str]:
+        """Refs of tf.functions wrapping one object's method (``fast = tf.function(model)``) → the wrapped ref."""
+        return {ref: wrapped for s in self.summaries.values() for ref, wrapped in s.hybrid_wrappers.items()}
 
     @cached_property
     def eager_functions(self) -> set[FunctionId]:

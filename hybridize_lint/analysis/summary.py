@@ -119,6 +119,9 @@ class ClassSummary:
     attribute_types: dict[str, str] = field(default_factory=dict)  # self.ATTR = TYPEREF(...)
 
 
+ONE_OBJECT = "tf.function of one object"  # GraphEntry.via: wraps a bound method, not the class's function
+
+
 @dataclass
 class GraphEntry:
     """A function traced as graph code because of how it is used here."""
@@ -150,6 +153,10 @@ class ModuleSummary:
     values: dict[str, list[str]] = field(default_factory=dict)  # abstract values of module-level names
     tensor_dtypes: dict[str, str] = field(default_factory=dict)  # module-level NAME = tf.Variable(0.5): float32
     hybrid_object_uses: list[str] = field(default_factory=list)  # refs of f in f.get_concrete_function()
+    # `fast = tf.function(model)`, `self.fn = tf.function(self.step)`: a tf.function of one object's
+    # method. Calls through the wrapper (ref as call sites spell it: `name:M.fast`,
+    # `method:M:C:fn`) are graph calls of the wrapped ref; calls of the method on its own are eager.
+    hybrid_wrappers: dict[str, str] = field(default_factory=dict)
     graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders
     keras_without_tensorflow: bool = False  # Keras 3 code not bound to TensorFlow
 

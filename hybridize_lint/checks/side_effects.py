@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..analysis.local import LOCAL
 from ..analysis.project import GraphRoot
-from ..analysis.summary import Effect, FunctionSummary
+from ..analysis.summary import ONE_OBJECT, Effect, FunctionSummary
 from ..context import FileContext
 from ..diagnostics import Diagnostic
 from ..registry import RuleSpec
@@ -41,7 +41,7 @@ def escapes(ctx: FileContext, function: FunctionSummary, root: GraphRoot, target
     if kind == "param":
         if function.class_name and function.params and name == function.params[0]:
             return True
-        if root.reason in ("tf.function", "Keras fit"):
+        if root.reason in ("tf.function", ONE_OBJECT, "Keras fit"):
             return effect.code != "HYB105"
         return False
     if kind == "closure":
