@@ -54,6 +54,7 @@ class KnowledgeBase:
     nondeterministic_factories: frozenset[str]
     container_mutators: dict[str, tuple[int, int]]  # method → (min, max) positional arguments
     container_types: frozenset[str]  # classes whose instances are Python containers
+    container_annotations: frozenset[str]  # annotations that make a parameter a Python container
     framework_mutator_names: frozenset[str]  # TF/Keras methods spelled like container mutators
     python_iterator_factories: NameSet
     python_collection_factories: frozenset[str]
@@ -156,6 +157,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         nondeterministic_factories=frozenset(objects["nondeterministic_factories"]),
         container_mutators={name: (low, high) for name, (low, high) in objects["container_mutators"].items()},
         container_types=frozenset(objects["container_types"]),
+        container_annotations=frozenset(objects["container_annotations"]),
         framework_mutator_names=frozenset(objects["framework_methods"]),
         python_iterator_factories=NameSet.of(data["iterators"]["factories"]),
         python_collection_factories=frozenset(data["iterators"]["collection_factories"]),

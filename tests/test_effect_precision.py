@@ -553,3 +553,27 @@ def test_side_effects_of_a_method_wrapped_for_one_instance_are_still_reported(tm
                 self.steps += 1
                 return x * 2.0
         """) == [(9, "HYB101"), (10, "HYB104")]
+
+
+def test_parameters_annotated_as_containers_are_containers(tmp_path):
+    found = run(tmp_path, {"m.py": """
+        from typing import Any, Dict
+        import tensorflow as tf
+
+        class Config:
+            def update(self, **values):
+                self.values = values
+
+        def configure(x, config: Dict[str, Any], options):
+            config.update({"width": 3})
+            options.update({"width": 3})
+            return x
+
+        CONFIG = {}
+
+        @tf.function
+        def step(x):
+            return configure(x, CONFIG, CONFIG)
+        """})
+    assert [(f.row, f.code) for f in found] == [(17, "HYB110")]
+    assert "config.update" in found[0].message

@@ -428,7 +428,7 @@ class _ModuleBuilder:
         if self._is_tensorflow_value(expr, scope):
             return _NOT_CONTAINER
         if isinstance(expr, ast.Name):
-            if self._is_python_collection(expr, scope):
+            if self._is_python_collection(expr, scope) or self._annotated_container(expr.id, scope):
                 return _CONTAINER
             if _is_self(expr, scope):
                 return self._class_container_kind(scope.class_name)
@@ -436,6 +436,19 @@ class _ModuleBuilder:
         if isinstance(expr, ast.Attribute) and _is_self(expr.value, scope) and scope.class_name:
             return self._attribute_container_kind(scope.class_name, expr.attr, scope)
         return _MAYBE_CONTAINER
+
+    def _annotated_container(self, name: str, scope: _Scope) -> bool:
+        """A parameter annotated as a mutable container: ``config: Dict[str, Any]``."""
+        if scope.node is None or name not in scope.params:
+            return False
+        arguments = scope.node.args
+        for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+            if argument.arg == name and argument.annotation is not None:
+                annotation = argument.annotation
+                if isinstance(annotation, ast.Subscript):
+                    annotation = annotation.value
+                return self._dotted(annotation, scope.parent or self.module_scope) in self.kb.container_annotations
+        return False
 
     def _typeref_container_kind(self, typeref: str | None) -> str:
         """An instance of a container type is one; of another class (a capitalised name) is not."""
