@@ -577,3 +577,19 @@ def test_parameters_annotated_as_containers_are_containers(tmp_path):
         """})
     assert [(f.row, f.code) for f in found] == [(17, "HYB110")]
     assert "config.update" in found[0].message
+
+
+def test_arithmetic_on_a_value_of_unknown_kind_is_no_python_scalar(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def clip(x, limit):
+            return tf.minimum(x, limit)
+
+        def predict(dataset):
+            for _, features in dataset.enumerate():
+                ids = features["ids"]
+                clip(ids, ids.row_lengths() - 1)
+                clip(ids, len(features) - 1)
+        """, RETRACING) == [(11, "HYB201")]

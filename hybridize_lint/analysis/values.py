@@ -119,11 +119,13 @@ def _name_value(builder: "_ModuleBuilder", name: str, scope: "_Scope") -> Value:
 
 
 def _combine(left: Value, right: Value) -> Value:
-    """``x * 2`` is as tensor as ``x``; only ``2 * 3`` stays a literal.
+    """``x * 2`` is as tensor as ``x``; only ``2 * 3`` stays a literal (``n - 1`` with ``n`` unknown is unknown).
 
     The operands may only be known later (``x * factor``): ``ARITHMETIC`` marks the result so
     that a tensor operand makes the whole value a tensor, not also a literal.
     """
+    if not left or not right:  # `n - 1` with `n` of unknown value: unknown too, not a literal
+        return ((left | right) - {CONTAINER, LITERAL}) | {ARITHMETIC}
     union = (left | right) - {CONTAINER}
     arrays = {atom for atom in union if is_array(atom)}
     if arrays:
