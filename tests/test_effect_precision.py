@@ -593,3 +593,51 @@ def test_arithmetic_on_a_value_of_unknown_kind_is_no_python_scalar(tmp_path):
                 clip(ids, ids.row_lengths() - 1)
                 clip(ids, len(features) - 1)
         """, RETRACING) == [(11, "HYB201")]
+
+
+def test_log_first_n_is_not_io(tmp_path):
+    assert codes(tmp_path, """
+        from absl import logging
+        import tensorflow as tf
+
+        @tf.function
+        def step(x):
+            logging.log_first_n(logging.WARNING, "tracing step", 1)
+            logging.info("traced")
+            return x
+        """) == [(7, "HYB102")]
+
+
+def test_a_reentry_flag_set_and_set_back_is_no_side_effect(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Model(tf.Module):
+            def __init__(self):
+                self._in_call = False
+
+            @tf.function
+            def __call__(self, x):
+                if self._in_call:
+                    return x
+                self._in_call = True
+                print("outermost call")
+                y = self(x * 2.0)
+                self._in_call = False
+                return y
+        """) == [(12, "HYB101")]
+
+
+def test_a_flag_set_without_being_set_back_is_still_a_side_effect(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Model(tf.Module):
+            def __init__(self):
+                self.training = False
+
+            @tf.function
+            def __call__(self, x):
+                self.training = True
+                return x
+        """) == [(9, "HYB104")]

@@ -63,6 +63,7 @@ class _Scope:
     python_collections: set[str] = field(default_factory=set)
     values: dict[str, frozenset[str]] = field(default_factory=dict)
     varying_batch_names: set[str] = field(default_factory=set)
+    restored_flags: list[ast.expr] = field(default_factory=list)  # set and set back: re-entry guards
 
     def binds(self, name: str) -> bool:
         return name in self.params or name in self.locals or name in self.nested
@@ -197,7 +198,7 @@ class _ModuleBuilder:
         every = list(_own_nodes_with_guards(node.body))  # one walk, shared by every pass below
         own = _passes_nodes(every)  # what the passes look at: no bare names, constants, attributes
         scope = _Scope(node, qualname, class_name, parent, params=params,
-                       locals=bindings_among(node, _outside_lambdas(every)))
+                       locals=bindings_among(node, _outside_lambdas(every)), restored_flags=_restored_flags(node.body))
         scope.nested = {child.name: f"{qualname}.{child.name}" for child, _ in own
                         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for statement, _ in own:
@@ -534,7 +535,8 @@ class _ModuleBuilder:
         once = _once_only(guards) and self._creates_state(getattr(node, "value", None), scope)
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         for target in _flatten_targets(targets):
-            if once:
+            if once or (isinstance(getattr(node, "value", None), ast.Constant)
+                        and any(_same_place(target, flag) for flag in scope.restored_flags)):
                 continue
             if isinstance(target, ast.Name):
                 if target.id in scope.globals:
@@ -1050,16 +1052,35 @@ def _once_only(guards: list) -> bool:
 
 
 def _sets_own_flag(branch: _Branch) -> bool:
-    flags = list(_flags(branch.test, branch.taken))
-    if not flags:
-        return False
-    for node in (n for statement in branch.body for n in ast.walk(statement)):
+    """The block sets a flag its test requires unset, and does not set it back (a re-entry guard,
+    ``self._busy = True; ...; self._busy = False``, runs on every call)."""
+    for flag, holds in _flags(branch.test, branch.taken):
+        ends = [_ends(holds, value) for value in _assigned_values(branch.body, flag)]
+        if ends and all(ends):
+            return True
+    return False
+
+
+def _assigned_values(body: list[ast.stmt], place: ast.expr) -> list[ast.expr]:
+    """The values a block (nested blocks included) assigns to ``place``."""
+    found = []
+    for node in (n for statement in body for n in ast.walk(statement)):
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in _flatten_targets(targets):
-                if any(_same_place(target, flag) and _ends(holds, node.value) for flag, holds in flags):
-                    return True
-    return False
+            found.extend(node.value for target in _flatten_targets(targets) if _same_place(target, place))
+    return found
+
+
+def _restored_flags(body: list[ast.stmt]) -> list[ast.expr]:
+    """Flags a function sets and sets back (``self._in_call = True`` ... ``self._in_call = False``):
+    they bound re-entry, and leave the object as it was after every call, traced or not."""
+    constants: dict[str, tuple[ast.expr, set]] = {}
+    for node in (n for statement in body for n in ast.walk(statement)):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], (ast.Attribute, ast.Name)) and _is_place(node.targets[0]):
+            key = ast.dump(node.targets[0], annotate_fields=False).replace("Store()", "Load()")
+            constants.setdefault(key, (node.targets[0], set()))[1].add(repr(node.value.value))
+    return [place for place, values in constants.values() if len(values) > 1]
 
 
 def _flags(test: ast.expr, taken: bool):
