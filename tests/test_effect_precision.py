@@ -641,3 +641,18 @@ def test_a_flag_set_without_being_set_back_is_still_a_side_effect(tmp_path):
                 self.training = True
                 return x
         """) == [(9, "HYB104")]
+
+
+def test_strings_built_from_values_of_unknown_kind_are_python_strings(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        @tf.function
+        def log_image(x, tag):
+            tf.summary.image(tag, x)
+            return x
+
+        def log_weights(weights):
+            for weight in weights:
+                log_image(weight, weight.name.replace(":", "_") + "/image")
+        """, RETRACING) == [(10, "HYB201")]

@@ -40,6 +40,8 @@ def value_of(builder: "_ModuleBuilder", expr: ast.expr | None, scope: "_Scope") 
     if isinstance(expr, ast.Name):
         return _name_value(builder, expr.id, scope)
     if isinstance(expr, ast.BinOp):
+        if _is_string(expr.left) or _is_string(expr.right):
+            return frozenset({LITERAL})  # `name + "/image"`, `"%d" % n`: building a Python str
         return _combine(value_of(builder, expr.left, scope), value_of(builder, expr.right, scope))
     if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
         return frozenset({CONTAINER}).union(*(value_of(builder, element, scope) for element in expr.elts))
@@ -133,6 +135,10 @@ def _combine(left: Value, right: Value) -> Value:
     if union - {LITERAL, ARITHMETIC}:
         return (union - {LITERAL}) | {ARITHMETIC}
     return union
+
+
+def _is_string(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.JoinedStr) or (isinstance(expr, ast.Constant) and isinstance(expr.value, str))
 
 
 def _tensor_part(value: Value) -> Value:
