@@ -53,6 +53,7 @@ class KnowledgeBase:
     io_factories: frozenset[str]
     nondeterministic_factories: frozenset[str]
     container_mutators: dict[str, tuple[int, int]]  # method → (min, max) positional arguments
+    memoizing_decorators: frozenset[str]  # `functools.cache`: the body runs once per distinct arguments
     container_types: frozenset[str]  # classes whose instances are Python containers
     container_annotations: frozenset[str]  # annotations that make a parameter a Python container
     framework_mutator_names: frozenset[str]  # TF/Keras methods spelled like container mutators
@@ -157,6 +158,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         nondeterministic_factories=frozenset(objects["nondeterministic_factories"]),
         container_mutators={name: (low, high) for name, (low, high) in objects["container_mutators"].items()},
         container_types=frozenset(objects["container_types"]),
+        memoizing_decorators=frozenset(effects["memoizing_decorators"]),
         container_annotations=frozenset(objects["container_annotations"]),
         framework_mutator_names=frozenset(objects["framework_methods"]),
         python_iterator_factories=NameSet.of(data["iterators"]["factories"]),

@@ -656,3 +656,28 @@ def test_strings_built_from_values_of_unknown_kind_are_python_strings(tmp_path):
             for weight in weights:
                 log_image(weight, weight.name.replace(":", "_") + "/image")
         """, RETRACING) == [(10, "HYB201")]
+
+
+def test_memoized_functions_run_their_effects_once_per_arguments(tmp_path):
+    assert codes(tmp_path, """
+        import functools
+        import tensorflow as tf
+
+        @functools.lru_cache(maxsize=None)
+        def vocabulary(path):
+            print("loading", path)
+            return {"a": 1}
+
+        @functools.cache
+        def table():
+            print("building")
+            return {"b": 2}
+
+        def uncached():
+            print("every trace")
+            return 3
+
+        @tf.function
+        def lookup(x):
+            return x * vocabulary("v.txt")["a"] * table()["b"] * uncached()
+        """) == [(20, "HYB110")]

@@ -15,7 +15,7 @@ from typing import Callable
 
 from .local import CAPTURED, LOCAL
 from .project import FunctionId, ProjectModel, Target
-from .summary import CallSite, Effect
+from .summary import CallSite, Effect, FunctionSummary
 
 
 @dataclass(frozen=True)
@@ -117,9 +117,18 @@ class SideEffectAnalysis:
                     return True
         return False
 
+    def _memoized(self, info: FunctionSummary | None) -> bool:
+        """``@functools.cache``: its effects happen once per distinct arguments, eager or traced."""
+        memoizing = self.project.knowledge.memoizing_decorators
+        return info is not None and any(
+            ref.removeprefix("inst:").removesuffix("|__call__").removeprefix("name:") in memoizing
+            for ref in info.decorators)
+
     def _own(self, function: FunctionId) -> TransitiveEffects:
         info = self.project.function(function)
         result = TransitiveEffects()
+        if self._memoized(info):
+            return result
         for effect in info.effects if info else []:
             if not self.counts(effect):
                 continue
@@ -136,6 +145,8 @@ class SideEffectAnalysis:
 
     def _add_callees(self, function: FunctionId, results: dict[FunctionId, TransitiveEffects]) -> None:
         info = self.project.function(function)
+        if self._memoized(info):
+            return
         mine = results[function]
         for site, targets in self.project.call_graph.get(function, []):
             if site.guarded:  # runs once ever, or only eagerly: as often as in eager code
