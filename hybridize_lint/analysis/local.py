@@ -978,6 +978,10 @@ class _Branch:
     taken: bool
     body: list[ast.stmt]
 
+    @cached_property
+    def sets_own_flag(self) -> bool:  # asked for every node under the guard: walk the block once
+        return _sets_own_flag(self)
+
 
 @dataclass(frozen=True, eq=False)
 class _InWith:
@@ -1048,7 +1052,7 @@ def _once_only(guards: list) -> bool:
     ``if first_call: ...; first_call = False``, ``if hasattr(self, "_c"): return self._c`` followed by
     ``self._c = ...``: after the first run the test is false, in eager code as in every later trace.
     """
-    return any(isinstance(guard, _Branch) and _sets_own_flag(guard) for guard in guards)
+    return any(isinstance(guard, _Branch) and guard.sets_own_flag for guard in guards)
 
 
 def _sets_own_flag(branch: _Branch) -> bool:
