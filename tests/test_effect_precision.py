@@ -681,3 +681,16 @@ def test_memoized_functions_run_their_effects_once_per_arguments(tmp_path):
         def lookup(x):
             return x * vocabulary("v.txt")["a"] * table()["b"] * uncached()
         """) == [(20, "HYB110")]
+
+
+def test_a_default_argument_filled_in_is_no_once_only_guard(tmp_path):
+    assert codes(tmp_path, """
+        import numpy as np
+        import tensorflow as tf
+
+        @tf.function
+        def noisy(x, seed=None):
+            if seed is None:
+                seed = np.random.randint(10000)
+            return x + tf.random.normal(tf.shape(x), seed=seed)
+        """) == [(7, "HYB106")]

@@ -365,7 +365,7 @@ class _ModuleBuilder:
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards))
         eager = self._runs_eagerly(guards, scope)
-        once = _once_only(guards)
+        once = _once_only(guards, scope)
         site.guarded = eager or once
         calls.append(site)
         runs_python = dotted in self.kb.eager_wrappers
@@ -532,7 +532,7 @@ class _ModuleBuilder:
             return
         # A once-only build (`if self.w is None: self.w = tf.Variable(...)`) keeps objects, not a
         # tensor of the first trace (that would leak out of its graph).
-        once = _once_only(guards) and self._creates_state(getattr(node, "value", None), scope)
+        once = _once_only(guards, scope) and self._creates_state(getattr(node, "value", None), scope)
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         for target in _flatten_targets(targets):
             if once or (isinstance(getattr(node, "value", None), ast.Constant)
@@ -979,8 +979,8 @@ class _Branch:
     body: list[ast.stmt]
 
     @cached_property
-    def sets_own_flag(self) -> bool:  # asked for every node under the guard: walk the block once
-        return _sets_own_flag(self)
+    def own_flags(self) -> list[ast.expr]:  # asked for every node under the guard: walk the block once
+        return _own_flags(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -1045,24 +1045,35 @@ def _flatten_targets(targets):
             yield target
 
 
-def _once_only(guards: list) -> bool:
+def _once_only(guards: list, scope: _Scope) -> bool:
     """Code that runs at most once, eager or traced: a block guarded by a test of a flag that it sets.
 
     ``if self.w is None: self.w = ...``, ``if not self.built: ...; self.built = True``,
-    ``if first_call: ...; first_call = False``, ``if hasattr(self, "_c"): return self._c`` followed by
-    ``self._c = ...``: after the first run the test is false, in eager code as in every later trace.
+    ``if first_call: ...; first_call = False`` (a nonlocal), ``if hasattr(self, "_c"): return self._c``
+    followed by ``self._c = ...``: after the first run the test is false, in eager code as in every
+    later trace. The flag must outlive the call: ``if seed is None: seed = ...`` runs at every call.
     """
-    return any(isinstance(guard, _Branch) and guard.sets_own_flag for guard in guards)
+    return any(_outlives_call(flag, scope) for guard in guards if isinstance(guard, _Branch)
+               for flag in guard.own_flags)
 
 
-def _sets_own_flag(branch: _Branch) -> bool:
-    """The block sets a flag its test requires unset, and does not set it back (a re-entry guard,
-    ``self._busy = True; ...; self._busy = False``, runs on every call)."""
+def _outlives_call(flag: ast.expr, scope: _Scope) -> bool:
+    """A global or nonlocal name, or an attribute of an object that is not made in the call."""
+    if isinstance(flag, ast.Name):
+        return flag.id in scope.globals or flag.id in scope.nonlocals
+    root = _base_name(flag)
+    return root is not None and (root in scope.params or root not in scope.locals)
+
+
+def _own_flags(branch: _Branch) -> list[ast.expr]:
+    """Flags the block's test requires unset and the block sets, without setting them back (a
+    re-entry guard, ``self._busy = True; ...; self._busy = False``, runs on every call)."""
+    found = []
     for flag, holds in _flags(branch.test, branch.taken):
         ends = [_ends(holds, value) for value in _assigned_values(branch.body, flag)]
         if ends and all(ends):
-            return True
-    return False
+            found.append(flag)
+    return found
 
 
 def _assigned_values(body: list[ast.stmt], place: ast.expr) -> list[ast.expr]:
