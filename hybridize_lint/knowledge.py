@@ -56,7 +56,7 @@ class KnowledgeBase:
     memoizing_decorators: frozenset[str]  # `functools.cache`: the body runs once per distinct arguments
     container_types: frozenset[str]  # classes whose instances are Python containers
     container_annotations: frozenset[str]  # annotations that make a parameter a Python container
-    framework_mutator_names: frozenset[str]  # TF/Keras methods spelled like container mutators
+    framework_mutators: dict[str, tuple[int, int]]  # TF/Keras methods spelled like container mutators
     python_iterator_factories: NameSet
     python_collection_factories: frozenset[str]
     graph_entry_methods: frozenset[str]
@@ -120,6 +120,11 @@ class KnowledgeBase:
         bounds = self.container_mutators.get(method)
         return bounds is not None and bounds[0] <= positional_arguments <= bounds[1]
 
+    def may_be_framework_method(self, method: str, positional_arguments: int) -> bool:
+        """``model.add(layer)``, ``table.insert(keys, values)``: a TF/Keras method, not a container's."""
+        bounds = self.framework_mutators.get(method)
+        return bounds is not None and bounds[0] <= positional_arguments <= bounds[1]
+
     def is_hybridizer(self, dotted: str | None) -> bool:
         return dotted is not None and self.canonical(dotted) in self.hybridize_functions
 
@@ -160,7 +165,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         container_types=frozenset(objects["container_types"]),
         memoizing_decorators=frozenset(effects["memoizing_decorators"]),
         container_annotations=frozenset(objects["container_annotations"]),
-        framework_mutator_names=frozenset(objects["framework_methods"]),
+        framework_mutators={name: (low, high) for name, (low, high) in objects["framework_methods"].items()},
         python_iterator_factories=NameSet.of(data["iterators"]["factories"]),
         python_collection_factories=frozenset(data["iterators"]["collection_factories"]),
         graph_entry_methods=frozenset(data["graph_entry"]["method_calls"]),

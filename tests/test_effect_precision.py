@@ -694,3 +694,23 @@ def test_a_default_argument_filled_in_is_no_once_only_guard(tmp_path):
                 seed = np.random.randint(10000)
             return x + tf.random.normal(tf.shape(x), seed=seed)
         """) == [(7, "HYB106")]
+
+
+def test_keyword_arguments_dict_is_made_for_each_call(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        def rename(x, **kwargs):
+            kwargs.pop("name", None)
+            return x
+
+        def configure(x, config):
+            config.pop("name", None)
+            return x
+
+        CONFIG = {"name": "a"}
+
+        @tf.function
+        def step(x):
+            return rename(x, name="b") + configure(x, CONFIG)
+        """) == [(15, "HYB110")]

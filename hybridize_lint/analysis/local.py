@@ -420,6 +420,8 @@ class _ModuleBuilder:
         if mutates and not self._is_module_reference(method.value, scope):
             locality = self.locality(method.value, scope)
             kind = self._container_kind(method.value, scope)
+            if kind == _MAYBE_CONTAINER and self.kb.may_be_framework_method(method.attr, len(call.args)):
+                kind = _NOT_CONTAINER
             if locality != LOCAL and kind != _NOT_CONTAINER:
                 function.effects.append(Effect("HYB105", f"`{_text(method.value)}.{method.attr}`", where,
                                                _target(locality), method.attr if kind == _MAYBE_CONTAINER else None))
@@ -770,7 +772,8 @@ class _ModuleBuilder:
         if name in scope.nonlocals:
             return f"closure:{name}"
         if name in scope.params:
-            return f"param:{name}"
+            keywords = scope.node.args.kwarg
+            return LOCAL if keywords is not None and keywords.arg == name else f"param:{name}"  # a fresh dict
         if name in scope.locals or name in scope.nested:
             return scope.localities.get(name, LOCAL)
         parent = scope.parent

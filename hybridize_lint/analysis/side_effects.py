@@ -66,8 +66,8 @@ class SideEffectAnalysis:
 
     @cached_property
     def _method_names(self) -> frozenset[str]:
-        """Names of the methods of project classes, and of TF/Keras methods spelled like container mutators."""
-        names = set(self.project.knowledge.framework_mutator_names)
+        """Names of the methods of project classes."""
+        names: set[str] = set()
         for summary in self.project.summaries.values():
             for info in summary.classes.values():
                 names.update(info.methods)
