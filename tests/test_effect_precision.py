@@ -714,3 +714,29 @@ def test_keyword_arguments_dict_is_made_for_each_call(tmp_path):
         def step(x):
             return rename(x, name="b") + configure(x, CONFIG)
         """) == [(15, "HYB110")]
+
+
+def test_flags_of_objects_the_call_did_not_make_are_once_only(tmp_path):
+    assert codes(tmp_path, """
+        import tensorflow as tf
+
+        class Stack(tf.Module):
+            def __init__(self, cells):
+                self.cells = cells
+
+            @tf.function
+            def __call__(self, x):
+                for cell in self.cells:
+                    if not cell.built:
+                        cell.build(x.shape)
+                        cell.built = True
+                    x = cell(x)
+                scratch = Scratch()
+                if not scratch.ready:
+                    print("every call")
+                    scratch.ready = True
+                return x
+
+        class Scratch:
+            ready = False
+        """) == [(16, "HYB101")]

@@ -365,7 +365,7 @@ class _ModuleBuilder:
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards))
         eager = self._runs_eagerly(guards, scope)
-        once = _once_only(guards, scope)
+        once = self._once_only(guards, scope)
         site.guarded = eager or once
         calls.append(site)
         runs_python = dotted in self.kb.eager_wrappers
@@ -499,6 +499,24 @@ class _ModuleBuilder:
                                 found.setdefault(target.attr, []).append(child.value)
         return found
 
+    def _once_only(self, guards: list, scope: _Scope) -> bool:
+        """Code that runs at most once, eager or traced: a block guarded by a test of a flag that it sets.
+
+        ``if self.w is None: self.w = ...``, ``if not self.built: ...; self.built = True``,
+        ``if first_call: ...; first_call = False`` (a nonlocal), ``if hasattr(self, "_c"): return self._c``
+        followed by ``self._c = ...``: after the first run the test is false, in eager code as in every
+        later trace. The flag must outlive the call: ``if seed is None: seed = ...`` runs at every call.
+        """
+        return any(self._outlives_call(flag, scope) for guard in guards if isinstance(guard, _Branch)
+                   for flag in guard.own_flags)
+
+    def _outlives_call(self, flag: ast.expr, scope: _Scope) -> bool:
+        """A global or nonlocal name, or an attribute of an object the call did not make
+        (``cell.built`` for a ``cell`` of ``self.cells``)."""
+        if isinstance(flag, ast.Name):
+            return flag.id in scope.globals or flag.id in scope.nonlocals
+        return self.locality(flag, scope) != LOCAL
+
     def _runs_eagerly(self, guards: list, scope: _Scope) -> bool:
         """Under ``if tf.executing_eagerly():`` or ``with tf.init_scope():``: never traced Python."""
         for guard in guards:
@@ -534,7 +552,7 @@ class _ModuleBuilder:
             return
         # A once-only build (`if self.w is None: self.w = tf.Variable(...)`) keeps objects, not a
         # tensor of the first trace (that would leak out of its graph).
-        once = _once_only(guards, scope) and self._creates_state(getattr(node, "value", None), scope)
+        once = self._once_only(guards, scope) and self._creates_state(getattr(node, "value", None), scope)
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         for target in _flatten_targets(targets):
             if once or (isinstance(getattr(node, "value", None), ast.Constant)
@@ -1046,26 +1064,6 @@ def _flatten_targets(targets):
             yield from _flatten_targets([target.value])
         else:
             yield target
-
-
-def _once_only(guards: list, scope: _Scope) -> bool:
-    """Code that runs at most once, eager or traced: a block guarded by a test of a flag that it sets.
-
-    ``if self.w is None: self.w = ...``, ``if not self.built: ...; self.built = True``,
-    ``if first_call: ...; first_call = False`` (a nonlocal), ``if hasattr(self, "_c"): return self._c``
-    followed by ``self._c = ...``: after the first run the test is false, in eager code as in every
-    later trace. The flag must outlive the call: ``if seed is None: seed = ...`` runs at every call.
-    """
-    return any(_outlives_call(flag, scope) for guard in guards if isinstance(guard, _Branch)
-               for flag in guard.own_flags)
-
-
-def _outlives_call(flag: ast.expr, scope: _Scope) -> bool:
-    """A global or nonlocal name, or an attribute of an object that is not made in the call."""
-    if isinstance(flag, ast.Name):
-        return flag.id in scope.globals or flag.id in scope.nonlocals
-    root = _base_name(flag)
-    return root is not None and (root in scope.params or root not in scope.locals)
 
 
 def _own_flags(branch: _Branch) -> list[ast.expr]:
