@@ -54,6 +54,10 @@ class KnowledgeBase:
     io_factories: frozenset[str]
     nondeterministic_factories: frozenset[str]
     container_mutators: dict[str, tuple[int, int]]  # method → (min, max) positional arguments
+    memoizing_decorators: frozenset[str]  # `functools.cache`: the body runs once per distinct arguments
+    container_types: frozenset[str]  # classes whose instances are Python containers
+    container_annotations: frozenset[str]  # annotations that make a parameter a Python container
+    framework_mutators: dict[str, tuple[int, int]]  # TF/Keras methods spelled like container mutators
     python_iterator_factories: NameSet
     python_collection_factories: frozenset[str]
     graph_entry_methods: frozenset[str]
@@ -83,6 +87,8 @@ class KnowledgeBase:
     plain_class_decorators: frozenset[str]
     summary_writes: frozenset[str]
     state_update_methods: frozenset[str]
+    eager_checks: frozenset[str]  # `tf.executing_eagerly`: false while tracing
+    eager_scopes: frozenset[str]  # `tf.init_scope`: its body runs eagerly even while tracing
     array_constructors: dict[str, dict[str, Any]]  # NumPy call → what it makes (rules/api/numpy.toml)
     dtype_names: dict[str, str]  # `numpy.float32`, `tensorflow.float32`, `builtins.float` → dtype name
     tensor_python_types: dict[str, str]  # `builtins.float` as a TensorFlow dtype: float32
@@ -137,6 +143,11 @@ class KnowledgeBase:
         return dotted is not None and dotted.startswith(self.variable_owner_prefixes) \
             and not dotted.startswith(self.variable_owner_exceptions) and dotted.rsplit(".", 1)[-1][:1].isupper()
 
+    def may_be_framework_method(self, method: str, positional_arguments: int) -> bool:
+        """``model.add(layer)``, ``table.insert(keys, values)``: a TF/Keras method, not a container's."""
+        bounds = self.framework_mutators.get(method)
+        return bounds is not None and bounds[0] <= positional_arguments <= bounds[1]
+
     def is_hybridizer(self, dotted: str | None) -> bool:
         return dotted is not None and self.canonical(dotted) in self.hybridize_functions
 
@@ -183,6 +194,10 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         io_factories=frozenset(objects["io_factories"]),
         nondeterministic_factories=frozenset(objects["nondeterministic_factories"]),
         container_mutators={name: (low, high) for name, (low, high) in objects["container_mutators"].items()},
+        container_types=frozenset(objects["container_types"]),
+        memoizing_decorators=frozenset(effects["memoizing_decorators"]),
+        container_annotations=frozenset(objects["container_annotations"]),
+        framework_mutators={name: (low, high) for name, (low, high) in objects["framework_methods"].items()},
         python_iterator_factories=NameSet.of(data["iterators"]["factories"]),
         python_collection_factories=frozenset(data["iterators"]["collection_factories"]),
         graph_entry_methods=frozenset(data["graph_entry"]["method_calls"]),
@@ -220,6 +235,8 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         plain_class_decorators=frozenset(data["graph_results"]["plain_class_decorators"]),
         summary_writes=frozenset(data["summaries"]["writes"]),
         state_update_methods=frozenset(data["summaries"]["state_updates"]),
+        eager_checks=frozenset(data["eager_guards"]["checks"]),
+        eager_scopes=frozenset(data["eager_guards"]["scopes"]),
         array_constructors=dict(data["arrays"]["constructors"]),
         dtype_names=dict(data["dtypes"]["names"]),
         tensor_python_types=dict(data["dtypes"]["tensor_python_types"]),

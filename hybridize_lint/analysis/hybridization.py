@@ -139,6 +139,10 @@ class HybridizationAnalysis:
             reasons.append("has an `input_signature`: a concrete function on purpose (SavedModel export, serving), "
                            "and literal arguments are converted, not retraced")
             return
+        if "jit_compile" in info.hybrid_keywords:
+            reasons.append("is compiled with XLA (`jit_compile=True`): its Python arguments are compile-time "
+                           "constants on purpose, and removing tf.function would drop the compilation")
+            return
         speculative = self.tensors.speculative_tensor_params(verdict.function)
         stub_with_tensors = info.stub and bool(verdict.tensor_params)
         if verdict.barren and not speculative and not info.decorators and not stub_with_tensors:

@@ -22,12 +22,13 @@ from ..knowledge import KnowledgeBase
 from .dtypes import UNKNOWN, tensor_dtype
 from .names import ImportBindings, statements
 from .scopes import bindings_among
-from .tensor_facts import (VARIABLE_LISTS, _partial_batches, infer_local_values, record_function_facts,
+from .tensor_facts import (VARIABLE_LISTS, _varying_batches, infer_local_values, record_function_facts,
                            record_parameter_uses)
 from .values import TENSOR, value_of
-from .summary import (CAPTURED, LOCAL, Blocker, CallSite, ClassSummary, Effect, FunctionNode, FunctionSummary,
-                      GraphEntry, ModuleSummary, WrapperCall, definition_names, loc_of)
+from .summary import (CAPTURED, LOCAL, ONE_OBJECT, Blocker, CallSite, ClassSummary, Effect, FunctionNode,
+                      FunctionSummary, GraphEntry, ModuleSummary, WrapperCall, definition_names, loc_of)
 
+_CONTAINER, _NOT_CONTAINER, _MAYBE_CONTAINER = "container", "not a container", "maybe a container"
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _METHOD_KINDS = {"name:builtins.staticmethod": "static", "name:builtins.classmethod": "class"}
 _WRAPPER_REFS = ("name:", "fn:", "inst:", "method:", "attr:")  # what may name a project or library function
@@ -63,7 +64,8 @@ class _Scope:
     python_iterators: set[str] = field(default_factory=set)
     python_collections: set[str] = field(default_factory=set)
     values: dict[str, frozenset[str]] = field(default_factory=dict)
-    partial_batch_names: set[str] = field(default_factory=set)
+    varying_batch_names: set[str] = field(default_factory=set)
+    restored_flags: list[ast.expr] = field(default_factory=list)  # set and set back: re-entry guards
 
     def binds(self, name: str) -> bool:
         return name in self.params or name in self.locals or name in self.nested
@@ -81,6 +83,8 @@ class _ModuleBuilder:
         self.top_defs: dict[str, str] = {}
         self.top_classes: set[str] = set()
         self.module_scope = _Scope(None, "", None, None)
+        self._class_nodes: dict[str, ast.ClassDef] = {}
+        self._class_attribute_values: dict[str, dict[str, list[ast.expr]]] = {}
 
     # -- module level -----------------------------------------------------
 
@@ -202,6 +206,8 @@ class _ModuleBuilder:
                 ref = self._function_ref(value.args[0], self.module_scope)
                 if ref:
                     self.summary.aliases[name] = ref
+                    if self._wraps_one_object(value.args[0], self.module_scope):
+                        self.summary.hybrid_wrappers[f"name:{self.module}.{name}"] = ref
                 return
             ref = self._callee_ref(value.func, self.module_scope)
             if ref:
@@ -230,6 +236,7 @@ class _ModuleBuilder:
     def _class(self, node: ast.ClassDef, prefix: str, parent: _Scope | None, name: str) -> None:
         qualname = f"{prefix}{name}"
         scope = parent or self.module_scope
+        self._class_nodes[qualname] = node
         info = ClassSummary(qualname, node.lineno)
         info.bases = [ref for ref in (self._callee_ref(base, scope) for base in node.bases) if ref]
         info.unnamed_bases = len(info.bases) != len(node.bases)
@@ -260,7 +267,7 @@ class _ModuleBuilder:
         every = list(_own_nodes_with_guards(node.body))  # one walk, shared by every pass below
         own = _passes_nodes(every)  # what the passes look at: no bare names, constants, attributes
         scope = _Scope(node, qualname, class_name, parent, params=params,
-                       locals=bindings_among(node, _outside_lambdas(every)))
+                       locals=bindings_among(node, _outside_lambdas(every)), restored_flags=_restored_flags(node.body))
         scope.nested = {child.name: f"{qualname}.{child.name}" for child, _ in own
                         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for statement, _ in own:
@@ -290,7 +297,11 @@ class _ModuleBuilder:
             elif class_name and _is_property_decorator(target, ref):
                 method_kind = "property"
             elif ref and ref not in _METHOD_KINDS and ref != "name:builtins.property":
-                decorators.append(ref)
+                # `@register("name")` decorates with what `register("name")` returns: the function whose
+                # body runs once, at definition (a registration), is the factory's; the wrapper that
+                # runs at each call is what that returns.
+                decorators.append(self._callee_ref(decorator, outer) or ref if isinstance(decorator, ast.Call)
+                                  else ref)
                 self._decorator_wrapper_entry(decorator, f"fn:{self.module}:{qualname}", outer)
         function = FunctionSummary(
             qualname, node.lineno, hybrid, params=params, class_name=class_name, decorators=decorators,
@@ -363,8 +374,8 @@ class _ModuleBuilder:
                             scope.types[item.optional_vars.id] = ref
 
     def _bind_local(self, scope: _Scope, name: str, value: ast.expr) -> None:
-        if _partial_batches(self, value, scope):
-            scope.partial_batch_names.add(name)
+        if _varying_batches(self, value, scope):
+            scope.varying_batch_names.add(name)
         if isinstance(value, ast.Call):
             ref = self._callee_ref(value.func, scope)
             if ref:
@@ -387,9 +398,33 @@ class _ModuleBuilder:
                 self._call(node, scope, calls, function, guards)
             elif function is not None and isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
                 self._writes(node, scope, function, guards)
+                self._hybrid_attribute(node, scope)
+
+    def _hybrid_attribute(self, node: ast.stmt, scope: _Scope) -> None:
+        """``self.fn = tf.function(self.step)``: calls of ``self.fn`` are graph calls of ``self.step``."""
+        value = getattr(node, "value", None)
+        if not (isinstance(node, ast.Assign) and isinstance(value, ast.Call) and value.args and scope.class_name
+                and self.kb.is_hybridizer(self._qualified_name(value.func, scope))):
+            return
+        ref = self._function_ref(value.args[0], scope)
+        for target in node.targets:
+            if ref and _is_self(getattr(target, "value", None), scope) and isinstance(target, ast.Attribute):
+                self.summary.hybrid_wrappers[f"method:{self.module}:{scope.class_name}:{target.attr}"] = ref
+
+    def _wraps_one_object(self, wrapped: ast.expr, scope: _Scope) -> bool:
+        """``tf.function(self.step)``, ``tf.function(model)``, ``tf.function(model.call)``: a tf.function of
+        one object's method, not of the function every instance of its class shares."""
+        if isinstance(wrapped, ast.Attribute):
+            owner = wrapped.value
+            if _is_self(owner, scope) or (isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name)
+                                          and owner.func.id == "super"):
+                return True
+            return isinstance(owner, ast.Name) and self._type_of(owner, scope) is not None \
+                and not self._is_module_reference(owner, scope)
+        return isinstance(wrapped, ast.Name) and self._type_of(wrapped, scope) is not None
 
     def _call(self, call: ast.Call, scope: _Scope, calls: list[CallSite], function: FunctionSummary | None,
-              guards: list[ast.expr]) -> None:
+              guards: list) -> None:
         dotted = self._dotted(call.func, scope)
         ref = self._callee_ref(call.func, scope)
         self._graph_entries(call, dotted, scope)
@@ -409,15 +444,21 @@ class _ModuleBuilder:
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards),
                         occasional=_conditional_in_loop(guards),
                         conditional=any(not isinstance(guard, _InLoop) for guard in guards))
+        eager = self._runs_eagerly(guards, scope)
+        once = self._once_only(guards, scope)
+        site.guarded = eager or once
         calls.append(site)
-        eager = dotted in self.kb.eager_wrappers
+        runs_python = dotted in self.kb.eager_wrappers
         for argument in (*call.args, *(k.value for k in call.keywords)):
             passed = self._function_ref(argument, scope)
-            if passed and not eager and dotted not in self.kb.hybridize_functions:
+            if passed and not runs_python and dotted not in self.kb.hybridize_functions:
                 calls.append(CallSite(loc_of(call), [passed], passed=True,
-                                      receiver=self._receiver_locality(argument, scope)))
-        if function is not None:
+                                      receiver=self._receiver_locality(argument, scope), guarded=site.guarded))
+        if function is not None and not eager:  # code that runs only eagerly fails and repeats nothing
+            effects_before = len(function.effects)
             self._call_effects(call, dotted, ref, scope, function, guards)
+            if once:  # runs once, eager or traced: not a per-trace hazard (graph errors still are)
+                del function.effects[effects_before:]
 
     def _call_effects(self, call: ast.Call, dotted: str | None, ref: str | None, scope: _Scope,
                       function: FunctionSummary, guards: list[ast.expr]) -> None:
@@ -436,7 +477,7 @@ class _ModuleBuilder:
             elif isinstance(argument, ast.Name) and self.locality(argument, scope) == f"param:{argument.id}":
                 # A Python iterator only if some caller passes one (tf.data iterators are fine).
                 function.effects.append(Effect("HYB107", "next", where, f"iterparam:{argument.id}"))
-        elif dotted in kb.variable_constructors and not [g for g in guards if not isinstance(g, _InLoop)]:
+        elif dotted in kb.variable_constructors and not [g for g in guards if isinstance(g, _Branch)]:
             function.errors.append(Effect("HYB502", dotted, where))
         elif kb.creates_variable_owner(dotted) and not [g for g in guards if not isinstance(g, _InLoop)]:
             name = dotted.rsplit(".", 1)[-1]
@@ -463,22 +504,145 @@ class _ModuleBuilder:
         mutates = self.kb.mutates_container(method.attr, len(call.args))
         if mutates and not self._is_module_reference(method.value, scope):
             locality = self.locality(method.value, scope)
-            if locality != LOCAL and not self._is_tensorflow_value(method.value, scope):
+            kind = self._container_kind(method.value, scope)
+            if kind == _MAYBE_CONTAINER and self.kb.may_be_framework_method(method.attr, len(call.args)):
+                kind = _NOT_CONTAINER
+            if locality != LOCAL and kind != _NOT_CONTAINER:
                 function.effects.append(Effect("HYB105", f"`{_text(method.value)}.{method.attr}`", where,
-                                               _target(locality)))
+                                               _target(locality), method.attr if kind == _MAYBE_CONTAINER else None))
+
+    def _container_kind(self, expr: ast.expr, scope: _Scope) -> str:
+        """Whether a receiver is a Python list/dict/set, surely not one, or of unknown type."""
+        if self._is_tensorflow_value(expr, scope):
+            return _NOT_CONTAINER
+        if isinstance(expr, ast.Name):
+            if self._is_python_collection(expr, scope) or self._annotated_container(expr.id, scope):
+                return _CONTAINER
+            if _is_self(expr, scope):
+                return self._class_container_kind(scope.class_name)
+            return self._typeref_container_kind(self._type_of(expr, scope))
+        if isinstance(expr, ast.Attribute) and _is_self(expr.value, scope) and scope.class_name:
+            return self._attribute_container_kind(scope.class_name, expr.attr, scope)
+        return _MAYBE_CONTAINER
+
+    def _annotated_container(self, name: str, scope: _Scope) -> bool:
+        """A parameter annotated as a mutable container: ``config: Dict[str, Any]``."""
+        if scope.node is None or name not in scope.params:
+            return False
+        arguments = scope.node.args
+        for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+            if argument.arg == name and argument.annotation is not None:
+                annotation = argument.annotation
+                if isinstance(annotation, ast.Subscript):
+                    annotation = annotation.value
+                return self._dotted(annotation, scope.parent or self.module_scope) in self.kb.container_annotations
+        return False
+
+    def _typeref_container_kind(self, typeref: str | None) -> str:
+        """An instance of a container type is one; of another class (a capitalised name) is not."""
+        if typeref is None or not typeref.startswith("name:"):
+            return _MAYBE_CONTAINER
+        dotted = typeref[5:]
+        if dotted in self.kb.container_types:
+            return _CONTAINER
+        return _NOT_CONTAINER if dotted.rpartition(".")[2][:1].isupper() else _MAYBE_CONTAINER
+
+    def _class_container_kind(self, class_name: str | None) -> str:
+        """``self``: a container only if the class derives from one directly."""
+        info = self.summary.classes.get(class_name or "")
+        bases = info.bases if info else []
+        if any(self._typeref_container_kind(base) == _CONTAINER for base in bases):
+            return _CONTAINER
+        return _NOT_CONTAINER if info is not None else _MAYBE_CONTAINER
+
+    def _attribute_container_kind(self, class_name: str, attribute: str, scope: _Scope) -> str:
+        """``self.ATTR``: from what the class's methods assign to it (a display, a constructor call)."""
+        kinds = set()
+        for value in self._attribute_values(class_name).get(attribute, []):
+            if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
+                kinds.add(_CONTAINER)
+            elif isinstance(value, ast.Call):
+                kinds.add(self._typeref_container_kind(self._callee_ref(value.func, self.module_scope)))
+            else:
+                kinds.add(_MAYBE_CONTAINER)
+        return _CONTAINER if _CONTAINER in kinds else _NOT_CONTAINER if kinds == {_NOT_CONTAINER} else _MAYBE_CONTAINER
+
+    def _attribute_values(self, class_name: str) -> dict[str, list[ast.expr]]:
+        """What the methods of a class assign to ``self.ATTR``, by attribute (one walk per class)."""
+        found = self._class_attribute_values.get(class_name)
+        if found is None:
+            found = self._class_attribute_values[class_name] = {}
+            node = self._class_nodes.get(class_name)
+            for method in node.body if node else []:
+                if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
+                    continue
+                receiver = method.args.args[0].arg
+                for child in ast.walk(method):
+                    if isinstance(child, (ast.Assign, ast.AnnAssign)) and child.value is not None:
+                        for target in child.targets if isinstance(child, ast.Assign) else [child.target]:
+                            if _is_attribute_of(target, receiver):
+                                found.setdefault(target.attr, []).append(child.value)
+        return found
+
+    def _once_only(self, guards: list, scope: _Scope) -> bool:
+        """Code that runs at most once, eager or traced: a block guarded by a test of a flag that it sets.
+
+        ``if self.w is None: self.w = ...``, ``if not self.built: ...; self.built = True``,
+        ``if first_call: ...; first_call = False`` (a nonlocal), ``if hasattr(self, "_c"): return self._c``
+        followed by ``self._c = ...``: after the first run the test is false, in eager code as in every
+        later trace. The flag must outlive the call: ``if seed is None: seed = ...`` runs at every call.
+        """
+        return any(self._outlives_call(flag, scope) for guard in guards if isinstance(guard, _Branch)
+                   for flag in guard.own_flags)
+
+    def _outlives_call(self, flag: ast.expr, scope: _Scope) -> bool:
+        """A global or nonlocal name, or an attribute of an object the call did not make
+        (``cell.built`` for a ``cell`` of ``self.cells``)."""
+        if isinstance(flag, ast.Name):
+            return flag.id in scope.globals or flag.id in scope.nonlocals
+        return self.locality(flag, scope) != LOCAL
+
+    def _runs_eagerly(self, guards: list, scope: _Scope) -> bool:
+        """Under ``if tf.executing_eagerly():`` or ``with tf.init_scope():``: never traced Python."""
+        for guard in guards:
+            if isinstance(guard, _Branch) and self._eager_test(guard.test, guard.taken, scope):
+                return True
+            if isinstance(guard, _InWith) and any(
+                    isinstance(item.context_expr, ast.Call)
+                    and self._dotted(item.context_expr.func, scope) in self.kb.eager_scopes
+                    for item in guard.statement.items):
+                return True
+        return False
+
+    def _eager_test(self, test: ast.expr, taken: bool, scope: _Scope) -> bool:
+        """``test`` being ``taken`` (true) or not implies that TensorFlow executes eagerly."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self._eager_test(test.operand, not taken, scope)
+        if isinstance(test, ast.BoolOp):
+            return isinstance(test.op, ast.And) == taken and any(
+                self._eager_test(value, taken, scope) for value in test.values)
+        return taken and isinstance(test, ast.Call) and self._dotted(test.func, scope) in self.kb.eager_checks
 
     def _creates_state(self, value: ast.expr | None, scope: _Scope) -> bool:
         """The create-once idiom assigns a variable or an object, not a computed tensor (a cache)."""
         if not isinstance(value, ast.Call):
-            return value is None or isinstance(value, ast.Constant)
+            return TENSOR not in value_of(self, value, scope)
         dotted = self._dotted(value.func, scope)
         if dotted in self.kb.variable_constructors:
             return True
         return not self.kb.produces_tensor(dotted) and TENSOR not in value_of(self, value, scope)
 
-    def _writes(self, node: ast.stmt, scope: _Scope, function: FunctionSummary, guards: list[ast.expr]) -> None:
+    def _writes(self, node: ast.stmt, scope: _Scope, function: FunctionSummary, guards: list) -> None:
+        if self._runs_eagerly(guards, scope):
+            return
+        # A once-only build (`if self.w is None: self.w = tf.Variable(...)`) keeps objects, not a
+        # tensor of the first trace (that would leak out of its graph).
+        once = self._once_only(guards, scope) and self._creates_state(getattr(node, "value", None), scope)
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         for target in _flatten_targets(targets):
+            if once or (isinstance(getattr(node, "value", None), ast.Constant)
+                        and any(_same_place(target, flag) for flag in scope.restored_flags)):
+                continue
             if isinstance(target, ast.Name):
                 if target.id in scope.globals:
                     function.effects.append(Effect("HYB103", f"global `{target.id}`", loc_of(target)))
@@ -487,8 +651,7 @@ class _ModuleBuilder:
                                                    f"closure:{target.id}"))
             elif isinstance(target, ast.Attribute):
                 locality = self.locality(target.value, scope)
-                if locality != LOCAL and not (_lazily_initialised(target, guards)
-                                              and self._creates_state(getattr(node, "value", None), scope)):
+                if locality != LOCAL:
                     function.effects.append(Effect("HYB104", f"`{_text(target)}`", loc_of(target),
                                                    _target(locality)))
             elif isinstance(target, ast.Subscript):
@@ -545,6 +708,8 @@ class _ModuleBuilder:
             return
         signature = via == "tf.function" and "input_signature" in _hybridizer_keywords(call)
         autograph = _autograph_argument(call, {}) if via == "tf.function" else None
+        if via == "tf.function" and functions and self._wraps_one_object(functions[0], scope):
+            via = ONE_OBJECT
         for argument in functions:
             if isinstance(argument, ast.Lambda):  # ds.map(lambda v: f(v)): what the lambda calls is traced
                 refs = self._lambda_callees(argument, scope)
@@ -819,7 +984,8 @@ class _ModuleBuilder:
         if name in scope.nonlocals:
             return f"closure:{name}"
         if name in scope.params:
-            return f"param:{name}"
+            keywords = scope.node.args.kwarg
+            return LOCAL if keywords is not None and keywords.arg == name else f"param:{name}"  # a fresh dict
         if name in scope.locals or name in scope.nested:
             return scope.localities.get(name, LOCAL)
         parent = scope.parent
@@ -921,25 +1087,39 @@ def _outside_lambdas(own: list) -> list[ast.AST]:
 
 
 def _own_nodes_with_guards(body: list[ast.stmt]):
-    """Nodes of a body outside nested defs/classes, with the ``if`` tests enclosing each."""
-    stack: list[tuple[ast.AST, list[ast.expr]]] = [(statement, []) for statement in reversed(body)]
+    """Nodes of a body outside nested defs/classes, with the guards (:class:`_Branch`, :class:`_InLoop`,
+    :class:`_InWith`) enclosing each."""
+    stack: list[tuple[ast.AST, list]] = list(reversed(_guarded_block(body, [])))
     while stack:
         node, guards = stack.pop()
         yield node, guards
         if isinstance(node, _SCOPE_NODES):
             continue
         if isinstance(node, ast.If):
-            inner, other = [*guards, node.test], [*guards, ast.UnaryOp(ast.Not(), node.test)]
-            children = [(node.test, guards), *((child, inner) for child in node.body),
-                        *((child, other) for child in node.orelse)]
+            children = [(node.test, guards), *_guarded_block(node.body, [*guards, _Branch(node.test, True, node.body)]),
+                        *_guarded_block(node.orelse, [*guards, _Branch(node.test, False, node.orelse)])]
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             looped = [*guards, _InLoop()]
             head = [node.target, node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else [node.test]
-            children = [*((child, guards) for child in head), *((child, looped) for child in node.body),
+            children = [*((child, guards) for child in head), *_guarded_block(node.body, looped),
                         *((child, guards) for child in node.orelse)]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            children = [*((child, guards) for child in node.items),
+                        *_guarded_block(node.body, [*guards, _InWith(node)])]
         else:
             children = [(child, guards) for child in _children(node)]
         stack.extend(reversed(children))
+
+
+def _guarded_block(statements: list[ast.stmt], guards: list) -> list[tuple[ast.AST, list]]:
+    """Each statement of a block with its guards: after ``if T: return``, the rest runs only when T is false."""
+    result = []
+    for index, statement in enumerate(statements):
+        result.append((statement, guards))
+        if isinstance(statement, ast.If) and not statement.orelse and statement.body \
+                and isinstance(statement.body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+            guards = [*guards, _Branch(statement.test, False, statements[index + 1:])]
+    return result
 
 
 # Node types the passes over a scope's own nodes look at (keep in step with those passes: a type
@@ -1017,17 +1197,45 @@ def _conditional_in_loop(guards: list[ast.expr]) -> bool:
     return False
 
 
+@dataclass(frozen=True, eq=False)
+class _Branch:
+    """A guard: the code runs only when ``test`` is ``taken`` (true) or not; ``body`` is that code's block."""
+
+    test: ast.expr
+    taken: bool
+    body: list[ast.stmt]
+
+    @cached_property
+    def own_flags(self) -> list[ast.expr]:  # asked for every node under the guard: walk the block once
+        return _own_flags(self)
+
+
+@dataclass(frozen=True, eq=False)
+class _InWith:
+    """A guard: the code runs inside this ``with`` statement."""
+
+    statement: ast.With | ast.AsyncWith
+
+
 # tf.function's leading parameters, for arguments given by position: `@tf.function(None, [spec])`.
 _TF_FUNCTION_PARAMETERS = ("func", "input_signature", "autograph", "jit_compile", "reduce_retracing")
 
 
 def _hybridizer_keywords(decorator: ast.Call) -> list[str]:
-    """The options a ``tf.function(...)`` decorator sets, by keyword or by position (None sets nothing)."""
-    named = [k.arg for k in decorator.keywords
-             if k.arg and not (isinstance(k.value, ast.Constant) and k.value.value is None)]
+    """The options a ``tf.function(...)`` decorator sets, by keyword or by position (None sets nothing,
+    nor does False for the options that are off by default)."""
+    named = [k.arg for k in decorator.keywords if k.arg and not _unset_option(k.arg, k.value)]
     positional = [name for name, value in zip(_TF_FUNCTION_PARAMETERS, decorator.args)
-                  if not (isinstance(value, ast.Constant) and value.value is None)]
+                  if not _unset_option(name, value)]
     return named + [name for name in positional if name != "func" and name not in named]
+
+
+_OFF_BY_DEFAULT = frozenset({"jit_compile", "reduce_retracing", "experimental_relax_shapes"})
+
+
+def _unset_option(name: str, value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and (value.value is None or (value.value is False
+                                                                        and name in _OFF_BY_DEFAULT))
 
 
 def _is_stub(body: list[ast.stmt]) -> bool:
@@ -1064,23 +1272,84 @@ def _flatten_targets(targets):
             yield target
 
 
-def _lazily_initialised(target: ast.Attribute, guards: list[ast.expr]) -> bool:
-    """``if self.v is None: self.v = tf.Variable(...)``: the create-once idiom."""
-    wanted = ast.dump(target, annotate_fields=False).replace("Store()", "Load()")
+def _own_flags(branch: _Branch) -> list[ast.expr]:
+    """Flags the block's test requires unset and the block sets, without setting them back (a
+    re-entry guard, ``self._busy = True; ...; self._busy = False``, runs on every call)."""
+    found = []
+    for flag, holds in _flags(branch.test, branch.taken):
+        ends = [_ends(holds, value) for value in _assigned_values(branch.body, flag)]
+        if ends and all(ends):
+            found.append(flag)
+    return found
 
-    def same(node: ast.expr) -> bool:
-        return ast.dump(node, annotate_fields=False) == wanted
 
-    def tests_unset(test: ast.expr) -> bool:
-        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-            return any(tests_unset(value) for value in test.values)
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            return same(test.operand)
-        return (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq))
-                and same(test.left) and isinstance(test.comparators[0], ast.Constant)
-                and test.comparators[0].value is None)
+def _assigned_values(body: list[ast.stmt], place: ast.expr) -> list[ast.expr]:
+    """The values a block (nested blocks included) assigns to ``place``."""
+    found = []
+    for node in (n for statement in body for n in ast.walk(statement)):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found.extend(node.value for target in _flatten_targets(targets) if _same_place(target, place))
+    return found
 
-    return any(tests_unset(guard) for guard in guards)
+
+def _restored_flags(body: list[ast.stmt]) -> list[ast.expr]:
+    """Flags a function sets and sets back (``self._in_call = True`` ... ``self._in_call = False``):
+    they bound re-entry, and leave the object as it was after every call, traced or not."""
+    constants: dict[str, tuple[ast.expr, set]] = {}
+    for node in (n for statement in body for n in ast.walk(statement)):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], (ast.Attribute, ast.Name)) and _is_place(node.targets[0]):
+            key = ast.dump(node.targets[0], annotate_fields=False).replace("Store()", "Load()")
+            constants.setdefault(key, (node.targets[0], set()))[1].add(repr(node.value.value))
+    return [place for place, values in constants.values() if len(values) > 1]
+
+
+def _flags(test: ast.expr, taken: bool):
+    """(flag expression, what the branch needs of it) for each flag whose state ``test`` requires:
+    "unset" (None or missing), "falsy" or "truthy"."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        yield from _flags(test.operand, not taken)
+    elif isinstance(test, ast.BoolOp):
+        if isinstance(test.op, ast.And) == taken:  # every operand holds (or, negated, fails)
+            for value in test.values:
+                yield from _flags(value, taken)
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant) \
+            and test.comparators[0].value is None and _is_place(test.left):
+        if isinstance(test.ops[0], (ast.Is, ast.Eq)) == taken \
+                and isinstance(test.ops[0], (ast.Is, ast.Eq, ast.IsNot, ast.NotEq)):
+            yield test.left, "unset"
+    elif isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr" \
+            and len(test.args) == 2 and isinstance(test.args[1], ast.Constant) and isinstance(test.args[1].value, str):
+        if not taken:
+            yield ast.Attribute(test.args[0], test.args[1].value, ast.Load()), "unset"
+    elif _is_place(test):
+        yield test, "truthy" if taken else "falsy"
+
+
+def _ends(holds: str, value: ast.expr) -> bool:
+    """Assigning ``value`` makes the branch's condition on its flag false."""
+    constant = isinstance(value, ast.Constant)
+    if holds == "truthy":
+        return constant and not value.value
+    if holds == "unset":
+        return not (constant and value.value is None)
+    return not constant or bool(value.value)
+
+
+def _is_place(expr: ast.expr) -> bool:
+    """A name or an attribute chain: something a flag can live in."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name)
+
+
+def _same_place(target: ast.expr, flag: ast.expr) -> bool:
+    if isinstance(target, ast.Name) and isinstance(flag, ast.Name):
+        return target.id == flag.id
+    if isinstance(target, ast.Attribute) and isinstance(flag, ast.Attribute):
+        return target.attr == flag.attr and _same_place(target.value, flag.value)
+    return False
 
 
 def _is_literal(expr: ast.expr) -> bool:

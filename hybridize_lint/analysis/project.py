@@ -105,7 +105,7 @@ class ProjectModel:
             self.summaries[summary.module] = summary
         for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
                        "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols",
-                       "function_wrappers", "_self_callers", "_receiver_edges"):
+                       "function_wrappers", "_self_callers", "_receiver_edges", "hybrid_wrappers"):
             self.__dict__.pop(cached, None)
 
     def prepare_for_checks(self) -> None:
@@ -353,6 +353,9 @@ class ProjectModel:
             found = self._dispatch((module, cls), name, super_call=kind == "super")
             if found:
                 return self._method_targets(found, "bound")
+            wrapped = self.hybrid_wrappers.get(ref)  # self.fn = tf.function(self.step); self.fn(x)
+            if wrapped:
+                return self.resolve_ref(wrapped)
             typeref = self.attribute_type((module, cls), name) if kind == "method" else None
             return self._instance_call(typeref, "__call__") if typeref else []  # self.layer(x)
         if kind == "attr":
@@ -575,6 +578,11 @@ class ProjectModel:
         return found
 
     # -- graph code -------------------------------------------------------
+
+    @cached_property
+    def hybrid_wrappers(self) -> dict[str, str]:
+        """Refs of tf.functions wrapping one object's method (``fast = tf.function(model)``) → the wrapped ref."""
+        return {ref: wrapped for s in self.summaries.values() for ref, wrapped in s.hybrid_wrappers.items()}
 
     @cached_property
     def eager_functions(self) -> set[FunctionId]:

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
-from .summary import CAPTURED, LOCAL
 from .project import ClassId, FunctionId, ProjectModel, Target
-from .summary import CallSite, Effect
+from .summary import CAPTURED, LOCAL, CallSite, Effect, FunctionSummary
 
 
 @dataclass(frozen=True)
@@ -66,6 +65,19 @@ class SideEffectAnalysis:
                     changed |= results[function].key() != before
         return results
 
+    @cached_property
+    def _method_names(self) -> frozenset[str]:
+        """Names of the methods of project classes."""
+        names: set[str] = set()
+        for summary in self.project.summaries.values():
+            for info in summary.classes.values():
+                names.update(info.methods)
+        return frozenset(names)
+
+    def counts(self, effect: Effect) -> bool:
+        """A mutation known only by its method's name is none when some class in play has that method."""
+        return effect.by_name is None or effect.by_name not in self._method_names
+
     def of(self, function: FunctionId) -> TransitiveEffects:
         return self.effects.get(function, TransitiveEffects())
 
@@ -77,6 +89,8 @@ class SideEffectAnalysis:
         caller's ``param:NAME`` / ``closure:NAME`` object escapes the caller.
         """
         caller_info = self.project.function(caller)
+        if site.guarded:
+            return None
         for target in targets:
             callee = self._callee_effects(target, self.effects) or TransitiveEffects()
             qualname = target.function[1]
@@ -104,10 +118,21 @@ class SideEffectAnalysis:
                     return True
         return False
 
+    def _memoized(self, info: FunctionSummary | None) -> bool:
+        """``@functools.cache``: its effects happen once per distinct arguments, eager or traced."""
+        memoizing = self.project.knowledge.memoizing_decorators
+        return info is not None and any(
+            ref.removeprefix("inst:").removesuffix("|__call__").removeprefix("name:") in memoizing
+            for ref in info.decorators)
+
     def _own(self, function: FunctionId) -> TransitiveEffects:
         info = self.project.function(function)
         result = TransitiveEffects()
+        if self._memoized(info):
+            return result
         for effect in info.effects if info else []:
+            if not self.counts(effect):
+                continue
             witness = Witness((), effect)
             if effect.target is None:
                 result.always = result.always or witness
@@ -121,8 +146,13 @@ class SideEffectAnalysis:
 
     def _add_callees(self, function: FunctionId, results: dict[FunctionId, TransitiveEffects],
                      pending: frozenset[FunctionId] = frozenset()) -> None:
+        info = self.project.function(function)
+        if self._memoized(info):
+            return
         mine = results[function]
         for site, targets in self.project.call_graph.get(function, []):
+            if site.guarded:  # runs once ever, or only eagerly: as often as in eager code
+                continue
             for target in targets:
                 callee = self._callee_effects(target, results, pending)
                 if callee is not None:

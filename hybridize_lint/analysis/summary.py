@@ -44,6 +44,9 @@ class Effect:
     # None: always; "param:NAME" / "closure:NAME": only if that object is not local to the caller;
     # "iterparam:NAME": only if a caller passes a Python iterator as NAME.
     target: str | None = None
+    # A mutation known only by the method's name (the receiver's type is unknown): no side effect
+    # when a project class or a TensorFlow/Keras type has a method of that name.
+    by_name: str | None = None
 
 
 @dataclass
@@ -78,6 +81,9 @@ class CallSite:
     # under an `if` inside the loop body (`if step % display_step == 0: ...`): not every iteration
     occasional: bool = False
     conditional: bool = False  # under an `if` anywhere in its function: not on every call of it
+    # Under a guard that makes the callee's Python side effects no per-trace hazard: a block that runs
+    # once ever (`if self.w is None: ...`) or only eagerly (`if tf.executing_eagerly(): ...`).
+    guarded: bool = False
 
 
 @dataclass
@@ -149,6 +155,9 @@ class ClassSummary:
     unnamed_bases: bool = False  # a base the summary cannot name (``namedtuple(...)``)
 
 
+ONE_OBJECT = "tf.function of one object"  # GraphEntry.via: wraps a bound method, not the class's function
+
+
 @dataclass
 class GraphEntry:
     """A function traced as graph code because of how it is used here."""
@@ -191,6 +200,10 @@ class ModuleSummary:
     # through `global`), with the line: a graph traced before keeps the old value.
     rebound_globals: dict[str, int] = field(default_factory=dict)
     trainable_toggles: list[int] = field(default_factory=list)  # `x.trainable = ...` while the program runs
+    # `fast = tf.function(model)`, `self.fn = tf.function(self.step)`: a tf.function of one object's
+    # method. Calls through the wrapper (ref as call sites spell it: `name:M.fast`,
+    # `method:M:C:fn`) are graph calls of the wrapped ref; calls of the method on its own are eager.
+    hybrid_wrappers: dict[str, str] = field(default_factory=dict)
     graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders
     keras_without_tensorflow: bool = False  # Keras 3 code not bound to TensorFlow
 
@@ -251,7 +264,7 @@ def _defaults(cls: type) -> dict[str, Any]:
 
 
 def _effect(raw: dict[str, Any]) -> Effect:
-    return Effect(raw["code"], raw["what"], tuple(raw["loc"]), raw.get("target"))
+    return Effect(raw["code"], raw["what"], tuple(raw["loc"]), raw.get("target"), raw.get("by_name"))
 
 
 def _call(raw: dict[str, Any]) -> CallSite:

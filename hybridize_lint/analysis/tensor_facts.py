@@ -70,7 +70,7 @@ def _bind_iteration(builder: "_ModuleBuilder", scope: "_Scope", target: ast.expr
 def iteration_value(builder: "_ModuleBuilder", iterable: ast.expr, scope: "_Scope") -> Value:
     """What a ``for`` loop over ``iterable`` binds: dataset elements are tensors, ``range`` gives literals."""
     if builder._is_dataset(iterable, scope):
-        return frozenset({TENSOR, VARYING_SHAPE}) if _partial_batches(builder, iterable, scope) else frozenset({TENSOR})
+        return frozenset({TENSOR, VARYING_SHAPE}) if _varying_batches(builder, iterable, scope) else frozenset({TENSOR})
     if isinstance(iterable, ast.Call):
         dotted = builder._dotted(iterable.func, scope)
         if dotted == "builtins.range":
@@ -86,15 +86,25 @@ def iteration_value(builder: "_ModuleBuilder", iterable: ast.expr, scope: "_Scop
     return value - {CONTAINER}
 
 
-def _partial_batches(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope") -> bool:
-    """``ds.batch(n)`` without ``drop_remainder=True`` ends with a smaller batch: one more trace."""
+def _varying_batches(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope") -> bool:
+    """Batches whose shape changes from batch to batch: one trace per distinct shape.
+
+    ``padded_batch`` pads each batch to its own longest element unless ``padded_shapes`` fixes every
+    dimension. A plain ``batch(n)`` does not count: its batches are all full but a shorter last one,
+    which costs one more trace per run, not per epoch (TF 2.21: two traces over three epochs), and
+    none after ``repeat()``.
+    """
     while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
-        if expr.func.attr in ("batch", "padded_batch"):
-            drop = next((k.value for k in expr.keywords if k.arg == "drop_remainder"), None)
-            return not (isinstance(drop, ast.Constant) and drop.value is True)
+        if expr.func.attr == "padded_batch":
+            shapes = next((k.value for k in expr.keywords if k.arg == "padded_shapes"),
+                          expr.args[1] if len(expr.args) > 1 else None)
+            return shapes is None or any(isinstance(node, ast.Constant) and node.value is None
+                                         for node in ast.walk(shapes))
+        if expr.func.attr in ("batch", "unbatch", "rebatch"):
+            return False
         expr = expr.func.value
     if isinstance(expr, ast.Name):
-        return expr.id in scope.partial_batch_names or expr.id in builder.module_scope.partial_batch_names
+        return expr.id in scope.varying_batch_names or expr.id in builder.module_scope.varying_batch_names
     return False
 
 

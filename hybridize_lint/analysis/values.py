@@ -5,7 +5,7 @@ later (a module cannot know what another module's functions return):
 
 - ``T``         a tensor (TensorFlow op, Keras layer call, tf.data element…)
 - ``L``         a Python scalar literal (int, float, str; bools are harmless)
-- ``S``         a tensor whose shape varies between calls (a partial last batch)
+- ``S``         a tensor whose shape varies between calls (batches padded to their longest element)
 - ``C``         a Python container (list, tuple, dict display) of the other atoms
 - ``A``         the result of arithmetic: a tensor if any operand is one (never also a literal)
 - ``K``         a symbolic stand-in for tensors: a Keras ``Input`` or a ``tf.TensorSpec`` (no values)
@@ -42,6 +42,8 @@ def value_of(builder: "_ModuleBuilder", expr: ast.expr | None, scope: "_Scope") 
     if isinstance(expr, ast.Name):
         return _name_value(builder, expr.id, scope)
     if isinstance(expr, ast.BinOp):
+        if _is_string(expr.left) or _is_string(expr.right):
+            return frozenset({LITERAL})  # `name + "/image"`, `"%d" % n`: building a Python str
         return _combine(value_of(builder, expr.left, scope), value_of(builder, expr.right, scope))
     if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
         return frozenset({CONTAINER}).union(*(value_of(builder, element, scope) for element in expr.elts))
@@ -148,12 +150,14 @@ def _name_value(builder: "_ModuleBuilder", name: str, scope: "_Scope") -> Value:
 
 
 def _combine(left: Value, right: Value) -> Value:
-    """``x * 2`` is as tensor as ``x``; only ``2 * 3`` stays a literal.
+    """``x * 2`` is as tensor as ``x``; only ``2 * 3`` stays a literal (``n - 1`` with ``n`` unknown is unknown).
 
     The operands may only be known later (``x * factor``): ``ARITHMETIC`` marks the result so
     that a tensor operand makes the whole value a tensor, not also a literal. Symbolic sources
     (``k:``) ride along without deciding anything.
     """
+    if not left or not right:  # `n - 1` with `n` of unknown value: unknown too, not a literal
+        return ((left | right) - {CONTAINER, LITERAL}) | {ARITHMETIC}
     union = (left | right) - {CONTAINER}
     arrays = {atom for atom in union if is_array(atom)}
     if arrays:
@@ -161,6 +165,10 @@ def _combine(left: Value, right: Value) -> Value:
     if any(not atom.startswith("k:") for atom in union - {LITERAL, ARITHMETIC}):
         return (union - {LITERAL}) | {ARITHMETIC}
     return union
+
+
+def _is_string(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.JoinedStr) or (isinstance(expr, ast.Constant) and isinstance(expr.value, str))
 
 
 def _tensor_part(value: Value) -> Value:

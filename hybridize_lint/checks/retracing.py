@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..analysis.hybridization import DEHYBRIDIZE_RETRACING
 from ..analysis.project import FunctionId, Target, call_arguments
-from ..analysis.summary import CallSite, FunctionSummary
+from ..analysis.summary import ONE_OBJECT, CallSite, FunctionSummary
 from ..analysis.values import CONTAINER, LITERAL, VARYING_SHAPE
 from ..codemods import CodemodError, module_spelling, replace_ast
 from ..context import FileContext
@@ -23,8 +23,10 @@ def _hybrid_call_sites(ctx: FileContext, signature_converts: bool = False
                        ) -> Iterator[tuple[CallSite, Target, FunctionSummary]]:
     """Call sites in this file whose callee is a ``tf.function``.
 
-    ``signature_converts``: leave out callees with an ``input_signature``, which converts Python
-    scalars and containers to the tensors it describes, so they cannot retrace.
+    ``signature_converts``: leave out callees whose Python arguments are no retracing hazard: those
+    with an ``input_signature``, which converts Python scalars and containers to the tensors it
+    describes, and ``jit_compile=True`` ones, whose Python arguments are compile-time constants of
+    the XLA program on purpose (sizes, flags).
     """
     project = ctx.project
     sites = [site for function in ctx.summary.functions.values() for site in function.calls]
@@ -36,8 +38,9 @@ def _hybrid_call_sites(ctx: FileContext, signature_converts: bool = False
             for target in project.resolve_ref(ref):
                 root = project.graph_roots.get(target.function)
                 info = project.function(target.function)
-                if root is not None and root.reason == "tf.function" and info is not None and not (
-                        signature_converts and root.signature):
+                through_wrapper = root is not None and root.reason == ONE_OBJECT and ref in project.hybrid_wrappers
+                if root is not None and (root.reason == "tf.function" or through_wrapper) and info is not None and not (
+                        signature_converts and (root.signature or "jit_compile" in info.hybrid_keywords)):
                     yield site, target, info
 
 
@@ -76,25 +79,81 @@ def _varies(ctx: FileContext, function: FunctionId, param: str, site: CallSite, 
             where: int | str) -> bool:
     """A loop variable or computed scalar varies; constants vary when call sites disagree."""
     argument = _argument_node(call, where)
-    if argument is not None and not _is_constant(argument):
+    constants = _module_constants(ctx)
+    if argument is not None and _constant_text(argument, constants) is None:
         return True
     facts = ctx.project.hybridization.tensors.of(function)
     evidences = facts.literals.get(param, [])
-    return len({(e.module, e.line) for e in evidences}) > 1 and len(_constant_texts(ctx, evidences, param)) != 1
+    return len({(e.module, e.line) for e in evidences}) > 1 \
+        and len(_constant_texts(ctx, function, evidences, param, constants)) != 1
 
 
-def _constant_texts(ctx: FileContext, evidences, param: str) -> set[str]:
-    """The literal texts passed at the call sites in this file (other files count as distinct)."""
+def _constant_texts(ctx: FileContext, function: FunctionId, evidences, param: str,
+                    constants: dict[str, str]) -> set[str]:
+    """The constant values passed for ``param`` at the call sites in this file; a computed value, or
+    a call in another file, counts as a value of its own."""
     texts: set[str] = set()
     for evidence in evidences:
-        if evidence.module != ctx.module or evidence.site is None:
-            texts.add(f"{evidence.module}:{evidence.line}")
-            continue
-        call = ctx.node_at(evidence.site.loc, ast.Call)
-        if isinstance(call, ast.Call):
-            texts.update(ast.unparse(arg) for arg in (*call.args, *(k.value for k in call.keywords))
-                         if _is_constant(arg))
+        call = ctx.node_at(evidence.site.loc, ast.Call) \
+            if evidence.module == ctx.module and evidence.site is not None else None
+        argument = _bound_node(ctx, function, evidence.site, call, param) if isinstance(call, ast.Call) else None
+        text = _constant_text(argument, constants) if argument is not None else None
+        texts.add(text if text is not None else f"{evidence.module}:{evidence.line}")
     return texts
+
+
+def _bound_node(ctx: FileContext, function: FunctionId, site: CallSite, call: ast.Call,
+                param: str) -> ast.expr | None:
+    """The argument expression of ``call`` bound to ``param`` of ``function``."""
+    info = ctx.project.function(function)
+    for target in (t for ref in site.callees for t in ctx.project.resolve_ref(ref) if t.function == function):
+        for name, where, _ in call_arguments(info, target, site) if info else ():
+            if name == param:
+                return _argument_node(call, where)
+    return None
+
+
+def _constant_text(node: ast.expr, constants: dict[str, str]) -> str | None:
+    """The text of a value that is the same at every evaluation, with module-level constants
+    (assigned once, never rebound through ``global``) spelled out; None for anything else."""
+    if _is_constant(node):
+        return ast.unparse(node)
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
+        elements = [*node.keys, *node.values] if isinstance(node, ast.Dict) else node.elts
+        parts = [_constant_text(element, constants) if element is not None else None for element in elements]
+        return f"{type(node).__name__}({', '.join(parts)})" if None not in parts else None
+    return None
+
+
+def _module_constants(ctx: FileContext) -> dict[str, str]:
+    """Module-level names bound once to a literal value and never declared ``global``: name → value text."""
+    assigned: dict[str, int] = {}
+    values: dict[str, ast.expr] = {}
+    for statement in ctx.tree.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
+                    assigned[name] = assigned.get(name, 0) + 1
+                    if isinstance(statement, ast.Assign) and isinstance(target, ast.Name) \
+                            and _is_literal_value(statement.value):
+                        values[name] = statement.value
+    rebound = {name for node in ctx.nodes(ast.Global) for name in node.names}
+    constants: dict[str, str] = {}
+    for name, value in values.items():
+        if assigned[name] == 1 and name not in rebound:
+            constants[name] = _constant_text(value, {}) or ast.unparse(value)
+    return constants
+
+
+def _is_literal_value(node: ast.expr | None) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def _is_constant(node: ast.expr) -> bool:
@@ -120,13 +179,20 @@ def _tensor_argument_fix(ctx: FileContext, rule: RuleSpec, argument: ast.expr | 
 
 
 def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
-    """HYB202: ``tf.function(...)`` in a loop body, or created and called on the spot inside a function."""
+    """HYB202: ``tf.function(...)`` in a loop body, or created and called on the spot inside a function.
+
+    Not inside graph code: a loop there runs while tracing (one function per device or per layer,
+    built once per trace and inlined into the enclosing graph), not on every call.
+    """
     if not ctx.hybridizer_calls and not any(info.hybrid for info in ctx.summary.functions.values()):
         return  # nothing is hybridized here: no need to walk the tree with loop context
     reported: set[int] = set()
     hoists = hoistable_wrappers(ctx)
-    for node, in_loop, in_function in _walk_with_context(ctx.tree):
-        if id(node) in reported:
+    traced = {id(node) for qualname, node in ctx.functions.items()
+              if (ctx.module, qualname) in ctx.project.graph_roots}
+    for node, in_loop, function in _walk_with_context(ctx.tree):
+        in_function = function is not None
+        if id(node) in reported or id(function) in traced:
             continue
         if isinstance(node, ast.Call) and ctx.is_hybridizer_call(node.func) and node.func.args and in_function:
             reported.add(id(node.func))
@@ -143,22 +209,22 @@ def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
 
 
 def _walk_with_context(tree: ast.AST):
-    """Every node with whether it is inside a loop body and inside a function (lambdas excluded)."""
-    stack: list[tuple[ast.AST, bool, bool]] = [(child, False, False) for child in reversed(tree.body)]
+    """Every node with whether it is inside a loop body and the function it is in (lambdas excluded)."""
+    stack: list[tuple[ast.AST, bool, ast.AST | None]] = [(child, False, None) for child in reversed(tree.body)]
     while stack:
-        node, in_loop, in_function = stack.pop()
-        yield node, in_loop, in_function
+        node, in_loop, function = stack.pop()
+        yield node, in_loop, function
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            children = [(child, False, True) for child in node.body]
-            children += [(d, in_loop, in_function) for d in node.decorator_list]
+            children = [(child, False, node) for child in node.body]
+            children += [(d, in_loop, function) for d in node.decorator_list]
         elif isinstance(node, ast.ClassDef):
-            children = [(child, False, False) for child in node.body]
+            children = [(child, False, None) for child in node.body]
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            children = [(child, True, in_function) for child in node.body]
-            children += [(child, in_loop, in_function) for child in node.orelse]
-            children.append((node.iter if not isinstance(node, ast.While) else node.test, in_loop, in_function))
+            children = [(child, True, function) for child in node.body]
+            children += [(child, in_loop, function) for child in node.orelse]
+            children.append((node.iter if not isinstance(node, ast.While) else node.test, in_loop, function))
         else:
-            children = [(child, in_loop, in_function) for child in ast.iter_child_nodes(node)]
+            children = [(child, in_loop, function) for child in ast.iter_child_nodes(node)]
         stack.extend(reversed(children))
 
 
@@ -206,20 +272,54 @@ def _append_keyword(ctx: FileContext, call: ast.Call, keyword: str) -> Edit:
 
 
 def python_objects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
-    """HYB205: containers of Python scalars and new objects as arguments: every new value or identity retraces."""
+    """HYB205: containers of Python scalars and new objects as arguments, where they change between
+    calls: every new value or identity retraces. A constant tuple passed at every call, or the same
+    module-level object, is one trace (TF 2.21), and ops may need those Python values
+    (``tf.image.extract_patches`` sizes)."""
     project = ctx.project
+    constants = _module_constants(ctx)
+    arguments = []
     for site, target, info in _hybrid_call_sites(ctx, signature_converts=True):
         call = ctx.node_at(site.loc, ast.Call)
-        if not isinstance(call, ast.Call):
-            continue
-        for param, where, atoms in _bound_arguments(site, target, info):
-            argument = _argument_node(call, where)
-            kind = None
-            if CONTAINER in atoms and LITERAL in atoms:
-                kind = "a Python container of Python values"
-            elif any(atom.startswith("r:") and any(t.binding == "constructor" for t in project.resolve_ref(atom[2:]))
-                     for atom in atoms) and site.in_loop:
-                kind = "a new Python object"
-            if kind is not None:
-                yield ctx.diagnostic(rule, argument if argument is not None else site.loc,
-                                     function=target.function[1], param=param, kind=kind)
+        if isinstance(call, ast.Call):
+            for param, where, atoms in _bound_arguments(site, target, info):
+                arguments.append((site, target, param, atoms, _argument_node(call, where), call))
+    texts: dict[tuple, set[str | None]] = {}
+    for site, target, param, atoms, argument, _ in arguments:
+        texts.setdefault((target.function, param), set()).add(
+            _constant_text(argument, constants) if argument is not None else None)
+    for site, target, param, atoms, argument, call in arguments:
+        kind = None
+        text = _constant_text(argument, constants) if argument is not None else None
+        varies = text is None or len(texts[(target.function, param)]) > 1  # computed, or sites disagree
+        if CONTAINER in atoms and LITERAL in atoms and varies:
+            kind = "a Python container of Python values"
+        elif site.in_loop and _fresh_object(ctx, call, argument) and any(
+                atom.startswith("r:") and any(t.binding == "constructor" for t in project.resolve_ref(atom[2:]))
+                for atom in atoms):
+            kind = "a new Python object"
+        if kind is not None:
+            yield ctx.diagnostic(rule, argument if argument is not None else site.loc,
+                                 function=target.function[1], param=param, kind=kind)
+
+
+def _fresh_object(ctx: FileContext, call: ast.Call, argument: ast.expr | None) -> bool:
+    """The argument is made anew for this call: a constructor call in place, or a name the
+    enclosing loop binds to a call on each iteration (not an object made once before the loop)."""
+    if isinstance(argument, ast.Call):
+        return True
+    if not isinstance(argument, ast.Name):
+        return False
+    loops = [loop for kind in (ast.For, ast.AsyncFor, ast.While) for loop in ctx.nodes(kind)
+             if _within(call, loop)]
+    if not loops:
+        return False
+    innermost = max(loops, key=lambda loop: (loop.lineno, loop.col_offset))
+    return any(isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+               and any(isinstance(t, ast.Name) and t.id == argument.id for t in node.targets)
+               for statement in innermost.body for node in ast.walk(statement))
+
+
+def _within(node: ast.AST, loop: ast.AST) -> bool:
+    start, end = (loop.lineno, loop.col_offset), (loop.end_lineno, loop.end_col_offset)
+    return start < (node.lineno, node.col_offset) and (node.end_lineno, node.end_col_offset) <= end

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..analysis.summary import LOCAL
 from ..analysis.project import GraphRoot
-from ..analysis.summary import Effect, FunctionSummary
+from ..analysis.summary import ONE_OBJECT, Effect, FunctionSummary
 from ..context import FileContext
 from ..diagnostics import Diagnostic
 from ..registry import RuleSpec
@@ -14,9 +14,10 @@ from ..registry import RuleSpec
 
 def own_effects(ctx: FileContext, code: str) -> Iterator[tuple[FunctionSummary, Effect]]:
     """Effects with ``code`` in the bodies of this file's graph roots that escape the traced call."""
+    counts = ctx.project.side_effects.counts
     for function, root in ctx.graph_roots():
         for effect in function.effects:
-            if effect.code == code and escapes(ctx, function, root, effect.target, effect):
+            if effect.code == code and counts(effect) and escapes(ctx, function, root, effect.target, effect):
                 yield function, effect
 
 
@@ -40,7 +41,7 @@ def escapes(ctx: FileContext, function: FunctionSummary, root: GraphRoot, target
     if kind == "param":
         if function.class_name and function.params and name == function.params[0]:
             return True
-        if root.reason in ("tf.function", "Keras fit"):
+        if root.reason in ("tf.function", ONE_OBJECT, "Keras fit"):
             return effect.code != "HYB105"
         return False
     if kind == "closure":
