@@ -499,3 +499,112 @@ def test_unfreezing_a_model_between_phases_refuses_a_step_that_reads_its_variabl
     assert found(tmp_path, body) == {}
     frozen_once = body.replace("            base.trainable = True\n", "")
     assert frozen_once != body and set(found(tmp_path / "once", frozen_once)) == {"train_step"}
+
+
+def test_a_callee_under_an_if_of_an_unsafe_function_is_not_descended_to(tmp_path):
+    body = """
+        def export(x):
+            return tf.reduce_sum(loss_of(x, labels)) + tf.reduce_max(tf.abs(predict(x))) + tf.reduce_min(x)
+
+
+        def run_epoch(epoch):
+            print("epoch", epoch)
+            if epoch == 9:
+                export(features)
+
+
+        for epoch in range(10):
+            run_epoch(epoch)
+        """
+    assert found(tmp_path, body) == {}  # runs once, not once per iteration
+    every_time = body.replace("            if epoch == 9:\n                export(features)",
+                              "            export(features)")
+    assert every_time != body and set(found(tmp_path / "always", every_time)) == {"export"}
+
+
+def test_a_test_time_augmentation_class_is_not_test_code(tmp_path):
+    body = """
+        class TestTimeAugmentation:
+            def predict(self, x):
+                flipped = tf.reverse(x, axis=[1])
+                return (predict(x) + predict(flipped)) / 2.0 + tf.reduce_mean(x) * 0.0 + loss_of(x, labels) * 0.0
+
+
+        tta = TestTimeAugmentation()
+        for batch in range(10):
+            tta.predict(features)
+        """
+    assert set(found(tmp_path, body)) == {"predict"}  # the method (the `def` line names it)
+
+
+def test_a_keras_model_call_counts_as_a_forward_pass_in_the_estimate(tmp_path):
+    body = """
+        model = tf.keras.Sequential([tf.keras.layers.Dense(64, activation="relu"), tf.keras.layers.Dense(10)])
+
+
+        def predict_batch(x):
+            return tf.argmax(model(x, training=False), axis=-1)
+
+
+        for batch in range(100):
+            predict_batch(features)
+        """
+    assert set(found(tmp_path, body)) == {"predict_batch"}
+
+
+def test_the_choice_does_not_depend_on_definition_order(tmp_path):
+    update = """
+        def critic_update(real):
+            with tf.GradientTape() as tape:
+                loss = loss_of(real, labels)
+            optimizer.apply_gradients(zip(tape.gradient(loss, [W, b]), [W, b]))
+            return loss
+        """
+    phase = """
+        def critic_phase(real):
+            for _ in range(5):
+                loss = critic_update(real)
+            return loss
+        """
+    driver = """
+        def train_step(real):
+            return critic_phase(real) + tf.reduce_mean(predict(real))
+
+
+        def main():
+            for _ in range(100):
+                critic_update(features)
+            for step in range(200):
+                train_step(features)
+
+
+        main()
+        """
+    first = found(tmp_path / "first", update + phase + driver)
+    last = found(tmp_path / "last", update + driver + phase)
+    assert set(first) == set(last) == {"critic_update", "train_step"}  # the warm-up loop is eager
+
+
+def test_a_keras_train_step_called_by_hand_without_fit_is_a_boundary(tmp_path):
+    body = """
+        class Net(tf.keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.dense = tf.keras.layers.Dense(2)
+
+            def call(self, x):
+                return self.dense(x)
+
+            def train_step(self, data):
+                x, y = data
+                with tf.GradientTape() as tape:
+                    loss = tf.reduce_mean(tf.square(self(x) - y))
+                optimizer.apply_gradients(zip(tape.gradient(loss, self.trainable_variables), self.trainable_variables))
+                return loss
+
+
+        net = Net()
+        for step in range(10):
+            net.train_step((features, labels))
+        """
+    assert set(found(tmp_path, body)) == {"train_step"}  # the method `Net.train_step`

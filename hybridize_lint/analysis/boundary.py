@@ -37,7 +37,7 @@ class Repetition:
 
     def render(self, paths: dict[str, str], eager: bool = True) -> str:
         where = f"{paths.get(self.module, self.module)}:{self.site.loc[0]}"
-        through = f", through `{'` → `'.join(f[1] for f in self.through)}`" if self.through else ""
+        through = f" (through `{'` → `'.join(f[1] for f in self.through)}`)" if self.through else ""
         return f"called {'eagerly ' if eager else ''}in a loop at {where}{through}"
 
 
@@ -127,10 +127,22 @@ class BoundaryAnalysis:
             return 0
         kb = self.project.knowledge
         resolved = {id(site) for site, _ in self.project.call_graph.get(function, [])}
-        opaque = sum(kb.opaque_call_weight * (kb.loop_weight if site.in_loop else 1) for site in info.calls
-                     if not site.passed and id(site) not in resolved
-                     and any(ref.startswith(_OBJECT_REFS) for ref in site.callees))
-        return info.tensor_ops + opaque
+        outside = 0
+        for site in info.calls:
+            if site.passed or id(site) in resolved:
+                continue
+            weight = kb.heavy_weight if any(self._keras_instance(ref) for ref in site.callees) else \
+                kb.opaque_call_weight if any(ref.startswith(_OBJECT_REFS) for ref in site.callees) else 0
+            outside += weight * (kb.loop_weight if site.in_loop else 1)
+        return info.tensor_ops + outside
+
+    def _keras_instance(self, ref: str) -> bool:
+        """``model(x)`` on a module-level Keras model or layer: a whole forward pass."""
+        if not ref.startswith("name:"):
+            return False
+        symbol = self.project.resolve_symbol(ref[len("name:"):])
+        return symbol is not None and symbol.kind == "instance" and not symbol.qualname \
+            and self.project.knowledge.instances_compute_tensors(symbol.dotted)
 
     def has_eager_caller(self, function: FunctionId) -> bool:
         """Called from module level or from a function that is not graph code."""
@@ -157,17 +169,27 @@ class BoundaryAnalysis:
     # -- the search -------------------------------------------------------------
 
     def _search(self, speculative: bool) -> dict[FunctionId, Boundary]:
-        chosen: dict[FunctionId, Boundary] = {}
+        candidates: dict[FunctionId, list[Boundary]] = {}
         for repetition, target in self._repeated_calls():
             if (repetition.caller is None or repetition.caller in self.known_eager) != speculative:
-                self._descend(target, repetition, chosen, set(), 0)
-        # A loop inside another boundary's graph runs in that graph once it is hybridized (a cell
-        # called per time step of an RNN the training step calls): no graph of its own.
-        inside = {helper for boundary in chosen.values() for helper in boundary.covers}
-        return {function: boundary for function, boundary in chosen.items()
-                if boundary.repetition.caller is None or boundary.repetition.caller not in inside}
+                self._descend(target, repetition, candidates, set(), 0)
+        # A loop inside another boundary's graph (the boundary itself included) runs in that graph once
+        # it is hybridized, a cell called per time step of an RNN the training step runs, say: such a
+        # repetition asks for no graph of its own. A function stays a boundary if any of its
+        # repetitions is outside every other boundary.
+        inside: dict[FunctionId, set[FunctionId]] = {}
+        for function, found in candidates.items():
+            for member in (function, *found[0].covers):
+                inside.setdefault(member, set()).add(function)
+        chosen: dict[FunctionId, Boundary] = {}
+        for function, found in sorted(candidates.items()):
+            outside = [b for b in found
+                       if b.repetition.caller is None or not inside.get(b.repetition.caller, set()) - {function}]
+            if outside:
+                chosen[function] = outside[0]
+        return chosen
 
-    def _descend(self, function: FunctionId, repetition: Repetition, chosen: dict[FunctionId, Boundary],
+    def _descend(self, function: FunctionId, repetition: Repetition, chosen: dict[FunctionId, list[Boundary]],
                  seen: set[FunctionId], depth: int) -> None:
         project = self.project
         if function in seen or depth > _MAX_DESCENT or project.function(function) is None:
@@ -179,7 +201,7 @@ class BoundaryAnalysis:
             ops = self.tensor_ops(function)
             if ops >= self.policy.min_tensor_ops:
                 covers = tuple(sorted(project.reachable([function]) - {function}))
-                chosen.setdefault(function, Boundary(function, repetition, ops, covers))
+                chosen.setdefault(function, []).append(Boundary(function, repetition, ops, covers))
             else:
                 self._too_small.add(function)
             return
@@ -187,7 +209,7 @@ class BoundaryAnalysis:
             return  # a constructor run in a loop builds objects: what it calls is building code
         inner = replace(repetition, through=(*repetition.through, function))
         for site, targets in project.call_graph.get(function, []):
-            if not site.passed:
+            if not site.passed and not site.conditional:  # under an `if`, a callee does not run as often
                 for target in targets:
                     self._descend(target.function, inner, chosen, seen, depth + 1)
 

@@ -266,7 +266,8 @@ class HybridizationAnalysis:
             found.append(f"`{name}` is not a computation to trace")
         if function in self._inside_keras_calls:
             found.append("runs inside a Keras layer's or model's `call`, which is traced with the model")
-        if self._keras_compiled_method(function, info):
+        if project.policy.every_function and self._keras_compiled_method(function, info):
+            # (The boundary search asks instead whether fit runs it: then it is a graph root already.)
             found.append("Keras already compiles it when the model is used through fit/evaluate/predict")
         keras_class = (function[0], info.class_name) if info.class_name else None
         if name == "call" and keras_class and project.is_keras_class(keras_class) \

@@ -45,10 +45,10 @@ class HybridizationPolicy:
 
     @staticmethod
     def is_test_function(qualname: str) -> bool:
-        """Methods of ``Test*``/``*Test`` classes (unittest, pytest, tf.test), wherever they are.
+        """Methods of ``*Test``/``*Tests``/``*TestCase`` classes (unittest, tf.test), wherever they are.
 
-        A module-level ``test_step`` outside test files is no test: it is the Keras name of an
-        evaluation step (pytest collects ``test*`` functions only in test files).
+        Outside test files, neither a module-level ``test_step`` (the Keras name of an evaluation
+        step) nor a ``TestTimeAugmentation`` class is a test: pytest collects ``test*`` functions
+        and ``Test*`` classes only in test files.
         """
-        return any(part.startswith("Test") or part.endswith(("Test", "Tests", "TestCase"))
-                   for part in qualname.split(".")[:-1])
+        return any(part.endswith(("Test", "Tests", "TestCase")) for part in qualname.split(".")[:-1])

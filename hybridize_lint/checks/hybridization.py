@@ -42,10 +42,9 @@ def _benefit(ctx: FileContext, verdict: Verdict) -> str:
         return f"parameter `{param}` {ctx.render(evidence)}"
     helpers = [f"`{helper[1]}`" for helper in boundary.covers[:3]]
     more = f" and {len(boundary.covers) - 3} more" if len(boundary.covers) > 3 else ""
-    inside = f", its helpers {', '.join(helpers)}{more} included" if helpers else ""
+    inside = f" (its helpers {', '.join(helpers)}{more} included)" if helpers else ""
     repetition = boundary.repetition.render(ctx.project.module_paths(), eager=not verdict.speculative)
-    return (f"{repetition}, it runs about {boundary.tensor_ops} "
-            f"tensor operations per call{inside}")
+    return f"{repetition} and runs about {boundary.tensor_ops} tensor operations per call{inside}"
 
 
 def remove_barren(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
