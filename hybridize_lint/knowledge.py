@@ -50,6 +50,7 @@ class KnowledgeBase:
     graph_print: str
     print_keywords_without_graph_equivalent: frozenset[str]
     io_calls: NameSet
+    non_calling_functions: frozenset[str]  # isinstance(x, C): C is named, not called
     nondeterministic_calls: NameSet
     io_factories: frozenset[str]
     nondeterministic_factories: frozenset[str]
@@ -190,6 +191,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         graph_print=data["print"]["graph_replacement"],
         print_keywords_without_graph_equivalent=frozenset(data["print"]["unsupported_keywords"]),
         io_calls=NameSet.of(effects["io"], effects["io_exceptions"]),
+        non_calling_functions=frozenset(effects["non_calling"]),
         nondeterministic_calls=NameSet.of(effects["nondeterministic"], effects["nondeterministic_exceptions"]),
         io_factories=frozenset(objects["io_factories"]),
         nondeterministic_factories=frozenset(objects["nondeterministic_factories"]),

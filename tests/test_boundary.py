@@ -134,7 +134,7 @@ def test_a_caller_that_prints_hands_the_boundary_to_the_step_it_calls(tmp_path):
             print("epoch", number, float(loss))
 
 
-        for number in range(5):
+        for number in range(50):
             epoch(number)
         """
     result = found(tmp_path, body)
@@ -185,7 +185,7 @@ def test_a_library_training_loop_makes_its_step_a_speculative_boundary(tmp_path)
 
 
 def test_test_code_gets_no_suggestion_unless_asked(tmp_path):
-    body = ZERO_ARGUMENT_STEP + "\n\ndef test_training():\n    for _ in range(3):\n        run_optimization()\n"
+    body = ZERO_ARGUMENT_STEP + "\n\ndef test_training():\n    for _ in range(30):\n        run_optimization()\n"
     assert found(tmp_path, body, name="tests/test_training.py") == {}
     assert set(found(tmp_path / "asked", body, HYB3 + "hybridize-tests = true\n",
                      name="tests/test_training.py")) == {"run_optimization"}
@@ -257,8 +257,9 @@ def test_float32_numpy_batches_sliced_each_step_make_the_step_a_boundary(tmp_pat
             return loss
 
 
-        for start in range(0, 64, 16):
-            train_step(data_x[start:start + 16], data_y[start:start + 16])
+        for epoch in range(20):
+            for start in range(0, 64, 16):
+                train_step(data_x[start:start + 16], data_y[start:start + 16])
         """
     result = found(tmp_path, body)
     assert set(result) == {"train_step"} and "input_signature" not in result["train_step"]
@@ -608,3 +609,11 @@ def test_a_keras_train_step_called_by_hand_without_fit_is_a_boundary(tmp_path):
             net.train_step((features, labels))
         """
     assert set(found(tmp_path, body)) == {"train_step"}  # the method `Net.train_step`
+
+
+def test_a_loop_that_runs_a_few_times_does_not_pay_for_tracing(tmp_path):
+    """Once per epoch over three epochs: tracing costs more than three graph calls save."""
+    body = ZERO_ARGUMENT_STEP + "\n\nEPOCHS = 3\nfor epoch in range(EPOCHS):\n    run_optimization()\n"
+    assert found(tmp_path, body) == {}
+    many = body.replace("EPOCHS = 3", "EPOCHS = 30")
+    assert set(found(tmp_path / "many", many)) == {"run_optimization"}

@@ -740,3 +740,64 @@ def test_flags_of_objects_the_call_did_not_make_are_once_only(tmp_path):
         class Scratch:
             ready = False
         """) == [(16, "HYB101")]
+
+
+def test_a_tf_function_made_per_factory_call_is_compared_only_within_the_factory(tmp_path):
+    """Each factory call makes a new tf.function: values passed to different objects retrace nothing."""
+    factory = """
+        import tensorflow as tf
+
+
+        def make_decay(rate):
+            @tf.function
+            def decay(step, value):
+                return value * tf.pow(rate, tf.cast(step, tf.float32))
+            return decay
+
+
+        first = make_decay(0.5)(3, 1.0)
+        second = make_decay(0.9)(4, 2.0)
+        """
+    assert codes(tmp_path, factory, 'select = ["HYB201"]\n') == []
+    inside = """
+        import tensorflow as tf
+
+
+        def train(rate):
+            @tf.function
+            def decay(step, value):
+                return value * tf.pow(rate, tf.cast(step, tf.float32))
+            for step in range(10):
+                decay(step, 1.0)
+        """
+    assert {code for _, code in codes(tmp_path / "inside", inside, 'select = ["HYB201"]\n')} == {"HYB201"}
+
+
+def test_a_class_named_in_isinstance_is_not_called(tmp_path):
+    text = """
+        import logging
+
+        import tensorflow as tf
+
+
+        class Config:
+            def __init__(self):
+                logging.warning("made a config")
+
+
+        class Other(Config):
+            pass
+
+
+        @tf.function
+        def serve(x, config=None):
+            if isinstance(config, Other):
+                return x * 2.0
+            return x
+
+
+        serve(tf.ones([2]))
+        """
+    assert codes(tmp_path, text) == []
+    calls = text.replace("if isinstance(config, Other):", "if Other() is None:")
+    assert calls != text and [code for _, code in codes(tmp_path / "calls", calls)] == ["HYB110"]

@@ -60,6 +60,7 @@ class BoundaryAnalysis:
         self.obstacles = obstacles
         self._ops: dict[FunctionId, int] = {}
         self._too_small: set[FunctionId] = set()  # could be boundaries, but run too few operations
+        self._few_calls: set[FunctionId] = set()  # called in loops that run too few times
 
     # -- results ----------------------------------------------------------------
 
@@ -163,6 +164,9 @@ class BoundaryAnalysis:
         if function in self._too_small:
             return (f"runs about {self.tensor_ops(function)} tensor operations per call: too few for a graph "
                     f"to pay (a tf.function call costs about five; needs {self.policy.min_tensor_ops})")
+        if function in self._few_calls:
+            return (f"its loops run it fewer than {self.policy.min_calls} times (`range` of a known size): "
+                    "tracing would cost more than the graph saves")
         return ("no eager code calls it on every iteration of a loop: a graph traced for a call or two "
                 "gains nothing")
 
@@ -228,6 +232,9 @@ class BoundaryAnalysis:
                 for site in sites:
                     if not site.in_loop or site.occasional or site.passed:
                         continue
+                    if site.loop_trips is not None and site.loop_trips < self.policy.min_calls:
+                        self._few_calls.update(t.function for ref in site.callees for t in project.resolve_ref(ref))
+                        continue  # `for epoch in range(3)`: too few calls to pay back the tracing
                     for ref in site.callees:
                         for target in project.resolve_ref(ref):
                             yield Repetition(summary.module, site, caller), target.function

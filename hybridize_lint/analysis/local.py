@@ -443,14 +443,16 @@ class _ModuleBuilder:
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards),
                         occasional=_conditional_in_loop(guards),
-                        conditional=any(not isinstance(guard, _InLoop) for guard in guards))
+                        conditional=any(not isinstance(guard, _InLoop) for guard in guards),
+                        loop_trips=self._loop_trips(guards))
         eager = self._runs_eagerly(guards, scope)
         once = self._once_only(guards, scope)
         site.guarded = eager or once
         calls.append(site)
         runs_python = dotted in self.kb.eager_wrappers
+        named_only = dotted in self.kb.non_calling_functions  # isinstance(x, C): C is not called
         for argument in (*call.args, *(k.value for k in call.keywords)):
-            passed = self._function_ref(argument, scope)
+            passed = None if named_only else self._function_ref(argument, scope)
             if passed and not runs_python and dotted not in self.kb.hybridize_functions:
                 calls.append(CallSite(loc_of(call), [passed], passed=True,
                                       receiver=self._receiver_locality(argument, scope), guarded=site.guarded))
@@ -459,6 +461,47 @@ class _ModuleBuilder:
             self._call_effects(call, dotted, ref, scope, function, guards)
             if once:  # runs once, eager or traced: not a per-trace hazard (graph errors still are)
                 del function.effects[effects_before:]
+
+    def _loop_trips(self, guards: list[ast.expr]) -> int | None:
+        """How often the enclosing loops run a node, when every one is ``range`` of known integers."""
+        loops = [guard.loop for guard in guards if isinstance(guard, _InLoop)]
+        if not loops:
+            return None
+        trips = 1
+        for loop in loops:
+            count = self._range_length(loop)
+            if count is None:
+                return None
+            trips *= count
+        return trips
+
+    def _range_length(self, loop: ast.stmt | None) -> int | None:
+        """``for epoch in range(EPOCHS)`` with ``EPOCHS = 3`` at module level: 3."""
+        if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.iter, ast.Call) \
+                or self._dotted(loop.iter.func, self.module_scope) != "builtins.range" or loop.iter.keywords:
+            return None
+        bounds = [self._module_int(argument) for argument in loop.iter.args]
+        if not bounds or None in bounds or len(bounds) > 3:
+            return None
+        return len(range(*bounds)) if bounds[-1] != 0 or len(bounds) < 3 else None
+
+    def _module_int(self, expr: ast.expr) -> int | None:
+        if isinstance(expr, ast.Constant) and type(expr.value) is int:
+            return expr.value
+        if isinstance(expr, ast.Name):
+            return self._module_int_constants.get(expr.id)
+        return None
+
+    @cached_property
+    def _module_int_constants(self) -> dict[str, int]:
+        """Module-level ``NAME = <int>`` bound once (``EPOCHS = 3``)."""
+        found: dict[str, list[int | None]] = {}
+        for node in _module_level_statements(self.tree.body):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                value = node.value
+                found.setdefault(node.targets[0].id, []).append(
+                    value.value if isinstance(value, ast.Constant) and type(value.value) is int else None)
+        return {name: values[0] for name, values in found.items() if len(values) == 1 and values[0] is not None}
 
     def _call_effects(self, call: ast.Call, dotted: str | None, ref: str | None, scope: _Scope,
                       function: FunctionSummary, guards: list[ast.expr]) -> None:
@@ -1099,7 +1142,7 @@ def _own_nodes_with_guards(body: list[ast.stmt]):
             children = [(node.test, guards), *_guarded_block(node.body, [*guards, _Branch(node.test, True, node.body)]),
                         *_guarded_block(node.orelse, [*guards, _Branch(node.test, False, node.orelse)])]
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            looped = [*guards, _InLoop()]
+            looped = [*guards, _InLoop(node)]
             head = [node.target, node.iter] if isinstance(node, (ast.For, ast.AsyncFor)) else [node.test]
             children = [*((child, guards) for child in head), *_guarded_block(node.body, looped),
                         *((child, guards) for child in node.orelse)]
@@ -1186,6 +1229,10 @@ class _InLoop(ast.expr):
     """Marks, among an expression's guards, that it runs inside a loop body."""
 
     marks_loop = True  # how passes in other modules recognise it
+
+    def __init__(self, loop: ast.stmt | None = None):
+        super().__init__()
+        self.loop = loop
 
 
 def _conditional_in_loop(guards: list[ast.expr]) -> bool:

@@ -30,11 +30,14 @@ class HybridizationPolicy:
     ``min_tensor_ops``: the smallest benefit estimate worth a suggestion. A tf.function call costs
     about as much as five small eager operations (TF 2.21, 2-core CPU): below eight, a graph gains
     nothing measurable and may be slower.
+    ``min_calls``: the fewest calls a loop must make for a graph to pay back its tracing (measured on
+    the per-epoch evaluation helpers of the runtime benchmark: about ten calls break even).
     """
 
     every_function: bool = False
     hybridize_tests: bool = False
     min_tensor_ops: int = 8
+    min_calls: int = 10
 
     @staticmethod
     def is_test_path(path: str) -> bool:

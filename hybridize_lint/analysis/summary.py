@@ -81,6 +81,7 @@ class CallSite:
     # under an `if` inside the loop body (`if step % display_step == 0: ...`): not every iteration
     occasional: bool = False
     conditional: bool = False  # under an `if` anywhere in its function: not on every call of it
+    loop_trips: int | None = None  # how often its loops run it, when they are `range`s of known integers
     # Under a guard that makes the callee's Python side effects no per-trace hazard: a block that runs
     # once ever (`if self.w is None: ...`) or only eagerly (`if tf.executing_eagerly(): ...`).
     guarded: bool = False

@@ -29,19 +29,27 @@ def _hybrid_call_sites(ctx: FileContext, signature_converts: bool = False
     the XLA program on purpose (sizes, flags).
     """
     project = ctx.project
-    sites = [site for function in ctx.summary.functions.values() for site in function.calls]
-    sites += ctx.summary.module_calls
-    for site in sites:
+    sites = [(qualname, site) for qualname, function in ctx.summary.functions.items() for site in function.calls]
+    sites += [(None, site) for site in ctx.summary.module_calls]
+    for caller, site in sites:
         if site.passed:
             continue
         for ref in site.callees:
             for target in project.resolve_ref(ref):
                 root = project.graph_roots.get(target.function)
                 info = project.function(target.function)
+                if info is not None and info.nested and not _made_by(target.function, ctx.module, caller):
+                    continue  # a factory makes a new tf.function per call: other sites call other objects
                 through_wrapper = root is not None and root.reason == ONE_OBJECT and ref in project.hybrid_wrappers
                 if root is not None and (root.reason == "tf.function" or through_wrapper) and info is not None and not (
                         signature_converts and (root.signature or "jit_compile" in info.hybrid_keywords)):
                     yield site, target, info
+
+
+def _made_by(function: FunctionId, module: str, caller: str | None) -> bool:
+    """Whether ``caller`` (in ``module``) is the function ``function`` is defined in: its calls there
+    reach the one tf.function object that call of the enclosing function made."""
+    return caller is not None and function == (module, f"{caller}.{function[1].rsplit('.', 1)[-1]}")
 
 
 def _bound_arguments(site: CallSite, target: Target, info: FunctionSummary):
