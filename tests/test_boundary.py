@@ -617,3 +617,13 @@ def test_a_loop_that_runs_a_few_times_does_not_pay_for_tracing(tmp_path):
     assert found(tmp_path, body) == {}
     many = body.replace("EPOCHS = 3", "EPOCHS = 30")
     assert set(found(tmp_path / "many", many)) == {"run_optimization"}
+
+
+def test_a_step_called_in_a_comprehension_over_batches_is_a_boundary(tmp_path):
+    body = STEP_WITH.format(params="x, y", forward="tf.matmul(x, W) + b") + """
+dataset = tf.data.Dataset.from_tensor_slices((features, labels)).batch(8)
+EPOCHS = 4
+for epoch in range(EPOCHS):
+    losses = [train_step(x, y) for x, y in dataset]
+"""
+    assert set(found(tmp_path, body)) == {"train_step"}  # four epochs, one call per batch in each

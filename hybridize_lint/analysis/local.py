@@ -443,7 +443,7 @@ class _ModuleBuilder:
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards),
                         occasional=_conditional_in_loop(guards),
-                        conditional=any(not isinstance(guard, _InLoop) for guard in guards),
+                        conditional=any(isinstance(guard, _Branch) for guard in guards),
                         loop_trips=self._loop_trips(guards))
         eager = self._runs_eagerly(guards, scope)
         once = self._once_only(guards, scope)
@@ -522,7 +522,7 @@ class _ModuleBuilder:
                 function.effects.append(Effect("HYB107", "next", where, f"iterparam:{argument.id}"))
         elif dotted in kb.variable_constructors and not [g for g in guards if isinstance(g, _Branch)]:
             function.errors.append(Effect("HYB502", dotted, where))
-        elif kb.creates_variable_owner(dotted) and not [g for g in guards if not isinstance(g, _InLoop)]:
+        elif kb.creates_variable_owner(dotted) and not [g for g in guards if isinstance(g, _Branch)]:
             name = dotted.rsplit(".", 1)[-1]
             function.blockers.append(Blocker(
                 f"makes a Keras `{name}` on every call: its variables would be created again after the first "
@@ -1149,6 +1149,9 @@ def _own_nodes_with_guards(body: list[ast.stmt]):
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             children = [*((child, guards) for child in node.items),
                         *_guarded_block(node.body, [*guards, _InWith(node)])]
+        elif isinstance(node, _COMPREHENSIONS):  # `[step(x) for x in ds]` runs step once per element
+            looped = [*guards, _InLoop(node)]
+            children = [(child, looped) for child in _children(node)]
         else:
             children = [(child, guards) for child in _children(node)]
         stack.extend(reversed(children))
@@ -1235,12 +1238,16 @@ class _InLoop(ast.expr):
         self.loop = loop
 
 
-def _conditional_in_loop(guards: list[ast.expr]) -> bool:
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _conditional_in_loop(guards: list) -> bool:
     """Whether an ``if`` inside the innermost loop guards the node: it runs on some iterations only."""
     for guard in reversed(guards):
         if isinstance(guard, _InLoop):
             return False
-        return True
+        if isinstance(guard, _Branch):
+            return True
     return False
 
 
