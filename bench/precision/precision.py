@@ -49,7 +49,9 @@ SAMPLE = HERE / "sample.jsonl"
 RESULTS = HERE / "RESULTS.md"
 LABEL_VALUES = ("true", "false", "no-value")
 MIN_PER_RULE = 8
-PYPROJECT = "[tool.hybridize-lint]\n"
+# Default rules, plus the speculative HYB302 (off by default), labelled apart: it is a guess by design.
+PYPROJECT = '[tool.hybridize-lint]\nextend-select = ["HYB302"]\n'
+OPT_IN = frozenset({"HYB302"})
 
 
 @dataclass(frozen=True, order=True)
@@ -122,8 +124,17 @@ def all_findings() -> list[Finding]:
 
 
 def draw(findings: list[Finding], size: int, seed: int) -> list[Finding]:
-    """Seeded, stratified by rule (at least ``MIN_PER_RULE`` each, the rest in proportion), round-robin
-    over packages within a rule."""
+    """Every default finding when they are fewer than ``size`` (a census), else a seeded sample
+    stratified by rule (at least ``MIN_PER_RULE`` each, the rest in proportion), round-robin over
+    packages within a rule; the opt-in findings fill what is left of ``size``, drawn the same way."""
+    default = [f for f in findings if f.code not in OPT_IN]
+    opt_in = [f for f in findings if f.code in OPT_IN]
+    if len(default) >= size:
+        return _stratified(default, size, seed)
+    return sorted(default + _stratified(opt_in, size - len(default), seed), key=lambda f: f.key)
+
+
+def _stratified(findings: list[Finding], size: int, seed: int) -> list[Finding]:
     by_rule: dict[str, list[Finding]] = collections.defaultdict(list)
     for finding in sorted(findings, key=lambda f: f.key):
         by_rule[finding.code].append(finding)
@@ -192,8 +203,9 @@ def precision_table(sample: list[Finding], labels: dict[str, Label]) -> list[dic
     for finding in sample:
         label = labels.get(finding.key)
         by_rule[finding.code].append(label.label if label else "unlabelled")
-    for code in [*sorted(by_rule), "all"]:
-        values = [v for c in by_rule for v in by_rule[c]] if code == "all" else by_rule[code]
+    default_rules = [c for c in by_rule if c not in OPT_IN]
+    for code in [*sorted(default_rules), "all default", *sorted(set(by_rule) - set(default_rules))]:
+        values = [v for c in default_rules for v in by_rule[c]] if code == "all default" else by_rule[code]
         counts = collections.Counter(values)
         labelled = len(values) - counts["unlabelled"]
         rows.append({"rule": code, "n": len(values), "true": counts["true"], "false": counts["false"],
@@ -206,8 +218,8 @@ def render(rows: list[dict], population: dict[str, int] | None = None) -> str:
     lines = ["| rule | findings | sampled | true | false | no-value | precision |", "|---|---|---|---|---|---|---|"]
     for row in rows:
         precision = "–" if row["precision"] is None else f"{row['precision']:.2f}"
-        total = (sum(population.values()) if row["rule"] == "all" else population.get(row["rule"], 0)) \
-            if population else ""
+        total = (sum(n for c, n in population.items() if c not in OPT_IN) if row["rule"] == "all default"
+                 else population.get(row["rule"], 0)) if population else ""
         lines.append(f"| {row['rule']} | {total} | {row['n']} | {row['true']} | {row['false']} | {row['no-value']} "
                      f"| {precision} |")
     return "\n".join(lines) + "\n"
