@@ -97,7 +97,7 @@ class BoundaryAnalysis:
         found: set[FunctionId] = set()
         while stack:
             function = stack.pop()
-            if function in found or function in project.graph_roots or self._in_tests(function):
+            if function in found or function in project.graph_roots or self.in_tests(function):
                 continue
             found.add(function)
             if not self._model_code(function):
@@ -158,7 +158,7 @@ class BoundaryAnalysis:
         callers = self.project.callers.get(function, [])
         if not callers:
             return "no project code calls it: suggesting it would be a guess (HYB302, off by default)"
-        if all(caller is not None and self._in_tests(caller) for caller, _ in callers) \
+        if all(caller is not None and self.in_tests(caller) for caller, _ in callers) \
                 and not self.policy.hybridize_tests:
             return "only test code calls it"
         if function in self._too_small:
@@ -227,7 +227,7 @@ class BoundaryAnalysis:
             scopes += [((summary.module, qualname), info.calls) for qualname, info in summary.functions.items()
                        if (summary.module, qualname) not in project.graph_functions]
             for caller, sites in scopes:
-                if caller is not None and self._in_tests(caller):
+                if caller is not None and self.in_tests(caller):
                     continue
                 for site in sites:
                     if not site.in_loop or site.occasional or site.passed:
@@ -244,6 +244,7 @@ class BoundaryAnalysis:
         return (not self.policy.hybridize_tests and summary is not None
                 and self.policy.is_test_path(summary.path or module.replace(".", "/") + ".py"))
 
-    def _in_tests(self, function: FunctionId) -> bool:
+    def in_tests(self, function: FunctionId) -> bool:
+        """Test code (a test file, or a method of a test class), unless the policy asks to include it."""
         return not self.policy.hybridize_tests and (
             self._test_module(function[0]) or self.policy.is_test_function(function[1]))

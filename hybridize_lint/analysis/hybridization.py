@@ -117,7 +117,7 @@ class HybridizationAnalysis:
 
     def _decide_hybrid(self, verdict: Verdict, info: FunctionSummary) -> None:
         reasons = verdict.reasons
-        if self._in_tests(verdict.function):
+        if self.boundaries.in_tests(verdict.function):
             reasons.append("is test code (set `hybridize-tests = true` for suggestions there)")
             return
         if verdict.side_effect is not None:
@@ -256,7 +256,7 @@ class HybridizationAnalysis:
         name = function[1].rsplit(".", 1)[-1]
         facts = self.tensors.of(function)
         tensor_params = dict(facts.tensors)
-        if self._in_tests(function):
+        if self.boundaries.in_tests(function):
             found.append("is test code (set `hybridize-tests = true` for suggestions there)")
         if info.nested:
             found.append("is defined inside another function: a tf.function made per call always retraces")
@@ -397,14 +397,6 @@ class HybridizationAnalysis:
                     return (f"reads the Python value `{name}`, rebound at {where} while the program runs: a "
                             "graph keeps the value of its first trace (a `tf.Variable` would be read live)")
         return None
-
-    def _in_tests(self, function: FunctionId) -> bool:
-        policy = self.project.policy
-        if policy.hybridize_tests:
-            return False
-        summary = self.project.summaries.get(function[0])
-        path = summary.path if summary and summary.path else function[0].replace(".", "/") + ".py"
-        return policy.is_test_path(path) or policy.is_test_function(function[1])
 
     # -- ingredients ----------------------------------------------------------
 
