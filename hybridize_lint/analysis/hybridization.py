@@ -17,9 +17,9 @@ from functools import cached_property
 
 from .boundary import Boundary, BoundaryAnalysis
 from .policy import NOT_COMPUTATIONS
-from .project import FunctionId, ProjectModel, call_arguments, value_parameters
+from .project import FunctionId, ProjectModel, call_arguments
 from .side_effects import Witness
-from .signatures import array_signature, conversion_hazard
+from .signatures import ArraySignature, array_signature, conversion_hazard
 from .dtypes import array_dtype, is_array
 from .summary import CAPTURED, LOCAL, Blocker, FunctionSummary
 from .tensors import Evidence, TensorInference
@@ -177,7 +177,7 @@ class HybridizationAnalysis:
     def _decide_eager(self, verdict: Verdict, info: FunctionSummary) -> None:
         function, reasons = verdict.function, verdict.reasons
         obstacles = self.obstacles(function)
-        signature = self._signatures.get(function)
+        signature = self._signature(function)
         if not verdict.tensor_params and signature is not None and signature.refused is None:
             verdict.input_signature = signature.specs
         if self.project.policy.every_function:
@@ -227,8 +227,17 @@ class HybridizationAnalysis:
         return {}
 
     @cached_property
-    def _signatures(self) -> dict:
+    def _signatures(self) -> dict[FunctionId, ArraySignature | None]:
         return {}
+
+    def _signature(self, function: FunctionId) -> ArraySignature | None:
+        """The ``input_signature`` NumPy arguments would need (None: none of them takes arrays, or the
+        function is already graph code)."""
+        if function not in self._signatures:
+            info = self.project.function(function)
+            self._signatures[function] = None if info is None or function in self.project.graph_roots \
+                else array_signature(self.tensors, function, info)
+        return self._signatures[function]
 
     def obstacles(self, function: FunctionId) -> list[str]:
         """Why ``function`` cannot safely become a tf.function, whoever calls it (empty: it can).
@@ -282,8 +291,7 @@ class HybridizationAnalysis:
             found.append("the module is written for TF1 graph mode (sessions, placeholders)")
         if summary.keras_without_tensorflow:
             found.append("Keras 3 code not bound to the TensorFlow backend")
-        signature = array_signature(self.tensors, function, info)
-        self._signatures[function] = signature
+        signature = self._signature(function)
         if tensor_params and signature:
             hazard = conversion_hazard(self.tensors, function, info)
             if hazard:
@@ -355,37 +363,44 @@ class HybridizationAnalysis:
         for caller, site in self.project.callers.get(function, []):
             if site.passed:
                 continue
-            module = caller[0] if caller else self._module_of_site(site)
-            for target in (t for ref in site.callees for t in self.project.resolve_ref(ref)):
-                if target.function != function:
+            module = caller[0] if caller else self._module_level_sites.get(id(site), "")
+            target = next((t for ref in site.callees for t in self.project.resolve_ref(ref)
+                           if t.function == function), None)
+            if target is None:
+                continue
+            for name, where, atoms in call_arguments(info, target, site):
+                if name != param:
                     continue
-                params = value_parameters(info, target.binding)
-                index = params.index(param) if param in params else -1
-                if 0 <= index < len(site.args):
-                    name = site.arg_names[index] if index < len(site.arg_names) else ""
-                    atoms = site.arg_values[index] if index < len(site.arg_values) else []
-                    yield caller, module, site, (site.args[index], name, atoms)
-                elif param in site.keywords:
-                    yield caller, module, site, (site.keywords[param], site.keyword_names.get(param, ""),
-                                                 site.keyword_values.get(param, []))
-                break
+                if isinstance(where, int):
+                    bare = site.arg_names[where] if where < len(site.arg_names) else ""
+                    yield caller, module, site, (site.args[where] if where < len(site.args) else "", bare, atoms)
+                else:
+                    yield caller, module, site, (site.keywords.get(where, ""), site.keyword_names.get(where, ""), atoms)
 
-    def _module_of_site(self, site) -> str:
-        """The module whose top level holds ``site``."""
-        return next((summary.module for summary in self.project.summaries.values()
-                     if any(known is site for known in summary.module_calls)), "")
+    @cached_property
+    def _module_level_sites(self) -> dict[int, str]:
+        """Module-level call sites (by identity) → their module."""
+        return {id(site): summary.module for summary in self.project.summaries.values()
+                for site in summary.module_calls}
+
+    @cached_property
+    def _trainable_toggle(self) -> tuple | None:
+        """The first ``x.trainable = ...`` the project runs while it runs (summary, line), if any."""
+        return next(((summary, line) for summary in self.project.summaries.values()
+                     for line in summary.trainable_toggles), None)
 
     def _rebound_global_read(self, function: FunctionId) -> str | None:
         """A Python value the function (or a callee) reads from a module global that the program
         rebinds while running: a graph keeps the value it saw at its first trace."""
         project = self.project
-        toggles = [(summary, line) for summary in project.summaries.values() for line in summary.trainable_toggles]
-        if toggles and any((info := project.function(reached)) is not None and info.reads_variable_lists
-                           for reached in project.reachable([function])):
-            summary, line = toggles[0]
+        reached_functions = sorted(project.reachable([function]))
+        toggle = self._trainable_toggle
+        if toggle and any((info := project.function(reached)) is not None and info.reads_variable_lists
+                          for reached in reached_functions):
+            summary, line = toggle
             return (f"reads a model's variable list, and `.trainable` changes at {summary.path or summary.module}:"
                     f"{line} while the program runs: a graph keeps the list of its first trace")
-        for reached in sorted(project.reachable([function])):
+        for reached in reached_functions:
             info, summary = project.function(reached), project.summaries.get(reached[0])
             if info is None or summary is None:
                 continue
