@@ -240,11 +240,7 @@ class BoundaryAnalysis:
                             yield Repetition(summary.module, site, caller), target.function
 
     def _test_module(self, module: str) -> bool:
-        summary = self.project.summaries.get(module)
-        return (not self.policy.hybridize_tests and summary is not None
-                and self.policy.is_test_path(summary.path or module.replace(".", "/") + ".py"))
+        return self.project.in_test_module(module)
 
     def in_tests(self, function: FunctionId) -> bool:
-        """Test code (a test file, or a method of a test class), unless the policy asks to include it."""
-        return not self.policy.hybridize_tests and (
-            self._test_module(function[0]) or self.policy.is_test_function(function[1]))
+        return self.project.in_test_code(function)

@@ -160,8 +160,10 @@ class HybridizationAnalysis:
             return
         # Removing the decorator needs literals for sure: an argument that is a tensor on some
         # paths and a literal on others (as far as the analysis can tell) is no evidence of retracing.
+        # Nor are the literals tests pass, one value per test case.
         verdict.retracing_params = {param: certain for param, evidences in verdict.literal_params.items()
-                                    if (certain := [e for e in evidences if not e.maybe_tensor])}
+                                    if (certain := [e for e in evidences if not e.maybe_tensor
+                                                    and not self.project.in_test_code(e.caller)])}
         if verdict.tensor_params and verdict.retracing_params and not verdict.recursive:
             verdict.action = DEHYBRIDIZE_RETRACING
             reasons.append("has tensor parameters and parameters bound to Python literals: every new literal "

@@ -120,6 +120,20 @@ class ProjectModel:
         """Module name → file path relative to the project root, for messages."""
         return {module: summary.path for module, summary in self.summaries.items() if summary.path}
 
+    def in_test_module(self, module: str) -> bool:
+        """A test file, unless the policy asks to treat tests like other code (``hybridize-tests``)."""
+        summary = self.summaries.get(module)
+        return (not self.policy.hybridize_tests and summary is not None
+                and self.policy.is_test_path(summary.path or module.replace(".", "/") + ".py"))
+
+    def in_test_code(self, function: FunctionId | None) -> bool:
+        """Test code (a test file, or a method of a test class), unless the policy asks to include it.
+
+        Tests call functions once per case, with the literal values a case needs: what they do is no
+        evidence of how often a function runs, or with which values, in the program."""
+        return function is not None and not self.policy.hybridize_tests and (
+            self.in_test_module(function[0]) or self.policy.is_test_function(function[1]))
+
     def function(self, function: FunctionId) -> FunctionSummary | None:
         summary = self.summaries.get(function[0])
         return summary.functions.get(function[1]) if summary else None

@@ -32,8 +32,8 @@ def _hybrid_call_sites(ctx: FileContext, signature_converts: bool = False
     sites = [(qualname, site) for qualname, function in ctx.summary.functions.items() for site in function.calls]
     sites += [(None, site) for site in ctx.summary.module_calls]
     for caller, site in sites:
-        if site.passed:
-            continue
+        if site.passed or project.in_test_code((ctx.module, caller or "<module>")):
+            continue  # a test calls with the values its case needs: one trace per case, by design
         for ref in site.callees:
             for target in project.resolve_ref(ref):
                 root = project.graph_roots.get(target.function)
@@ -189,46 +189,95 @@ def _tensor_argument_fix(ctx: FileContext, rule: RuleSpec, argument: ast.expr | 
 def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     """HYB202: ``tf.function(...)`` in a loop body, or created and called on the spot inside a function.
 
-    Not inside graph code: a loop there runs while tracing (one function per device or per layer,
-    built once per trace and inlined into the enclosing graph), not on every call.
+    Not reported:
+    - inside graph code: a loop there runs while tracing (one function per device or per layer,
+      built once per trace and inlined into the enclosing graph), not on every call;
+    - in a loop, around a function the loop changes (``tf.function(fn)`` for each ``fn`` of a list,
+      or a ``def`` closing over the loop variable): each iteration makes a different function, and
+      one made before the loop would compute something else;
+    - in test code, which calls what it creates once per test case.
     """
     if not ctx.hybridizer_calls and not any(info.hybrid for info in ctx.summary.functions.values()):
         return  # nothing is hybridized here: no need to walk the tree with loop context
     reported: set[int] = set()
     hoists = hoistable_wrappers(ctx)
+    qualnames = {id(node): qualname for qualname, node in ctx.functions.items()}
     traced = {id(node) for qualname, node in ctx.functions.items()
               if (ctx.module, qualname) in ctx.project.graph_roots}
-    for node, in_loop, function in _walk_with_context(ctx.tree):
+    for node, loop, function in _walk_with_context(ctx.tree):
         in_function = function is not None
         if id(node) in reported or id(function) in traced:
+            continue
+        if ctx.project.in_test_code((ctx.module, qualnames.get(id(function), "<module>"))):
             continue
         if isinstance(node, ast.Call) and ctx.is_hybridizer_call(node.func) and node.func.args and in_function:
             reported.add(id(node.func))
             yield ctx.diagnostic(rule, node.func, place="and called on the spot, on every call of the enclosing function")
-        elif isinstance(node, ast.Call) and ctx.is_hybridizer_call(node) and in_loop:
+        elif isinstance(node, ast.Call) and ctx.is_hybridizer_call(node) and loop is not None:
+            if node.args and _reads_loop_state(node.args[0], loop, _wrapper_names(ctx, loop)):
+                continue
             hoist = hoists.get(id(node))
             fix = hoist_fix(ctx, rule, *hoist) if hoist else None
             yield ctx.diagnostic(rule, node, fix=fix, place="inside a loop, once per iteration")
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and in_loop:
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and loop is not None:
+            if _reads_loop_state(node, loop):
+                continue
             for decorator in node.decorator_list:
                 target = decorator.func if isinstance(decorator, ast.Call) else decorator
                 if ctx.knowledge.is_hybridizer(ctx.bindings.qualified_name(target)):
                     yield ctx.diagnostic(rule, decorator, place="inside a loop, once per iteration")
 
 
+def _reads_loop_state(wrapped: ast.AST, loop: ast.stmt, wrappers: frozenset[str] = frozenset()) -> bool:
+    """Whether ``wrapped`` (the function a loop hybridizes) reads a name the loop binds: then every
+    iteration wraps, or closes over, something else. Names the loop binds only to tf.functions
+    (``step = tf.function(step)``) do not count: that re-wraps the same computation."""
+    stored = _loop_bindings(loop) - wrappers
+    if isinstance(wrapped, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        local = {n.id for n in ast.walk(wrapped) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        local |= {a.arg for a in ast.walk(wrapped.args) if isinstance(a, ast.arg)}
+        stored -= local | {wrapped.name}
+        parts = [*wrapped.body, *wrapped.decorator_list]
+    else:
+        parts = [wrapped]
+    return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in stored
+               for part in parts for n in ast.walk(part))
+
+
+def _wrapper_names(ctx: FileContext, loop: ast.stmt) -> frozenset[str]:
+    return frozenset(statement.targets[0].id for statement in loop.body
+                     if isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                     and isinstance(statement.targets[0], ast.Name) and ctx.is_hybridizer_call(statement.value))
+
+
+def _loop_bindings(loop: ast.stmt) -> set[str]:
+    """Names a loop binds in its target and its body (not in functions defined there)."""
+    found: set[str] = set()
+    stack: list[ast.AST] = [loop.target] if isinstance(loop, (ast.For, ast.AsyncFor)) else []
+    stack += loop.body
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
 def _walk_with_context(tree: ast.AST):
-    """Every node with whether it is inside a loop body and the function it is in (lambdas excluded)."""
-    stack: list[tuple[ast.AST, bool, ast.AST | None]] = [(child, False, None) for child in reversed(tree.body)]
+    """Every node with the innermost loop whose body it is in (None outside loops) and the function
+    it is in (lambdas excluded)."""
+    stack: list[tuple[ast.AST, ast.stmt | None, ast.AST | None]] = [(child, None, None) for child in reversed(tree.body)]
     while stack:
         node, in_loop, function = stack.pop()
         yield node, in_loop, function
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            children = [(child, False, node) for child in node.body]
+            children = [(child, None, node) for child in node.body]
             children += [(d, in_loop, function) for d in node.decorator_list]
         elif isinstance(node, ast.ClassDef):
-            children = [(child, False, None) for child in node.body]
+            children = [(child, None, None) for child in node.body]
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            children = [(child, True, function) for child in node.body]
+            children = [(child, node, function) for child in node.body]
             children += [(child, in_loop, function) for child in node.orelse]
             children.append((node.iter if not isinstance(node, ast.While) else node.test, in_loop, function))
         else:
