@@ -50,9 +50,12 @@ class KnowledgeBase:
     graph_print: str
     print_keywords_without_graph_equivalent: frozenset[str]
     io_calls: NameSet
+    log_calls: NameSet  # print and logging: diagnostics when they log trace-time facts
+    diagnostic_levels: frozenset[str]  # `logging.warning`: a line about the configuration, not progress
     non_calling_functions: frozenset[str]  # isinstance(x, C): C is named, not called
     nondeterministic_calls: NameSet
     io_factories: frozenset[str]
+    logger_factories: frozenset[str]
     nondeterministic_factories: frozenset[str]
     container_mutators: dict[str, tuple[int, int]]  # method → (min, max) positional arguments
     memoizing_decorators: frozenset[str]  # `functools.cache`: the body runs once per distinct arguments
@@ -191,9 +194,12 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         graph_print=data["print"]["graph_replacement"],
         print_keywords_without_graph_equivalent=frozenset(data["print"]["unsupported_keywords"]),
         io_calls=NameSet.of(effects["io"], effects["io_exceptions"]),
+        log_calls=NameSet.of(effects["log_calls"]),
+        diagnostic_levels=frozenset(effects["diagnostic_levels"]),
         non_calling_functions=frozenset(effects["non_calling"]),
         nondeterministic_calls=NameSet.of(effects["nondeterministic"], effects["nondeterministic_exceptions"]),
         io_factories=frozenset(objects["io_factories"]),
+        logger_factories=frozenset(objects["logger_factories"]),
         nondeterministic_factories=frozenset(objects["nondeterministic_factories"]),
         container_mutators={name: (low, high) for name, (low, high) in objects["container_mutators"].items()},
         container_types=frozenset(objects["container_types"]),

@@ -782,7 +782,7 @@ def test_a_class_named_in_isinstance_is_not_called(tmp_path):
 
         class Config:
             def __init__(self):
-                logging.warning("made a config")
+                logging.info("made a config")
 
 
         class Other(Config):

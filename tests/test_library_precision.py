@@ -110,3 +110,82 @@ def test_wrapping_the_same_function_in_a_loop_is_still_reported(tmp_path):
                 compiled = tf.function(model)
                 compiled(batch)
         """}) == [("m.py", 5, "HYB202"), ("m.py", 9, "HYB202")]
+
+
+# -- log lines about trace-time facts ---------------------------------------------------------
+
+SIDE_EFFECTS = 'select = ["HYB1"]\n'
+
+
+def test_warnings_and_conditional_log_lines_about_python_facts_are_diagnostics(tmp_path):
+    assert codes(tmp_path, {"m.py": """
+        import logging
+
+        from absl import logging as absl_logging
+        import tensorflow as tf
+
+        log = logging.getLogger(__name__)
+
+
+        def filter_grads(grads_and_vars):
+            missing = [v.name for g, v in grads_and_vars if g is None]
+            if missing:
+                absl_logging.warning("No gradient for %s", missing)
+            return [(g, v) for g, v in grads_and_vars if g is not None]
+
+
+        def aggregate(losses, regularization=None):
+            if regularization is None:
+                logging.info("no regularization loss: using the data loss only")
+            log.warning("aggregating %d losses", len(losses))
+            return tf.add_n(losses)
+
+
+        @tf.function
+        def step(x, v):
+            total = aggregate([tf.reduce_sum(x * v)])
+            return filter_grads([(total, v)])
+        """}, SIDE_EFFECTS) == []
+
+
+def test_progress_lines_and_logged_tensors_are_still_side_effects(tmp_path):
+    assert codes(tmp_path, {"m.py": """
+        import logging
+
+        import tensorflow as tf
+
+
+        def report(loss):
+            logging.info("step done")
+
+
+        def check(loss):
+            value = tf.reduce_mean(loss)
+            logging.warning("loss is %s", value)
+
+
+        @tf.function
+        def step(x):
+            loss = tf.reduce_sum(x)
+            report(loss)
+            check(loss)
+            logging.warning("traced")
+            return loss
+        """}, SIDE_EFFECTS) == [("m.py", 18, "HYB110"), ("m.py", 19, "HYB110")]
+
+
+def test_uuids_name_things_and_are_no_frozen_random_value(tmp_path):
+    assert codes(tmp_path, {"m.py": """
+        import uuid
+
+        import tensorflow as tf
+
+
+        def unique_name(prefix):
+            return f"{prefix}_{uuid.uuid4()}"
+
+
+        @tf.function
+        def step(x):
+            return tf.identity(x, name=unique_name("out"))
+        """}, SIDE_EFFECTS) == []

@@ -420,7 +420,7 @@ class HybridizationAnalysis:
     def _side_effect(self, function: FunctionId) -> Witness | None:
         analysis = self.project.side_effects
         effects = analysis.of(function)
-        if effects.always:
+        if effects.always and not effects.always.effect.diagnostic:
             return effects.always
         info = self.project.function(function)
         fresh = info.params[0] if info and info.class_name and function[1].endswith(".__init__") and info.params \

@@ -510,7 +510,9 @@ class _ModuleBuilder:
         if dotted == kb.python_print:
             function.effects.append(Effect("HYB101", "print", where))
         elif dotted is not None and dotted not in kb.pure_functions and dotted in kb.io_calls:
-            function.effects.append(Effect("HYB102", dotted, where))
+            diagnostic = dotted in kb.log_calls and self._logs_trace_time_facts(
+                call, dotted.rsplit(".", 1)[-1], scope, guards)
+            function.effects.append(Effect("HYB102", dotted, where, diagnostic=diagnostic))
         elif dotted is not None and dotted in kb.nondeterministic_calls:
             function.effects.append(Effect("HYB106", dotted, where))
         elif dotted == "builtins.next" and call.args:
@@ -528,9 +530,22 @@ class _ModuleBuilder:
                 f"makes a Keras `{name}` on every call: its variables would be created again after the first "
                 "trace, which a tf.function rejects (ValueError)", where, []))
         elif isinstance(call.func, ast.Attribute):
-            self._method_effects(call, scope, function)
+            self._method_effects(call, scope, function, guards)
 
-    def _method_effects(self, call: ast.Call, scope: _Scope, function: FunctionSummary) -> None:
+    def _logs_trace_time_facts(self, call: ast.Call, level: str | None, scope: _Scope,
+                               guards: list[ast.expr]) -> bool:
+        """A log line that is a diagnostic: no tensor among its arguments, and a warning (or worse) or
+        under a Python condition (``if not metric:``), not a line that marks progress on every call."""
+        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+        if any(TENSOR in value_of(self, argument, scope) for argument in arguments):
+            return False
+        if level in self.kb.diagnostic_levels:
+            return True
+        return any(isinstance(guard, _Branch) and TENSOR not in value_of(self, guard.test, scope)
+                   for guard in guards)
+
+    def _method_effects(self, call: ast.Call, scope: _Scope, function: FunctionSummary,
+                        guards: list[ast.expr]) -> None:
         method = call.func
         assert isinstance(method, ast.Attribute)
         where = loc_of(call)
@@ -539,7 +554,10 @@ class _ModuleBuilder:
             return
         receiver_type = self._type_of(method.value, scope)
         if receiver_type in self._factory_refs(self.kb.io_factories):
-            function.effects.append(Effect("HYB102", f"{_text(method.value)}.{method.attr}", where))
+            diagnostic = receiver_type in self._factory_refs(self.kb.logger_factories) and \
+                self._logs_trace_time_facts(call, method.attr, scope, guards)
+            function.effects.append(Effect("HYB102", f"{_text(method.value)}.{method.attr}", where,
+                                           diagnostic=diagnostic))
             return
         if receiver_type in self._factory_refs(self.kb.nondeterministic_factories):
             function.effects.append(Effect("HYB106", f"{_text(method.value)}.{method.attr}", where))

@@ -31,6 +31,14 @@ class Witness:
         return " → ".join((*self.chain, _short(self.effect)))
 
 
+def _stronger(known: Witness | None, new: Witness) -> Witness | None:
+    """The witness to keep for a function's unconditional effects: the first one, unless it is only a
+    diagnostic log line (which is no hazard) and ``new`` is a real effect."""
+    if known is None or (known.effect.diagnostic and not new.effect.diagnostic):
+        return new
+    return known
+
+
 @dataclass
 class TransitiveEffects:
     always: Witness | None = None
@@ -94,7 +102,7 @@ class SideEffectAnalysis:
         for target in targets:
             callee = self._callee_effects(target, self.effects) or TransitiveEffects()
             qualname = target.function[1]
-            if callee.always:
+            if callee.always and not callee.always.effect.diagnostic:
                 return callee.always.through(qualname)
             for param, witness in callee.on_params.items():
                 locality = _argument_locality(self.project, target, site, param)
@@ -135,7 +143,7 @@ class SideEffectAnalysis:
                 continue
             witness = Witness((), effect)
             if effect.target is None:
-                result.always = result.always or witness
+                result.always = _stronger(result.always, witness)
             elif effect.target.startswith("param:"):
                 result.on_params.setdefault(effect.target[6:], witness)
             elif effect.target.startswith("closure:"):
@@ -162,8 +170,10 @@ class SideEffectAnalysis:
                   callee: TransitiveEffects) -> None:
         """Add to ``function``'s effects (``mine``) those of one call of ``target`` at ``site``."""
         qualname = target.function[1]
-        if callee.always and mine.always is None:
-            mine.always = callee.always.through(qualname)
+        if callee.always:
+            stronger = _stronger(mine.always, callee.always)
+            if stronger is not mine.always:
+                mine.always = callee.always.through(qualname)
         for param, witness in callee.on_params.items():
             self._bind(mine, _argument_locality(self.project, target, site, param), witness.through(qualname))
         for param, witness in callee.on_iterator_params.items():

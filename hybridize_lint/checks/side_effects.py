@@ -17,7 +17,8 @@ def own_effects(ctx: FileContext, code: str) -> Iterator[tuple[FunctionSummary, 
     counts = ctx.project.side_effects.counts
     for function, root in ctx.graph_roots():
         for effect in function.effects:
-            if effect.code == code and counts(effect) and escapes(ctx, function, root, effect.target, effect):
+            if effect.code == code and not effect.diagnostic and counts(effect) \
+                    and escapes(ctx, function, root, effect.target, effect):
                 yield function, effect
 
 
