@@ -53,6 +53,7 @@ class KnowledgeBase:
     log_calls: NameSet  # print and logging: diagnostics when they log trace-time facts
     diagnostic_levels: frozenset[str]  # `logging.warning`: a line about the configuration, not progress
     non_calling_functions: frozenset[str]  # isinstance(x, C): C is named, not called
+    binders: frozenset[str]  # functools.partial(f, ...): f is bound for later, not called now
     nondeterministic_calls: NameSet
     io_factories: frozenset[str]
     logger_factories: frozenset[str]
@@ -92,6 +93,7 @@ class KnowledgeBase:
     summary_writes: frozenset[str]
     state_update_methods: frozenset[str]
     eager_checks: frozenset[str]  # `tf.executing_eagerly`: false while tracing
+    eager_disablers: frozenset[str]  # `tf.compat.v1.disable_eager_execution()`: a TF1 graph-mode program
     eager_scopes: frozenset[str]  # `tf.init_scope`: its body runs eagerly even while tracing
     array_constructors: dict[str, dict[str, Any]]  # NumPy call → what it makes (rules/api/numpy.toml)
     dtype_names: dict[str, str]  # `numpy.float32`, `tensorflow.float32`, `builtins.float` → dtype name
@@ -197,6 +199,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         log_calls=NameSet.of(effects["log_calls"]),
         diagnostic_levels=frozenset(effects["diagnostic_levels"]),
         non_calling_functions=frozenset(effects["non_calling"]),
+        binders=frozenset(effects["binders"]),
         nondeterministic_calls=NameSet.of(effects["nondeterministic"], effects["nondeterministic_exceptions"]),
         io_factories=frozenset(objects["io_factories"]),
         logger_factories=frozenset(objects["logger_factories"]),
@@ -244,6 +247,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         summary_writes=frozenset(data["summaries"]["writes"]),
         state_update_methods=frozenset(data["summaries"]["state_updates"]),
         eager_checks=frozenset(data["eager_guards"]["checks"]),
+        eager_disablers=frozenset(data["eager_guards"]["disablers"]),
         eager_scopes=frozenset(data["eager_guards"]["scopes"]),
         array_constructors=dict(data["arrays"]["constructors"]),
         dtype_names=dict(data["dtypes"]["names"]),

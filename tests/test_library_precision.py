@@ -189,3 +189,124 @@ def test_uuids_name_things_and_are_no_frozen_random_value(tmp_path):
         def step(x):
             return tf.identity(x, name=unique_name("out"))
         """}, SIDE_EFFECTS) == []
+
+
+# -- state saved and put back -------------------------------------------------------------------
+
+SCOPED = """
+import contextlib
+
+import tensorflow as tf
+
+_IN_SCOPE = False
+
+
+@contextlib.contextmanager
+def instance_scope():
+    global _IN_SCOPE
+    was_in_scope = _IN_SCOPE
+    _IN_SCOPE = True
+    try:
+        yield
+    finally:
+        _IN_SCOPE = was_in_scope
+
+
+class Sampler:
+    def sample(self, x):
+        with instance_scope():
+            return x * 2.0
+
+
+@tf.function
+def draw(x):
+    return Sampler().sample(x)
+"""
+
+
+def test_a_global_saved_and_put_back_is_no_side_effect(tmp_path):
+    assert codes(tmp_path, {"m.py": SCOPED}, SIDE_EFFECTS) == []
+
+
+def test_a_global_set_and_not_put_back_is_still_a_side_effect(tmp_path):
+    leaky = SCOPED.replace("        _IN_SCOPE = was_in_scope", "        print_later = was_in_scope")
+    assert codes(tmp_path, {"m.py": leaky}, SIDE_EFFECTS) == [("m.py", 27, "HYB110")]
+
+
+# -- programs that never run eagerly ----------------------------------------------------------
+
+HYB3 = 'select = ["HYB301"]\n'
+
+NETWORK = """
+import tensorflow as tf
+
+
+def block(x, scale):
+    y = tf.nn.relu(x * scale + 1.0)
+    y = tf.nn.relu(y * scale - 1.0)
+    y = tf.reduce_mean(tf.square(y)) + tf.reduce_sum(y) * 0.5
+    return tf.sigmoid(y) * tf.tanh(y) + tf.exp(-y)
+"""
+
+SCRIPT = """
+import tensorflow as tf
+from network import block
+
+
+def main():
+    x = tf.ones([8, 8])
+    scale = tf.constant(0.5)
+    for _ in range(1000):
+        x = block(x, scale)
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_an_eager_script_calling_in_a_loop_gets_the_suggestion(tmp_path):
+    assert codes(tmp_path, {"network.py": NETWORK, "train.py": SCRIPT}, HYB3) == [("network.py", 4, "HYB301")]
+
+
+def test_a_tf1_graph_mode_program_runs_nothing_eagerly(tmp_path):
+    tf1 = SCRIPT.replace('if __name__ == "__main__":\n', 'if __name__ == "__main__":\n    tf.compat.v1.disable_eager_execution()\n')
+    assert codes(tmp_path, {"network.py": NETWORK, "train.py": tf1}, HYB3) == []
+
+
+def test_an_estimator_model_fn_is_graph_code(tmp_path):
+    estimator = """
+        import tensorflow as tf
+        from network import block
+
+
+        def model_fn(features, labels, mode):
+            x = features
+            scale = tf.constant(0.5)
+            for _ in range(1000):
+                x = block(x, scale)
+            return tf.estimator.EstimatorSpec(mode, predictions=x)
+
+
+        class BlockEstimator(tf.estimator.Estimator):
+            def __init__(self, model_dir=None):
+                super().__init__(model_fn=model_fn, model_dir=model_dir)
+
+
+        def main():
+            BlockEstimator().predict(lambda: tf.ones([8, 8]))
+            tf.estimator.Estimator(model_fn=model_fn).predict(lambda: tf.ones([8, 8]))
+
+
+        main()
+        """
+    assert codes(tmp_path, {"network.py": NETWORK, "estimate.py": estimator}, HYB3) == []
+    eager = estimator.replace("super().__init__(model_fn=model_fn, model_dir=model_dir)", "pass").replace(
+        "tf.estimator.Estimator(model_fn=model_fn).predict(lambda: tf.ones([8, 8]))", "model_fn(tf.ones([8, 8]), 1, 2)")
+    assert codes(tmp_path / "eager", {"network.py": NETWORK, "estimate.py": eager}, HYB3) == [
+        ("network.py", 4, "HYB301")]
+
+
+def test_a_function_bound_by_partial_is_not_called_yet(tmp_path):
+    bound = SCRIPT.replace('if __name__ == "__main__":\n    main()', "import functools\nrun = functools.partial(main)")
+    assert codes(tmp_path, {"network.py": NETWORK, "train.py": bound}, HYB3) == []

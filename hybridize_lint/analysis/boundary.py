@@ -92,17 +92,37 @@ class BoundaryAnalysis:
         up to the graph roots (their callees are graph code)."""
         project = self.project
         stack = [target.function for summary in project.summaries.values()
-                 if not self._test_module(summary.module)
-                 for site in summary.module_calls for ref in site.callees for target in project.resolve_ref(ref)]
+                 if not self._test_module(summary.module) and not self._disables_eager(summary.module_calls)
+                 for site in self._running(summary.module_calls)
+                 for ref in site.callees for target in project.resolve_ref(ref)]
         found: set[FunctionId] = set()
         while stack:
             function = stack.pop()
             if function in found or function in project.graph_roots or self.in_tests(function):
                 continue
+            info = project.function(function)
+            if info is not None and self._disables_eager(info.calls):
+                continue  # a TF1 `main()`: what it runs builds a graph for a Session
             found.add(function)
             if not self._model_code(function):
-                stack.extend(t.function for _, targets in project.call_graph.get(function, []) for t in targets)
+                binding = self._binding_locs(info.calls) if info is not None else set()
+                stack.extend(t.function for site, targets in project.call_graph.get(function, [])
+                             if not (site.passed and site.loc in binding) for t in targets)
         return found
+
+    def _running(self, sites: list[CallSite]) -> list[CallSite]:
+        """The sites that run their callees now: not a function handed to ``functools.partial``,
+        which only makes a callable for later."""
+        binding = self._binding_locs(sites)
+        return [site for site in sites if not (site.passed and site.loc in binding)]
+
+    def _binding_locs(self, sites: list[CallSite]) -> set:
+        binders = {f"name:{name}" for name in self.project.knowledge.binders}
+        return {site.loc for site in sites if any(ref in binders for ref in site.callees)}
+
+    def _disables_eager(self, sites) -> bool:
+        disablers = {f"name:{name}" for name in self.project.knowledge.eager_disablers}
+        return any(ref in disablers for site in sites for ref in site.callees)
 
     def _model_code(self, function: FunctionId) -> bool:
         """A Keras layer's or model's ``call``: eager when a script calls the model in a loop (then it is
@@ -223,7 +243,7 @@ class BoundaryAnalysis:
         for summary in sorted(project.summaries.values(), key=lambda s: s.module):
             if self._test_module(summary.module):
                 continue
-            scopes = [(None, summary.module_calls)]
+            scopes = [] if self._disables_eager(summary.module_calls) else [(None, summary.module_calls)]
             scopes += [((summary.module, qualname), info.calls) for qualname, info in summary.functions.items()
                        if (summary.module, qualname) not in project.graph_functions]
             for caller, sites in scopes:

@@ -66,6 +66,7 @@ class _Scope:
     values: dict[str, frozenset[str]] = field(default_factory=dict)
     varying_batch_names: set[str] = field(default_factory=set)
     restored_flags: list[ast.expr] = field(default_factory=list)  # set and set back: re-entry guards
+    restored_places: list[ast.expr] = field(default_factory=list)  # saved and put back: scoped state
 
     def binds(self, name: str) -> bool:
         return name in self.params or name in self.locals or name in self.nested
@@ -267,7 +268,8 @@ class _ModuleBuilder:
         every = list(_own_nodes_with_guards(node.body))  # one walk, shared by every pass below
         own = _passes_nodes(every)  # what the passes look at: no bare names, constants, attributes
         scope = _Scope(node, qualname, class_name, parent, params=params,
-                       locals=bindings_among(node, _outside_lambdas(every)), restored_flags=_restored_flags(node.body))
+                       locals=bindings_among(node, _outside_lambdas(every)), restored_flags=_restored_flags(node.body),
+                       restored_places=_restored_places(node.body))
         scope.nested = {child.name: f"{qualname}.{child.name}" for child, _ in own
                         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for statement, _ in own:
@@ -702,7 +704,8 @@ class _ModuleBuilder:
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         for target in _flatten_targets(targets):
             if once or (isinstance(getattr(node, "value", None), ast.Constant)
-                        and any(_same_place(target, flag) for flag in scope.restored_flags)):
+                        and any(_same_place(target, flag) for flag in scope.restored_flags)) \
+                    or any(_same_place(target, place) for place in scope.restored_places):
                 continue
             if isinstance(target, ast.Name):
                 if target.id in scope.globals:
@@ -745,6 +748,20 @@ class _ModuleBuilder:
         if ref and ref not in self.summary.hybrid_object_uses:
             self.summary.hybrid_object_uses.append(ref)
 
+    def _graph_entry_base(self, call: ast.Call, scope: _Scope) -> str | None:
+        """``super().__init__(...)`` in a subclass of a class that traces the functions it is given
+        (``tf.estimator.Estimator`` and its ``model_fn``): that base, else None."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call)
+                and isinstance(func.value.func, ast.Name) and func.value.func.id == "super" and scope.class_name):
+            return None
+        node = self._class_nodes.get(scope.class_name)
+        for base in node.bases if node is not None else []:
+            dotted = self._dotted(base, self.module_scope)
+            if dotted in self.kb.graph_entry_functions:
+                return dotted
+        return None
+
     def _graph_entries(self, call: ast.Call, dotted: str | None, scope: _Scope) -> None:
         kb = self.kb
         functions = [*call.args, *(k.value for k in call.keywords)]
@@ -752,6 +769,8 @@ class _ModuleBuilder:
             via, functions = "tf.function", call.args[:1]
         elif dotted in kb.graph_entry_functions:
             via = dotted.replace("tensorflow.", "tf.")
+        elif (base := self._graph_entry_base(call, scope)) is not None:
+            via = base.replace("tensorflow.", "tf.")  # `super().__init__(model_fn=...)` of an Estimator
         elif dotted in kb.eager_wrappers:
             for argument in functions:
                 ref = self._function_ref(argument, scope)
@@ -1372,9 +1391,32 @@ def _restored_flags(body: list[ast.stmt]) -> list[ast.expr]:
     for node in (n for statement in body for n in ast.walk(statement)):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], (ast.Attribute, ast.Name)) and _is_place(node.targets[0]):
-            key = ast.dump(node.targets[0], annotate_fields=False).replace("Store()", "Load()")
-            constants.setdefault(key, (node.targets[0], set()))[1].add(repr(node.value.value))
+            constants.setdefault(_place_key(node.targets[0]), (node.targets[0], set()))[1].add(repr(node.value.value))
     return [place for place, values in constants.values() if len(values) > 1]
+
+
+def _restored_places(body: list[ast.stmt]) -> list[ast.expr]:
+    """Places a function saves and puts back (``was = _IN_SCOPE`` ... ``_IN_SCOPE = was``, in a
+    context manager's ``finally``, say): whatever it writes there in between is undone by the time
+    it returns, traced or not."""
+    saved: dict[str, str] = {}  # local name → key of the place it holds
+    places: dict[str, ast.expr] = {}
+    restored: set[str] = set()
+    for node in (n for statement in body for n in ast.walk(statement)):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target, value = node.targets[0], node.value
+        if isinstance(target, (ast.Name, ast.Attribute)) and _is_place(target) and isinstance(value, ast.Name) \
+                and saved.get(value.id) == _place_key(target):
+            restored.add(_place_key(target))
+        elif isinstance(target, ast.Name) and _is_place(value) and isinstance(value, (ast.Name, ast.Attribute)):
+            saved[target.id] = _place_key(value)
+            places[_place_key(value)] = value
+    return [places[key] for key in restored]
+
+
+def _place_key(place: ast.expr) -> str:
+    return ast.dump(place, annotate_fields=False).replace("Store()", "Load()")
 
 
 def _flags(test: ast.expr, taken: bool):
