@@ -310,3 +310,36 @@ def test_an_estimator_model_fn_is_graph_code(tmp_path):
 def test_a_function_bound_by_partial_is_not_called_yet(tmp_path):
     bound = SCRIPT.replace('if __name__ == "__main__":\n    main()', "import functools\nrun = functools.partial(main)")
     assert codes(tmp_path, {"network.py": NETWORK, "train.py": bound}, HYB3) == []
+
+
+# -- what a tf.function lambda calls is no tf.function ----------------------------------------
+
+INITIALIZER = """
+import tensorflow as tf
+
+
+class Normal:
+    def __call__(self, shape, dtype):
+        return tf.random.normal(shape, dtype=dtype) * 2.0 + 1.0
+
+
+init = Normal()
+traced = tf.function(lambda t: init(tf.shape(t), t.dtype))
+traced(tf.ones([2, 3]))
+for size in range(1, 20):
+    init([size, 4], tf.float32)
+"""
+
+
+def test_calls_of_a_function_a_tf_function_lambda_calls_are_eager(tmp_path):
+    assert codes(tmp_path, {"m.py": INITIALIZER}) == []
+
+
+def test_calls_of_the_tf_function_itself_still_retrace(tmp_path):
+    decorated = INITIALIZER.replace("    def __call__", "    @tf.function\n    def __call__")
+    assert codes(tmp_path, {"m.py": decorated}) == [("m.py", 6, "HYB402"), ("m.py", 14, "HYB205")]
+
+
+def test_side_effects_of_what_a_tf_function_lambda_calls_are_still_reported(tmp_path):
+    noisy = INITIALIZER.replace("        return tf.random", "        print(shape)\n        return tf.random")
+    assert codes(tmp_path, {"m.py": noisy}, SIDE_EFFECTS) == [("m.py", 6, "HYB101")]

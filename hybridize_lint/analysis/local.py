@@ -25,8 +25,9 @@ from .scopes import bindings_among
 from .tensor_facts import (VARIABLE_LISTS, _varying_batches, infer_local_values, record_function_facts,
                            record_parameter_uses)
 from .values import TENSOR, value_of
-from .summary import (CAPTURED, LOCAL, ONE_OBJECT, Blocker, CallSite, ClassSummary, Effect, FunctionNode,
-                      FunctionSummary, GraphEntry, ModuleSummary, WrapperCall, definition_names, loc_of)
+from .summary import (CAPTURED, IN_TF_FUNCTION_LAMBDA, LOCAL, ONE_OBJECT, Blocker, CallSite, ClassSummary, Effect,
+                      FunctionNode, FunctionSummary, GraphEntry, ModuleSummary, WrapperCall, definition_names,
+                      loc_of)
 
 _CONTAINER, _NOT_CONTAINER, _MAYBE_CONTAINER = "container", "not a container", "maybe a container"
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -791,13 +792,16 @@ class _ModuleBuilder:
         if via == "tf.function" and functions and self._wraps_one_object(functions[0], scope):
             via = ONE_OBJECT
         for argument in functions:
+            entry_via = via
             if isinstance(argument, ast.Lambda):  # ds.map(lambda v: f(v)): what the lambda calls is traced
                 refs = self._lambda_callees(argument, scope)
+                if via in ("tf.function", ONE_OBJECT):
+                    entry_via = IN_TF_FUNCTION_LAMBDA
             else:
                 refs = [self._function_ref(argument, scope)]
             for ref in refs:
                 if ref:
-                    self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), via, signature,
+                    self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), entry_via, signature,
                                                                  autograph=autograph))
 
     # -- wrappers of tf.function ----------------------------------------------

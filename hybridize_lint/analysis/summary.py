@@ -160,6 +160,9 @@ class ClassSummary:
 
 
 ONE_OBJECT = "tf.function of one object"  # GraphEntry.via: wraps a bound method, not the class's function
+# GraphEntry.via: called by a lambda a tf.function wraps (``tf.function(lambda t: init(t))``): traced
+# as part of that lambda's graph, but no tf.function object itself; its other calls are eager calls.
+IN_TF_FUNCTION_LAMBDA = "called by a tf.function lambda"
 
 
 @dataclass

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..analysis.summary import LOCAL
 from ..analysis.project import GraphRoot
-from ..analysis.summary import ONE_OBJECT, Effect, FunctionSummary
+from ..analysis.summary import IN_TF_FUNCTION_LAMBDA, ONE_OBJECT, Effect, FunctionSummary
 from ..context import FileContext
 from ..diagnostics import Diagnostic
 from ..registry import RuleSpec
@@ -42,7 +42,7 @@ def escapes(ctx: FileContext, function: FunctionSummary, root: GraphRoot, target
     if kind == "param":
         if function.class_name and function.params and name == function.params[0]:
             return True
-        if root.reason in ("tf.function", ONE_OBJECT, "Keras fit"):
+        if root.reason in ("tf.function", ONE_OBJECT, IN_TF_FUNCTION_LAMBDA, "Keras fit"):
             return effect.code != "HYB105"
         return False
     if kind == "closure":
