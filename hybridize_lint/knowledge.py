@@ -67,6 +67,7 @@ class KnowledgeBase:
     python_collection_factories: frozenset[str]
     graph_entry_methods: frozenset[str]
     graph_entry_functions: frozenset[str]
+    graph_builders: frozenset[str]  # tf.estimator.Estimator: calls model_fn once to build a TF1 graph
     dataset_modules: tuple[str, ...]
     eager_wrappers: frozenset[str]
     keras_layer_bases: frozenset[str]
@@ -213,6 +214,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         python_collection_factories=frozenset(data["iterators"]["collection_factories"]),
         graph_entry_methods=frozenset(data["graph_entry"]["method_calls"]),
         graph_entry_functions=frozenset(data["graph_entry"]["functions"]),
+        graph_builders=frozenset(data["graph_entry"]["builders"]),
         dataset_modules=tuple(data["graph_entry"]["dataset_factories"]),
         eager_wrappers=frozenset(data["eager_wrappers"]["functions"]),
         keras_layer_bases=frozenset(keras["layer_bases"]),

@@ -343,3 +343,71 @@ def test_calls_of_the_tf_function_itself_still_retrace(tmp_path):
 def test_side_effects_of_what_a_tf_function_lambda_calls_are_still_reported(tmp_path):
     noisy = INITIALIZER.replace("        return tf.random", "        print(shape)\n        return tf.random")
     assert codes(tmp_path, {"m.py": noisy}, SIDE_EFFECTS) == [("m.py", 6, "HYB101")]
+
+
+# -- a captured container filled once ------------------------------------------------------------
+
+
+def test_a_container_filled_once_under_its_emptiness_test_is_a_one_time_build(tmp_path):
+    once = """
+        import tensorflow as tf
+
+
+        def make_encoder():
+            structure = {}
+
+            @tf.function
+            def encode(x):
+                if not structure:
+                    structure["shape"] = tuple(x.shape)
+                return x * 2.0
+
+            return encode, structure
+        """
+    assert codes(tmp_path, {"m.py": once}, SIDE_EFFECTS) == []
+    every_call = once.replace("if not structure:", "if structure is not None:")
+    assert codes(tmp_path / "every", {"m.py": every_call}, SIDE_EFFECTS) == [("m.py", 10, "HYB105")]
+
+
+def test_an_estimator_model_fn_is_called_once_per_graph_so_its_effects_are_not_lost(tmp_path):
+    estimator = """
+        import tensorflow as tf
+
+
+        def dense_block(x):
+            print("building a block on", x.shape)
+            return tf.nn.relu(x)
+
+
+        def model_fn(features, labels, mode):
+            return tf.estimator.EstimatorSpec(mode, predictions=dense_block(features))
+
+
+        estimator = tf.estimator.Estimator(model_fn=model_fn)
+        """
+    assert codes(tmp_path, {"m.py": estimator}, SIDE_EFFECTS) == []
+    traced = estimator.replace("        def model_fn", "        @tf.function\n        def model_fn")
+    assert codes(tmp_path / "traced", {"m.py": traced}, SIDE_EFFECTS) == [("m.py", 11, "HYB110")]
+
+
+def test_a_tf_function_made_and_called_once_per_call_traces_every_time(tmp_path):
+    made_per_call = """
+        import tensorflow as tf
+
+
+        def variable_order(module, x):
+            logged = []
+
+            @tf.function
+            def record():
+                module(x)
+                logged.append([v.name for v in module.trainable_variables])
+
+            record()
+            return logged
+        """
+    assert codes(tmp_path, {"m.py": made_per_call}, SIDE_EFFECTS) == []
+    reused = made_per_call.replace("            record()\n", "            record()\n            record()\n")
+    assert codes(tmp_path / "reused", {"m.py": reused}, SIDE_EFFECTS) == [("m.py", 10, "HYB105")]
+    handed_out = made_per_call.replace("return logged", "return record")
+    assert codes(tmp_path / "out", {"m.py": handed_out}, SIDE_EFFECTS) == [("m.py", 10, "HYB105")]

@@ -25,7 +25,7 @@ from .scopes import bindings_among
 from .tensor_facts import (VARIABLE_LISTS, _varying_batches, infer_local_values, record_function_facts,
                            record_parameter_uses)
 from .values import TENSOR, value_of
-from .summary import (CAPTURED, IN_TF_FUNCTION_LAMBDA, LOCAL, ONE_OBJECT, Blocker, CallSite, ClassSummary, Effect,
+from .summary import (BUILDS_A_GRAPH, CAPTURED, IN_TF_FUNCTION_LAMBDA, LOCAL, ONE_OBJECT, Blocker, CallSite, ClassSummary, Effect,
                       FunctionNode, FunctionSummary, GraphEntry, ModuleSummary, WrapperCall, definition_names,
                       loc_of)
 
@@ -663,8 +663,11 @@ class _ModuleBuilder:
         """A global or nonlocal name, or an attribute of an object the call did not make
         (``cell.built`` for a ``cell`` of ``self.cells``)."""
         if isinstance(flag, ast.Name):
-            return flag.id in scope.globals or flag.id in scope.nonlocals
-        return self.locality(flag, scope) != LOCAL
+            if flag.id in scope.globals or flag.id in scope.nonlocals:
+                return True
+            if flag.id in scope.params:
+                return False  # rebound on every call
+        return self.locality(flag, scope) != LOCAL  # a captured container (`if not cache:`) too
 
     def _runs_eagerly(self, guards: list, scope: _Scope) -> bool:
         """Under ``if tf.executing_eagerly():`` or ``with tf.init_scope():``: never traced Python."""
@@ -749,19 +752,16 @@ class _ModuleBuilder:
         if ref and ref not in self.summary.hybrid_object_uses:
             self.summary.hybrid_object_uses.append(ref)
 
-    def _graph_entry_base(self, call: ast.Call, scope: _Scope) -> str | None:
-        """``super().__init__(...)`` in a subclass of a class that traces the functions it is given
-        (``tf.estimator.Estimator`` and its ``model_fn``): that base, else None."""
+    def _builder_base(self, call: ast.Call, scope: _Scope) -> bool:
+        """``super().__init__(...)`` in a subclass of a class that builds a graph from the functions
+        it is given (``tf.estimator.Estimator`` and its ``model_fn``)."""
         func = call.func
         if not (isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call)
                 and isinstance(func.value.func, ast.Name) and func.value.func.id == "super" and scope.class_name):
-            return None
+            return False
         node = self._class_nodes.get(scope.class_name)
-        for base in node.bases if node is not None else []:
-            dotted = self._dotted(base, self.module_scope)
-            if dotted in self.kb.graph_entry_functions:
-                return dotted
-        return None
+        return any(self._dotted(base, self.module_scope) in self.kb.graph_builders
+                   for base in (node.bases if node is not None else []))
 
     def _graph_entries(self, call: ast.Call, dotted: str | None, scope: _Scope) -> None:
         kb = self.kb
@@ -770,8 +770,8 @@ class _ModuleBuilder:
             via, functions = "tf.function", call.args[:1]
         elif dotted in kb.graph_entry_functions:
             via = dotted.replace("tensorflow.", "tf.")
-        elif (base := self._graph_entry_base(call, scope)) is not None:
-            via = base.replace("tensorflow.", "tf.")  # `super().__init__(model_fn=...)` of an Estimator
+        elif dotted in kb.graph_builders or self._builder_base(call, scope):
+            via = BUILDS_A_GRAPH  # `super().__init__(model_fn=...)` of an Estimator subclass too
         elif dotted in kb.eager_wrappers:
             for argument in functions:
                 ref = self._function_ref(argument, scope)
@@ -1373,9 +1373,24 @@ def _own_flags(branch: _Branch) -> list[ast.expr]:
     found = []
     for flag, holds in _flags(branch.test, branch.taken):
         ends = [_ends(holds, value) for value in _assigned_values(branch.body, flag)]
-        if ends and all(ends):
+        if (ends and all(ends)) or (not ends and holds == "falsy" and _fills(branch.body, flag)):
             found.append(flag)
     return found
+
+
+_FILLING_METHODS = frozenset({"append", "add", "update", "extend", "insert", "setdefault"})
+
+
+def _fills(body: list[ast.stmt], place: ast.expr) -> bool:
+    """Whether a block puts something into the container ``place`` (``if not cache: cache[k] = v``):
+    the container is then truthy, and the block's test false on every later run."""
+    for node in (n for statement in body for n in ast.walk(statement)):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and _same_place(node.value, place):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in _FILLING_METHODS and _same_place(node.func.value, place):
+            return True
+    return False
 
 
 def _assigned_values(body: list[ast.stmt], place: ast.expr) -> list[ast.expr]:

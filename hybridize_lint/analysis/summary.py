@@ -163,6 +163,9 @@ ONE_OBJECT = "tf.function of one object"  # GraphEntry.via: wraps a bound method
 # GraphEntry.via: called by a lambda a tf.function wraps (``tf.function(lambda t: init(t))``): traced
 # as part of that lambda's graph, but no tf.function object itself; its other calls are eager calls.
 IN_TF_FUNCTION_LAMBDA = "called by a tf.function lambda"
+# GraphEntry.via: given to a class that calls it once to build a TF1 graph (an Estimator's model_fn):
+# graph code, but with no per-call behaviour for a trace to skip.
+BUILDS_A_GRAPH = "builds an Estimator graph"
 
 
 @dataclass

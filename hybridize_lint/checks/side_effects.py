@@ -2,20 +2,47 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Iterator
 
-from ..analysis.summary import LOCAL
 from ..analysis.project import GraphRoot
-from ..analysis.summary import IN_TF_FUNCTION_LAMBDA, ONE_OBJECT, Effect, FunctionSummary
+from ..analysis.summary import BUILDS_A_GRAPH, IN_TF_FUNCTION_LAMBDA, LOCAL, ONE_OBJECT, Effect, FunctionSummary
 from ..context import FileContext
 from ..diagnostics import Diagnostic
 from ..registry import RuleSpec
 
 
+def traced_roots(ctx: FileContext) -> Iterator[tuple[FunctionSummary, GraphRoot]]:
+    """This file's graph roots that are traced and then called again, so that a Python effect runs
+    less often than the code says. Not an Estimator's model_fn, called once to build its graph, nor
+    a tf.function made anew on every call of the function it is defined in and called there once:
+    that call traces it, so its effects run on every call."""
+    for function, root in ctx.graph_roots():
+        if root.reason != BUILDS_A_GRAPH and not _made_and_called_once(ctx, function):
+            yield function, root
+
+
+def _made_and_called_once(ctx: FileContext, function: FunctionSummary) -> bool:
+    """A decorated ``def`` nested in a function whose body names it once, to call it, outside loops."""
+    if not function.nested or not function.hybrid:
+        return False
+    enclosing_name, name = function.qualname.rsplit(".", 1)
+    enclosing = ctx.functions.get(enclosing_name)
+    if enclosing is None:
+        return False
+    uses = [node for node in ast.walk(enclosing) if isinstance(node, ast.Name) and node.id == name
+            and isinstance(node.ctx, ast.Load)]
+    calls = [node for node in ast.walk(enclosing) if isinstance(node, ast.Call) and node.func in uses]
+    if len(uses) != 1 or len(calls) != 1:
+        return False  # handed out, stored or called again: later calls reuse the traces
+    sites = ctx.project.callers.get((ctx.module, function.qualname), [])
+    return len(sites) == 1 and not sites[0][1].in_loop
+
+
 def own_effects(ctx: FileContext, code: str) -> Iterator[tuple[FunctionSummary, Effect]]:
     """Effects with ``code`` in the bodies of this file's graph roots that escape the traced call."""
     counts = ctx.project.side_effects.counts
-    for function, root in ctx.graph_roots():
+    for function, root in traced_roots(ctx):
         for effect in function.effects:
             if effect.code == code and not effect.diagnostic and counts(effect) \
                     and escapes(ctx, function, root, effect.target, effect):
@@ -82,7 +109,7 @@ def callee_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     """
     project = ctx.project
     analysis = project.side_effects
-    for function, root in ctx.graph_roots():
+    for function, root in traced_roots(ctx):
         caller = (ctx.module, function.qualname)
 
         def is_external(locality: str, effect: Effect) -> bool:
