@@ -73,6 +73,7 @@ class KnowledgeBase:
     keras_layer_bases: frozenset[str]
     keras_model_bases: frozenset[str]
     keras_compiled_methods: frozenset[str]
+    framework_hooks: frozenset[str]  # methods frameworks call from their own graphs (`update_state`)
     keras_compiling_calls: frozenset[str]
     variable_constructors: frozenset[str]
     tensor_types: frozenset[str]
@@ -220,6 +221,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         keras_layer_bases=frozenset(keras["layer_bases"]),
         keras_model_bases=frozenset(keras["model_bases"]),
         keras_compiled_methods=frozenset(keras["compiled_methods"]),
+        framework_hooks=frozenset(keras["framework_hooks"]),
         keras_compiling_calls=frozenset(keras["compiling_calls"]),
         keras_non_building_methods=frozenset(keras["non_building_methods"]),
         variable_constructors=frozenset(data["graph_errors"]["variable_constructors"]),

@@ -275,10 +275,31 @@ def normalize(x: tf.Tensor) -> tf.Tensor:
 """
 
 
-def test_a_library_function_without_callers_is_only_a_speculative_suggestion(tmp_path):
+SPECULATIVE = 'select = ["HYB3"]\nextend-select = ["HYB302"]\n'
+
+
+def test_a_library_function_without_callers_is_no_suggestion_even_a_speculative_one(tmp_path):
     assert found(tmp_path, LIBRARY, 'select = ["HYB"]\n') == {}
-    result = found(tmp_path / "selected", LIBRARY, 'select = ["HYB3"]\nextend-select = ["HYB302"]\n')
-    assert result["normalize"].startswith("HYB302 `normalize` could run as a graph: parameter `x` has a tensor")
+    assert found(tmp_path / "selected", LIBRARY, SPECULATIVE) == {}
+
+
+def test_a_loop_in_a_public_entry_point_nobody_calls_is_a_speculative_suggestion(tmp_path):
+    entry = LIBRARY + "\n\ndef standardize_all(batches):\n    return [normalize(batch) for batch in batches]\n"
+    assert found(tmp_path, entry, 'select = ["HYB"]\n') == {}
+    result = found(tmp_path / "selected", entry, SPECULATIVE)
+    assert result["normalize"].startswith("HYB302 `normalize` could run as a graph: called in a loop at train.py")
+
+
+@pytest.mark.parametrize("entry", [
+    "def _standardize_all(batches):\n    return [normalize(batch) for batch in batches]\n",
+    "class Standardized(tf.keras.metrics.Metric):\n    def update_state(self, batches):\n"
+    "        return [normalize(batch) for batch in batches]\n",
+    "def standardize_all(batches):\n    return [normalize(batch) for batch in batches]\n\n\n"
+    "def run(batches):\n    return standardize_all(batches)\n",
+])
+def test_loops_in_private_helpers_hooks_or_called_code_are_no_entry_point(tmp_path, entry):
+    result = found(tmp_path, LIBRARY + "\n\n" + entry, SPECULATIVE)
+    assert "normalize" not in result
 
 
 def test_every_function_mode_reports_each_function_the_paper_accepts(tmp_path):

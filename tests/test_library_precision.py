@@ -411,3 +411,47 @@ def test_a_tf_function_made_and_called_once_per_call_traces_every_time(tmp_path)
     assert codes(tmp_path / "reused", {"m.py": reused}, SIDE_EFFECTS) == [("m.py", 10, "HYB105")]
     handed_out = made_per_call.replace("return logged", "return record")
     assert codes(tmp_path / "out", {"m.py": handed_out}, SIDE_EFFECTS) == [("m.py", 10, "HYB105")]
+
+
+# -- caches filled on a miss ---------------------------------------------------------------------
+
+CACHE = """
+import tensorflow as tf
+
+_TYPES = {}
+
+
+def struct_type(names):
+    key = ",".join(names)
+    try:
+        return _TYPES[key]
+    except KeyError:
+        pass
+    made = type(key, (tuple,), {})
+    _TYPES[key] = made
+    return made
+
+
+_SCALES = {}
+
+
+def scale_of(name):
+    if name not in _SCALES:
+        _SCALES[name] = len(name)
+    return _SCALES[name]
+
+
+@tf.function
+def pack(x):
+    return struct_type(["a", "b"]), x * scale_of("ab")
+"""
+
+
+def test_a_cache_filled_on_a_miss_is_no_side_effect(tmp_path):
+    assert codes(tmp_path, {"m.py": CACHE}, SIDE_EFFECTS) == []
+
+
+def test_a_table_written_whatever_it_holds_is_still_a_side_effect(tmp_path):
+    overwritten = CACHE.replace("    if name not in _SCALES:\n        _SCALES[name] = len(name)\n",
+                                "    _SCALES[name] = _SCALES.get(name, 0) + 1\n")
+    assert codes(tmp_path, {"m.py": overwritten}, SIDE_EFFECTS) == [("m.py", 27, "HYB110")]

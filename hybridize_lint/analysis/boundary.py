@@ -71,10 +71,29 @@ class BoundaryAnalysis:
 
     @cached_property
     def speculative_boundaries(self) -> dict[FunctionId, Boundary]:
-        """HYB302: boundaries under loops in code that no project code is seen to run eagerly (a
-        library's training loop, or a loop over the levels of a loss that may itself run in a graph)."""
+        """HYB302: boundaries under loops in a library's public entry points that no project code
+        calls (``def evaluate(model, dataset): for batch in dataset: ...``), which its users run.
+
+        Not loops in helpers that project code calls without being seen eagerly, nor in framework
+        hooks (a Keras ``call``, ``train_step``, ``update_state``): at run time those are mostly
+        inside graphs the project cannot see (a trainer's tf.function, a tf.data map), where a
+        graph of their own gains nothing."""
         known = self.boundaries
-        return {f: b for f, b in self._search(speculative=True).items() if f not in known and f not in self.covered}
+        return {f: b for f, b in self._search(speculative=True).items()
+                if f not in known and f not in self.covered and self._api_entry(b.repetition.caller)}
+
+    def _api_entry(self, function: FunctionId | None) -> bool:
+        """A public function no project code calls or passes along: what a library's users call."""
+        if function is None or self.project.callers.get(function):
+            return False
+        info = self.project.function(function)
+        if info is None or info.nested or any(part.startswith("_") for part in function[1].split(".")):
+            return False
+        if any(part.startswith("_") for part in function[0].split(".")[1:]):
+            return False  # a private module
+        name = function[1].rsplit(".", 1)[-1]
+        hooks = self.project.knowledge.framework_hooks
+        return name not in NOT_COMPUTATIONS and name not in hooks
 
     @cached_property
     def covered(self) -> dict[FunctionId, FunctionId]:

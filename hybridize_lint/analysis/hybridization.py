@@ -197,10 +197,6 @@ class HybridizationAnalysis:
         if guess is not None:
             verdict.action, verdict.boundary, verdict.speculative = HYBRIDIZE, guess, True
             return
-        if not self.project.callers.get(function) and (verdict.tensor_params or verdict.input_signature) \
-                and self.boundaries.tensor_ops(function) >= self.project.policy.min_tensor_ops:
-            verdict.action, verdict.speculative = HYBRIDIZE, True
-            return
         reasons.append(self.boundaries.refusal(function))
         verdict.input_signature = ()
 

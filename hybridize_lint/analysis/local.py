@@ -724,6 +724,8 @@ class _ModuleBuilder:
                                                    _target(locality)))
             elif isinstance(target, ast.Subscript):
                 locality = self.locality(target.value, scope)
+                if _fills_a_cache(target, guards, scope.node):
+                    continue  # `cache[key] = ...` on a miss: once per key, eager or traced
                 if locality != LOCAL and not self._is_tensorflow_value(target.value, scope):
                     function.effects.append(Effect("HYB105", f"item assignment on `{_text(target.value)}`",
                                                    loc_of(target), _target(locality)))
@@ -1376,6 +1378,33 @@ def _own_flags(branch: _Branch) -> list[ast.expr]:
         if (ends and all(ends)) or (not ends and holds == "falsy" and _fills(branch.body, flag)):
             found.append(flag)
     return found
+
+
+def _fills_a_cache(target: ast.Subscript, guards: list, function: ast.AST | None) -> bool:
+    """``CACHE[key] = value`` where the function looks ``key`` up first and returns what it finds:
+    under ``if key not in CACHE:``, or after ``if key in CACHE: return CACHE[key]`` or
+    ``try: return CACHE[key] except KeyError``. It runs once per key, in eager code as in traces."""
+    cache, key = _place_key(target.value), ast.dump(target.slice)
+
+    def is_lookup(expr: ast.AST | None) -> bool:
+        return isinstance(expr, ast.Subscript) and _place_key(expr.value) == cache and ast.dump(expr.slice) == key
+
+    def tests_membership(test: ast.expr, absent: bool) -> bool:
+        return isinstance(test, ast.Compare) and len(test.ops) == 1 and ast.dump(test.left) == key \
+            and _place_key(test.comparators[0]) == cache and isinstance(test.ops[0], ast.NotIn if absent else ast.In)
+
+    for guard in guards:
+        if isinstance(guard, _Branch) and tests_membership(guard.test, absent=guard.taken):
+            return True
+    for node in ast.walk(function) if function is not None else ():
+        if isinstance(node, ast.If) and tests_membership(node.test, absent=False) \
+                and any(isinstance(s, ast.Return) and is_lookup(s.value) for s in node.body):
+            return True
+        if isinstance(node, ast.Try) and any(isinstance(s, ast.Return) and is_lookup(s.value) for s in node.body) \
+                and any(isinstance(h.type, ast.Name) and h.type.id in ("KeyError", "LookupError")
+                        for h in node.handlers):
+            return True
+    return False
 
 
 _FILLING_METHODS = frozenset({"append", "add", "update", "extend", "insert", "setdefault"})
