@@ -455,3 +455,50 @@ def test_a_table_written_whatever_it_holds_is_still_a_side_effect(tmp_path):
     overwritten = CACHE.replace("    if name not in _SCALES:\n        _SCALES[name] = len(name)\n",
                                 "    _SCALES[name] = _SCALES.get(name, 0) + 1\n")
     assert codes(tmp_path, {"m.py": overwritten}, SIDE_EFFECTS) == [("m.py", 27, "HYB110")]
+
+
+# -- graphs made only to be inspected ------------------------------------------------------------
+
+
+def test_a_tf_function_only_traced_for_its_concrete_function_does_what_it_is_for(tmp_path):
+    shapes = """
+        import tensorflow as tf
+
+
+        def result_shapes(fn, spec):
+            found = {}
+
+            @tf.function
+            def report(x):
+                result = fn(x)
+                found["shape"] = result.shape
+                return result
+
+            report.get_concrete_function(spec)
+            return found
+        """
+    assert codes(tmp_path, {"m.py": shapes}, SIDE_EFFECTS) == []
+    called = shapes.replace("report.get_concrete_function(spec)", "report.get_concrete_function(spec)\n"
+                            "            report(tf.ones([2]))\n            report(tf.ones([2]))")
+    assert codes(tmp_path / "called", {"m.py": called}, SIDE_EFFECTS) == [("m.py", 10, "HYB105")]
+
+
+MONITOR = """
+import tensorflow as tf
+
+CALLS = {"count": 0}
+
+
+def step(value):
+    CALLS["count"] += 1
+    return value * 2.0
+"""
+
+
+def test_library_code_made_a_graph_only_by_a_test_is_not_blamed_on_the_library(tmp_path):
+    test = "import tensorflow as tf\nfrom task import step\n\n\ndef test_task_in_graph():\n" \
+           "    traced = tf.function(step)\n    traced(tf.constant(1.0))\n"
+    assert codes(tmp_path, {"task.py": MONITOR, "task_test.py": test}, SIDE_EFFECTS) == []
+    program = test.replace("def test_task_in_graph", "def run_task")
+    assert codes(tmp_path / "program", {"task.py": MONITOR, "run.py": program}, SIDE_EFFECTS) == [
+        ("task.py", 7, "HYB105")]

@@ -10,7 +10,7 @@ into calls between functions, and decides which functions run as graph code.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Iterator
 
@@ -67,6 +67,9 @@ class GraphRoot:
     signature: bool = False  # a tf.function with an input_signature: a concrete function on purpose
     autograph: bool = True  # False: traced with autograph=False (``int(t)``, Python ``if`` on tensors fail)
     wrapper: str = ""  # the project or library wrapper of tf.function it was wrapped with, if any
+    # Made a graph only by test code (``tf.function(task)`` in a test of a library's ``task``): what
+    # the test checks, not how the program runs it.
+    only_by_tests: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class ProjectModel:
             self.summaries[summary.module] = summary
         for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
                        "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols",
-                       "function_wrappers", "_self_callers", "_receiver_edges", "hybrid_wrappers"):
+                       "function_wrappers", "_self_callers", "_receiver_edges", "hybrid_wrappers", "hybrid_objects_used"):
             self.__dict__.pop(cached, None)
 
     def prepare_for_checks(self) -> None:
@@ -613,13 +616,18 @@ class ProjectModel:
     def graph_roots(self) -> dict[FunctionId, GraphRoot]:
         """Functions traced for a reason of their own, not only because graph code calls them."""
         roots: dict[FunctionId, GraphRoot] = {}
+        by_program: set[FunctionId] = set()  # made roots by code outside tests
+        tests = False  # whether the entries being added are in a test module
 
         def add(function: FunctionId, reason: str, signature: bool = False, autograph: bool | None = None,
                 wrapper: str = "") -> None:
+            if not tests:
+                by_program.add(function)
             if function not in roots and function not in self.eager_functions and self.function(function):
                 roots[function] = GraphRoot(function, reason, signature, autograph is not False, wrapper)
 
         for summary in self.summaries.values():
+            tests = self.in_test_module(summary.module)
             for qualname, info in summary.functions.items():
                 if info.hybrid:
                     add((summary.module, qualname), "tf.function", "input_signature" in info.hybrid_keywords,
@@ -641,6 +649,7 @@ class ProjectModel:
                     if found:
                         add(found, "Keras fit")
         sorted_names: dict[str, list[str]] = {}
+        tests = True  # nested functions follow their enclosing root
         for function in list(roots):  # functions defined inside graph functions are traced with them
             module, outer = function
             names = sorted_names.get(module)
@@ -650,8 +659,11 @@ class ProjectModel:
             for qualname in names[bisect_left(names, prefix):]:
                 if not qualname.startswith(prefix):
                     break
+                if function in by_program:
+                    by_program.add((module, qualname))
                 add((module, qualname), f"inside {outer}")
-        return roots
+        return {function: root if function in by_program or self.in_test_code(function)
+                else replace(root, only_by_tests=True) for function, root in roots.items()}
 
     # -- wrappers of tf.function ----------------------------------------------
 

@@ -18,8 +18,16 @@ def traced_roots(ctx: FileContext) -> Iterator[tuple[FunctionSummary, GraphRoot]
     a tf.function made anew on every call of the function it is defined in and called there once:
     that call traces it, so its effects run on every call."""
     for function, root in ctx.graph_roots():
-        if root.reason != BUILDS_A_GRAPH and not _made_and_called_once(ctx, function):
+        if root.reason != BUILDS_A_GRAPH and not root.only_by_tests and not _made_and_called_once(ctx, function) \
+                and not _only_traced_for_a_concrete_function(ctx, function):
             yield function, root
+
+
+def _only_traced_for_a_concrete_function(ctx: FileContext, function: FunctionSummary) -> bool:
+    """A tf.function nobody calls, whose object only gives ``get_concrete_function(...)``: tracing
+    is all it is for, and what its Python code does then is its purpose (recording static shapes)."""
+    key = (ctx.module, function.qualname)
+    return key in ctx.project.hybrid_objects_used and not ctx.project.callers.get(key)
 
 
 def _made_and_called_once(ctx: FileContext, function: FunctionSummary) -> bool:
