@@ -502,3 +502,28 @@ def test_library_code_made_a_graph_only_by_a_test_is_not_blamed_on_the_library(t
     program = test.replace("def test_task_in_graph", "def run_task")
     assert codes(tmp_path / "program", {"task.py": MONITOR, "run.py": program}, SIDE_EFFECTS) == [
         ("task.py", 7, "HYB105")]
+
+
+# -- re-entry bounded by a flag ------------------------------------------------------------------
+
+JIT_REENTRY = """
+import tensorflow as tf
+
+
+def minimize(loss_fn, steps, jit_compile=False):
+    if jit_compile:
+        @tf.function(jit_compile=True)
+        def run_jitted():
+            return minimize(loss_fn, steps, jit_compile=False)
+        return run_jitted()
+    return tf.add_n([loss_fn() for _ in range(steps)])
+"""
+
+
+def test_re_entry_through_a_tf_function_made_under_a_flag_is_bounded(tmp_path):
+    assert codes(tmp_path, {"m.py": JIT_REENTRY}, 'select = ["HYB503"]\n') == []
+
+
+def test_unconditional_re_entry_is_still_recursion(tmp_path):
+    unbounded = JIT_REENTRY.replace("    if jit_compile:\n", "    with tf.name_scope('minimize'):\n")
+    assert codes(tmp_path, {"m.py": unbounded}, 'select = ["HYB503"]\n') == [("m.py", 8, "HYB503")]

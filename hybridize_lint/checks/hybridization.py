@@ -6,6 +6,7 @@ import ast
 from typing import Iterator
 
 from ..analysis.hybridization import DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, HYBRIDIZE, Verdict
+from ..analysis.project import FunctionId
 from ..codemods import CodemodError, add_decorator, module_spelling, remove_decorator, unwrap_call
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Fix
@@ -70,8 +71,21 @@ def recursive_calls(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
         if not (verdict.hybrid and verdict.recursive):
             continue
         for site, targets in ctx.project.call_graph.get(verdict.function, []):
-            if not site.passed and any(t.function in analysis.recursive for t in targets):
+            if not site.passed and any(t.function in analysis.recursive and not _bounded_reentry(ctx, verdict.function,
+                                                                                              t.function)
+                                       for t in targets):
                 yield ctx.diagnostic(rule, site.loc, function=verdict.function[1])
+
+
+def _bounded_reentry(ctx: FileContext, hybrid: FunctionId, callee: FunctionId) -> bool:
+    """``def minimize(..., jit_compile): if jit_compile: run = tf.function(...)(lambda: minimize(...,
+    jit_compile=False))``: a function that enters itself again through a tf.function it makes, and
+    only under a condition. The condition bounds the re-entry (one level, at trace time)."""
+    module, qualname = hybrid
+    if callee[0] != module or not qualname.startswith(callee[1] + "."):
+        return False
+    return all(site.conditional for site, targets in ctx.project.call_graph.get(callee, [])
+               if any(t.function == hybrid for t in targets))
 
 
 def _verdicts(ctx: FileContext) -> Iterator[tuple[Verdict, ast.AST]]:
