@@ -527,3 +527,38 @@ def test_re_entry_through_a_tf_function_made_under_a_flag_is_bounded(tmp_path):
 def test_unconditional_re_entry_is_still_recursion(tmp_path):
     unbounded = JIT_REENTRY.replace("    if jit_compile:\n", "    with tf.name_scope('minimize'):\n")
     assert codes(tmp_path, {"m.py": unbounded}, 'select = ["HYB503"]\n') == [("m.py", 8, "HYB503")]
+
+
+# -- a tf.function another decorator receives ----------------------------------------------------
+
+STACKED = """
+import functools
+
+import tensorflow as tf
+
+
+def never_eager(fn):
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        return fn.get_concrete_function(*args, **kwargs)(*args, **kwargs)
+    return run
+
+
+@never_eager
+@tf.function(autograph=False)
+def sample(shape, rates):
+    return tf.random.poisson(shape, rates)
+
+
+for n in range(1, 20):
+    sample([n], tf.ones([3]))
+"""
+
+
+def test_a_tf_function_an_outer_decorator_receives_is_not_dehybridized(tmp_path):
+    assert ("m.py", 15, "HYB402") not in codes(tmp_path, {"m.py": STACKED})
+
+
+def test_a_tf_function_on_the_outside_still_is(tmp_path):
+    swapped = STACKED.replace("@never_eager\n@tf.function(autograph=False)", "@tf.function(autograph=False)\n@never_eager")
+    assert ("m.py", 15, "HYB402") in codes(tmp_path, {"m.py": swapped})

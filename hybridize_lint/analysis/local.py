@@ -286,6 +286,7 @@ class _ModuleBuilder:
         autograph = True
         method_kind = "instance"
         outer = parent or self.module_scope
+        wrapped_by = []  # decorators above tf.function: they receive the tf.function object
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if self.kb.is_hybridizer(self._qualified_name(target, outer)):
@@ -293,8 +294,12 @@ class _ModuleBuilder:
                 if isinstance(decorator, ast.Call):
                     hybrid_keywords = _hybridizer_keywords(decorator)
                     autograph = _autograph_argument(decorator, {}) is not False
+                if wrapped_by:  # `@never_runs_eagerly @tf.function def f`: f must stay a tf.function
+                    self.summary.hybrid_object_uses.append(f"fn:{self.module}:{qualname}")
                 continue
             ref = self._callee_ref(target, outer)
+            if not hybrid and ref not in _METHOD_KINDS and not _is_property_decorator(target, ref):
+                wrapped_by.append(ref)
             if class_name and ref in _METHOD_KINDS:
                 method_kind = _METHOD_KINDS[ref]
             elif class_name and _is_property_decorator(target, ref):
