@@ -562,3 +562,42 @@ def test_a_tf_function_an_outer_decorator_receives_is_not_dehybridized(tmp_path)
 def test_a_tf_function_on_the_outside_still_is(tmp_path):
     swapped = STACKED.replace("@never_eager\n@tf.function(autograph=False)", "@tf.function(autograph=False)\n@never_eager")
     assert ("m.py", 15, "HYB402") in codes(tmp_path, {"m.py": swapped})
+
+
+def test_a_build_guarded_by_its_own_slot_of_a_list_is_once_only(tmp_path):
+    lazily = """
+        import tensorflow as tf
+
+
+        def lazily_compiled(fn):
+            compiled = [None]
+
+            @tf.function
+            def run(x):
+                if compiled[0] is None:
+                    compiled[0] = fn
+                return compiled[0](x)
+
+            return run
+        """
+    assert codes(tmp_path, {"m.py": lazily}, SIDE_EFFECTS) == []
+    every_call = lazily.replace("if compiled[0] is None:", "if compiled[1] is None:")
+    assert codes(tmp_path / "every", {"m.py": every_call}, SIDE_EFFECTS) == [("m.py", 10, "HYB105")]
+
+
+def test_tracing_an_inline_tf_function_for_its_concrete_function_is_no_side_effect(tmp_path):
+    concrete = """
+        import tensorflow as tf
+
+
+        def unrolled_steps(fn, spec):
+            steps = []
+
+            def unroll(x):
+                steps.append(x.shape)
+                return fn(x)
+
+            tf.function(unroll).get_concrete_function(spec)
+            return steps
+        """
+    assert codes(tmp_path, {"m.py": concrete}, SIDE_EFFECTS) == []

@@ -755,6 +755,8 @@ class _ModuleBuilder:
                 self._used_as_hybrid(node.value, scope)
 
     def _used_as_hybrid(self, expr: ast.expr, scope: _Scope) -> None:
+        if isinstance(expr, ast.Call) and expr.args and self.kb.is_hybridizer(self._dotted(expr.func, scope)):
+            expr = expr.args[0]  # `tf.function(f).get_concrete_function(...)`
         ref = self._function_ref(expr, scope)
         if ref and ref not in self.summary.hybrid_object_uses:
             self.summary.hybrid_object_uses.append(ref)
@@ -1505,8 +1507,8 @@ def _ends(holds: str, value: ast.expr) -> bool:
 
 
 def _is_place(expr: ast.expr) -> bool:
-    """A name or an attribute chain: something a flag can live in."""
-    while isinstance(expr, ast.Attribute):
+    """A name, an attribute chain or a constant index (``wrapped[0]``): something a flag can live in."""
+    while isinstance(expr, ast.Attribute) or (isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant)):
         expr = expr.value
     return isinstance(expr, ast.Name)
 
@@ -1516,6 +1518,9 @@ def _same_place(target: ast.expr, flag: ast.expr) -> bool:
         return target.id == flag.id
     if isinstance(target, ast.Attribute) and isinstance(flag, ast.Attribute):
         return target.attr == flag.attr and _same_place(target.value, flag.value)
+    if isinstance(target, ast.Subscript) and isinstance(flag, ast.Subscript) \
+            and isinstance(target.slice, ast.Constant) and isinstance(flag.slice, ast.Constant):
+        return target.slice.value == flag.slice.value and _same_place(target.value, flag.value)
     return False
 
 
