@@ -601,3 +601,13 @@ def test_tracing_an_inline_tf_function_for_its_concrete_function_is_no_side_effe
             return steps
         """
     assert codes(tmp_path, {"m.py": concrete}, SIDE_EFFECTS) == []
+
+
+def test_the_iterable_of_a_comprehension_is_evaluated_once(tmp_path):
+    once = NETWORK.replace("def block", "def shapes(x):\n    return tf.unstack(tf.shape(x))\n\n\ndef block") + \
+        "\n\ndef count(x, scale):\n    return [s for s in block(x, scale)]\n"
+    script = SCRIPT.replace("from network import block", "from network import count").replace(
+        "    for _ in range(1000):\n        x = block(x, scale)", "    count(x, scale)")
+    assert codes(tmp_path, {"network.py": once, "train.py": script}, HYB3) == []
+    per_item = script.replace("    count(x, scale)", "    [count(x, scale) for _ in range(1000)]")
+    assert codes(tmp_path / "loop", {"network.py": once, "train.py": per_item}, HYB3) != []

@@ -1202,6 +1202,10 @@ def _own_nodes_with_guards(body: list[ast.stmt]):
         elif isinstance(node, _COMPREHENSIONS):  # `[step(x) for x in ds]` runs step once per element
             looped = [*guards, _InLoop(node)]
             children = [(child, looped) for child in _children(node)]
+        elif isinstance(node, ast.comprehension) and guards and isinstance(guards[-1], _InLoop) \
+                and getattr(guards[-1].loop, "generators", [None])[0] is node:
+            # the first `for` of a comprehension: its iterable is evaluated once, before the loop
+            children = [(child, guards[:-1] if child is node.iter else guards) for child in _children(node)]
         else:
             children = [(child, guards) for child in _children(node)]
         stack.extend(reversed(children))
