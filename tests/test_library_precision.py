@@ -611,3 +611,40 @@ def test_the_iterable_of_a_comprehension_is_evaluated_once(tmp_path):
     assert codes(tmp_path, {"network.py": once, "train.py": script}, HYB3) == []
     per_item = script.replace("    count(x, scale)", "    [count(x, scale) for _ in range(1000)]")
     assert codes(tmp_path / "loop", {"network.py": once, "train.py": per_item}, HYB3) != []
+
+
+# -- a traced tensor parked on an object ---------------------------------------------------------
+
+WEIGHT_NORM = """
+import tensorflow as tf
+
+
+class Net(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = tf.keras.layers.Dense(2)
+        self.g = tf.Variable(1.0)
+        self.v = tf.Variable(tf.ones((3, 2)))
+
+    def _compute_weights(self):
+        self.dense.kernel = tf.nn.l2_normalize(self.v, axis=0) * self.g
+
+    def call(self, inputs):
+        self._compute_weights()
+        return self.dense(inputs)
+
+
+net = Net()
+net.compile(loss="mse")
+net.fit(tf.ones((4, 3)), tf.ones((4, 2)))
+"""
+
+
+def test_a_tensor_the_call_computes_and_parks_on_an_object_is_recomputed_every_call(tmp_path):
+    assert codes(tmp_path, {"m.py": WEIGHT_NORM}, SIDE_EFFECTS) == []
+
+
+def test_a_python_value_parked_on_an_object_is_still_a_side_effect(tmp_path):
+    counting = WEIGHT_NORM.replace("self.dense.kernel = tf.nn.l2_normalize(self.v, axis=0) * self.g",
+                                   "self.dense.calls += 1")
+    assert codes(tmp_path, {"m.py": counting}, SIDE_EFFECTS) == [("m.py", 15, "HYB110")]

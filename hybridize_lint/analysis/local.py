@@ -709,7 +709,8 @@ class _ModuleBuilder:
             return
         # A once-only build (`if self.w is None: self.w = tf.Variable(...)`) keeps objects, not a
         # tensor of the first trace (that would leak out of its graph).
-        once = self._once_only(guards, scope) and self._creates_state(getattr(node, "value", None), scope)
+        guards_once = self._once_only(guards, scope)
+        once = guards_once and self._creates_state(getattr(node, "value", None), scope)
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         for target in _flatten_targets(targets):
             if once or (isinstance(getattr(node, "value", None), ast.Constant)
@@ -724,6 +725,9 @@ class _ModuleBuilder:
                                                    f"closure:{target.id}"))
             elif isinstance(target, ast.Attribute):
                 locality = self.locality(target.value, scope)
+                if not guards_once and isinstance(node, ast.Assign) \
+                        and TENSOR in value_of(self, node.value, scope):
+                    continue  # a traced tensor parked on an object: the graph computes it on every call
                 if locality != LOCAL:
                     function.effects.append(Effect("HYB104", f"`{_text(target)}`", loc_of(target),
                                                    _target(locality)))
