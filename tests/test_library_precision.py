@@ -648,3 +648,24 @@ def test_a_python_value_parked_on_an_object_is_still_a_side_effect(tmp_path):
     counting = WEIGHT_NORM.replace("self.dense.kernel = tf.nn.l2_normalize(self.v, axis=0) * self.g",
                                    "self.dense.calls += 1")
     assert codes(tmp_path, {"m.py": counting}, SIDE_EFFECTS) == [("m.py", 15, "HYB110")]
+
+
+def test_a_tf_function_made_and_called_on_the_spot_traces_every_time(tmp_path):
+    on_the_spot = """
+        import tensorflow as tf
+
+
+        def variable_names(module, x):
+            names = []
+
+            def record():
+                module(x)
+                names.append([v.name for v in module.trainable_variables])
+
+            tf.function(record)()
+            return names
+        """
+    assert codes(tmp_path, {"m.py": on_the_spot}, SIDE_EFFECTS) == []
+    kept = on_the_spot.replace("tf.function(record)()", "traced = tf.function(record)\n            traced()\n"
+                               "            traced()")
+    assert codes(tmp_path / "kept", {"m.py": kept}, SIDE_EFFECTS) == [("m.py", 9, "HYB105")]

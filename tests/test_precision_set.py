@@ -43,8 +43,10 @@ def test_the_sample_is_the_seeded_stratified_draw_from_the_recorded_population()
 
 
 def test_every_sampled_finding_is_labelled_with_a_reason_and_its_evidence_exists():
+    """Labels of earlier samples stay too (findings since fixed, or no longer drawn): they keep
+    guarding the tool against reporting a false finding again or losing a true one."""
     keys = {finding.key for finding in SAMPLE}
-    assert set(LABELS) == keys
+    assert keys <= set(LABELS), sorted(keys - set(LABELS))
     for label in LABELS.values():
         if label.evidence:
             assert (precision.HERE / label.evidence).is_file(), label.evidence

@@ -31,8 +31,9 @@ def _only_traced_for_a_concrete_function(ctx: FileContext, function: FunctionSum
 
 
 def _made_and_called_once(ctx: FileContext, function: FunctionSummary) -> bool:
-    """A decorated ``def`` nested in a function whose body names it once, to call it, outside loops."""
-    if not function.nested or not function.hybrid:
+    """A ``def`` nested in a function whose body names it once, outside loops: to call it once when
+    it is decorated with tf.function, or in ``tf.function(f)(...)``, made and called on the spot."""
+    if not function.nested:
         return False
     enclosing_name, name = function.qualname.rsplit(".", 1)
     enclosing = ctx.functions.get(enclosing_name)
@@ -40,11 +41,23 @@ def _made_and_called_once(ctx: FileContext, function: FunctionSummary) -> bool:
         return False
     uses = [node for node in ast.walk(enclosing) if isinstance(node, ast.Name) and node.id == name
             and isinstance(node.ctx, ast.Load)]
-    calls = [node for node in ast.walk(enclosing) if isinstance(node, ast.Call) and node.func in uses]
-    if len(uses) != 1 or len(calls) != 1:
+    if len(uses) != 1 or _in_a_loop(enclosing, uses[0]):
         return False  # handed out, stored or called again: later calls reuse the traces
-    sites = ctx.project.callers.get((ctx.module, function.qualname), [])
-    return len(sites) == 1 and not sites[0][1].in_loop
+    for node in ast.walk(enclosing):
+        if isinstance(node, ast.Call):
+            if function.hybrid and node.func is uses[0]:
+                return True
+            if isinstance(node.func, ast.Call) and ctx.is_hybridizer_call(node.func) and node.func.args \
+                    and node.func.args[0] is uses[0]:
+                return True
+    return False
+
+
+def _in_a_loop(function: ast.AST, target: ast.AST) -> bool:
+    for node in ast.walk(function):
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and any(n is target for n in ast.walk(node)):
+            return True
+    return False
 
 
 def own_effects(ctx: FileContext, code: str) -> Iterator[tuple[FunctionSummary, Effect]]:
