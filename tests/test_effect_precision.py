@@ -782,7 +782,7 @@ def test_a_class_named_in_isinstance_is_not_called(tmp_path):
 
         class Config:
             def __init__(self):
-                logging.info("made a config")
+                print("made a config")
 
 
         class Other(Config):

@@ -18,7 +18,7 @@ from functools import cached_property
 from .boundary import Boundary, BoundaryAnalysis
 from .policy import NOT_COMPUTATIONS
 from .project import FunctionId, ProjectModel, call_arguments
-from .side_effects import Witness
+from .side_effects import Witness, is_hazard
 from .signatures import ArraySignature, array_signature, conversion_hazard
 from .dtypes import array_dtype, is_array
 from .summary import CAPTURED, LOCAL, Blocker, FunctionSummary
@@ -416,7 +416,7 @@ class HybridizationAnalysis:
     def _side_effect(self, function: FunctionId) -> Witness | None:
         analysis = self.project.side_effects
         effects = analysis.of(function)
-        if effects.always and not effects.always.effect.diagnostic:
+        if effects.always and is_hazard(effects.always):
             return effects.always
         info = self.project.function(function)
         fresh = info.params[0] if info and info.class_name and function[1].endswith(".__init__") and info.params \

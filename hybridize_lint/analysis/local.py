@@ -518,9 +518,9 @@ class _ModuleBuilder:
         if dotted == kb.python_print:
             function.effects.append(Effect("HYB101", "print", where))
         elif dotted is not None and dotted not in kb.pure_functions and dotted in kb.io_calls:
-            diagnostic = dotted in kb.log_calls and self._logs_trace_time_facts(
-                call, dotted.rsplit(".", 1)[-1], scope, guards)
-            function.effects.append(Effect("HYB102", dotted, where, diagnostic=diagnostic))
+            log_line, diagnostic = self._log_line(call, dotted.rsplit(".", 1)[-1], scope, guards) \
+                if dotted in kb.log_calls else (False, False)
+            function.effects.append(Effect("HYB102", dotted, where, log_line=log_line, diagnostic=diagnostic))
         elif dotted is not None and dotted in kb.nondeterministic_calls:
             function.effects.append(Effect("HYB106", dotted, where))
         elif dotted == "builtins.next" and call.args:
@@ -540,17 +540,17 @@ class _ModuleBuilder:
         elif isinstance(call.func, ast.Attribute):
             self._method_effects(call, scope, function, guards)
 
-    def _logs_trace_time_facts(self, call: ast.Call, level: str | None, scope: _Scope,
-                               guards: list[ast.expr]) -> bool:
-        """A log line that is a diagnostic: no tensor among its arguments, and a warning (or worse) or
-        under a Python condition (``if not metric:``), not a line that marks progress on every call."""
+    def _log_line(self, call: ast.Call, level: str | None, scope: _Scope,
+                  guards: list[ast.expr]) -> tuple[bool, bool]:
+        """(a log line with no tensor among its arguments, and a diagnostic too: a warning or worse, or
+        under a Python condition such as ``if not metric:``, not a line marking progress)."""
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
         if any(TENSOR in value_of(self, argument, scope) for argument in arguments):
-            return False
+            return False, False
         if level in self.kb.diagnostic_levels:
-            return True
-        return any(isinstance(guard, _Branch) and TENSOR not in value_of(self, guard.test, scope)
-                   for guard in guards)
+            return True, True
+        return True, any(isinstance(guard, _Branch) and TENSOR not in value_of(self, guard.test, scope)
+                         for guard in guards)
 
     def _method_effects(self, call: ast.Call, scope: _Scope, function: FunctionSummary,
                         guards: list[ast.expr]) -> None:
@@ -562,10 +562,10 @@ class _ModuleBuilder:
             return
         receiver_type = self._type_of(method.value, scope)
         if receiver_type in self._factory_refs(self.kb.io_factories):
-            diagnostic = receiver_type in self._factory_refs(self.kb.logger_factories) and \
-                self._logs_trace_time_facts(call, method.attr, scope, guards)
+            log_line, diagnostic = self._log_line(call, method.attr, scope, guards) \
+                if receiver_type in self._factory_refs(self.kb.logger_factories) else (False, False)
             function.effects.append(Effect("HYB102", f"{_text(method.value)}.{method.attr}", where,
-                                           diagnostic=diagnostic))
+                                           log_line=log_line, diagnostic=diagnostic))
             return
         if receiver_type in self._factory_refs(self.kb.nondeterministic_factories):
             function.effects.append(Effect("HYB106", f"{_text(method.value)}.{method.attr}", where))

@@ -32,11 +32,24 @@ class Witness:
 
 
 def _stronger(known: Witness | None, new: Witness) -> Witness | None:
-    """The witness to keep for a function's unconditional effects: the first one, unless it is only a
-    diagnostic log line (which is no hazard) and ``new`` is a real effect."""
-    if known is None or (known.effect.diagnostic and not new.effect.diagnostic):
+    """The witness to keep for a function's unconditional effects: the first one, unless ``new`` is a
+    stronger kind: a real effect over a log line, a log line over a diagnostic (neither of which is
+    a hazard everywhere; see :func:`is_hazard`)."""
+    if known is None or _weakness(new.effect) < _weakness(known.effect):
         return new
     return known
+
+
+def _weakness(effect: Effect) -> int:
+    return 2 if effect.diagnostic else 1 if effect.log_line else 0
+
+
+def is_hazard(witness: Witness) -> bool:
+    """Whether an effect reached through ``witness`` runs less often under a trace in a way that
+    matters: not a diagnostic log line, and not a log line without tensors in a helper (it tells
+    about trace-time facts; the function's own log lines are the developer's)."""
+    effect = witness.effect
+    return not (effect.diagnostic or (effect.log_line and witness.chain))
 
 
 @dataclass
@@ -102,7 +115,7 @@ class SideEffectAnalysis:
         for target in targets:
             callee = self._callee_effects(target, self.effects) or TransitiveEffects()
             qualname = target.function[1]
-            if callee.always and not callee.always.effect.diagnostic:
+            if callee.always and is_hazard(callee.always.through(qualname)):
                 return callee.always.through(qualname)
             for param, witness in callee.on_params.items():
                 locality = _argument_locality(self.project, target, site, param)

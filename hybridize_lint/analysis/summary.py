@@ -47,8 +47,10 @@ class Effect:
     # A mutation known only by the method's name (the receiver's type is unknown): no side effect
     # when a project class or a TensorFlow/Keras type has a method of that name.
     by_name: str | None = None
-    # A log line about trace-time facts (see ``log_calls`` in rules/api/python.toml): no tensor in it,
-    # at warning level or under a Python condition. Logging it once per trace loses nothing.
+    # A log line with no tensor in it (see ``log_calls`` in rules/api/python.toml): in a helper, it tells
+    # about trace-time facts, and logging it once per trace loses nothing.
+    log_line: bool = False
+    # A log line that is a diagnostic wherever it is: at warning level or under a Python condition.
     diagnostic: bool = False
 
 
@@ -275,7 +277,7 @@ def _defaults(cls: type) -> dict[str, Any]:
 
 def _effect(raw: dict[str, Any]) -> Effect:
     return Effect(raw["code"], raw["what"], tuple(raw["loc"]), raw.get("target"), raw.get("by_name"),
-                  bool(raw.get("diagnostic", False)))
+                  bool(raw.get("log_line", False)), bool(raw.get("diagnostic", False)))
 
 
 def _call(raw: dict[str, Any]) -> CallSite:
