@@ -670,3 +670,42 @@ def test_a_tf_function_made_and_called_on_the_spot_traces_every_time(tmp_path):
     kept = on_the_spot.replace("tf.function(record)()", "traced = tf.function(record)\n            traced()\n"
                                "            traced()")
     assert codes(tmp_path / "kept", {"m.py": kept}, SIDE_EFFECTS) == [("m.py", 9, "HYB105")]
+
+
+# -- scratch state for the rest of the call -------------------------------------------------------
+
+ENVIRONMENT = """
+import tensorflow as tf
+
+
+class Dynamics:
+    def reward(self, observation):
+        return observation * 2.0
+
+
+class Environment:
+    def __init__(self):
+        self._dynamics = Dynamics()
+        self._observation = tf.Variable(tf.ones([3]))
+
+    def _apply_action(self, action):
+        self._reward = self._dynamics.reward(self._observation)
+        return tf.gather(self._reward, action)
+
+    @tf.function
+    def step(self, action):
+        return self._apply_action(action)
+"""
+
+
+def test_an_attribute_written_then_read_only_in_the_same_function_is_scratch(tmp_path):
+    assert codes(tmp_path, {"m.py": ENVIRONMENT}, SIDE_EFFECTS) == []
+
+
+def test_an_attribute_someone_else_reads_is_state(tmp_path):
+    read_elsewhere = ENVIRONMENT + "\n    def last_reward(self):\n        return self._reward\n"
+    assert codes(tmp_path, {"m.py": read_elsewhere}, SIDE_EFFECTS) == [("m.py", 20, "HYB110")]
+    counter = ENVIRONMENT.replace("        self._reward = self._dynamics.reward(self._observation)\n",
+                                  "        self._reward = self._dynamics.reward(self._observation)\n"
+                                  "        self._steps = self._steps + 1\n")
+    assert codes(tmp_path / "counter", {"m.py": counter}, SIDE_EFFECTS) == [("m.py", 21, "HYB110")]

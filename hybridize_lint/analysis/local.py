@@ -101,6 +101,7 @@ class _ModuleBuilder:
         self._walk_definitions(self.tree.body, prefix="", class_name=None, parent=None)
         self._analyse_body(self.module_scope, own, self.summary.module_calls, None)
         self._hybrid_object_attributes(_own_nodes_with_guards(self.tree.body), self.module_scope)
+        self.summary.attribute_loads = _attribute_loads(node for node, _ in _own_nodes_with_guards(self.tree.body))
 
     def _module_flags(self, own: list) -> None:
         tf1 = self.kb.tf1_graph_mode
@@ -163,6 +164,7 @@ class _ModuleBuilder:
         function.loop_bound = sorted(loop_bound)
         function.reads_variable_lists = any(isinstance(node, ast.Attribute) and node.attr in VARIABLE_LISTS
                                             for node, _ in every)
+        function.attribute_loads = _attribute_loads(node for node, _ in every)
         # A driver (a function with loops, like `main`) changes state for the loops after the change;
         # a helper without loops may be called from any loop, so each of its changes counts.
         loops = [node.end_lineno or node.lineno for node, _ in every if isinstance(node, _LOOP_NODES)]
@@ -729,8 +731,10 @@ class _ModuleBuilder:
                         and TENSOR in value_of(self, node.value, scope):
                     continue  # a traced tensor parked on an object: the graph computes it on every call
                 if locality != LOCAL:
+                    scratch = target.attr if isinstance(node, ast.Assign) and _written_before_read(
+                        target, node.value, scope.node) else None
                     function.effects.append(Effect("HYB104", f"`{_text(target)}`", loc_of(target),
-                                                   _target(locality)))
+                                                   _target(locality), scratch_attribute=scratch))
             elif isinstance(target, ast.Subscript):
                 locality = self.locality(target.value, scope)
                 if _fills_a_cache(target, guards, scope.node):
@@ -1393,6 +1397,30 @@ def _own_flags(branch: _Branch) -> list[ast.expr]:
         if (ends and all(ends)) or (not ends and holds == "falsy" and _fills(branch.body, flag)):
             found.append(flag)
     return found
+
+
+def _attribute_loads(nodes: Iterable[ast.AST]) -> list[str]:
+    """Names of the attributes read (``x.name``, ``getattr(x, "name")``)."""
+    found = set()
+    for node in nodes:
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            found.add(node.attr)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+                and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+            found.add(node.args[1].value)
+    return sorted(found)
+
+
+def _written_before_read(target: ast.Attribute, value: ast.expr, function: ast.AST | None) -> bool:
+    """Whether ``target`` (``self.x = value``) is read later in ``function`` and not before (nor in
+    ``value``): a value the function keeps for the rest of its call."""
+    key = _place_key(target)
+    if function is None or any(isinstance(node, ast.Attribute) and _place_key(node) == key for node in ast.walk(value)):
+        return False
+    where = (target.lineno, target.col_offset)
+    reads = [(node.lineno, node.col_offset) for node in ast.walk(function)
+             if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and _place_key(node) == key]
+    return bool(reads) and min(reads) > where
 
 
 def _fills_a_cache(target: ast.Subscript, guards: list, function: ast.AST | None) -> bool:

@@ -108,7 +108,8 @@ class ProjectModel:
             self.summaries[summary.module] = summary
         for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
                        "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols",
-                       "function_wrappers", "_self_callers", "_receiver_edges", "hybrid_wrappers", "hybrid_objects_used"):
+                       "function_wrappers", "_self_callers", "_receiver_edges", "hybrid_wrappers", "hybrid_objects_used",
+                       "attribute_readers"):
             self.__dict__.pop(cached, None)
 
     def prepare_for_checks(self) -> None:
@@ -605,6 +606,19 @@ class ProjectModel:
     def eager_functions(self) -> set[FunctionId]:
         """Functions run through ``tf.py_function``/``tf.numpy_function``: eager even from graph code."""
         return {t.function for s in self.summaries.values() for ref in s.eager_entries for t in self.resolve_ref(ref)}
+
+    @cached_property
+    def attribute_readers(self) -> dict[str, set[FunctionId]]:
+        """Attribute name → the functions that read an attribute of that name (module-level code as
+        ``(module, "<module>")``), whatever the object: who may see what an attribute holds."""
+        readers: dict[str, set[FunctionId]] = {}
+        for summary in self.summaries.values():
+            for name in summary.attribute_loads:
+                readers.setdefault(name, set()).add((summary.module, "<module>"))
+            for qualname, info in summary.functions.items():
+                for name in info.attribute_loads:
+                    readers.setdefault(name, set()).add((summary.module, qualname))
+        return readers
 
     @cached_property
     def hybrid_objects_used(self) -> set[FunctionId]:

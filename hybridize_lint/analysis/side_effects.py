@@ -99,6 +99,12 @@ class SideEffectAnalysis:
         """A mutation known only by its method's name is none when some class in play has that method."""
         return effect.by_name is None or effect.by_name not in self._method_names
 
+    def is_scratch(self, function: FunctionId, effect: Effect) -> bool:
+        """``self._reward = ...`` written before it is read, and read by no other function of the
+        project: scratch state for the rest of the call, which nothing sees after it."""
+        name = effect.scratch_attribute
+        return name is not None and self.project.attribute_readers.get(name, set()) <= {function}
+
     def of(self, function: FunctionId) -> TransitiveEffects:
         return self.effects.get(function, TransitiveEffects())
 
@@ -152,7 +158,7 @@ class SideEffectAnalysis:
         if self._memoized(info):
             return result
         for effect in info.effects if info else []:
-            if not self.counts(effect):
+            if not self.counts(effect) or self.is_scratch(function, effect):
                 continue
             witness = Witness((), effect)
             if effect.target is None:

@@ -52,6 +52,9 @@ class Effect:
     log_line: bool = False
     # A log line that is a diagnostic wherever it is: at warning level or under a Python condition.
     diagnostic: bool = False
+    # ``self.ATTR = ...`` before any read of ``self.ATTR`` in the function: the attribute's name when
+    # the value may be scratch state for the rest of the call (see ``SideEffectAnalysis``).
+    scratch_attribute: str | None = None
 
 
 @dataclass
@@ -128,6 +131,7 @@ class FunctionSummary:
     # a gradient or an optimizer step weighing more: the benefit estimate of running it as a graph.
     tensor_ops: int = 0
     global_reads: list[str] = field(default_factory=list)  # module-level variables the body reads
+    attribute_loads: list[str] = field(default_factory=list)  # names of the attributes the body reads
     loop_bound: list[str] = field(default_factory=list)  # locals bound anew in a loop (its targets included)
     reads_variable_lists: bool = False  # reads `.trainable_variables` or the like
     tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
@@ -208,6 +212,7 @@ class ModuleSummary:
     values: dict[str, list[str]] = field(default_factory=dict)  # abstract values of module-level names
     tensor_dtypes: dict[str, str] = field(default_factory=dict)  # module-level NAME = tf.Variable(0.5): float32
     hybrid_object_uses: list[str] = field(default_factory=list)  # refs of f in f.get_concrete_function()
+    attribute_loads: list[str] = field(default_factory=list)  # attributes read outside functions
     # Module-level variables rebound while the program runs (in a module-level loop, or by a function
     # through `global`), with the line: a graph traced before keeps the old value.
     rebound_globals: dict[str, int] = field(default_factory=dict)
@@ -277,7 +282,7 @@ def _defaults(cls: type) -> dict[str, Any]:
 
 def _effect(raw: dict[str, Any]) -> Effect:
     return Effect(raw["code"], raw["what"], tuple(raw["loc"]), raw.get("target"), raw.get("by_name"),
-                  bool(raw.get("log_line", False)), bool(raw.get("diagnostic", False)))
+                  bool(raw.get("log_line", False)), bool(raw.get("diagnostic", False)), raw.get("scratch_attribute"))
 
 
 def _call(raw: dict[str, Any]) -> CallSite:

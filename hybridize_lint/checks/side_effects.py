@@ -62,10 +62,11 @@ def _in_a_loop(function: ast.AST, target: ast.AST) -> bool:
 
 def own_effects(ctx: FileContext, code: str) -> Iterator[tuple[FunctionSummary, Effect]]:
     """Effects with ``code`` in the bodies of this file's graph roots that escape the traced call."""
-    counts = ctx.project.side_effects.counts
+    analysis = ctx.project.side_effects
     for function, root in traced_roots(ctx):
         for effect in function.effects:
-            if effect.code == code and not effect.diagnostic and counts(effect) \
+            if effect.code == code and not effect.diagnostic and analysis.counts(effect) \
+                    and not analysis.is_scratch((ctx.module, function.qualname), effect) \
                     and escapes(ctx, function, root, effect.target, effect):
                 yield function, effect
 
