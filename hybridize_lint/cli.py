@@ -175,9 +175,30 @@ def _check(args: argparse.Namespace) -> int:
         fixed = file_report.fixed_text if file_report is not None else None
         # A file that could not be fixed (e.g. a syntax error) is echoed unchanged, never emptied.
         _write_source(stdin_source, fixed if fixed is not None else stdin_source.text)
+    nothing_found = not report.files and not stdin and not report.internal_errors
+    if nothing_found:  # as ruff: a warning, not "All checks passed!" over no file at all
+        print("hybridize-lint: warning: No Python files found under the given path(s)", file=sys.stderr)
     if args.diff:
         diff_text = _unified_diffs(report)
         sys.stdout.write(diff_text)
+        for note in _notes(report):
+            print(note, file=sys.stderr)
+        would_fix = sum(file_report.fixed_count for file_report in report.files if file_report.changed)
+        if would_fix:
+            print(f"Would fix {would_fix} {'error' if would_fix == 1 else 'errors'}.", file=sys.stderr)
+        else:
+            print("No errors would be fixed.", file=sys.stderr)
+    elif args.add_noqa:
+        added = sum(file_report.added_noqa for file_report in report.files)
+        changed = sum(1 for file_report in report.files if file_report.added_noqa and file_report.changed)
+        if added:
+            print(f"Added {added} noqa {'directive' if added == 1 else 'directives'} "
+                  f"in {changed} {'file' if changed == 1 else 'files'}.", file=sys.stderr)
+        else:
+            print("No noqa directives added.", file=sys.stderr)
+        remaining = render(report, args.output_format, ReportOptions(quiet=True), rules_by_code())
+        if remaining:
+            sys.stdout.write(remaining)
         for note in _notes(report):
             print(note, file=sys.stderr)
     else:
@@ -189,7 +210,7 @@ def _check(args: argparse.Namespace) -> int:
                         ReportOptions(unsafe_fixes=unsafe, fix_mode=args.fix, statistics=args.statistics,
                                       quiet=args.quiet), rules_by_code())
         stream = sys.stderr if stdin_fixed else sys.stdout
-        if output:
+        if output and not nothing_found:
             stream.write(output if output.endswith("\n") else output + "\n")
         for note in _notes(report):
             print(note, file=sys.stderr)
@@ -242,12 +263,17 @@ def _unified_diffs(report) -> str:
     for file_report in report.files:
         if not file_report.changed or file_report.original_text is None:
             continue
-        diff = difflib.unified_diff(
-            _diff_lines(file_report.original_text), _diff_lines(file_report.fixed_text),
-            fromfile=f"a/{file_report.path}", tofile=f"b/{file_report.path}")
-        # Like git: a last line without a line break is marked, not glued to the next diff line.
-        chunks.extend(line if line.endswith(("\n", "\r")) else f"{line}\n\\ No newline at end of file\n"
-                      for line in diff)
+        if file_report.changed_cells:  # a notebook: one diff per edited cell, as ruff shows them
+            pairs = [(f"{file_report.path}:cell {number}", before, after)
+                     for number, before, after in file_report.changed_cells]
+        else:
+            pairs = [(str(file_report.path), file_report.original_text, file_report.fixed_text)]
+        for name, before, after in pairs:
+            diff = difflib.unified_diff(_diff_lines(before), _diff_lines(after), fromfile=f"a/{name}",
+                                        tofile=f"b/{name}")
+            # Like git: a last line without a line break is marked, not glued to the next diff line.
+            chunks.extend(line if line.endswith(("\n", "\r")) else f"{line}\n\\ No newline at end of file\n"
+                          for line in diff)
     return "".join(chunks)
 
 

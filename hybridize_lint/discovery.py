@@ -22,7 +22,7 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".tox", ".venv", ".vscode", "__pypackages__", "_build", "buck-out", "build",
     "dist", "node_modules", "site-packages", "venv", "__pycache__", "*.egg-info",
 )
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 @dataclass(frozen=True)

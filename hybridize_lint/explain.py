@@ -14,6 +14,8 @@ from pathlib import Path
 from .analysis.hybridization import DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, HYBRIDIZE, Verdict
 from .analysis.project import ProjectModel
 from .engine import Linter
+from .diagnostics import Position
+from .source import SourceFile
 
 ACTIONS = {
     HYBRIDIZE: ("add @tf.function", "HYB301"),
@@ -41,12 +43,35 @@ def explain(linter: Linter, targets: list[Target]) -> list[dict]:
         if summary is None:
             raise LookupError(f"{target.path}: not a Python module of the project")
         names = [target.qualname] if target.qualname else list(summary.functions)
+        source = SourceFile.read(target.path) if target.path.suffix.lower() == ".ipynb" else None
         for qualname in names:
             if qualname not in summary.functions:
                 raise LookupError(f"{target.path}: no function {qualname!r}")
             verdict = model.hybridization.verdict((module, qualname))
-            explanations.append(_explanation(model, target.path, summary.functions[qualname].lineno, verdict))
+            explanation = _explanation(model, target.path, summary.functions[qualname].lineno, verdict)
+            if source is not None and source.notebook is not None:
+                explanation = _in_cells(explanation, source)
+            explanations.append(explanation)
     return explanations
+
+
+def _in_cells(explanation: dict, source: SourceFile) -> dict:
+    """A notebook's explanation with cell-relative lines, in the position and in every cited line."""
+    notebook, text = source.notebook, source.text
+    where = notebook.locate(text, Position(explanation["line"], 1))
+    cite = lambda value: notebook.cite(text, source.path.name, value) if isinstance(value, str) else value  # noqa: E731
+
+    def walk(value):
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        return cite(value)
+
+    located = walk(explanation)
+    if where is not None:
+        located["cell"], located["line"] = where.cell, where.row
+    return located
 
 
 def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -> dict:
@@ -94,7 +119,8 @@ def render_text(explanations: list[dict]) -> str:
     for item in explanations:
         kind = "hybrid" if item["hybrid"] else "eager"
         verdict = f"{item['action']} ({item['code']})" if item["code"] else "no change"
-        lines = [f"{item['file']}:{item['line']}: {item['function']} [{kind}] → {verdict}"]
+        cell = f"cell {item['cell']}:" if item.get("cell") is not None else ""
+        lines = [f"{item['file']}:{cell}{item['line']}: {item['function']} [{kind}] → {verdict}"]
         lines.append("  tensor parameters: " + (", ".join(f"`{p}` {e}" for p, e in item["tensor_parameters"].items())
                                               or "none"))
         if item["array_parameters"]:

@@ -20,7 +20,7 @@ def render_json(report: RunReport) -> str:
 
 def diagnostic_to_json(diagnostic: Diagnostic) -> dict[str, Any]:
     return {
-        "cell": None,
+        "cell": diagnostic.cell,
         "code": diagnostic.code,
         "end_location": _location(diagnostic.end),
         "filename": os.path.abspath(str(diagnostic.path)),

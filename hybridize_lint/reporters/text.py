@@ -46,8 +46,7 @@ def render_text(report: RunReport, options: ReportOptions, rules: dict[str, Rule
 
 def diagnostic_line(diagnostic: Diagnostic, options: ReportOptions) -> str:
     marker = " [*]" if is_applicable(diagnostic, options) else ""
-    start = diagnostic.start
-    return f"{diagnostic.path}:{start.row}:{start.column}: {diagnostic.code}{marker} {diagnostic.message}"
+    return f"{diagnostic.path}:{diagnostic.where}: {diagnostic.code}{marker} {diagnostic.message}"
 
 
 def summary_lines(diagnostics: list[Diagnostic], fixed_count: int, options: ReportOptions) -> list[str]:
