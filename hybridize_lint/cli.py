@@ -158,14 +158,15 @@ def _check(args: argparse.Namespace) -> int:
     targets = [args.stdin_filename] if stdin else args.paths or [Path(".")]
     if stdin:
         try:
-            stdin_source = _read_stdin()
+            stdin_source = _read_stdin(args.stdin_filename)
         except SourceError as error:  # nothing sensible to lint, and nothing safe to echo back
             print(f"hybridize-lint: error: {args.stdin_filename}: {error}", file=sys.stderr)
             return EXIT_ERROR
         if args.force_exclude and _excluded(resolver, args.stdin_filename):
             report = RunReport()  # as for an excluded file on disk: nothing to report, source echoed as is
         else:
-            report = linter.run_source(args.stdin_filename, stdin_source.text, options)
+            text = stdin_source.notebook.text if stdin_source.notebook is not None else stdin_source.text
+            report = linter.run_source(args.stdin_filename, text, options)
     else:
         report = linter.run(targets, options)
 
@@ -184,10 +185,8 @@ def _check(args: argparse.Namespace) -> int:
         for note in _notes(report):
             print(note, file=sys.stderr)
         would_fix = sum(file_report.fixed_count for file_report in report.files if file_report.changed)
-        if would_fix:
+        if would_fix:  # as ruff: the count goes to stderr, so stdout stays a patch
             print(f"Would fix {would_fix} {'error' if would_fix == 1 else 'errors'}.", file=sys.stderr)
-        else:
-            print("No errors would be fixed.", file=sys.stderr)
     elif args.add_noqa:
         added = sum(file_report.added_noqa for file_report in report.files)
         changed = sum(1 for file_report in report.files if file_report.added_noqa and file_report.changed)
@@ -236,12 +235,14 @@ def _excluded(resolver: SettingsResolver, path: Path) -> bool:
     return is_excluded(path, root=settings.root, exclude=settings.exclude, extend_exclude=settings.extend_exclude)
 
 
-def _read_stdin() -> SourceFile:
-    """Source from stdin, decoded as a file would be (PEP 263 cookie, BOM), keeping its line endings."""
+def _read_stdin(name: Path) -> SourceFile:
+    """Source from stdin, decoded as a file would be (PEP 263 cookie, BOM), keeping its line endings;
+    named ``*.ipynb``, a notebook (its fixed form goes back out as the notebook's JSON)."""
+    path = Path("-").with_name("-" + name.suffix) if name.suffix.lower() == ".ipynb" else Path("-")
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is None:  # already text (an editor integration or a test)
-        return SourceFile(Path("-"), sys.stdin.read())
-    return SourceFile.from_bytes(Path("-"), buffer.read())
+        return SourceFile.from_text(path, sys.stdin.read())
+    return SourceFile.from_bytes(path, buffer.read())
 
 
 def _write_source(source: SourceFile, text: str) -> None:

@@ -451,16 +451,19 @@ def _mask(source: str) -> tuple[list[str], list[str], tuple[str, int, int] | Non
     if _parses(source) is None:
         return lines, [], None
     first = lines[0].strip() if lines else ""
+    masked_rows: set[int] = set()
+    body = 0
     if first.startswith("%%"):
         name = first[2:].split(None, 1)[0] if first[2:].strip() else ""
-        masked_rows = {0} if name in PYTHON_CELL_MAGICS else set(range(len(lines)))
-    else:
-        masked_rows = set()
-        continued = False
-        for row, line in enumerate(lines):
-            if continued or _MAGIC.match(line):
-                masked_rows.add(row)
-                continued = line.rstrip("\r\n").endswith("\\")
+        if name not in PYTHON_CELL_MAGICS:  # %%bash, %%writefile…: not Python at all
+            body = len(lines)
+        masked_rows = set(range(max(body, 1)))
+        body = max(body, 1)
+    continued = False
+    for row, line in enumerate(lines[body:], start=body):
+        if continued or _MAGIC.match(line):
+            masked_rows.add(row)
+            continued = line.rstrip("\r\n").endswith("\\")
     whole = len(masked_rows) == len(lines)
     result = [_placeholder(line, whole) if row in masked_rows else line for row, line in enumerate(lines)]
     error = _parses("".join(result))

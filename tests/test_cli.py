@@ -551,8 +551,9 @@ def test_force_exclude_applies_to_explicit_files(project, capsys):
     config(project, 'extend-exclude = ["generated"]')
     write(project / "generated" / "model.py", TRAIN)
     assert check(capsys, "generated/model.py")[0] == 1  # explicit paths are linted by default
-    assert check(capsys, ".") == (0, "All checks passed!\n", "")
-    assert check(capsys, "--force-exclude", "generated/model.py") == (0, "All checks passed!\n", "")
+    assert check(capsys, ".") == (0, "", "hybridize-lint: warning: No Python files found under the given path(s)\n")
+    assert check(capsys, "--force-exclude", "generated/model.py") == (
+        0, "", "hybridize-lint: warning: No Python files found under the given path(s)\n")
 
 
 def test_gitignored_files_are_skipped_when_walking(project, capsys):

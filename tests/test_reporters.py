@@ -53,19 +53,20 @@ def full_report(fixed_count: int = 0) -> RunReport:
                FileReport(A, [NOFIX, SAFE, UNSAFE], fixed_count=fixed_count))
 
 
-def spec(code: str, name: str, fix_: Applicability | None = None, **docs) -> RuleSpec:
+def spec(code: str, name: str, fix_: Applicability | None = None, severity: str = "warning", **docs) -> RuleSpec:
     base = {"what": f"What {code} finds.", "why": "Because graphs.", "example": "print(x)",
             "use_instead": "tf.print(x)", "fix_safety": "Unsafe: stderr vs stdout."}
     base.update(docs)
     return RuleSpec(code=code, name=name, summary=f"Summary of {code}", message="{x}", fix=fix_,
                     fix_title="Do it" if fix_ else None, impl="engine", default_enabled=True,
-                    docs=base, examples=())
+                    docs=base, examples=(), severity=severity)
 
 
 RULES = {
     "HYB101": spec("HYB101", "print-in-tf-function", Applicability.UNSAFE),
     "HYB204": spec("HYB204", "deprecated-relax-shapes", Applicability.SAFE),
-    "HYB501": spec("HYB501", "numpy-in-graph", references=["https://www.tensorflow.org/guide/function"]),
+    "HYB501": spec("HYB501", "numpy-in-graph", severity="error",
+                   references=["https://www.tensorflow.org/guide/function"]),
 }  # HYB402 is deliberately missing
 
 
@@ -264,7 +265,9 @@ def test_sarif_document_and_driver():
     numpy_rule = driver["rules"][2]
     assert numpy_rule["defaultConfiguration"] == {"level": "error"}
     assert numpy_rule["properties"] == {"fixable": False, "tags": ["graph-mode-errors"]}
-    assert driver["rules"][1]["helpUri"] == "https://example.invalid/HYB204"
+    # helpUri is the rule's documentation page (the real HYB204's name gives the real page)
+    assert driver["rules"][1]["helpUri"].endswith("/HYB204-deprecated-relax-shapes.md")
+    assert "helpUri" not in print_rule  # no page for a rule name that has none
 
 
 def test_sarif_help_is_built_from_docs():
@@ -334,7 +337,7 @@ def test_github_lines():
     lines = output.splitlines()
     assert len(lines) == 5 and output.endswith("\n")
     assert lines[1] == (
-        "::error title=hybridize-lint (HYB204),file=pkg/a.py,line=3,col=5,endLine=3,endColumn=8"
+        "::warning title=hybridize-lint (HYB204),file=pkg/a.py,line=3,col=5,endLine=3,endColumn=8"
         "::pkg/a.py:3:5: HYB204 `experimental_relax_shapes` is deprecated")
     assert lines[2].endswith(f"::pkg/a.py:7:9: HYB501 {NON_ASCII}")
     assert render(RunReport(), "github", ReportOptions(), RULES) == ""
