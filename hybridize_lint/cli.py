@@ -26,6 +26,7 @@ from .explain import explain, render_json, render_text
 from .parallel import default_jobs
 from .registry import RuleFileError, load_rules, rules_by_code
 from .reporters import FORMATS, ReportOptions, render
+from .reporters.fixability import LEGEND, rule_marker
 from .rule_docs import rule_markdown
 from .source import SourceError, SourceFile
 
@@ -284,9 +285,9 @@ def _diff_lines(text: str) -> list[str]:
 
 
 def _list_rules() -> int:
+    print(f"# {LEGEND}; no marker: no automatic fix")
     for rule in load_rules():
-        marker = {"safe": "[*]", "unsafe": "[~]"}.get(rule.fix.value if rule.fix else "", "   ")
-        print(f"{rule.code} {marker} {rule.name:<32} {rule.summary}")
+        print(f"{rule.code} {rule_marker(rule.fix) or '   '} {rule.name:<40} {rule.summary}")
     return EXIT_CLEAN
 
 

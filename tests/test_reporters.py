@@ -76,12 +76,12 @@ def text(report: RunReport, **options) -> str:
 
 # --- text -----------------------------------------------------------------------------------
 
-def test_text_lines_are_sorted_and_mark_only_applicable_fixes():
+def test_text_lines_are_sorted_and_mark_applicable_and_unsafe_fixes():
     assert text(full_report()).splitlines() == [
-        "pkg/a.py:2:5: HYB101 `print` runs once per trace",
+        "pkg/a.py:2:5: HYB101 [~] `print` runs once per trace",
         "pkg/a.py:3:5: HYB204 [*] `experimental_relax_shapes` is deprecated",
         f"pkg/a.py:7:9: HYB501 {NON_ASCII}",
-        "pkg/b.py:1:1: HYB101 `print` runs once per trace",
+        "pkg/b.py:1:1: HYB101 [~] `print` runs once per trace",
         "pkg/b.py:5:1: HYB402 retraces for each literal",
         "Found 5 errors.",
         "[*] 1 fixable with the `--fix` option (2 hidden fixes can be enabled with the "
@@ -156,10 +156,10 @@ def test_text_quiet_prints_diagnostics_only():
 
 def test_text_statistics_table():
     assert text(full_report(), statistics=True).splitlines() == [
-        "2\tHYB101\t[ ] print-in-tf-function",
+        "2\tHYB101\t[~] print-in-tf-function",
         "1\tHYB204\t[*] deprecated-relax-shapes",
-        "1\tHYB402\t[ ] literal-parameters",  # name from the diagnostic: HYB402 is not in RULES
-        "1\tHYB501\t[ ] numpy-in-graph",
+        "1\tHYB402\t    literal-parameters",  # name from the diagnostic: HYB402 is not in RULES
+        "1\tHYB501\t    numpy-in-graph",
         "Found 5 errors.",
         "[*] 1 fixable with the `--fix` option (2 hidden fixes can be enabled with the "
         "`--unsafe-fixes` option).",
@@ -172,18 +172,21 @@ def test_text_statistics_partial_marker_and_widths():
     assert text(report, statistics=True, unsafe_fixes=True, quiet=True).splitlines() == [
         "10\tHYB204\t[*] deprecated-relax-shapes",
         " 2\tHYB101\t[*] print-in-tf-function",
-        " 1\tHYB501\t[ ] numpy-in-graph",
+        " 1\tHYB501\t    numpy-in-graph",
     ]
     report = run(FileReport(A, [UNSAFE]), FileReport(B, [UNSAFE_B]))
     report.files[1].diagnostics[0] = dataclasses.replace(UNSAFE_B, fix=fix(Applicability.SAFE, "x"))
-    assert text(report, statistics=True, quiet=True) == "2\tHYB101\t[-] print-in-tf-function\n"
+    # one finding fixed by --fix, the other only with --unsafe-fixes: the code shows what --fix does
+    assert text(report, statistics=True, quiet=True) == "2\tHYB101\t[*] print-in-tf-function\n"
 
 
-def test_text_statistics_without_fixable_codes_has_no_marker_column():
+def test_text_statistics_without_fixes_has_no_marker_column():
+    report = run(FileReport(A, [NOFIX]))
+    assert text(report, statistics=True, quiet=True).splitlines() == ["1\tHYB501\tnumpy-in-graph"]
     report = run(FileReport(A, [NOFIX, UNSAFE]))
     assert text(report, statistics=True).splitlines() == [
-        "1\tHYB101\tprint-in-tf-function",
-        "1\tHYB501\tnumpy-in-graph",
+        "1\tHYB101\t[~] print-in-tf-function",
+        "1\tHYB501\t    numpy-in-graph",
         "Found 2 errors.",
         "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).",
     ]
