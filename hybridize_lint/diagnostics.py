@@ -97,6 +97,7 @@ class FileReport:
     # For a notebook: the original and fixed source of each code cell that changed (``--diff``).
     changed_cells: list[tuple[int, str, str]] = field(default_factory=list)
     added_noqa: int = 0  # ``# noqa`` comments ``--add-noqa`` added
+    root: Path | None = None  # the project's root: paths in messages are relative to it
 
 
 @dataclass

@@ -169,6 +169,7 @@ class Linter:
         for path, source in sources.items():
             current, applied, notes = fixed.get(path, (source, 0, []))
             report.files.append(self._finish_file(source, current, first[path], applied, notes, lint, options))
+            report.files[-1].root = settings.root
 
     def _lint_all(self, sources: dict[Path, SourceFile], project: Project, enabled: set[str], jobs: int,
                   report: RunReport) -> dict[Path, list[Diagnostic] | SourceError] | None:

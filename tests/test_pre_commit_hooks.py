@@ -12,6 +12,7 @@ module-wide temporary directory so nothing touches the user's real cache.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -192,3 +193,37 @@ def test_hooks_lint_and_fix_a_notebook(tmp_path, hook_repo, pre_commit_env):
     assert "!pip install -q tensorflow-cpu" in fixed and "CPU times: 1 s" in fixed
     again = try_repo(user, hook_repo, pre_commit_env, "hybridize-lint-fix", "train.ipynb")
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def readme_yaml_blocks() -> list[str]:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## pre-commit", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+
+
+def test_readme_snippet_works_as_pasted(tmp_path, pre_commit_env):
+    """The README's first snippet, written as is, in a repository with a notebook and a module."""
+    snippet = readme_yaml_blocks()[0]
+    assert "<" not in snippet and "/path/to" not in snippet  # nothing to fill in
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / ".pre-commit-config.yaml").write_text(snippet, encoding="utf-8")
+    (user / "pyproject.toml").write_text("[tool.hybridize-lint]\n", encoding="utf-8")
+    (user / "model.py").write_text(BAD, encoding="utf-8")
+    (user / "train.ipynb").write_text(NOTEBOOK, encoding="utf-8")
+    _git_init(user)
+    env = {**pre_commit_env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose"], cwd=user,
+                            env=env, capture_output=True, text=True, timeout=900)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "model.py:6:5: HYB101" in output and "train.ipynb:cell 3:3:5: HYB101" in output, output
+
+
+def test_readme_pinned_snippet_names_this_version():
+    pinned = readme_yaml_blocks()[1]
+    version = re.search(r'^version = "([^"]+)"', (PROJECT_ROOT / "pyproject.toml").read_text(), re.MULTILINE).group(1)
+    assert f"rev: v{version}\n" in pinned
+    hooks = re.findall(r"- id: (\S+)", pinned)
+    defined = re.findall(r"^- id: (\S+)", (PROJECT_ROOT / ".pre-commit-hooks.yaml").read_text(), re.MULTILINE)
+    assert hooks == defined
