@@ -80,7 +80,8 @@ class Linter:
             settings = self.resolver.for_path(path, fallback_root=project_anchor(path))
             found = discover_files([path], root=settings.root, exclude=settings.exclude,
                                    extend_exclude=settings.extend_exclude, force_exclude=options.force_exclude,
-                                   respect_gitignore=settings.respect_gitignore)
+                                   respect_gitignore=settings.respect_gitignore,
+                                   extend_include=settings.extend_include)
             for error in found.errors:
                 self._report_source_error(error.path, SourceError("HYB001", error.reason), settings, report)
             for file in found.files:

@@ -68,7 +68,7 @@ def test_notebooks_are_discovered_and_excludes_apply(project, capsys):
     assert out.splitlines()[:2] == [
         "nb.ipynb:cell 2:1:14: HYB204 [*] `experimental_relax_shapes` is deprecated since TensorFlow 2.9; "
         "use `reduce_retracing`",
-        "nb.ipynb:cell 2:3:5: HYB101 `print` inside graph function `predict` runs once per trace, not on every "
+        "nb.ipynb:cell 2:3:5: HYB101 [~] `print` inside graph function `predict` runs once per trace, not on every "
         "call; use `tf.print` to print on every call",
     ]
     assert "other.ipynb" not in out and "checkpoint" not in out
@@ -86,7 +86,7 @@ def test_cells_form_one_module(project, capsys):
     ))
     code, out, _ = run_cli(capsys, "--select", "HYB301", "nb.ipynb")
     assert code == 1
-    assert out.startswith("nb.ipynb:cell 3:1:1: HYB301 `train_step` can run as a graph: called eagerly in a loop "
+    assert out.startswith("nb.ipynb:cell 3:1:1: HYB301 [~] `train_step` can run as a graph: called eagerly in a loop "
                           "at nb.ipynb:cell 5:3"), out
 
 
@@ -308,3 +308,14 @@ def test_a_fix_never_touches_a_masked_line():
         notebook.render(tampered)
     with pytest.raises(NotebookError, match="cell boundary"):
         Notebook.from_text(make_notebook("x = 1", "y = 2")).render("x = 1\ny = 2\n")
+
+
+def test_extend_include_and_exclude_choose_the_files(project, capsys):
+    (project / "nb.ipynb").write_text(make_notebook("import tensorflow as tf", DEFINED_IN_ONE_CELL))
+    (project / "script.pyw").write_text("import tensorflow as tf\n\n\n" + DEFINED_IN_ONE_CELL + "\n")
+    _, out, _ = run_cli(capsys, ".")
+    assert "nb.ipynb:cell 2:" in out and "script.pyw" not in out
+    (project / "pyproject.toml").write_text('[tool.hybridize-lint]\nextend-include = ["*.pyw"]\n'
+                                            'extend-exclude = ["*.ipynb"]\n')
+    _, out, _ = run_cli(capsys, ".")
+    assert "script.pyw:6:5: HYB101" in out and "nb.ipynb" not in out
