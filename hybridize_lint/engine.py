@@ -152,8 +152,7 @@ class Linter:
                 self._report_source_error(path, error, settings, report)
         project, unparsable = self.loader.load(settings, sources, options.use_cache, options.jobs, stats)
         for path, error in unparsable.items():
-            del sources[path]
-            self._report_source_error(path, error, settings, report)
+            self._report_source_error(path, error, settings, report, sources.pop(path))
         enabled = {code for code in self._checks if settings.is_enabled(code, self._rule(code).default_enabled)}
 
         def lint(current: SourceFile) -> list[Diagnostic]:
@@ -288,17 +287,19 @@ class Linter:
         """Positions relative to the notebook's cells, as every reporter shows them."""
         notebook = original.notebook
         fixed = notebook
-        if current.text != original.text:
+        if current.text != original.text and file_report.changed:  # not when writing it failed
             try:  # the fixed notebook, read back: its cells and its JSON lines, for the remaining findings
                 fixed = Notebook.from_bytes(notebook.render(current.text))
                 file_report.changed_cells = [
                     (cell.number, before, after) for (cell, before), (_, after)
                     in zip(notebook.cell_sources(original.text), notebook.cell_sources(current.text))
                     if before != after]
-            except NotebookError as error:
+            except NotebookError as error:  # --diff: what writing would have refused
                 file_report.errors.append(f"{original.path}: {error}")
-        file_report.diagnostics = [fixed.locate_diagnostic(current.text if fixed is not notebook else original.text, d)
-                                   for d in file_report.diagnostics]
+                file_report.changed, file_report.fixed_count = False, 0
+                file_report.diagnostics = file_report.unfixed_diagnostics
+        text = current.text if fixed is not notebook else original.text
+        file_report.diagnostics = [fixed.locate_diagnostic(text, d) for d in file_report.diagnostics]
         file_report.unfixed_diagnostics = [notebook.locate_diagnostic(original.text, d)
                                            for d in file_report.unfixed_diagnostics]
 
@@ -353,8 +354,11 @@ class Linter:
 
     # -- unreadable input ---------------------------------------------------
 
-    def _report_source_error(self, path: Path, error: SourceError, settings: Settings, report: RunReport) -> None:
+    def _report_source_error(self, path: Path, error: SourceError, settings: Settings, report: RunReport,
+                             source: SourceFile | None = None) -> None:
         diagnostic = self._source_error(path, error, settings)
+        if diagnostic is not None and source is not None and source.notebook is not None:
+            diagnostic = source.notebook.locate_diagnostic(source.text, diagnostic)  # in the cell
         report.files.append(FileReport(path, [diagnostic] if diagnostic else []))
 
     def _source_error(self, path: Path, error: SourceError, settings: Settings) -> Diagnostic | None:

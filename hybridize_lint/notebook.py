@@ -26,7 +26,7 @@ import re
 import warnings
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from json.decoder import scanstring
 
 from .diagnostics import Diagnostic, Edit, Fix, Position
@@ -488,10 +488,11 @@ def _touches(edit: Edit, spans: list[tuple[int, int]]) -> bool:
     return False
 
 
-def _cell_start_rows(module_text: str) -> list[int]:
+@lru_cache(maxsize=16)  # asked for every position of every finding of the same text
+def _cell_start_rows(module_text: str) -> tuple[int, ...]:
     """1-based module row of each cell's first line."""
     rows, row = [1], 1
     for match in _BOUNDARY_LINE.finditer(module_text):
         row = len(_BREAK.findall(module_text, 0, match.start())) + 1  # the boundary's own row
         rows.append(row + 1)
-    return rows
+    return tuple(rows)
