@@ -96,7 +96,7 @@ class FileReport:
     unfixed_diagnostics: list[Diagnostic] = field(default_factory=list)  # before any fix was applied
     # For a notebook: the original and fixed source of each code cell that changed (``--diff``).
     changed_cells: list[tuple[int, str, str]] = field(default_factory=list)
-    added_noqa: int = 0  # noqa directives that --add-noqa added
+    added_noqa: int = 0  # how many noqa directives --add-noqa added
     root: Path | None = None  # the project's root: paths in messages are relative to it
 
 
