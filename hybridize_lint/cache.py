@@ -6,14 +6,23 @@ stored per project root in ``.hybridize_lint_cache/``, keyed by the tool
 version, the knowledge base and each file's content hash (or, to skip reading
 it, its unchanged size and mtime); writes are atomic and a lock file
 serialises the workers that build it.
+
+The cache is untrusted input: a checkout or a restored CI cache can hold
+entries someone else wrote. Each entry is one line of HMAC-SHA256, keyed by a
+secret of the user's (outside the project, in the user's cache directory),
+then the JSON. An entry whose MAC does not verify is a miss before its JSON
+is even parsed; one that verifies but does not load is a miss too. Loading is
+JSON only: never ``pickle``, ``marshal`` or ``eval`` (a test keeps it so).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -22,6 +31,9 @@ from . import __version__
 from .analysis.summary import ModuleSummary
 
 CACHE_DIR_NAME = ".hybridize_lint_cache"
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a module summary is kilobytes; anything near this is not ours
+KEY_ENVIRONMENT = "HYBRIDIZE_LINT_CACHE_KEY"  # a path: where the user's cache key lives (tests, CI)
+KEY_BYTES = 32
 
 try:  # POSIX advisory locks; elsewhere the atomic rename alone keeps the cache consistent
     import fcntl
@@ -39,7 +51,8 @@ class SummaryCache:
 
     def __init__(self, root: Path, salt: str, enabled: bool = True):
         self.root = root
-        self.enabled = enabled
+        self.key = _user_key() if enabled else None
+        self.enabled = enabled and self.key is not None  # no key, no trust: run without a cache
         key = hashlib.sha256(f"{__version__}\0{salt}".encode()).hexdigest()[:16]
         self.directory = root / CACHE_DIR_NAME
         self.path = self.directory / f"summaries-{key}"
@@ -71,7 +84,8 @@ class SummaryCache:
             self._ensure_directory()
             self.path.mkdir(exist_ok=True)
             for module, entry in self._dirty.items():
-                _atomic_write(self._file(module), json.dumps(entry).encode("utf-8"))
+                payload = json.dumps(entry).encode("utf-8")
+                _atomic_write(self._file(module), _mac(self.key, payload).encode("ascii") + b"\n" + payload)
             self._dirty.clear()
         except OSError:
             pass  # a read-only tree still gets linted, just without a cache
@@ -80,7 +94,7 @@ class SummaryCache:
         if not self.enabled:
             return None
         if module not in self._read:
-            self._read[module] = _read_entry(self._file(module), module)
+            self._read[module] = _read_entry(self._file(module), module, self.key)
         return self._read[module]
 
     def _file(self, module: str) -> Path:
@@ -122,10 +136,20 @@ def file_stat(path: Path) -> FileStat | None:
     return (info.st_size, info.st_mtime_ns)
 
 
-def _read_entry(path: Path, module: str) -> dict | None:
+def _read_entry(path: Path, module: str, key: bytes) -> dict | None:
+    """The entry of ``module`` if this user wrote it; None (a miss) for anything else."""
     try:
-        entry = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    mac, newline, payload = data.partition(b"\n")
+    if not newline or len(data) > MAX_ENTRY_BYTES or \
+            not hmac.compare_digest(mac, _mac(key, payload).encode("ascii")):
+        return None  # truncated, foreign, planted or from another format: never parsed
+    try:
+        entry = json.loads(payload)
+    except (ValueError, RecursionError):
         return None
     return entry if isinstance(entry, dict) and entry.get("module") == module and \
         isinstance(entry.get("summary"), dict) else None
@@ -133,9 +157,50 @@ def _read_entry(path: Path, module: str) -> dict | None:
 
 def _summary(entry: dict) -> ModuleSummary | None:
     try:
-        return ModuleSummary.from_json(entry["summary"])
-    except (KeyError, TypeError, ValueError):
+        summary = ModuleSummary.from_json(entry["summary"])
+    except Exception:  # noqa: BLE001 - whatever a damaged entry raises, it is a miss
         return None
+    return summary if isinstance(summary, ModuleSummary) else None
+
+
+def _mac(key: bytes, payload: bytes) -> str:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def _user_key() -> bytes | None:
+    """The user's secret for signing cache entries, made on first use; None (caching off) when it
+    cannot be read or made, or is not one this tool made."""
+    location = os.environ.get(KEY_ENVIRONMENT)
+    if location:
+        path = Path(location)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = Path(base) / "hybridize-lint" / "cache-key"
+    for _ in range(2):
+        try:
+            key = path.read_bytes()
+            return key if len(key) == KEY_BYTES else None
+        except FileNotFoundError:
+            _make_key(path)
+        except OSError:
+            return None
+    return None
+
+
+def _make_key(path: Path) -> None:
+    """Write a new key; of processes racing, the first link wins and the others read it back."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cache-key.")  # mode 0600
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(secrets.token_bytes(KEY_BYTES))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    except OSError:
+        pass
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -26,6 +26,7 @@ from .explain import explain, render_json, render_text
 from .parallel import default_jobs
 from .registry import RuleFileError, load_rules, rules_by_code
 from .reporters import FORMATS, ReportOptions, render
+from .reporters.fixability import LEGEND, rule_marker
 from .rule_docs import rule_markdown
 from .source import SourceError, SourceFile
 
@@ -158,14 +159,15 @@ def _check(args: argparse.Namespace) -> int:
     targets = [args.stdin_filename] if stdin else args.paths or [Path(".")]
     if stdin:
         try:
-            stdin_source = _read_stdin()
+            stdin_source = _read_stdin(args.stdin_filename)
         except SourceError as error:  # nothing sensible to lint, and nothing safe to echo back
             print(f"hybridize-lint: error: {args.stdin_filename}: {error}", file=sys.stderr)
             return EXIT_ERROR
         if args.force_exclude and _excluded(resolver, args.stdin_filename):
             report = RunReport()  # as for an excluded file on disk: nothing to report, source echoed as is
         else:
-            report = linter.run_source(args.stdin_filename, stdin_source.text, options)
+            text = stdin_source.notebook.text if stdin_source.notebook is not None else stdin_source.text
+            report = linter.run_source(args.stdin_filename, text, options)
     else:
         report = linter.run(targets, options)
 
@@ -175,9 +177,28 @@ def _check(args: argparse.Namespace) -> int:
         fixed = file_report.fixed_text if file_report is not None else None
         # A file that could not be fixed (e.g. a syntax error) is echoed unchanged, never emptied.
         _write_source(stdin_source, fixed if fixed is not None else stdin_source.text)
+    nothing_found = not report.files and not stdin and not report.internal_errors
+    if nothing_found:  # as ruff: a warning, not "All checks passed!" over no file at all
+        print("hybridize-lint: warning: No Python files found under the given path(s)", file=sys.stderr)
     if args.diff:
         diff_text = _unified_diffs(report)
         sys.stdout.write(diff_text)
+        for note in _notes(report):
+            print(note, file=sys.stderr)
+        would_fix = sum(file_report.fixed_count for file_report in report.files if file_report.changed)
+        if would_fix:  # as ruff: the count goes to stderr, so stdout stays a patch
+            print(f"Would fix {would_fix} {'error' if would_fix == 1 else 'errors'}.", file=sys.stderr)
+    elif args.add_noqa:
+        added = sum(file_report.added_noqa for file_report in report.files)
+        changed = sum(1 for file_report in report.files if file_report.added_noqa and file_report.changed)
+        if added:
+            print(f"Added {added} noqa {'directive' if added == 1 else 'directives'} "
+                  f"in {changed} {'file' if changed == 1 else 'files'}.", file=sys.stderr)
+        else:
+            print("No noqa directives added.", file=sys.stderr)
+        remaining = render(report, args.output_format, ReportOptions(quiet=True), rules_by_code())
+        if remaining:
+            sys.stdout.write(remaining)
         for note in _notes(report):
             print(note, file=sys.stderr)
     else:
@@ -189,7 +210,7 @@ def _check(args: argparse.Namespace) -> int:
                         ReportOptions(unsafe_fixes=unsafe, fix_mode=args.fix, statistics=args.statistics,
                                       quiet=args.quiet), rules_by_code())
         stream = sys.stderr if stdin_fixed else sys.stdout
-        if output:
+        if output and not nothing_found:
             stream.write(output if output.endswith("\n") else output + "\n")
         for note in _notes(report):
             print(note, file=sys.stderr)
@@ -215,12 +236,14 @@ def _excluded(resolver: SettingsResolver, path: Path) -> bool:
     return is_excluded(path, root=settings.root, exclude=settings.exclude, extend_exclude=settings.extend_exclude)
 
 
-def _read_stdin() -> SourceFile:
-    """Source from stdin, decoded as a file would be (PEP 263 cookie, BOM), keeping its line endings."""
+def _read_stdin(name: Path) -> SourceFile:
+    """Source from stdin, decoded as a file would be (PEP 263 cookie, BOM), keeping its line endings;
+    named ``*.ipynb``, a notebook (its fixed form goes back out as the notebook's JSON)."""
+    path = Path("-").with_name("-" + name.suffix) if name.suffix.lower() == ".ipynb" else Path("-")
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is None:  # already text (an editor integration or a test)
-        return SourceFile(Path("-"), sys.stdin.read())
-    return SourceFile.from_bytes(Path("-"), buffer.read())
+        return SourceFile.from_text(path, sys.stdin.read())
+    return SourceFile.from_bytes(path, buffer.read())
 
 
 def _write_source(source: SourceFile, text: str) -> None:
@@ -242,12 +265,17 @@ def _unified_diffs(report) -> str:
     for file_report in report.files:
         if not file_report.changed or file_report.original_text is None:
             continue
-        diff = difflib.unified_diff(
-            _diff_lines(file_report.original_text), _diff_lines(file_report.fixed_text),
-            fromfile=f"a/{file_report.path}", tofile=f"b/{file_report.path}")
-        # Like git: a last line without a line break is marked, not glued to the next diff line.
-        chunks.extend(line if line.endswith(("\n", "\r")) else f"{line}\n\\ No newline at end of file\n"
-                      for line in diff)
+        if file_report.changed_cells:  # a notebook: one diff per edited cell, as ruff shows them
+            pairs = [(f"{file_report.path}:cell {number}", before, after)
+                     for number, before, after in file_report.changed_cells]
+        else:
+            pairs = [(str(file_report.path), file_report.original_text, file_report.fixed_text)]
+        for name, before, after in pairs:
+            diff = difflib.unified_diff(_diff_lines(before), _diff_lines(after), fromfile=f"a/{name}",
+                                        tofile=f"b/{name}")
+            # Like git: a last line without a line break is marked, not glued to the next diff line.
+            chunks.extend(line if line.endswith(("\n", "\r")) else f"{line}\n\\ No newline at end of file\n"
+                          for line in diff)
     return "".join(chunks)
 
 
@@ -257,9 +285,9 @@ def _diff_lines(text: str) -> list[str]:
 
 
 def _list_rules() -> int:
+    print(f"# {LEGEND}; no marker: no automatic fix")
     for rule in load_rules():
-        marker = {"safe": "[*]", "unsafe": "[~]"}.get(rule.fix.value if rule.fix else "", "   ")
-        print(f"{rule.code} {marker} {rule.name:<32} {rule.summary}")
+        print(f"{rule.code} {rule_marker(rule.fix) or '   '} {rule.name:<40} {rule.summary}")
     return EXIT_CLEAN
 
 

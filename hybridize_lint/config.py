@@ -64,6 +64,7 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
+    extend_include: tuple[str, ...] = ()  # globs of more files to lint, beside .py, .pyi and .ipynb
     unsafe_fixes: bool = False
     extend_safe_fixes: tuple[str, ...] = ()
     extend_unsafe_fixes: tuple[str, ...] = ()
@@ -155,6 +156,7 @@ _CONVERTERS = {
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "exclude": ("exclude", _string_list),
     "extend-exclude": ("extend_exclude", _string_list),
+    "extend-include": ("extend_include", _string_list),
     "unsafe-fixes": ("unsafe_fixes", _boolean),
     "extend-safe-fixes": ("extend_safe_fixes", _prefix_list),
     "extend-unsafe-fixes": ("extend_unsafe_fixes", _prefix_list),

@@ -63,10 +63,22 @@ class Diagnostic:
     fix: Fix | None = None
     noqa_row: int | None = None
     url: str | None = None
+    # In a notebook, ``start``/``end``/``noqa_row`` count from the first line of code cell ``cell``
+    # (1-based among all the notebook's cells), and ``file_start``/``file_end`` locate the finding
+    # in the ``.ipynb`` file's own lines (SARIF and GitHub annotations point there).
+    cell: int | None = None
+    file_start: Position | None = None
+    file_end: Position | None = None
 
     @property
     def sort_key(self) -> tuple:
-        return (str(self.path), self.start.row, self.start.column, self.code)
+        return (str(self.path), self.cell or 0, self.start.row, self.start.column, self.code)
+
+    @property
+    def where(self) -> str:
+        """``row:column``, after ``cell N:`` in a notebook: the text format's position."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{cell}{self.start.row}:{self.start.column}"
 
 
 @dataclass
@@ -82,6 +94,10 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # the tool could not do its job here
     unfixed_diagnostics: list[Diagnostic] = field(default_factory=list)  # before any fix was applied
+    # For a notebook: the original and fixed source of each code cell that changed (``--diff``).
+    changed_cells: list[tuple[int, str, str]] = field(default_factory=list)
+    added_noqa: int = 0  # how many noqa directives --add-noqa added
+    root: Path | None = None  # the project's root: paths in messages are relative to it
 
 
 @dataclass

@@ -22,7 +22,7 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".tox", ".venv", ".vscode", "__pypackages__", "_build", "buck-out", "build",
     "dist", "node_modules", "site-packages", "venv", "__pycache__", "*.egg-info",
 )
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 @dataclass(frozen=True)
@@ -193,8 +193,10 @@ class _Exclusions:
 class _Walker:
     """Walks directories, collecting files and errors for one discovery run."""
 
-    def __init__(self, root: str, exclusions: _Exclusions, gitignore: bool) -> None:
+    def __init__(self, root: str, exclusions: _Exclusions, gitignore: bool,
+                 includes: _Exclusions | None = None) -> None:
         self.root, self.exclusions, self.gitignore = root, exclusions, gitignore
+        self.includes = includes  # extend-include: more files to lint, matched like exclusions
         self.files: dict[str, Path] = {}  # absolute path -> path as given
         self.errors: list[DiscoveryError] = []
         self._rules_cache: dict[str, tuple[_Rule, ...]] = {}
@@ -246,7 +248,8 @@ class _Walker:
                active: frozenset[tuple[int, int]]) -> None:
         try:
             is_dir = entry.is_dir()
-            if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
+            if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES) and not (
+                    self.includes is not None and self.includes.matches(entry.path)):
                 return
             if self.exclusions.matches(entry.path) or _is_gitignored(chain, entry.path, is_dir):
                 return
@@ -279,7 +282,7 @@ def is_excluded(path: Path, *, root: Path, exclude: Sequence[str],
 def discover_files(paths: Sequence[Path], *, root: Path,
                    exclude: Sequence[str] = DEFAULT_EXCLUDE,
                    extend_exclude: Sequence[str] = (), force_exclude: bool = False,
-                   respect_gitignore: bool = True) -> DiscoveryResult:
+                   respect_gitignore: bool = True, extend_include: Sequence[str] = ()) -> DiscoveryResult:
     """Expand *paths* into the Python files to lint.
 
     Files named explicitly are kept whatever their extension, unless
@@ -287,7 +290,8 @@ def discover_files(paths: Sequence[Path], *, root: Path,
     """
     root_abs = os.path.abspath(root)
     exclusions = _Exclusions([*exclude, *extend_exclude], root_abs)
-    walker = _Walker(root_abs, exclusions, respect_gitignore)
+    walker = _Walker(root_abs, exclusions, respect_gitignore,
+                     _Exclusions(extend_include, root_abs) if extend_include else None)
     for given in paths:
         shown = Path(given)
         path = os.path.abspath(shown)

@@ -25,6 +25,7 @@ from .fixing import MAX_ITERATIONS, apply_edits, fix_to_fixpoint
 from .knowledge import KnowledgeBase, load_knowledge
 from .loading import Project, ProjectLoader
 from .noqa import NoqaIndex, add_noqa_edits
+from .notebook import Notebook, NotebookError
 from .registry import RuleSpec, load_rules
 from .source import SourceError, SourceFile
 from .writing import WriteError, replace_file_atomically
@@ -79,7 +80,8 @@ class Linter:
             settings = self.resolver.for_path(path, fallback_root=project_anchor(path))
             found = discover_files([path], root=settings.root, exclude=settings.exclude,
                                    extend_exclude=settings.extend_exclude, force_exclude=options.force_exclude,
-                                   respect_gitignore=settings.respect_gitignore)
+                                   respect_gitignore=settings.respect_gitignore,
+                                   extend_include=settings.extend_include)
             for error in found.errors:
                 self._report_source_error(error.path, SourceError("HYB001", error.reason), settings, report)
             for file in found.files:
@@ -142,7 +144,7 @@ class Linter:
         for path in files:
             try:
                 if path in texts:
-                    sources[path] = SourceFile(path, texts[path])
+                    sources[path] = SourceFile.from_text(path, texts[path])
                 else:
                     stats[path.resolve()] = file_stat(path)
                     sources[path] = SourceFile.read(path)
@@ -150,8 +152,7 @@ class Linter:
                 self._report_source_error(path, error, settings, report)
         project, unparsable = self.loader.load(settings, sources, options.use_cache, options.jobs, stats)
         for path, error in unparsable.items():
-            del sources[path]
-            self._report_source_error(path, error, settings, report)
+            self._report_source_error(path, error, settings, report, sources.pop(path))
         enabled = {code for code in self._checks if settings.is_enabled(code, self._rule(code).default_enabled)}
 
         def lint(current: SourceFile) -> list[Diagnostic]:
@@ -168,6 +169,7 @@ class Linter:
         for path, source in sources.items():
             current, applied, notes = fixed.get(path, (source, 0, []))
             report.files.append(self._finish_file(source, current, first[path], applied, notes, lint, options))
+            report.files[-1].root = settings.root
 
     def _lint_all(self, sources: dict[Path, SourceFile], project: Project, enabled: set[str], jobs: int,
                   report: RunReport) -> dict[Path, list[Diagnostic] | SourceError] | None:
@@ -186,7 +188,20 @@ class Linter:
         return first
 
     def _lint(self, source: SourceFile, project: Project, enabled: set[str], report: RunReport) -> list[Diagnostic]:
-        return self._filter(self._check(self._context(source, project), enabled, report), source, project.settings)
+        found = self._check(self._context(source, project), enabled, report)
+        if source.notebook is not None:  # cells that do not parse, once each; no fix on masked lines
+            found = source.notebook.without_unsafe_edits(source.text, found) + self._cell_errors(source, project)
+        return self._filter(found, source, project.settings)
+
+    def _cell_errors(self, source: SourceFile, project: Project) -> list[Diagnostic]:
+        found = []
+        for error in source.notebook.errors:
+            where = source.notebook.module_position(source.text, error.cell, error.row, error.column)
+            diagnostic = self._source_error(source.path, SourceError("HYB002", error.message, where.row, where.column),
+                                            project.settings)
+            if diagnostic is not None:
+                found.append(diagnostic)
+        return found
 
     def _first_findings(self, source: SourceFile, project: Project, enabled: set[str],
                         report: RunReport) -> list[Diagnostic] | SourceError:
@@ -248,23 +263,52 @@ class Linter:
             file_report.fixed_count = applied
             file_report.diagnostics = lint(current)
         if options.add_noqa and file_report.diagnostics:
-            noqa_text = apply_edits(current, add_noqa_edits(current, file_report.diagnostics))
+            edits = add_noqa_edits(current, file_report.diagnostics)
+            if current.notebook is not None:  # never on a masked IPython line
+                edits = [edit for edit in edits if not current.notebook.protects(current.text, edit)]
+            noqa_text = apply_edits(current, edits)
             if current.with_text(noqa_text).parses():
                 current = current.with_text(noqa_text)
-                file_report.diagnostics = []
+                file_report.added_noqa = len(edits)
+                file_report.diagnostics = [d for d in file_report.diagnostics
+                                           if not any(edit.start_position.row == (d.noqa_row or d.start.row)
+                                                      for edit in edits)]
         if current.text != original.text:
             file_report.changed = True
             file_report.fixed_text = current.text
             if options.write:
                 self._write(original, current, file_report)
+        if original.notebook is not None:
+            self._locate_in_cells(original, current, file_report)
         return file_report
+
+    @staticmethod
+    def _locate_in_cells(original: SourceFile, current: SourceFile, file_report: FileReport) -> None:
+        """Positions relative to the notebook's cells, as every reporter shows them."""
+        notebook = original.notebook
+        fixed = notebook
+        if current.text != original.text and file_report.changed:  # not when writing it failed
+            try:  # the fixed notebook, read back: its cells and its JSON lines, for the remaining findings
+                fixed = Notebook.from_bytes(notebook.render(current.text))
+                file_report.changed_cells = [
+                    (cell.number, before, after) for (cell, before), (_, after)
+                    in zip(notebook.cell_sources(original.text), notebook.cell_sources(current.text))
+                    if before != after]
+            except NotebookError as error:  # --diff: what writing would have refused
+                file_report.errors.append(f"{original.path}: {error}")
+                file_report.changed, file_report.fixed_count = False, 0
+                file_report.diagnostics = file_report.unfixed_diagnostics
+        text = current.text if fixed is not notebook else original.text
+        file_report.diagnostics = [fixed.locate_diagnostic(text, d) for d in file_report.diagnostics]
+        file_report.unfixed_diagnostics = [notebook.locate_diagnostic(original.text, d)
+                                           for d in file_report.unfixed_diagnostics]
 
     def _write(self, original: SourceFile, fixed: SourceFile, file_report: FileReport) -> None:
         if original.path.name == "-" or (original.data is None and not original.path.exists()):
             return
         try:  # given the bytes it read, the writer refuses a file deleted or changed since
             replace_file_atomically(original.path, original.encode(fixed.text), expected=original.data)
-        except (WriteError, UnicodeEncodeError) as error:
+        except (WriteError, UnicodeEncodeError, NotebookError) as error:
             file_report.errors.append(f"{original.path}: {error}")
             file_report.changed = False
             file_report.fixed_count = 0
@@ -304,13 +348,17 @@ class Linter:
         for diagnostic in diagnostics:
             if settings.ignored_for_path(diagnostic.code, source.path) or noqa.is_suppressed(diagnostic):
                 continue
-            kept.append(_with_noqa_row(diagnostic, noqa.noqa_row(diagnostic.start.row)))
+            kept.append(replace(diagnostic, noqa_row=noqa.noqa_row(diagnostic.start.row),
+                                url=diagnostic.url or self._rule(diagnostic.code).url))
         return sorted(kept, key=lambda d: d.sort_key)
 
     # -- unreadable input ---------------------------------------------------
 
-    def _report_source_error(self, path: Path, error: SourceError, settings: Settings, report: RunReport) -> None:
+    def _report_source_error(self, path: Path, error: SourceError, settings: Settings, report: RunReport,
+                             source: SourceFile | None = None) -> None:
         diagnostic = self._source_error(path, error, settings)
+        if diagnostic is not None and source is not None and source.notebook is not None:
+            diagnostic = source.notebook.locate_diagnostic(source.text, diagnostic)  # in the cell
         report.files.append(FileReport(path, [diagnostic] if diagnostic else []))
 
     def _source_error(self, path: Path, error: SourceError, settings: Settings) -> Diagnostic | None:
@@ -319,7 +367,7 @@ class Linter:
             return None
         position = Position(error.row, error.column)
         return Diagnostic(error.code, rule.name, rule.format_message(reason=error.message), path, position, position,
-                          noqa_row=error.row)
+                          noqa_row=error.row, url=rule.url)
 
     def _rule(self, code: str) -> RuleSpec:
         for rule in self.rules:
@@ -335,10 +383,6 @@ def _lint_in_worker(path: Path) -> tuple[list[Diagnostic] | SourceError, list[st
     outcome = parallel.shared("linter")._first_findings(parallel.shared("sources")[path], parallel.shared("project"),
                                                         parallel.shared("enabled"), report)
     return outcome, report.internal_errors
-
-
-def _with_noqa_row(diagnostic: Diagnostic, row: int) -> Diagnostic:
-    return replace(diagnostic, noqa_row=row)
 
 
 def _failing_line(exc: Exception) -> str:

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analysis.hybridization import DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, HYBRIDIZE, Verdict
-from .analysis.project import ProjectModel
+from .analysis.project import FunctionId, ProjectModel
+from .analysis.side_effects import Witness
 from .engine import Linter
+from .diagnostics import Position
+from .source import SourceFile
 
 ACTIONS = {
     HYBRIDIZE: ("add @tf.function", "HYB301"),
@@ -41,12 +44,35 @@ def explain(linter: Linter, targets: list[Target]) -> list[dict]:
         if summary is None:
             raise LookupError(f"{target.path}: not a Python module of the project")
         names = [target.qualname] if target.qualname else list(summary.functions)
+        source = SourceFile.read(target.path) if target.path.suffix.lower() == ".ipynb" else None
         for qualname in names:
             if qualname not in summary.functions:
                 raise LookupError(f"{target.path}: no function {qualname!r}")
             verdict = model.hybridization.verdict((module, qualname))
-            explanations.append(_explanation(model, target.path, summary.functions[qualname].lineno, verdict))
+            explanation = _explanation(model, target.path, summary.functions[qualname].lineno, verdict)
+            if source is not None and source.notebook is not None:
+                explanation = _in_cells(explanation, source)
+            explanations.append(explanation)
     return explanations
+
+
+def _in_cells(explanation: dict, source: SourceFile) -> dict:
+    """A notebook's explanation with cell-relative lines, in the position and in every cited line."""
+    notebook, text = source.notebook, source.text
+    where = notebook.locate(text, Position(explanation["line"], 1))
+    cite = lambda value: notebook.cite(text, source.path.name, value) if isinstance(value, str) else value  # noqa: E731
+
+    def walk(value):
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        return cite(value)
+
+    located = walk(explanation)
+    if where is not None:
+        located["cell"], located["line"] = where.cell, where.row
+    return located
 
 
 def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -> dict:
@@ -67,18 +93,65 @@ def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -
         "input_signature": [{"dtype": dtype, "rank": rank} for dtype, rank in verdict.input_signature] or None,
         "literal_parameters": {param: [e.render(paths) for e in evidences]
                                for param, evidences in verdict.literal_params.items()},
-        "side_effects": " → ".join((verdict.function[1], verdict.side_effect.describe()))
-        if verdict.side_effect else None,
+        "side_effects": side_effects(model, verdict.function) if verdict.side_effect else [],
         "recursive": verdict.recursive,
         "traced": _traced(model, verdict),
         "tensor_computation": verdict.tensor_computation,
-        "eager_only": [f"{b.reason} (line {b.loc[0]})" for b in verdict.blockers],
+        "eager_only": _eager_only(verdict),
         "boundary": {"repetition": verdict.boundary.repetition.render(paths),
                      "tensor_operations": verdict.boundary.tensor_ops,
                      "covers": [helper[1] for helper in verdict.boundary.covers]} if verdict.boundary else None,
         "covered_by": covered[1] if (covered := model.hybridization.boundaries.covered.get(verdict.function))
         and not verdict.hybrid else None,
     }
+
+
+def side_effects(model: ProjectModel, function: FunctionId) -> list[str]:
+    """Every Python side effect of ``function`` once, each with the call chain that reaches it.
+
+    The analysis keeps one witness per function (enough to decide); this walks the call graph again to
+    list them all: the function's own effects, then those of each callee whose call has an effect.
+    """
+    analysis = model.side_effects
+    found: dict[str, None] = {}
+
+    def own(current: FunctionId) -> list[Witness]:
+        info = model.function(current)
+        constructor_self = info.params[0] if info and info.class_name and current[1].endswith(".__init__") \
+            and info.params else None
+        witnesses = []
+        for effect in info.effects if info else []:
+            target = effect.target or ""
+            if not analysis.counts(effect) or target == f"param:{constructor_self}":
+                continue
+            if target.startswith("iterparam:") and not analysis.receives_python_iterator(current, target[10:]):
+                continue
+            witnesses.append(Witness((), effect))
+        return witnesses
+
+    paths = model.module_paths()
+
+    def walk(current: FunctionId, chain: tuple[str, ...], active: frozenset[FunctionId]) -> None:
+        where = paths.get(current[0], current[0])
+        for witness in own(current):
+            found.setdefault(f"{' → '.join((*chain, witness.describe()))} at {where}:{witness.effect.loc[0]}", None)
+        for site, targets in model.call_graph.get(current, []):
+            for target in targets:
+                if target.function in active:
+                    continue
+                if analysis.call_effect(current, site, [target], lambda *_: True) is not None:
+                    walk(target.function, (*chain, target.function[1]), active | {target.function})
+
+    walk(function, (function[1],), frozenset({function}))
+    return list(found)
+
+
+def _eager_only(verdict: Verdict) -> list[str]:
+    """Each eager-only construct once: two analyses may flag the same call (`.numpy()`)."""
+    by_place: dict[tuple, str] = {}
+    for blocker in verdict.blockers:
+        by_place.setdefault(tuple(blocker.loc), f"{blocker.reason} (line {blocker.loc[0]})")
+    return list(by_place.values())
 
 
 def _traced(model: ProjectModel, verdict: Verdict) -> dict | None:
@@ -94,7 +167,8 @@ def render_text(explanations: list[dict]) -> str:
     for item in explanations:
         kind = "hybrid" if item["hybrid"] else "eager"
         verdict = f"{item['action']} ({item['code']})" if item["code"] else "no change"
-        lines = [f"{item['file']}:{item['line']}: {item['function']} [{kind}] → {verdict}"]
+        cell = f"cell {item['cell']}:" if item.get("cell") is not None else ""
+        lines = [f"{item['file']}:{cell}{item['line']}: {item['function']} [{kind}] → {verdict}"]
         lines.append("  tensor parameters: " + (", ".join(f"`{p}` {e}" for p, e in item["tensor_parameters"].items())
                                               or "none"))
         if item["array_parameters"]:
@@ -105,7 +179,7 @@ def render_text(explanations: list[dict]) -> str:
                                                        for spec in item["input_signature"]))
         lines.append("  literal parameters: " + (", ".join(f"`{p}` {es[0]}" + (f" (+{len(es) - 1} more)" if len(es) > 1 else "")
                                                             for p, es in item["literal_parameters"].items()) or "none"))
-        lines.append(f"  Python side effects: {item['side_effects'] or 'none'}")
+        lines.append("  Python side effects: " + ("none" if not item["side_effects"] else "; ".join(item["side_effects"])))
         lines.append(f"  recursive: {'yes' if item['recursive'] else 'no'}")
         if item["traced"]:
             traced = item["traced"]

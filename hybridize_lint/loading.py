@@ -54,7 +54,7 @@ class ProjectLoader:
         project = Project(settings, self.knowledge.extended(settings.knowledge))
         cache = SummaryCache(settings.root, self._cache_salt(settings), enabled=use_cache)
         context_files = discover_files([settings.root], root=settings.root, exclude=settings.exclude,
-                                       extend_exclude=settings.extend_exclude,
+                                       extend_exclude=settings.extend_exclude, extend_include=settings.extend_include,
                                        respect_gitignore=settings.respect_gitignore).files
         target_of = {path.resolve(): path for path in sources}
         unparsable: dict[Path, SourceError] = {}

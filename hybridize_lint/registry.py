@@ -30,6 +30,11 @@ DOC_SECTIONS = ("what", "why", "example", "use_instead", "fix_safety")
 ENGINE_IMPL = "engine"
 _EXPECT = re.compile(r"^(?:(?P<path>[^:]+):)?(?P<row>\d+):(?P<column>\d+) (?P<code>HYB\d{3})$")
 SINGLE_FILE_NAME = "example.py"
+# How loud a finding is, in SARIF's words (GitHub annotations say `notice` for `note`): code that
+# fails in a graph is an `error`, a side effect or a retrace a `warning`, a suggestion a `note`.
+SEVERITIES = ("error", "warning", "note")
+DEFAULT_SEVERITY = "warning"
+DOCS_DIRECTORY = "docs/rules"
 
 
 class RuleFileError(ValueError):
@@ -71,6 +76,18 @@ class RuleSpec:
     docs: dict[str, Any]
     examples: tuple[RuleExample, ...] = field(repr=False)
     source: str = ""
+    severity: str = DEFAULT_SEVERITY
+
+    @property
+    def docs_page(self) -> str:
+        """The rule's documentation page, relative to the repository (and to the installed package data)."""
+        return f"{DOCS_DIRECTORY}/{self.code}-{self.name}.md"
+
+    @property
+    def url(self) -> str | None:
+        """A link to the rule's documentation page: the page installed with the package, or the
+        repository's copy when running from a checkout; None when neither is there."""
+        return docs_url(self.code, self.name)
 
     def format_message(self, **values: Any) -> str:
         return self.message.format(**values)
@@ -98,6 +115,16 @@ def load_rules(directory: Path | None = None) -> tuple[RuleSpec, ...]:
     specs = [parse_rule_file(path) for path in sorted(directory.glob("HYB*.toml"))]
     _check_unique(specs)
     return tuple(sorted(specs, key=lambda spec: spec.code))
+
+
+@cache
+def docs_url(code: str, name: str) -> str | None:
+    page = f"{code}-{name}.md"
+    packaged = resources.files("hybridize_lint").joinpath("_data", "docs", page)
+    if packaged.is_file():
+        return Path(str(packaged)).resolve().as_uri()
+    checkout = Path(__file__).resolve().parent.parent / DOCS_DIRECTORY / page
+    return checkout.as_uri() if checkout.is_file() else None
 
 
 def rules_by_code() -> dict[str, RuleSpec]:
@@ -140,8 +167,11 @@ def _build_spec(data: dict[str, Any], path: Path) -> RuleSpec:
         raise ValueError("a rule needs at least one bad example")
     if not any(example.kind == "good" for example in examples):
         raise ValueError("a rule needs at least one good example")
+    severity = data.get("severity", DEFAULT_SEVERITY)
+    if severity not in SEVERITIES:
+        raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, not {severity!r}")
     unknown = set(data) - {"code", "name", "summary", "message", "fix", "fix_title", "impl",
-                           "default", "docs", "examples"}
+                           "default", "severity", "docs", "examples"}
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)}")
     return RuleSpec(
@@ -156,6 +186,7 @@ def _build_spec(data: dict[str, Any], path: Path) -> RuleSpec:
         docs=docs,
         examples=examples,
         source=path.name,
+        severity=severity,
     )
 
 

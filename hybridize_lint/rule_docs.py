@@ -12,7 +12,7 @@ def rule_markdown(rule: RuleSpec) -> str:
     fix = FIX_LABELS.get(rule.fix.value, "no fix") if rule.fix else "no fix"
     sections = [
         f"# {rule.name} ({rule.code})",
-        f"{rule.summary}. Fix: {fix}.",
+        f"{rule.summary}. Fix: {fix}. Severity: {rule.severity}.",
         "## What it does\n" + docs["what"].strip(),
         "## Why is this bad?\n" + docs["why"].strip(),
         "## Example\n" + docs["example"].strip(),

@@ -22,6 +22,7 @@ from pathlib import Path
 from ast_grep_py import SgNode, SgRoot
 
 from .diagnostics import Edit, Position
+from .notebook import Notebook, NotebookError, is_notebook_path
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # A RecursionError while analysing code nested at least this deep is the code's depth, not a bug.
@@ -57,12 +58,13 @@ class SourceFile:
     """Decoded text of a file plus lazily built ``ast`` and ast-grep trees."""
 
     def __init__(self, path: Path, text: str, *, encoding: str = "utf-8", bom: bool = False,
-                 data: bytes | None = None):
+                 data: bytes | None = None, notebook: Notebook | None = None):
         self.path = path
-        self.text = text
+        self.text = text  # for a notebook, the module its code cells form
         self.encoding = encoding
         self.bom = bom
         self.data = data  # the bytes read from disk, None for text from elsewhere (or fixed text)
+        self.notebook = notebook
 
     def __getstate__(self) -> dict:
         """Sent to worker processes without what only the parent needs (the bytes to compare
@@ -96,6 +98,12 @@ class SourceFile:
 
     @classmethod
     def from_bytes(cls, path: Path, data: bytes) -> "SourceFile":
+        if is_notebook_path(path.name):
+            try:
+                notebook = Notebook.from_bytes(data)
+            except NotebookError as exc:
+                raise SourceError("HYB001", str(exc)) from exc
+            return cls(path, notebook.module_text, data=data, notebook=notebook)
         if b"\x00" in data:
             raise SourceError("HYB001", "file looks binary (contains NUL bytes)")
         try:
@@ -114,13 +122,23 @@ class SourceFile:
             raise SourceError("HYB001", f"cannot decode file as {encoding}: {_decode_reason(exc)}") from exc
         return cls(path, text, encoding=encoding, bom=bom, data=data)
 
+    @classmethod
+    def from_text(cls, path: Path, text: str) -> "SourceFile":
+        """Text not read from disk (stdin, an editor): a notebook's JSON is read as a notebook."""
+        if is_notebook_path(path.name):
+            return cls.from_bytes(path, text.encode("utf-8", "surrogatepass"))
+        return cls(path, text)
+
     def encode(self, text: str) -> bytes:
-        """Encode new text exactly as the original was stored (codec, BOM)."""
+        """Encode new text exactly as the original was stored (codec, BOM); a notebook's module text
+        goes back into its cells (raises NotebookError when it cannot)."""
+        if self.notebook is not None:
+            return self.notebook.render(text)
         data = text.encode(self.encoding)
         return codecs.BOM_UTF8 + data if self.bom else data
 
     def with_text(self, text: str) -> "SourceFile":
-        return SourceFile(self.path, text, encoding=self.encoding, bom=self.bom)
+        return SourceFile(self.path, text, encoding=self.encoding, bom=self.bom, notebook=self.notebook)
 
     # -- trees ----------------------------------------------------------------
 

@@ -69,8 +69,9 @@ def findings(out: str, output_format: str) -> list[tuple[str, int, int, str]]:
     assert output_format == "github"
     found = []
     for line in out.splitlines():
-        assert line.startswith("::error title=hybridize-lint (HYB")
-        properties = dict(item.split("=", 1) for item in line[len("::error "):].split("::", 1)[0].split(","))
+        command, _, rest = line.partition(" ")
+        assert command in ("::error", "::warning", "::notice") and rest.startswith("title=hybridize-lint (HYB")
+        properties = dict(item.split("=", 1) for item in rest.split("::", 1)[0].split(","))
         found.append((properties["file"], int(properties["line"]), int(properties["col"]),
                       properties["title"][len("hybridize-lint ("):-1]))
     return found

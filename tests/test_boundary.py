@@ -318,7 +318,7 @@ def test_inline_config_on_the_command_line(tmp_path, capsys, monkeypatch):
     assert main(["check", "--select", "HYB3", "train.py"]) == 0
     capsys.readouterr()
     assert main(["check", "--select", "HYB3", "--config", 'hybridization = "every-function"', "train.py"]) == 1
-    assert "HYB301 `loss_of`" in capsys.readouterr().out
+    assert "HYB301 [~] `loss_of`" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("value, error", [

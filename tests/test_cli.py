@@ -25,7 +25,7 @@ MSG204 = "`experimental_relax_shapes` is deprecated since TensorFlow 2.9; use `r
 MSG101 = ("`print` inside graph function `train_step` runs once per trace, not on every call; "
           "use `tf.print` to print on every call")
 LINE204 = f"train.py:4:14: HYB204 [*] {MSG204}"
-LINE101 = f"train.py:7:5: HYB101 {MSG101}"
+LINE101 = f"train.py:7:5: HYB101 [~] {MSG101}"  # an unsafe fix: `--unsafe-fixes` applies it
 LINE101_FIXABLE = f"train.py:7:5: HYB101 [*] {MSG101}"
 
 
@@ -247,7 +247,7 @@ def test_extend_unsafe_fixes_keeps_fix_from_applying_a_safe_fix(project, capsys)
     path = write(project / "train.py", TRAIN)
     code, out, _ = check(capsys, "--fix", "train.py")
     assert code == 1 and path.read_bytes() == TRAIN.encode()
-    assert f"train.py:4:14: HYB204 {MSG204}" in out.splitlines()
+    assert f"train.py:4:14: HYB204 [~] {MSG204}" in out.splitlines()
 
 
 @pytest.mark.parametrize("body, fixed", [
@@ -365,7 +365,7 @@ def test_statistics(project, capsys):
     code, out, _ = check(capsys, "--statistics", ".")
     assert code == 1
     assert out.splitlines() == [
-        "2\tHYB101\t[ ] print-in-graph-code",
+        "2\tHYB101\t[~] print-in-graph-code",
         "2\tHYB204\t[*] deprecated-relax-shapes",
         "Found 4 errors.",
         "[*] 2 fixable with the `--fix` option (2 hidden fixes can be enabled with the `--unsafe-fixes` option).",
@@ -526,7 +526,8 @@ def test_stdin_respects_the_config_of_the_filename(project, capsys, monkeypatch)
 
 def test_rules_lists_every_code(capsys):
     assert main(["rules"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    header, *lines = capsys.readouterr().out.splitlines()
+    assert header == "# [*] fixed by `--fix`; [~] unsafe fix, applied with `--fix --unsafe-fixes`; no marker: no automatic fix"
     assert [line.split()[0] for line in lines] == sorted(rules_by_code())
     by_code = {line.split()[0]: line for line in lines}
     assert by_code["HYB001"].split()[1:2] == ["unreadable-file"]
@@ -551,8 +552,9 @@ def test_force_exclude_applies_to_explicit_files(project, capsys):
     config(project, 'extend-exclude = ["generated"]')
     write(project / "generated" / "model.py", TRAIN)
     assert check(capsys, "generated/model.py")[0] == 1  # explicit paths are linted by default
-    assert check(capsys, ".") == (0, "All checks passed!\n", "")
-    assert check(capsys, "--force-exclude", "generated/model.py") == (0, "All checks passed!\n", "")
+    assert check(capsys, ".") == (0, "", "hybridize-lint: warning: No Python files found under the given path(s)\n")
+    assert check(capsys, "--force-exclude", "generated/model.py") == (
+        0, "", "hybridize-lint: warning: No Python files found under the given path(s)\n")
 
 
 def test_gitignored_files_are_skipped_when_walking(project, capsys):

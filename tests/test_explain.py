@@ -60,7 +60,7 @@ def test_explains_every_function_with_evidence(tmp_path, capsys):
     assert items["normalize"]["tensor_parameters"] == {"x": "receives a tensor at train.py:23"}
     assert items["power"]["code"] is None
     assert items["power"]["literal_parameters"] == {"n": ["receives a Python literal at train.py:24"]}
-    assert items["noisy"]["side_effects"] == "noisy → print"
+    assert items["noisy"]["side_effects"] == ["noisy → print at train.py:13"]
     assert items["scale"]["hybrid"] is True and items["scale"]["code"] == "HYB402"
 
 
@@ -139,3 +139,23 @@ def test_explain_shows_the_boundary_its_evidence_and_what_it_covers(tmp_path, ca
     assert main(["explain", f"{path}::train_step"]) == 0
     out = capsys.readouterr().out
     assert "boundary: called eagerly in a loop at train.py:19, about " in out and "covers `loss_of`" in out
+
+
+def test_every_side_effect_once_with_its_chain_and_each_eager_only_call_once(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text("[tool.hybridize-lint]\n")
+    (tmp_path / "step.py").write_text(
+        "import tensorflow as tf\nlog = []\n\n\ndef helper(x):\n    print('helper', x)\n    log.append(x)\n"
+        "    return x\n\n\n@tf.function\ndef step(x):\n    print('a')\n    print('b')\n    helper(x)\n"
+        "    helper(x)\n    y = x.numpy()\n    z = x.numpy()\n    return x + 1\n")
+    (item,) = _explain_json(capsys, str(tmp_path / "step.py") + "::step")
+    assert item["side_effects"] == [
+        "step → print at step.py:13",
+        "step → print at step.py:14",
+        "step → helper → print at step.py:6",
+        "step → helper → log.append at step.py:7",
+    ]
+    assert item["eager_only"] == ["`.numpy()` needs an eager tensor (line 17)",
+                                  "`.numpy()` needs an eager tensor (line 18)"]
+    assert main(["explain", str(tmp_path / "step.py") + "::step"]) == 0
+    assert ("  Python side effects: step → print at step.py:13; step → print at step.py:14; "
+            "step → helper → print at step.py:6; step → helper → log.append at step.py:7\n") in capsys.readouterr().out

@@ -47,6 +47,8 @@ def test_wheel_contains_rule_data_and_entry_points(wheel: Path) -> None:
     source = {path.relative_to(ROOT / "rules").as_posix() for path in ROOT.glob("rules/**/*.toml")}
     assert {"HYB101-print-in-graph-code.toml", "api/tensorflow.toml"} <= source
     assert {f"{DATA}/{name}" for name in source} <= names
+    pages = {path.name for path in (ROOT / "docs" / "rules").glob("*.md")}
+    assert pages and {f"hybridize_lint/_data/docs/{name}" for name in pages} <= names  # JSON url, SARIF helpUri
     assert entry_points["console_scripts"]["hybridize-lint"] == "hybridize_lint.cli:main"
     assert entry_points["flake8.extension"]["HYB"] == "hybridize_lint.flake8_plugin:HybridizeChecker"
 
@@ -70,6 +72,8 @@ def test_installed_wheel_finds_its_rules_outside_the_repo(wheel: Path, tmp_path:
         assert registry.rules_directory().resolve() == packaged, registry.rules_directory()
         codes = sorted(spec.code for spec in registry.load_rules())
         assert codes == sys.argv[2:], codes
+        url = registry.rules_by_code()["HYB101"].url
+        assert url == (packaged.parent / "docs" / "HYB101-print-in-graph-code.md").as_uri(), url
     """)
     result = _run("-c", probe, str(site), *repo_codes, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stdout + result.stderr

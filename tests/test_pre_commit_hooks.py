@@ -12,6 +12,7 @@ module-wide temporary directory so nothing touches the user's real cache.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-HOOK_REPO_CONTENT = ("hybridize_lint", "rules", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml")
+HOOK_REPO_CONTENT = ("hybridize_lint", "rules", "docs", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml")
 
 BAD = textwrap.dedent("""\
     import tensorflow as tf
@@ -47,6 +48,27 @@ CLEAN = textwrap.dedent("""\
         tf.print("predicting", x)
         return x * 2
 """)
+
+def notebook_json() -> str:
+    """A small notebook in the style of a tutorial: a shell escape, a cell magic, an output."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    notebook = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                     "language": "python"}})
+    notebook.cells = [
+        new_markdown_cell("# Train"),
+        new_code_cell("!pip install -q tensorflow-cpu\nimport tensorflow as tf"),
+        new_code_cell(BAD.split("\n", 2)[2].strip()),
+        new_code_cell("%%time\nfor _ in range(3):\n    train_step(tf.constant(1.0))",
+                      outputs=[new_output("stream", name="stdout", text="CPU times: 1 s\n")], execution_count=3),
+    ]
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
+    return nbformat.writes(notebook) + "\n"
+
+
+NOTEBOOK = notebook_json()
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 
@@ -92,6 +114,7 @@ def make_user_repo(directory: Path, config: str = "[tool.hybridize-lint]\n") -> 
     (directory / "pyproject.toml").write_text(config, encoding="utf-8")
     (directory / "model.py").write_text(BAD, encoding="utf-8")
     (directory / "clean.py").write_text(CLEAN, encoding="utf-8")
+    (directory / "train.ipynb").write_text(NOTEBOOK, encoding="utf-8")
     _git_init(directory)
     return directory
 
@@ -153,3 +176,54 @@ def test_fix_hook_applies_unsafe_fixes_when_configured(tmp_path, hook_repo, pre_
     again = try_repo(user, hook_repo, pre_commit_env, "hybridize-lint-fix", "model.py")
     assert again.returncode == 0, again.stdout + again.stderr
     assert (user / "model.py").read_text() == wanted
+
+
+def test_hooks_lint_and_fix_a_notebook(tmp_path, hook_repo, pre_commit_env):
+    user = make_user_repo(tmp_path / "user", "[tool.hybridize-lint]\nunsafe-fixes = true\n")
+    result = try_repo(user, hook_repo, pre_commit_env, "hybridize-lint", "train.ipynb")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "train.ipynb:cell 3:3:5: HYB101" in output and "train.ipynb:cell 3:7:14: HYB204" in output, output
+    assert (user / "train.ipynb").read_text() == NOTEBOOK
+
+    result = try_repo(user, hook_repo, pre_commit_env, "hybridize-lint-fix", "train.ipynb")
+    assert result.returncode == 1, result.stdout + result.stderr  # the hook modified the notebook
+    fixed = (user / "train.ipynb").read_text()
+    assert 'tf.print(\\"step\\", x)' in fixed and "reduce_retracing=True" in fixed, fixed
+    assert "!pip install -q tensorflow-cpu" in fixed and "CPU times: 1 s" in fixed
+    again = try_repo(user, hook_repo, pre_commit_env, "hybridize-lint-fix", "train.ipynb")
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def readme_yaml_blocks() -> list[str]:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## pre-commit", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+
+
+def test_readme_snippet_works_as_pasted(tmp_path, pre_commit_env):
+    """The README's first snippet, written as is, in a repository with a notebook and a module."""
+    snippet = readme_yaml_blocks()[0]
+    assert "<" not in snippet and "/path/to" not in snippet  # nothing to fill in
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / ".pre-commit-config.yaml").write_text(snippet, encoding="utf-8")
+    (user / "pyproject.toml").write_text("[tool.hybridize-lint]\n", encoding="utf-8")
+    (user / "model.py").write_text(BAD, encoding="utf-8")
+    (user / "train.ipynb").write_text(NOTEBOOK, encoding="utf-8")
+    _git_init(user)
+    env = {**pre_commit_env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose"], cwd=user,
+                            env=env, capture_output=True, text=True, timeout=900)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "model.py:6:5: HYB101" in output and "train.ipynb:cell 3:3:5: HYB101" in output, output
+
+
+def test_readme_pinned_snippet_names_this_version():
+    pinned = readme_yaml_blocks()[1]
+    version = re.search(r'^version = "([^"]+)"', (PROJECT_ROOT / "pyproject.toml").read_text(), re.MULTILINE).group(1)
+    assert f"rev: v{version}\n" in pinned
+    hooks = re.findall(r"- id: (\S+)", pinned)
+    defined = re.findall(r"^- id: (\S+)", (PROJECT_ROOT / ".pre-commit-hooks.yaml").read_text(), re.MULTILINE)
+    assert hooks == defined

@@ -161,7 +161,7 @@ def test_explain_and_check_analyse_the_same_markerless_project(tmp_path, monkeyp
     assert main(["explain", "--output-format", "json", "app/train.py::step"]) == 0
     explained = json.loads(capsys.readouterr().out)[0]
     assert explained["code"] is None
-    assert explained["side_effects"] == "step → scale → print"
+    assert explained["side_effects"] == ["step → scale → print at app/helpers.py:2"]
 
 
 def test_markerless_project_still_reports_what_it_resolves(tmp_path, monkeypatch, capsys):
@@ -444,7 +444,7 @@ def test_findings_about_a_redefined_function_sit_on_its_last_definition(tmp_path
     assert [(f.row, f.message.split("`")[1]) for f in found if "scale" in f.message] == [(18, "scale")]
     assert main(["explain", "--output-format", "json", str(tmp_path / "project" / "steps.py")]) == 0
     explained = {item["function"]: item for item in json.loads(capsys.readouterr().out)}
-    assert (explained["scale@13"]["line"], explained["scale@13"]["side_effects"]) == (13, "scale@13 → print")
+    assert (explained["scale@13"]["line"], explained["scale@13"]["side_effects"]) == (13, ["scale@13 → print at steps.py:14"])
     assert explained["scale@13"]["tensor_parameters"] == {}
     assert (explained["scale"]["line"], explained["scale"]["code"]) == (18, "HYB301")
     assert explained["step@5"]["hybrid"] and not explained["step"]["hybrid"]

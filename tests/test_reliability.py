@@ -165,7 +165,7 @@ def test_recursion_error_in_a_rule_on_deep_code_is_hyb002_and_other_files_keep_t
         "deep.py:1:1: HYB002 code is too deeply nested to analyse (nesting depth 153)",
         "train.py:4:14: HYB204 [*] `experimental_relax_shapes` is deprecated since TensorFlow 2.9; use "
         "`reduce_retracing`",
-        "train.py:7:5: HYB101 `print` inside graph function `train_step` runs once per trace, not on every call; "
+        "train.py:7:5: HYB101 [~] `print` inside graph function `train_step` runs once per trace, not on every call; "
         "use `tf.print` to print on every call",
     ]
 

@@ -53,19 +53,20 @@ def full_report(fixed_count: int = 0) -> RunReport:
                FileReport(A, [NOFIX, SAFE, UNSAFE], fixed_count=fixed_count))
 
 
-def spec(code: str, name: str, fix_: Applicability | None = None, **docs) -> RuleSpec:
+def spec(code: str, name: str, fix_: Applicability | None = None, severity: str = "warning", **docs) -> RuleSpec:
     base = {"what": f"What {code} finds.", "why": "Because graphs.", "example": "print(x)",
             "use_instead": "tf.print(x)", "fix_safety": "Unsafe: stderr vs stdout."}
     base.update(docs)
     return RuleSpec(code=code, name=name, summary=f"Summary of {code}", message="{x}", fix=fix_,
                     fix_title="Do it" if fix_ else None, impl="engine", default_enabled=True,
-                    docs=base, examples=())
+                    docs=base, examples=(), severity=severity)
 
 
 RULES = {
     "HYB101": spec("HYB101", "print-in-tf-function", Applicability.UNSAFE),
     "HYB204": spec("HYB204", "deprecated-relax-shapes", Applicability.SAFE),
-    "HYB501": spec("HYB501", "numpy-in-graph", references=["https://www.tensorflow.org/guide/function"]),
+    "HYB501": spec("HYB501", "numpy-in-graph", severity="error",
+                   references=["https://www.tensorflow.org/guide/function"]),
 }  # HYB402 is deliberately missing
 
 
@@ -75,12 +76,12 @@ def text(report: RunReport, **options) -> str:
 
 # --- text -----------------------------------------------------------------------------------
 
-def test_text_lines_are_sorted_and_mark_only_applicable_fixes():
+def test_text_lines_are_sorted_and_mark_applicable_and_unsafe_fixes():
     assert text(full_report()).splitlines() == [
-        "pkg/a.py:2:5: HYB101 `print` runs once per trace",
+        "pkg/a.py:2:5: HYB101 [~] `print` runs once per trace",
         "pkg/a.py:3:5: HYB204 [*] `experimental_relax_shapes` is deprecated",
         f"pkg/a.py:7:9: HYB501 {NON_ASCII}",
-        "pkg/b.py:1:1: HYB101 `print` runs once per trace",
+        "pkg/b.py:1:1: HYB101 [~] `print` runs once per trace",
         "pkg/b.py:5:1: HYB402 retraces for each literal",
         "Found 5 errors.",
         "[*] 1 fixable with the `--fix` option (2 hidden fixes can be enabled with the "
@@ -155,10 +156,10 @@ def test_text_quiet_prints_diagnostics_only():
 
 def test_text_statistics_table():
     assert text(full_report(), statistics=True).splitlines() == [
-        "2\tHYB101\t[ ] print-in-tf-function",
+        "2\tHYB101\t[~] print-in-tf-function",
         "1\tHYB204\t[*] deprecated-relax-shapes",
-        "1\tHYB402\t[ ] literal-parameters",  # name from the diagnostic: HYB402 is not in RULES
-        "1\tHYB501\t[ ] numpy-in-graph",
+        "1\tHYB402\t    literal-parameters",  # name from the diagnostic: HYB402 is not in RULES
+        "1\tHYB501\t    numpy-in-graph",
         "Found 5 errors.",
         "[*] 1 fixable with the `--fix` option (2 hidden fixes can be enabled with the "
         "`--unsafe-fixes` option).",
@@ -171,18 +172,21 @@ def test_text_statistics_partial_marker_and_widths():
     assert text(report, statistics=True, unsafe_fixes=True, quiet=True).splitlines() == [
         "10\tHYB204\t[*] deprecated-relax-shapes",
         " 2\tHYB101\t[*] print-in-tf-function",
-        " 1\tHYB501\t[ ] numpy-in-graph",
+        " 1\tHYB501\t    numpy-in-graph",
     ]
     report = run(FileReport(A, [UNSAFE]), FileReport(B, [UNSAFE_B]))
     report.files[1].diagnostics[0] = dataclasses.replace(UNSAFE_B, fix=fix(Applicability.SAFE, "x"))
-    assert text(report, statistics=True, quiet=True) == "2\tHYB101\t[-] print-in-tf-function\n"
+    # one finding fixed by --fix, the other only with --unsafe-fixes: the code shows what --fix does
+    assert text(report, statistics=True, quiet=True) == "2\tHYB101\t[*] print-in-tf-function\n"
 
 
-def test_text_statistics_without_fixable_codes_has_no_marker_column():
+def test_text_statistics_without_fixes_has_no_marker_column():
+    report = run(FileReport(A, [NOFIX]))
+    assert text(report, statistics=True, quiet=True).splitlines() == ["1\tHYB501\tnumpy-in-graph"]
     report = run(FileReport(A, [NOFIX, UNSAFE]))
     assert text(report, statistics=True).splitlines() == [
-        "1\tHYB101\tprint-in-tf-function",
-        "1\tHYB501\tnumpy-in-graph",
+        "1\tHYB101\t[~] print-in-tf-function",
+        "1\tHYB501\t    numpy-in-graph",
         "Found 2 errors.",
         "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).",
     ]
@@ -264,7 +268,9 @@ def test_sarif_document_and_driver():
     numpy_rule = driver["rules"][2]
     assert numpy_rule["defaultConfiguration"] == {"level": "error"}
     assert numpy_rule["properties"] == {"fixable": False, "tags": ["graph-mode-errors"]}
-    assert driver["rules"][1]["helpUri"] == "https://example.invalid/HYB204"
+    # helpUri is the rule's documentation page (the real HYB204's name gives the real page)
+    assert driver["rules"][1]["helpUri"].endswith("/HYB204-deprecated-relax-shapes.md")
+    assert "helpUri" not in print_rule  # no page for a rule name that has none
 
 
 def test_sarif_help_is_built_from_docs():
@@ -334,7 +340,7 @@ def test_github_lines():
     lines = output.splitlines()
     assert len(lines) == 5 and output.endswith("\n")
     assert lines[1] == (
-        "::error title=hybridize-lint (HYB204),file=pkg/a.py,line=3,col=5,endLine=3,endColumn=8"
+        "::warning title=hybridize-lint (HYB204),file=pkg/a.py,line=3,col=5,endLine=3,endColumn=8"
         "::pkg/a.py:3:5: HYB204 `experimental_relax_shapes` is deprecated")
     assert lines[2].endswith(f"::pkg/a.py:7:9: HYB501 {NON_ASCII}")
     assert render(RunReport(), "github", ReportOptions(), RULES) == ""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .dtypes import INDIRECT, UNKNOWN, is_array, tensor_dtype, tensor_dtype_atom
 from .summary import Blocker, FunctionSummary, loc_of
-from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor,
+from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, RANGE, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor,
                      value_of)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,7 +74,7 @@ def iteration_value(builder: "_ModuleBuilder", iterable: ast.expr, scope: "_Scop
     if isinstance(iterable, ast.Call):
         dotted = builder._dotted(iterable.func, scope)
         if dotted == "builtins.range":
-            return frozenset({LITERAL})
+            return frozenset({LITERAL, RANGE})
         if dotted in ("builtins.enumerate", "builtins.zip") and iterable.args:
             parts = [iteration_value(builder, arg, scope) for arg in iterable.args]
             return frozenset({LITERAL} if dotted == "builtins.enumerate" else ()).union(*parts)

@@ -16,7 +16,7 @@ from functools import cached_property
 from .project import FunctionId, ProjectModel, Target, call_arguments, value_parameters
 from .summary import CallSite, FunctionSummary
 from .dtypes import array_dtype, is_array
-from .values import ARITHMETIC, CONTAINER, LITERAL, SYMBOLIC, TENSOR, VARYING_SHAPE
+from .values import ARITHMETIC, CONTAINER, LITERAL, RANGE, SYMBOLIC, TENSOR, VARYING_SHAPE
 
 # The paper's speculative names for code with no visible caller (libraries): DL entry points.
 SPECULATIVE_NAMES = re.compile(r"^(.*(train|test).*_step|call|__call__|run_model|.*inference)$")
@@ -426,5 +426,5 @@ def _describe(kinds: set[str], atoms: list[str]) -> str:
     if TENSOR in kinds:
         return "receives a tensor"
     if LITERAL in kinds:
-        return "receives a Python literal"
+        return "receives a Python int from `range()`" if RANGE in atoms else "receives a Python literal"
     return "receives a value"

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .local import _ModuleBuilder, _Scope
 
 TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, ARITHMETIC, SYMBOLIC = "T", "L", "S", "C", "A", "K"
+RANGE = "R"  # beside LITERAL: an int counted by `range()` (messages name it so)
 Value = frozenset[str]
 NOTHING: Value = frozenset()
 

@@ -12,7 +12,7 @@ from ..analysis.values import CONTAINER, LITERAL, VARYING_SHAPE
 from ..codemods import CodemodError, module_spelling, replace_ast
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Edit, Fix
-from ..registry import RuleSpec
+from ..registry import RuleSpec, rules_by_code
 from .hoisting import hoist_fix, hoistable_wrappers
 
 REDUCE_RETRACING_SINCE = (2, 9)
@@ -75,12 +75,22 @@ def varying_scalars(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             if LITERAL not in atoms or CONTAINER in atoms or not _varies(ctx, target.function, param, site, call, where):
                 continue
             verdict = analysis.verdict(target.function)
+            if _reported_as_retracing(ctx, verdict, param):
+                continue  # one cause, one finding: HYB402 on the definition says it and removes the tf.function
             argument = _argument_node(call, where)
             fix = None
             if verdict is None or verdict.action != DEHYBRIDIZE_RETRACING:
                 fix = _tensor_argument_fix(ctx, rule, argument)
             yield ctx.diagnostic(rule, argument if argument is not None else site.loc, fix=fix,
                                  function=target.function[1], param=param)
+
+
+def _reported_as_retracing(ctx: FileContext, verdict, param: str) -> bool:
+    if verdict is None or verdict.action != DEHYBRIDIZE_RETRACING or param not in verdict.retracing_params:
+        return False
+    retracing = rules_by_code().get("HYB402")
+    return retracing is not None and ctx.settings.is_enabled(retracing.code, retracing.default_enabled) \
+        and not ctx.settings.ignored_for_path(retracing.code, ctx.source.path)
 
 
 def _varies(ctx: FileContext, function: FunctionId, param: str, site: CallSite, call: ast.Call,

@@ -31,5 +31,5 @@ def render(report: RunReport, output_format: str, options: ReportOptions,
     if output_format == "sarif":
         return render_sarif(report, rules)
     if output_format == "github":
-        return render_github(report)
+        return render_github(report, rules)
     raise ValueError(f"unknown output format {output_format!r}; choose one of {', '.join(FORMATS)}")

@@ -1,7 +1,12 @@
-"""Whether a diagnostic's fix would be applied, and the counts built on that.
+"""Whether a diagnostic's fix would be applied, and the counts and markers built on that.
 
-Text and statistics both mark fixable diagnostics and count hidden unsafe
-fixes; deciding it in one place keeps ``[*]`` and the summary in agreement.
+One marker scheme everywhere (``check`` lines, ``--statistics``, ``rules``):
+
+* ``[*]``: ``--fix`` applies the fix (a safe fix, or an unsafe one when unsafe fixes are on);
+* ``[~]``: there is a fix, but it is unsafe: ``--fix --unsafe-fixes`` applies it;
+* no marker: no automatic fix.
+
+Deciding it in one place keeps the markers and the summary in agreement.
 """
 
 from __future__ import annotations
@@ -16,6 +21,23 @@ from .options import ReportOptions
 def is_applicable(diagnostic: Diagnostic, options: ReportOptions) -> bool:
     """True when ``--fix`` (plus ``--unsafe-fixes`` if given) would apply the fix."""
     return diagnostic.fix is not None and diagnostic.fix.is_applied_with(options.unsafe_fixes)
+
+
+APPLIED, UNSAFE, NONE = "[*]", "[~]", ""
+LEGEND = "[*] fixed by `--fix`; [~] unsafe fix, applied with `--fix --unsafe-fixes`"
+
+
+def marker(diagnostic: Diagnostic, options: ReportOptions) -> str:
+    if is_applicable(diagnostic, options):
+        return APPLIED
+    if diagnostic.fix is not None and diagnostic.fix.applicability is Applicability.UNSAFE:
+        return UNSAFE
+    return NONE
+
+
+def rule_marker(applicability: Applicability | None) -> str:
+    """A rule's marker in ``rules``: what ``--fix`` does with its fixes by default."""
+    return {Applicability.SAFE: APPLIED, Applicability.UNSAFE: UNSAFE}.get(applicability, NONE)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,13 @@ Choices worth knowing:
 * every rule in ``rules`` becomes a ``reportingDescriptor``; a diagnostic whose
   code is missing from ``rules`` gets a minimal descriptor so that ``ruleIndex``
   always points at the right rule;
-* a rule's level is ``error`` for HYB0 (unreadable files) and HYB5 (code that
-  fails in graph mode), ``warning`` otherwise; results take their rule's level;
+* a rule's level is its severity (``rules/*.toml``): ``error`` for code that
+  fails in a graph or cannot be read, ``warning`` for side effects and
+  retracing, ``note`` for suggestions; results take their rule's level, and
+  ``helpUri`` links the rule's documentation page;
+* in a notebook the region is the lines of the ``.ipynb`` file that hold the
+  code (the cell is in the result's property bag) and fixes are left out: their
+  edits apply to the cell's code, not to the file's JSON;
 * columns count characters, so the run declares ``columnKind``
   ``unicodeCodePoints`` (SARIF's default would be UTF-16 code units);
 * relative paths become relative URIs, absolute ones ``file://`` URIs;
@@ -27,7 +32,6 @@ from ..diagnostics import Diagnostic, Fix, Position, RunReport
 from ..registry import RuleSpec
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-ERROR_FAMILIES = ("HYB0", "HYB5")
 FAMILIES = {
     "HYB0": "source",
     "HYB1": "side-effects",
@@ -55,24 +59,17 @@ def render_sarif(report: RunReport, rules: dict[str, RuleSpec]) -> str:
         if diagnostic.code not in index:
             index[diagnostic.code] = len(descriptors)
             descriptors.append(_fallback_descriptor(diagnostic))
-    urls = {d.code: d.url for d in diagnostics if d.url}
-    for descriptor in descriptors:
-        if descriptor["id"] in urls:
-            descriptor["helpUri"] = urls[descriptor["id"]]
+    levels = {code: spec.severity for code, spec in rules.items()}
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "hybridize-lint", "version": __version__, "rules": descriptors}},
             "columnKind": "unicodeCodePoints",
-            "results": [_result(d, index[d.code]) for d in diagnostics],
+            "results": [_result(d, index[d.code], levels.get(d.code, "warning")) for d in diagnostics],
         }],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def level_for(code: str) -> str:
-    return "error" if code.startswith(ERROR_FAMILIES) else "warning"
 
 
 def family_for(code: str) -> str:
@@ -86,8 +83,9 @@ def rule_descriptor(spec: RuleSpec) -> dict[str, Any]:
         "shortDescription": {"text": spec.summary},
         "fullDescription": {"text": _doc_text(spec.docs.get("what")) or spec.summary},
         "help": {"text": help_text(spec.docs), "markdown": help_markdown(spec.docs)},
-        "defaultConfiguration": {"level": level_for(spec.code)},
+        "defaultConfiguration": {"level": spec.severity},
         "properties": {"fixable": spec.fix is not None, "tags": [family_for(spec.code)]},
+        **({"helpUri": spec.url} if spec.url else {}),
     }
 
 
@@ -135,24 +133,30 @@ def _fallback_descriptor(diagnostic: Diagnostic) -> dict[str, Any]:
         "id": diagnostic.code,
         "name": diagnostic.name,
         "shortDescription": {"text": diagnostic.name},
-        "defaultConfiguration": {"level": level_for(diagnostic.code)},
+        "defaultConfiguration": {"level": "warning"},
         "properties": {"fixable": diagnostic.fix is not None, "tags": [family_for(diagnostic.code)]},
+        **({"helpUri": diagnostic.url} if diagnostic.url else {}),
     }
 
 
-def _result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
+def _result(diagnostic: Diagnostic, rule_index: int, level: str) -> dict[str, Any]:
     uri = artifact_uri(diagnostic.path)
+    in_file = diagnostic.file_start is not None and diagnostic.file_end is not None
     result: dict[str, Any] = {
         "ruleId": diagnostic.code,
         "ruleIndex": rule_index,
-        "level": level_for(diagnostic.code),
+        "level": level,
         "message": {"text": diagnostic.message},
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": uri},
-            "region": _region(diagnostic.start, diagnostic.end),
+            "region": _region(diagnostic.file_start, diagnostic.file_end) if in_file
+            else _region(diagnostic.start, diagnostic.end),
         }}],
     }
-    if diagnostic.fix is not None:
+    if diagnostic.cell is not None:
+        result["properties"] = {"cell": diagnostic.cell, "cellLine": diagnostic.start.row,
+                                "cellColumn": diagnostic.start.column}
+    elif diagnostic.fix is not None:
         result["fixes"] = [_fix(diagnostic.fix, uri)]
     return result
 

@@ -3,6 +3,7 @@
 One line per diagnostic::
 
     path/to/file.py:12:5: HYB101 [*] message
+    notebook.ipynb:cell 3:2:5: HYB101 [~] message
 
 followed by ruff's summary (left out with ``quiet``)::
 
@@ -15,9 +16,11 @@ statistics table, then the same summary.  The table follows ruff:
 * one row per code, sorted by count (descending) then code;
 * columns are ``count`` (right-aligned to the widest count), ``code``
   (left-aligned to the widest code) and the rule name, separated by tabs;
-* a marker column sits before the name only when some code has an applicable
-  fix: ``[*]`` when every diagnostic of that code has one, ``[-]`` when only
-  some do, ``[ ]`` when none does;
+* a marker column sits before the name only when some code has a fix, with
+  the markers of ``check`` lines (:mod:`.fixability`): ``[*]`` when ``--fix``
+  fixes that code's findings, ``[~]`` when they need ``--unsafe-fixes``, blank
+  when they have no fix (a code whose findings differ takes the first of
+  ``[*]``, ``[~]`` that some finding has);
 * nothing at all is printed when there are no diagnostics (as ruff does).
 """
 
@@ -27,7 +30,7 @@ from collections import Counter
 
 from ..diagnostics import Diagnostic, RunReport
 from ..registry import RuleSpec
-from .fixability import count_fixes, is_applicable
+from .fixability import APPLIED, NONE, UNSAFE, count_fixes, marker
 from .options import ReportOptions
 
 
@@ -45,9 +48,9 @@ def render_text(report: RunReport, options: ReportOptions, rules: dict[str, Rule
 
 
 def diagnostic_line(diagnostic: Diagnostic, options: ReportOptions) -> str:
-    marker = " [*]" if is_applicable(diagnostic, options) else ""
-    start = diagnostic.start
-    return f"{diagnostic.path}:{start.row}:{start.column}: {diagnostic.code}{marker} {diagnostic.message}"
+    mark = marker(diagnostic, options)
+    mark = f" {mark}" if mark else ""
+    return f"{diagnostic.path}:{diagnostic.where}: {diagnostic.code}{mark} {diagnostic.message}"
 
 
 def summary_lines(diagnostics: list[Diagnostic], fixed_count: int, options: ReportOptions) -> list[str]:
@@ -76,20 +79,22 @@ def summary_lines(diagnostics: list[Diagnostic], fixed_count: int, options: Repo
 def statistics_lines(diagnostics: list[Diagnostic], options: ReportOptions,
                      rules: dict[str, RuleSpec]) -> list[str]:
     counts = Counter(d.code for d in diagnostics)
-    fixable = Counter(d.code for d in diagnostics if is_applicable(d, options))
+    markers: dict[str, set[str]] = {}
+    for diagnostic in diagnostics:
+        markers.setdefault(diagnostic.code, set()).add(marker(diagnostic, options))
     names = {d.code: d.name for d in diagnostics}
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     count_width = len(str(max(counts.values())))
     code_width = max(len(code) for code in counts)
-    show_marker = bool(fixable)
+    show_marker = any(found - {NONE} for found in markers.values())
     lines = []
     for code, count in rows:
         spec = rules.get(code)
         name = spec.name if spec is not None else names[code]
-        marker = ""
+        mark = ""
         if show_marker:
-            marker = "[*] " if fixable[code] == count else "[-] " if fixable[code] else "[ ] "
-        lines.append(f"{count:>{count_width}}\t{code:<{code_width}}\t{marker}{name}")
+            mark = next((m for m in (APPLIED, UNSAFE) if m in markers[code]), "   ") + " "
+        lines.append(f"{count:>{count_width}}\t{code:<{code_width}}\t{mark}{name}")
     return lines
 
 
