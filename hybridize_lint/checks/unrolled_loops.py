@@ -109,7 +109,7 @@ def _int_value(ctx: FileContext, expr: ast.expr, function: FunctionNode, depth: 
             return None
         return {ast.Add: left + right, ast.Sub: left - right, ast.Mult: left * right}.get(
             type(expr.op), left // right if right else 0)
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "len" \
+    if isinstance(expr, ast.Call) and ctx.qualified_name(expr.func, function) == "builtins.len" \
             and len(expr.args) == 1 and isinstance(expr.args[0], (ast.List, ast.Tuple)) \
             and not any(isinstance(e, ast.Starred) for e in expr.args[0].elts):
         return len(expr.args[0].elts)
@@ -290,7 +290,8 @@ def _does_tensor_work(ctx: FileContext, loop: ast.For, function: FunctionNode) -
 def _tf_range_fix(ctx: FileContext, rule: RuleSpec, loop: ast.For, function: FunctionNode,
                   tensors: set[str]) -> Fix | None:
     """``range(n)`` → ``tf.range(n)`` when the index is used only in tensor operations."""
-    if loop.orelse or not _index_only_in_tensor_ops(ctx, loop, function, tensors) or _mutates_python_state(loop):
+    if loop.orelse or not _index_only_in_tensor_ops(ctx, loop, function, tensors) \
+            or _mutates_python_state(ctx, loop):
         return None
     try:
         spelling, import_edits = module_spelling(ctx.source, ctx.bindings, "tensorflow", alias="tf")
@@ -319,13 +320,13 @@ def _index_only_in_tensor_ops(ctx: FileContext, loop: ast.For, function: Functio
                    for statement in loop.body for node in ast.walk(statement))
 
 
-def _mutates_python_state(loop: ast.For) -> bool:
+def _mutates_python_state(ctx: FileContext, loop: ast.For) -> bool:
     """Python containers changed in the body (``outputs.append(y)``, ``d[k] = v``): a ``tf.while_loop``
     cannot carry them."""
     for statement in loop.body:
         for node in ast.walk(statement):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr in ("append", "extend", "insert", "update", "pop", "add", "setdefault"):
+                    and ctx.knowledge.mutates_container(node.func.attr, len(node.args)):
                 return True
             if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, ast.Store):
                 return True
