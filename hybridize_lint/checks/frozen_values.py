@@ -80,6 +80,8 @@ class _FrozenValues:
         self.project = ctx.project
         self._ancestors: dict[FunctionId, set[FunctionId]] = {}
         self._tracing: dict[tuple[FunctionId, FunctionId | None, str], list[CallSite]] = {}
+        self._values: dict[tuple, _Value | None] = {}
+        self._facts: dict[int, tuple[set[str], set[str], set[str]]] = {}
 
     # -- what graph code reads ------------------------------------------------------
 
@@ -133,15 +135,23 @@ class _FrozenValues:
     # -- where values are bound and changed -------------------------------------------
 
     def _module_variable(self, name: str) -> _Value | None:
+        key = ("global", name)
+        if key not in self._values:
+            self._values[key] = self._find_module_variable(name)
+        return self._values[key]
+
+    def _find_module_variable(self, name: str) -> _Value | None:
         value = _Value(f"`{name}`", module_level=True)
         for statement, loops in _module_statements(self.ctx.tree.body):
             for change in self._stores(statement, lambda target: _is_name(target, name), None, loops):
                 value.bindings.append(change)
                 value.changes.append(change)
         for qualname, function in self.ctx.functions.items():
-            declared = any(isinstance(n, ast.Global) and name in n.names for n in _own_nodes(function))
-            if not declared and name in _own_bindings(function):
+            declared = name in self._scope_facts(function)[0]
+            if not declared and name in self._scope_facts(function)[1]:
                 continue  # a local of the same name
+            if not declared and name not in self._scope_facts(function)[2]:
+                continue  # not mentioned
             for statement, loops in _function_statements(function):
                 def targets(target, declared=declared):
                     return _is_name(target, name) if declared else _is_mutation_of(target, name)
@@ -175,6 +185,12 @@ class _FrozenValues:
         return value
 
     def _attribute(self, class_name: str, attribute: str) -> _Value | None:
+        key = ("attribute", class_name, attribute)
+        if key not in self._values:
+            self._values[key] = self._find_attribute(class_name, attribute)
+        return self._values[key]
+
+    def _find_attribute(self, class_name: str, attribute: str) -> _Value | None:
         value = _Value(f"`self.{attribute}`")
         related = self._related_classes(class_name)
         for qualname, function in self.ctx.functions.items():
@@ -223,6 +239,16 @@ class _FrozenValues:
                 if (name is not None and _is_name(receiver, name)) or (
                         attribute is not None and _is_attribute(receiver, *attribute)):
                     yield _Change(statement, owner, loops)
+
+    def _scope_facts(self, function: FunctionNode) -> tuple[set[str], set[str], set[str]]:
+        """A function's ``global`` names, own bindings and the names it mentions (computed once)."""
+        found = self._facts.get(id(function))
+        if found is None:
+            nodes = list(_own_nodes(function))
+            found = self._facts[id(function)] = (
+                {name for n in nodes if isinstance(n, ast.Global) for name in n.names},
+                _own_bindings(function), {n.id for n in nodes if isinstance(n, ast.Name)})
+        return found
 
     # -- the kind of value ------------------------------------------------------------
 
