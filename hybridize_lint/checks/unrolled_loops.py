@@ -88,9 +88,10 @@ def _range_length(ctx: FileContext, args: list[ast.expr], function: FunctionNode
     values = [_int_value(ctx, arg, function, 0) for arg in args]
     if any(value is None for value in values):
         return None
-    if len(values) == 3 and values[2] == 0:
+    start, stop, step = (0, values[0], 1) if len(values) == 1 else (*values, 1)[:3]
+    if step == 0:
         return None
-    return len(range(*values))
+    return max(0, -((start - stop) // step))  # len(range(...)) without its size limit
 
 
 def _int_value(ctx: FileContext, expr: ast.expr, function: FunctionNode, depth: int) -> int | None:
