@@ -275,3 +275,54 @@ def test_hyb303_used_value_or_shared_line_gets_no_fix(tmp_path):
         tf.config.run_functions_eagerly(True); print("eager")
         """
     assert fixes(tmp_path, text) == {(3, "HYB303"): False, (4, "HYB303"): False}
+
+
+def test_hyb108_attribute_set_on_the_object_elsewhere(tmp_path):
+    assert found(tmp_path, """
+        import tensorflow as tf
+
+
+        class Trainer:
+            def __init__(self):
+                self.rate = 0.1
+
+            @tf.function
+            def update(self, w, g):
+                return w - self.rate * g
+
+
+        def main(w):
+            local = Trainer()
+            local.rate = 0.2  # set up before the first call
+            for epoch in range(3):
+                local.update(w, tf.ones([2]))
+
+
+        trainer = Trainer()
+        w = tf.ones([2])
+        for epoch in range(3):
+            w = trainer.update(w, tf.ones([2]))
+            trainer.rate = trainer.rate * 0.5
+        """) == [(10, 20, "HYB108")]
+
+
+def test_hyb108_attribute_set_only_before_the_first_call(tmp_path):
+    assert found(tmp_path, """
+        import tensorflow as tf
+
+
+        class Trainer:
+            def __init__(self):
+                self.rate = 0.1
+
+            @tf.function
+            def update(self, w, g):
+                return w - self.rate * g
+
+
+        trainer = Trainer()
+        trainer.rate = 0.2
+        w = tf.ones([2])
+        for epoch in range(3):
+            w = trainer.update(w, tf.ones([2]))
+        """) == []

@@ -205,7 +205,32 @@ class _FrozenValues:
                     value.bindings.append(change)
                     if not construction:
                         value.changes.append(change)
+        for owner, scope in self._instance_scopes():  # `trainer = Trainer()`, then `trainer.rate = 0.01`
+            for instance in self._instances(scope, related):
+                for statement, loops in _statements(scope.body, []):
+                    for change in self._stores(statement, lambda target, i=instance: _is_attribute(target, i, attribute),
+                                               owner, loops, attribute=(instance, attribute)):
+                        value.bindings.append(change)
+                        value.changes.append(change)
         return value if value.bindings else None
+
+    def _instance_scopes(self) -> list[tuple[FunctionId | None, ast.AST]]:
+        return [(None, self.ctx.tree), *(((self.ctx.module, q), f) for q, f in self.ctx.functions.items())]
+
+    def _instances(self, scope: ast.AST, related: set[str]) -> set[str]:
+        """Names that hold an object of one of the ``related`` classes made here (``x = Trainer()``),
+        bound in ``scope`` or, for a function, at module level and not bound in the function."""
+        names = {name for name in related if "." not in name}
+        made = self._made_in(scope, names)
+        if scope is not self.ctx.tree:
+            made |= self._made_in(self.ctx.tree, names) - self._scope_facts(scope)[1]
+        return made
+
+    def _made_in(self, scope: ast.AST, classes: set[str]) -> set[str]:
+        return {target.id for statement, _ in _statements(scope.body, []) if isinstance(statement, ast.Assign)
+                and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Name)
+                and statement.value.func.id in classes
+                for target in statement.targets if isinstance(target, ast.Name)}
 
     def _related_classes(self, class_name: str) -> set[str]:
         """The class, its bases and its subclasses defined in this file."""
