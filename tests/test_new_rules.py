@@ -326,3 +326,34 @@ def test_hyb108_attribute_set_only_before_the_first_call(tmp_path):
         for epoch in range(3):
             w = trainer.update(w, tf.ones([2]))
         """) == []
+
+
+def test_hyb206_keras_call_is_not_converted_by_keras_3_so_no_tf_range_fix(tmp_path):
+    text = """
+        import tensorflow as tf
+
+
+        class Repeat(tf.keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.dense = tf.keras.layers.Dense(1)
+
+            def call(self, x):
+                for _ in range(100):
+                    x = tf.nn.relu(x) * 1.01
+                return self.dense(x)
+
+
+        @tf.function
+        def train_step(model, x):
+            return model(x)
+
+
+        model = Repeat()
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(tf.ones([4, 2]), tf.ones([4, 1]))
+        """
+    findings = run(tmp_path, {"main.py": text}, SELECT)
+    assert [(f.row, f.code) for f in findings] == [(10, "HYB206")]
+    assert "tf.while_loop" in findings[0].message and "Keras 3" in findings[0].message
+    assert fixes(tmp_path / "fix", text) == {(10, "HYB206"): False}

@@ -276,3 +276,33 @@ def test_hyb303_switches_stop_tracing_and_removing_them_restores_graphs(tmp_path
     assert after["traces"] > 0
     assert after["map_calls"] == 1
     assert after["keras_python_steps"] < 4
+
+
+KERAS_CALL = """
+import tensorflow as tf
+
+
+class Repeat(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = tf.keras.layers.Dense(1)
+
+    def call(self, x):
+        for _ in tf.range(3):
+            x = x * 2.0
+        return self.dense(x)
+
+
+model = Repeat()
+model.compile(optimizer="sgd", loss="mse")
+model.fit(tf.ones([4, 2]), tf.ones([4, 1]), verbose=0)
+"""
+
+
+def test_hyb206_no_tf_range_fix_in_a_keras_call_because_keras_3_does_not_convert_it(tmp_path):
+    """Why HYB206 offers no fix in a Keras layer's `call`: Keras 3 runs it without AutoGraph, so `tf.range` fails."""
+    path = write(tmp_path / "keras", KERAS_CALL)
+    completed = subprocess.run([sys.executable, str(path)], cwd=path.parent, capture_output=True, text=True,
+                               env={**os.environ, **PROGRAM_ENV}, timeout=TIMEOUT)
+    assert completed.returncode != 0
+    assert "Iterating over a symbolic `tf.Tensor` is not allowed" in completed.stderr

@@ -18,7 +18,7 @@ import ast
 from typing import Iterator
 
 from ..analysis.summary import FunctionNode, FunctionSummary
-from ..analysis.project import call_arguments
+from ..analysis.project import FunctionId, call_arguments
 from ..analysis.values import CONTAINER, LITERAL, TENSOR
 from ..codemods import CodemodError, module_spelling, node_for, replace
 from ..context import FileContext
@@ -35,7 +35,7 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
         node = ctx.functions.get(info.qualname)
         if node is None:
             continue
-        autograph = ctx.project.graph_roots[root].autograph if root in ctx.project.graph_roots else True
+        autograph = (ctx.module, info.qualname) in _converted(ctx)
         for loop in _own_loops(node):
             if not _is_range(ctx, loop.iter, node) or loop.iter.keywords or not 1 <= len(loop.iter.args) <= 3:
                 continue
@@ -56,7 +56,45 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             header = (loop.lineno, loop.col_offset, loop.iter.end_lineno, loop.iter.end_col_offset)
             # A Python count would still retrace per value under `tf.range`: that takes a tensor argument.
             fix = _tf_range_fix(ctx, rule, loop, node, tensors) if autograph and count is not None else None
-            yield ctx.diagnostic(rule, header, fix=fix, loop=_text(loop), function=info.qualname, how=how)
+            remedy = _CONVERTED if autograph else _UNCONVERTED
+            yield ctx.diagnostic(rule, header, fix=fix, loop=_text(loop), function=info.qualname, how=how,
+                                 remedy=remedy)
+
+
+_CONVERTED = "iterate over `tf.range(...)` so that AutoGraph builds one `tf.while_loop`"
+_UNCONVERTED = ("AutoGraph may not convert this code (traced with `autograph=False`, or run by a Keras layer, "
+                "which Keras 3 does not convert), where `tf.range` fails: build the loop with `tf.while_loop`")
+
+
+def _converting_root(project, function: FunctionId) -> bool:
+    root = project.graph_roots.get(function)
+    return root is not None and root.autograph and root.reason != "Keras fit"
+
+
+def _converted(ctx: FileContext) -> set[FunctionId]:
+    """Graph functions AutoGraph converts: reached from a root traced with AutoGraph without passing
+    through a Keras layer's ``call`` (Keras 3 runs layers unconverted, and so everything they call)
+    or a root Keras' ``fit`` traces. Computed once per call graph."""
+    project = ctx.project
+    graph = project.call_graph
+    cached = project.__dict__.get("_autograph_converted")
+    if cached is not None and cached[0] is graph:
+        return cached[1]
+    keras_calls = {(module, qualname) for module, summary in project.summaries.items()
+                   for qualname, info in summary.functions.items()
+                   if info.class_name and qualname.rpartition(".")[2] == "call"
+                   and project.is_keras_class((module, info.class_name))}
+    stack = [function for function in project.graph_roots if _converting_root(project, function)]
+    found: set[FunctionId] = set()
+    while stack:
+        function = stack.pop()
+        if function in found or function in project.eager_functions:
+            continue
+        found.add(function)
+        stack.extend(t.function for _, targets in graph.get(function, []) for t in targets
+                     if t.function not in keras_calls or _converting_root(project, t.function))
+    project.__dict__["_autograph_converted"] = (graph, found)
+    return found
 
 
 def _own_loops(function: FunctionNode) -> Iterator[ast.For]:
