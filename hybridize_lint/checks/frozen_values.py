@@ -82,6 +82,7 @@ class _FrozenValues:
         self._tracing: dict[tuple[FunctionId, FunctionId | None, str], list[CallSite]] = {}
         self._values: dict[tuple, _Value | None] = {}
         self._facts: dict[int, tuple[set[str], set[str], set[str]]] = {}
+        self._constructions: dict[int, list[tuple[str, str]]] = {}
 
     # -- what graph code reads ------------------------------------------------------
 
@@ -227,10 +228,15 @@ class _FrozenValues:
         return made
 
     def _made_in(self, scope: ast.AST, classes: set[str]) -> set[str]:
-        return {target.id for statement, _ in _statements(scope.body, []) if isinstance(statement, ast.Assign)
-                and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Name)
-                and statement.value.func.id in classes
-                for target in statement.targets if isinstance(target, ast.Name)}
+        """Names ``scope`` binds to ``C(...)`` for C in ``classes`` (each scope's constructions found once)."""
+        made = self._constructions.get(id(scope))
+        if made is None:
+            made = self._constructions[id(scope)] = [
+                (target.id, statement.value.func.id) for statement, _ in _statements(scope.body, [])
+                if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+                and isinstance(statement.value.func, ast.Name)
+                for target in statement.targets if isinstance(target, ast.Name)]
+        return {name for name, cls in made if cls in classes}
 
     def _related_classes(self, class_name: str) -> set[str]:
         """The class, its bases and its subclasses defined in this file."""
