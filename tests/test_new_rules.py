@@ -357,3 +357,31 @@ def test_hyb206_keras_call_is_not_converted_by_keras_3_so_no_tf_range_fix(tmp_pa
     assert [(f.row, f.code) for f in findings] == [(10, "HYB206")]
     assert "tf.while_loop" in findings[0].message and "Keras 3" in findings[0].message
     assert fixes(tmp_path / "fix", text) == {(10, "HYB206"): False}
+
+
+def test_hyb108_changer_called_in_an_earlier_loop_than_the_traces(tmp_path):
+    text = """
+        import tensorflow as tf
+
+        threshold = 0.5
+
+
+        def set_threshold(value):
+            global threshold
+            threshold = float(value)
+
+
+        @tf.function
+        def mask(x):
+            return tf.cast(x > threshold, tf.float32)
+
+
+        def main(batches, warmup):
+            for value in warmup:
+                set_threshold(value)
+            for x in batches:
+                mask(x)
+        """
+    assert found(tmp_path, text) == []
+    assert found(tmp_path / "after", text + "        set_threshold(0.1)\n        mask(batches[0])\n") == [
+        (13, 24, "HYB108")]

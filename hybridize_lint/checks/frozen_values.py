@@ -345,12 +345,25 @@ class _FrozenValues:
         for caller, site in self.project.callers.get(change.owner, []):
             if site.passed:
                 continue
-            for traced in self._tracing_sites(function, caller, self._site_module(caller, site)):
+            module = self._site_module(caller, site)
+            for traced in self._tracing_sites(function, caller, module):
                 if traced is site:
                     continue
-                if traced.loc[0] < site.loc[0] or (site.in_loop and traced.in_loop):
+                if traced.loc[0] < site.loc[0] or self._share_loop(caller, module, site, traced):
                     return True
         return False
+
+    def _share_loop(self, caller: FunctionId | None, module: str | None, site: CallSite, traced: CallSite) -> bool:
+        """Whether one loop of the caller runs both calls. Read from the syntax tree for callers in this
+        file; elsewhere, both calls being in loops stands for it."""
+        if module != self.ctx.module:
+            return site.in_loop and traced.in_loop
+        scope = self.ctx.tree if caller is None else self.ctx.functions.get(caller[1])
+        if scope is None:
+            return site.in_loop and traced.in_loop
+        return any(_within(loop, site.loc) and _within(loop, traced.loc)
+                   for statement, _ in _statements(scope.body, []) if isinstance(statement, _LOOPS)
+                   for loop in [statement])
 
     def _tracing_sites(self, function: FunctionId, owner: FunctionId | None, module: str | None = None) -> list[CallSite]:
         """Call sites of ``owner``'s body (None: module level of ``module``) that run the graph function."""
