@@ -203,3 +203,27 @@ def _leading_blanks(line: str) -> str:
 def _indentation(line: str) -> str:
     """The indentation to repeat on an inserted line: leading blanks without form feeds (which reset it)."""
     return _leading_blanks(line).replace("\f", "")
+
+
+def remove_statement(source: SourceFile, statement: ast.stmt, block: list[ast.stmt]) -> Edit:
+    """Delete a statement alone on its lines (its trailing comment goes too); ``pass`` replaces the
+    only statement of a block, which cannot be empty."""
+    target = node_for(source, statement)
+    first, last = statement.lineno, statement.end_lineno or statement.lineno
+    before = _text_before(source, statement)
+    after = source.text[source.span_of(statement).end:source.offset(last + 1, 0) if last < source.line_count
+                        else len(source.text)]
+    if before.strip() or after.split("#")[0].strip():
+        raise CodemodError("only a statement alone on its lines is removed")
+    if len(block) == 1:
+        return replace(source, target, "pass")
+    start = source.offset(first, 0)
+    end = source.offset(last + 1, 0) if last < source.line_count else len(source.text)
+    edit = target.replace("")
+    return source.edit(start, end, edit.inserted_text)
+
+
+def _text_before(source: SourceFile, node: ast.AST) -> str:
+    """The text of ``node``'s first line before it."""
+    start = source.span_of(node).start
+    return source.text[source.offset(node.lineno, 0):start]

@@ -74,6 +74,7 @@ class Settings:
     # every function the paper's preconditions accept (HYB301, or HYB302 without an eager caller).
     hybridization: str = "boundary"
     hybridize_tests: bool = False  # HYB3xx/HYB4xx suggestions in test files and test functions
+    unrolled_loop_threshold: int = 50  # HYB206: Python `range` loops of this many iterations or more
     knowledge: dict[str, tuple[str, ...]] = field(default_factory=dict)
     cli_selection: RuleSelection | None = None
 
@@ -141,6 +142,12 @@ def _hybridization_mode(key: str, value: Any) -> str:
     return value
 
 
+def _positive_integer(key: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{key}: expected a positive integer")
+    return value
+
+
 def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f"{key}: expected a table of glob = [codes]")
@@ -164,13 +171,14 @@ _CONVERTERS = {
     "respect-gitignore": ("respect_gitignore", _boolean),
     "hybridization": ("hybridization", _hybridization_mode),
     "hybridize-tests": ("hybridize_tests", _boolean),
+    "unrolled-loop-threshold": ("unrolled_loop_threshold", _positive_integer),
 }
 
 # Knowledge-base extensions: dotted names of the user's own APIs.
 KNOWLEDGE_KEYS = ("impure-functions", "pure-functions", "tensor-functions", "function-wrappers")
 
 # The keys the flake8 plugin reads; flake8 itself owns selection and noqa.
-ANALYSIS_KEYS = ("target-tensorflow", "hybridization", "hybridize-tests", *KNOWLEDGE_KEYS)
+ANALYSIS_KEYS = ("target-tensorflow", "hybridization", "hybridize-tests", "unrolled-loop-threshold", *KNOWLEDGE_KEYS)
 
 
 def settings_from_table(table: dict[str, Any], root: Path, config_path: Path | None,

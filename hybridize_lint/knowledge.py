@@ -113,6 +113,16 @@ class KnowledgeBase:
     # Library functions returning ``tf.function(fn, ...)`` of their first argument → the ``autograph``
     # they pass by default (None: tf.function's own default, on)
     function_wrappers: dict[str, bool | None] = field(default_factory=dict)
+    # Debug switches that turn graph execution off (HYB303): calls that do when their first argument is
+    # true, calls that always do, method → keyword (`compile(run_eagerly=True)`), words of debug guards.
+    eager_switches_when_true: frozenset[str] = frozenset()
+    eager_switches_always: frozenset[str] = frozenset()
+    eager_switch_keywords: dict[str, str] = field(default_factory=dict)
+    debug_guard_words: tuple[str, ...] = ()
+    # HYB108: methods that set an object up (attributes they set are not changes after a trace), and
+    # calls that return Python values.
+    construction_methods: frozenset[str] = frozenset()
+    python_value_calls: NameSet = NameSet.of(())
 
     def canonical(self, dotted: str) -> str:
         """Map alternative module spellings onto the canonical TensorFlow name."""
@@ -259,6 +269,12 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         tensor_from_value=dict(data["dtypes"]["tensors"]["from_value"]),
         tensor_float32_by_default=dict(data["dtypes"]["tensors"]["float32_by_default"]),
         function_wrappers={name: spec.get("autograph") for name, spec in data["hybridize"].get("wrappers", {}).items()},
+        eager_switches_when_true=frozenset(data["eager_switches"]["when_true"]),
+        eager_switches_always=frozenset(data["eager_switches"]["always"]),
+        eager_switch_keywords=dict(data["eager_switches"]["keywords"]),
+        debug_guard_words=tuple(data["eager_switches"]["guard_words"]),
+        construction_methods=frozenset(data["frozen_values"]["construction_methods"]),
+        python_value_calls=NameSet.of(data["frozen_values"]["python_value_calls"]),
     )
 
 
