@@ -709,3 +709,22 @@ def test_an_attribute_someone_else_reads_is_state(tmp_path):
                                   "        self._reward = self._dynamics.reward(self._observation)\n"
                                   "        self._steps = self._steps + 1\n")
     assert codes(tmp_path / "counter", {"m.py": counter}, SIDE_EFFECTS) == [("m.py", 21, "HYB110")]
+
+
+def test_a_helper_logging_what_its_caller_passes_is_still_a_side_effect(tmp_path):
+    assert codes(tmp_path, {"m.py": """
+        import logging
+
+        import tensorflow as tf
+
+
+        def log_metrics(loss):
+            logging.info("loss: %s", loss)
+
+
+        @tf.function
+        def step(x):
+            loss = tf.reduce_sum(x)
+            log_metrics(loss)
+            return loss
+        """}, SIDE_EFFECTS) == [("m.py", 13, "HYB110")]

@@ -546,13 +546,16 @@ class _ModuleBuilder:
                   guards: list[ast.expr]) -> tuple[bool, bool]:
         """(a log line with no tensor among its arguments, and a diagnostic too: a warning or worse, or
         under a Python condition such as ``if not metric:``, not a line marking progress)."""
-        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-        if any(TENSOR in value_of(self, argument, scope) for argument in arguments):
+        values = [value_of(self, argument, scope) for argument in [*call.args, *(k.value for k in call.keywords)]]
+        if any(TENSOR in value for value in values):
             return False, False
         if level in self.kb.diagnostic_levels:
             return True, True
-        return True, any(isinstance(guard, _Branch) and TENSOR not in value_of(self, guard.test, scope)
-                         for guard in guards)
+        if any(isinstance(guard, _Branch) and TENSOR not in value_of(self, guard.test, scope) for guard in guards):
+            return True, True
+        # A progress line in a helper is about trace-time facts only if nothing in it may be a tensor
+        # a caller passes (`log_metrics(loss)` logging `loss`) or a call returns.
+        return not any(atom.startswith(("p:", "r:", "n:")) for value in values for atom in value), False
 
     def _method_effects(self, call: ast.Call, scope: _Scope, function: FunctionSummary,
                         guards: list[ast.expr]) -> None:
