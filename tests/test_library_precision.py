@@ -728,3 +728,11 @@ def test_a_helper_logging_what_its_caller_passes_is_still_a_side_effect(tmp_path
             log_metrics(loss)
             return loss
         """}, SIDE_EFFECTS) == [("m.py", 13, "HYB110")]
+
+
+def test_a_namesake_attribute_of_an_unrelated_class_is_another_attribute(tmp_path):
+    other = ENVIRONMENT + "\n\nclass Recorder:\n    def __init__(self):\n        self._reward = 0.0\n\n" \
+        "    def last(self):\n        return self._reward\n"
+    assert codes(tmp_path, {"m.py": other}, SIDE_EFFECTS) == []
+    subclass = ENVIRONMENT + "\n\nclass Logged(Environment):\n    def last(self):\n        return self._reward\n"
+    assert codes(tmp_path / "sub", {"m.py": subclass}, SIDE_EFFECTS) == [("m.py", 20, "HYB110")]

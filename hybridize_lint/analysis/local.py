@@ -164,7 +164,10 @@ class _ModuleBuilder:
         function.loop_bound = sorted(loop_bound)
         function.reads_variable_lists = any(isinstance(node, ast.Attribute) and node.attr in VARIABLE_LISTS
                                             for node, _ in every)
-        function.attribute_loads = _attribute_loads(node for node, _ in every)
+        receiver = scope.params[0] if function.class_name and scope.params and function.method_kind == "instance" \
+            else None
+        function.attribute_loads = _attribute_loads(node for node, _ in every if not _on(node, receiver))
+        function.self_attribute_loads = _attribute_loads(node for node, _ in every if _on(node, receiver))
         # A driver (a function with loops, like `main`) changes state for the loops after the change;
         # a helper without loops may be called from any loop, so each of its changes counts.
         loops = [node.end_lineno or node.lineno for node, _ in every if isinstance(node, _LOOP_NODES)]
@@ -1400,6 +1403,12 @@ def _own_flags(branch: _Branch) -> list[ast.expr]:
         if (ends and all(ends)) or (not ends and holds == "falsy" and _fills(branch.body, flag)):
             found.append(flag)
     return found
+
+
+def _on(node: ast.AST, receiver: str | None) -> bool:
+    """``self.name`` for the method's receiver ``self``."""
+    return receiver is not None and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+        and node.value.id == receiver
 
 
 def _attribute_loads(nodes: Iterable[ast.AST]) -> list[str]:

@@ -131,7 +131,8 @@ class FunctionSummary:
     # a gradient or an optimizer step weighing more: the benefit estimate of running it as a graph.
     tensor_ops: int = 0
     global_reads: list[str] = field(default_factory=list)  # module-level variables the body reads
-    attribute_loads: list[str] = field(default_factory=list)  # names of the attributes the body reads
+    attribute_loads: list[str] = field(default_factory=list)  # attributes the body reads, but its own
+    self_attribute_loads: list[str] = field(default_factory=list)  # a method's reads of `self.NAME`
     loop_bound: list[str] = field(default_factory=list)  # locals bound anew in a loop (its targets included)
     reads_variable_lists: bool = False  # reads `.trainable_variables` or the like
     tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
