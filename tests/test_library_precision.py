@@ -736,3 +736,28 @@ def test_a_namesake_attribute_of_an_unrelated_class_is_another_attribute(tmp_pat
     assert codes(tmp_path, {"m.py": other}, SIDE_EFFECTS) == []
     subclass = ENVIRONMENT + "\n\nclass Logged(Environment):\n    def last(self):\n        return self._reward\n"
     assert codes(tmp_path / "sub", {"m.py": subclass}, SIDE_EFFECTS) == [("m.py", 20, "HYB110")]
+
+
+def test_overriding_an_attribute_with_what_the_caller_passes_is_rerun_per_trace(tmp_path):
+    agent = """
+        import tensorflow as tf
+
+
+        class Agent:
+            def __init__(self, loss_fn):
+                self._loss_fn = loss_fn
+
+            def _loss(self, x, loss_fn=None):
+                self._loss_fn = loss_fn or self._loss_fn
+                return self._loss_fn(x)
+
+            @tf.function
+            def train(self, x):
+                return self._loss(x, loss_fn=self._loss_fn)
+
+            def loss_fn(self):
+                return self._loss_fn
+        """
+    assert codes(tmp_path, {"m.py": agent}, SIDE_EFFECTS) == []
+    replaced = agent.replace("self._loss_fn = loss_fn or self._loss_fn", "self._loss_fn = loss_fn")
+    assert codes(tmp_path / "replaced", {"m.py": replaced}, SIDE_EFFECTS) == [("m.py", 14, "HYB110")]

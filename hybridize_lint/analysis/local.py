@@ -736,6 +736,8 @@ class _ModuleBuilder:
                 if not guards_once and isinstance(node, ast.Assign) \
                         and TENSOR in value_of(self, node.value, scope):
                     continue  # a traced tensor parked on an object: the graph computes it on every call
+                if isinstance(node, ast.Assign) and _overrides_a_default(target, node.value):
+                    continue
                 if locality != LOCAL:
                     scratch = target.attr if isinstance(node, ast.Assign) and _written_before_read(
                         target, node.value, scope.node) else None
@@ -1403,6 +1405,18 @@ def _own_flags(branch: _Branch) -> list[ast.expr]:
         if (ends and all(ends)) or (not ends and holds == "falsy" and _fills(branch.body, flag)):
             found.append(flag)
     return found
+
+
+def _overrides_a_default(target: ast.Attribute, value: ast.expr) -> bool:
+    """``self.loss_fn = loss_fn or self.loss_fn`` (or ``... if loss_fn is None else ...``): the
+    attribute changes only when a caller passes another Python value, and a tf.function traces
+    again for another Python value, so the write runs again with it."""
+    key = _place_key(target)
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        return _place_key(value.values[-1]) == key
+    if isinstance(value, ast.IfExp):
+        return key in (_place_key(value.body), _place_key(value.orelse))
+    return False
 
 
 def _on(node: ast.AST, receiver: str | None) -> bool:
