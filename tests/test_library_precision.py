@@ -761,3 +761,15 @@ def test_overriding_an_attribute_with_what_the_caller_passes_is_rerun_per_trace(
     assert codes(tmp_path, {"m.py": agent}, SIDE_EFFECTS) == []
     replaced = agent.replace("self._loss_fn = loss_fn or self._loss_fn", "self._loss_fn = loss_fn")
     assert codes(tmp_path / "replaced", {"m.py": replaced}, SIDE_EFFECTS) == [("m.py", 14, "HYB110")]
+
+
+def test_speculative_loops_over_python_sequences_or_in_interface_methods_are_no_entry_points(tmp_path):
+    from test_boundary import LIBRARY, SPECULATIVE, found
+    entry = LIBRARY + "\n\ndef standardize_all(batches):\n    return [normalize(batch) for batch in batches]\n"
+    assert "normalize" in found(tmp_path / "entry", entry, SPECULATIVE)
+    parts = LIBRARY + "\n\ndef standardize_parts(first, second):\n" \
+        "    return [normalize(part) for part in [first, second]]\n"
+    assert "normalize" not in found(tmp_path / "parts", parts, SPECULATIVE)
+    interface = LIBRARY + "\n\nclass Stage:\n    def encode(self, batches):\n        raise NotImplementedError\n\n\n" \
+        "class Normalizing(Stage):\n    def encode(self, batches):\n        return [normalize(b) for b in batches]\n"
+    assert "normalize" not in found(tmp_path / "interface", interface, SPECULATIVE)

@@ -457,7 +457,8 @@ class _ModuleBuilder:
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards),
                         occasional=_conditional_in_loop(guards),
                         conditional=any(isinstance(guard, _Branch) for guard in guards),
-                        loop_trips=self._loop_trips(guards))
+                        loop_trips=self._loop_trips(guards),
+                        over_python_sequence=self._over_python_sequence(guards, scope))
         eager = self._runs_eagerly(guards, scope)
         once = self._once_only(guards, scope)
         site.guarded = eager or once
@@ -487,6 +488,39 @@ class _ModuleBuilder:
                 return None
             trips *= count
         return trips
+
+    def _over_python_sequence(self, guards: list[ast.expr], scope: _Scope) -> bool:
+        loops = [guard.loop for guard in guards if isinstance(guard, _InLoop)]
+        if not loops:
+            return False
+        loop = loops[-1]
+        iterable = loop.iter if isinstance(loop, (ast.For, ast.AsyncFor)) else \
+            loop.generators[0].iter if isinstance(loop, _COMPREHENSIONS) else None
+        return iterable is not None and self._python_sequence(iterable, scope)
+
+    def _python_sequence(self, expr: ast.expr, scope: _Scope, depth: int = 0) -> bool:
+        """A list/tuple/set literal, a slice, a comprehension, ``zip``/``enumerate``/``reversed`` of such,
+        ``nest.flatten(...)``, a dict's ``items()``/``keys()``/``values()``, or a local bound to one."""
+        if depth > 3:
+            return False
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+            return True
+        if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
+            return True
+        if isinstance(expr, ast.Call):
+            dotted = self._dotted(expr.func, scope) or ""
+            if dotted == "builtins.zip" and len(expr.args) > 1:
+                return True  # parallel Python structures (shapes and strides, names and values)
+            if dotted in ("builtins.zip", "builtins.enumerate", "builtins.reversed", "builtins.sorted"):
+                return bool(expr.args) and self._python_sequence(expr.args[0], scope, depth + 1)
+            if dotted.endswith("nest.flatten") or (isinstance(expr.func, ast.Attribute)
+                                                   and expr.func.attr in ("items", "keys", "values")):
+                return True
+        if isinstance(expr, ast.Name) and scope.node is not None:
+            bound = [node.value for node in ast.walk(scope.node) if isinstance(node, ast.Assign)
+                     and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)]
+            return bool(bound) and all(self._python_sequence(value, scope, depth + 1) for value in bound)
+        return False
 
     def _range_length(self, loop: ast.stmt | None) -> int | None:
         """``for epoch in range(EPOCHS)`` with ``EPOCHS = 3`` at module level: 3."""

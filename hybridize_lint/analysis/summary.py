@@ -90,6 +90,9 @@ class CallSite:
     occasional: bool = False
     conditional: bool = False  # under an `if` anywhere in its function: not on every call of it
     loop_trips: int | None = None  # how often its loops run it, when they are `range`s of known integers
+    # Its innermost loop walks a Python sequence (a list or tuple literal, a slice, `zip` of such,
+    # a structure's flattened parts, a dict's items): a few different Python values, not a stream of data.
+    over_python_sequence: bool = False
     # Under a guard that makes the callee's Python side effects no per-trace hazard: a block that runs
     # once ever (`if self.w is None: ...`) or only eagerly (`if tf.executing_eagerly(): ...`).
     guarded: bool = False
