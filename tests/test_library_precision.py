@@ -711,3 +711,67 @@ def test_an_attribute_someone_else_reads_is_state(tmp_path):
                                   "        self._reward = self._dynamics.reward(self._observation)\n"
                                   "        self._steps = self._steps + 1\n")
     assert codes(tmp_path / "counter", {"m.py": counter}, SIDE_EFFECTS) == [("m.py", 21, "HYB110")]
+
+
+def test_a_helper_logging_what_its_caller_passes_is_still_a_side_effect(tmp_path):
+    assert codes(tmp_path, {"m.py": """
+        import logging
+
+        import tensorflow as tf
+
+
+        def log_metrics(loss):
+            logging.info("loss: %s", loss)
+
+
+        @tf.function
+        def step(x):
+            loss = tf.reduce_sum(x)
+            log_metrics(loss)
+            return loss
+        """}, SIDE_EFFECTS) == [("m.py", 13, "HYB110")]
+
+
+def test_a_namesake_attribute_of_an_unrelated_class_is_another_attribute(tmp_path):
+    other = ENVIRONMENT + "\n\nclass Recorder:\n    def __init__(self):\n        self._reward = 0.0\n\n" \
+        "    def last(self):\n        return self._reward\n"
+    assert codes(tmp_path, {"m.py": other}, SIDE_EFFECTS) == []
+    subclass = ENVIRONMENT + "\n\nclass Logged(Environment):\n    def last(self):\n        return self._reward\n"
+    assert codes(tmp_path / "sub", {"m.py": subclass}, SIDE_EFFECTS) == [("m.py", 20, "HYB110")]
+
+
+def test_overriding_an_attribute_with_what_the_caller_passes_is_rerun_per_trace(tmp_path):
+    agent = """
+        import tensorflow as tf
+
+
+        class Agent:
+            def __init__(self, loss_fn):
+                self._loss_fn = loss_fn
+
+            def _loss(self, x, loss_fn=None):
+                self._loss_fn = loss_fn or self._loss_fn
+                return self._loss_fn(x)
+
+            @tf.function
+            def train(self, x):
+                return self._loss(x, loss_fn=self._loss_fn)
+
+            def loss_fn(self):
+                return self._loss_fn
+        """
+    assert codes(tmp_path, {"m.py": agent}, SIDE_EFFECTS) == []
+    replaced = agent.replace("self._loss_fn = loss_fn or self._loss_fn", "self._loss_fn = loss_fn")
+    assert codes(tmp_path / "replaced", {"m.py": replaced}, SIDE_EFFECTS) == [("m.py", 14, "HYB110")]
+
+
+def test_speculative_loops_over_python_sequences_or_in_interface_methods_are_no_entry_points(tmp_path):
+    from test_boundary import LIBRARY, SPECULATIVE, found
+    entry = LIBRARY + "\n\ndef standardize_all(batches):\n    return [normalize(batch) for batch in batches]\n"
+    assert "normalize" in found(tmp_path / "entry", entry, SPECULATIVE)
+    parts = LIBRARY + "\n\ndef standardize_parts(first, second):\n" \
+        "    return [normalize(part) for part in [first, second]]\n"
+    assert "normalize" not in found(tmp_path / "parts", parts, SPECULATIVE)
+    interface = LIBRARY + "\n\nclass Stage:\n    def encode(self, batches):\n        raise NotImplementedError\n\n\n" \
+        "class Normalizing(Stage):\n    def encode(self, batches):\n        return [normalize(b) for b in batches]\n"
+    assert "normalize" not in found(tmp_path / "interface", interface, SPECULATIVE)

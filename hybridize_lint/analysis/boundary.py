@@ -72,7 +72,9 @@ class BoundaryAnalysis:
     @cached_property
     def speculative_boundaries(self) -> dict[FunctionId, Boundary]:
         """HYB302: boundaries under loops in a library's public entry points that no project code
-        calls (``def evaluate(model, dataset): for batch in dataset: ...``), which its users run.
+        calls (``def evaluate(model, dataset): for batch in dataset: ...``), which its users run; not
+        loops over a Python sequence (the parts of a structure, a list of transforms), a few
+        different Python values rather than a stream of data.
 
         Not loops in helpers that project code calls without being seen eagerly, nor in framework
         hooks (a Keras ``call``, ``train_step``, ``update_state``): at run time those are mostly
@@ -80,7 +82,8 @@ class BoundaryAnalysis:
         graph of their own gains nothing."""
         known = self.boundaries
         return {f: b for f, b in self._search(speculative=True).items()
-                if f not in known and f not in self.covered and self._api_entry(b.repetition.caller)}
+                if f not in known and f not in self.covered and self._api_entry(b.repetition.caller)
+                and not b.repetition.site.over_python_sequence}
 
     def _api_entry(self, function: FunctionId | None) -> bool:
         """A public function no project code calls or passes along: what a library's users call."""
@@ -93,7 +96,11 @@ class BoundaryAnalysis:
             return False  # a private module
         name = function[1].rsplit(".", 1)[-1]
         hooks = self.project.knowledge.framework_hooks
-        return name not in NOT_COMPUTATIONS and name not in hooks
+        if name in NOT_COMPUTATIONS or name in hooks:
+            return False
+        # An override of a base class's method implements an interface: the framework calls it.
+        cls = (function[0], info.class_name) if info.class_name else None
+        return cls is None or self.project.lookup_method(cls, name, after=cls) is None
 
     @cached_property
     def covered(self) -> dict[FunctionId, FunctionId]:

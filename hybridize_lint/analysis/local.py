@@ -164,7 +164,10 @@ class _ModuleBuilder:
         function.loop_bound = sorted(loop_bound)
         function.reads_variable_lists = any(isinstance(node, ast.Attribute) and node.attr in VARIABLE_LISTS
                                             for node, _ in every)
-        function.attribute_loads = _attribute_loads(node for node, _ in every)
+        receiver = scope.params[0] if function.class_name and scope.params and function.method_kind == "instance" \
+            else None
+        function.attribute_loads = _attribute_loads(node for node, _ in every if not _on(node, receiver))
+        function.self_attribute_loads = _attribute_loads(node for node, _ in every if _on(node, receiver))
         # A driver (a function with loops, like `main`) changes state for the loops after the change;
         # a helper without loops may be called from any loop, so each of its changes counts.
         loops = [node.end_lineno or node.lineno for node, _ in every if isinstance(node, _LOOP_NODES)]
@@ -454,7 +457,8 @@ class _ModuleBuilder:
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards),
                         occasional=_conditional_in_loop(guards),
                         conditional=any(isinstance(guard, _Branch) for guard in guards),
-                        loop_trips=self._loop_trips(guards))
+                        loop_trips=self._loop_trips(guards),
+                        over_python_sequence=self._over_python_sequence(guards, scope))
         eager = self._runs_eagerly(guards, scope)
         once = self._once_only(guards, scope)
         site.guarded = eager or once
@@ -484,6 +488,39 @@ class _ModuleBuilder:
                 return None
             trips *= count
         return trips
+
+    def _over_python_sequence(self, guards: list[ast.expr], scope: _Scope) -> bool:
+        loops = [guard.loop for guard in guards if isinstance(guard, _InLoop)]
+        if not loops:
+            return False
+        loop = loops[-1]
+        iterable = loop.iter if isinstance(loop, (ast.For, ast.AsyncFor)) else \
+            loop.generators[0].iter if isinstance(loop, _COMPREHENSIONS) else None
+        return iterable is not None and self._python_sequence(iterable, scope)
+
+    def _python_sequence(self, expr: ast.expr, scope: _Scope, depth: int = 0) -> bool:
+        """A list/tuple/set literal, a slice, a comprehension, ``zip``/``enumerate``/``reversed`` of such,
+        ``nest.flatten(...)``, a dict's ``items()``/``keys()``/``values()``, or a local bound to one."""
+        if depth > 3:
+            return False
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+            return True
+        if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
+            return True
+        if isinstance(expr, ast.Call):
+            dotted = self._dotted(expr.func, scope) or ""
+            if dotted == "builtins.zip" and len(expr.args) > 1:
+                return True  # parallel Python structures (shapes and strides, names and values)
+            if dotted in ("builtins.zip", "builtins.enumerate", "builtins.reversed", "builtins.sorted"):
+                return bool(expr.args) and self._python_sequence(expr.args[0], scope, depth + 1)
+            if dotted.endswith("nest.flatten") or (isinstance(expr.func, ast.Attribute)
+                                                   and expr.func.attr in ("items", "keys", "values")):
+                return True
+        if isinstance(expr, ast.Name) and scope.node is not None:
+            bound = [node.value for node in ast.walk(scope.node) if isinstance(node, ast.Assign)
+                     and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)]
+            return bool(bound) and all(self._python_sequence(value, scope, depth + 1) for value in bound)
+        return False
 
     def _range_length(self, loop: ast.stmt | None) -> int | None:
         """``for epoch in range(EPOCHS)`` with ``EPOCHS = 3`` at module level: 3."""
@@ -546,13 +583,16 @@ class _ModuleBuilder:
                   guards: list[ast.expr]) -> tuple[bool, bool]:
         """(a log line with no tensor among its arguments, and a diagnostic too: a warning or worse, or
         under a Python condition such as ``if not metric:``, not a line marking progress)."""
-        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-        if any(TENSOR in value_of(self, argument, scope) for argument in arguments):
+        values = [value_of(self, argument, scope) for argument in [*call.args, *(k.value for k in call.keywords)]]
+        if any(TENSOR in value for value in values):
             return False, False
         if level in self.kb.diagnostic_levels:
             return True, True
-        return True, any(isinstance(guard, _Branch) and TENSOR not in value_of(self, guard.test, scope)
-                         for guard in guards)
+        if any(isinstance(guard, _Branch) and TENSOR not in value_of(self, guard.test, scope) for guard in guards):
+            return True, True
+        # A progress line in a helper is about trace-time facts only if nothing in it may be a tensor
+        # a caller passes (`log_metrics(loss)` logging `loss`) or a call returns.
+        return not any(atom.startswith(("p:", "r:", "n:")) for value in values for atom in value), False
 
     def _method_effects(self, call: ast.Call, scope: _Scope, function: FunctionSummary,
                         guards: list[ast.expr]) -> None:
@@ -730,6 +770,8 @@ class _ModuleBuilder:
                 if not guards_once and isinstance(node, ast.Assign) \
                         and TENSOR in value_of(self, node.value, scope):
                     continue  # a traced tensor parked on an object: the graph computes it on every call
+                if isinstance(node, ast.Assign) and _overrides_a_default(target, node.value):
+                    continue
                 if locality != LOCAL:
                     scratch = target.attr if isinstance(node, ast.Assign) and _written_before_read(
                         target, node.value, scope.node) else None
@@ -1397,6 +1439,24 @@ def _own_flags(branch: _Branch) -> list[ast.expr]:
         if (ends and all(ends)) or (not ends and holds == "falsy" and _fills(branch.body, flag)):
             found.append(flag)
     return found
+
+
+def _overrides_a_default(target: ast.Attribute, value: ast.expr) -> bool:
+    """``self.loss_fn = loss_fn or self.loss_fn`` (or ``... if loss_fn is None else ...``): the
+    attribute changes only when a caller passes another Python value, and a tf.function traces
+    again for another Python value, so the write runs again with it."""
+    key = _place_key(target)
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        return _place_key(value.values[-1]) == key
+    if isinstance(value, ast.IfExp):
+        return key in (_place_key(value.body), _place_key(value.orelse))
+    return False
+
+
+def _on(node: ast.AST, receiver: str | None) -> bool:
+    """``self.name`` for the method's receiver ``self``."""
+    return receiver is not None and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+        and node.value.id == receiver
 
 
 def _attribute_loads(nodes: Iterable[ast.AST]) -> list[str]:

@@ -109,7 +109,7 @@ class ProjectModel:
         for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
                        "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols",
                        "function_wrappers", "_self_callers", "_receiver_edges", "hybrid_wrappers", "hybrid_objects_used",
-                       "attribute_readers"):
+                       "attribute_readers", "self_attribute_readers"):
             self.__dict__.pop(cached, None)
 
     def prepare_for_checks(self) -> None:
@@ -609,8 +609,8 @@ class ProjectModel:
 
     @cached_property
     def attribute_readers(self) -> dict[str, set[FunctionId]]:
-        """Attribute name → the functions that read an attribute of that name (module-level code as
-        ``(module, "<module>")``), whatever the object: who may see what an attribute holds."""
+        """Attribute name → the functions that read an attribute of that name on some object other
+        than their own ``self`` (module-level code as ``(module, "<module>")``)."""
         readers: dict[str, set[FunctionId]] = {}
         for summary in self.summaries.values():
             for name in summary.attribute_loads:
@@ -619,6 +619,20 @@ class ProjectModel:
                 for name in info.attribute_loads:
                     readers.setdefault(name, set()).add((summary.module, qualname))
         return readers
+
+    @cached_property
+    def self_attribute_readers(self) -> dict[str, set[FunctionId]]:
+        """Attribute name → the methods that read ``self.NAME``."""
+        readers: dict[str, set[FunctionId]] = {}
+        for summary in self.summaries.values():
+            for qualname, info in summary.functions.items():
+                for name in info.self_attribute_loads:
+                    readers.setdefault(name, set()).add((summary.module, qualname))
+        return readers
+
+    def related_classes(self, one: ClassId, other: ClassId) -> bool:
+        """Whether one class is the other or derives from it (so they share ``self`` attributes)."""
+        return one == other or other in self.mro(one) or one in self.mro(other)
 
     @cached_property
     def hybrid_objects_used(self) -> set[FunctionId]:

@@ -100,10 +100,21 @@ class SideEffectAnalysis:
         return effect.by_name is None or effect.by_name not in self._method_names
 
     def is_scratch(self, function: FunctionId, effect: Effect) -> bool:
-        """``self._reward = ...`` written before it is read, and read by no other function of the
-        project: scratch state for the rest of the call, which nothing sees after it."""
+        """``self._reward = ...`` written before it is read, and read by no other code of the project
+        (no other method of the class or its relatives reads ``self._reward``, no code reads
+        ``x._reward``): scratch state for the rest of the call, which nothing sees after it."""
         name = effect.scratch_attribute
-        return name is not None and self.project.attribute_readers.get(name, set()) <= {function}
+        if name is None or self.project.attribute_readers.get(name, set()) - {function}:
+            return False
+        info = self.project.function(function)
+        if info is None or info.class_name is None:
+            return False
+        mine = (function[0], info.class_name)
+        for reader in self.project.self_attribute_readers.get(name, set()) - {function}:
+            other = self.project.function(reader)
+            if other is None or other.class_name is None or self.project.related_classes(mine, (reader[0], other.class_name)):
+                return False
+        return True
 
     def of(self, function: FunctionId) -> TransitiveEffects:
         return self.effects.get(function, TransitiveEffects())

@@ -90,6 +90,9 @@ class CallSite:
     occasional: bool = False
     conditional: bool = False  # under an `if` anywhere in its function: not on every call of it
     loop_trips: int | None = None  # how often its loops run it, when they are `range`s of known integers
+    # Its innermost loop walks a Python sequence (a list or tuple literal, a slice, `zip` of such,
+    # a structure's flattened parts, a dict's items): a few different Python values, not a stream of data.
+    over_python_sequence: bool = False
     # Under a guard that makes the callee's Python side effects no per-trace hazard: a block that runs
     # once ever (`if self.w is None: ...`) or only eagerly (`if tf.executing_eagerly(): ...`).
     guarded: bool = False
@@ -131,7 +134,8 @@ class FunctionSummary:
     # a gradient or an optimizer step weighing more: the benefit estimate of running it as a graph.
     tensor_ops: int = 0
     global_reads: list[str] = field(default_factory=list)  # module-level variables the body reads
-    attribute_loads: list[str] = field(default_factory=list)  # names of the attributes the body reads
+    attribute_loads: list[str] = field(default_factory=list)  # attributes the body reads, but its own
+    self_attribute_loads: list[str] = field(default_factory=list)  # a method's reads of `self.NAME`
     loop_bound: list[str] = field(default_factory=list)  # locals bound anew in a loop (its targets included)
     reads_variable_lists: bool = False  # reads `.trainable_variables` or the like
     tensor_work: list[list[str]] = field(default_factory=list)  # operands: a tensor among them = computation
