@@ -775,3 +775,26 @@ def test_speculative_loops_over_python_sequences_or_in_interface_methods_are_no_
     interface = LIBRARY + "\n\nclass Stage:\n    def encode(self, batches):\n        raise NotImplementedError\n\n\n" \
         "class Normalizing(Stage):\n    def encode(self, batches):\n        return [normalize(b) for b in batches]\n"
     assert "normalize" not in found(tmp_path / "interface", interface, SPECULATIVE)
+
+
+def test_super_names_its_class_and_does_not_construct_it(tmp_path):
+    agents = """
+        import tensorflow as tf
+
+
+        class Agent:
+            def __init__(self):
+                print("made an agent")
+
+            def _train(self, x):
+                return x * 2.0
+
+
+        class Dropout(Agent):
+            @tf.function
+            def _train(self, x):
+                return super(Dropout, self)._train(x)
+        """
+    assert codes(tmp_path, {"m.py": agents}, SIDE_EFFECTS) == []
+    constructs = agents.replace("return super(Dropout, self)._train(x)", "return Dropout()._train(x)")
+    assert codes(tmp_path / "constructs", {"m.py": constructs}, SIDE_EFFECTS) == [("m.py", 15, "HYB110")]
