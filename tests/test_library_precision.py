@@ -798,3 +798,33 @@ def test_super_names_its_class_and_does_not_construct_it(tmp_path):
     assert codes(tmp_path, {"m.py": agents}, SIDE_EFFECTS) == []
     constructs = agents.replace("return super(Dropout, self)._train(x)", "return Dropout()._train(x)")
     assert codes(tmp_path / "constructs", {"m.py": constructs}, SIDE_EFFECTS) == [("m.py", 15, "HYB110")]
+
+
+def test_a_fake_in_test_code_overriding_a_library_method_is_not_blamed_on_the_library(tmp_path):
+    library = """
+        import tensorflow as tf
+
+
+        class Agent:
+            @tf.function
+            def train(self, x):
+                return self._train(x)
+
+            def _train(self, x):
+                return x * 2.0
+        """
+    fake = """
+        from agent import Agent
+
+
+        class FakeAgent(Agent):
+            def __init__(self):
+                self.calls = 0
+
+            def _train(self, x):
+                self.calls += 1
+                return x
+        """
+    assert codes(tmp_path, {"agent.py": library, "agent_test_utils.py": fake}, SIDE_EFFECTS) == []
+    assert codes(tmp_path / "program", {"agent.py": library, "fakes.py": fake}, SIDE_EFFECTS) == [
+        ("agent.py", 7, "HYB110")]

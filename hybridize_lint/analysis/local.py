@@ -511,7 +511,8 @@ class _ModuleBuilder:
             dotted = self._dotted(expr.func, scope) or ""
             if dotted == "builtins.zip" and len(expr.args) > 1:
                 return True  # parallel Python structures (shapes and strides, names and values)
-            if dotted in ("builtins.zip", "builtins.enumerate", "builtins.reversed", "builtins.sorted"):
+            if dotted in ("builtins.zip", "builtins.enumerate", "builtins.reversed", "builtins.sorted",
+                          "builtins.tuple", "builtins.list"):
                 return bool(expr.args) and self._python_sequence(expr.args[0], scope, depth + 1)
             if dotted.endswith("nest.flatten") or (isinstance(expr.func, ast.Attribute)
                                                    and expr.func.attr in ("items", "keys", "values")):

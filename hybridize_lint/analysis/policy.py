@@ -15,7 +15,9 @@ NOT_COMPUTATIONS = frozenset({"__init__", "__new__", "__del__", "__enter__", "__
                               "build", "get_config", "from_config", "compute_output_shape"})
 
 # Test files by the conventions of pytest, unittest and TensorFlow's own `*_test.py`.
-_TEST_FILE_PATTERNS = ("test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py")
+_TEST_FILE_PATTERNS = ("test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py",
+                       # test support: fakes and fixtures shared by tests (`ppo_learner_test_utils.py`)
+                       "*_test_util.py", "*_test_utils.py", "testing_utils.py")
 _TEST_DIRECTORIES = frozenset({"tests", "test"})
 
 

@@ -188,10 +188,13 @@ class SideEffectAnalysis:
         if self._memoized(info):
             return
         mine = results[function]
+        in_tests = self.project.in_test_code(function)
         for site, targets in self.project.call_graph.get(function, []):
             if site.guarded:  # runs once ever, or only eagerly: as often as in eager code
                 continue
             for target in targets:
+                if not in_tests and self.project.in_test_code(target.function):
+                    continue  # a test's fake overriding a library method: the test's business
                 callee = self._callee_effects(target, results, pending)
                 if callee is not None:
                     self._add_call(function, mine, site, target, callee)
