@@ -86,8 +86,5 @@ def test_corpus_still_gets_its_true_findings(corpus_findings):
 
 
 @CORPUS_RUN
-@pytest.mark.xfail(strict=True, reason="false findings remain on the corpus (bench/precision/RESULTS.md: HYB110 "
-                   "chains through branches that constant arguments rule out, HYB104/HYB202/HYB302 cases); "
-                   "when none is left this passes, and strict xfail asks to remove the mark")
 def test_corpus_gets_none_of_the_false_findings(corpus_findings):
     assert _against_labels(corpus_findings, _corpus_packages())[1] == []
