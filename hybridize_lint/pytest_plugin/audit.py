@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dis
 import functools
+import linecache
 import logging
 import os
 import random
@@ -195,7 +196,7 @@ class Auditor:
             lines = [line for _, _, line in code.co_lines() if line is not None]
             record = self.records[code] = FunctionRecord(function.__qualname__,
                                                          self.classifier.relative(code.co_filename) or "?",
-                                                         code.co_firstlineno, max(lines, default=code.co_firstlineno))
+                                                         _def_line(code), max(lines, default=code.co_firstlineno))
         return record
 
     def begin(self, wrapper, function: FunctionType, args: tuple, kwargs: dict):
@@ -395,6 +396,17 @@ class Auditor:
 
 
 _EMPTY = object()
+
+
+def _def_line(code: CodeType) -> int:
+    """The line of the ``def`` keyword (``co_firstlineno`` is the first decorator's), where the linter reports."""
+    for line in range(code.co_firstlineno, code.co_firstlineno + 50):
+        text = linecache.getline(code.co_filename, line).lstrip()
+        if text.startswith(("def ", "async def ")):
+            return line
+        if not text:
+            break
+    return code.co_firstlineno
 
 
 def _is_tensor(value) -> bool:

@@ -51,6 +51,8 @@ class FrameClassifier:
             return GENERATED
         if "tensorflow" in filename and (filename.endswith(_AUTOGRAPH_CALLS) or _AUTOGRAPH_OPERATORS in filename):
             return TRANSPARENT  # AutoGraph's converted_call and its builtin overloads run the user's calls
+        if filename.startswith("<frozen importlib"):
+            return OTHER  # an import: what the imported module's body does is not the caller's effect
         path = os.path.abspath(filename)
         if self.relative(path) is not None:
             return USER
@@ -64,7 +66,7 @@ class FrameClassifier:
             return self._files[filename]
         path = os.path.abspath(filename)
         found = None
-        if path.startswith(self.root + os.sep) and not path.startswith(_PLUGIN_DIR):
+        if not filename.startswith("<") and path.startswith(self.root + os.sep) and not path.startswith(_PLUGIN_DIR):
             rel = os.path.relpath(path, self.root)
             parts = rel.split(os.sep)
             if not any(part in ("site-packages", "dist-packages") or part.startswith((".venv", "venv", ".tox"))
