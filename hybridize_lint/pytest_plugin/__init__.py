@@ -105,6 +105,7 @@ class _Plugin:
             self.auditor.current_test = item.nodeid
         if self.child is not None:
             self.child.current_test = item.nodeid
+            self.child.prime_linecache()  # something may have cleared it; AutoGraph must read the edited code
         yield
         if self.auditor is not None:
             self.auditor.current_test = None
@@ -184,5 +185,10 @@ class _Plugin:
 
 def _first_line(report) -> str:
     crash = getattr(report.longrepr, "reprcrash", None)
-    text = crash.message if crash is not None else str(report.longrepr)
-    return text.strip().splitlines()[0] if text.strip() else ""
+    lines = [line.strip() for line in (crash.message if crash is not None else str(report.longrepr)).splitlines()
+             if line.strip()]
+    if not lines:
+        return ""
+    if lines[0].endswith("in user code:"):  # TensorFlow's staging error: the real error is its last line
+        return f"{lines[0].split(':')[0]}: {lines[-1]}"
+    return lines[0]
