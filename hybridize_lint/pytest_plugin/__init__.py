@@ -170,6 +170,14 @@ class _Plugin:
         self.audit_path.write_text(json.dumps(document, indent=2) + "\n")
         self.lines += ["hybridize-lint audit:", *audit_lines(document), f"report written to {self.audit_path}"]
 
+    def pytest_unconfigure(self, config) -> None:
+        for part in (self.child, self.auditor):
+            if part is not None:
+                try:
+                    part.uninstall()
+                except Exception as error:
+                    self.fail("uninstalling", error)
+
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if not self.lines and not self.errors:
             return
@@ -190,5 +198,6 @@ def _first_line(report) -> str:
     if not lines:
         return ""
     if lines[0].endswith("in user code:"):  # TensorFlow's staging error: the real error is its last line
-        return f"{lines[0].split(':')[0]}: {lines[-1]}"
+        kind = lines[0].split(":")[0]
+        return lines[-1] if lines[-1].startswith(kind) else f"{kind}: {lines[-1]}"
     return lines[0]

@@ -165,7 +165,17 @@ class Auditor:
                     auditor.fail(error)
 
         function_class.__init__ = __init__
-        sys.addaudithook(self._audit_hook)
+        self._restore = [(autograph_api, "_convert_actual", original_convert),
+                         (function_class, "__init__", original_init),
+                         (autograph_config, "CONVERSION_RULES", autograph_config.CONVERSION_RULES[2:])]
+        sys.addaudithook(self._audit_hook)  # cannot be removed: inert outside a trace
+
+    def uninstall(self) -> None:
+        """Undo ``install`` (a pytester run in the same process must not leave TensorFlow patched)."""
+        for owner, name, value in reversed(getattr(self, "_restore", [])):
+            setattr(owner, name, value)
+        self._restore = []
+        self._stack.clear()
 
     def fail(self, error: BaseException) -> None:
         message = f"{type(error).__name__}: {error}"

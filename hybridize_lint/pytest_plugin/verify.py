@@ -244,6 +244,13 @@ class Child:
             return original_call(function_object, *args, **kwargs)
 
         function_class.__call__ = __call__
+        self._restore = (function_class, original_call)
+
+    def uninstall(self) -> None:
+        if getattr(self, "_restore", None):
+            self._restore[0].__call__ = self._restore[1]
+        for finder in [finder for finder in sys.meta_path if isinstance(finder, _EditedFinder)]:
+            sys.meta_path.remove(finder)
 
     def finish(self, outcomes: dict[str, dict]) -> None:
         timing = self._replay() if self.spec.get("time") else {}
