@@ -104,6 +104,7 @@ class Auditor:
         self._owner = threading.get_ident()
         self._previous_profile = None
         self._in_hook = False
+        self._paused = False
         self._monitor = _make_monitor(self)
         self._log_codes = {getattr(logging.Logger, name).__code__: "logging" for name in LOG_METHODS}
         self._log_codes.update({getattr(logging, name).__code__: "logging" for name in LOG_METHODS
@@ -137,7 +138,7 @@ class Auditor:
 
         @functools.wraps(original_convert)
         def _convert_actual(entity, program_ctx):
-            converted = original_convert(entity, program_ctx)
+            converted = auditor.unwatched(original_convert, entity, program_ctx)
             try:
                 classifier.register_source_map(converted.ag_source_map)
             except Exception as error:
@@ -165,7 +166,19 @@ class Auditor:
                     auditor.fail(error)
 
         function_class.__init__ = __init__
-        self._restore = [(autograph_api, "_convert_actual", original_convert),
+
+        # Building a graph op runs no project code, only TensorFlow's: not watching it keeps tracing fast.
+        from tensorflow.python.framework import func_graph
+
+        original_create_op = func_graph.FuncGraph._create_op_internal
+
+        @functools.wraps(original_create_op)
+        def _create_op_internal(*args, **kwargs):
+            return auditor.unwatched(original_create_op, *args, **kwargs)
+
+        func_graph.FuncGraph._create_op_internal = _create_op_internal
+        self._restore = [(func_graph.FuncGraph, "_create_op_internal", original_create_op),
+                         (autograph_api, "_convert_actual", original_convert),
                          (function_class, "__init__", original_init),
                          (autograph_config, "CONVERSION_RULES", autograph_config.CONVERSION_RULES[2:])]
         sys.addaudithook(self._audit_hook)  # cannot be removed: inert outside a trace
@@ -176,6 +189,18 @@ class Auditor:
             setattr(owner, name, value)
         self._restore = []
         self._stack.clear()
+
+    def unwatched(self, function, *args, **kwargs):
+        """Call TensorFlow's own machinery (AutoGraph's conversion, op creation) with the hooks paused."""
+        if not self._stack or self._paused:
+            return function(*args, **kwargs)
+        self._paused = True
+        self._monitor.pause()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            self._monitor.resume()
+            self._paused = False
 
     def fail(self, error: BaseException) -> None:
         message = f"{type(error).__name__}: {error}"
@@ -366,7 +391,7 @@ class Auditor:
             self._effect("random", frame.f_back, f"random.{code.co_name}()")
 
     def _audit_hook(self, event: str, args: tuple) -> None:
-        if not self._stack or self._in_hook or not event.startswith(IO_EVENTS):
+        if not self._stack or self._in_hook or self._paused or not event.startswith(IO_EVENTS):
             return
         self._in_hook = True
         try:
@@ -493,6 +518,12 @@ class _ProfileMonitor:
     def stop(self, previous) -> None:
         sys.setprofile(previous)
 
+    def pause(self) -> None:
+        sys.setprofile(None)
+
+    def resume(self) -> None:
+        sys.setprofile(self._profile)
+
 
 class _MonitoringMonitor:
     """``sys.monitoring`` while a trace runs (Python 3.12+): CALL and PY_START events, off between traces."""
@@ -523,6 +554,14 @@ class _MonitoringMonitor:
         monitoring.register_callback(self._tool, monitoring.events.PY_START, on_start)
         monitoring.set_events(self._tool, monitoring.events.CALL | monitoring.events.PY_START)
         return None
+
+    def pause(self) -> None:
+        if self._tool is not None:
+            sys.monitoring.set_events(self._tool, 0)
+
+    def resume(self) -> None:
+        if self._tool is not None:
+            sys.monitoring.set_events(self._tool, sys.monitoring.events.CALL | sys.monitoring.events.PY_START)
 
     def stop(self, previous) -> None:
         if self._tool is None:
