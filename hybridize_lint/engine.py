@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 from .analysis.names import ImportBindings
 from .analysis.project import ProjectModel
 from .analysis.summary import content_hash, module_name_for
-from . import parallel
+from . import parallel, verdicts
 from .cache import FileStat, file_stat
 from .config import Settings, SettingsResolver
 from .context import FileContext
@@ -59,6 +59,8 @@ def project_anchor(path: Path) -> Path:
 class Linter:
     """Lints files as parts of their projects, optionally fixing them."""
 
+    use_verdicts = True  # False: findings as the analysis makes them, without the tests' verdicts
+
     def __init__(self, resolver: SettingsResolver | None = None, rules: Sequence[RuleSpec] | None = None,
                  knowledge: KnowledgeBase | None = None):
         self.resolver = resolver or SettingsResolver()
@@ -67,6 +69,7 @@ class Linter:
         self._checks = {rule.code: rule.load_check() for rule in self.rules if not rule.is_engine_rule}
         self.loader = ProjectLoader(self.knowledge)
         self._flake8_projects: dict[Path, Project] = {}
+        self._verdict_cache: dict[Path, dict] = {}
 
     # -- entry points -----------------------------------------------------
 
@@ -305,7 +308,14 @@ class Linter:
             if settings.ignored_for_path(diagnostic.code, source.path) or noqa.is_suppressed(diagnostic):
                 continue
             kept.append(_with_noqa_row(diagnostic, noqa.noqa_row(diagnostic.start.row)))
+        if self.use_verdicts:  # what `pytest --hybridize-verify` found out about the proposals
+            kept = verdicts.annotate(kept, source.text, self._verdicts(settings.root))
         return sorted(kept, key=lambda d: d.sort_key)
+
+    def _verdicts(self, root: Path) -> dict:
+        if root not in self._verdict_cache:
+            self._verdict_cache[root] = verdicts.load(root)
+        return self._verdict_cache[root]
 
     # -- unreadable input ---------------------------------------------------
 

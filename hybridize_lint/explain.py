@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .analysis.hybridization import DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, HYBRIDIZE, Verdict
 from .analysis.project import ProjectModel
-from .engine import Linter
+from . import verdicts
+from .engine import Linter, project_anchor
 
 ACTIONS = {
     HYBRIDIZE: ("add @tf.function", "HYB301"),
@@ -37,6 +38,8 @@ def explain(linter: Linter, targets: list[Target]) -> list[dict]:
     explanations = []
     for target in targets:
         model, module = linter.project_model(target.path)
+        stored = verdicts.load(linter.resolver.for_path(target.path, fallback_root=project_anchor(target.path)).root)
+        text = target.path.read_text(encoding="utf-8", errors="replace") if stored else ""
         summary = model.summaries.get(module)
         if summary is None:
             raise LookupError(f"{target.path}: not a Python module of the project")
@@ -45,7 +48,10 @@ def explain(linter: Linter, targets: list[Target]) -> list[dict]:
             if qualname not in summary.functions:
                 raise LookupError(f"{target.path}: no function {qualname!r}")
             verdict = model.hybridization.verdict((module, qualname))
-            explanations.append(_explanation(model, target.path, summary.functions[qualname].lineno, verdict))
+            item = _explanation(model, target.path, summary.functions[qualname].lineno, verdict)
+            tested = stored.get((item["code"], verdicts.function_key(text, item["line"]))) if stored else None
+            item["tests"] = tested.describe() if tested else None
+            explanations.append(item)
     return explanations
 
 
@@ -122,6 +128,8 @@ def render_text(explanations: list[dict]) -> str:
             lines.append(f"  covered by: `{item['covered_by']}` (runs inside its graph)")
         if item["reasons"]:
             lines.append("  why: " + "; ".join(item["reasons"]))
+        if item.get("tests"):
+            lines.append(f"  tests: {item['tests']}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 

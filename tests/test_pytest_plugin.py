@@ -10,6 +10,8 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -250,6 +252,20 @@ def test_verify_confirms_one_proposal_and_refutes_the_other(pytester):
     assert report["child_runs"] == 3
     assert "score_step: refuted (test_model.py::test_pipeline fails: AttributeError" in result.stdout.str()
     assert not (root / "model.py").read_text().count("tf.function")  # nothing written
+
+    # the verdicts are kept in the analysis cache: check shows them and --fix leaves the refuted one alone
+    check = subprocess.run([sys.executable, "-m", "hybridize_lint", "check", "--no-cache", "."], cwd=root,
+                           capture_output=True, text=True)
+    messages = {text.split("`")[1]: text for text in check.stdout.splitlines() if "HYB301" in text}
+    assert messages["score_step"].endswith("(refuted by tests: test_model.py::test_pipeline fails with it: "
+                                           "AttributeError: 'SymbolicTensor' object has no attribute 'numpy')")
+    assert "(confirmed by tests: " in messages["train_step"] and "× faster per call)" in messages["train_step"]
+    diff = subprocess.run([sys.executable, "-m", "hybridize_lint", "check", "--diff", "--unsafe-fixes", "."],
+                          cwd=root, capture_output=True, text=True).stdout
+    assert diff.count("+@tf.function") == 1 and "def train_step" in diff and "def score_step" not in diff
+    explained = subprocess.run([sys.executable, "-m", "hybridize_lint", "explain", "model.py::score_step"],
+                               cwd=root, capture_output=True, text=True).stdout
+    assert "  tests: refuted by tests: test_model.py::test_pipeline fails with it" in explained
 
 
 # -- pieces -------------------------------------------------------------------------------------------------

@@ -40,7 +40,9 @@ class Finding:
 
 def lint_project(root: Path) -> list[Finding]:
     """Every finding of the project at ``root``, in its own configuration (as ``hybridize-lint check``)."""
-    report = Linter().run([root], RunOptions())
+    linter = Linter()
+    linter.use_verdicts = False  # verify re-tests refuted proposals too
+    report = linter.run([root], RunOptions())
     findings = []
     for diagnostic in report.diagnostics:
         try:

@@ -94,7 +94,30 @@ def verify(config, root: Path, baseline: dict[str, dict], report_path: Path) -> 
         "child_runs": runner.runs, "errors": runner.errors,
     }
     report_path.write_text(json.dumps(document, indent=2) + "\n")
+    _store_verdicts(root, proposals, verdicts)
     return document, verify_lines(document) + [f"  {error}" for error in runner.errors]
+
+
+def _store_verdicts(root: Path, proposals: list[dict], found: dict[str, dict]) -> None:
+    """Keep the verdicts in the project's analysis cache, for ``check`` and ``explain``."""
+    from .. import verdicts
+    from ..engine import project_anchor
+    from ..config import SettingsResolver
+
+    by_project: dict[Path, dict] = {}
+    for proposal in proposals:
+        path = Path(proposal["path"])
+        key = verdicts.function_key(path.read_text(encoding="utf-8"), proposal["line"])
+        verdict = found.get(proposal["id"])
+        if key is None or verdict is None:
+            continue
+        evidence = verdict["evidence"]
+        project = SettingsResolver().for_path(path, fallback_root=project_anchor(path)).root
+        by_project.setdefault(project, {})[(proposal["code"], key)] = verdicts.TestVerdict(
+            verdict["status"], proposal["code"], proposal["qualname"], evidence.get("speedup"),
+            evidence.get("test"), evidence.get("error"))
+    for project, entries in by_project.items():
+        verdicts.store(project, entries)
 
 
 class _Runner:
