@@ -175,6 +175,9 @@ def test_audit_reports_python_effects_run_while_tracing(audited):
     ]
     assert [(e["kind"], e["where"], e["via"]) for e in function(report, "outer")["trace_time_effects"]] == [
         ("print", at["helper print"], at["helper call"])]
+    # without AutoGraph the interpreter's hooks watch the trace
+    assert [(e["kind"], e["where"]) for e in function(report, "unconverted")["trace_time_effects"]] == [
+        ("print", f"train.py:{line(source, 'unconverted print')}")]
     # tf.py_function runs its Python on every call: not a trace-time effect
     assert function(report, "eager_print")["trace_time_effects"] == []
     assert f"{at['print']} print: print() while tracing noisy_step [confirmed HYB101]" in result.stdout

@@ -4,13 +4,20 @@ happened, and catch the Python effects that ran while tracing (and so will not r
 Every ``tf.function`` is a ``polymorphic_function.Function``, whatever the spelling (decorator,
 ``tf.function(f)``, an alias, a framework's wrapper); its constructor is patched so that a Python function
 of the project is handed to TensorFlow inside a thin wrapper. TensorFlow calls that wrapper once per trace
-and never on a call that reuses a trace, so the non-tracing path pays nothing. While a trace runs, the
-interpreter's profiling hook (``sys.monitoring`` on 3.12+, ``sys.setprofile`` before) and an audit hook
-(file, network and process I/O) watch the project's frames; both are off between traces.
+and never on a call that reuses a trace, so the non-tracing path pays nothing.
+
+While a trace runs, effects are seen where the project's code makes its calls. Code that AutoGraph
+converted (the default) calls everything through AutoGraph's ``converted_call``, and ``print`` directly:
+both are watched during traces, which costs nothing elsewhere. A trace without AutoGraph
+(``autograph=False``) is watched by the interpreter's hooks, ``sys.monitoring`` on 3.12+ and
+``sys.setprofile`` before, paused while TensorFlow converts code or builds ops. An audit hook sees file,
+network and process I/O. Writes to globals, nonlocals, attributes and existing containers are found by
+comparing them before and after the trace, and located in the bytecode that ran.
 """
 
 from __future__ import annotations
 
+import builtins
 import dis
 import functools
 import linecache
@@ -24,7 +31,7 @@ from dataclasses import dataclass, field
 from types import CodeType, FunctionType
 
 from .arguments import Described, bind, change_kind, describe
-from .frames import GENERATED, USER, FrameClassifier, Where
+from .frames import GENERATED, TRANSPARENT, USER, FrameClassifier, Where
 
 MUTATORS = {
     list: {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", "__setitem__",
@@ -90,6 +97,7 @@ class _Active:
     attributes: dict[int, tuple[object, str, dict]]
     executed: set[CodeType] = field(default_factory=set)
     mutated: set[int] = field(default_factory=set)
+    watched: bool = False  # the interpreter's hooks run for this trace
 
 
 class Auditor:
@@ -105,6 +113,7 @@ class Auditor:
         self._previous_profile = None
         self._in_hook = False
         self._paused = False
+        self._watching = False  # the interpreter's hooks are on (a trace without AutoGraph)
         self._monitor = _make_monitor(self)
         self._log_codes = {getattr(logging.Logger, name).__code__: "logging" for name in LOG_METHODS}
         self._log_codes.update({getattr(logging, name).__code__: "logging" for name in LOG_METHODS
@@ -141,11 +150,27 @@ class Auditor:
             converted = auditor.unwatched(original_convert, entity, program_ctx)
             try:
                 classifier.register_source_map(converted.ag_source_map)
+                if auditor._stack:  # AutoGraph converts (or fetches from its cache) each function the trace runs
+                    auditor._stack[-1].executed.update(_codes(converted.__code__))
             except Exception as error:
                 auditor.fail(error)
             return converted
 
         autograph_api._convert_actual = _convert_actual
+
+        # Converted code calls everything through `ag__.converted_call`: the one place to see the
+        # callables (print, list.append, random.random, …) the project's code calls while tracing.
+        original_converted_call = autograph_api.converted_call
+        generated_namespace = autograph_api._TRANSPILER.get_extra_locals()["ag__"]
+
+        @functools.wraps(original_converted_call)
+        def converted_call(f, args, kwargs, caller_fn_scope=None, options=None):
+            if auditor._stack and not auditor._paused:
+                auditor.on_call(sys._getframe(1), f)
+            return original_converted_call(f, args, kwargs, caller_fn_scope, options)
+
+        autograph_api.converted_call = converted_call
+        generated_namespace.converted_call = converted_call
 
         self._inside_function = tf.inside_function
         function_class = polymorphic_function.Function
@@ -178,6 +203,8 @@ class Auditor:
 
         func_graph.FuncGraph._create_op_internal = _create_op_internal
         self._restore = [(func_graph.FuncGraph, "_create_op_internal", original_create_op),
+                         (autograph_api, "converted_call", original_converted_call),
+                         (generated_namespace, "converted_call", original_converted_call),
                          (autograph_api, "_convert_actual", original_convert),
                          (function_class, "__init__", original_init),
                          (autograph_config, "CONVERSION_RULES", autograph_config.CONVERSION_RULES[2:])]
@@ -189,10 +216,11 @@ class Auditor:
             setattr(owner, name, value)
         self._restore = []
         self._stack.clear()
+        builtins.print = _PRINT
 
     def unwatched(self, function, *args, **kwargs):
         """Call TensorFlow's own machinery (AutoGraph's conversion, op creation) with the hooks paused."""
-        if not self._stack or self._paused:
+        if not self._watching or self._paused:
             return function(*args, **kwargs)
         self._paused = True
         self._monitor.pause()
@@ -255,13 +283,35 @@ class Auditor:
                                         "kind": change_kind(before, after) if before and after else "structure"})
             record.traces.append(Trace(call_site, arguments, changed, self.current_test, id(wrapper)))
             active = self._snapshot(record, function, args, kwargs)
-            if not self._stack:
+            # Converted by AutoGraph (the default), every call the project's code makes goes through
+            # AutoGraph's converted_call, watched below at no cost elsewhere. Without AutoGraph the
+            # interpreter's hooks watch the trace.
+            if not self._stack:  # AutoGraph calls `print` directly, not through converted_call
+                builtins.print = self._print
+            converted = self._called_from_generated_code(sys._getframe(1))
+            if not converted and not any(other.watched for other in self._stack):
                 self._previous_profile = self._monitor.start()
+                active.watched = self._watching = True
             self._stack.append(active)
             return active
         except Exception as error:
             self.fail(error)
             return None
+
+    def _print(self, *args, **kwargs):
+        if self._stack and not self._paused and threading.get_ident() == self._owner:
+            try:
+                self._effect("print", sys._getframe(1), "print()")
+            except Exception as error:
+                self.fail(error)
+        return _PRINT(*args, **kwargs)
+
+    def _called_from_generated_code(self, frame) -> bool:
+        """Whether the wrapper runs converted by AutoGraph (this plugin's and AutoGraph's frames skipped)."""
+        while frame is not None and (frame.f_code.co_filename == __file__
+                                     or self.classifier.kind(frame.f_code) == TRANSPARENT):
+            frame = frame.f_back
+        return frame is not None and self.classifier.kind(frame.f_code) == GENERATED
 
     def end(self, active) -> None:
         if active is None:
@@ -271,8 +321,11 @@ class Auditor:
                 self._stack.pop()
             elif active in self._stack:  # an exception skipped inner ends
                 del self._stack[self._stack.index(active):]
-            if not self._stack:
+            if active.watched:
                 self._monitor.stop(self._previous_profile)
+                self._watching = False
+            if not self._stack:
+                builtins.print = _PRINT
             self._compare(active)
             if self._stack:
                 self._stack[-1].executed |= active.executed
@@ -316,7 +369,7 @@ class Auditor:
                         containers[id(item)] = (item, f"{name}", _fingerprint(item))
             elif type(value) in MUTATORS:
                 containers[id(value)] = (value, "argument", _fingerprint(value))
-        return _Active(record, function, globals_before, containers, cells, attributes)
+        return _Active(record, function, globals_before, containers, cells, attributes, set(_codes(function.__code__)))
 
     def _compare(self, active: _Active) -> None:
         executed = active.executed
@@ -355,10 +408,25 @@ class Auditor:
 
     # -- events while tracing -----------------------------------------------------------------------------
 
+    def on_call(self, frame, callable_) -> None:
+        """A call made by converted project code: a builtin or C function, or a Python one."""
+        try:
+            module = getattr(callable_, "__module__", None)
+            if module == "logging" or isinstance(getattr(callable_, "__self__", None), logging.Logger):
+                if getattr(callable_, "__name__", "") in LOG_METHODS:
+                    self._effect("logging", frame, f"logging.{callable_.__name__}()")
+                return
+            if module == "random" and isinstance(callable_, FunctionType):
+                self._effect("random", frame, f"random.{callable_.__name__}()")
+                return
+            self.on_c_call(frame, callable_)
+        except Exception as error:
+            self.fail(error)
+
     def on_c_call(self, frame, callable_) -> None:
         if not self._stack:
             return
-        if callable_ is print:
+        if callable_ is _PRINT or callable_ is print:
             self._effect("print", frame, "print()")
             return
         owner = getattr(callable_, "__self__", None)
@@ -431,6 +499,7 @@ class Auditor:
 
 
 _EMPTY = object()
+_PRINT = builtins.print
 
 
 def _def_line(code: CodeType) -> int:
@@ -442,6 +511,14 @@ def _def_line(code: CodeType) -> int:
         if not text:
             break
     return code.co_firstlineno
+
+
+def _codes(code: CodeType):
+    """``code`` and the code of the functions, lambdas and comprehensions defined in it."""
+    yield code
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            yield from _codes(constant)
 
 
 def _is_tensor(value) -> bool:

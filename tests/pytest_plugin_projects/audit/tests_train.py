@@ -18,6 +18,7 @@ def test_effects():
     train.noisy_step(tf.constant(2.0))
     train.outer(tf.constant(1.0))
     train.eager_print(tf.constant(1.0))
+    train.unconverted(tf.constant(1.0))
     assert train.calls == 1
 
 

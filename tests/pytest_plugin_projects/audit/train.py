@@ -33,6 +33,12 @@ def outer(x):
     return x * 2.0
 
 
+@tf.function(autograph=False)
+def unconverted(x):
+    print("tracing unconverted")  # marker: unconverted print
+    return x * 3.0
+
+
 @tf.function
 def eager_print(x):
     tf.py_function(lambda t: print("every call", t), [x], [])
