@@ -22,7 +22,6 @@ import dis
 import functools
 import linecache
 import logging
-import os
 import random
 import sys
 import threading

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 import sysconfig
 from dataclasses import dataclass
 from types import CodeType, FrameType, FunctionType
@@ -146,6 +145,3 @@ def _source_map(code: CodeType) -> dict[int, tuple[str, int]]:
         level = following
     return {}
 
-
-def caller_frame(depth: int = 1) -> FrameType | None:
-    return sys._getframe(depth + 1)
