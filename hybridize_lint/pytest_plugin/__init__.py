@@ -77,6 +77,7 @@ class _Plugin:
         self.worker = getattr(config, "workerinput", {}).get("workerid")
         self.started = time.time()
         self.lines: list[str] = []
+        self.background_lint = None
 
     def fail(self, stage: str, error: BaseException) -> None:
         self.errors.append(f"hybridize-lint plugin: internal error while {stage}: {type(error).__name__}: {error}")
@@ -88,6 +89,10 @@ class _Plugin:
 
                 self.auditor = Auditor(str(self.root))
                 self.auditor.install()
+            if self.audit_path is not None and self.worker is None and self.child_spec is None:
+                from .static import BackgroundLint
+
+                self.background_lint = BackgroundLint(self.root)
             if self.child_spec is not None:
                 from .verify import Child
 
@@ -162,7 +167,14 @@ class _Plugin:
                 errors += loaded["errors"]
             part.unlink()
         try:
-            matcher = Matcher(lint_project(self.root))
+            if self.background_lint is not None:
+                try:
+                    findings = self.background_lint.findings()
+                except Exception:  # the process could not start or died: lint here
+                    findings = lint_project(self.root)
+            else:
+                findings = lint_project(self.root)
+            matcher = Matcher(findings)
         except Exception as error:  # a report without the static side beats no report
             matcher = None
             errors.append(f"static analysis failed: {type(error).__name__}: {error}")
@@ -171,6 +183,8 @@ class _Plugin:
         self.lines += ["hybridize-lint audit:", *audit_lines(document), f"report written to {self.audit_path}"]
 
     def pytest_unconfigure(self, config) -> None:
+        if self.background_lint is not None:
+            self.background_lint.cancel()
         for part in (self.child, self.auditor):
             if part is not None:
                 try:

@@ -35,7 +35,7 @@ class Finding:
     file: str  # relative to the root, with "/"
     line: int
     message: str
-    diagnostic: Diagnostic
+    diagnostic: Diagnostic | None  # None when computed in another process
 
 
 def lint_project(root: Path) -> list[Finding]:
@@ -51,6 +51,33 @@ def lint_project(root: Path) -> list[Finding]:
             continue
         findings.append(Finding(diagnostic.code, relative, diagnostic.start.row, diagnostic.message, diagnostic))
     return findings
+
+
+def _findings_rows(root: str) -> list[tuple[str, str, int, str]]:
+    return [(f.code, f.file, f.line, f.message) for f in lint_project(Path(root))]
+
+
+class BackgroundLint:
+    """``lint_project`` in a separate process started with the test run, so it costs no wall time at the end.
+
+    Started with ``spawn``: the test process has imported TensorFlow, whose threads a fork would not survive.
+    """
+
+    def __init__(self, root: Path):
+        import multiprocessing
+
+        self._pool = multiprocessing.get_context("spawn").Pool(1)
+        self._result = self._pool.apply_async(_findings_rows, (str(root),))
+
+    def findings(self, timeout: float = 900) -> list[Finding]:
+        try:
+            rows = self._result.get(timeout)
+        finally:
+            self._pool.terminate()
+        return [Finding(code, file, line, message, None) for code, file, line, message in rows]
+
+    def cancel(self) -> None:
+        self._pool.terminate()
 
 
 class Matcher:
