@@ -11,8 +11,10 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Diagnostic
-from ..engine import Linter, RunOptions
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the engine is imported only where it lints: the test process need not load it
+    from ..diagnostics import Diagnostic
 
 EFFECT_CODES = {
     "print": ("HYB101",), "logging": ("HYB102",), "io": ("HYB102",), "random": ("HYB106",), "time": ("HYB106",),
@@ -35,11 +37,13 @@ class Finding:
     file: str  # relative to the root, with "/"
     line: int
     message: str
-    diagnostic: Diagnostic | None  # None when computed in another process
+    diagnostic: "Diagnostic | None"  # None when computed in another process
 
 
 def lint_project(root: Path) -> list[Finding]:
     """Every finding of the project at ``root``, in its own configuration (as ``hybridize-lint check``)."""
+    from ..engine import Linter, RunOptions
+
     linter = Linter()
     linter.use_verdicts = False  # verify re-tests refuted proposals too
     report = linter.run([root], RunOptions())
