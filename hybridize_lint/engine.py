@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 from .analysis.names import ImportBindings
 from .analysis.project import ProjectModel
 from .analysis.summary import content_hash, module_name_for
-from . import parallel
+from . import parallel, verdicts
 from .cache import FileStat, file_stat
 from .config import Settings, SettingsResolver
 from .context import FileContext
@@ -60,6 +60,8 @@ def project_anchor(path: Path) -> Path:
 class Linter:
     """Lints files as parts of their projects, optionally fixing them."""
 
+    use_verdicts = True  # False: findings as the analysis makes them, without the tests' verdicts
+
     def __init__(self, resolver: SettingsResolver | None = None, rules: Sequence[RuleSpec] | None = None,
                  knowledge: KnowledgeBase | None = None):
         self.resolver = resolver or SettingsResolver()
@@ -68,6 +70,7 @@ class Linter:
         self._checks = {rule.code: rule.load_check() for rule in self.rules if not rule.is_engine_rule}
         self.loader = ProjectLoader(self.knowledge)
         self._flake8_projects: dict[Path, Project] = {}
+        self._verdict_cache: dict[Path, dict] = {}
 
     # -- entry points -----------------------------------------------------
 
@@ -350,7 +353,14 @@ class Linter:
                 continue
             kept.append(replace(diagnostic, noqa_row=noqa.noqa_row(diagnostic.start.row),
                                 url=diagnostic.url or self._rule(diagnostic.code).url))
+        if self.use_verdicts:  # what `pytest --hybridize-verify` found out about the proposals
+            kept = verdicts.annotate(kept, source.text, self._verdicts(settings.root))
         return sorted(kept, key=lambda d: d.sort_key)
+
+    def _verdicts(self, root: Path) -> dict:
+        if root not in self._verdict_cache:
+            self._verdict_cache[root] = verdicts.load(root)
+        return self._verdict_cache[root]
 
     # -- unreadable input ---------------------------------------------------
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from .analysis.hybridization import DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, HYBRIDIZE, Verdict
 from .analysis.project import FunctionId, ProjectModel
 from .analysis.side_effects import Witness
-from .engine import Linter
+from . import verdicts
+from .engine import Linter, project_anchor
 from .diagnostics import Position
 from .source import SourceFile
 
@@ -40,6 +41,8 @@ def explain(linter: Linter, targets: list[Target]) -> list[dict]:
     explanations = []
     for target in targets:
         model, module = linter.project_model(target.path)
+        stored = verdicts.load(linter.resolver.for_path(target.path, fallback_root=project_anchor(target.path)).root)
+        text = target.path.read_text(encoding="utf-8", errors="replace") if stored else ""
         summary = model.summaries.get(module)
         if summary is None:
             raise LookupError(f"{target.path}: not a Python module of the project")
@@ -49,10 +52,12 @@ def explain(linter: Linter, targets: list[Target]) -> list[dict]:
             if qualname not in summary.functions:
                 raise LookupError(f"{target.path}: no function {qualname!r}")
             verdict = model.hybridization.verdict((module, qualname))
-            explanation = _explanation(model, target.path, summary.functions[qualname].lineno, verdict)
+            item = _explanation(model, target.path, summary.functions[qualname].lineno, verdict)
+            tested = stored.get((item["code"], verdicts.function_key(text, item["line"]))) if stored else None
+            item["tests"] = tested.describe() if tested else None
             if source is not None and source.notebook is not None:
-                explanation = _in_cells(explanation, source)
-            explanations.append(explanation)
+                item = _in_cells(item, source)
+            explanations.append(item)
     return explanations
 
 
@@ -196,6 +201,8 @@ def render_text(explanations: list[dict]) -> str:
             lines.append(f"  covered by: `{item['covered_by']}` (runs inside its graph)")
         if item["reasons"]:
             lines.append("  why: " + "; ".join(item["reasons"]))
+        if item.get("tests"):
+            lines.append(f"  tests: {item['tests']}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
