@@ -171,9 +171,9 @@ class _Plugin:
                 try:
                     findings = self.background_lint.findings()
                 except Exception:  # the process could not start or died: lint here
-                    findings = lint_project(self.root)
+                    findings = lint_project(self.root, include_tests=True)
             else:
-                findings = lint_project(self.root)
+                findings = lint_project(self.root, include_tests=True)
             matcher = Matcher(findings)
         except Exception as error:  # a report without the static side beats no report
             matcher = None

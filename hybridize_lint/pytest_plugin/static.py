@@ -40,11 +40,17 @@ class Finding:
     diagnostic: "Diagnostic | None"  # None when computed in another process
 
 
-def lint_project(root: Path) -> list[Finding]:
-    """Every finding of the project at ``root``, in its own configuration (as ``hybridize-lint check``)."""
+def lint_project(root: Path, include_tests: bool = False) -> list[Finding]:
+    """Every finding of the project at ``root``, in its own configuration (as ``hybridize-lint check``).
+
+    ``include_tests``: also what test code does (``hybridize-tests = true``). The audit watches the
+    tests run, so the retracing their calls cause is what it matches; by default the linter leaves
+    the literal values tests pass out of its retracing advice.
+    """
+    from ..config import SettingsResolver
     from ..engine import Linter, RunOptions
 
-    linter = Linter()
+    linter = Linter(SettingsResolver(inline={"hybridize-tests": True}) if include_tests else None)
     linter.use_verdicts = False  # verify re-tests refuted proposals too
     report = linter.run([root], RunOptions())
     findings = []
@@ -58,7 +64,7 @@ def lint_project(root: Path) -> list[Finding]:
 
 
 def _findings_rows(root: str) -> list[tuple[str, str, int, str]]:
-    return [(f.code, f.file, f.line, f.message) for f in lint_project(Path(root))]
+    return [(f.code, f.file, f.line, f.message) for f in lint_project(Path(root), include_tests=True)]
 
 
 class BackgroundLint:
