@@ -828,3 +828,17 @@ def test_a_fake_in_test_code_overriding_a_library_method_is_not_blamed_on_the_li
     assert codes(tmp_path, {"agent.py": library, "agent_test_utils.py": fake}, SIDE_EFFECTS) == []
     assert codes(tmp_path / "program", {"agent.py": library, "fakes.py": fake}, SIDE_EFFECTS) == [
         ("agent.py", 7, "HYB110")]
+
+
+def test_a_logger_made_on_the_spot_logs_like_a_named_one(tmp_path):
+    assert codes(tmp_path, {"m.py": """
+        import logging
+
+        import tensorflow as tf
+
+
+        @tf.function
+        def step(x):
+            logging.getLogger(__name__).info("step")
+            return x * 2
+        """}, SIDE_EFFECTS) == [("m.py", 8, "HYB102")]

@@ -604,6 +604,8 @@ class _ModuleBuilder:
             function.errors.append(Effect("HYB501", f"{_text(method.value)}.numpy()", where))
             return
         receiver_type = self._type_of(method.value, scope)
+        if receiver_type is None and isinstance(method.value, ast.Call):  # `logging.getLogger(__name__).info()`
+            receiver_type = self._callee_ref(method.value.func, scope)
         if receiver_type in self._factory_refs(self.kb.io_factories):
             log_line, diagnostic = self._log_line(call, method.attr, scope, guards) \
                 if receiver_type in self._factory_refs(self.kb.logger_factories) else (False, False)
