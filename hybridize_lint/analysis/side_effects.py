@@ -31,13 +31,11 @@ class Witness:
         return " → ".join((*self.chain, _short(self.effect)))
 
 
-def _stronger(known: Witness | None, new: Witness) -> Witness | None:
-    """The witness to keep for a function's unconditional effects: the first one, unless ``new`` is a
-    stronger kind: a real effect over a log line, a log line over a diagnostic (neither of which is
-    a hazard everywhere; see :func:`is_hazard`)."""
-    if known is None or _weakness(new.effect) < _weakness(known.effect):
-        return new
-    return known
+def _replaces(known: Witness | None, new: Witness) -> bool:
+    """Whether ``new`` becomes the witness of a function's unconditional effects: the first one is
+    kept unless a stronger kind comes, a real effect over a log line, a log line over a diagnostic
+    (neither of which is a hazard everywhere; see :func:`is_hazard`)."""
+    return known is None or _weakness(new.effect) < _weakness(known.effect)
 
 
 def _weakness(effect: Effect) -> int:
@@ -98,6 +96,11 @@ class SideEffectAnalysis:
     def counts(self, effect: Effect) -> bool:
         """A mutation known only by its method's name is none when some class in play has that method."""
         return effect.by_name is None or effect.by_name not in self._method_names
+
+    def matters(self, function: FunctionId, effect: Effect) -> bool:
+        """An effect of ``function`` that can outlive its call: not a mutation known only by a
+        method name some class has, not scratch state."""
+        return self.counts(effect) and not self.is_scratch(function, effect)
 
     def is_scratch(self, function: FunctionId, effect: Effect) -> bool:
         """``self._reward = ...`` written before it is read, and read by no other code of the project
@@ -169,11 +172,12 @@ class SideEffectAnalysis:
         if self._memoized(info):
             return result
         for effect in info.effects if info else []:
-            if not self.counts(effect) or self.is_scratch(function, effect):
+            if not self.matters(function, effect):
                 continue
             witness = Witness((), effect)
             if effect.target is None:
-                result.always = _stronger(result.always, witness)
+                if _replaces(result.always, witness):
+                    result.always = witness
             elif effect.target.startswith("param:"):
                 result.on_params.setdefault(effect.target[6:], witness)
             elif effect.target.startswith("closure:"):
@@ -203,10 +207,8 @@ class SideEffectAnalysis:
                   callee: TransitiveEffects) -> None:
         """Add to ``function``'s effects (``mine``) those of one call of ``target`` at ``site``."""
         qualname = target.function[1]
-        if callee.always:
-            stronger = _stronger(mine.always, callee.always)
-            if stronger is not mine.always:
-                mine.always = callee.always.through(qualname)
+        if callee.always and _replaces(mine.always, callee.always):
+            mine.always = callee.always.through(qualname)
         for param, witness in callee.on_params.items():
             self._bind(mine, _argument_locality(self.project, target, site, param), witness.through(qualname))
         for param, witness in callee.on_iterator_params.items():

@@ -14,9 +14,12 @@ from ..registry import RuleSpec
 
 def traced_roots(ctx: FileContext) -> Iterator[tuple[FunctionSummary, GraphRoot]]:
     """This file's graph roots that are traced and then called again, so that a Python effect runs
-    less often than the code says. Not an Estimator's model_fn, called once to build its graph, nor
-    a tf.function made anew on every call of the function it is defined in and called there once:
-    that call traces it, so its effects run on every call."""
+    less often than the code says. Not:
+    - an Estimator's model_fn, called once to build its graph;
+    - a tf.function made anew on every call of the function it is defined in and called there once:
+      that call traces it, so its effects run on every call;
+    - a tf.function only traced for its concrete function, never called;
+    - a library function that only a test makes a graph (the test checks it can be one)."""
     for function, root in ctx.graph_roots():
         if root.reason != BUILDS_A_GRAPH and not root.only_by_tests and not _made_and_called_once(ctx, function) \
                 and not _only_traced_for_a_concrete_function(ctx, function):
@@ -65,8 +68,8 @@ def own_effects(ctx: FileContext, code: str) -> Iterator[tuple[FunctionSummary, 
     analysis = ctx.project.side_effects
     for function, root in traced_roots(ctx):
         for effect in function.effects:
-            if effect.code == code and not effect.diagnostic and analysis.counts(effect) \
-                    and not analysis.is_scratch((ctx.module, function.qualname), effect) \
+            if effect.code == code and not effect.diagnostic \
+                    and analysis.matters((ctx.module, function.qualname), effect) \
                     and escapes(ctx, function, root, effect.target, effect):
                 yield function, effect
 
