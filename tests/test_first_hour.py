@@ -86,6 +86,9 @@ def test_pre_commit_snippet_tag_and_version_are_in_step():
     assert f'`version = "{VERSION}"`' in README
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout: no tags to check")
+    tags = subprocess.run(["git", "tag", "--list"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    if not tags:
+        pytest.skip("this clone carries no tags (CI clones main alone): nothing to check the snippet against")
     tagged = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/tags/v{VERSION}"], cwd=ROOT,
                             capture_output=True, text=True)
     assert tagged.returncode == 0, f"the README names tag v{VERSION}, which does not exist: `git tag v{VERSION}`"
