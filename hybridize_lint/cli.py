@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .config import ConfigError, RuleSelection, SettingsResolver, _prefix_list, parse_config_arguments
+from .config import ConfigError, RuleSelection, SettingsResolver, prefix_list, parse_config_arguments
 from .diagnostics import RunReport
 from .discovery import is_excluded
 from .engine import Linter, RunOptions, project_anchor
@@ -134,7 +134,7 @@ def _positive_int(text: str) -> int:
 
 def _codes(text: str) -> tuple[str, ...]:
     try:
-        return _prefix_list("codes", [item.strip() for item in text.split(",") if item.strip()])
+        return prefix_list("codes", [item.strip() for item in text.split(",") if item.strip()])
     except ConfigError as error:
         raise argparse.ArgumentTypeError(str(error).removeprefix("codes: ")) from error
 

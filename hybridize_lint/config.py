@@ -107,7 +107,7 @@ class Settings:
 
 
 # Keys accepted in [tool.hybridize-lint] and how to convert each.
-def _prefix_list(key: str, value: Any) -> tuple[str, ...]:
+def prefix_list(key: str, value: Any) -> tuple[str, ...]:
     items = _string_list(key, value)
     for item in items:
         if not _CODE_PREFIX.match(item):
@@ -152,21 +152,21 @@ def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]]
     if not isinstance(value, dict):
         raise ConfigError(f"{key}: expected a table of glob = [codes]")
     # "./tests/*" means the same as "tests/*": patterns are relative to the project root.
-    return tuple((pattern.removeprefix("./"), _prefix_list(f"{key}.{pattern}", codes))
+    return tuple((pattern.removeprefix("./"), prefix_list(f"{key}.{pattern}", codes))
                  for pattern, codes in value.items())
 
 
 _CONVERTERS = {
-    "select": ("select", _prefix_list),
-    "extend-select": ("extend_select", _prefix_list),
-    "ignore": ("ignore", _prefix_list),
+    "select": ("select", prefix_list),
+    "extend-select": ("extend_select", prefix_list),
+    "ignore": ("ignore", prefix_list),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "exclude": ("exclude", _string_list),
     "extend-exclude": ("extend_exclude", _string_list),
     "extend-include": ("extend_include", _string_list),
     "unsafe-fixes": ("unsafe_fixes", _boolean),
-    "extend-safe-fixes": ("extend_safe_fixes", _prefix_list),
-    "extend-unsafe-fixes": ("extend_unsafe_fixes", _prefix_list),
+    "extend-safe-fixes": ("extend_safe_fixes", prefix_list),
+    "extend-unsafe-fixes": ("extend_unsafe_fixes", prefix_list),
     "target-tensorflow": ("target_tensorflow", _version),
     "respect-gitignore": ("respect_gitignore", _boolean),
     "hybridization": ("hybridization", _hybridization_mode),

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 from .analysis.names import ImportBindings
 from .analysis.project import GraphRoot, ProjectModel
 from .analysis.scopes import local_bindings
+from .analysis.session import AnalysisSession
 from .analysis.summary import FunctionNode, FunctionSummary, Loc, ModuleSummary, iter_functions
 from .config import Settings, longest_prefix
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
@@ -24,6 +25,7 @@ class FileContext:
     module: str
     bindings: ImportBindings
     project: ProjectModel
+    analyses: AnalysisSession
     settings: Settings
     knowledge: KnowledgeBase
     _local_cache: dict[int, frozenset[str]] = field(default_factory=dict)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .analysis.names import ImportBindings
-from .analysis.project import ProjectModel
+from .analysis.session import AnalysisSession
 from .analysis.summary import content_hash, module_name_for
 from . import parallel, verdicts
 from .cache import FileStat, file_stat
@@ -109,14 +109,14 @@ class Linter:
         self._run_project(settings, [path], {path: text}, options, report)
         return report
 
-    def project_model(self, path: Path) -> tuple[ProjectModel, str]:
+    def project_session(self, path: Path) -> tuple[AnalysisSession, str]:
         """The analysed project ``path`` belongs to, and ``path``'s module name in it."""
         settings = self.resolver.for_path(path, fallback_root=project_anchor(path))
         source = SourceFile.read(path)
         source.tree
         project, _ = self.loader.load(settings, {path: source}, use_cache=True)
         module, _ = module_name_for(path, settings.root)
-        return project.model, module
+        return project.session, module
 
     def diagnostics_for_flake8(self, path: Path, text: str) -> list[Diagnostic]:
         """Every finding for one file, unfiltered: flake8 does selection and noqa itself."""
@@ -129,7 +129,7 @@ class Linter:
         project = self._flake8_projects.get(settings.root)
         if project is None:  # once per worker process; the disk cache makes it cheap
             project, _ = self.loader.load(settings, {}, use_cache=True)
-            project.model.prepare_for_checks()
+            project.session.prepare_for_checks()
             gc.freeze()  # the model lives as long as the worker: later collections need not scan it
             self._flake8_projects[settings.root] = project
         try:
@@ -179,7 +179,7 @@ class Linter:
         """First findings of every file, checked in parallel; None when the caller must do it serially."""
         if jobs < 2 or len(sources) < parallel.MIN_ITEMS_PER_RUN:
             return None
-        project.model.prepare_for_checks()  # whole-project analyses once, before the workers fork
+        project.session.prepare_for_checks()  # whole-project analyses once, before the workers fork
         results = parallel.map_in_workers(_lint_in_worker, list(sources), jobs, linter=self, project=project,
                                           sources=sources, enabled=enabled)
         if results is None:
@@ -325,8 +325,8 @@ class Linter:
         digest = content_hash(source.text)
         known = project.model.summaries.get(module)
         if known is None or known.content_hash != digest:
-            project.model.add(self.loader.summarize(source, module, digest, project))
-        return FileContext(source, module, bindings, project.model, project.settings, project.knowledge)
+            project.session.add(self.loader.summarize(source, module, digest, project))
+        return FileContext(source, module, bindings, project.model, project.session, project.settings, project.knowledge)
 
     def _check(self, context: FileContext, codes: Iterable[str], report: RunReport | None = None) -> list[Diagnostic]:
         found: list[Diagnostic] = []

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .analysis.hybridization import DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, HYBRIDIZE, Verdict
 from .analysis.project import FunctionId, ProjectModel
+from .analysis.session import AnalysisSession
 from .analysis.side_effects import Witness
 from . import verdicts
 from .engine import Linter, project_anchor
@@ -40,7 +41,8 @@ class Target:
 def explain(linter: Linter, targets: list[Target]) -> list[dict]:
     explanations = []
     for target in targets:
-        model, module = linter.project_model(target.path)
+        session, module = linter.project_session(target.path)
+        model = session.model
         stored = verdicts.load(linter.resolver.for_path(target.path, fallback_root=project_anchor(target.path)).root)
         text = target.path.read_text(encoding="utf-8", errors="replace") if stored else ""
         summary = model.summaries.get(module)
@@ -51,8 +53,8 @@ def explain(linter: Linter, targets: list[Target]) -> list[dict]:
         for qualname in names:
             if qualname not in summary.functions:
                 raise LookupError(f"{target.path}: no function {qualname!r}")
-            verdict = model.hybridization.verdict((module, qualname))
-            item = _explanation(model, target.path, summary.functions[qualname].lineno, verdict)
+            verdict = session.hybridization.verdict((module, qualname))
+            item = _explanation(session, target.path, summary.functions[qualname].lineno, verdict)
             tested = stored.get((item["code"], verdicts.function_key(text, item["line"]))) if stored else None
             item["tests"] = tested.describe() if tested else None
             if source is not None and source.notebook is not None:
@@ -80,7 +82,8 @@ def _in_cells(explanation: dict, source: SourceFile) -> dict:
     return located
 
 
-def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -> dict:
+def _explanation(session: AnalysisSession, path: Path, line: int, verdict: Verdict) -> dict:
+    model = session.model
     paths = model.module_paths()
     action, code = ACTIONS.get(verdict.action, ("none", None))
     if verdict.speculative:
@@ -98,7 +101,7 @@ def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -
         "input_signature": [{"dtype": dtype, "rank": rank} for dtype, rank in verdict.input_signature] or None,
         "literal_parameters": {param: [e.render(paths) for e in evidences]
                                for param, evidences in verdict.literal_params.items()},
-        "side_effects": side_effects(model, verdict.function) if verdict.side_effect else [],
+        "side_effects": side_effects(session, verdict.function) if verdict.side_effect else [],
         "recursive": verdict.recursive,
         "traced": _traced(model, verdict),
         "tensor_computation": verdict.tensor_computation,
@@ -106,18 +109,18 @@ def _explanation(model: ProjectModel, path: Path, line: int, verdict: Verdict) -
         "boundary": {"repetition": verdict.boundary.repetition.render(paths),
                      "tensor_operations": verdict.boundary.tensor_ops,
                      "covers": [helper[1] for helper in verdict.boundary.covers]} if verdict.boundary else None,
-        "covered_by": covered[1] if (covered := model.hybridization.boundaries.covered.get(verdict.function))
+        "covered_by": covered[1] if (covered := session.hybridization.boundaries.covered.get(verdict.function))
         and not verdict.hybrid else None,
     }
 
 
-def side_effects(model: ProjectModel, function: FunctionId) -> list[str]:
+def side_effects(session: AnalysisSession, function: FunctionId) -> list[str]:
     """Every Python side effect of ``function`` once, each with the call chain that reaches it.
 
     The analysis keeps one witness per function (enough to decide); this walks the call graph again to
     list them all: the function's own effects, then those of each callee whose call has an effect.
     """
-    analysis = model.side_effects
+    model, analysis = session.model, session.side_effects
     found: dict[str, None] = {}
 
     def own(current: FunctionId) -> list[Witness]:

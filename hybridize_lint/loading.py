@@ -18,6 +18,7 @@ from . import parallel
 from .analysis.local import summarize_module
 from .analysis.policy import HybridizationPolicy
 from .analysis.project import ProjectModel
+from .analysis.session import AnalysisSession
 from .analysis.summary import ModuleSummary, content_hash, module_name_for, summary_schema
 from .cache import FileStat, SummaryCache, file_stat
 from .config import Settings, relative_posix
@@ -32,12 +33,16 @@ class Project:
 
     settings: Settings
     knowledge: KnowledgeBase
-    model: ProjectModel = field(init=False)
+    session: AnalysisSession = field(init=False)
 
     def __post_init__(self) -> None:
-        self.model = ProjectModel(self.knowledge, policy=HybridizationPolicy(
+        self.session = AnalysisSession(ProjectModel(self.knowledge, policy=HybridizationPolicy(
             every_function=self.settings.hybridization == "every-function",
-            hybridize_tests=self.settings.hybridize_tests))
+            hybridize_tests=self.settings.hybridize_tests)))
+
+    @property
+    def model(self) -> ProjectModel:
+        return self.session.model
 
 
 class ProjectLoader:
@@ -93,7 +98,7 @@ class ProjectLoader:
                 cache.put(module, outcome, stats.get(path))
                 found[path] = outcome
             cache.save()
-        project.model.add(*(found[path] for path in sorted(found)))  # one order, cold or warm: same evidence
+        project.session.add(*(found[path] for path in sorted(found)))  # one order, cold or warm: same evidence
         return project, unparsable
 
     def refresh(self, project: Project, changed: dict[Path, SourceFile]) -> list[Path]:
@@ -108,7 +113,7 @@ class ProjectLoader:
                 summaries.append(self.summarize(source, module, content_hash(source.text), project))
             except SourceError:
                 failed.append(path)
-        project.model.add(*summaries)
+        project.session.add(*summaries)
         return failed
 
     def summarize(self, source: SourceFile, module: str, digest: str, project: Project) -> ModuleSummary:

@@ -13,7 +13,7 @@ import ast
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .local import _ModuleBuilder, _Scope
+    from .resolver import Resolver, Scope
 
 ARRAY = "N:"  # abstract-value atom: a NumPy array, "N:DTYPE:RANK" ("?" for what is unknown)
 TENSOR_DTYPE = "D:"  # with a tensor among a parameter's operand partners: that tensor's dtype
@@ -60,7 +60,7 @@ def combined_arrays(atoms: set[str], with_literal: bool) -> set[str]:
     return {array_atom(next(iter(dtypes)), rank)}
 
 
-def numpy_array(builder: "_ModuleBuilder", call: ast.Call, dotted: str | None, scope: "_Scope",
+def numpy_array(builder: "Resolver", call: ast.Call, dotted: str | None, scope: "Scope",
                 receiver_ranks: set[str] = frozenset()) -> str | None:
     """The array atom for a call that makes a NumPy array (``np.ones(3)``, ``x.astype(np.float32)``)."""
     if isinstance(call.func, ast.Attribute) and call.func.attr == "astype" and call.args:
@@ -110,12 +110,12 @@ def _nesting(value: ast.expr) -> int | None:
     return 1 + (inner.pop() if inner else 0)
 
 
-def tensor_dtype(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope") -> str | None:
+def tensor_dtype(builder: "Resolver", expr: ast.expr, scope: "Scope") -> str | None:
     """The dtype of the tensor ``expr`` makes (``tf.Variable(0.5)``: float32), or None when not spelled out."""
     if not isinstance(expr, ast.Call):
         return None
     kb = builder.kb
-    dotted = builder._dotted(expr.func, scope) or ""
+    dotted = builder.dotted(expr.func, scope) or ""
     spec = kb.tensor_from_value.get(dotted, kb.tensor_float32_by_default.get(dotted))
     if spec is None:
         return None
@@ -128,7 +128,7 @@ def tensor_dtype(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope") -> 
     return _initial_value_dtype(builder, initial, scope) if initial is not None else None
 
 
-def dtype_named(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope", for_tensor: bool = False) -> str | None:
+def dtype_named(builder: "Resolver", expr: ast.expr, scope: "Scope", for_tensor: bool = False) -> str | None:
     """``np.float32``, ``tf.float32``, ``"float32"`` or ``float`` as a dtype name.
 
     A Python type means something else to TensorFlow (``float`` is float32) than to NumPy (float64).
@@ -137,20 +137,20 @@ def dtype_named(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope", for_
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return expr.value if expr.value in names.values() else None
     if isinstance(expr, (ast.Name, ast.Attribute)):
-        dotted = builder._dotted(expr, scope) or ""
+        dotted = builder.dotted(expr, scope) or ""
         if dotted.startswith("builtins."):
             return (builder.kb.tensor_python_types if for_tensor else names).get(dotted)
         return names.get(dotted)
     return None
 
 
-def _initial_value_dtype(builder: "_ModuleBuilder", value: ast.expr, scope: "_Scope") -> str | None:
+def _initial_value_dtype(builder: "Resolver", value: ast.expr, scope: "Scope") -> str | None:
     """What TensorFlow makes of an initial value: Python floats are float32, NumPy arrays keep theirs."""
     python = _dtype_of_elements(value)
     if python is not None:
         return {"float64": "float32", "int64": "int32"}.get(python, python)
     if isinstance(value, ast.Call):
-        dotted = builder._dotted(value.func, scope)
+        dotted = builder.dotted(value.func, scope)
         array = numpy_array(builder, value, dotted, scope)
         if array is not None:
             dtype = array_dtype(array)

@@ -18,7 +18,7 @@ from functools import cached_property
 from .boundary import Boundary, BoundaryAnalysis
 from .policy import NOT_COMPUTATIONS
 from .project import FunctionId, ProjectModel, call_arguments
-from .side_effects import Witness, is_hazard
+from .side_effects import SideEffectAnalysis, Witness, is_hazard
 from .signatures import ArraySignature, array_signature, conversion_hazard
 from .dtypes import array_dtype, is_array
 from .summary import CAPTURED, LOCAL, Blocker, FunctionSummary
@@ -63,8 +63,9 @@ def _defined_in(target, function: FunctionId) -> bool:
 
 
 class HybridizationAnalysis:
-    def __init__(self, project: ProjectModel):
+    def __init__(self, project: ProjectModel, side_effects: SideEffectAnalysis):
         self.project = project
+        self.side_effects = side_effects
         self.tensors = TensorInference(project)
 
     @cached_property
@@ -79,11 +80,9 @@ class HybridizationAnalysis:
 
     @cached_property
     def recursive(self) -> set[FunctionId]:
-        from .side_effects import _strongly_connected_components
-
         graph = self.project.call_graph
         found: set[FunctionId] = set()
-        for component in _strongly_connected_components(graph):
+        for component in self.project.components:
             if len(component) > 1:
                 found.update(component)
             elif any(t.function == component[0] for site, ts in graph.get(component[0], []) if not site.passed
@@ -414,7 +413,7 @@ class HybridizationAnalysis:
     # -- ingredients ----------------------------------------------------------
 
     def _side_effect(self, function: FunctionId) -> Witness | None:
-        analysis = self.project.side_effects
+        analysis = self.side_effects
         effects = analysis.of(function)
         if effects.always and is_hazard(effects.always):
             return effects.always

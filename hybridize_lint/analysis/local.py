@@ -14,15 +14,16 @@ it) and ``closure:NAME`` (a variable of an enclosing function).
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 from functools import cached_property
 
 from ..knowledge import KnowledgeBase
 from .dtypes import UNKNOWN, tensor_dtype
 from .names import ImportBindings, statements
+from .resolver import Resolver, Scope, base_name, is_self
 from .scopes import bindings_among
-from .tensor_facts import (VARIABLE_LISTS, _varying_batches, infer_local_values, record_function_facts,
+from .tensor_facts import (VARIABLE_LISTS, varying_batches, infer_local_values, record_function_facts,
                            record_parameter_uses)
 from .values import TENSOR, value_of
 from .summary import (BUILDS_A_GRAPH, CAPTURED, IN_TF_FUNCTION_LAMBDA, LOCAL, ONE_OBJECT, Blocker, CallSite, ClassSummary, Effect,
@@ -45,46 +46,12 @@ def summarize_module(tree: ast.Module, module: str, is_package: bool, digest: st
     return summary
 
 
-@dataclass
-class _Scope:
-    """A function being analysed, with what its body binds."""
-
-    node: FunctionNode | None  # None for the module's top level
-    qualname: str
-    class_name: str | None
-    parent: "_Scope | None"
-    params: list[str] = field(default_factory=list)
-    locals: frozenset[str] = frozenset()
-    globals: set[str] = field(default_factory=set)
-    nonlocals: set[str] = field(default_factory=set)
-    nested: dict[str, str] = field(default_factory=dict)  # nested def name → qualname
-    imports: dict[str, str] = field(default_factory=dict)  # name bound only by an import here → dotted name
-    types: dict[str, str] = field(default_factory=dict)  # local name → TYPEREF
-    localities: dict[str, str] = field(default_factory=dict)
-    datasets: set[str] = field(default_factory=set)
-    python_iterators: set[str] = field(default_factory=set)
-    python_collections: set[str] = field(default_factory=set)
-    values: dict[str, frozenset[str]] = field(default_factory=dict)
-    varying_batch_names: set[str] = field(default_factory=set)
-    restored_flags: list[ast.expr] = field(default_factory=list)  # set and set back: re-entry guards
-    restored_places: list[ast.expr] = field(default_factory=list)  # saved and put back: scoped state
-
-    def binds(self, name: str) -> bool:
-        return name in self.params or name in self.locals or name in self.nested
-
-
-class _ModuleBuilder:
+class _ModuleBuilder(Resolver):
     def __init__(self, tree: ast.Module, summary: ModuleSummary, bindings: ImportBindings, kb: KnowledgeBase,
                  text: str | None = None):
+        super().__init__(summary, bindings, kb)
         self.tree = tree
         self.text = text
-        self.summary = summary
-        self.bindings = bindings
-        self.kb = kb
-        self.module = summary.module
-        self.top_defs: dict[str, str] = {}
-        self.top_classes: set[str] = set()
-        self.module_scope = _Scope(None, "", None, None)
         self._class_nodes: dict[str, ast.ClassDef] = {}
         self._class_attribute_values: dict[str, dict[str, list[ast.expr]]] = {}
 
@@ -106,7 +73,7 @@ class _ModuleBuilder:
     def _module_flags(self, own: list) -> None:
         tf1 = self.kb.tf1_graph_mode
         self.summary.graph_mode_tf1 = any(
-            isinstance(node, ast.Call) and self._dotted(node.func, self.module_scope) in tf1 for node, _ in own) or any(
+            isinstance(node, ast.Call) and self.dotted(node.func, self.module_scope) in tf1 for node, _ in own) or any(
             isinstance(node, ast.Attribute) and self.kb.canonical(self.bindings.qualified_name(node) or "") in tf1
             for node in (ast.walk(self.tree) if self._may_mention(name.rpartition(".")[2] for name in tf1) else ()))
         imported = set(self.bindings.bindings.values())
@@ -147,7 +114,7 @@ class _ModuleBuilder:
                                                         else [node.target])
                          if isinstance(target, ast.Name))
 
-    def _record_global_uses(self, scope: _Scope, every: list, function: FunctionSummary) -> None:
+    def _record_global_uses(self, scope: Scope, every: list, function: FunctionSummary) -> None:
         """Module variables the body reads, and those it rebinds through ``global``."""
         variables = self._module_variables
         function.global_reads = sorted({
@@ -194,7 +161,7 @@ class _ModuleBuilder:
             elif isinstance(node, ast.ClassDef):
                 self.top_classes.add(node.name)
             elif isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
-                self.summary.star_imports.append(self.bindings._absolute_module(node))
+                self.summary.star_imports.append(self.bindings.absolute_module(node))
             elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
@@ -210,13 +177,13 @@ class _ModuleBuilder:
         if isinstance(value, ast.Call):
             callee = self.bindings.qualified_name(value.func)
             if self.kb.is_hybridizer(callee) and value.args:
-                ref = self._function_ref(value.args[0], self.module_scope)
+                ref = self.function_ref(value.args[0], self.module_scope)
                 if ref:
                     self.summary.aliases[name] = ref
                     if self._wraps_one_object(value.args[0], self.module_scope):
                         self.summary.hybrid_wrappers[f"name:{self.module}.{name}"] = ref
                 return
-            ref = self._callee_ref(value.func, self.module_scope)
+            ref = self.callee_ref(value.func, self.module_scope)
             if ref:
                 self.summary.instances[name] = ref
             dtype = tensor_dtype(self, value, self.module_scope)
@@ -227,12 +194,12 @@ class _ModuleBuilder:
                 if known != dtype:
                     self.summary.tensor_dtypes[name] = UNKNOWN
         elif isinstance(value, (ast.Name, ast.Attribute)):
-            ref = self._function_ref(value, self.module_scope)
+            ref = self.function_ref(value, self.module_scope)
             if ref:
                 self.summary.aliases[name] = ref
 
     def _walk_definitions(self, body: list[ast.stmt], prefix: str, class_name: str | None,
-                          parent: _Scope | None) -> None:
+                          parent: Scope | None) -> None:
         definitions = [child for node in body for child in _direct_definitions(node)]
         for child, name in zip(definitions, definition_names(definitions)):
             if isinstance(child, ast.ClassDef):
@@ -240,21 +207,21 @@ class _ModuleBuilder:
             else:
                 self._function(child, prefix, class_name, parent, name)
 
-    def _class(self, node: ast.ClassDef, prefix: str, parent: _Scope | None, name: str) -> None:
+    def _class(self, node: ast.ClassDef, prefix: str, parent: Scope | None, name: str) -> None:
         qualname = f"{prefix}{name}"
         scope = parent or self.module_scope
         self._class_nodes[qualname] = node
         info = ClassSummary(qualname, node.lineno)
-        info.bases = [ref for ref in (self._callee_ref(base, scope) for base in node.bases) if ref]
+        info.bases = [ref for ref in (self.callee_ref(base, scope) for base in node.bases) if ref]
         info.unnamed_bases = len(info.bases) != len(node.bases)
-        info.decorators = [self._callee_ref(d.func if isinstance(d, ast.Call) else d, scope) or "?"
+        info.decorators = [self.callee_ref(d.func if isinstance(d, ast.Call) else d, scope) or "?"
                            for d in node.decorator_list]
         for item in node.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 info.methods.append(item.name)
             elif isinstance(item, ast.Assign) and isinstance(item.value, ast.Call):
                 # call = tf.function(call) inside a class body
-                if self.kb.is_hybridizer(self._qualified_name(item.value.func, scope)) and item.value.args:
+                if self.kb.is_hybridizer(self.qualified_name(item.value.func, scope)) and item.value.args:
                     wrapped = item.value.args[0]
                     if isinstance(wrapped, ast.Name):
                         ref = f"fn:{self.module}:{qualname}.{wrapped.id}"
@@ -264,7 +231,7 @@ class _ModuleBuilder:
         self.summary.classes[qualname] = info
         self._walk_definitions(node.body, qualname + ".", qualname, parent)
 
-    def _function(self, node: FunctionNode, prefix: str, class_name: str | None, parent: _Scope | None,
+    def _function(self, node: FunctionNode, prefix: str, class_name: str | None, parent: Scope | None,
                   name: str) -> None:
         qualname = f"{prefix}{name}"
         arguments = node.args
@@ -273,7 +240,7 @@ class _ModuleBuilder:
         params += [a.arg for a in (arguments.kwarg,) if a]
         every = list(_own_nodes_with_guards(node.body))  # one walk, shared by every pass below
         own = _passes_nodes(every)  # what the passes look at: no bare names, constants, attributes
-        scope = _Scope(node, qualname, class_name, parent, params=params,
+        scope = Scope(node, qualname, class_name, parent, params=params,
                        locals=bindings_among(node, _outside_lambdas(every)), restored_flags=_restored_flags(node.body),
                        restored_places=_restored_places(node.body))
         scope.nested = {child.name: f"{qualname}.{child.name}" for child, _ in own
@@ -294,7 +261,7 @@ class _ModuleBuilder:
         wrapped_by = []  # decorators above tf.function: they receive the tf.function object
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if self.kb.is_hybridizer(self._qualified_name(target, outer)):
+            if self.kb.is_hybridizer(self.qualified_name(target, outer)):
                 hybrid = True
                 if isinstance(decorator, ast.Call):
                     hybrid_keywords = _hybridizer_keywords(decorator)
@@ -302,7 +269,7 @@ class _ModuleBuilder:
                 if wrapped_by:  # `@never_runs_eagerly @tf.function def f`: f must stay a tf.function
                     self.summary.hybrid_object_uses.append(f"fn:{self.module}:{qualname}")
                 continue
-            ref = self._callee_ref(target, outer)
+            ref = self.callee_ref(target, outer)
             if not hybrid and ref not in _METHOD_KINDS and not _is_property_decorator(target, ref):
                 wrapped_by.append(ref)
             if class_name and ref in _METHOD_KINDS:
@@ -313,7 +280,7 @@ class _ModuleBuilder:
                 # `@register("name")` decorates with what `register("name")` returns: the function whose
                 # body runs once, at definition (a registration), is the factory's; the wrapper that
                 # runs at each call is what that returns.
-                decorators.append(self._callee_ref(decorator, outer) or ref if isinstance(decorator, ast.Call)
+                decorators.append(self.callee_ref(decorator, outer) or ref if isinstance(decorator, ast.Call)
                                   else ref)
                 self._decorator_wrapper_entry(decorator, f"fn:{self.module}:{qualname}", outer)
         function = FunctionSummary(
@@ -339,7 +306,7 @@ class _ModuleBuilder:
             self._record_attribute_types(scope, own, class_name)
         self._walk_definitions(node.body, qualname + ".", None, scope)
 
-    def _function_imports(self, scope: _Scope, own: list, every: list) -> dict[str, str]:
+    def _function_imports(self, scope: Scope, own: list, every: list) -> dict[str, str]:
         """Names a function binds by ``import`` and in no other way: they refer to what they import."""
         statements = [node for node, _ in own if isinstance(node, (ast.Import, ast.ImportFrom))]
         if not statements:
@@ -352,7 +319,7 @@ class _ModuleBuilder:
         rebound.update(node.name for node, _ in own if isinstance(node, _SCOPE_NODES))
         return {name: dotted for name, dotted in imported.items() if name not in rebound}
 
-    def _record_attribute_types(self, scope: _Scope, own: list, class_name: str) -> None:
+    def _record_attribute_types(self, scope: Scope, own: list, class_name: str) -> None:
         info = self.summary.classes.get(class_name)
         if info is None or not scope.params:
             return
@@ -361,13 +328,13 @@ class _ModuleBuilder:
             if isinstance(child, ast.Assign) and isinstance(child.value, ast.Call):
                 for target in child.targets:
                     if _is_attribute_of(target, receiver):
-                        ref = self._callee_ref(child.value.func, scope)
+                        ref = self.callee_ref(child.value.func, scope)
                         if ref:
                             info.attribute_types[target.attr] = ref
 
     # -- one function body ------------------------------------------------
 
-    def _prepare_locals(self, scope: _Scope, own: list) -> None:
+    def _prepare_locals(self, scope: Scope, own: list) -> None:
         """Types, localities, datasets and Python iterators of local names, in source order."""
         for node, _ in own:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
@@ -382,29 +349,29 @@ class _ModuleBuilder:
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     if isinstance(item.optional_vars, ast.Name) and isinstance(item.context_expr, ast.Call):
-                        ref = self._callee_ref(item.context_expr.func, scope)
+                        ref = self.callee_ref(item.context_expr.func, scope)
                         if ref:
                             scope.types[item.optional_vars.id] = ref
 
-    def _bind_local(self, scope: _Scope, name: str, value: ast.expr) -> None:
-        if _varying_batches(self, value, scope):
+    def _bind_local(self, scope: Scope, name: str, value: ast.expr) -> None:
+        if varying_batches(self, value, scope):
             scope.varying_batch_names.add(name)
         if isinstance(value, ast.Call):
-            ref = self._callee_ref(value.func, scope)
+            ref = self.callee_ref(value.func, scope)
             if ref:
                 scope.types.setdefault(name, ref)
-            if self._is_python_iterator(value, scope):
+            if self.is_python_iterator(value, scope):
                 scope.python_iterators.add(name)
-        if self._is_dataset(value, scope):
+        if self.is_dataset(value, scope):
             scope.datasets.add(name)
-        if self._is_python_collection(value, scope):
+        if self.is_python_collection(value, scope):
             scope.python_collections.add(name)
         if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
             locality = self.locality(value, scope)
             if locality != LOCAL:
                 scope.localities.setdefault(name, locality)
 
-    def _analyse_body(self, scope: _Scope, own: list, calls: list[CallSite],
+    def _analyse_body(self, scope: Scope, own: list, calls: list[CallSite],
                       function: FunctionSummary | None) -> None:
         for node, guards in own:
             if isinstance(node, ast.Call):
@@ -413,42 +380,42 @@ class _ModuleBuilder:
                 self._writes(node, scope, function, guards)
                 self._hybrid_attribute(node, scope)
 
-    def _hybrid_attribute(self, node: ast.stmt, scope: _Scope) -> None:
+    def _hybrid_attribute(self, node: ast.stmt, scope: Scope) -> None:
         """``self.fn = tf.function(self.step)``: calls of ``self.fn`` are graph calls of ``self.step``."""
         value = getattr(node, "value", None)
         if not (isinstance(node, ast.Assign) and isinstance(value, ast.Call) and value.args and scope.class_name
-                and self.kb.is_hybridizer(self._qualified_name(value.func, scope))):
+                and self.kb.is_hybridizer(self.qualified_name(value.func, scope))):
             return
-        ref = self._function_ref(value.args[0], scope)
+        ref = self.function_ref(value.args[0], scope)
         for target in node.targets:
-            if ref and _is_self(getattr(target, "value", None), scope) and isinstance(target, ast.Attribute):
+            if ref and is_self(getattr(target, "value", None), scope) and isinstance(target, ast.Attribute):
                 self.summary.hybrid_wrappers[f"method:{self.module}:{scope.class_name}:{target.attr}"] = ref
 
-    def _wraps_one_object(self, wrapped: ast.expr, scope: _Scope) -> bool:
+    def _wraps_one_object(self, wrapped: ast.expr, scope: Scope) -> bool:
         """``tf.function(self.step)``, ``tf.function(model)``, ``tf.function(model.call)``: a tf.function of
         one object's method, not of the function every instance of its class shares."""
         if isinstance(wrapped, ast.Attribute):
             owner = wrapped.value
-            if _is_self(owner, scope) or (isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name)
+            if is_self(owner, scope) or (isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name)
                                           and owner.func.id == "super"):
                 return True
-            return isinstance(owner, ast.Name) and self._type_of(owner, scope) is not None \
-                and not self._is_module_reference(owner, scope)
-        return isinstance(wrapped, ast.Name) and self._type_of(wrapped, scope) is not None
+            return isinstance(owner, ast.Name) and self.type_of(owner, scope) is not None \
+                and not self.is_module_reference(owner, scope)
+        return isinstance(wrapped, ast.Name) and self.type_of(wrapped, scope) is not None
 
-    def _call(self, call: ast.Call, scope: _Scope, calls: list[CallSite], function: FunctionSummary | None,
+    def _call(self, call: ast.Call, scope: Scope, calls: list[CallSite], function: FunctionSummary | None,
               guards: list) -> None:
-        dotted = self._dotted(call.func, scope)
-        ref = self._callee_ref(call.func, scope)
+        dotted = self.dotted(call.func, scope)
+        ref = self.callee_ref(call.func, scope)
         self._graph_entries(call, dotted, scope)
         self._hybrid_object_use(call, scope)
         site = CallSite(loc_of(call), [ref] if ref else [],
                         args=[self.locality(arg, scope) for arg in call.args],
                         keywords={k.arg: self.locality(k.value, scope) for k in call.keywords if k.arg},
-                        receiver=self._receiver_locality(call.func, scope),
+                        receiver=self.receiver_locality(call.func, scope),
                         literal_args=[i for i, arg in enumerate(call.args) if _is_literal(arg)],
                         iterator_args=[i for i, arg in enumerate(call.args)
-                                       if self._advances_python_iterator(arg, scope)],
+                                       if self.advances_python_iterator(arg, scope)],
                         arg_values=[sorted(value_of(self, arg, scope)) for arg in call.args],
                         arg_names=[arg.id if isinstance(arg, ast.Name) else "" for arg in call.args],
                         keyword_names={k.arg: k.value.id for k in call.keywords
@@ -466,10 +433,10 @@ class _ModuleBuilder:
         runs_python = dotted in self.kb.eager_wrappers
         named_only = dotted in self.kb.non_calling_functions  # isinstance(x, C): C is not called
         for argument in (*call.args, *(k.value for k in call.keywords)):
-            passed = None if named_only else self._function_ref(argument, scope)
+            passed = None if named_only else self.function_ref(argument, scope)
             if passed and not runs_python and dotted not in self.kb.hybridize_functions:
                 calls.append(CallSite(loc_of(call), [passed], passed=True,
-                                      receiver=self._receiver_locality(argument, scope), guarded=site.guarded))
+                                      receiver=self.receiver_locality(argument, scope), guarded=site.guarded))
         if function is not None and not eager:  # code that runs only eagerly fails and repeats nothing
             effects_before = len(function.effects)
             self._call_effects(call, dotted, ref, scope, function, guards)
@@ -489,7 +456,7 @@ class _ModuleBuilder:
             trips *= count
         return trips
 
-    def _over_python_sequence(self, guards: list[ast.expr], scope: _Scope) -> bool:
+    def _over_python_sequence(self, guards: list[ast.expr], scope: Scope) -> bool:
         loops = [guard.loop for guard in guards if isinstance(guard, _InLoop)]
         if not loops:
             return False
@@ -498,7 +465,7 @@ class _ModuleBuilder:
             loop.generators[0].iter if isinstance(loop, _COMPREHENSIONS) else None
         return iterable is not None and self._python_sequence(iterable, scope)
 
-    def _python_sequence(self, expr: ast.expr, scope: _Scope, depth: int = 0) -> bool:
+    def _python_sequence(self, expr: ast.expr, scope: Scope, depth: int = 0) -> bool:
         """A list/tuple/set literal, a slice, a comprehension, ``zip``/``enumerate``/``reversed`` of such,
         ``nest.flatten(...)``, a dict's ``items()``/``keys()``/``values()``, or a local bound to one."""
         if depth > 3:
@@ -508,7 +475,7 @@ class _ModuleBuilder:
         if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
             return True
         if isinstance(expr, ast.Call):
-            dotted = self._dotted(expr.func, scope) or ""
+            dotted = self.dotted(expr.func, scope) or ""
             if dotted == "builtins.zip" and len(expr.args) > 1:
                 return True  # parallel Python structures (shapes and strides, names and values)
             if dotted in ("builtins.zip", "builtins.enumerate", "builtins.reversed", "builtins.sorted",
@@ -526,7 +493,7 @@ class _ModuleBuilder:
     def _range_length(self, loop: ast.stmt | None) -> int | None:
         """``for epoch in range(EPOCHS)`` with ``EPOCHS = 3`` at module level: 3."""
         if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.iter, ast.Call) \
-                or self._dotted(loop.iter.func, self.module_scope) != "builtins.range" or loop.iter.keywords:
+                or self.dotted(loop.iter.func, self.module_scope) != "builtins.range" or loop.iter.keywords:
             return None
         bounds = [self._module_int(argument) for argument in loop.iter.args]
         if not bounds or None in bounds or len(bounds) > 3:
@@ -551,7 +518,7 @@ class _ModuleBuilder:
                     value.value if isinstance(value, ast.Constant) and type(value.value) is int else None)
         return {name: values[0] for name, values in found.items() if len(values) == 1 and values[0] is not None}
 
-    def _call_effects(self, call: ast.Call, dotted: str | None, ref: str | None, scope: _Scope,
+    def _call_effects(self, call: ast.Call, dotted: str | None, ref: str | None, scope: Scope,
                       function: FunctionSummary, guards: list[ast.expr]) -> None:
         kb = self.kb
         where = loc_of(call)
@@ -565,7 +532,7 @@ class _ModuleBuilder:
             function.effects.append(Effect("HYB106", dotted, where))
         elif dotted == "builtins.next" and call.args:
             argument = call.args[0]
-            if self._advances_python_iterator(argument, scope):
+            if self.advances_python_iterator(argument, scope):
                 function.effects.append(Effect("HYB107", "next", where))
             elif isinstance(argument, ast.Name) and self.locality(argument, scope) == f"param:{argument.id}":
                 # A Python iterator only if some caller passes one (tf.data iterators are fine).
@@ -580,7 +547,7 @@ class _ModuleBuilder:
         elif isinstance(call.func, ast.Attribute):
             self._method_effects(call, scope, function, guards)
 
-    def _log_line(self, call: ast.Call, level: str | None, scope: _Scope,
+    def _log_line(self, call: ast.Call, level: str | None, scope: Scope,
                   guards: list[ast.expr]) -> tuple[bool, bool]:
         """(a log line with no tensor among its arguments, and a diagnostic too: a warning or worse, or
         under a Python condition such as ``if not metric:``, not a line marking progress)."""
@@ -595,28 +562,28 @@ class _ModuleBuilder:
         # a caller passes (`log_metrics(loss)` logging `loss`) or a call returns.
         return not any(atom.startswith(("p:", "r:", "n:")) for value in values for atom in value), False
 
-    def _method_effects(self, call: ast.Call, scope: _Scope, function: FunctionSummary,
+    def _method_effects(self, call: ast.Call, scope: Scope, function: FunctionSummary,
                         guards: list[ast.expr]) -> None:
         method = call.func
         assert isinstance(method, ast.Attribute)
         where = loc_of(call)
-        if method.attr == "numpy" and not call.args and not self._is_module_reference(method.value, scope):
+        if method.attr == "numpy" and not call.args and not self.is_module_reference(method.value, scope):
             function.errors.append(Effect("HYB501", f"{_text(method.value)}.numpy()", where))
             return
-        receiver_type = self._type_of(method.value, scope)
+        receiver_type = self.type_of(method.value, scope)
         if receiver_type is None and isinstance(method.value, ast.Call):  # `logging.getLogger(__name__).info()`
-            receiver_type = self._callee_ref(method.value.func, scope)
-        if receiver_type in self._factory_refs(self.kb.io_factories):
+            receiver_type = self.callee_ref(method.value.func, scope)
+        if receiver_type in self.factory_refs(self.kb.io_factories):
             log_line, diagnostic = self._log_line(call, method.attr, scope, guards) \
-                if receiver_type in self._factory_refs(self.kb.logger_factories) else (False, False)
+                if receiver_type in self.factory_refs(self.kb.logger_factories) else (False, False)
             function.effects.append(Effect("HYB102", f"{_text(method.value)}.{method.attr}", where,
                                            log_line=log_line, diagnostic=diagnostic))
             return
-        if receiver_type in self._factory_refs(self.kb.nondeterministic_factories):
+        if receiver_type in self.factory_refs(self.kb.nondeterministic_factories):
             function.effects.append(Effect("HYB106", f"{_text(method.value)}.{method.attr}", where))
             return
         mutates = self.kb.mutates_container(method.attr, len(call.args))
-        if mutates and not self._is_module_reference(method.value, scope):
+        if mutates and not self.is_module_reference(method.value, scope):
             locality = self.locality(method.value, scope)
             kind = self._container_kind(method.value, scope)
             if kind == _MAYBE_CONTAINER and self.kb.may_be_framework_method(method.attr, len(call.args)):
@@ -625,21 +592,21 @@ class _ModuleBuilder:
                 function.effects.append(Effect("HYB105", f"`{_text(method.value)}.{method.attr}`", where,
                                                _target(locality), method.attr if kind == _MAYBE_CONTAINER else None))
 
-    def _container_kind(self, expr: ast.expr, scope: _Scope) -> str:
+    def _container_kind(self, expr: ast.expr, scope: Scope) -> str:
         """Whether a receiver is a Python list/dict/set, surely not one, or of unknown type."""
-        if self._is_tensorflow_value(expr, scope):
+        if self.is_tensorflow_value(expr, scope):
             return _NOT_CONTAINER
         if isinstance(expr, ast.Name):
-            if self._is_python_collection(expr, scope) or self._annotated_container(expr.id, scope):
+            if self.is_python_collection(expr, scope) or self._annotated_container(expr.id, scope):
                 return _CONTAINER
-            if _is_self(expr, scope):
+            if is_self(expr, scope):
                 return self._class_container_kind(scope.class_name)
-            return self._typeref_container_kind(self._type_of(expr, scope))
-        if isinstance(expr, ast.Attribute) and _is_self(expr.value, scope) and scope.class_name:
+            return self._typeref_container_kind(self.type_of(expr, scope))
+        if isinstance(expr, ast.Attribute) and is_self(expr.value, scope) and scope.class_name:
             return self._attribute_container_kind(scope.class_name, expr.attr, scope)
         return _MAYBE_CONTAINER
 
-    def _annotated_container(self, name: str, scope: _Scope) -> bool:
+    def _annotated_container(self, name: str, scope: Scope) -> bool:
         """A parameter annotated as a mutable container: ``config: Dict[str, Any]``."""
         if scope.node is None or name not in scope.params:
             return False
@@ -649,7 +616,7 @@ class _ModuleBuilder:
                 annotation = argument.annotation
                 if isinstance(annotation, ast.Subscript):
                     annotation = annotation.value
-                return self._dotted(annotation, scope.parent or self.module_scope) in self.kb.container_annotations
+                return self.dotted(annotation, scope.parent or self.module_scope) in self.kb.container_annotations
         return False
 
     def _typeref_container_kind(self, typeref: str | None) -> str:
@@ -669,14 +636,14 @@ class _ModuleBuilder:
             return _CONTAINER
         return _NOT_CONTAINER if info is not None else _MAYBE_CONTAINER
 
-    def _attribute_container_kind(self, class_name: str, attribute: str, scope: _Scope) -> str:
+    def _attribute_container_kind(self, class_name: str, attribute: str, scope: Scope) -> str:
         """``self.ATTR``: from what the class's methods assign to it (a display, a constructor call)."""
         kinds = set()
         for value in self._attribute_values(class_name).get(attribute, []):
             if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
                 kinds.add(_CONTAINER)
             elif isinstance(value, ast.Call):
-                kinds.add(self._typeref_container_kind(self._callee_ref(value.func, self.module_scope)))
+                kinds.add(self._typeref_container_kind(self.callee_ref(value.func, self.module_scope)))
             else:
                 kinds.add(_MAYBE_CONTAINER)
         return _CONTAINER if _CONTAINER in kinds else _NOT_CONTAINER if kinds == {_NOT_CONTAINER} else _MAYBE_CONTAINER
@@ -698,7 +665,7 @@ class _ModuleBuilder:
                                 found.setdefault(target.attr, []).append(child.value)
         return found
 
-    def _once_only(self, guards: list, scope: _Scope) -> bool:
+    def _once_only(self, guards: list, scope: Scope) -> bool:
         """Code that runs at most once, eager or traced: a block guarded by a test of a flag that it sets.
 
         ``if self.w is None: self.w = ...``, ``if not self.built: ...; self.built = True``,
@@ -709,7 +676,7 @@ class _ModuleBuilder:
         return any(self._outlives_call(flag, scope) for guard in guards if isinstance(guard, _Branch)
                    for flag in guard.own_flags)
 
-    def _outlives_call(self, flag: ast.expr, scope: _Scope) -> bool:
+    def _outlives_call(self, flag: ast.expr, scope: Scope) -> bool:
         """A global or nonlocal name, or an attribute of an object the call did not make
         (``cell.built`` for a ``cell`` of ``self.cells``)."""
         if isinstance(flag, ast.Name):
@@ -719,37 +686,37 @@ class _ModuleBuilder:
                 return False  # rebound on every call
         return self.locality(flag, scope) != LOCAL  # a captured container (`if not cache:`) too
 
-    def _runs_eagerly(self, guards: list, scope: _Scope) -> bool:
+    def _runs_eagerly(self, guards: list, scope: Scope) -> bool:
         """Under ``if tf.executing_eagerly():`` or ``with tf.init_scope():``: never traced Python."""
         for guard in guards:
             if isinstance(guard, _Branch) and self._eager_test(guard.test, guard.taken, scope):
                 return True
             if isinstance(guard, _InWith) and any(
                     isinstance(item.context_expr, ast.Call)
-                    and self._dotted(item.context_expr.func, scope) in self.kb.eager_scopes
+                    and self.dotted(item.context_expr.func, scope) in self.kb.eager_scopes
                     for item in guard.statement.items):
                 return True
         return False
 
-    def _eager_test(self, test: ast.expr, taken: bool, scope: _Scope) -> bool:
+    def _eager_test(self, test: ast.expr, taken: bool, scope: Scope) -> bool:
         """``test`` being ``taken`` (true) or not implies that TensorFlow executes eagerly."""
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return self._eager_test(test.operand, not taken, scope)
         if isinstance(test, ast.BoolOp):
             return isinstance(test.op, ast.And) == taken and any(
                 self._eager_test(value, taken, scope) for value in test.values)
-        return taken and isinstance(test, ast.Call) and self._dotted(test.func, scope) in self.kb.eager_checks
+        return taken and isinstance(test, ast.Call) and self.dotted(test.func, scope) in self.kb.eager_checks
 
-    def _creates_state(self, value: ast.expr | None, scope: _Scope) -> bool:
+    def _creates_state(self, value: ast.expr | None, scope: Scope) -> bool:
         """The create-once idiom assigns a variable or an object, not a computed tensor (a cache)."""
         if not isinstance(value, ast.Call):
             return TENSOR not in value_of(self, value, scope)
-        dotted = self._dotted(value.func, scope)
+        dotted = self.dotted(value.func, scope)
         if dotted in self.kb.variable_constructors:
             return True
         return not self.kb.produces_tensor(dotted) and TENSOR not in value_of(self, value, scope)
 
-    def _writes(self, node: ast.stmt, scope: _Scope, function: FunctionSummary, guards: list) -> None:
+    def _writes(self, node: ast.stmt, scope: Scope, function: FunctionSummary, guards: list) -> None:
         if self._runs_eagerly(guards, scope):
             return
         # A once-only build (`if self.w is None: self.w = tf.Variable(...)`) keeps objects, not a
@@ -784,21 +751,21 @@ class _ModuleBuilder:
                 locality = self.locality(target.value, scope)
                 if _fills_a_cache(target, guards, scope.node):
                     continue  # `cache[key] = ...` on a miss: once per key, eager or traced
-                if locality != LOCAL and not self._is_tensorflow_value(target.value, scope):
+                if locality != LOCAL and not self.is_tensorflow_value(target.value, scope):
                     function.effects.append(Effect("HYB105", f"item assignment on `{_text(target.value)}`",
                                                    loc_of(target), _target(locality)))
 
     # -- graph entries ------------------------------------------------------
 
-    def _hybrid_object_use(self, call: ast.Call, scope: _Scope) -> None:
+    def _hybrid_object_use(self, call: ast.Call, scope: Scope) -> None:
         """``isinstance(f, tf.types.experimental.PolymorphicFunction)``: code that needs ``f`` to stay a tf.function."""
-        if len(call.args) == 2 and self._dotted(call.func, scope) == "builtins.isinstance":
+        if len(call.args) == 2 and self.dotted(call.func, scope) == "builtins.isinstance":
             types = call.args[1].elts if isinstance(call.args[1], ast.Tuple) else [call.args[1]]
-            if any(self._dotted(t, scope) in self.kb.hybrid_object_types for t in types
+            if any(self.dotted(t, scope) in self.kb.hybrid_object_types for t in types
                    if isinstance(t, (ast.Name, ast.Attribute))):
                 self._used_as_hybrid(call.args[0], scope)
 
-    def _hybrid_object_attributes(self, nodes: Iterable, scope: _Scope) -> None:
+    def _hybrid_object_attributes(self, nodes: Iterable, scope: Scope) -> None:
         """``f.get_concrete_function(...)``, ``f.python_function``: attributes only a tf.function has."""
         attributes = self.kb.hybrid_object_attributes
         if not self._may_mention(attributes):
@@ -807,14 +774,14 @@ class _ModuleBuilder:
             if isinstance(node, ast.Attribute) and node.attr in attributes:
                 self._used_as_hybrid(node.value, scope)
 
-    def _used_as_hybrid(self, expr: ast.expr, scope: _Scope) -> None:
-        if isinstance(expr, ast.Call) and expr.args and self.kb.is_hybridizer(self._dotted(expr.func, scope)):
+    def _used_as_hybrid(self, expr: ast.expr, scope: Scope) -> None:
+        if isinstance(expr, ast.Call) and expr.args and self.kb.is_hybridizer(self.dotted(expr.func, scope)):
             expr = expr.args[0]  # `tf.function(f).get_concrete_function(...)`
-        ref = self._function_ref(expr, scope)
+        ref = self.function_ref(expr, scope)
         if ref and ref not in self.summary.hybrid_object_uses:
             self.summary.hybrid_object_uses.append(ref)
 
-    def _builder_base(self, call: ast.Call, scope: _Scope) -> bool:
+    def _builder_base(self, call: ast.Call, scope: Scope) -> bool:
         """``super().__init__(...)`` in a subclass of a class that builds a graph from the functions
         it is given (``tf.estimator.Estimator`` and its ``model_fn``)."""
         func = call.func
@@ -822,10 +789,10 @@ class _ModuleBuilder:
                 and isinstance(func.value.func, ast.Name) and func.value.func.id == "super" and scope.class_name):
             return False
         node = self._class_nodes.get(scope.class_name)
-        return any(self._dotted(base, self.module_scope) in self.kb.graph_builders
+        return any(self.dotted(base, self.module_scope) in self.kb.graph_builders
                    for base in (node.bases if node is not None else []))
 
-    def _graph_entries(self, call: ast.Call, dotted: str | None, scope: _Scope) -> None:
+    def _graph_entries(self, call: ast.Call, dotted: str | None, scope: Scope) -> None:
         kb = self.kb
         functions = [*call.args, *(k.value for k in call.keywords)]
         if dotted in kb.hybridize_functions:
@@ -836,12 +803,12 @@ class _ModuleBuilder:
             via = BUILDS_A_GRAPH  # `super().__init__(model_fn=...)` of an Estimator subclass too
         elif dotted in kb.eager_wrappers:
             for argument in functions:
-                ref = self._function_ref(argument, scope)
+                ref = self.function_ref(argument, scope)
                 if ref:
                     self.summary.eager_entries.append(ref)
             return
         elif (isinstance(call.func, ast.Attribute) and call.func.attr in kb.graph_entry_methods
-              and self._is_dataset(call.func.value, scope)):
+              and self.is_dataset(call.func.value, scope)):
             via = f"tf.data {call.func.attr}"
         elif isinstance(call.func, ast.Attribute) and call.func.attr in kb.keras_compiling_calls:
             self._compiled_call(call.func, scope)
@@ -860,7 +827,7 @@ class _ModuleBuilder:
                 if via in ("tf.function", ONE_OBJECT):
                     entry_via = IN_TF_FUNCTION_LAMBDA
             else:
-                refs = [self._function_ref(argument, scope)]
+                refs = [self.function_ref(argument, scope)]
             for ref in refs:
                 if ref:
                     self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), entry_via, signature,
@@ -868,10 +835,10 @@ class _ModuleBuilder:
 
     # -- wrappers of tf.function ----------------------------------------------
 
-    def _wrapper_entries(self, call: ast.Call, scope: _Scope) -> None:
+    def _wrapper_entries(self, call: ast.Call, scope: Scope) -> None:
         """``W(f)``, ``W(name, device, f)``: f runs as a graph if the project finds W wraps that argument."""
-        wrapper = self._callee_ref(call.func, scope)
-        if not wrapper or not wrapper.startswith(_WRAPPER_REFS) or not self._maybe_function(wrapper):
+        wrapper = self.callee_ref(call.func, scope)
+        if not wrapper or not wrapper.startswith(_WRAPPER_REFS) or not self.maybe_function(wrapper):
             return
         arguments = [(str(index), value) for index, value in enumerate(call.args)]
         if arguments and _configures_a_decorator(call.func):  # W(autograph=False)(f): as @W(autograph=False)
@@ -884,13 +851,13 @@ class _ModuleBuilder:
                     ref, loc_of(call), "wrapper", wrapper=wrapper, argument=argument,
                     autograph=_autograph_argument(call, {})))
 
-    def _wrapped_function_ref(self, value: ast.expr, scope: _Scope) -> str | None:
+    def _wrapped_function_ref(self, value: ast.expr, scope: Scope) -> str | None:
         """``g``, ``self.step``, or ``agent.train`` with ``agent = Agent()``: a method of a known instance."""
         if not isinstance(value, (ast.Name, ast.Attribute)):
             return None
-        ref = self._function_ref(value, scope)
+        ref = self.function_ref(value, scope)
         if ref is None and isinstance(value, ast.Attribute):
-            method = self._callee_ref(value, scope)
+            method = self.callee_ref(value, scope)
             ref = method if method and method.startswith("inst:") else None
         return ref
 
@@ -899,16 +866,16 @@ class _ModuleBuilder:
         own = f"name:{self.module}."
         return not ref.startswith(own) or ref[len(own):] in self.summary.aliases
 
-    def _decorator_wrapper_entry(self, decorator: ast.expr, function_ref: str, scope: _Scope) -> None:
+    def _decorator_wrapper_entry(self, decorator: ast.expr, function_ref: str, scope: Scope) -> None:
         """``@W`` or ``@W(...)`` on a def: the function is W's first argument (or that of what ``W(...)`` returns)."""
-        wrapper = self._callee_ref(decorator, scope)
-        if wrapper and wrapper.startswith(_WRAPPER_REFS) and self._maybe_function(wrapper):
+        wrapper = self.callee_ref(decorator, scope)
+        if wrapper and wrapper.startswith(_WRAPPER_REFS) and self.maybe_function(wrapper):
             configured = isinstance(decorator, ast.Call)
             self.summary.graph_entries.append(GraphEntry(
                 function_ref, loc_of(decorator), "wrapper", wrapper=wrapper, argument="@" if configured else "0",
                 autograph=_autograph_argument(decorator, {}) if configured else None))
 
-    def _wrapper_calls(self, scope: _Scope, own: list, node: FunctionNode) -> list[WrapperCall]:
+    def _wrapper_calls(self, scope: Scope, own: list, node: FunctionNode) -> list[WrapperCall]:
         """What the function returns that applies a callee to its own parameters: ``return tf.function(fn)``,
         ``return compile_fn(fn, **kw)``, ``wrapped = tf.function(*args); return wrapped``."""
         assigned = {target.id: statement.value for statement, _ in own
@@ -925,12 +892,12 @@ class _ModuleBuilder:
                 found.extend(self._applied_parameters(value, scope, node, assigned))
         return found
 
-    def _applied_parameters(self, call: ast.Call, scope: _Scope, node: FunctionNode,
+    def _applied_parameters(self, call: ast.Call, scope: Scope, node: FunctionNode,
                             assigned: dict[str, ast.expr]) -> list[WrapperCall]:
-        if self.kb.is_hybridizer(self._qualified_name(call.func, scope)):
+        if self.kb.is_hybridizer(self.qualified_name(call.func, scope)):
             callee = "name:tensorflow.function"
         else:
-            callee = self._callee_ref(call.func, scope)
+            callee = self.callee_ref(call.func, scope)
             if not callee or not callee.startswith(_WRAPPER_REFS):
                 return []
         receiver = scope.params[0] if scope.class_name and scope.params else None
@@ -950,266 +917,37 @@ class _ModuleBuilder:
                 found.append(WrapperCall(callee, keyword.value.id, keyword.arg, autograph))
         return found
 
-    def _compiled_call(self, method: ast.Attribute, scope: _Scope) -> None:
+    def _compiled_call(self, method: ast.Attribute, scope: Scope) -> None:
         """``model.fit(...)`` & co.: the model's type and the method, resolved by the project."""
         receiver, name = method.value, method.attr
         own_class = f"name:{self.module}.{scope.class_name}" if scope.class_name else None
-        receiver_type = self._type_of(receiver, scope)
+        receiver_type = self.type_of(receiver, scope)
         if receiver_type:
             self.summary.compiled_calls.append([receiver_type, name])
-        elif _is_self(receiver, scope) and own_class:
+        elif is_self(receiver, scope) and own_class:
             self.summary.compiled_calls.append([own_class, name])
         elif _is_super_call(receiver) and own_class:  # super().predict(...) in an override
             self.summary.compiled_calls.append([own_class, name, "super"])
         elif isinstance(receiver, ast.Call):  # BaseNet().fit(...)
-            ref = self._callee_ref(receiver.func, scope)
+            ref = self.callee_ref(receiver.func, scope)
             if ref and ref.startswith("name:"):
                 self.summary.compiled_calls.append([ref, name])
-        elif isinstance(receiver, ast.Attribute) and _is_self(receiver.value, scope) and scope.class_name:
+        elif isinstance(receiver, ast.Attribute) and is_self(receiver.value, scope) and scope.class_name:
             # self.model.fit(...): typed by the class's attribute_types, resolved by the project
             self.summary.compiled_calls.append([f"attr:{self.module}:{scope.class_name}:{receiver.attr}", name])
 
-    def _lambda_callees(self, function: ast.Lambda, scope: _Scope) -> list[str]:
+    def _lambda_callees(self, function: ast.Lambda, scope: Scope) -> list[str]:
         """References to what the calls in a lambda's body run (not calls of its own parameters)."""
         parameters = {arg.arg for node in ast.walk(function) if isinstance(node, ast.Lambda)
                       for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
                                   *(a for a in (node.args.vararg, node.args.kwarg) if a))}
         refs = []
         for node in ast.walk(function.body):
-            if isinstance(node, ast.Call) and _base_name(node.func) not in parameters:
-                ref = self._callee_ref(node.func, scope)
+            if isinstance(node, ast.Call) and base_name(node.func) not in parameters:
+                ref = self.callee_ref(node.func, scope)
                 if ref and ref not in refs:
                     refs.append(ref)
         return refs
-
-    # -- names, references, localities -------------------------------------
-
-    def _dotted(self, expr: ast.expr, scope: _Scope) -> str | None:
-        """The imported/builtin dotted name of ``expr`` unless a local shadows it."""
-        dotted = self._qualified_name(expr, scope)
-        return self.kb.canonical(dotted) if dotted else None
-
-    def _qualified_name(self, expr: ast.expr, scope: _Scope) -> str | None:
-        """Like ``ImportBindings.qualified_name``, through the imports of enclosing functions too."""
-        base = _base_name(expr)
-        if base is not None:
-            imported = self._import_of(base, scope)
-            if imported is not None:
-                attributes = []
-                while isinstance(expr, ast.Attribute):
-                    attributes.append(expr.attr)
-                    expr = expr.value
-                return ".".join([imported, *reversed(attributes)])
-            if self._shadowed(base, scope):
-                return None
-        return self.bindings.qualified_name(expr)
-
-    def _import_of(self, name: str, scope: _Scope | None) -> str | None:
-        """The dotted name ``name`` stands for when an enclosing function binds it by an ``import``."""
-        while scope is not None and scope.node is not None:
-            if name in scope.globals:
-                return None
-            if name in scope.imports:
-                return scope.imports[name]
-            if scope.binds(name):
-                return None
-            scope = scope.parent
-        return None
-
-    def _binding_scope(self, name: str, scope: _Scope | None) -> _Scope | None:
-        """The enclosing function scope that binds ``name`` (None: it is a module-level name)."""
-        while scope is not None and scope.node is not None:
-            if name in scope.globals:
-                return None
-            if scope.binds(name):
-                return scope
-            scope = scope.parent
-        return None
-
-    def _shadowed(self, name: str, scope: _Scope | None) -> bool:
-        return self._binding_scope(name, scope) is not None
-
-    def _callee_ref(self, expr: ast.expr, scope: _Scope) -> str | None:
-        """A reference to what calling ``expr`` runs (function, constructor or method)."""
-        if isinstance(expr, ast.Name):
-            return self._name_ref(expr.id, scope)
-        if isinstance(expr, ast.Call):  # Scaler(3)(x), make_recorder()(x): call what the inner call returns
-            inner = self._callee_ref(expr.func, scope)
-            return f"inst:{inner}|__call__" if inner and inner.startswith(("name:", "fn:")) else None
-        if not isinstance(expr, ast.Attribute):
-            return None
-        value = expr.value
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super" \
-                and scope.class_name:
-            return f"super:{self.module}:{scope.class_name}:{expr.attr}"
-        if _is_self(value, scope) and scope.class_name:
-            return f"method:{self.module}:{scope.class_name}:{expr.attr}"
-        if isinstance(value, ast.Attribute) and _is_self(value.value, scope) and scope.class_name:
-            return f"attr:{self.module}:{scope.class_name}:{value.attr}:{expr.attr}"
-        if isinstance(value, ast.Call):  # Estimator().predict(x): a method of what the inner call makes
-            inner = self._callee_ref(value.func, scope)
-            return f"inst:{inner}|{expr.attr}" if inner and inner.startswith(("name:", "fn:")) else None
-        if isinstance(value, ast.Name):
-            local_type = self._local_type(value.id, scope)
-            if local_type:
-                return f"inst:{local_type}|{expr.attr}"
-            if value.id in scope.params and scope.node is not None and not _is_self(value, scope):
-                return f"param:{value.id}|{expr.attr}"  # resolved through what callers pass
-        base = self._callee_ref(value, scope) if isinstance(value, (ast.Name, ast.Attribute)) else None
-        if base and base.startswith("name:"):
-            return f"{base}.{expr.attr}"
-        return None
-
-    def _name_ref(self, name: str, scope: _Scope) -> str | None:
-        current: _Scope | None = scope
-        while current is not None and current.node is not None:
-            if name in current.globals:
-                break
-            if name in current.nested:
-                return f"fn:{self.module}:{current.nested[name]}"
-            if name in current.imports:
-                return f"name:{self.kb.canonical(current.imports[name])}"
-            if current.binds(name):
-                local_type = current.types.get(name)
-                return f"inst:{local_type}|__call__" if local_type else None
-            current = current.parent
-        if name in self.top_defs:
-            return f"fn:{self.module}:{name}"
-        if name in self.top_classes or name in self.summary.instances or name in self.summary.aliases:
-            return f"name:{self.module}.{name}"
-        dotted = self.bindings.qualified_name(ast.Name(name, ast.Load()))
-        if dotted:
-            return f"name:{self.kb.canonical(dotted)}"
-        return f"name:{self.module}.{name}"  # maybe defined later or via a star import
-
-    def _function_ref(self, expr: ast.expr, scope: _Scope) -> str | None:
-        """A reference when ``expr`` denotes a function value (not a call)."""
-        if isinstance(expr, ast.Name):
-            ref = self._name_ref(expr.id, scope)
-            return ref if ref and (ref.startswith("fn:") or self._maybe_function(ref)) else None
-        if isinstance(expr, ast.Attribute):
-            ref = self._callee_ref(expr, scope)
-            return ref if ref and ref.startswith(("method:", "name:")) and self._maybe_function(ref) else None
-        if isinstance(expr, ast.Call) and self._qualified_name(expr.func, scope) == "functools.partial" and expr.args:
-            return self._function_ref(expr.args[0], scope)
-        return None
-
-    def _maybe_function(self, ref: str) -> bool:
-        """Project-level resolution decides; skip obvious non-functions (TensorFlow, builtins)."""
-        if ref.startswith("name:"):
-            dotted = ref[5:]
-            return not (dotted.startswith("builtins.") or self.kb.is_tensorflow(dotted))
-        return True
-
-    def _local_type(self, name: str, scope: _Scope) -> str | None:
-        binding = self._binding_scope(name, scope)
-        return binding.types.get(name) if binding is not None else None
-
-    def _type_of(self, expr: ast.expr, scope: _Scope) -> str | None:
-        if isinstance(expr, ast.Name):
-            local = self._local_type(expr.id, scope)
-            if local:
-                return local
-            if not self._shadowed(expr.id, scope) and expr.id in self.summary.instances:
-                return self.summary.instances[expr.id]
-        return None
-
-    def _factory_refs(self, factories: frozenset[str]) -> set[str]:
-        return {f"name:{name}" for name in factories}
-
-    def locality(self, expr: ast.expr, scope: _Scope) -> str:
-        while isinstance(expr, (ast.Attribute, ast.Subscript, ast.Starred)):
-            expr = expr.value
-        if not isinstance(expr, ast.Name):
-            return LOCAL
-        name = expr.id
-        if scope.node is None:
-            return CAPTURED
-        if name in scope.globals:
-            return CAPTURED
-        if name in scope.nonlocals:
-            return f"closure:{name}"
-        if name in scope.params:
-            keywords = scope.node.args.kwarg
-            return LOCAL if keywords is not None and keywords.arg == name else f"param:{name}"  # a fresh dict
-        if name in scope.locals or name in scope.nested:
-            return scope.localities.get(name, LOCAL)
-        parent = scope.parent
-        while parent is not None and parent.node is not None:
-            if parent.binds(name):
-                return f"closure:{name}"
-            parent = parent.parent
-        return CAPTURED
-
-    def _receiver_locality(self, func: ast.expr, scope: _Scope) -> str | None:
-        """Whose object a call runs a method of: ``a`` in ``a.m()``, and ``obj`` itself in ``obj()``."""
-        if isinstance(func, ast.Attribute):
-            return self.locality(func.value, scope)
-        if isinstance(func, ast.Name):  # a callable object's __call__ gets it as self
-            return self.locality(func, scope)
-        return None
-
-    def _is_module_reference(self, expr: ast.expr, scope: _Scope) -> bool:
-        """``np`` in ``np.append``: a module, not an object to mutate."""
-        base = _base_name(expr)
-        if base is None:
-            return False
-        if self._import_of(base, scope) is not None:
-            return _is_plain_reference(expr)
-        if self._shadowed(base, scope):
-            return False
-        return base in self.bindings.bindings and _is_plain_reference(expr)
-
-    def _is_tensorflow_value(self, expr: ast.expr, scope: _Scope) -> bool:
-        local_type = self._type_of(expr, scope)
-        return local_type is not None and self.kb.is_tensorflow(local_type.removeprefix("name:"))
-
-    def _is_dataset(self, expr: ast.expr, scope: _Scope) -> bool:
-        while True:
-            if isinstance(expr, ast.Name):
-                if any(expr.id in s.datasets for s in self._visible_scopes(expr.id, scope)):
-                    return True
-                instance = self.summary.instances.get(expr.id, "")
-                return instance.startswith(tuple(f"name:{m}" for m in self.kb.dataset_modules))
-            if isinstance(expr, ast.Call):
-                dotted = self._dotted(expr.func, scope)
-                if dotted and dotted.startswith(self.kb.dataset_modules):
-                    return True
-                if dotted == "builtins.iter" and expr.args:  # an iterator over a dataset yields tensors too
-                    expr = expr.args[0]
-                    continue
-                if isinstance(expr.func, ast.Attribute):
-                    expr = expr.func.value
-                    continue
-            return False
-
-    def _is_python_iterator(self, call: ast.Call, scope: _Scope) -> bool:
-        dotted = self._dotted(call.func, scope)
-        if dotted == "builtins.iter":
-            return bool(call.args) and self._is_python_collection(call.args[0], scope)
-        return dotted in self.kb.python_iterator_factories
-
-    def _is_python_collection(self, expr: ast.expr, scope: _Scope) -> bool:
-        """A list/tuple/set/dict display, comprehension or builtin collection: what ``iter()`` of is Python."""
-        if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp)):
-            return True
-        if isinstance(expr, ast.Call):
-            return self._dotted(expr.func, scope) in self.kb.python_collection_factories
-        if isinstance(expr, ast.Name):
-            return any(expr.id in s.python_collections for s in self._visible_scopes(expr.id, scope))
-        return False
-
-    def _advances_python_iterator(self, argument: ast.expr, scope: _Scope) -> bool:
-        if isinstance(argument, ast.Call):
-            return self._is_python_iterator(argument, scope)
-        if isinstance(argument, ast.Name):
-            return any(argument.id in s.python_iterators for s in self._visible_scopes(argument.id, scope))
-        return False
-
-    def _visible_scopes(self, name: str, scope: _Scope) -> list[_Scope]:
-        """The scope ``name`` resolves to from ``scope`` (enclosing functions, then the module)."""
-        return [self._binding_scope(name, scope) or self.module_scope]
-
 
 # -- helpers ------------------------------------------------------------------
 
@@ -1630,9 +1368,7 @@ def _is_literal(expr: ast.expr) -> bool:
         and not isinstance(expr.value, bool)
 
 
-def _is_self(expr: ast.expr, scope: _Scope) -> bool:
-    return isinstance(expr, ast.Name) and bool(scope.params) and expr.id == scope.params[0] \
-        and scope.class_name is not None and expr.id in ("self", "cls")
+
 
 
 def _autograph_argument(call: ast.Call, assigned: dict[str, ast.expr]) -> bool | None:
@@ -1675,16 +1411,10 @@ def _stored_object(target: ast.expr) -> str | None:
     return target.id if isinstance(target, ast.Name) else None
 
 
-def _base_name(expr: ast.expr) -> str | None:
-    while isinstance(expr, ast.Attribute):
-        expr = expr.value
-    return expr.id if isinstance(expr, ast.Name) else None
 
 
-def _is_plain_reference(expr: ast.expr) -> bool:
-    while isinstance(expr, ast.Attribute):
-        expr = expr.value
-    return isinstance(expr, ast.Name)
+
+
 
 
 def _target(locality: str) -> str | None:

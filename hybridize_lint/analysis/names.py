@@ -41,7 +41,7 @@ class ImportBindings:
                         top = alias.name.split(".")[0]
                         collected.bindings[top] = top
             elif isinstance(node, ast.ImportFrom):
-                base = collected._absolute_module(node)
+                base = collected.absolute_module(node)
                 for alias in node.names:
                     if alias.name == "*":
                         collected.star_modules.append(base)
@@ -84,7 +84,7 @@ class ImportBindings:
         self.value_aliases = {local: canonical(target) for local, target in self.value_aliases.items()}
         return self
 
-    def _absolute_module(self, node: ast.ImportFrom) -> str:
+    def absolute_module(self, node: ast.ImportFrom) -> str:
         if not node.level:
             return node.module or ""
         parts = self.module_name.split(".") if self.module_name else []

@@ -106,17 +106,9 @@ class ProjectModel:
         """Add or replace module summaries; derived analyses are dropped once, however many."""
         for summary in summaries:
             self.summaries[summary.module] = summary
-        for cached in ("call_graph", "graph_roots", "graph_functions", "eager_functions", "callers", "side_effects",
-                       "hybridization", "subclasses", "_mros", "_resolved_refs", "_resolved_symbols",
-                       "function_wrappers", "_self_callers", "_receiver_edges", "hybrid_wrappers", "hybrid_objects_used",
-                       "attribute_readers", "self_attribute_readers"):
-            self.__dict__.pop(cached, None)
-
-    def prepare_for_checks(self) -> None:
-        """Compute the whole-project analyses now, so processes forked to check files share them."""
-        self.call_graph, self.callers, self.graph_functions, self.subclasses  # noqa: B018
-        self.side_effects.effects  # noqa: B018
-        self.hybridization.tensors.facts, self.hybridization.recursive  # noqa: B018
+        for name, member in vars(ProjectModel).items():  # every derived fact, so none is forgotten
+            if isinstance(member, cached_property):
+                self.__dict__.pop(name, None)
 
     # -- symbols ----------------------------------------------------------
 
@@ -784,19 +776,57 @@ class ProjectModel:
                 stack.extend(t.function for _, targets in self.call_graph.get(function, []) for t in targets)
         return reached
 
+    @cached_property
+    def components(self) -> list[list[FunctionId]]:
+        """The call graph's strongly connected components (recursion), callees first."""
+        return strongly_connected_components(self.call_graph)
+
     def is_graph_function(self, module: str, qualname: str) -> bool:
         return (module, qualname) in self.graph_functions
 
-    @cached_property
-    def side_effects(self):
-        """The interprocedural side-effect analysis of this project (built on first use)."""
-        from .side_effects import SideEffectAnalysis
 
-        return SideEffectAnalysis(self)
-
-    @cached_property
-    def hybridization(self):
-        """Tensor inference and the hybridize/dehybridize decisions (built on first use)."""
-        from .hybridization import HybridizationAnalysis
-
-        return HybridizationAnalysis(self)
+def strongly_connected_components(graph) -> list[list[FunctionId]]:
+    """Tarjan's algorithm, iterative; components come out callees first."""
+    index: dict[FunctionId, int] = {}
+    low: dict[FunctionId, int] = {}
+    on_stack: set[FunctionId] = set()
+    stack: list[FunctionId] = []
+    components: list[list[FunctionId]] = []
+    counter = 0
+    for start in graph:
+        if start in index:
+            continue
+        work = [(start, iter([t.function for _, ts in graph.get(start, []) for t in ts]))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter([t.function for _, ts in graph.get(child, []) for t in ts])))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+    return components

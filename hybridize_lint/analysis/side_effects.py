@@ -70,8 +70,7 @@ class SideEffectAnalysis:
     @cached_property
     def effects(self) -> dict[FunctionId, TransitiveEffects]:
         results: dict[FunctionId, TransitiveEffects] = {}
-        graph = self.project.call_graph
-        for component in _strongly_connected_components(graph):
+        for component in self.project.components:
             for function in component:
                 results[function] = self._own(function)
             changed = True
@@ -310,50 +309,3 @@ def _nested_in(inner: FunctionId, outer: FunctionId) -> bool:
 
 def _short(effect: Effect) -> str:
     return effect.what.strip("`")
-
-
-def _strongly_connected_components(graph) -> list[list[FunctionId]]:
-    """Tarjan's algorithm, iterative; components come out callees first."""
-    index: dict[FunctionId, int] = {}
-    low: dict[FunctionId, int] = {}
-    on_stack: set[FunctionId] = set()
-    stack: list[FunctionId] = []
-    components: list[list[FunctionId]] = []
-    counter = 0
-    for start in graph:
-        if start in index:
-            continue
-        work = [(start, iter([t.function for _, ts in graph.get(start, []) for t in ts]))]
-        index[start] = low[start] = counter
-        counter += 1
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            advanced = False
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter([t.function for _, ts in graph.get(child, []) for t in ts])))
-                    advanced = True
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                components.append(component)
-    return components

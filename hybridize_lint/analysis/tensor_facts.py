@@ -17,13 +17,13 @@ from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, RANGE, TENSOR, VAR
                      value_of)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .local import _ModuleBuilder, _Scope
+    from .resolver import Resolver, Scope
 
 _PASSES = 2
 UNKNOWN_CALL = "r:?"  # a second pass sees values assigned later in loops (x = x + 1)
 
 
-def infer_local_values(builder: "_ModuleBuilder", scope: "_Scope", own: list) -> None:
+def infer_local_values(builder: "Resolver", scope: "Scope", own: list) -> None:
     for _ in range(_PASSES):
         for node, _guards in own:
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
@@ -39,7 +39,7 @@ def infer_local_values(builder: "_ModuleBuilder", scope: "_Scope", own: list) ->
                 _bind(scope, node.target, value_of(builder, node.value, scope))
 
 
-def _bind(scope: "_Scope", target: ast.expr, value: Value) -> None:
+def _bind(scope: "Scope", target: ast.expr, value: Value) -> None:
     if isinstance(target, ast.Name):
         scope.values[target.id] = scope.values.get(target.id, NOTHING) | value
     elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
@@ -52,10 +52,10 @@ def _bind(scope: "_Scope", target: ast.expr, value: Value) -> None:
             _bind(scope, item.value if isinstance(item, ast.Starred) else item, element)
 
 
-def _bind_iteration(builder: "_ModuleBuilder", scope: "_Scope", target: ast.expr, iterable: ast.expr) -> None:
+def _bind_iteration(builder: "Resolver", scope: "Scope", target: ast.expr, iterable: ast.expr) -> None:
     """``for i, x in enumerate(ds)`` / ``for a, b in zip(xs, ys)`` bind element-wise."""
     if isinstance(iterable, ast.Call) and isinstance(target, (ast.Tuple, ast.List)) and iterable.args:
-        dotted = builder._dotted(iterable.func, scope)
+        dotted = builder.dotted(iterable.func, scope)
         if dotted == "builtins.enumerate" and len(target.elts) == 2:
             _bind(scope, target.elts[0], frozenset({LITERAL}))
             _bind_iteration(builder, scope, target.elts[1], iterable.args[0])
@@ -67,12 +67,12 @@ def _bind_iteration(builder: "_ModuleBuilder", scope: "_Scope", target: ast.expr
     _bind(scope, target, iteration_value(builder, iterable, scope))
 
 
-def iteration_value(builder: "_ModuleBuilder", iterable: ast.expr, scope: "_Scope") -> Value:
+def iteration_value(builder: "Resolver", iterable: ast.expr, scope: "Scope") -> Value:
     """What a ``for`` loop over ``iterable`` binds: dataset elements are tensors, ``range`` gives literals."""
-    if builder._is_dataset(iterable, scope):
-        return frozenset({TENSOR, VARYING_SHAPE}) if _varying_batches(builder, iterable, scope) else frozenset({TENSOR})
+    if builder.is_dataset(iterable, scope):
+        return frozenset({TENSOR, VARYING_SHAPE}) if varying_batches(builder, iterable, scope) else frozenset({TENSOR})
     if isinstance(iterable, ast.Call):
-        dotted = builder._dotted(iterable.func, scope)
+        dotted = builder.dotted(iterable.func, scope)
         if dotted == "builtins.range":
             return frozenset({LITERAL, RANGE})
         if dotted in ("builtins.enumerate", "builtins.zip") and iterable.args:
@@ -86,7 +86,7 @@ def iteration_value(builder: "_ModuleBuilder", iterable: ast.expr, scope: "_Scop
     return value - {CONTAINER}
 
 
-def _varying_batches(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope") -> bool:
+def varying_batches(builder: "Resolver", expr: ast.expr, scope: "Scope") -> bool:
     """Batches whose shape changes from batch to batch: one trace per distinct shape.
 
     ``padded_batch`` pads each batch to its own longest element unless ``padded_shapes`` fixes every
@@ -108,7 +108,7 @@ def _varying_batches(builder: "_ModuleBuilder", expr: ast.expr, scope: "_Scope")
     return False
 
 
-def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list, function: FunctionSummary) -> None:
+def record_function_facts(builder: "Resolver", scope: "Scope", own: list, function: FunctionSummary) -> None:
     node = scope.node
     assert node is not None
     arguments = node.args
@@ -134,7 +134,7 @@ def record_function_facts(builder: "_ModuleBuilder", scope: "_Scope", own: list,
 _CANNOT_RETURN = "a tf.function may return only tensors, ExtensionTypes, namedtuples and None (TypeError)"
 
 
-def _result_blockers(builder: "_ModuleBuilder", scope: "_Scope", result: ast.expr, function: FunctionSummary) -> None:
+def _result_blockers(builder: "Resolver", scope: "Scope", result: ast.expr, function: FunctionSummary) -> None:
     """What a tf.function cannot return as eager code does: a ``str``, an Operation, a function, an object.
 
     Marked ``result``: only the function's own outputs are restricted, so callers are not blocked.
@@ -147,12 +147,12 @@ def _result_blockers(builder: "_ModuleBuilder", scope: "_Scope", result: ast.exp
         elif isinstance(value, ast.Lambda) or isinstance(value, ast.Name) and value.id in scope.nested:
             function.blockers.append(Blocker(f"returns a function: {_CANNOT_RETURN}", where, ["as-entry"]))
         elif isinstance(value, ast.Call):
-            dotted = builder._dotted(value.func, scope)
+            dotted = builder.dotted(value.func, scope)
             if dotted in builder.kb.operation_results:
                 function.blockers.append(Blocker(
                     f"returns the Operation of `{dotted}` (None when eager): {_CANNOT_RETURN}", where, ["as-entry"]))
                 continue
-            ref = builder._callee_ref(value.func, scope)
+            ref = builder.callee_ref(value.func, scope)
             if ref and ref.startswith("name:"):
                 name = ref[5:].rsplit(".", 1)[-1]
                 if name[:1].isupper():  # a class, by convention: decided once the project is known
@@ -172,7 +172,7 @@ def _result_parts(result: ast.expr):
         yield result
 
 
-def _is_python_str(builder: "_ModuleBuilder", scope: "_Scope", value: ast.expr) -> bool:
+def _is_python_str(builder: "Resolver", scope: "Scope", value: ast.expr) -> bool:
     """A string literal, an f-string, ``"..." % x``, ``"...".format(x)``, ``"a" + b`` or ``str(x)``."""
     if isinstance(value, ast.Constant):
         return isinstance(value.value, str)
@@ -185,11 +185,11 @@ def _is_python_str(builder: "_ModuleBuilder", scope: "_Scope", value: ast.expr) 
     if isinstance(value, ast.Call):
         if isinstance(value.func, ast.Attribute) and value.func.attr in ("format", "join"):
             return _is_python_str(builder, scope, value.func.value)
-        return builder._dotted(value.func, scope) == "builtins.str"
+        return builder.dotted(value.func, scope) == "builtins.str"
     return False
 
 
-def _summaries_only_blocker(builder: "_ModuleBuilder", scope: "_Scope", own: list,
+def _summaries_only_blocker(builder: "Resolver", scope: "Scope", own: list,
                             function: FunctionSummary) -> None:
     """A function returning nothing whose only effect is writing TensorFlow summaries.
 
@@ -198,7 +198,7 @@ def _summaries_only_blocker(builder: "_ModuleBuilder", scope: "_Scope", own: lis
     project is known (the ``summaries-only`` condition).
     """
     kb = builder.kb
-    writes = [node for node, _ in own if isinstance(node, ast.Call) and builder._dotted(node.func, scope)
+    writes = [node for node, _ in own if isinstance(node, ast.Call) and builder.dotted(node.func, scope)
               in kb.summary_writes]
     if not writes or any(isinstance(node, ast.Return) and node.value is not None
                          and not (isinstance(node.value, ast.Constant) and node.value.value is None)
@@ -224,7 +224,7 @@ def _raises(branching: ast.If) -> bool:
     return False
 
 
-def _condition_value(builder: "_ModuleBuilder", test: ast.expr, scope: "_Scope") -> Value:
+def _condition_value(builder: "Resolver", test: ast.expr, scope: "Scope") -> Value:
     """What an ``if`` test may be: ``x < 0`` is a tensor when ``x`` is; ``x is None``, ``k in d`` and a
     list (``if pending:``) are Python bools."""
     if isinstance(test, ast.BoolOp):
@@ -239,7 +239,7 @@ def _condition_value(builder: "_ModuleBuilder", test: ast.expr, scope: "_Scope")
     return NOTHING if CONTAINER in value else value
 
 
-def _record_fact(builder: "_ModuleBuilder", scope: "_Scope", function: FunctionSummary, child: ast.AST) -> None:
+def _record_fact(builder: "Resolver", scope: "Scope", function: FunctionSummary, child: ast.AST) -> None:
     """What one node of the body tells about tensor work, results and eager-only constructs."""
     if isinstance(child, ast.Return) and child.value is not None:
         function.returns = sorted(set(function.returns) | value_of(builder, child.value, scope))
@@ -275,10 +275,10 @@ def _record_fact(builder: "_ModuleBuilder", scope: "_Scope", function: FunctionS
                                          loc_of(child), []))
 
 
-def _may_build_a_model(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call) -> bool:
+def _may_build_a_model(builder: "Resolver", scope: "Scope", call: ast.Call) -> bool:
     """A call of an object (``model(x)``, ``self.encoder(x)``), not of an import nor of a model method
     that leaves the weights unbuilt (``model.compile(...)``)."""
-    if builder._dotted(call.func, scope) is not None:
+    if builder.dotted(call.func, scope) is not None:
         return False
     return not (isinstance(call.func, ast.Attribute) and call.func.attr in builder.kb.keras_non_building_methods)
 
@@ -291,14 +291,14 @@ def _reads_model_variables(value: ast.expr) -> bool:
     return isinstance(value, ast.Attribute) and value.attr in VARIABLE_LISTS
 
 
-def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, function: FunctionSummary) -> None:
+def _call_facts(builder: "Resolver", scope: "Scope", call: ast.Call, function: FunctionSummary) -> None:
     kb = builder.kb
-    dotted = builder._dotted(call.func, scope)
+    dotted = builder.dotted(call.func, scope)
     if kb.is_tensor_computation(dotted) or (dotted == "builtins.next" and call.args
-                                            and builder._is_dataset(call.args[0], scope)):
+                                            and builder.is_dataset(call.args[0], scope)):
         function.direct_tensor_work = True
         function.tensor_ops += 1
-    elif isinstance(call.func, ast.Attribute) and not builder._is_module_reference(call.func.value, scope):
+    elif isinstance(call.func, ast.Attribute) and not builder.is_module_reference(call.func.value, scope):
         receiver = value_of(builder, call.func.value, scope)
         if call.func.attr in kb.heavy_methods:
             function.tensor_ops += kb.heavy_weight
@@ -340,18 +340,18 @@ def _call_facts(builder: "_ModuleBuilder", scope: "_Scope", call: ast.Call, func
         atoms = value_of(builder, call.args[0], scope)
         if TENSOR in atoms or any(a.startswith("p:") for a in atoms):
             function.blockers.append(Blocker("`bool()` of a tensor", loc_of(call), sorted(atoms)))
-    ref = builder._callee_ref(call.func, scope)
+    ref = builder.callee_ref(call.func, scope)
     if ref:
         _work(function, frozenset({f"r:{ref}"}))
     if dotted is None and (not ref or ref.startswith("inst:")) and (
             isinstance(call.func, ast.Attribute) or
-            isinstance(call.func, ast.Name) and builder._shadowed(call.func.id, scope)):
+            isinstance(call.func, ast.Name) and builder.shadowed(call.func.id, scope)):
         _work(function, frozenset({UNKNOWN_CALL}))  # an object or callable we cannot type: maybe a model
         if not (isinstance(call.func, ast.Attribute) and call.func.attr in kb.heavy_methods):
             function.tensor_ops += kb.opaque_call_weight
 
 
-def _shape_owners(builder: "_ModuleBuilder", scope: "_Scope", arguments: list[ast.expr]) -> set[str]:
+def _shape_owners(builder: "Resolver", scope: "Scope", arguments: list[ast.expr]) -> set[str]:
     """What may be a tensor among the values whose ``.shape`` (or ``.get_shape()``) the arguments read."""
     owners: set[str] = set()
     for argument in arguments:
@@ -362,17 +362,17 @@ def _shape_owners(builder: "_ModuleBuilder", scope: "_Scope", arguments: list[as
     return owners
 
 
-def _numpy_type_test(builder: "_ModuleBuilder", scope: "_Scope", tested: ast.expr, types: ast.expr) -> str | None:
+def _numpy_type_test(builder: "Resolver", scope: "Scope", tested: ast.expr, types: ast.expr) -> str | None:
     """The parameter ``isinstance(x, np.ndarray)`` or ``isinstance(x, (np.ndarray, float))`` tests, if any."""
     if not (isinstance(tested, ast.Name) and tested.id in scope.params and tested.id not in ("self", "cls")):
         return None
     named = types.elts if isinstance(types, ast.Tuple) else [types]
-    numpy = any((builder._dotted(t, scope) or "").startswith("numpy.") for t in named
+    numpy = any((builder.dotted(t, scope) or "").startswith("numpy.") for t in named
                 if isinstance(t, (ast.Name, ast.Attribute)))
     return tested.id if numpy else None
 
 
-def _invalid_name_argument(builder: "_ModuleBuilder", dotted: str | None, call: ast.Call) -> bool:
+def _invalid_name_argument(builder: "Resolver", dotted: str | None, call: ast.Call) -> bool:
     """``tf.sqrt(x, tf.float32)``: eager mode ignores a bad op name, graph mode raises."""
     if dotted is None or not builder.kb.produces_tensor(dotted):
         return False
@@ -389,7 +389,7 @@ def _invalid_name_argument(builder: "_ModuleBuilder", dotted: str | None, call: 
     return False
 
 
-def _record_partners(builder: "_ModuleBuilder", scope: "_Scope", function: FunctionSummary,
+def _record_partners(builder: "Resolver", scope: "Scope", function: FunctionSummary,
                      left: ast.expr, right: ast.expr) -> None:
     """For a parameter in ``left OP right``, what it meets: the other operand's value (plus its
     spelled-out tensor dtype); marked ``INDIRECT`` when the parameter is inside an expression there."""
@@ -413,10 +413,10 @@ def _record_partners(builder: "_ModuleBuilder", scope: "_Scope", function: Funct
             function.operand_partners.setdefault(name, []).append(sorted(partner))
 
 
-def _spelled_tensor_dtype(builder: "_ModuleBuilder", scope: "_Scope", expr: ast.expr) -> str | None:
+def _spelled_tensor_dtype(builder: "Resolver", scope: "Scope", expr: ast.expr) -> str | None:
     """``tf.constant(2.0)``, or a module-level ``W = tf.Variable(0.5)`` read by name."""
     if isinstance(expr, ast.Name):
-        if builder._binding_scope(expr.id, scope) is not None:
+        if builder.binding_scope(expr.id, scope) is not None:
             return None
         dtype = builder.summary.tensor_dtypes.get(expr.id)
         return None if dtype == UNKNOWN else dtype

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from .dtypes import array_atom, array_dtype, array_rank, combined_arrays, is_array, numpy_array
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .local import _ModuleBuilder, _Scope
+    from .resolver import Resolver, Scope
 
 TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, ARITHMETIC, SYMBOLIC = "T", "L", "S", "C", "A", "K"
 RANGE = "R"  # beside LITERAL: an int counted by `range()` (messages name it so)
@@ -32,7 +32,7 @@ Value = frozenset[str]
 NOTHING: Value = frozenset()
 
 
-def value_of(builder: "_ModuleBuilder", expr: ast.expr | None, scope: "_Scope") -> Value:
+def value_of(builder: "Resolver", expr: ast.expr | None, scope: "Scope") -> Value:
     kb = builder.kb
     if expr is None:
         return NOTHING
@@ -72,16 +72,16 @@ def value_of(builder: "_ModuleBuilder", expr: ast.expr | None, scope: "_Scope") 
     return NOTHING
 
 
-def _call_value(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> Value:
+def _call_value(builder: "Resolver", call: ast.Call, scope: "Scope") -> Value:
     kb = builder.kb
-    dotted = builder._dotted(call.func, scope)
+    dotted = builder.dotted(call.func, scope)
     if dotted in ("builtins.int", "builtins.float", "builtins.len", "builtins.str", "builtins.round"):
         return frozenset({LITERAL})  # a Python scalar, even when computed from a tensor
     if dotted in kb.symbolic_tensors:
         return frozenset({SYMBOLIC})
     if kb.produces_tensor(dotted):
         return frozenset({TENSOR})
-    if dotted == "builtins.next" and call.args and builder._is_dataset(call.args[0], scope):
+    if dotted == "builtins.next" and call.args and builder.is_dataset(call.args[0], scope):
         return frozenset({TENSOR})  # the next element of a tf.data iterator
     receiver_ranks: set[str] = set()
     if isinstance(call.func, ast.Attribute) and call.func.attr == "astype":
@@ -97,7 +97,7 @@ def _call_value(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> V
         tensorish = TENSOR in receiver or any(atom.startswith("p:") for atom in receiver)
         if tensorish and method in _TENSOR_METHODS:
             return _tensor_part(receiver)
-    ref = builder._callee_ref(call.func, scope)
+    ref = builder.callee_ref(call.func, scope)
     symbolic = _symbolic_arguments(builder, call, scope)
     return frozenset({f"r:{ref}"}) | symbolic if ref else symbolic
 
@@ -110,7 +110,7 @@ def _constructs_an_object(call: ast.Call) -> bool:
     return name[:1].isupper()
 
 
-def _symbolic_arguments(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> Value:
+def _symbolic_arguments(builder: "Resolver", call: ast.Call, scope: "Scope") -> Value:
     """``Dense(4)(inputs)`` on a Keras ``Input`` is symbolic too: the arguments' symbolic sources."""
     if _constructs_an_object(call):
         return NOTHING
@@ -128,7 +128,7 @@ def _symbolic_arguments(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scop
 _TENSOR_METHODS = frozenset({"assign", "assign_add", "assign_sub", "read_value", "value", "__getitem__"})
 
 
-def _name_value(builder: "_ModuleBuilder", name: str, scope: "_Scope") -> Value:
+def _name_value(builder: "Resolver", name: str, scope: "Scope") -> Value:
     current = scope
     while current is not None and current.node is not None:
         if name in current.globals:
@@ -145,7 +145,7 @@ def _name_value(builder: "_ModuleBuilder", name: str, scope: "_Scope") -> Value:
     if name in module_scope.values:
         return frozenset(module_scope.values[name])
     dotted = builder.bindings.bindings.get(name)
-    if dotted and not builder._shadowed(name, scope):
+    if dotted and not builder.shadowed(name, scope):
         return frozenset({f"n:{dotted}"})
     return NOTHING
 
@@ -180,7 +180,7 @@ def _is_scalar(value: object) -> bool:
     return isinstance(value, (int, float, str)) and not isinstance(value, bool)
 
 
-def annotation_is_tensor(builder: "_ModuleBuilder", annotation: ast.expr | None, scope: "_Scope") -> bool:
+def annotation_is_tensor(builder: "Resolver", annotation: ast.expr | None, scope: "Scope") -> bool:
     """``x: tf.Tensor`` (also inside ``Optional[...]``, unions and string annotations)."""
     if annotation is None:
         return False
@@ -191,7 +191,7 @@ def annotation_is_tensor(builder: "_ModuleBuilder", annotation: ast.expr | None,
             return False
     for node in ast.walk(annotation):
         if isinstance(node, (ast.Name, ast.Attribute)):
-            dotted = builder._qualified_name(node, scope)
+            dotted = builder.qualified_name(node, scope)
             if dotted and builder.kb.canonical(dotted) in builder.kb.tensor_types:
                 return True
     return False

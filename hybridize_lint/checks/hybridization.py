@@ -66,7 +66,7 @@ def remove_retracing(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
 
 
 def recursive_calls(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
-    analysis = ctx.project.hybridization
+    analysis = ctx.analyses.hybridization
     for verdict, node in _verdicts(ctx):
         if not (verdict.hybrid and verdict.recursive):
             continue
@@ -89,7 +89,7 @@ def _bounded_reentry(ctx: FileContext, hybrid: FunctionId, callee: FunctionId) -
 
 
 def _verdicts(ctx: FileContext) -> Iterator[tuple[Verdict, ast.AST]]:
-    analysis = ctx.project.hybridization
+    analysis = ctx.analyses.hybridization
     for qualname, node in ctx.functions.items():
         verdict = analysis.verdict((ctx.module, qualname))
         if verdict is not None:

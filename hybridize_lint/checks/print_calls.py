@@ -9,7 +9,7 @@ from ..codemods import CodemodError, module_spelling, node_for, replace
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Fix
 from ..registry import RuleSpec
-from .side_effects import own_effects
+from .graph_code import own_effects
 
 
 def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:

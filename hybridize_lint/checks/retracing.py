@@ -66,7 +66,7 @@ def _argument_node(call: ast.Call, where: int | str) -> ast.expr | None:
 
 def varying_scalars(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     """HYB201: Python scalars that vary between calls; each new value is a new trace."""
-    analysis = ctx.project.hybridization
+    analysis = ctx.analyses.hybridization
     for site, target, info in _hybrid_call_sites(ctx, signature_converts=True):
         call = ctx.node_at(site.loc, ast.Call)
         if not isinstance(call, ast.Call):
@@ -100,7 +100,7 @@ def _varies(ctx: FileContext, function: FunctionId, param: str, site: CallSite, 
     constants = _module_constants(ctx)
     if argument is not None and _constant_text(argument, constants) is None:
         return True
-    facts = ctx.project.hybridization.tensors.of(function)
+    facts = ctx.analyses.hybridization.tensors.of(function)
     evidences = facts.literals.get(param, [])
     return len({(e.module, e.line) for e in evidences}) > 1 \
         and len(_constant_texts(ctx, function, evidences, param, constants)) != 1

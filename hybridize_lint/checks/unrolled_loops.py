@@ -292,7 +292,7 @@ def _is_tensor(expr: ast.expr, tensors: set[str]) -> bool:
 
 def _tensor_parameters(ctx: FileContext, info: FunctionSummary) -> set[str]:
     """Parameters that receive tensors (from callers, hints or an input signature), not containers of them."""
-    facts = ctx.project.hybridization.tensors.of((ctx.module, info.qualname))
+    facts = ctx.analyses.hybridization.tensors.of((ctx.module, info.qualname))
     found = {param for param, kinds in facts.kinds.items() if TENSOR in kinds}
     project, key = ctx.project, (ctx.module, info.qualname)
     for _, site in project.callers.get(key, []):

@@ -1,0 +1,76 @@
+"""The package's architecture, as `pyproject.toml`'s import-linter contracts state it.
+
+`lint-imports` fails on an import that runs back up a layer (a cycle included) or between two
+rule modules of ``checks/``; the contracts must name every module, so a new module has to take its
+place; and no module reaches into another's private names.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "hybridize_lint"
+
+
+def _contracts() -> dict[str, dict]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    return {contract["id"]: contract for contract in config["contracts"]}
+
+
+def _layer_names(contract: dict) -> set[str]:
+    return {name.strip() for layer in contract["layers"] for name in layer.replace(":", "|").split("|")}
+
+
+def _members(directory: Path) -> set[str]:
+    return {path.stem if path.is_file() else path.name for path in directory.iterdir()
+            if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").is_file()}
+
+
+def test_lint_imports_keeps_every_contract():
+    script = Path(sys.executable).with_name("lint-imports")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "importlinter.cli"]
+    result = subprocess.run([*command, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "broken" in result.stdout and " 0 broken" in result.stdout
+
+
+def test_contracts_place_every_module():
+    contracts = _contracts()
+    assert _members(PACKAGE) == _layer_names(contracts["package-layers"])
+    assert _members(PACKAGE / "analysis") == _layer_names(contracts["analysis-layers"])
+    assert _members(PACKAGE / "checks") == _layer_names(contracts["checks-independent"])
+
+
+def test_no_module_imports_another_modules_private_names():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules: set[str] = set()  # names this file binds to the package's modules (and functions)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("hybridize_lint")):
+                for alias in node.names:
+                    if _private(alias.name):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}: from {node.module or '.'} import {alias.name}")
+                    if not alias.name[:1].isupper():  # a module or a function of one: both are checked below
+                        modules.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                modules.update((alias.asname or alias.name).split(".")[0] for alias in node.names
+                               if alias.name.startswith("hybridize_lint"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules \
+                    and _private(node.attr):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value.id}.{node.attr}")
+    assert not found, "\n".join(found)
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
