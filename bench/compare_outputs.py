@@ -7,6 +7,10 @@ after, and compare::
     python bench/compare_outputs.py snapshot /tmp/after       # after the change
     python bench/compare_outputs.py compare /tmp/before /tmp/after
 
+The linter measured is the ``hybridize_lint`` this interpreter imports: to snapshot another checkout
+(the branch point, ``main``) with this script, put it first on the path:
+``PYTHONPATH=/path/to/that/checkout python bench/compare_outputs.py snapshot /tmp/before``.
+
 Inputs: the benchmark corpus (``../shared/corpus``, fetched with its ``fetch.sh``; one project per
 package) and the conformance cases (``../shared/conformance/cases``, one project per case). Each
 snapshot copies them into a scratch directory first, so no analysis cache of an earlier run (or
@@ -15,8 +19,8 @@ inputs. For each project it records, with ``cwd`` the project and the path ``.``
 
 - ``check``: ``check --output-format json --select HYB --no-cache`` (every rule, off-by-default ones included);
 - ``fix``: ``check --select HYB --fix --unsafe-fixes --diff --no-cache`` (every fix as a diff);
-- ``explain``: ``explain FILE...`` for every Python file of a case, and for every file of a corpus
-  package that spells ``tf.function`` (text output).
+- ``explain``: ``explain FILE...`` for every Python file of a case, and for the first 12 files of a
+  corpus package that spell ``tf.function`` (``--explain-files``; text output).
 
 All runs go through ``hybridize_lint.cli.main`` in one interpreter (``-j 1`` for the small
 cases, ``-j N`` for the corpus). It records stdout, stderr and the exit code of each, with the scratch directory's path replaced by
@@ -65,16 +69,17 @@ def _copy(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(CACHE_DIR_NAME, "__pycache__"))
 
 
-def _python_files(project: Path, graph_code_only: bool) -> list[str]:
-    """The files to explain: all of a conformance case; of a corpus package, those that spell
-    ``tf.function`` (``explain`` loads the project once per file, so all 2,280 would take an hour)."""
+def _python_files(project: Path, graph_code_only: bool, limit: int) -> list[str]:
+    """The files to explain: all of a conformance case; of a corpus package, the first ``limit`` (in
+    path order) that spell ``tf.function``: ``explain`` analyses the whole project once per file, so
+    all 2,280 files would take hours and the 156 graph-code files a quarter of an hour."""
     files = []
     for directory, subdirectories, names in os.walk(project):
         subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
         files += [os.path.relpath(os.path.join(directory, name), project) for name in sorted(names)
                   if name.endswith((".py", ".ipynb"))]
     if graph_code_only:
-        files = [name for name in files if b"tf.function" in (project / name).read_bytes()]
+        files = [name for name in files if b"tf.function" in (project / name).read_bytes()][:limit]
     return files
 
 
@@ -111,18 +116,18 @@ def _normalise_check(record: str) -> str:
     return f"{head}--- stdout\n{json.dumps(findings, indent=1, sort_keys=True)}{separator}{tail}"
 
 
-def _snapshot_project(name: str, project: Path, root: Path, jobs: int) -> dict[str, str]:
+def _snapshot_project(name: str, project: Path, root: Path, jobs: int, explain_limit: int) -> dict[str, str]:
     print(f"{name}", file=sys.stderr)
     select = ["--select", "HYB", "--no-cache", "-j", str(jobs)]
     record = {"check": _normalise_check(_run(["check", "--output-format", "json", *select, "."], project, root)),
               "fix": _run(["check", "--fix", "--unsafe-fixes", "--diff", *select, "."], project, root)}
-    files = _python_files(project, graph_code_only=name.startswith("corpus/"))
+    files = _python_files(project, graph_code_only=name.startswith("corpus/"), limit=explain_limit)
     record["explain"] = _run(["explain", *files], project, root) if files else "no files\n"
     shutil.rmtree(project / CACHE_DIR_NAME, ignore_errors=True)  # explain writes one
     return record
 
 
-def snapshot(output: Path, corpus: Path | None, cases: Path | None, jobs: int) -> None:
+def snapshot(output: Path, corpus: Path | None, cases: Path | None, jobs: int, explain_limit: int) -> None:
     output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="hybridize-compare-") as scratch:
         root = Path(scratch).resolve()
@@ -132,7 +137,8 @@ def snapshot(output: Path, corpus: Path | None, cases: Path | None, jobs: int) -
             target.parent.mkdir(parents=True, exist_ok=True)
             _copy(source, target)
             copies.append((name, str(target)))
-        (root / "jobs.json").write_text(json.dumps({"root": str(root), "jobs": jobs, "projects": copies}))
+        (root / "jobs.json").write_text(json.dumps({"root": str(root), "jobs": jobs, "explain_limit": explain_limit,
+                                                      "projects": copies}))
         environment = dict(os.environ, HYBRIDIZE_LINT_CACHE_KEY=str(root / "cache-key"), PYTHONHASHSEED="0")
         started = time.monotonic()
         subprocess.run([sys.executable, __file__, "_worker", str(root / "jobs.json"), str(output)], env=environment,
@@ -144,9 +150,13 @@ def _worker(job_file: Path, output: Path) -> None:
     """Runs every project of a snapshot in one interpreter (started by :func:`snapshot` with a fixed
     hash seed and a cache key of its own)."""
     spec = json.loads(job_file.read_text())
+    import hybridize_lint
+
+    print(f"linting with {Path(hybridize_lint.__file__).parent}", file=sys.stderr)
     root = Path(spec["root"])
     for name, project in spec["projects"]:
-        record = _snapshot_project(name, Path(project), root, spec["jobs"] if name.startswith("corpus/") else 1)
+        jobs = spec["jobs"] if name.startswith("corpus/") else 1
+        record = _snapshot_project(name, Path(project), root, jobs, spec["explain_limit"])
         for kind, text in record.items():
             path = output / name / f"{kind}.txt"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -184,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     take.add_argument("--no-corpus", action="store_true")
     take.add_argument("--no-cases", action="store_true")
     take.add_argument("-j", "--jobs", type=int, default=2, help="processes per linter run")
+    take.add_argument("--explain-files", type=int, default=12, metavar="N",
+                      help="explain at most N files of each corpus package (those that spell tf.function)")
     diff = commands.add_parser("compare", help="compare two snapshots byte for byte")
     diff.add_argument("before", type=Path)
     diff.add_argument("after", type=Path)
@@ -199,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = None if args.no_corpus else args.corpus
     if corpus is not None and not corpus.is_dir():
         parser.error(f"no corpus at {corpus}: run `bash ../shared/corpus/fetch.sh {corpus}` first, or --no-corpus")
-    snapshot(args.output, corpus, None if args.no_cases else args.cases, args.jobs)
+    snapshot(args.output, corpus, None if args.no_cases else args.cases, args.jobs, args.explain_files)
     return 0
 
 

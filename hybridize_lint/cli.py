@@ -20,6 +20,7 @@ from . import __version__
 from .config import ConfigError, RuleSelection, SettingsResolver, prefix_list, parse_config_arguments
 from .diagnostics import RunReport
 from .discovery import is_excluded
+from .api import lint, lint_text
 from .engine import Linter, RunOptions, project_anchor
 from .explain import Target as ExplainTarget
 from .explain import explain, render_json, render_text
@@ -29,6 +30,7 @@ from .reporters import FORMATS, ReportOptions, render
 from .reporters.fixability import LEGEND, rule_marker
 from .rule_docs import rule_markdown
 from .source import SourceError, SourceFile
+from .writing import write_fixes
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -150,11 +152,8 @@ def _check(args: argparse.Namespace) -> int:
         overrides["unsafe_fixes"] = args.unsafe_fixes
     config_file, inline = parse_config_arguments(args.config)
     resolver = SettingsResolver(config_file=config_file, overrides=overrides, inline=inline)
-    linter = Linter(resolver)
     stdin = args.stdin_filename is not None
-    # Source read from stdin is never written back to the file it is named after.
-    options = RunOptions(fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes, write=not (args.diff or stdin),
-                         add_noqa=args.add_noqa, force_exclude=args.force_exclude, use_cache=not args.no_cache,
+    options = RunOptions(fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes, add_noqa=args.add_noqa, force_exclude=args.force_exclude, use_cache=not args.no_cache,
                          jobs=args.jobs or default_jobs())
     targets = [args.stdin_filename] if stdin else args.paths or [Path(".")]
     if stdin:
@@ -167,9 +166,11 @@ def _check(args: argparse.Namespace) -> int:
             report = RunReport()  # as for an excluded file on disk: nothing to report, source echoed as is
         else:
             text = stdin_source.notebook.text if stdin_source.notebook is not None else stdin_source.text
-            report = linter.run_source(args.stdin_filename, text, options)
+            report = lint_text(args.stdin_filename, text, resolver, options)
     else:
-        report = linter.run(targets, options)
+        report = lint(targets, resolver, options)
+        if (args.fix or args.add_noqa) and not args.diff:  # stdin's fixed source goes to stdout instead
+            write_fixes(report)
 
     stdin_fixed = stdin and args.fix and not args.diff
     if stdin_fixed:  # like ruff: the fixed source goes to stdout, findings to stderr
@@ -205,7 +206,7 @@ def _check(args: argparse.Namespace) -> int:
         if args.unsafe_fixes is not None:
             unsafe = args.unsafe_fixes
         else:  # `unsafe-fixes = true` in the config decides which fixes `[*]` marks
-            unsafe = any(linter.resolver.for_path(path).unsafe_fixes for path in targets)
+            unsafe = any(resolver.for_path(path).unsafe_fixes for path in targets)
         output = render(report, args.output_format,
                         ReportOptions(unsafe_fixes=unsafe, fix_mode=args.fix, statistics=args.statistics,
                                       quiet=args.quiet), rules_by_code())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 
 class Applicability(str, enum.Enum):
@@ -81,6 +82,15 @@ class Diagnostic:
         return f"{cell}{self.start.row}:{self.start.column}"
 
 
+class OriginalFile(Protocol):
+    """What the fix writer needs of a file as it was read (``source.SourceFile`` is one)."""
+
+    path: Path
+    data: bytes | None
+
+    def encode(self, text: str) -> bytes: ...
+
+
 @dataclass
 class FileReport:
     """What the engine learnt about one file."""
@@ -98,6 +108,9 @@ class FileReport:
     changed_cells: list[tuple[int, str, str]] = field(default_factory=list)
     added_noqa: int = 0  # how many noqa directives --add-noqa added
     root: Path | None = None  # the project's root: paths in messages are relative to it
+    # The file as it was read (a SourceFile: its bytes and encoding), for the fix writer; None for
+    # a file that could not be read or that came from stdin.
+    original: "OriginalFile | None" = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -6,7 +6,6 @@ The CLI, the flake8 plugin and the pre-commit hooks are thin shells over
 
 from __future__ import annotations
 
-import gc
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,21 +20,19 @@ from .config import Settings, SettingsResolver
 from .context import FileContext
 from .diagnostics import Diagnostic, FileReport, Position, RunReport
 from .discovery import discover_files, is_excluded
-from .fixing import MAX_ITERATIONS, apply_edits, fix_to_fixpoint
+from .fixing import MAX_ITERATIONS, apply_edits, apply_fixes
 from .knowledge import KnowledgeBase, load_knowledge
 from .loading import Project, ProjectLoader
 from .noqa import NoqaIndex, add_noqa_edits
 from .notebook import Notebook, NotebookError
 from .registry import RuleSpec, load_rules
 from .source import SourceError, SourceFile
-from .writing import WriteError, replace_file_atomically
 
 
 @dataclass(frozen=True)
 class RunOptions:
-    fix: bool = False
+    fix: bool = False  # compute fixes (the report holds the fixed text; nothing is written)
     unsafe_fixes: bool | None = None  # None: as configured
-    write: bool = True  # False for --diff: compute fixes, touch nothing
     add_noqa: bool = False
     force_exclude: bool = False
     use_cache: bool = True
@@ -69,7 +66,6 @@ class Linter:
         self.knowledge = knowledge or load_knowledge()
         self._checks = {rule.code: rule.load_check() for rule in self.rules if not rule.is_engine_rule}
         self.loader = ProjectLoader(self.knowledge)
-        self._flake8_projects: dict[Path, Project] = {}
         self._verdict_cache: dict[Path, dict] = {}
 
     # -- entry points -----------------------------------------------------
@@ -86,7 +82,7 @@ class Linter:
                                    respect_gitignore=settings.respect_gitignore,
                                    extend_include=settings.extend_include)
             for error in found.errors:
-                self._report_source_error(error.path, SourceError("HYB001", error.reason), settings, report)
+                self._reportsource_error(error.path, SourceError("HYB001", error.reason), settings, report)
             for file in found.files:
                 identity = file.resolve()
                 if identity in seen:  # named twice (say, relative and absolute): lint it once
@@ -118,25 +114,10 @@ class Linter:
         module, _ = module_name_for(path, settings.root)
         return project.session, module
 
-    def diagnostics_for_flake8(self, path: Path, text: str) -> list[Diagnostic]:
-        """Every finding for one file, unfiltered: flake8 does selection and noqa itself."""
-        settings = self.resolver.for_path(path, fallback_root=project_anchor(path))
-        source = SourceFile(path, text)
-        try:
-            source.tree
-        except SourceError:
-            return []  # flake8 reports syntax errors itself (E999)
-        project = self._flake8_projects.get(settings.root)
-        if project is None:  # once per worker process; the disk cache makes it cheap
-            project, _ = self.loader.load(settings, {}, use_cache=True)
-            project.session.prepare_for_checks()
-            gc.freeze()  # the model lives as long as the worker: later collections need not scan it
-            self._flake8_projects[settings.root] = project
-        try:
-            return self._check(self._context(source, project), set(self._checks))
-        except SourceError as error:  # too deeply nested to analyse: one finding, not a crashed flake8
-            diagnostic = self._source_error(path, error, settings)
-            return [diagnostic] if diagnostic else []
+    def check_in_project(self, source: SourceFile, project: Project) -> list[Diagnostic]:
+        """Every finding of every rule for one file of a loaded project, unfiltered (no selection, no
+        noqa): what the flake8 plugin reports, flake8 filtering them itself."""
+        return self._check(self._context(source, project), set(self._checks))
 
     # -- one project ------------------------------------------------------
 
@@ -152,10 +133,10 @@ class Linter:
                     stats[path.resolve()] = file_stat(path)
                     sources[path] = SourceFile.read(path)
             except SourceError as error:
-                self._report_source_error(path, error, settings, report)
+                self._reportsource_error(path, error, settings, report)
         project, unparsable = self.loader.load(settings, sources, options.use_cache, options.jobs, stats)
         for path, error in unparsable.items():
-            self._report_source_error(path, error, settings, report, sources.pop(path))
+            self._reportsource_error(path, error, settings, report, sources.pop(path))
         enabled = {code for code in self._checks if settings.is_enabled(code, self._rule(code).default_enabled)}
 
         def lint(current: SourceFile) -> list[Diagnostic]:
@@ -167,7 +148,7 @@ class Linter:
         for path, outcome in list(first.items()):
             if isinstance(outcome, SourceError):  # cannot happen once summarised, but never crash on it
                 del first[path], sources[path]
-                self._report_source_error(path, outcome, settings, report)
+                self._reportsource_error(path, outcome, settings, report)
         fixed = self._fix_project(sources, first, project, lint, options) if options.fix else {}
         for path, source in sources.items():
             current, applied, notes = fixed.get(path, (source, 0, []))
@@ -200,7 +181,7 @@ class Linter:
         found = []
         for error in source.notebook.errors:
             where = source.notebook.module_position(source.text, error.cell, error.row, error.column)
-            diagnostic = self._source_error(source.path, SourceError("HYB002", error.message, where.row, where.column),
+            diagnostic = self.source_error(source.path, SourceError("HYB002", error.message, where.row, where.column),
                                             project.settings)
             if diagnostic is not None:
                 found.append(diagnostic)
@@ -232,7 +213,7 @@ class Linter:
             changed: list[Path] = []
             before = {path: (current[path], applied[path]) for path in current}
             for path, source in current.items():
-                outcome = fix_to_fixpoint(source, pending[path], unsafe, relint=lambda _: [])
+                outcome = apply_fixes(source, pending[path], unsafe)
                 notes[path].extend(note for note in outcome.notes if note not in notes[path])
                 if outcome.applied and outcome.text != source.text:
                     current[path] = outcome.source
@@ -279,8 +260,8 @@ class Linter:
         if current.text != original.text:
             file_report.changed = True
             file_report.fixed_text = current.text
-            if options.write:
-                self._write(original, current, file_report)
+            if original.data is not None:  # read from disk: the fix writer may write it back
+                file_report.original = original
         if original.notebook is not None:
             self._locate_in_cells(original, current, file_report)
         return file_report
@@ -305,17 +286,6 @@ class Linter:
         file_report.diagnostics = [fixed.locate_diagnostic(text, d) for d in file_report.diagnostics]
         file_report.unfixed_diagnostics = [notebook.locate_diagnostic(original.text, d)
                                            for d in file_report.unfixed_diagnostics]
-
-    def _write(self, original: SourceFile, fixed: SourceFile, file_report: FileReport) -> None:
-        if original.path.name == "-" or (original.data is None and not original.path.exists()):
-            return
-        try:  # given the bytes it read, the writer refuses a file deleted or changed since
-            replace_file_atomically(original.path, original.encode(fixed.text), expected=original.data)
-        except (WriteError, UnicodeEncodeError, NotebookError) as error:
-            file_report.errors.append(f"{original.path}: {error}")
-            file_report.changed = False
-            file_report.fixed_count = 0
-            file_report.diagnostics = file_report.unfixed_diagnostics  # what is still in the file on disk
 
     # -- analysis ------------------------------------------------------------
 
@@ -364,14 +334,14 @@ class Linter:
 
     # -- unreadable input ---------------------------------------------------
 
-    def _report_source_error(self, path: Path, error: SourceError, settings: Settings, report: RunReport,
+    def _reportsource_error(self, path: Path, error: SourceError, settings: Settings, report: RunReport,
                              source: SourceFile | None = None) -> None:
-        diagnostic = self._source_error(path, error, settings)
+        diagnostic = self.source_error(path, error, settings)
         if diagnostic is not None and source is not None and source.notebook is not None:
             diagnostic = source.notebook.locate_diagnostic(source.text, diagnostic)  # in the cell
         report.files.append(FileReport(path, [diagnostic] if diagnostic else []))
 
-    def _source_error(self, path: Path, error: SourceError, settings: Settings) -> Diagnostic | None:
+    def source_error(self, path: Path, error: SourceError, settings: Settings) -> Diagnostic | None:
         rule = self._rule(error.code)
         if not settings.is_enabled(error.code, rule.default_enabled) or settings.ignored_for_path(error.code, path):
             return None

@@ -1,13 +1,12 @@
-"""Applying fixes: non-overlapping edits, re-linted to a fixpoint, never breaking a file.
+"""Applying fixes: non-overlapping edits, never breaking a file.
 
 Follows ruff's model: apply every non-overlapping fix, re-analyse, repeat up
-to a cap; if the result no longer parses, revert everything and say so.
+to a cap (the engine's rounds); if the result no longer parses, revert and say so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .diagnostics import Diagnostic, Edit
 from .source import SourceFile
@@ -54,32 +53,26 @@ def select_non_overlapping(diagnostics: list[Diagnostic], unsafe: bool) -> list[
     return chosen
 
 
-def fix_to_fixpoint(source: SourceFile, diagnostics: list[Diagnostic], unsafe: bool,
-                    relint: Callable[[SourceFile], list[Diagnostic]]) -> FixOutcome:
+def apply_fixes(source: SourceFile, diagnostics: list[Diagnostic], unsafe: bool) -> FixOutcome:
+    """One round: every non-overlapping fix applied at once, or none if the result does not parse.
+
+    Re-linting is the engine's: a fix in one file can change findings in another, so it re-analyses
+    the whole project between rounds (``MAX_ITERATIONS`` of them).
+    """
     outcome = FixOutcome(source)
+    chosen = select_non_overlapping(diagnostics, unsafe)
     if source.tree_sitter_disagrees:
-        if select_non_overlapping(diagnostics, unsafe):
+        if chosen:
             outcome.notes.append("no fixes applied: tree-sitter cannot parse this file the way CPython does")
         return outcome
-    current, pending = source, diagnostics
-    for _ in range(MAX_ITERATIONS):
-        chosen = select_non_overlapping(pending, unsafe)
-        if not chosen:
-            break
-        new_text = apply_edits(current, [edit for d in chosen for edit in d.fix.edits])
-        candidate = current.with_text(new_text)
-        if not candidate.parses():
-            codes = ", ".join(sorted({d.code for d in chosen}))
-            outcome.notes.append(f"fix introduced a syntax error ({codes}); reverting all changes, please report")
-            return FixOutcome(source, 0, outcome.notes)
-        outcome.applied += len(chosen)
-        current = candidate
-        if new_text == source.text:
-            break
-        pending = relint(current)
-    else:
-        outcome.notes.append(f"fixes did not converge after {MAX_ITERATIONS} iterations")
-    outcome.source = current
+    if not chosen:
+        return outcome
+    candidate = source.with_text(apply_edits(source, [edit for d in chosen for edit in d.fix.edits]))
+    if not candidate.parses():
+        codes = ", ".join(sorted({d.code for d in chosen}))
+        outcome.notes.append(f"fix introduced a syntax error ({codes}); reverting all changes, please report")
+        return outcome
+    outcome.applied, outcome.source = len(chosen), candidate
     return outcome
 
 

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import argparse
 import ast
+import gc
 import sys
 from pathlib import Path
 from typing import Iterator
 
 from . import __version__
 from .config import ANALYSIS_KEYS, ConfigError, SettingsResolver, longest_prefix
-from .engine import Linter
+from .diagnostics import Diagnostic
+from .engine import Linter, project_anchor
+from .loading import Project
 from .source import SourceError, SourceFile
 
 _linter: Linter | None = None
+_projects: "Flake8Projects | None" = None
 _reported_config_errors: set[str] = set()
 
 
@@ -27,6 +31,42 @@ def _shared_linter() -> Linter:
     if _linter is None:
         _linter = Linter(SettingsResolver(only_keys=ANALYSIS_KEYS))
     return _linter
+
+
+def _shared_projects() -> "Flake8Projects":
+    global _projects
+    if _projects is None:
+        _projects = Flake8Projects(_shared_linter())
+    return _projects
+
+
+class Flake8Projects:
+    """flake8 hands a worker one file at a time: the worker loads each project once (from the
+    shared on-disk summary cache), keeps it, and checks every file it is handed against it."""
+
+    def __init__(self, linter: Linter):
+        self.linter = linter
+        self._projects: dict[Path, Project] = {}
+
+    def diagnostics(self, path: Path, text: str) -> list[Diagnostic]:
+        """Every finding for one file, unfiltered: flake8 does selection and noqa itself."""
+        settings = self.linter.resolver.for_path(path, fallback_root=project_anchor(path))
+        source = SourceFile(path, text)
+        try:
+            source.tree
+        except SourceError:
+            return []  # flake8 reports syntax errors itself (E999)
+        project = self._projects.get(settings.root)
+        if project is None:
+            project, _ = self.linter.loader.load(settings, {}, use_cache=True)
+            project.session.prepare_for_checks()
+            gc.freeze()  # the model lives as long as the worker: later collections need not scan it
+            self._projects[settings.root] = project
+        try:
+            return self.linter.check_in_project(source, project)
+        except SourceError as error:  # too deeply nested to analyse: one finding, not a crashed flake8
+            diagnostic = self.linter.source_error(path, error, settings)
+            return [diagnostic] if diagnostic else []
 
 
 def _default_off_codes() -> frozenset[str]:
@@ -64,7 +104,7 @@ class HybridizeChecker:
             yield 1, 0, f"HYB001 {unreadable}", type(self)
             return
         try:
-            diagnostics = _shared_linter().diagnostics_for_flake8(path, "".join(self.lines))
+            diagnostics = _shared_projects().diagnostics(path, "".join(self.lines))
         except ConfigError as error:  # a nested project's config; report it once, not per file
             if str(error) not in _reported_config_errors:
                 _reported_config_errors.add(str(error))

@@ -1,4 +1,8 @@
-"""Replacing a user's file without ever leaving it half-written."""
+"""The fix writer: a run's fixed files back to disk, each replaced without ever being left half-written.
+
+``lint()`` computes fixes and writes nothing; the shells that fix (``check --fix``, ``--add-noqa``,
+the pre-commit hooks through the CLI) hand its report to :func:`write_fixes`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+
+from .diagnostics import RunReport
+from .notebook import NotebookError
 
 
 class WriteError(Exception):
@@ -58,3 +65,19 @@ def replace_file_atomically(path: Path, data: bytes, expected: bytes | None = No
         if isinstance(exc, OSError):
             raise WriteError(f"cannot write fixes: {(exc.strerror or str(exc)).lower()}") from exc
         raise
+
+
+def write_fixes(report: RunReport) -> None:
+    """Write every file the run changed; a file that cannot be written gets an error in its report."""
+    for file_report in report.files:
+        original = file_report.original
+        if not file_report.changed or original is None or file_report.fixed_text is None:
+            continue
+        if original.path.name == "-" or (original.data is None and not original.path.exists()):
+            continue
+        try:  # given the bytes it read, the writer refuses a file deleted or changed since
+            replace_file_atomically(original.path, original.encode(file_report.fixed_text), expected=original.data)
+        except (WriteError, UnicodeEncodeError, NotebookError) as error:
+            file_report.errors.append(f"{original.path}: {error}")
+            file_report.changed, file_report.fixed_count, file_report.changed_cells = False, 0, []
+            file_report.diagnostics = file_report.unfixed_diagnostics  # what is still in the file on disk

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hybridize_lint.config import SettingsResolver
 from hybridize_lint.engine import Linter, RunOptions
+from hybridize_lint.writing import write_fixes
 from hybridize_lint.registry import RuleExample, RuleSpec, load_rules
 
 
@@ -49,7 +50,9 @@ def expected(example: RuleExample) -> set[tuple[str, int, int, str]]:
 
 
 def fix(directory: Path):
-    return Linter(SettingsResolver()).run([directory], RunOptions(fix=True, unsafe_fixes=True, use_cache=False))
+    report = Linter(SettingsResolver()).run([directory], RunOptions(fix=True, unsafe_fixes=True, use_cache=False))
+    write_fixes(report)
+    return report
 
 
 def python_files(directory: Path) -> dict[str, bytes]:

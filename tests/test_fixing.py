@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hybridize_lint.diagnostics import Applicability, Diagnostic, Fix, Position
-from hybridize_lint.fixing import apply_edits, fix_to_fixpoint, select_non_overlapping
+from hybridize_lint.fixing import apply_edits, apply_fixes, select_non_overlapping
 from hybridize_lint.source import SourceFile
 
 
@@ -43,7 +43,7 @@ def test_edits_apply_by_character_offsets_with_non_ascii_text():
 def test_a_fix_that_breaks_the_syntax_is_reverted_with_a_note():
     source = _source("x = 1\n")
     broken = _diagnostic(source, 0, 1, "x x")
-    outcome = fix_to_fixpoint(source, [broken], unsafe=False, relint=lambda _: [])
+    outcome = apply_fixes(source, [broken], unsafe=False)
     assert outcome.text == "x = 1\n" and outcome.applied == 0
     assert any("syntax error" in note for note in outcome.notes)
 
@@ -51,21 +51,12 @@ def test_a_fix_that_breaks_the_syntax_is_reverted_with_a_note():
 def test_no_edits_where_tree_sitter_disagrees_with_cpython(monkeypatch):
     source = _source("x = 1\n")
     monkeypatch.setattr(SourceFile, "tree_sitter_disagrees", property(lambda self: True))
-    outcome = fix_to_fixpoint(source, [_diagnostic(source, 0, 1, "y")], unsafe=False, relint=lambda _: [])
+    outcome = apply_fixes(source, [_diagnostic(source, 0, 1, "y")], unsafe=False)
     assert outcome.text == "x = 1\n" and outcome.applied == 0
     assert outcome.notes == ["no fixes applied: tree-sitter cannot parse this file the way CPython does"]
 
 
-def test_fixes_are_relinted_until_nothing_is_left():
+def test_one_round_applies_the_fixes_and_leaves_relinting_to_the_engine():
     source = _source("a = 1\n")
-    rounds = []
-
-    def relint(current: SourceFile):
-        rounds.append(current.text)
-        if current.text.startswith("b"):
-            return [_diagnostic(current, 0, 1, "c")]
-        return []
-
-    outcome = fix_to_fixpoint(source, [_diagnostic(source, 0, 1, "b")], unsafe=False, relint=relint)
-    assert outcome.text == "c = 1\n" and outcome.applied == 2
-    assert rounds == ["b = 1\n", "c = 1\n"]
+    outcome = apply_fixes(source, [_diagnostic(source, 0, 1, "b")], unsafe=False)
+    assert outcome.text == "b = 1\n" and outcome.applied == 1 and not outcome.notes

@@ -36,7 +36,7 @@ settings.register_profile(
 CI = settings.get_profile("reliability-ci")
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles `1()`
 
-FIX = RunOptions(fix=True, unsafe_fixes=True, write=False, use_cache=False)
+FIX = RunOptions(fix=True, unsafe_fixes=True, use_cache=False)
 LINT = RunOptions(use_cache=False)
 
 

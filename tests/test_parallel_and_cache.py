@@ -97,7 +97,7 @@ PACKAGE = {
 
 def _findings(root: Path, jobs: int, use_cache: bool = False, fix: bool = False) -> list[tuple]:
     report = Linter(SettingsResolver()).run([root], RunOptions(jobs=jobs, use_cache=use_cache, fix=fix,
-                                                               unsafe_fixes=True if fix else None, write=False))
+                                                               unsafe_fixes=True if fix else None))
     assert not report.internal_errors, report.internal_errors
     return [(d.path.relative_to(root).as_posix(), d.start.row, d.start.column, d.end.row, d.end.column, d.code,
              d.message, d.fix.edits if d.fix else None) for d in report.diagnostics] + \

@@ -24,6 +24,8 @@ from hybridize_lint import source as source_module
 from hybridize_lint.cli import main
 from hybridize_lint.config import ANALYSIS_KEYS, SettingsResolver
 from hybridize_lint.engine import Linter, RunOptions
+from hybridize_lint.flake8_plugin import Flake8Projects
+from hybridize_lint.writing import write_fixes
 from hybridize_lint.source import SourceFile
 from hybridize_lint.writing import TEMP_SUFFIX
 
@@ -178,7 +180,7 @@ def test_flake8_plugin_reports_deep_code_instead_of_crashing(project, monkeypatc
         text = "x = 1" + " + 1" * 150 + "\n"
     path = write(project / "deep.py", text)
     linter = Linter(SettingsResolver(only_keys=ANALYSIS_KEYS))
-    found = [(d.code, d.message) for d in linter.diagnostics_for_flake8(path, text)]
+    found = [(d.code, d.message) for d in Flake8Projects(linter).diagnostics(path, text)]
     if inject:
         assert found == [("HYB002", "code is too deeply nested to analyse (nesting depth 153)")]
     else:  # today the analysis recurses too deep; one that copes may find nothing to say
@@ -210,6 +212,7 @@ def test_a_50k_line_generated_file_is_linted_and_fixed_in_reasonable_time(tmp_pa
     path = write(tmp_path / "generated.py", text)
     started = time.monotonic()
     report = Linter(SettingsResolver()).run([tmp_path], RunOptions(fix=True, unsafe_fixes=True, use_cache=False))
+    write_fixes(report)
     elapsed = time.monotonic() - started
     assert not report.internal_errors and not any(f.errors or f.notes for f in report.files)
     fixed = path.read_text()
@@ -622,6 +625,7 @@ def test_a_form_feed_before_a_method_does_not_break_the_added_decorator(tmp_path
     module.write_text("import tensorflow as tf\n\n\nclass C:\n    @staticmethod\n\x0c    def f(x):\n"
                       "        return tf.reduce_sum(x * x)\n\n\nC.f(tf.ones([2]))\n", encoding="utf-8")
     report = Linter(SettingsResolver()).run([project], RunOptions(fix=True, use_cache=False))
+    write_fixes(report)
     assert not report.internal_errors and not any(f.notes for f in report.files), report
     fixed = module.read_text(encoding="utf-8")
     assert "    @staticmethod\n\x0c    @tf.function\n    def f(x):" in fixed
@@ -647,6 +651,7 @@ def test_a_fix_whose_result_cannot_be_analysed_is_reverted_not_a_crash(tmp_path,
 
     monkeypatch.setattr(ProjectLoader, "summarize", too_deep_once_fixed)
     report = Linter(SettingsResolver()).run([project], RunOptions(fix=True, use_cache=False))
+    write_fixes(report)
     assert not report.internal_errors
     [file_report] = report.files
     assert "fixes reverted: the fixed code is too deeply nested to analyse" in file_report.notes

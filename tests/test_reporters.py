@@ -373,7 +373,6 @@ def test_internal_errors_are_never_rendered():
 
 def test_report_options_defaults_and_frozen():
     options = ReportOptions()
-    assert (options.unsafe_fixes, options.fix_mode, options.statistics, options.quiet,
-            options.show_source) == (False, False, False, False, False)
+    assert (options.unsafe_fixes, options.fix_mode, options.statistics, options.quiet) == (False, False, False, False)
     with pytest.raises(dataclasses.FrozenInstanceError):
         options.quiet = True  # type: ignore[misc]

@@ -413,7 +413,6 @@ class _ModuleBuilder(Resolver):
                         args=[self.locality(arg, scope) for arg in call.args],
                         keywords={k.arg: self.locality(k.value, scope) for k in call.keywords if k.arg},
                         receiver=self.receiver_locality(call.func, scope),
-                        literal_args=[i for i, arg in enumerate(call.args) if _is_literal(arg)],
                         iterator_args=[i for i, arg in enumerate(call.args)
                                        if self.advances_python_iterator(arg, scope)],
                         arg_values=[sorted(value_of(self, arg, scope)) for arg in call.args],
@@ -1359,13 +1358,6 @@ def _same_place(target: ast.expr, flag: ast.expr) -> bool:
             and isinstance(target.slice, ast.Constant) and isinstance(flag.slice, ast.Constant):
         return target.slice.value == flag.slice.value and _same_place(target.value, flag.value)
     return False
-
-
-def _is_literal(expr: ast.expr) -> bool:
-    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
-        expr = expr.operand
-    return isinstance(expr, ast.Constant) and isinstance(expr.value, (int, float, str)) \
-        and not isinstance(expr.value, bool)
 
 
 

@@ -781,8 +781,6 @@ class ProjectModel:
         """The call graph's strongly connected components (recursion), callees first."""
         return strongly_connected_components(self.call_graph)
 
-    def is_graph_function(self, module: str, qualname: str) -> bool:
-        return (module, qualname) in self.graph_functions
 
 
 def strongly_connected_components(graph) -> list[list[FunctionId]]:

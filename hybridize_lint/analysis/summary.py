@@ -79,7 +79,6 @@ class CallSite:
     keywords: dict[str, str] = field(default_factory=dict)
     receiver: str | None = None  # locality of the object a method is called on
     passed: bool = False  # the callee is passed as a value (map, partial, lambda), not called here
-    literal_args: list[int] = field(default_factory=list)  # positions bound to Python literals
     iterator_args: list[int] = field(default_factory=list)  # positions bound to Python iterators
     arg_values: list[list[str]] = field(default_factory=list)  # abstract value of each positional argument
     keyword_values: dict[str, list[str]] = field(default_factory=dict)

@@ -12,4 +12,3 @@ class ReportOptions:
     fix_mode: bool = False  # --fix was given (summary wording changes)
     statistics: bool = False
     quiet: bool = False  # text: print diagnostics but no summary line
-    show_source: bool = False  # accepted for CLI symmetry; no format uses it yet
