@@ -66,7 +66,7 @@ class KnowledgeBase:
     python_iterator_factories: NameSet
     python_collection_factories: frozenset[str]
     graph_entry_methods: frozenset[str]
-    graph_entry_functions: frozenset[str]
+    control_flow_functions: frozenset[str]  # tf.cond, tf.map_fn: run their functions where they are called
     graph_builders: frozenset[str]  # tf.estimator.Estimator: calls model_fn once to build a TF1 graph
     dataset_modules: tuple[str, ...]
     eager_wrappers: frozenset[str]
@@ -224,7 +224,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         python_iterator_factories=NameSet.of(data["iterators"]["factories"]),
         python_collection_factories=frozenset(data["iterators"]["collection_factories"]),
         graph_entry_methods=frozenset(data["graph_entry"]["method_calls"]),
-        graph_entry_functions=frozenset(data["graph_entry"]["functions"]),
+        control_flow_functions=frozenset(data["control_flow"]["functions"]),
         graph_builders=frozenset(data["graph_entry"]["builders"]),
         dataset_modules=tuple(data["graph_entry"]["dataset_factories"]),
         eager_wrappers=frozenset(data["eager_wrappers"]["functions"]),

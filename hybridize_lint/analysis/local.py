@@ -830,8 +830,8 @@ class _ModuleBuilder:
         functions = [*call.args, *(k.value for k in call.keywords)]
         if dotted in kb.hybridize_functions:
             via, functions = "tf.function", call.args[:1]
-        elif dotted in kb.graph_entry_functions:
-            via = dotted.replace("tensorflow.", "tf.")
+        elif dotted in kb.control_flow_functions:
+            return  # the function is passed (a call site of the caller): graph code where the caller is
         elif dotted in kb.graph_builders or self._builder_base(call, scope):
             via = BUILDS_A_GRAPH  # `super().__init__(model_fn=...)` of an Estimator subclass too
         elif dotted in kb.eager_wrappers:
