@@ -54,6 +54,7 @@ class KnowledgeBase:
     diagnostic_levels: frozenset[str]  # `logging.warning`: a line about the configuration, not progress
     non_calling_functions: frozenset[str]  # isinstance(x, C): C is named, not called
     binders: frozenset[str]  # functools.partial(f, ...): f is bound for later, not called now
+    type_casts: frozenset[str]  # typing.cast(T, v) is v
     nondeterministic_calls: NameSet
     io_factories: frozenset[str]
     logger_factories: frozenset[str]
@@ -212,6 +213,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         diagnostic_levels=frozenset(effects["diagnostic_levels"]),
         non_calling_functions=frozenset(effects["non_calling"]),
         binders=frozenset(effects["binders"]),
+        type_casts=frozenset(effects["type_casts"]),
         nondeterministic_calls=NameSet.of(effects["nondeterministic"], effects["nondeterministic_exceptions"]),
         io_factories=frozenset(objects["io_factories"]),
         logger_factories=frozenset(objects["logger_factories"]),
