@@ -271,3 +271,47 @@ def test_a_tf_function_combining_opaque_callables_through_cast_is_not_barren(tmp
 def test_a_tf_function_that_only_casts_its_argument_is_still_barren(tmp_path):
     body = "cast(tf.Tensor, x)"
     assert lint(tmp_path, {"acq.py": COMBINED.replace("BODY", body)}, 'select = ["HYB401"]\n') == {("acq.py", 13, "HYB401")}
+
+
+# -- a setter that parks a tensor of the trace on an object --------------------------------------
+
+DECODER = """
+import tensorflow as tf
+
+
+class Decoder:
+    def __init__(self):
+        self.initial_state = None
+
+    def setup_initial_state(self, state):
+        self.initial_state = state
+
+    def initial(self, batch_size):
+        return tf.zeros([batch_size, 8]), tf.zeros([batch_size, 4])
+
+    def decode(self, memory):
+        return tf.reduce_sum(memory) + tf.reduce_sum(self.initial_state[0])
+
+
+class Synthesizer:
+    def __init__(self):
+        self.decoder = Decoder()
+
+    @tf.function
+    def inference(self, memory):
+        batch_size = tf.shape(memory)[0]
+        self.decoder.setup_initial_state(STATE)
+        return self.decoder.decode(memory)
+"""
+
+
+def test_a_setter_given_a_tensor_of_the_trace_parks_it_for_the_rest_of_the_trace(tmp_path):
+    files = {"tts.py": DECODER.replace("STATE", "self.decoder.initial(batch_size)")}
+    assert lint(tmp_path, files) == set()
+    files = {"tts.py": DECODER.replace("STATE", "tf.zeros([2, 8])")}
+    assert lint(tmp_path / "direct", files) == set()
+
+
+def test_a_setter_given_a_python_value_still_changes_state_once_per_trace(tmp_path):
+    files = {"tts.py": DECODER.replace("STATE", "[0, 1]")}
+    assert lint(tmp_path, files) == {("tts.py", 25, "HYB110")}

@@ -805,8 +805,12 @@ class _ModuleBuilder:
                 if locality != LOCAL:
                     scratch = target.attr if isinstance(node, ast.Assign) and _written_before_read(
                         target, node.value, scope.node) else None
+                    value = getattr(node, "value", None)
+                    stored = value.id if isinstance(node, ast.Assign) and isinstance(value, ast.Name) \
+                        and value.id in scope.params[1 if scope.class_name else 0:] else None
                     function.effects.append(Effect("HYB104", f"`{_text(target)}`", loc_of(target),
-                                                   _target(locality), scratch_attribute=scratch))
+                                                   _target(locality), scratch_attribute=scratch,
+                                                   stored_param=stored))
             elif isinstance(target, ast.Subscript):
                 locality = self.locality(target.value, scope)
                 if _fills_a_cache(target, guards, scope.node):

@@ -160,7 +160,7 @@ def _combine(left: Value, right: Value) -> Value:
     that a tensor operand makes the whole value a tensor, not also a literal. Symbolic sources
     (``k:``) and results of unnamed calls (``O``) ride along without deciding anything.
     """
-    if not left or not right:  # `n - 1` with `n` of unknown value: unknown too, not a literal
+    if not left - {OPAQUE} or not right - {OPAQUE}:  # `n - 1` with `n` unknown: unknown too, not a literal
         return ((left | right) - {CONTAINER, LITERAL}) | {ARITHMETIC}
     union = (left | right) - {CONTAINER}
     arrays = {atom for atom in union if is_array(atom)}
