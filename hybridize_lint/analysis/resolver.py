@@ -106,6 +106,8 @@ class Resolver:
         if isinstance(expr, ast.Name):
             return self.name_ref(expr.id, scope)
         if isinstance(expr, ast.Call):  # Scaler(3)(x), make_recorder()(x): call what the inner call returns
+            if len(expr.args) == 2 and self.dotted(expr.func, scope) in self.kb.type_casts:
+                return self.callee_ref(expr.args[1], scope)  # cast(Callable, f)(x) calls f
             inner = self.callee_ref(expr.func, scope)
             return f"inst:{inner}|__call__" if inner and inner.startswith(("name:", "fn:")) else None
         if not isinstance(expr, ast.Attribute):
