@@ -14,6 +14,7 @@ from pathlib import Path
 from .analysis.hybridization import DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, HYBRIDIZE, Verdict
 from .analysis.project import FunctionId, ProjectModel
 from .analysis.session import AnalysisSession
+from .analysis.summary import ITERPARAM, PARAM, Locality
 from .analysis.side_effects import Witness
 from . import verdicts
 from .engine import Linter, project_anchor
@@ -130,9 +131,10 @@ def side_effects(session: AnalysisSession, function: FunctionId) -> list[str]:
         witnesses = []
         for effect in info.effects if info else []:
             target = effect.target or ""
-            if not analysis.counts(effect) or target == f"param:{constructor_self}":
+            where = Locality.parse(target)
+            if not analysis.counts(effect) or where == Locality(PARAM, constructor_self or ""):
                 continue
-            if target.startswith("iterparam:") and not analysis.receives_python_iterator(current, target[10:]):
+            if where.kind == ITERPARAM and not analysis.receives_python_iterator(current, where.name):
                 continue
             witnesses.append(Witness((), effect))
         return witnesses

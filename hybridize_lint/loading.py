@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import parallel
-from .analysis.local import summarize_module
+from .analysis.summariser import summarize_module
 from .analysis.policy import HybridizationPolicy
 from .analysis.project import ProjectModel
 from .analysis.session import AnalysisSession

@@ -77,6 +77,9 @@ class RuleSpec:
     examples: tuple[RuleExample, ...] = field(repr=False)
     source: str = ""
     severity: str = DEFAULT_SEVERITY
+    # The kind of Python effect (or graph-mode error) the rule reports, as the analyses name it
+    # (``analysis.summary.EffectKind``): rules map kinds to codes, the analyses know no codes.
+    effect: str | None = None
 
     @property
     def docs_page(self) -> str:
@@ -171,7 +174,7 @@ def _build_spec(data: dict[str, Any], path: Path) -> RuleSpec:
     if severity not in SEVERITIES:
         raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, not {severity!r}")
     unknown = set(data) - {"code", "name", "summary", "message", "fix", "fix_title", "impl",
-                           "default", "severity", "docs", "examples"}
+                           "default", "severity", "docs", "examples", "effect"}
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)}")
     return RuleSpec(
@@ -187,6 +190,7 @@ def _build_spec(data: dict[str, Any], path: Path) -> RuleSpec:
         examples=examples,
         source=path.name,
         severity=severity,
+        effect=data.get("effect"),
     )
 
 

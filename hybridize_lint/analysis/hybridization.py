@@ -21,7 +21,7 @@ from .project import FunctionId, ProjectModel, call_arguments
 from .side_effects import SideEffectAnalysis, Witness, is_hazard
 from .signatures import ArraySignature, array_signature, conversion_hazard
 from .dtypes import array_dtype, is_array
-from .summary import CAPTURED, LOCAL, Blocker, FunctionSummary
+from .summary import CAPTURED, LOCAL, TF_FUNCTION, Blocker, EffectKind, FunctionSummary
 from .tensors import Evidence, TensorInference
 from .values import CONTAINER, SYMBOLIC, TENSOR
 
@@ -97,7 +97,7 @@ class HybridizationAnalysis:
         info = project.function(function)
         assert info is not None
         root = project.graph_roots.get(function)
-        hybrid = root is not None and root.reason == "tf.function"
+        hybrid = root is not None and root.reason == TF_FUNCTION
         facts = self.tensors.of(function)
         verdict = Verdict(function, hybrid)
         verdict.tensor_params = dict(facts.tensors)
@@ -255,7 +255,7 @@ class HybridizationAnalysis:
             return found
         root = project.graph_roots.get(function)
         if root is not None:
-            found.append("is already a tf.function" if root.reason == "tf.function" else
+            found.append("is already a tf.function" if root.reason == TF_FUNCTION else
                          f"is already traced as graph code ({root.reason})")
             return found
         summary = project.summaries[function[0]]
@@ -438,7 +438,7 @@ class HybridizationAnalysis:
                 found.append(blocker)
         found.extend(self._symbolic_parameters(function, info))
         for error in info.errors:
-            found.append(Blocker(f"`{error.what}` fails in graph mode" if error.code == "HYB501"
+            found.append(Blocker(f"`{error.what}` fails in graph mode" if error.kind == EffectKind.EAGER_ONLY_CALL
                                  else "creates a tf.Variable on every call", error.loc))
         for site, targets in self.project.call_graph.get(function, []):
             for target in targets:

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from ..knowledge import KnowledgeBase
 from .policy import HybridizationPolicy
-from .summary import CallSite, ClassSummary, FunctionSummary, ModuleSummary
+from .summary import KERAS_FIT, TF_FUNCTION, CallSite, ClassSummary, FunctionSummary, ModuleSummary
 
 FunctionId = tuple[str, str]  # (module, qualname)
 ClassId = tuple[str, str]
@@ -650,7 +650,7 @@ class ProjectModel:
             tests = self.in_test_module(summary.module)
             for qualname, info in summary.functions.items():
                 if info.hybrid:
-                    add((summary.module, qualname), "tf.function", "input_signature" in info.hybrid_keywords,
+                    add((summary.module, qualname), TF_FUNCTION, "input_signature" in info.hybrid_keywords,
                         info.autograph)
             for entry in summary.graph_entries:
                 if entry.via == "wrapper":
@@ -659,7 +659,7 @@ class ProjectModel:
                         continue
                     autograph = entry.autograph if entry.autograph is not None else wrapping.autograph
                     for target in self.resolve_ref(entry.ref):
-                        add(target.function, "tf.function", autograph=autograph, wrapper=_display(entry.wrapper))
+                        add(target.function, TF_FUNCTION, autograph=autograph, wrapper=_display(entry.wrapper))
                     continue
                 for target in self.resolve_ref(entry.ref):
                     add(target.function, entry.via, entry.signature, entry.autograph)
@@ -667,7 +667,7 @@ class ProjectModel:
                 for method in sorted(self.knowledge.keras_compiled_methods):
                     found = self.lookup_method(cls, method)
                     if found:
-                        add(found, "Keras fit")
+                        add(found, KERAS_FIT)
         sorted_names: dict[str, list[str]] = {}
         tests = True  # nested functions follow their enclosing root
         for function in list(roots):  # functions defined inside graph functions are traced with them

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..knowledge import KnowledgeBase
 from .names import ImportBindings
-from .summary import CAPTURED, LOCAL, FunctionNode, ModuleSummary
+from .summary import CAPTURED, LOCAL, FunctionNode, Locality, ModuleSummary
 
 
 @dataclass
@@ -202,16 +202,16 @@ class Resolver:
         if name in scope.globals:
             return CAPTURED
         if name in scope.nonlocals:
-            return f"closure:{name}"
+            return Locality.of_closure(name)
         if name in scope.params:
             keywords = scope.node.args.kwarg
-            return LOCAL if keywords is not None and keywords.arg == name else f"param:{name}"  # a fresh dict
+            return LOCAL if keywords is not None and keywords.arg == name else Locality.of_param(name)  # a fresh dict
         if name in scope.locals or name in scope.nested:
             return scope.localities.get(name, LOCAL)
         parent = scope.parent
         while parent is not None and parent.node is not None:
             if parent.binds(name):
-                return f"closure:{name}"
+                return Locality.of_closure(name)
             parent = parent.parent
         return CAPTURED
 

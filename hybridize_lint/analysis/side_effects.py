@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Callable
 
 from .project import ClassId, FunctionId, ProjectModel, Target
-from .summary import CAPTURED, LOCAL, CallSite, Effect, FunctionSummary
+from .summary import CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, FunctionSummary, Locality
 from .values import TENSOR
 
 
@@ -197,12 +197,14 @@ class SideEffectAnalysis:
             if effect.target is None:
                 if _replaces(result.always, witness):
                     result.always = witness
-            elif effect.target.startswith("param:"):
-                result.on_params.setdefault(effect.target[6:], witness)
-            elif effect.target.startswith("closure:"):
-                result.on_closures.setdefault(effect.target[8:], witness)
-            elif effect.target.startswith("iterparam:"):
-                result.on_iterator_params.setdefault(effect.target[10:], witness)
+            else:
+                where = Locality.parse(effect.target)
+                if where.kind == PARAM:
+                    result.on_params.setdefault(where.name, witness)
+                elif where.kind == CLOSURE:
+                    result.on_closures.setdefault(where.name, witness)
+                elif where.kind == ITERPARAM:
+                    result.on_iterator_params.setdefault(where.name, witness)
         return result
 
     def _add_callees(self, function: FunctionId, results: dict[FunctionId, TransitiveEffects],
@@ -235,8 +237,9 @@ class SideEffectAnalysis:
                 mine.always = mine.always or witness.through(qualname)
             else:
                 locality = _argument_locality(self.project, target, site, param)
-                if locality.startswith("param:"):
-                    mine.on_iterator_params.setdefault(locality[6:], witness.through(qualname))
+                where = Locality.parse(locality)
+                if where.kind == PARAM:
+                    mine.on_iterator_params.setdefault(where.name, witness.through(qualname))
         info = self.project.function(function)
         if info is None:
             return
@@ -273,12 +276,13 @@ class SideEffectAnalysis:
 
     @staticmethod
     def _bind(mine: TransitiveEffects, locality: str, witness: Witness) -> None:
-        if locality == CAPTURED:
+        where = Locality.parse(locality)
+        if where.kind == CAPTURED:
             mine.always = mine.always or witness
-        elif locality.startswith("param:"):
-            mine.on_params.setdefault(locality[6:], witness)
-        elif locality.startswith("closure:"):
-            mine.on_closures.setdefault(locality[8:], witness)
+        elif where.kind == PARAM:
+            mine.on_params.setdefault(where.name, witness)
+        elif where.kind == CLOSURE:
+            mine.on_closures.setdefault(where.name, witness)
 
 
 def bound_argument(project: ProjectModel, target: Target, site: CallSite, param: str) -> int | str | None:
@@ -317,10 +321,10 @@ def passes_python_iterator(project: ProjectModel, target: Target, site: CallSite
 
 def _closure_locality(params: list[str], localities: dict[str, str], name: str) -> str:
     if name in params:
-        return f"param:{name}"
+        return Locality.of_param(name)
     if name in localities:
         return localities[name]
-    return f"closure:{name}"
+    return Locality.of_closure(name)
 
 
 def _nested_in(inner: FunctionId, outer: FunctionId) -> bool:

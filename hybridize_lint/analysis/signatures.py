@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .dtypes import INDIRECT, TENSOR_DTYPE, UNKNOWN, array_dtype, array_rank, is_array
 from .project import FunctionId
-from .summary import FunctionSummary
+from .summary import FunctionSummary, Locality
 from .tensors import TensorInference
 from .values import LITERAL, TENSOR
 
@@ -136,7 +136,7 @@ def _measured(info: FunctionSummary, param: str) -> bool:
 def _tensorflow_arguments(tensors: TensorInference, function: FunctionId, info: FunctionSummary,
                           param: str) -> int:
     """How often ``param`` is, by itself, an argument of a TensorFlow operation given no tensor or array besides."""
-    own, locality = [f"p:{param}"], f"param:{param}"
+    own, locality = [f"p:{param}"], Locality.of_param(param)
     count = 0
     for site in info.calls:
         dotted = [ref[len("name:"):] for ref in site.callees if ref.startswith("name:")]

@@ -20,6 +20,7 @@ whole project, because a module cannot know what another module defines:
 from __future__ import annotations
 
 import ast
+import enum
 import hashlib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
@@ -28,17 +29,63 @@ from typing import Any, Iterator
 Loc = tuple[int, int, int, int]  # ast lineno, col_offset, end_lineno, end_col_offset
 
 # Localities of a value a call site passes or a function touches: made in the function, or a module
-# global (captured); besides these, "param:NAME", "closure:NAME" and "iterparam:NAME".
+# global (captured); besides these, a parameter's, an enclosing function's variable's, or a
+# parameter's that ``next()`` advances (stored as "param:NAME", "closure:NAME", "iterparam:NAME").
 LOCAL, CAPTURED = "local", "captured"
+PARAM, CLOSURE, ITERPARAM = "param", "closure", "iterparam"
+
+
+@dataclass(frozen=True)
+class Locality:
+    """A locality as a value. Summaries store its string form; only this class writes or reads it."""
+
+    kind: str  # LOCAL | CAPTURED | PARAM | CLOSURE | ITERPARAM
+    name: str = ""  # the parameter or variable, for the kinds that have one
+
+    @classmethod
+    def parse(cls, text: str) -> "Locality":
+        kind, _, name = text.partition(":")
+        return cls(kind, name)
+
+    @classmethod
+    def of_param(cls, name: str) -> str:
+        return f"{PARAM}:{name}"
+
+    @classmethod
+    def of_closure(cls, name: str) -> str:
+        return f"{CLOSURE}:{name}"
+
+    @classmethod
+    def of_iterparam(cls, name: str) -> str:
+        return f"{ITERPARAM}:{name}"
+
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class EffectKind(str, enum.Enum):
+    """What a Python side effect (or graph-mode error) is. Rules name the kind they report
+    (``effect`` in their TOML); the analyses never name rules."""
+
+    PRINT = "print"
+    IO = "io"
+    GLOBAL_WRITE = "global-write"
+    ATTRIBUTE_WRITE = "attribute-write"
+    CONTAINER_MUTATION = "container-mutation"
+    NONDETERMINISM = "nondeterminism"
+    PYTHON_ITERATOR = "python-iterator"
+    EAGER_ONLY_CALL = "eager-only-call"
+    VARIABLE_CREATION = "variable-creation"
+
+    __str__ = str.__str__  # the stored form, in the cache and in messages alike
+    __format__ = str.__format__
 
 
 @dataclass
 class Effect:
     """A Python side effect (or graph-mode error) a function performs itself."""
 
-    code: str
+    kind: str  # an EffectKind (stored as its value)
     what: str
     loc: Loc
     # None: always; "param:NAME" / "closure:NAME": only if that object is not local to the caller;
@@ -172,6 +219,9 @@ class ClassSummary:
     unnamed_bases: bool = False  # a base the summary cannot name (``namedtuple(...)``)
 
 
+# Why a function is a graph root (GraphRoot.reason, GraphEntry.via), besides "tf.data map" and the like.
+TF_FUNCTION = "tf.function"  # decorated with, or wrapped in, tf.function (or a wrapper of it)
+KERAS_FIT = "Keras fit"  # a Keras model's call/train_step run by fit/evaluate/predict
 ONE_OBJECT = "tf.function of one object"  # GraphEntry.via: wraps a bound method, not the class's function
 # GraphEntry.via: called by a lambda a tf.function wraps (``tf.function(lambda t: init(t))``): traced
 # as part of that lambda's graph, but no tf.function object itself; its other calls are eager calls.

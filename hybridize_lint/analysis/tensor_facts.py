@@ -1,6 +1,6 @@
 """Per-function facts for tensor inference and the hybridization decision.
 
-Runs inside the intraprocedural pass (:mod:`.local`): abstract values of
+Runs inside the intraprocedural pass (:mod:`.summariser`): abstract values of
 local names, what the function returns, where it computes on tensors, and
 what would break or change if it ran as a graph (eager-only calls,
 iteration over a tensor parameter, ``try``/``except``, ``global``…).

@@ -10,7 +10,8 @@ import ast
 from typing import Iterator
 
 from ..analysis.project import GraphRoot
-from ..analysis.summary import BUILDS_A_GRAPH, IN_TF_FUNCTION_LAMBDA, LOCAL, ONE_OBJECT, Effect, FunctionSummary
+from ..analysis.summary import (BUILDS_A_GRAPH, CLOSURE, IN_TF_FUNCTION_LAMBDA, ITERPARAM, KERAS_FIT, LOCAL, ONE_OBJECT,
+                                PARAM, TF_FUNCTION, Effect, EffectKind, FunctionSummary, Locality)
 from ..context import FileContext
 
 
@@ -65,12 +66,12 @@ def _in_a_loop(function: ast.AST, target: ast.AST) -> bool:
     return False
 
 
-def own_effects(ctx: FileContext, code: str) -> Iterator[tuple[FunctionSummary, Effect]]:
-    """Effects with ``code`` in the bodies of this file's graph roots that escape the traced call."""
+def own_effects(ctx: FileContext, kind: str | None) -> Iterator[tuple[FunctionSummary, Effect]]:
+    """Effects of ``kind`` in the bodies of this file's graph roots that escape the traced call."""
     analysis = ctx.analyses.side_effects
     for function, root in traced_roots(ctx):
         for effect in function.effects:
-            if effect.code == code and not effect.diagnostic \
+            if effect.kind == kind and not effect.diagnostic \
                     and analysis.matters((ctx.module, function.qualname), effect) \
                     and escapes(ctx, function, root, effect.target, effect):
                 yield function, effect
@@ -90,16 +91,17 @@ def escapes(ctx: FileContext, function: FunctionSummary, root: GraphRoot, target
     """
     if target is None:
         return True
-    kind, _, name = target.partition(":")
-    if kind == "iterparam":
+    where = Locality.parse(target)
+    kind, name = where.kind, where.name
+    if kind == ITERPARAM:
         return _caller_passes_iterator(ctx, function, name)
-    if kind == "param":
+    if kind == PARAM:
         if function.class_name and function.params and name == function.params[0]:
             return True
-        if root.reason in ("tf.function", ONE_OBJECT, IN_TF_FUNCTION_LAMBDA, "Keras fit"):
-            return effect.code != "HYB105"
+        if root.reason in (TF_FUNCTION, ONE_OBJECT, IN_TF_FUNCTION_LAMBDA, KERAS_FIT):
+            return effect.kind != EffectKind.CONTAINER_MUTATION
         return False
-    if kind == "closure":
+    if kind == CLOSURE:
         return not _local_to_graph_code(ctx, function, name)
     return True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..analysis.summary import TF_FUNCTION
 from ..context import FileContext
 from ..diagnostics import Diagnostic
 from ..registry import RuleSpec
@@ -13,7 +14,7 @@ def eager_only_calls(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     """``.numpy()`` anywhere in graph code, with the root that makes it graph code."""
     for function, root in ctx.graph_functions():
         for error in function.errors:
-            if error.code == rule.code:
+            if error.kind == rule.effect:
                 yield ctx.diagnostic(rule, error.loc, what=error.what, function=function.qualname,
                                      root=root[1])
 
@@ -21,8 +22,8 @@ def eager_only_calls(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
 def variables_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     """``tf.Variable(...)`` created unconditionally in a ``tf.function`` body (decorated, or wrapped elsewhere)."""
     for function, root in ctx.graph_roots():
-        if root.reason != "tf.function":
+        if root.reason != TF_FUNCTION:
             continue
         for error in function.errors:
-            if error.code == rule.code:
+            if error.kind == rule.effect:
                 yield ctx.diagnostic(rule, error.loc, function=function.qualname)

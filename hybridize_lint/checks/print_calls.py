@@ -13,7 +13,7 @@ from .graph_code import own_effects
 
 
 def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
-    for function, effect in own_effects(ctx, rule.code):
+    for function, effect in own_effects(ctx, rule.effect):
         call = ctx.node_at(effect.loc, ast.Call)
         fix = _tf_print_fix(ctx, rule, call) if isinstance(call, ast.Call) else None
         yield ctx.diagnostic(rule, effect.loc, fix=fix, function=function.qualname)

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..analysis.hybridization import DEHYBRIDIZE_RETRACING
 from ..analysis.project import FunctionId, Target, call_arguments
-from ..analysis.summary import ONE_OBJECT, CallSite, FunctionSummary
+from ..analysis.summary import ONE_OBJECT, TF_FUNCTION, CallSite, FunctionSummary
 from ..analysis.values import CONTAINER, LITERAL, VARYING_SHAPE
 from ..codemods import CodemodError, module_spelling, replace_ast
 from ..context import FileContext
@@ -41,7 +41,7 @@ def _hybrid_call_sites(ctx: FileContext, signature_converts: bool = False
                 if info is not None and info.nested and not _made_by(target.function, ctx.module, caller):
                     continue  # a factory makes a new tf.function per call: other sites call other objects
                 through_wrapper = root is not None and root.reason == ONE_OBJECT and ref in project.hybrid_wrappers
-                if root is not None and (root.reason == "tf.function" or through_wrapper) and info is not None and not (
+                if root is not None and (root.reason == TF_FUNCTION or through_wrapper) and info is not None and not (
                         signature_converts and (root.signature or "jit_compile" in info.hybrid_keywords)):
                     yield site, target, info
 

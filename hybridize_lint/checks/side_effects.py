@@ -12,7 +12,7 @@ from .graph_code import escapes, own_effects, traced_roots
 
 
 def direct_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
-    for function, effect in own_effects(ctx, rule.code):
+    for function, effect in own_effects(ctx, rule.effect):
         yield ctx.diagnostic(rule, effect.loc, what=effect.what, function=function.qualname)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..analysis.summary import FunctionNode, FunctionSummary
+from ..analysis.summary import KERAS_FIT, FunctionNode, FunctionSummary
 from ..analysis.project import FunctionId, call_arguments
 from ..analysis.values import CONTAINER, LITERAL, TENSOR
 from ..codemods import CodemodError, module_spelling, node_for, replace
@@ -68,7 +68,7 @@ _UNCONVERTED = ("AutoGraph may not convert this code (traced with `autograph=Fal
 
 def _converting_root(project, function: FunctionId) -> bool:
     root = project.graph_roots.get(function)
-    return root is not None and root.autograph and root.reason != "Keras fit"
+    return root is not None and root.autograph and root.reason != KERAS_FIT
 
 
 def _converted(ctx: FileContext) -> set[FunctionId]:

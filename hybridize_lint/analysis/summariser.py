@@ -1,4 +1,4 @@
-"""Intraprocedural analysis: one module's AST → its :class:`ModuleSummary`.
+"""The summariser (intraprocedural analysis): one module's AST → its :class:`ModuleSummary`.
 
 For each function it records what the function does *itself* — Python side
 effects, graph-mode errors and call sites with the locality of every argument
@@ -26,9 +26,9 @@ from .scopes import bindings_among
 from .tensor_facts import (VARIABLE_LISTS, varying_batches, infer_local_values, record_function_facts,
                            record_parameter_uses)
 from .values import TENSOR, value_of
-from .summary import (BUILDS_A_GRAPH, CAPTURED, IN_TF_FUNCTION_LAMBDA, LOCAL, ONE_OBJECT, Blocker, CallSite, ClassSummary, Effect,
-                      FunctionNode, FunctionSummary, GraphEntry, ModuleSummary, WrapperCall, definition_names,
-                      loc_of)
+from .summary import (BUILDS_A_GRAPH, CAPTURED, IN_TF_FUNCTION_LAMBDA, LOCAL, ONE_OBJECT, TF_FUNCTION, Blocker, CallSite,
+                      ClassSummary, Effect, EffectKind, FunctionNode, FunctionSummary, GraphEntry, Locality, ModuleSummary,
+                      WrapperCall, definition_names, loc_of)
 
 _CONTAINER, _NOT_CONTAINER, _MAYBE_CONTAINER = "container", "not a container", "maybe a container"
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -41,12 +41,12 @@ def summarize_module(tree: ast.Module, module: str, is_package: bool, digest: st
     """The module's summary; ``text`` (its source) lets whole-tree searches be skipped when a word is absent."""
     bindings = ImportBindings.collect(tree, module, is_package)
     summary = ModuleSummary(module, digest, is_package, bindings=dict(bindings.bindings))
-    builder = _ModuleBuilder(tree, summary, bindings, kb, text)
+    builder = ModuleSummariser(tree, summary, bindings, kb, text)
     builder.run()
     return summary
 
 
-class _ModuleBuilder(Resolver):
+class ModuleSummariser(Resolver):
     def __init__(self, tree: ast.Module, summary: ModuleSummary, bindings: ImportBindings, kb: KnowledgeBase,
                  text: str | None = None):
         super().__init__(summary, bindings, kb)
@@ -226,7 +226,7 @@ class _ModuleBuilder(Resolver):
                     if isinstance(wrapped, ast.Name):
                         ref = f"fn:{self.module}:{qualname}.{wrapped.id}"
                         self.summary.graph_entries.append(GraphEntry(
-                            ref, loc_of(item.value), "tf.function",
+                            ref, loc_of(item.value), TF_FUNCTION,
                             "input_signature" in _hybridizer_keywords(item.value)))
         self.summary.classes[qualname] = info
         self._walk_definitions(node.body, qualname + ".", qualname, parent)
@@ -522,22 +522,22 @@ class _ModuleBuilder(Resolver):
         kb = self.kb
         where = loc_of(call)
         if dotted == kb.python_print:
-            function.effects.append(Effect("HYB101", "print", where))
+            function.effects.append(Effect(EffectKind.PRINT, "print", where))
         elif dotted is not None and dotted not in kb.pure_functions and dotted in kb.io_calls:
             log_line, diagnostic = self._log_line(call, dotted.rsplit(".", 1)[-1], scope, guards) \
                 if dotted in kb.log_calls else (False, False)
-            function.effects.append(Effect("HYB102", dotted, where, log_line=log_line, diagnostic=diagnostic))
+            function.effects.append(Effect(EffectKind.IO, dotted, where, log_line=log_line, diagnostic=diagnostic))
         elif dotted is not None and dotted in kb.nondeterministic_calls:
-            function.effects.append(Effect("HYB106", dotted, where))
+            function.effects.append(Effect(EffectKind.NONDETERMINISM, dotted, where))
         elif dotted == "builtins.next" and call.args:
             argument = call.args[0]
             if self.advances_python_iterator(argument, scope):
-                function.effects.append(Effect("HYB107", "next", where))
-            elif isinstance(argument, ast.Name) and self.locality(argument, scope) == f"param:{argument.id}":
+                function.effects.append(Effect(EffectKind.PYTHON_ITERATOR, "next", where))
+            elif isinstance(argument, ast.Name) and self.locality(argument, scope) == Locality.of_param(argument.id):
                 # A Python iterator only if some caller passes one (tf.data iterators are fine).
-                function.effects.append(Effect("HYB107", "next", where, f"iterparam:{argument.id}"))
+                function.effects.append(Effect(EffectKind.PYTHON_ITERATOR, "next", where, Locality.of_iterparam(argument.id)))
         elif dotted in kb.variable_constructors and not [g for g in guards if isinstance(g, _Branch)]:
-            function.errors.append(Effect("HYB502", dotted, where))
+            function.errors.append(Effect(EffectKind.VARIABLE_CREATION, dotted, where))
         elif kb.creates_variable_owner(dotted) and not [g for g in guards if isinstance(g, _Branch)]:
             name = dotted.rsplit(".", 1)[-1]
             function.blockers.append(Blocker(
@@ -567,7 +567,7 @@ class _ModuleBuilder(Resolver):
         assert isinstance(method, ast.Attribute)
         where = loc_of(call)
         if method.attr == "numpy" and not call.args and not self.is_module_reference(method.value, scope):
-            function.errors.append(Effect("HYB501", f"{_text(method.value)}.numpy()", where))
+            function.errors.append(Effect(EffectKind.EAGER_ONLY_CALL, f"{_text(method.value)}.numpy()", where))
             return
         receiver_type = self.type_of(method.value, scope)
         if receiver_type is None and isinstance(method.value, ast.Call):  # `logging.getLogger(__name__).info()`
@@ -575,11 +575,11 @@ class _ModuleBuilder(Resolver):
         if receiver_type in self.factory_refs(self.kb.io_factories):
             log_line, diagnostic = self._log_line(call, method.attr, scope, guards) \
                 if receiver_type in self.factory_refs(self.kb.logger_factories) else (False, False)
-            function.effects.append(Effect("HYB102", f"{_text(method.value)}.{method.attr}", where,
+            function.effects.append(Effect(EffectKind.IO, f"{_text(method.value)}.{method.attr}", where,
                                            log_line=log_line, diagnostic=diagnostic))
             return
         if receiver_type in self.factory_refs(self.kb.nondeterministic_factories):
-            function.effects.append(Effect("HYB106", f"{_text(method.value)}.{method.attr}", where))
+            function.effects.append(Effect(EffectKind.NONDETERMINISM, f"{_text(method.value)}.{method.attr}", where))
             return
         mutates = self.kb.mutates_container(method.attr, len(call.args))
         if mutates and not self.is_module_reference(method.value, scope):
@@ -588,7 +588,7 @@ class _ModuleBuilder(Resolver):
             if kind == _MAYBE_CONTAINER and self.kb.may_be_framework_method(method.attr, len(call.args)):
                 kind = _NOT_CONTAINER
             if locality != LOCAL and kind != _NOT_CONTAINER:
-                function.effects.append(Effect("HYB105", f"`{_text(method.value)}.{method.attr}`", where,
+                function.effects.append(Effect(EffectKind.CONTAINER_MUTATION, f"`{_text(method.value)}.{method.attr}`", where,
                                                _target(locality), method.attr if kind == _MAYBE_CONTAINER else None))
 
     def _container_kind(self, expr: ast.expr, scope: Scope) -> str:
@@ -756,10 +756,10 @@ class _ModuleBuilder(Resolver):
                 continue
             if isinstance(target, ast.Name):
                 if target.id in scope.globals:
-                    function.effects.append(Effect("HYB103", f"global `{target.id}`", loc_of(target)))
+                    function.effects.append(Effect(EffectKind.GLOBAL_WRITE, f"global `{target.id}`", loc_of(target)))
                 elif target.id in scope.nonlocals:
-                    function.effects.append(Effect("HYB103", f"nonlocal `{target.id}`", loc_of(target),
-                                                   f"closure:{target.id}"))
+                    function.effects.append(Effect(EffectKind.GLOBAL_WRITE, f"nonlocal `{target.id}`", loc_of(target),
+                                                   Locality.of_closure(target.id)))
             elif isinstance(target, ast.Attribute):
                 locality = self.locality(target.value, scope)
                 if not guards_once and isinstance(node, ast.Assign) \
@@ -774,7 +774,7 @@ class _ModuleBuilder(Resolver):
                     value = getattr(node, "value", None)
                     stored = value.id if isinstance(node, ast.Assign) and isinstance(value, ast.Name) \
                         and value.id in scope.params[1 if scope.class_name else 0:] else None
-                    function.effects.append(Effect("HYB104", f"`{_text(target)}`", loc_of(target),
+                    function.effects.append(Effect(EffectKind.ATTRIBUTE_WRITE, f"`{_text(target)}`", loc_of(target),
                                                    _target(locality), scratch_attribute=scratch,
                                                    stored_param=stored))
             elif isinstance(target, ast.Subscript):
@@ -782,7 +782,7 @@ class _ModuleBuilder(Resolver):
                 if _fills_a_cache(target, guards, scope.node):
                     continue  # `cache[key] = ...` on a miss: once per key, eager or traced
                 if locality != LOCAL and not self.is_tensorflow_value(target.value, scope):
-                    function.effects.append(Effect("HYB105", f"item assignment on `{_text(target.value)}`",
+                    function.effects.append(Effect(EffectKind.CONTAINER_MUTATION, f"item assignment on `{_text(target.value)}`",
                                                    loc_of(target), _target(locality)))
 
     # -- graph entries ------------------------------------------------------
@@ -826,7 +826,7 @@ class _ModuleBuilder(Resolver):
         kb = self.kb
         functions = [*call.args, *(k.value for k in call.keywords)]
         if dotted in kb.hybridize_functions:
-            via, functions = "tf.function", call.args[:1]
+            via, functions = TF_FUNCTION, call.args[:1]
         elif dotted in kb.control_flow_functions:
             return  # the function is passed (a call site of the caller): graph code where the caller is
         elif dotted in kb.graph_builders or self._builder_base(call, scope):
@@ -846,15 +846,15 @@ class _ModuleBuilder(Resolver):
         else:
             self._wrapper_entries(call, scope)
             return
-        signature = via == "tf.function" and "input_signature" in _hybridizer_keywords(call)
-        autograph = _autograph_argument(call, {}) if via == "tf.function" else None
-        if via == "tf.function" and functions and self._wraps_one_object(functions[0], scope):
+        signature = via == TF_FUNCTION and "input_signature" in _hybridizer_keywords(call)
+        autograph = _autograph_argument(call, {}) if via == TF_FUNCTION else None
+        if via == TF_FUNCTION and functions and self._wraps_one_object(functions[0], scope):
             via = ONE_OBJECT
         for argument in functions:
             entry_via = via
             if isinstance(argument, ast.Lambda):  # ds.map(lambda v: f(v)): what the lambda calls is traced
                 refs = self._lambda_callees(argument, scope)
-                if via in ("tf.function", ONE_OBJECT):
+                if via in (TF_FUNCTION, ONE_OBJECT):
                     entry_via = IN_TF_FUNCTION_LAMBDA
             else:
                 refs = [self.function_ref(argument, scope)]
