@@ -338,7 +338,7 @@ def _defaults(cls: type) -> dict[str, Any]:
 
 
 def _effect(raw: dict[str, Any]) -> Effect:
-    return Effect(raw["code"], raw["what"], tuple(raw["loc"]), raw.get("target"), raw.get("by_name"),
+    return Effect(raw["kind"], raw["what"], tuple(raw["loc"]), raw.get("target"), raw.get("by_name"),
                   bool(raw.get("log_line", False)), bool(raw.get("diagnostic", False)), raw.get("scratch_attribute"))
 
 
