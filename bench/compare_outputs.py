@@ -19,6 +19,8 @@ inputs. For each project it records, with ``cwd`` the project and the path ``.``
 
 - ``check``: ``check --output-format json --select HYB --no-cache`` (every rule, off-by-default ones included);
 - ``fix``: ``check --select HYB --fix --unsafe-fixes --diff --no-cache`` (every fix as a diff);
+- ``check-warm`` (with ``--warm``): ``check`` again from the analysis cache a first run filled, so
+  what summaries read back from the cache say is compared too;
 - ``explain``: ``explain FILE...`` for every Python file of a case, and for the first 12 files of a
   corpus package that spell ``tf.function`` (``--explain-files``; text output).
 
@@ -116,18 +118,25 @@ def _normalise_check(record: str) -> str:
     return f"{head}--- stdout\n{json.dumps(findings, indent=1, sort_keys=True)}{separator}{tail}"
 
 
-def _snapshot_project(name: str, project: Path, root: Path, jobs: int, explain_limit: int) -> dict[str, str]:
+def _snapshot_project(name: str, project: Path, root: Path, jobs: int, explain_limit: int,
+                      warm: bool = False) -> dict[str, str]:
     print(f"{name}", file=sys.stderr)
     select = ["--select", "HYB", "--no-cache", "-j", str(jobs)]
     record = {"check": _normalise_check(_run(["check", "--output-format", "json", *select, "."], project, root)),
               "fix": _run(["check", "--fix", "--unsafe-fixes", "--diff", *select, "."], project, root)}
+    if warm:  # the same findings from summaries read back from the analysis cache
+        _run(["check", "--output-format", "json", "--select", "HYB", "-j", str(jobs), "."], project, root)
+        record["check-warm"] = _normalise_check(_run(["check", "--output-format", "json", "--select", "HYB",
+                                                      "-j", str(jobs), "."], project, root))
+        shutil.rmtree(project / CACHE_DIR_NAME, ignore_errors=True)
     files = _python_files(project, graph_code_only=name.startswith("corpus/"), limit=explain_limit)
     record["explain"] = _run(["explain", *files], project, root) if files else "no files\n"
     shutil.rmtree(project / CACHE_DIR_NAME, ignore_errors=True)  # explain writes one
     return record
 
 
-def snapshot(output: Path, corpus: Path | None, cases: Path | None, jobs: int, explain_limit: int) -> None:
+def snapshot(output: Path, corpus: Path | None, cases: Path | None, jobs: int, explain_limit: int,
+             warm: bool = False) -> None:
     output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="hybridize-compare-") as scratch:
         root = Path(scratch).resolve()
@@ -137,7 +146,7 @@ def snapshot(output: Path, corpus: Path | None, cases: Path | None, jobs: int, e
             target.parent.mkdir(parents=True, exist_ok=True)
             _copy(source, target)
             copies.append((name, str(target)))
-        (root / "jobs.json").write_text(json.dumps({"root": str(root), "jobs": jobs, "explain_limit": explain_limit,
+        (root / "jobs.json").write_text(json.dumps({"root": str(root), "jobs": jobs, "explain_limit": explain_limit, "warm": warm,
                                                       "projects": copies}))
         environment = dict(os.environ, HYBRIDIZE_LINT_CACHE_KEY=str(root / "cache-key"), PYTHONHASHSEED="0")
         started = time.monotonic()
@@ -156,7 +165,7 @@ def _worker(job_file: Path, output: Path) -> None:
     root = Path(spec["root"])
     for name, project in spec["projects"]:
         jobs = spec["jobs"] if name.startswith("corpus/") else 1
-        record = _snapshot_project(name, Path(project), root, jobs, spec["explain_limit"])
+        record = _snapshot_project(name, Path(project), root, jobs, spec["explain_limit"], spec.get("warm", False))
         for kind, text in record.items():
             path = output / name / f"{kind}.txt"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -196,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     take.add_argument("-j", "--jobs", type=int, default=2, help="processes per linter run")
     take.add_argument("--explain-files", type=int, default=12, metavar="N",
                       help="explain at most N files of each corpus package (those that spell tf.function)")
+    take.add_argument("--warm", action="store_true",
+                      help="also record `check` run a second time, from the analysis cache the first one filled")
     diff = commands.add_parser("compare", help="compare two snapshots byte for byte")
     diff.add_argument("before", type=Path)
     diff.add_argument("after", type=Path)
@@ -211,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = None if args.no_corpus else args.corpus
     if corpus is not None and not corpus.is_dir():
         parser.error(f"no corpus at {corpus}: run `bash ../shared/corpus/fetch.sh {corpus}` first, or --no-corpus")
-    snapshot(args.output, corpus, None if args.no_cases else args.cases, args.jobs, args.explain_files)
+    snapshot(args.output, corpus, None if args.no_cases else args.cases, args.jobs, args.explain_files, args.warm)
     return 0
 
 
