@@ -315,3 +315,31 @@ def test_a_setter_given_a_tensor_of_the_trace_parks_it_for_the_rest_of_the_trace
 def test_a_setter_given_a_python_value_still_changes_state_once_per_trace(tmp_path):
     files = {"tts.py": DECODER.replace("STATE", "[0, 1]")}
     assert lint(tmp_path, files) == {("tts.py", 25, "HYB110")}
+
+
+# -- a callee narrowed to a Keras layer returns tensors ---------------------------------------------
+
+REPARAMETERIZED = """
+import tensorflow as tf
+
+
+class DenseReparameterization(tf.keras.layers.Dense):
+    def call_weights(self):
+        if GUARD:
+            self.kernel = self.kernel_initializer(self.kernel.shape, self.dtype)
+
+    @tf.function
+    def call(self, inputs):
+        self.call_weights()
+        return super().call(inputs)
+"""
+
+
+def test_a_layer_sampled_weight_parked_on_the_layer_is_recomputed_on_every_call(tmp_path):
+    files = {"layers.py": REPARAMETERIZED.replace("GUARD", "isinstance(self.kernel_initializer, tf.keras.layers.Layer)")}
+    assert lint(tmp_path, files) == set()
+
+
+def test_a_weight_from_a_callee_of_unknown_type_is_still_a_write_once_per_trace(tmp_path):
+    files = {"layers.py": REPARAMETERIZED.replace("GUARD", "callable(self.kernel_initializer)")}
+    assert lint(tmp_path, files) == {("layers.py", 11, "HYB110")}

@@ -675,6 +675,21 @@ class ModuleSummariser(Resolver):
         return any(self._outlives_call(flag, scope) for guard in guards if isinstance(guard, _Branch)
                    for flag in [*guard.own_flags, *self._flags_set_by_helpers(guard, scope)])
 
+    def _calls_a_narrowed_layer(self, value: ast.expr | None, guards: list, scope: Scope) -> bool:
+        """``if isinstance(self.init, tf.keras.layers.Layer): self.kernel = self.init(shape)``: the
+        guard says the callee is a Keras layer, and a layer called in graph code returns tensors."""
+        if not isinstance(value, ast.Call):
+            return False
+        callee = _place_key(value.func)
+        for guard in guards:
+            test = guard.test if isinstance(guard, _Branch) and guard.taken else None
+            if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" \
+                    and len(test.args) == 2 and _place_key(test.args[0]) == callee:
+                types = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+                if types and all(self.dotted(t, scope) in self.kb.keras_layer_bases for t in types):
+                    return True
+        return False
+
     def _flags_set_by_helpers(self, guard: _Branch, scope: Scope) -> list[ast.expr]:
         """``if self._loss is None: self._make_loss()``: the block's flag set by a method of the same
         class that the block calls on ``self`` (and that sets it for good)."""
@@ -763,7 +778,8 @@ class ModuleSummariser(Resolver):
             elif isinstance(target, ast.Attribute):
                 locality = self.locality(target.value, scope)
                 if not guards_once and isinstance(node, ast.Assign) \
-                        and TENSOR in value_of(self, node.value, scope):
+                        and (TENSOR in value_of(self, node.value, scope)
+                             or self._calls_a_narrowed_layer(node.value, guards, scope)):
                     continue  # a traced tensor parked on an object: the graph computes it on every call
                 if isinstance(node, ast.Assign) and (_overrides_a_default(target, node.value)
                                                      or _same_function_every_call(node.value, scope)):
