@@ -29,6 +29,7 @@ import pytest
 
 from hybridize_lint.config import SettingsResolver
 from hybridize_lint.engine import Linter, RunOptions
+from hybridize_lint.writing import write_fixes
 
 REPO = Path(__file__).resolve().parent.parent
 WHICH = os.environ.get("HYBRIDIZE_LINT_CORPUS", "fast")
@@ -78,7 +79,10 @@ def _parses(data: bytes) -> bool:
 
 
 def _lint(root: Path, **options):
-    return Linter(SettingsResolver()).run([root], RunOptions(use_cache=False, jobs=JOBS, **options))
+    report = Linter(SettingsResolver()).run([root], RunOptions(use_cache=False, jobs=JOBS, **options))
+    if options.get("fix"):
+        write_fixes(report)
+    return report
 
 
 def _problems(report) -> list[str]:

@@ -20,6 +20,7 @@ import pytest
 
 from hybridize_lint.config import SettingsResolver
 from hybridize_lint.engine import Linter, RunOptions
+from hybridize_lint.writing import write_fixes
 
 SKIP_TF = os.environ.get("HYBRIDIZE_LINT_SKIP_TF") == "1"
 PROGRAM_ENV = {"TF_ENABLE_ONEDNN_OPTS": "0", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONHASHSEED": "0",
@@ -63,6 +64,7 @@ def findings(path: Path, code: str) -> list[tuple[int, int]]:
 def fix(path: Path) -> None:
     report = Linter(SettingsResolver()).run([path], RunOptions(fix=True, unsafe_fixes=True, use_cache=False))
     assert not report.internal_errors, report.internal_errors
+    write_fixes(report)
 
 
 # -- HYB108 ----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from hybridize_lint.config import SettingsResolver
 from hybridize_lint.engine import Linter, RunOptions
+from hybridize_lint.writing import write_fixes
 
 NAMES = st.sampled_from(["x", "y", "batch", "step", "lr"])
 EXPRESSIONS = st.sampled_from([
@@ -51,6 +52,8 @@ def modules(draw) -> str:
 def _lint(directory, **options):
     report = Linter(SettingsResolver()).run([directory], RunOptions(use_cache=False, **options))
     assert not report.internal_errors, report.internal_errors
+    if options.get("fix"):
+        write_fixes(report)
     return report
 
 
