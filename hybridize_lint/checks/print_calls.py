@@ -8,6 +8,7 @@ from typing import Iterator
 from ..codemods import CodemodError, module_spelling, node_for, replace
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Fix
+from ..fixes.dehybridize import with_dehybridization
 from ..registry import RuleSpec
 from .side_effects import own_effects
 
@@ -16,7 +17,8 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     for function, effect in own_effects(ctx, rule.code):
         call = ctx.node_at(effect.loc, ast.Call)
         fix = _tf_print_fix(ctx, rule, call) if isinstance(call, ast.Call) else None
-        yield ctx.diagnostic(rule, effect.loc, fix=fix, function=function.qualname)
+        diagnostic = ctx.diagnostic(rule, effect.loc, fix=fix, function=function.qualname)
+        yield with_dehybridization(ctx, rule, diagnostic, (ctx.module, function.qualname))
 
 
 def _tf_print_fix(ctx: FileContext, rule: RuleSpec, call: ast.Call) -> Fix | None:

@@ -1,0 +1,124 @@
+"""Dehybridize: remove ``tf.function`` from a graph root so its Python code runs on every call.
+
+The paper's *Optimize Hybrid Function* (HYB401/HYB402 use it for speed), applied here for
+correctness: a side effect that a trace ran once runs on every call again, at eager speed. The
+edits are the decorator's removal or the unwrapping of ``tf.function(f)`` into ``f``; a root reached
+through Keras ``fit`` gets no fix, since ``run_eagerly=True`` would run the whole model eagerly.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+
+from ..analysis.project import FunctionId
+from ..analysis.summary import IN_TF_FUNCTION_LAMBDA, ONE_OBJECT
+from ..codemods import CodemodError, remove_decorator, unwrap_call
+from ..context import FileContext
+from ..diagnostics import Diagnostic, Edit, Fix
+from ..registry import RuleSpec
+
+KERAS_FIT = "Keras fit"
+WRAPPING_VIAS = ("tf.function", ONE_OBJECT, IN_TF_FUNCTION_LAMBDA)
+KERAS_NOTE = ("no automatic fix: `{function}` runs as a graph through Keras `fit`, and its only eager "
+              "equivalent, `run_eagerly=True`, would run the whole model eagerly")
+
+
+@dataclass(frozen=True)
+class Dehybridization:
+    """The fix for one root, or why there is none (``note``, shown in the message when set)."""
+
+    fix: Fix | None = None
+    note: str = ""
+
+
+def graph_root_of(ctx: FileContext, function: FunctionId) -> FunctionId | None:
+    """The root whose ``tf.function`` makes ``function`` graph code: itself, or its enclosing root
+    for a function defined inside one."""
+    roots = ctx.project.graph_roots
+    seen = set()
+    while function in roots and function not in seen:
+        seen.add(function)
+        reason = roots[function].reason
+        if not reason.startswith("inside "):
+            return function
+        function = (function[0], reason[len("inside "):])
+    return ctx.project.graph_functions.get(function)
+
+
+def dehybridize(ctx: FileContext, rule: RuleSpec, function: FunctionId) -> Dehybridization:
+    """Remove ``tf.function`` from the root that makes ``function`` graph code, when every place
+    that applies it is in this file and is a plain ``@tf.function``/``tf.function(f)``."""
+    root_id = graph_root_of(ctx, function)
+    root = ctx.project.graph_roots.get(root_id) if root_id else None
+    if root is None:
+        return Dehybridization()
+    if root.reason == KERAS_FIT:
+        return Dehybridization(note=KERAS_NOTE.format(function=root_id[1]))
+    if root.reason not in WRAPPING_VIAS or root.wrapper or root_id in ctx.project.hybrid_objects_used:
+        return Dehybridization()  # traced by tf.data/tf.map_fn…, a project wrapper, or used as a tf.function object
+    edits = removal_edits(ctx, root_id)
+    if not edits:
+        return Dehybridization()
+    name = root_id[1].rsplit(".", 1)[-1]
+    title = f"Remove `tf.function` from `{name}`: restores per-call behaviour; runs eagerly (slower)"
+    return Dehybridization(ctx.fix(rule, edits, title))
+
+
+def removal_edits(ctx: FileContext, root: FunctionId) -> list[Edit]:
+    """The edits that remove every ``tf.function`` of ``root``; empty when one of them cannot be
+    removed from here (another file, a custom wrapper, an unexpected shape)."""
+    edits: list[Edit] = []
+    info = ctx.project.function(root)
+    try:
+        if info is not None and info.hybrid:
+            node = ctx.functions.get(root[1]) if root[0] == ctx.module else None
+            if node is None:
+                return []
+            decorators = [d for d in node.decorator_list if _is_hybridizer(ctx, d)]
+            if not decorators:
+                return []
+            edits += [remove_decorator(ctx.source, d) for d in decorators]
+        for module, entry in _wrapping_entries(ctx, root):
+            if module != ctx.module:
+                return []
+            call = ctx.node_at(entry.loc, ast.Call)
+            if not isinstance(call, ast.Call) or not ctx.is_hybridizer_call(call) or not call.args:
+                return []
+            if isinstance(call.args[0], ast.Lambda) and entry.via != IN_TF_FUNCTION_LAMBDA:
+                return []
+            edits.append(unwrap_call(ctx.source, call))
+    except CodemodError:
+        return []
+    unique = {(e.start, e.end): e for e in edits}
+    return sorted(unique.values(), key=lambda e: e.start)
+
+
+def _wrapping_entries(ctx: FileContext, root: FunctionId):
+    project = ctx.project
+    for summary in project.summaries.values():
+        for entry in summary.graph_entries:
+            if entry.via == "wrapper":
+                if any(t.function == root for t in project.resolve_ref(entry.ref)):
+                    yield summary.module, replace(entry, loc=(-1, -1, -1, -1))  # never removable here
+                continue
+            if entry.via in WRAPPING_VIAS and any(t.function == root for t in project.resolve_ref(entry.ref)):
+                yield summary.module, entry
+
+
+def _is_hybridizer(ctx: FileContext, decorator: ast.expr) -> bool:
+    return ctx.is_hybridizer_call(decorator) or ctx.knowledge.is_hybridizer(ctx.bindings.qualified_name(decorator))
+
+
+def with_dehybridization(ctx: FileContext, rule: RuleSpec, diagnostic: Diagnostic,
+                         function: FunctionId) -> Diagnostic:
+    """``diagnostic`` with the dehybridize fix when it has no fix of its own, or the note saying why
+    there is none."""
+    if diagnostic.fix is not None:
+        return diagnostic
+    found = dehybridize(ctx, rule, function)
+    if found.fix is not None:
+        return replace(diagnostic, fix=found.fix)
+    if found.note:
+        return replace(diagnostic, message=f"{diagnostic.message} ({found.note})")
+    return diagnostic
