@@ -34,15 +34,21 @@ EAGER = "import runpy, sys, tensorflow as tf; tf.config.run_functions_eagerly(Tr
 
 # program → (texts the fixed program must contain, texts it must no longer contain)
 FIX_KIND = {
-    "counter_dehybridize.py": ((), ("@tf.function",)),                                   # HYB102/103/105
+    "counter_dehybridize.py": (("steps.assign_add(1)",), ("@tf.function",)),             # HYB102/105 (+103)
+    "counter_rewrite.py": (("calls = tf.Variable(0)", "total = tf.Variable(0.0)", "calls.assign_add(1)",
+                            "total.assign_add(tf.reduce_sum(x))", '"calls": int(calls)', "round(float(total), 4)",
+                            "@tf.function"), ("calls += 1", "float(float(")),                            # HYB103 rewrite
     "randomness_rewrite.py": (("tf.random.normal((3,), 0.0, 0.1)", "tf.random.uniform([], -1.0, 1.0)",
                                "tf.random.uniform([], 1, 6 + 1, dtype=tf.int32)", "@tf.function"),
                               ("= np.random.normal(", "= random.uniform(", "= random.randint(")),  # HYB106 rewrite
     "timestamp_rewrite.py": (("started = tf.timestamp()", "@tf.function"), ("= time.time()",)),  # HYB106 rewrite
     "recursion_dehybridize.py": ((), ("@tf.function",)),                                 # HYB503
     "numpy_call_fix.py": (("peak = tf.reduce_max(x)\n", "@tf.function"), (".numpy()\n",)),   # HYB501 rewrite
-    "variable_per_call.py": ((), ("@tf.function",)),                                     # HYB502
+    "variable_per_call.py": (("@tf.function", "    total.assign(0.0)\n", "_accumulate_total = None"),
+                             ()),                                                        # HYB502 rewrite
 }
+# Facts of the fixed program beyond the eager reference: the variable made once (eagerly, once per call).
+FIXED_FACTS = {"variable_per_call.py": {"variables_created": 1}}
 
 pytestmark = [pytest.mark.tensorflow, pytest.mark.skipif(SKIP_TF, reason="HYBRIDIZE_LINT_SKIP_TF=1")]
 
@@ -86,3 +92,5 @@ def test_fixed_program_behaves_as_eager(name, tmp_path):
     after = _run(program)
     assert after["behaviour"] == reference["behaviour"]
     assert after["results"] == reference["results"]
+    for fact, value in FIXED_FACTS.get(name, {}).items():
+        assert after["facts"][fact] == value

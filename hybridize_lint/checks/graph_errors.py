@@ -9,6 +9,7 @@ from ..context import FileContext
 from ..diagnostics import Diagnostic
 from ..fixes.dehybridize import with_dehybridization
 from ..fixes.numpy_calls import drop_numpy
+from ..fixes.variables import create_once
 from ..registry import RuleSpec
 
 
@@ -32,5 +33,9 @@ def variables_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]
             continue
         for error in function.errors:
             if error.code == rule.code:
-                diagnostic = ctx.diagnostic(rule, error.loc, function=function.qualname)
+                call = ctx.node_at(error.loc, ast.Call)
+                is_method = function.class_name is not None and function.method_kind == "instance"
+                fix = create_once(ctx, rule, call, ctx.functions.get(function.qualname), is_method) \
+                    if isinstance(call, ast.Call) else None
+                diagnostic = ctx.diagnostic(rule, error.loc, fix=fix, function=function.qualname)
                 yield with_dehybridization(ctx, rule, diagnostic, (ctx.module, function.qualname))
