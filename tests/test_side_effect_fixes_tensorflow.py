@@ -46,6 +46,9 @@ FIX_KIND = {
     "numpy_call_fix.py": (("peak = tf.reduce_max(x)\n", "@tf.function"), (".numpy()\n",)),   # HYB501 rewrite
     "variable_per_call.py": (("@tf.function", "    total.assign(0.0)\n", "_accumulate_total = None"),
                              ()),                                                        # HYB502 rewrite
+    "tensor_array_rewrite.py": (("out = tf.TensorArray(tf.float32, size=0, dynamic_size=True)",
+                                 "values = values.write(values.size(), x * 2.0)", "return out.stack(), values.stack()",
+                                 "@tf.function"), (".append(",)),                          # HYB504 rewrite
 }
 # Facts of the fixed program beyond the eager reference: the variable made once (eagerly, once per call).
 FIXED_FACTS = {"variable_per_call.py": {"variables_created": 1}}
