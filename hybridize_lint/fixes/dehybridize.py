@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
+from weakref import ref
 
 from ..analysis.project import FunctionId
 from ..analysis.summary import IN_TF_FUNCTION_LAMBDA, ONE_OBJECT
@@ -95,15 +96,31 @@ def removal_edits(ctx: FileContext, root: FunctionId) -> list[Edit]:
 
 
 def _wrapping_entries(ctx: FileContext, root: FunctionId):
-    project = ctx.project
-    for summary in project.summaries.values():
-        for entry in summary.graph_entries:
-            if entry.via == "wrapper":
-                if any(t.function == root for t in project.resolve_ref(entry.ref)):
-                    yield summary.module, replace(entry, loc=(-1, -1, -1, -1))  # never removable here
-                continue
-            if entry.via in WRAPPING_VIAS and any(t.function == root for t in project.resolve_ref(entry.ref)):
-                yield summary.module, entry
+    """Where ``root`` is wrapped in ``tf.function(...)`` (or a project wrapper), across the project."""
+    return _entries_by_root(ctx.project).get(root, [])
+
+
+# The last project asked about: (the project, the identity of its summaries, its entries by root).
+_ENTRIES: list[tuple[ref, tuple[int, ...], dict]] = []
+
+
+def _entries_by_root(project) -> dict[FunctionId, list]:
+    """Every wrapping graph entry of the project by the function it wraps, computed once per state of
+    the project (``ProjectModel.add`` replaces summaries when a fix is re-linted)."""
+    state = tuple(id(summary) for summary in project.summaries.values())
+    found = _ENTRIES[0][2] if _ENTRIES and _ENTRIES[0][0]() is project and _ENTRIES[0][1] == state else None
+    if found is None:
+        found = {}
+        for summary in project.summaries.values():
+            for entry in summary.graph_entries:
+                if entry.via == "wrapper":
+                    entry = replace(entry, loc=(-1, -1, -1, -1))  # a project wrapper: never removable here
+                elif entry.via not in WRAPPING_VIAS:
+                    continue
+                for target in project.resolve_ref(entry.ref):
+                    found.setdefault(target.function, []).append((summary.module, entry))
+        _ENTRIES[:] = [(ref(project), state, found)]
+    return found
 
 
 def _is_hybridizer(ctx: FileContext, decorator: ast.expr) -> bool:
