@@ -67,14 +67,14 @@ def main() -> None:
                 ast.parse((copy / name).read_bytes())
             except SyntaxError as error:
                 broken.append(f"{name}: {error}")
-        second = lint(["--fix", "--unsafe-fixes"], copy)
+        lint(["--fix", "--unsafe-fixes"], copy)
         again = digest(copy)
         unstable = sorted(name for name in again if after.get(name) != again[name])
         summary[package] = {"findings": len(findings), "offered": dict(offered), "by_rule": dict(by_rule),
                             "changed_files": changed, "broken": broken, "second_pass_changed": unstable,
                             "first_pass_tail": first.stdout.strip().splitlines()[-1:] + first.stderr.strip().splitlines()[-3:]}
         print(package, json.dumps(summary[package]["offered"]), "changed", len(changed), "broken", len(broken),
-              "unstable", len(unstable), flush=True)
+              "unstable", len(unstable), summary[package]["first_pass_tail"], flush=True)
     (work / "summary.json").write_text(json.dumps(summary, indent=1))
 
 

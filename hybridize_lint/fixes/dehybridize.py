@@ -56,8 +56,10 @@ def dehybridize(ctx: FileContext, rule: RuleSpec, function: FunctionId) -> Dehyb
         return Dehybridization()
     if root.reason == KERAS_FIT:
         return Dehybridization(note=KERAS_NOTE.format(function=root_id[1]))
-    if root.reason not in WRAPPING_VIAS or root.wrapper or root_id in ctx.project.hybrid_objects_used:
-        return Dehybridization()  # traced by tf.data/tf.map_fn…, a project wrapper, or used as a tf.function object
+    if root.reason not in WRAPPING_VIAS or root.wrapper or root.signature or root_id in ctx.project.hybrid_objects_used:
+        # traced by tf.data/tf.map_fn…, through a project wrapper, with an input_signature (a concrete
+        # function on purpose, often exported), or used as a tf.function object (get_concrete_function)
+        return Dehybridization()
     edits = removal_edits(ctx, root_id)
     if not edits:
         return Dehybridization()
