@@ -34,9 +34,11 @@ class Dehybridization:
 
 
 def graph_root_of(ctx: FileContext, function: FunctionId) -> FunctionId | None:
-    """The root whose ``tf.function`` makes ``function`` graph code: itself, or its enclosing root
-    for a function defined inside one."""
+    """The root whose ``tf.function`` makes ``function`` graph code: itself, a root that calls it, or
+    the enclosing root of a function defined inside one."""
     roots = ctx.project.graph_roots
+    if function not in roots:
+        function = ctx.project.graph_functions.get(function)
     seen = set()
     while function in roots and function not in seen:
         seen.add(function)
@@ -44,7 +46,7 @@ def graph_root_of(ctx: FileContext, function: FunctionId) -> FunctionId | None:
         if not reason.startswith("inside "):
             return function
         function = (function[0], reason[len("inside "):])
-    return ctx.project.graph_functions.get(function)
+    return None
 
 
 def dehybridize(ctx: FileContext, rule: RuleSpec, function: FunctionId) -> Dehybridization:
