@@ -56,7 +56,7 @@ def dehybridize(ctx: FileContext, rule: RuleSpec, function: FunctionId) -> Dehyb
     root = ctx.project.graph_roots.get(root_id) if root_id else None
     if root is None:
         return Dehybridization()
-    if root.reason == KERAS_FIT:
+    if root.reason == KERAS_FIT or _keras_step(ctx, root_id):
         return Dehybridization(note=KERAS_NOTE.format(function=root_id[1]))
     if root.reason not in WRAPPING_VIAS or root.wrapper or root.signature or root_id in ctx.project.hybrid_objects_used:
         # traced by tf.data/tf.map_fn…, through a project wrapper, with an input_signature (a concrete
@@ -68,6 +68,28 @@ def dehybridize(ctx: FileContext, rule: RuleSpec, function: FunctionId) -> Dehyb
     name = root_id[1].rsplit(".", 1)[-1]
     title = f"Remove `tf.function` from `{name}`: restores per-call behaviour; runs eagerly (slower)"
     return Dehybridization(ctx.fix(rule, edits, title))
+
+
+def _keras_step(ctx: FileContext, function: FunctionId) -> bool:
+    """A Keras model's ``train_step``/``call``…: Keras' own loops trace it whatever else wraps it
+    (``self.train_step = tf.function(self.train_step, jit_compile=True)``), so unwrapping that
+    would only lose the compilation."""
+    info = ctx.project.function(function)
+    if info is None or info.class_name is None:
+        return False
+    method = function[1].rsplit(".", 1)[-1]
+    if method not in ctx.knowledge.keras_compiled_methods:
+        return False
+    cls = (function[0], info.class_name)
+    # A step method whose class the project cannot place (a base passed to a class factory) is
+    # taken as Keras' too: no other framework calls ``train_step``.
+    return ctx.project.is_keras_model(cls) or (method != "call" and _unresolved_bases(ctx, cls))
+
+
+def _unresolved_bases(ctx: FileContext, cls) -> bool:
+    info = ctx.project.class_info(cls)
+    return info is not None and (info.unnamed_bases or any(not ctx.project.class_of_typeref(base)
+                                                            for base in info.bases))
 
 
 def removal_edits(ctx: FileContext, root: FunctionId) -> list[Edit]:
