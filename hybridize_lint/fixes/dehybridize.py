@@ -140,6 +140,8 @@ def _entries_by_root(project) -> dict[FunctionId, list]:
         for summary in project.summaries.values():
             for entry in summary.graph_entries:
                 if entry.via == "wrapper":
+                    if project.wrapping_of(entry.wrapper, entry.argument) is None:
+                        continue  # W(f) for a W that turns out to wrap no tf.function
                     entry = replace(entry, loc=(-1, -1, -1, -1))  # a project wrapper: never removable here
                 elif entry.via not in WRAPPING_VIAS:
                     continue
