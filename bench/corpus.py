@@ -3,7 +3,8 @@
     python bench/corpus.py [--fast] [DEST]      # default DEST: .corpus/ in the repo
 
 Wheels come from PyPI (``pip download``), are checked against their sha256 and
-only their ``.py`` files are unpacked, one folder per package.  Idempotent: a
+only their ``.py`` files are unpacked, one folder per package.  A package with no
+wheel on PyPI is pinned by its source distribution (``.tar.gz``), unpacked the same way.  Idempotent: a
 folder stamped with the same hash is reused.
 """
 
@@ -15,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,10 +61,8 @@ def fetch(packages: list[Package], dest: Path = DEFAULT_DEST, progress=print) ->
         wheel = downloads / package.wheel
         if not _sha_ok(wheel, package.sha256):
             wheel.unlink(missing_ok=True)
-            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
-                            "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
-                            "--platform", "manylinux2014_x86_64", "-d", str(downloads),
-                            f"{package.name}=={package.version}"], check=True)
+            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", *_download_options(package),
+                            "-d", str(downloads), f"{package.name}=={package.version}"], check=True)
             if not _sha_ok(wheel, package.sha256):
                 raise RuntimeError(f"{package.wheel}: missing or sha256 mismatch")
         shutil.rmtree(folder, ignore_errors=True)
@@ -77,21 +77,41 @@ def _sha_ok(path: Path, expected: str) -> bool:
     return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == expected
 
 
-def _unpack_python_files(wheel: Path, folder: Path) -> int:
+def _is_sdist(archive: Path | str) -> bool:
+    return str(archive).endswith(".tar.gz")
+
+
+def _download_options(package: Package) -> list[str]:
+    if _is_sdist(package.wheel):
+        return ["--no-binary", ":all:"]
+    return ["--only-binary", ":all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
+            "--platform", "manylinux2014_x86_64"]
+
+
+def _python_members(archive: Path):
+    """(path inside the package, bytes) of each ``.py`` file of a wheel or a source distribution."""
+    if _is_sdist(archive):
+        with tarfile.open(archive, "r:gz") as tar:
+            for member in tar.getmembers():
+                if member.isfile() and member.name.endswith(".py"):
+                    yield member.name.split("/", 1)[-1], tar.extractfile(member).read()
+        return
+    with zipfile.ZipFile(archive) as wheel:
+        for info in wheel.infolist():
+            if info.filename.endswith(".py") and ".dist-info/" not in info.filename:
+                yield re.sub(r"^[^/]+\.data/(purelib|platlib)/", "", info.filename), wheel.read(info)
+
+
+def _unpack_python_files(archive: Path, folder: Path) -> int:
     folder.mkdir(parents=True)
     count = 0
-    with zipfile.ZipFile(wheel) as archive:
-        for info in archive.infolist():
-            name = info.filename
-            if not name.endswith(".py") or ".dist-info/" in name:
-                continue
-            name = re.sub(r"^[^/]+\.data/(purelib|platlib)/", "", name)
-            target = (folder / name).resolve()
-            if folder.resolve() not in target.parents:
-                raise RuntimeError(f"unsafe path in wheel: {info.filename}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(info))
-            count += 1
+    for name, content in _python_members(archive):
+        target = (folder / name).resolve()
+        if folder.resolve() not in target.parents:
+            raise RuntimeError(f"unsafe path in {archive.name}: {name}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        count += 1
     return count
 
 

@@ -54,6 +54,7 @@ class KnowledgeBase:
     diagnostic_levels: frozenset[str]  # `logging.warning`: a line about the configuration, not progress
     non_calling_functions: frozenset[str]  # isinstance(x, C): C is named, not called
     binders: frozenset[str]  # functools.partial(f, ...): f is bound for later, not called now
+    type_casts: frozenset[str]  # typing.cast(T, v) is v
     nondeterministic_calls: NameSet
     io_factories: frozenset[str]
     logger_factories: frozenset[str]
@@ -66,7 +67,7 @@ class KnowledgeBase:
     python_iterator_factories: NameSet
     python_collection_factories: frozenset[str]
     graph_entry_methods: frozenset[str]
-    graph_entry_functions: frozenset[str]
+    control_flow_functions: frozenset[str]  # tf.cond, tf.map_fn: run their functions where they are called
     graph_builders: frozenset[str]  # tf.estimator.Estimator: calls model_fn once to build a TF1 graph
     dataset_modules: tuple[str, ...]
     eager_wrappers: frozenset[str]
@@ -212,6 +213,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         diagnostic_levels=frozenset(effects["diagnostic_levels"]),
         non_calling_functions=frozenset(effects["non_calling"]),
         binders=frozenset(effects["binders"]),
+        type_casts=frozenset(effects["type_casts"]),
         nondeterministic_calls=NameSet.of(effects["nondeterministic"], effects["nondeterministic_exceptions"]),
         io_factories=frozenset(objects["io_factories"]),
         logger_factories=frozenset(objects["logger_factories"]),
@@ -224,7 +226,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         python_iterator_factories=NameSet.of(data["iterators"]["factories"]),
         python_collection_factories=frozenset(data["iterators"]["collection_factories"]),
         graph_entry_methods=frozenset(data["graph_entry"]["method_calls"]),
-        graph_entry_functions=frozenset(data["graph_entry"]["functions"]),
+        control_flow_functions=frozenset(data["control_flow"]["functions"]),
         graph_builders=frozenset(data["graph_entry"]["builders"]),
         dataset_modules=tuple(data["graph_entry"]["dataset_factories"]),
         eager_wrappers=frozenset(data["eager_wrappers"]["functions"]),

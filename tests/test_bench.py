@@ -33,7 +33,24 @@ def test_the_pinned_corpus_lists_each_wheel_with_its_hash():
     assert len(packages) >= 6 and len({p.name for p in packages}) == len(packages)
     for package in packages:
         assert re.fullmatch(r"[0-9a-f]{64}", package.sha256), package
-        assert package.wheel.endswith(".whl") and package.version in package.wheel
+        assert package.wheel.endswith((".whl", ".tar.gz")) and package.version in package.wheel
+    assert sum(package.wheel.endswith(".tar.gz") for package in packages) <= 3  # wheels wherever PyPI has one
+
+
+def test_a_source_distribution_is_unpacked_like_a_wheel(tmp_path):
+    import io
+    import tarfile
+
+    archive = tmp_path / "demo-1.0.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name, text in {"demo-1.0/demo/core.py": b"x = 1\n", "demo-1.0/setup.cfg": b"[x]\n",
+                           "demo-1.0/setup.py": b"pass\n"}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(text)
+            tar.addfile(info, io.BytesIO(text))
+    assert corpus._unpack_python_files(archive, tmp_path / "demo") == 2
+    assert (tmp_path / "demo" / "demo" / "core.py").read_text() == "x = 1\n"
+    assert not (tmp_path / "demo" / "setup.cfg").exists()
     assert [p.name for p in corpus.pinned_packages(fast_only=True)] == ["neural-structured-learning"]
 
 

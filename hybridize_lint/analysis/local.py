@@ -707,7 +707,48 @@ class _ModuleBuilder:
         later trace. The flag must outlive the call: ``if seed is None: seed = ...`` runs at every call.
         """
         return any(self._outlives_call(flag, scope) for guard in guards if isinstance(guard, _Branch)
-                   for flag in guard.own_flags)
+                   for flag in [*guard.own_flags, *self._flags_set_by_helpers(guard, scope)])
+
+    def _calls_a_narrowed_layer(self, value: ast.expr | None, guards: list, scope: _Scope) -> bool:
+        """``if isinstance(self.init, tf.keras.layers.Layer): self.kernel = self.init(shape)``: the
+        guard says the callee is a Keras layer, and a layer called in graph code returns tensors."""
+        if not isinstance(value, ast.Call):
+            return False
+        callee = _place_key(value.func)
+        for guard in guards:
+            test = guard.test if isinstance(guard, _Branch) and guard.taken else None
+            if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" \
+                    and len(test.args) == 2 and _place_key(test.args[0]) == callee:
+                types = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+                if types and all(self._dotted(t, scope) in self.kb.keras_layer_bases for t in types):
+                    return True
+        return False
+
+    def _flags_set_by_helpers(self, guard: _Branch, scope: _Scope) -> list[ast.expr]:
+        """``if self._loss is None: self._make_loss()``: the block's flag set by a method of the same
+        class that the block calls on ``self`` (and that sets it for good)."""
+        methods = self._own_methods(scope)
+        if not methods:
+            return []
+        found = []
+        for flag, holds in _flags(guard.test, guard.taken):
+            for statement in guard.body:
+                call = statement.value if isinstance(statement, ast.Expr) else None
+                if isinstance(call, ast.Call) and _on(call.func, scope.params[0]) and call.func.attr in methods:
+                    helper = methods[call.func.attr]
+                    if helper.args.args and helper.args.args[0].arg == scope.params[0]:
+                        ends = [_ends(holds, value) for value in _assigned_values(helper.body, flag)]
+                        if ends and all(ends):
+                            found.append(flag)
+                            break
+        return found
+
+    def _own_methods(self, scope: _Scope) -> dict[str, FunctionNode]:
+        """The methods of the class a method belongs to, by name (empty outside a method)."""
+        node = self._class_nodes.get(scope.class_name) if scope.class_name and scope.params else None
+        if node is None:
+            return {}
+        return {child.name: child for child in node.body if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
     def _outlives_call(self, flag: ast.expr, scope: _Scope) -> bool:
         """A global or nonlocal name, or an attribute of an object the call did not make
@@ -771,15 +812,21 @@ class _ModuleBuilder:
             elif isinstance(target, ast.Attribute):
                 locality = self.locality(target.value, scope)
                 if not guards_once and isinstance(node, ast.Assign) \
-                        and TENSOR in value_of(self, node.value, scope):
+                        and (TENSOR in value_of(self, node.value, scope)
+                             or self._calls_a_narrowed_layer(node.value, guards, scope)):
                     continue  # a traced tensor parked on an object: the graph computes it on every call
-                if isinstance(node, ast.Assign) and _overrides_a_default(target, node.value):
+                if isinstance(node, ast.Assign) and (_overrides_a_default(target, node.value)
+                                                     or _same_function_every_call(node.value, scope)):
                     continue
                 if locality != LOCAL:
                     scratch = target.attr if isinstance(node, ast.Assign) and _written_before_read(
                         target, node.value, scope.node) else None
+                    value = getattr(node, "value", None)
+                    stored = value.id if isinstance(node, ast.Assign) and isinstance(value, ast.Name) \
+                        and value.id in scope.params[1 if scope.class_name else 0:] else None
                     function.effects.append(Effect("HYB104", f"`{_text(target)}`", loc_of(target),
-                                                   _target(locality), scratch_attribute=scratch))
+                                                   _target(locality), scratch_attribute=scratch,
+                                                   stored_param=stored))
             elif isinstance(target, ast.Subscript):
                 locality = self.locality(target.value, scope)
                 if _fills_a_cache(target, guards, scope.node):
@@ -830,8 +877,8 @@ class _ModuleBuilder:
         functions = [*call.args, *(k.value for k in call.keywords)]
         if dotted in kb.hybridize_functions:
             via, functions = "tf.function", call.args[:1]
-        elif dotted in kb.graph_entry_functions:
-            via = dotted.replace("tensorflow.", "tf.")
+        elif dotted in kb.control_flow_functions:
+            return  # the function is passed (a call site of the caller): graph code where the caller is
         elif dotted in kb.graph_builders or self._builder_base(call, scope):
             via = BUILDS_A_GRAPH  # `super().__init__(model_fn=...)` of an Estimator subclass too
         elif dotted in kb.eager_wrappers:
@@ -1034,6 +1081,8 @@ class _ModuleBuilder:
         if isinstance(expr, ast.Name):
             return self._name_ref(expr.id, scope)
         if isinstance(expr, ast.Call):  # Scaler(3)(x), make_recorder()(x): call what the inner call returns
+            if len(expr.args) == 2 and self._dotted(expr.func, scope) in self.kb.type_casts:
+                return self._callee_ref(expr.args[1], scope)  # cast(Callable, f)(x) calls f
             inner = self._callee_ref(expr.func, scope)
             return f"inst:{inner}|__call__" if inner and inner.startswith(("name:", "fn:")) else None
         if not isinstance(expr, ast.Attribute):
@@ -1454,6 +1503,18 @@ def _overrides_a_default(target: ast.Attribute, value: ast.expr) -> bool:
     if isinstance(value, ast.IfExp):
         return key in (_place_key(value.body), _place_key(value.orelse))
     return False
+
+
+def _same_function_every_call(value: ast.expr, scope: _Scope) -> bool:
+    """``obj.hook = lambda *a, **k: None``: a patch that sets the same function on every call, so
+    setting it once per trace leaves the object as eager calls would (nothing of the call in it)."""
+    if not isinstance(value, ast.Lambda):
+        return False
+    arguments = value.args
+    own = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+    own |= {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
+    return not any(isinstance(node, ast.Name) and node.id not in own and scope.binds(node.id)
+                   for node in ast.walk(value))
 
 
 def _on(node: ast.AST, receiver: str | None) -> bool:

@@ -15,6 +15,7 @@ from typing import Callable
 
 from .project import ClassId, FunctionId, ProjectModel, Target
 from .summary import CAPTURED, LOCAL, CallSite, Effect, FunctionSummary
+from .values import TENSOR
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,8 @@ class SideEffectAnalysis:
             if callee.always and is_hazard(callee.always.through(qualname)):
                 return callee.always.through(qualname)
             for param, witness in callee.on_params.items():
+                if self._parks_a_tensor(target, site, witness):
+                    continue
                 locality = _argument_locality(self.project, target, site, param)
                 if locality == CAPTURED or (locality != LOCAL and is_external(locality, witness.effect)):
                     return witness.through(qualname)
@@ -150,6 +153,23 @@ class SideEffectAnalysis:
                     if locality == CAPTURED or (locality != LOCAL and is_external(locality, witness.effect)):
                         return witness.through(qualname)
         return None
+
+    def _parks_a_tensor(self, target: Target, site: CallSite, witness: Witness) -> bool:
+        """A setter (``self.state = state``) called with a tensor: the object holds a tensor of the
+        trace for the rest of it, recomputed by the graph on every call (not a skipped effect)."""
+        stored = witness.effect.stored_param
+        if stored is None or witness.chain:
+            return False
+        bound = bound_argument(self.project, target, site, stored)
+        if isinstance(bound, int):
+            atoms = site.arg_values[bound] if bound < len(site.arg_values) else []
+        elif isinstance(bound, str) and bound.startswith("keyword:"):
+            atoms = site.keyword_values.get(bound[8:], [])
+        else:
+            return False
+        return TENSOR in atoms or any(
+            TENSOR in (self.project.function(t.function).returns or ()) for atom in atoms if atom.startswith("r:")
+            for t in self.project.resolve_ref(atom[2:]) if self.project.function(t.function) is not None)
 
     def receives_python_iterator(self, function: FunctionId, param: str) -> bool:
         """Some caller passes a Python iterator as ``param`` (``next()`` on it is then a side effect)."""

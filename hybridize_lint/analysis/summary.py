@@ -55,6 +55,10 @@ class Effect:
     # ``self.ATTR = ...`` before any read of ``self.ATTR`` in the function: the attribute's name when
     # the value may be scratch state for the rest of the call (see ``SideEffectAnalysis``).
     scratch_attribute: str | None = None
+    # ``self.state = PARAM`` in a setter: the parameter whose argument the write stores. A caller that
+    # passes a tensor of its trace parks it on the object for the rest of the trace (the graph
+    # computes it on every call), as it would park ``self.state = tf.zeros(...)``.
+    stored_param: str | None = None
 
 
 @dataclass

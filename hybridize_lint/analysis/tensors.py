@@ -16,7 +16,7 @@ from functools import cached_property
 from .project import FunctionId, ProjectModel, Target, call_arguments, value_parameters
 from .summary import CallSite, FunctionSummary
 from .dtypes import array_dtype, is_array
-from .values import ARITHMETIC, CONTAINER, LITERAL, RANGE, SYMBOLIC, TENSOR, VARYING_SHAPE
+from .values import ARITHMETIC, CONTAINER, LITERAL, OPAQUE, RANGE, SYMBOLIC, TENSOR, VARYING_SHAPE
 
 # The paper's speculative names for code with no visible caller (libraries): DL entry points.
 SPECULATIVE_NAMES = re.compile(r"^(.*(train|test).*_step|call|__call__|run_model|.*inference)$")
@@ -157,6 +157,8 @@ class TensorInference:
             return True
         if certain:
             return False
+        if OPAQUE in atoms:
+            return True  # `self._fn(x)`: a function kept in an attribute may well compute on tensors
         facts = self.of(function)
         if any(is_array(kind) for atom in atoms if atom.startswith("p:") for kind in facts.kinds.get(atom[2:], ())):
             return True  # NumPy arguments: NumPy work in eager code, tensor work in a graph

@@ -13,6 +13,8 @@ later (a module cannot know what another module's functions return):
 - ``N:DTYPE:RANK`` a NumPy array of that dtype and rank (``?`` when unknown), see :mod:`.dtypes`
 - ``p:NAME``    whatever the enclosing function's parameter NAME receives
 - ``r:REF``     what calling REF returns (see :mod:`.summary` for references)
+- ``O``         what calling an object the summary cannot name returns (``self._fn(x)`` for a function
+                kept in an attribute): anything, a tensor included
 - ``n:DOTTED``  the value of a module-level variable of another module
 """
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .local import _ModuleBuilder, _Scope
 
 TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, ARITHMETIC, SYMBOLIC = "T", "L", "S", "C", "A", "K"
+OPAQUE = "O"  # the result of calling something unnamed: may be anything
 RANGE = "R"  # beside LITERAL: an int counted by `range()` (messages name it so)
 Value = frozenset[str]
 NOTHING: Value = frozenset()
@@ -99,7 +102,7 @@ def _call_value(builder: "_ModuleBuilder", call: ast.Call, scope: "_Scope") -> V
             return _tensor_part(receiver)
     ref = builder._callee_ref(call.func, scope)
     symbolic = _symbolic_arguments(builder, call, scope)
-    return frozenset({f"r:{ref}"}) | symbolic if ref else symbolic
+    return frozenset({f"r:{ref}" if ref else OPAQUE}) | symbolic
 
 
 def _constructs_an_object(call: ast.Call) -> bool:
@@ -155,15 +158,15 @@ def _combine(left: Value, right: Value) -> Value:
 
     The operands may only be known later (``x * factor``): ``ARITHMETIC`` marks the result so
     that a tensor operand makes the whole value a tensor, not also a literal. Symbolic sources
-    (``k:``) ride along without deciding anything.
+    (``k:``) and results of unnamed calls (``O``) ride along without deciding anything.
     """
-    if not left or not right:  # `n - 1` with `n` of unknown value: unknown too, not a literal
+    if not left - {OPAQUE} or not right - {OPAQUE}:  # `n - 1` with `n` unknown: unknown too, not a literal
         return ((left | right) - {CONTAINER, LITERAL}) | {ARITHMETIC}
     union = (left | right) - {CONTAINER}
     arrays = {atom for atom in union if is_array(atom)}
     if arrays:
         union = (union - arrays) | combined_arrays(arrays, with_literal=LITERAL in union)
-    if any(not atom.startswith("k:") for atom in union - {LITERAL, ARITHMETIC}):
+    if any(not atom.startswith("k:") for atom in union - {LITERAL, ARITHMETIC, OPAQUE}):
         return (union - {LITERAL}) | {ARITHMETIC}
     return union
 

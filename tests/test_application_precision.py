@@ -1,0 +1,345 @@
+"""Classes of wrong findings met on application-style TF2 code the tool had never seen (trainers, RL
+agents, attacks, explainers: the third group of ``bench/corpus.toml``): each has a negative case (no
+longer reported) and a positive one (the hazard outside the pattern, still reported), as small programs
+written for the test."""
+
+from __future__ import annotations
+
+from project_helpers import lint
+
+FROZEN = 'select = ["HYB108"]\n'
+
+# -- TensorFlow control flow runs its functions where it is called -----------------------------------
+
+BRANCH_READS_A_REBOUND_LOCAL = """
+import tensorflow as tf
+
+
+def step(x, variables):
+    if len(variables) == 1:
+        deltas = list()
+        for v in variables:
+            deltas.append(tf.ones_like(v))
+
+        def negate():
+            return [-d for d in deltas]
+
+        return tf.cond(x > 0, lambda: deltas, negate)
+    deltas = [tf.zeros_like(v) for v in variables]
+    return deltas
+"""
+
+
+def test_a_tf_cond_branch_called_eagerly_reads_its_closure_live(tmp_path):
+    # Eager tf.cond calls the branch as Python on every call (checked with TF 2.21): nothing is frozen.
+    assert lint(tmp_path, {"step.py": BRANCH_READS_A_REBOUND_LOCAL}, FROZEN) == set()
+
+
+def test_a_tf_cond_branch_in_graph_code_is_traced_with_it(tmp_path):
+    # In a tf.function the branch is traced with the function, each trace reading that call's locals.
+    traced = BRANCH_READS_A_REBOUND_LOCAL.replace("\ndef step(", "\n@tf.function\ndef step(")
+    assert lint(tmp_path, {"step.py": traced}, FROZEN) == set()
+
+
+def test_a_nested_tf_function_still_freezes_a_closure_rebound_after_its_first_call(tmp_path):
+    files = {"scaled.py": """
+        import tensorflow as tf
+
+
+        def make_scaled(k):
+            scale = k
+
+            @tf.function
+            def scaled(x):
+                return x * scale
+
+            first = scaled(tf.constant(1.0))
+            scale = k * 2
+            return first, scaled(tf.constant(1.0))
+        """}
+    assert lint(tmp_path, files, FROZEN) == {("scaled.py", 9, "HYB108")}
+
+
+# -- a patch that sets the same function on every call -----------------------------------------------
+
+PATCHING_STEP = """
+import tensorflow as tf
+
+
+class Trainer:
+    def __init__(self, model, optimizer):
+        self.model = model
+        self.optimizer = optimizer
+
+    def fit(self, dataset, epochs):
+        @tf.function
+        def train_step(images, labels):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(self.model(images) - labels))
+            gradients = tape.gradient(loss, self.model.trainable_variables)
+            self.optimizer._check_variables_are_known = PATCH
+            self.optimizer.apply_gradients(zip(gradients, self.model.trainable_variables))
+
+        for _ in range(epochs):
+            for images, labels in dataset:
+                train_step(images, labels)
+"""
+
+
+def test_patching_an_object_with_the_same_function_every_call_is_no_per_trace_hazard(tmp_path):
+    files = {"trainer.py": PATCHING_STEP.replace("PATCH", "lambda *args, **kwargs: None")}
+    assert lint(tmp_path, files) == set()
+
+
+def test_patching_an_object_with_a_function_of_the_call_is_still_reported(tmp_path):
+    files = {"trainer.py": PATCHING_STEP.replace("PATCH", "lambda *args: loss")}
+    assert lint(tmp_path, files) == {("trainer.py", 15, "HYB104")}
+
+
+# -- a one-time build done by a helper method ------------------------------------------------------
+
+LAZY_LOSS = """
+import tensorflow as tf
+
+
+class Trainer:
+    def __init__(self, model, optimizer):
+        self.model = model
+        self.optimizer = optimizer
+        self._clipping_loss = None
+
+    def _make_clipping_loss(self):
+        self._clipping_loss = SETTING
+
+    @tf.function
+    def train_step(self, x, y):
+        if self._clipping_loss is None:
+            self._make_clipping_loss()
+        with tf.GradientTape() as tape:
+            loss = self._clipping_loss(y, self.model(x, training=True))
+        grads = tape.gradient(loss, self.model.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.model.trainable_variables))
+        return loss
+"""
+
+
+def test_a_build_once_helper_under_a_none_guard_runs_once_eager_or_traced(tmp_path):
+    files = {"dp.py": LAZY_LOSS.replace("SETTING", "make_loss()")}
+    assert lint(tmp_path, files) == set()
+
+
+def test_a_helper_that_never_sets_the_flag_runs_on_every_eager_call(tmp_path):
+    files = {"dp.py": LAZY_LOSS.replace("self._clipping_loss = SETTING", "self.builds += 1")}
+    assert lint(tmp_path, files) == {("dp.py", 16, "HYB110")}
+
+
+# -- TF1 programs: a Session runs the graph its caller builds --------------------------------------
+
+HYBRID = 'select = ["HYB3"]\n'
+
+POWER_ITERATION = """
+import tensorflow as tf
+
+
+def power_step(v, matrix):
+    w = tf.matmul(matrix, v)
+    w = w / tf.norm(w)
+    w = tf.nn.l2_normalize(w + 0.1 * v)
+    w = tf.matmul(matrix, w) - tf.reduce_mean(w)
+    return tf.nn.l2_normalize(w * tf.norm(v) + tf.square(w))
+
+
+def top_vector(v, matrix, steps):
+    for _ in range(steps):
+        v = power_step(v, matrix)
+    return v
+"""
+
+MAIN = """
+import tensorflow as tf
+
+from power import top_vector
+
+
+def main():
+    matrix = tf.ones([4, 4])
+    v = top_vector(tf.ones([4, 1]), matrix, 100)
+    RUN
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_a_tf1_program_that_runs_a_session_calls_nothing_eagerly(tmp_path):
+    # the TF1 markers are in the program's module, the loop in a helper module
+    program = MAIN.replace("RUN", "with tf.Session() as sess:\n        print(sess.run(v))")
+    assert lint(tmp_path, {"power.py": POWER_ITERATION, "main.py": program}, HYBRID) == set()
+
+
+def test_the_same_loop_in_an_eager_program_is_a_boundary(tmp_path):
+    program = MAIN.replace("RUN", "print(v.numpy())")
+    assert lint(tmp_path, {"power.py": POWER_ITERATION, "main.py": program}, HYBRID) == {("power.py", 4, "HYB301")}
+
+
+def test_a_function_autograph_converts_is_not_called_by_the_conversion(tmp_path):
+    program = MAIN.replace("    v = top_vector(tf.ones([4, 1]), matrix, 100)\n    RUN",
+                           "    converted = tf.autograph.to_graph(top_vector)\n    return converted, matrix")
+    assert lint(tmp_path, {"power.py": POWER_ITERATION, "main.py": program}, HYBRID) == set()
+
+
+# -- NumPy arrays are converted, not retraced ------------------------------------------------------
+
+PREDICTOR = """
+import numpy as np
+import tensorflow as tf
+
+
+class Predictor:
+    def __init__(self, model):
+        self.model = model
+
+    def _prepare_batch(self, batch):
+        inputs, labels = batch
+        inputs = [x.astype(np.float32) for x in inputs]
+        if labels is not None:
+            labels = [y.astype(np.float32) for y in labels]
+        return inputs, labels
+
+    @tf.function
+    def _compute_model(self, inputs):
+        return self.model(inputs, training=False)
+
+    def predict(self, batches):
+        results = []
+        for batch in batches:
+            inputs, _ = self._prepare_batch((batch, None))
+            if len(inputs) == 1:
+                inputs = inputs[0]
+            results.append(self._compute_model(inputs).numpy())
+        return results
+
+
+def main():
+    predictor = Predictor(tf.keras.Sequential([tf.keras.layers.Dense(2)]))
+    predictor.predict([[np.ones([4, 3])] for _ in range(10)])
+    predictor._compute_model(CALL)
+"""
+
+RETRACE = 'select = ["HYB2", "HYB402"]\n'
+
+
+def test_an_argument_that_may_be_a_numpy_array_is_no_evidence_of_retracing(tmp_path):
+    files = {"predict.py": PREDICTOR.replace("CALL", "tf.ones([4, 3])")}
+    assert lint(tmp_path, files, RETRACE) == set()
+
+
+def test_python_numbers_passed_to_the_same_function_still_retrace(tmp_path):
+    files = {"predict.py": PREDICTOR.replace("CALL", "3.0").replace(
+        "    predictor._compute_model(3.0)", "    predictor._compute_model(tf.ones([4, 3]))\n    for k in range(5):\n        predictor._compute_model(float(k))")}
+    assert lint(tmp_path, files, RETRACE) == {("predict.py", 17, "HYB402")}
+
+
+# -- `typing.cast(T, f)(x)` calls f ----------------------------------------------------------------
+
+COMBINED = """
+from typing import cast
+
+import tensorflow as tf
+
+
+class Combined:
+    def __init__(self, first, second):
+        self._first = first
+        self._second = second
+
+    def prepare(self):
+        @tf.function
+        def combined(x: tf.Tensor) -> tf.Tensor:
+            return BODY
+
+        return combined
+"""
+
+
+def test_a_tf_function_combining_opaque_callables_through_cast_is_not_barren(tmp_path):
+    body = "cast(object, self._first)(x) * cast(object, self._second)(x)"
+    assert lint(tmp_path, {"acq.py": COMBINED.replace("BODY", body)}, 'select = ["HYB401"]\n') == set()
+
+
+def test_a_tf_function_that_only_casts_its_argument_is_still_barren(tmp_path):
+    body = "cast(tf.Tensor, x)"
+    assert lint(tmp_path, {"acq.py": COMBINED.replace("BODY", body)}, 'select = ["HYB401"]\n') == {("acq.py", 13, "HYB401")}
+
+
+# -- a setter that parks a tensor of the trace on an object --------------------------------------
+
+DECODER = """
+import tensorflow as tf
+
+
+class Decoder:
+    def __init__(self):
+        self.initial_state = None
+
+    def setup_initial_state(self, state):
+        self.initial_state = state
+
+    def initial(self, batch_size):
+        return tf.zeros([batch_size, 8]), tf.zeros([batch_size, 4])
+
+    def decode(self, memory):
+        return tf.reduce_sum(memory) + tf.reduce_sum(self.initial_state[0])
+
+
+class Synthesizer:
+    def __init__(self):
+        self.decoder = Decoder()
+
+    @tf.function
+    def inference(self, memory):
+        batch_size = tf.shape(memory)[0]
+        self.decoder.setup_initial_state(STATE)
+        return self.decoder.decode(memory)
+"""
+
+
+def test_a_setter_given_a_tensor_of_the_trace_parks_it_for_the_rest_of_the_trace(tmp_path):
+    files = {"tts.py": DECODER.replace("STATE", "self.decoder.initial(batch_size)")}
+    assert lint(tmp_path, files) == set()
+    files = {"tts.py": DECODER.replace("STATE", "tf.zeros([2, 8])")}
+    assert lint(tmp_path / "direct", files) == set()
+
+
+def test_a_setter_given_a_python_value_still_changes_state_once_per_trace(tmp_path):
+    files = {"tts.py": DECODER.replace("STATE", "[0, 1]")}
+    assert lint(tmp_path, files) == {("tts.py", 25, "HYB110")}
+
+
+# -- a callee narrowed to a Keras layer returns tensors ---------------------------------------------
+
+REPARAMETERIZED = """
+import tensorflow as tf
+
+
+class DenseReparameterization(tf.keras.layers.Dense):
+    def call_weights(self):
+        if GUARD:
+            self.kernel = self.kernel_initializer(self.kernel.shape, self.dtype)
+
+    @tf.function
+    def call(self, inputs):
+        self.call_weights()
+        return super().call(inputs)
+"""
+
+
+def test_a_layer_sampled_weight_parked_on_the_layer_is_recomputed_on_every_call(tmp_path):
+    files = {"layers.py": REPARAMETERIZED.replace("GUARD", "isinstance(self.kernel_initializer, tf.keras.layers.Layer)")}
+    assert lint(tmp_path, files) == set()
+
+
+def test_a_weight_from_a_callee_of_unknown_type_is_still_a_write_once_per_trace(tmp_path):
+    files = {"layers.py": REPARAMETERIZED.replace("GUARD", "callable(self.kernel_initializer)")}
+    assert lint(tmp_path, files) == {("layers.py", 11, "HYB110")}
