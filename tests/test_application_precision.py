@@ -343,3 +343,37 @@ def test_a_layer_sampled_weight_parked_on_the_layer_is_recomputed_on_every_call(
 def test_a_weight_from_a_callee_of_unknown_type_is_still_a_write_once_per_trace(tmp_path):
     files = {"layers.py": REPARAMETERIZED.replace("GUARD", "callable(self.kernel_initializer)")}
     assert lint(tmp_path, files) == {("layers.py", 11, "HYB110")}
+
+
+# -- a Python value computed once by the caller is the same at every call -----------------------------
+
+TARGETS = """
+import tensorflow as tf
+
+
+@tf.function
+def assign_center_targets(out_height, y_center):
+    return tf.reduce_sum(y_center) * out_height
+
+
+def assign_targets(labels, output_size):
+    output_h = output_size[0]
+    return assign_center_targets(output_h, labels)
+
+
+def build(dataset, output_size):
+    return [assign_targets(labels, output_size) for labels in dataset]
+
+
+build([tf.ones([3])] * 4, [64, 64])
+"""
+
+
+def test_a_value_taken_from_a_fixed_config_is_no_evidence_of_retracing(tmp_path):
+    assert lint(tmp_path, {"targets.py": TARGETS}, RETRACE) == set()
+
+
+def test_a_value_the_callers_loop_changes_still_retraces(tmp_path):
+    varying = TARGETS.replace("    output_h = output_size[0]\n    return assign_center_targets(output_h, labels)",
+                              "    for output_h in output_size:\n        assign_center_targets(output_h, labels)")
+    assert lint(tmp_path, {"targets.py": varying}, RETRACE) == {("targets.py", 5, "HYB402")}
