@@ -69,3 +69,14 @@ def test_fixes_are_relinted_until_nothing_is_left():
     outcome = fix_to_fixpoint(source, [_diagnostic(source, 0, 1, "b")], unsafe=False, relint=relint)
     assert outcome.text == "c = 1\n" and outcome.applied == 2
     assert rounds == ["b = 1\n", "c = 1\n"]
+
+
+def test_findings_sharing_one_fix_apply_it_once_and_count_as_fixed():
+    """Several findings in one graph function share its dehybridization: the same edits, applied once."""
+    source = _source("@tf.function\ndef f(x):\n    return x\n")
+    end = source.text.index("def")
+    first, second = _diagnostic(source, 0, end, ""), _diagnostic(source, 0, end, "", "HYB103")
+    unwrap = _diagnostic(source, 0, end, "@other\n", "HYB105")  # a different fix over the same text
+    assert select_non_overlapping([first, second, unwrap], unsafe=False) == [first, second]
+    outcome = fix_to_fixpoint(source, [first, second], unsafe=False, relint=lambda _: [])
+    assert outcome.text == "def f(x):\n    return x\n" and outcome.applied == 2

@@ -9,6 +9,8 @@ from ..analysis.project import GraphRoot
 from ..analysis.summary import BUILDS_A_GRAPH, IN_TF_FUNCTION_LAMBDA, LOCAL, ONE_OBJECT, Effect, FunctionSummary
 from ..context import FileContext
 from ..diagnostics import Diagnostic
+from ..fixes.counters import to_variable
+from ..fixes.dehybridize import with_dehybridization
 from ..registry import RuleSpec
 
 
@@ -122,7 +124,18 @@ def _caller_passes_iterator(ctx: FileContext, function: FunctionSummary, param: 
 
 def direct_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     for function, effect in own_effects(ctx, rule.code):
-        yield ctx.diagnostic(rule, effect.loc, what=effect.what, function=function.qualname)
+        diagnostic = ctx.diagnostic(rule, effect.loc, what=effect.what, function=function.qualname)
+        yield with_dehybridization(ctx, rule, diagnostic, (ctx.module, function.qualname))
+
+
+def global_writes(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    """HYB103: a module-level counter becomes a ``tf.Variable`` where every use allows it
+    (:mod:`hybridize_lint.fixes.counters`); other writes get the dehybridize fix."""
+    for function, effect in own_effects(ctx, rule.code):
+        kind, _, name = effect.what.partition(" ")
+        fix = to_variable(ctx, rule, name.strip("`")) if kind == "global" else None
+        diagnostic = ctx.diagnostic(rule, effect.loc, fix=fix, what=effect.what, function=function.qualname)
+        yield with_dehybridization(ctx, rule, diagnostic, (ctx.module, function.qualname))
 
 
 def callee_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
@@ -151,6 +164,7 @@ def callee_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             witness = analysis.call_effect(caller, site, targets, is_external) if targets else None
             if witness is not None:
                 reported.add(site.loc)
-                yield ctx.diagnostic(rule, site.loc, function=function.qualname,
-                                     chain=" → ".join((function.qualname, witness.describe())),
-                                     callee=witness.chain[0])
+                diagnostic = ctx.diagnostic(rule, site.loc, function=function.qualname,
+                                            chain=" → ".join((function.qualname, witness.describe())),
+                                            callee=witness.chain[0])
+                yield with_dehybridization(ctx, rule, diagnostic, caller)
