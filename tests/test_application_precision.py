@@ -377,3 +377,20 @@ def test_a_value_the_callers_loop_changes_still_retraces(tmp_path):
     varying = TARGETS.replace("    output_h = output_size[0]\n    return assign_center_targets(output_h, labels)",
                               "    for output_h in output_size:\n        assign_center_targets(output_h, labels)")
     assert lint(tmp_path, {"targets.py": varying}, RETRACE) == {("targets.py", 5, "HYB402")}
+
+
+def test_a_cached_summary_keeps_every_field_of_its_effects():
+    import ast
+    import dataclasses
+
+    from hybridize_lint.analysis.local import summarize_module
+    from hybridize_lint.analysis.summary import ModuleSummary
+    from hybridize_lint.knowledge import load_knowledge
+
+    text = DECODER.replace("STATE", "self.decoder.initial(batch_size)")
+    summary = summarize_module(ast.parse(text), "tts", False, "digest", load_knowledge(), text)
+    effects = [effect for info in summary.functions.values() for effect in info.effects]
+    assert any(effect.stored_param == "state" for effect in effects)
+    restored = ModuleSummary.from_json(summary.to_json())
+    assert [dataclasses.astuple(e) for info in restored.functions.values() for e in info.effects] == \
+        [dataclasses.astuple(e) for e in effects]
