@@ -394,3 +394,31 @@ def test_a_cached_summary_keeps_every_field_of_its_effects():
     restored = ModuleSummary.from_json(summary.to_json())
     assert [dataclasses.astuple(e) for info in restored.functions.values() for e in info.effects] == \
         [dataclasses.astuple(e) for e in effects]
+
+
+def test_a_tf_cond_branch_in_a_method_frameworks_trace_is_graph_code(tmp_path):
+    # an optimizer's update_step runs in the graphs of fit and of traced train steps: a Python counter
+    # bumped in its tf.cond branch is bumped once per trace (tf-keras Nadam's _u_product_counter)
+    files = {"optimizer.py": """
+        import tensorflow as tf
+
+
+        class Nadam(tf.keras.optimizers.Optimizer):
+            def update_step(self, gradient, variable):
+                def cached():
+                    return self._u_product
+
+                def compute():
+                    self._u_product_counter += 1
+                    return self._u_product * 0.9
+
+                return tf.cond(self._u_product_counter == self.iterations, cached, compute)
+
+            def apply(self, gradient, variable):
+                def compute():
+                    self._u_product_counter += 1
+                    return self._u_product * 0.9
+
+                return tf.cond(self._u_product_counter == self.iterations, lambda: self._u_product, compute)
+        """}
+    assert lint(tmp_path, files) == {("optimizer.py", 10, "HYB104")}

@@ -878,7 +878,11 @@ class _ModuleBuilder:
         if dotted in kb.hybridize_functions:
             via, functions = "tf.function", call.args[:1]
         elif dotted in kb.control_flow_functions:
-            return  # the function is passed (a call site of the caller): graph code where the caller is
+            if not (scope.class_name and scope.qualname.rsplit(".", 1)[-1] in kb.framework_hooks):
+                return  # the function is passed (a call site of the caller): graph code where the caller is
+            # in a method frameworks call from their own graphs (an optimizer's update_step, a
+            # layer's call): traced there, whatever the project's own code shows
+            via = dotted.replace("tensorflow.", "tf.")
         elif dotted in kb.graph_builders or self._builder_base(call, scope):
             via = BUILDS_A_GRAPH  # `super().__init__(model_fn=...)` of an Estimator subclass too
         elif dotted in kb.eager_wrappers:
