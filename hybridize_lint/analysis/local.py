@@ -86,6 +86,7 @@ class _ModuleBuilder:
         self.top_classes: set[str] = set()
         self.module_scope = _Scope(None, "", None, None)
         self._class_nodes: dict[str, ast.ClassDef] = {}
+        self._helper_flags: dict[int, tuple[object, list[ast.expr]]] = {}  # see _flags_set_by_helpers
         self._class_attribute_values: dict[str, dict[str, list[ast.expr]]] = {}
 
     # -- module level -----------------------------------------------------
@@ -726,7 +727,14 @@ class _ModuleBuilder:
 
     def _flags_set_by_helpers(self, guard: _Branch, scope: _Scope) -> list[ast.expr]:
         """``if self._loss is None: self._make_loss()``: the block's flag set by a method of the same
-        class that the block calls on ``self`` (and that sets it for good)."""
+        class that the block calls on ``self`` (and that sets it for good). Asked for every node under
+        the guard, so worked out once per guard (the guard kept with it, so its id is not reused)."""
+        known = self._helper_flags.get(id(guard))
+        if known is None or known[0] is not guard:
+            known = self._helper_flags[id(guard)] = (guard, self._find_flags_set_by_helpers(guard, scope))
+        return known[1]
+
+    def _find_flags_set_by_helpers(self, guard: _Branch, scope: _Scope) -> list[ast.expr]:
         methods = self._own_methods(scope)
         if not methods:
             return []
@@ -823,7 +831,7 @@ class _ModuleBuilder:
                         target, node.value, scope.node) else None
                     value = getattr(node, "value", None)
                     stored = value.id if isinstance(node, ast.Assign) and isinstance(value, ast.Name) \
-                        and value.id in scope.params[1 if scope.class_name else 0:] else None
+                        and value.id in function.receiverless_params() else None
                     function.effects.append(Effect("HYB104", f"`{_text(target)}`", loc_of(target),
                                                    _target(locality), scratch_attribute=scratch,
                                                    stored_param=stored))
