@@ -98,6 +98,13 @@ def insert_import(source: SourceFile, statement: str) -> Edit:
     return source.edit(end, end, edit.inserted_text)
 
 
+def insert_before_statement(source: SourceFile, statement: ast.stmt, text: str) -> Edit:
+    """Insert ``text`` at the start of the line where ``statement`` (its first decorator) begins."""
+    offset = source.offset(_first_row(statement), 0)
+    edit = source.sg_root.replace(text)
+    return source.edit(offset, offset, edit.inserted_text)
+
+
 def _first_row(statement: ast.stmt) -> int:
     decorators = getattr(statement, "decorator_list", [])
     return min([statement.lineno, *(decorator.lineno for decorator in decorators)])

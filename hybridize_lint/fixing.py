@@ -43,14 +43,33 @@ def select_non_overlapping(diagnostics: list[Diagnostic], unsafe: bool) -> list[
     """Fixes to apply in this round: deterministic order, overlapping ones deferred."""
     chosen: list[Diagnostic] = []
     taken: list[tuple[int, int]] = []
+    chosen_fixes: set[tuple] = set()
     candidates = [d for d in diagnostics if d.fix is not None and d.fix.edits and d.fix.is_applied_with(unsafe)]
     for diagnostic in sorted(candidates, key=lambda d: (d.fix.edits[0].start, d.code)):
+        key = _edits_key(diagnostic.fix.edits)
+        if key in chosen_fixes:  # the same fix as one chosen (one dehybridization for several findings)
+            chosen.append(diagnostic)
+            continue
         spans = [(edit.start, edit.end) for edit in diagnostic.fix.edits]
         if any(_overlaps(span, other) for span in spans for other in taken):
             continue
         chosen.append(diagnostic)
+        chosen_fixes.add(key)
         taken.extend(spans)
     return chosen
+
+
+def unique_edits(diagnostics: list[Diagnostic]) -> list[Edit]:
+    """The edits of the chosen fixes, each once (several findings may share one fix)."""
+    found: dict[tuple[int, int, str], Edit] = {}
+    for diagnostic in diagnostics:
+        for edit in diagnostic.fix.edits:
+            found.setdefault((edit.start, edit.end, edit.content), edit)
+    return list(found.values())
+
+
+def _edits_key(edits) -> tuple:
+    return tuple((edit.start, edit.end, edit.content) for edit in edits)
 
 
 def apply_fixes(source: SourceFile, diagnostics: list[Diagnostic], unsafe: bool) -> FixOutcome:
@@ -67,7 +86,7 @@ def apply_fixes(source: SourceFile, diagnostics: list[Diagnostic], unsafe: bool)
         return outcome
     if not chosen:
         return outcome
-    candidate = source.with_text(apply_edits(source, [edit for d in chosen for edit in d.fix.edits]))
+    candidate = source.with_text(apply_edits(source, unique_edits(chosen)))
     if not candidate.parses():
         codes = ", ".join(sorted({d.code for d in chosen}))
         outcome.notes.append(f"fix introduced a syntax error ({codes}); reverting all changes, please report")

@@ -165,6 +165,10 @@ def _build_spec(data: dict[str, Any], path: Path) -> RuleSpec:
     missing = [section for section in DOC_SECTIONS if not docs.get(section)]
     if missing:
         raise ValueError(f"docs lack {', '.join(missing)}")
+    if fix is None and not docs.get("why_no_fix"):
+        raise ValueError("a rule without a fix needs a why_no_fix docs section saying why none is correct")
+    if fix is not None and docs.get("why_no_fix"):
+        raise ValueError("a rule with a fix has no why_no_fix docs section")
     examples = tuple(_build_example(raw, index, code) for index, raw in enumerate(data.get("examples", [])))
     if not any(example.kind == "bad" for example in examples):
         raise ValueError("a rule needs at least one bad example")

@@ -19,6 +19,8 @@ def rule_markdown(rule: RuleSpec) -> str:
         "## Use instead\n" + docs["use_instead"].strip(),
         "## Fix safety\n" + docs["fix_safety"].strip(),
     ]
+    if docs.get("why_no_fix"):
+        sections.append("## Why no fix\n" + docs["why_no_fix"].strip())
     references = docs.get("references", [])
     if references:
         sections.append("## References\n" + "\n".join(f"- <{url}>" for url in references))

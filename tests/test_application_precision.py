@@ -343,3 +343,82 @@ def test_a_layer_sampled_weight_parked_on_the_layer_is_recomputed_on_every_call(
 def test_a_weight_from_a_callee_of_unknown_type_is_still_a_write_once_per_trace(tmp_path):
     files = {"layers.py": REPARAMETERIZED.replace("GUARD", "callable(self.kernel_initializer)")}
     assert lint(tmp_path, files) == {("layers.py", 11, "HYB110")}
+
+
+# -- a Python value computed once by the caller is the same at every call -----------------------------
+
+TARGETS = """
+import tensorflow as tf
+
+
+@tf.function
+def assign_center_targets(out_height, y_center):
+    return tf.reduce_sum(y_center) * out_height
+
+
+def assign_targets(labels, output_size):
+    output_h = output_size[0]
+    return assign_center_targets(output_h, labels)
+
+
+def build(dataset, output_size):
+    return [assign_targets(labels, output_size) for labels in dataset]
+
+
+build([tf.ones([3])] * 4, [64, 64])
+"""
+
+
+def test_a_value_taken_from_a_fixed_config_is_no_evidence_of_retracing(tmp_path):
+    assert lint(tmp_path, {"targets.py": TARGETS}, RETRACE) == set()
+
+
+def test_a_value_the_callers_loop_changes_still_retraces(tmp_path):
+    varying = TARGETS.replace("    output_h = output_size[0]\n    return assign_center_targets(output_h, labels)",
+                              "    for output_h in output_size:\n        assign_center_targets(output_h, labels)")
+    assert lint(tmp_path, {"targets.py": varying}, RETRACE) == {("targets.py", 5, "HYB402")}
+
+
+def test_a_cached_summary_keeps_every_field_of_its_effects():
+    import ast
+    import dataclasses
+
+    from hybridize_lint.analysis.summariser import summarize_module
+    from hybridize_lint.analysis.summary import ModuleSummary
+    from hybridize_lint.knowledge import load_knowledge
+
+    text = DECODER.replace("STATE", "self.decoder.initial(batch_size)")
+    summary = summarize_module(ast.parse(text), "tts", False, "digest", load_knowledge(), text)
+    effects = [effect for info in summary.functions.values() for effect in info.effects]
+    assert any(effect.stored_param == "state" for effect in effects)
+    restored = ModuleSummary.from_json(summary.to_json())
+    assert [dataclasses.astuple(e) for info in restored.functions.values() for e in info.effects] == \
+        [dataclasses.astuple(e) for e in effects]
+
+
+def test_a_tf_cond_branch_in_a_method_frameworks_trace_is_graph_code(tmp_path):
+    # an optimizer's update_step runs in the graphs of fit and of traced train steps: a Python counter
+    # bumped in its tf.cond branch is bumped once per trace (tf-keras Nadam's _u_product_counter)
+    files = {"optimizer.py": """
+        import tensorflow as tf
+
+
+        class Nadam(tf.keras.optimizers.Optimizer):
+            def update_step(self, gradient, variable):
+                def cached():
+                    return self._u_product
+
+                def compute():
+                    self._u_product_counter += 1
+                    return self._u_product * 0.9
+
+                return tf.cond(self._u_product_counter == self.iterations, cached, compute)
+
+            def apply(self, gradient, variable):
+                def compute():
+                    self._u_product_counter += 1
+                    return self._u_product * 0.9
+
+                return tf.cond(self._u_product_counter == self.iterations, lambda: self._u_product, compute)
+        """}
+    assert lint(tmp_path, files) == {("optimizer.py", 10, "HYB104")}

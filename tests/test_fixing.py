@@ -60,3 +60,14 @@ def test_one_round_applies_the_fixes_and_leaves_relinting_to_the_engine():
     source = _source("a = 1\n")
     outcome = apply_fixes(source, [_diagnostic(source, 0, 1, "b")], unsafe=False)
     assert outcome.text == "b = 1\n" and outcome.applied == 1 and not outcome.notes
+
+
+def test_findings_sharing_one_fix_apply_it_once_and_count_as_fixed():
+    """Several findings in one graph function share its dehybridization: the same edits, applied once."""
+    source = _source("@tf.function\ndef f(x):\n    return x\n")
+    end = source.text.index("def")
+    first, second = _diagnostic(source, 0, end, ""), _diagnostic(source, 0, end, "", "HYB103")
+    unwrap = _diagnostic(source, 0, end, "@other\n", "HYB105")  # a different fix over the same text
+    assert select_non_overlapping([first, second, unwrap], unsafe=False) == [first, second]
+    outcome = apply_fixes(source, [first, second], unsafe=False)
+    assert outcome.text == "def f(x):\n    return x\n" and outcome.applied == 2

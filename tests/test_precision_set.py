@@ -58,8 +58,14 @@ def _against_labels(findings: list, packages: set[str]) -> tuple[list[str], list
     labelled = [label for label in LABELS.values() if label.key.split("/", 1)[0] in packages]
     assert labelled, f"no labelled findings in {sorted(packages)}"
     missing = [label.key for label in labelled if label.label == "true" and label.key not in reported]
-    wrong = [label.key for label in labelled if label.label == "false" and label.key in reported]
+    wrong = [label.key for label in labelled if label.label == "false" and not label.open and label.key in reported]
     return missing, wrong
+
+
+def _fixed_but_still_open(findings: list, packages: set[str]) -> list[str]:
+    reported = {finding.key for finding in findings}
+    return [label.key for label in LABELS.values() if label.open and label.key.split("/", 1)[0] in packages
+            and label.key not in reported]
 
 
 def test_benchmark_programs_still_get_their_true_findings_and_none_of_the_false(tmp_path):
@@ -87,4 +93,7 @@ def test_corpus_still_gets_its_true_findings(corpus_findings):
 
 @CORPUS_RUN
 def test_corpus_gets_none_of_the_false_findings(corpus_findings):
+    """Except the open ones (known classes not fixed yet), which must still be reported until their
+    fix drops the mark."""
     assert _against_labels(corpus_findings, _corpus_packages())[1] == []
+    assert _fixed_but_still_open(corpus_findings, _corpus_packages()) == []

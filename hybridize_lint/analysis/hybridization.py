@@ -23,7 +23,7 @@ from .signatures import ArraySignature, array_signature, conversion_hazard
 from .dtypes import array_dtype, is_array
 from .summary import CAPTURED, LOCAL, TF_FUNCTION, Blocker, EffectKind, FunctionSummary
 from .tensors import Evidence, TensorInference
-from .values import CONTAINER, SYMBOLIC, TENSOR
+from .values import CONTAINER, RANGE, SYMBOLIC, TENSOR
 
 # Blocker atoms that are conditions decided here, and markers (see ``Blocker.atoms``).
 _CONDITIONS = ("keras-method:", "object:", "summaries-only")
@@ -91,6 +91,33 @@ class HybridizationAnalysis:
         return found
 
     # -- one function -------------------------------------------------------
+
+    def _may_vary(self, function: FunctionId, param: str, evidence: Evidence) -> bool:
+        """Whether the literal a call passes as ``param`` may differ between calls: written at the call
+        (``f(x, 5)``), counted by a loop (``range``), or a name the caller's loop rebinds. A value the
+        caller computes once (``output_size[0]`` of a fixed config, an element of what a helper
+        returns) is the same at every call: one trace, no evidence of retracing."""
+        site = evidence.site
+        if site is None:
+            return True
+        caller = self.project.function(evidence.caller)
+        for param_name, where, atoms in self._arguments_of(function, site):
+            if param_name != param:
+                continue
+            if RANGE in atoms or not any(atom.startswith(("p:", "r:", "n:")) for atom in atoms):
+                return True  # literals (or a display of them) written in the caller, or a count
+            name = site.arg_names[where] if isinstance(where, int) and where < len(site.arg_names) \
+                else site.keyword_names.get(where, "") if isinstance(where, str) else ""
+            return bool(name) and caller is not None and name in caller.loop_bound
+        return True
+
+    def _arguments_of(self, function: FunctionId, site):
+        info = self.project.function(function)
+        for ref in site.callees:
+            for target in self.project.resolve_ref(ref):
+                if target.function == function and info is not None:
+                    yield from call_arguments(info, target, site)
+                    return
 
     def _decide(self, function: FunctionId) -> Verdict:
         project = self.project
@@ -162,7 +189,8 @@ class HybridizationAnalysis:
         # Nor are the literals tests pass, one value per test case.
         verdict.retracing_params = {param: certain for param, evidences in verdict.literal_params.items()
                                     if (certain := [e for e in evidences if not e.maybe_tensor
-                                                    and not self.project.in_test_code(e.caller)])}
+                                                    and not self.project.in_test_code(e.caller)
+                                                    and self._may_vary(verdict.function, param, e)])}
         if verdict.tensor_params and verdict.retracing_params and not verdict.recursive:
             verdict.action = DEHYBRIDIZE_RETRACING
             reasons.append("has tensor parameters and parameters bound to Python literals: every new literal "

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
-from .project import ClassId, FunctionId, ProjectModel, Target
+from .project import ClassId, FunctionId, ProjectModel, Target, call_arguments
 from .summary import CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, FunctionSummary, Locality
 from .values import TENSOR
 
@@ -156,19 +156,14 @@ class SideEffectAnalysis:
     def _parks_a_tensor(self, target: Target, site: CallSite, witness: Witness) -> bool:
         """A setter (``self.state = state``) called with a tensor: the object holds a tensor of the
         trace for the rest of it, recomputed by the graph on every call (not a skipped effect)."""
-        stored = witness.effect.stored_param
-        if stored is None or witness.chain:
+        stored, info = witness.effect.stored_param, self.project.function(target.function)
+        if stored is None or witness.chain or info is None:
             return False
-        bound = bound_argument(self.project, target, site, stored)
-        if isinstance(bound, int):
-            atoms = site.arg_values[bound] if bound < len(site.arg_values) else []
-        elif isinstance(bound, str) and bound.startswith("keyword:"):
-            atoms = site.keyword_values.get(bound[8:], [])
-        else:
-            return False
-        return TENSOR in atoms or any(
-            TENSOR in (self.project.function(t.function).returns or ()) for atom in atoms if atom.startswith("r:")
-            for t in self.project.resolve_ref(atom[2:]) if self.project.function(t.function) is not None)
+        atoms = next((atoms for param, _, atoms in call_arguments(info, target, site) if param == stored), [])
+        return TENSOR in atoms or any(TENSOR in (callee.returns if callee else ())
+                                      for atom in atoms if atom.startswith("r:")
+                                      for callee in map(self.project.function,
+                                                        (t.function for t in self.project.resolve_ref(atom[2:]))))
 
     def receives_python_iterator(self, function: FunctionId, param: str) -> bool:
         """Some caller passes a Python iterator as ``param`` (``next()`` on it is then a side effect)."""

@@ -53,6 +53,7 @@ class ModuleSummariser(Resolver):
         self.tree = tree
         self.text = text
         self._class_nodes: dict[str, ast.ClassDef] = {}
+        self._helper_flags: dict[int, tuple[object, list[ast.expr]]] = {}  # see _flags_set_by_helpers
         self._class_attribute_values: dict[str, dict[str, list[ast.expr]]] = {}
 
     # -- module level -----------------------------------------------------
@@ -692,7 +693,14 @@ class ModuleSummariser(Resolver):
 
     def _flags_set_by_helpers(self, guard: _Branch, scope: Scope) -> list[ast.expr]:
         """``if self._loss is None: self._make_loss()``: the block's flag set by a method of the same
-        class that the block calls on ``self`` (and that sets it for good)."""
+        class that the block calls on ``self`` (and that sets it for good). Asked for every node under
+        the guard, so worked out once per guard (the guard kept with it, so its id is not reused)."""
+        known = self._helper_flags.get(id(guard))
+        if known is None or known[0] is not guard:
+            known = self._helper_flags[id(guard)] = (guard, self._find_flags_set_by_helpers(guard, scope))
+        return known[1]
+
+    def _find_flags_set_by_helpers(self, guard: _Branch, scope: Scope) -> list[ast.expr]:
         methods = self._own_methods(scope)
         if not methods:
             return []
@@ -789,7 +797,7 @@ class ModuleSummariser(Resolver):
                         target, node.value, scope.node) else None
                     value = getattr(node, "value", None)
                     stored = value.id if isinstance(node, ast.Assign) and isinstance(value, ast.Name) \
-                        and value.id in scope.params[1 if scope.class_name else 0:] else None
+                        and value.id in function.receiverless_params() else None
                     function.effects.append(Effect(EffectKind.ATTRIBUTE_WRITE, f"`{_text(target)}`", loc_of(target),
                                                    _target(locality), scratch_attribute=scratch,
                                                    stored_param=stored))
@@ -844,7 +852,11 @@ class ModuleSummariser(Resolver):
         if dotted in kb.hybridize_functions:
             via, functions = TF_FUNCTION, call.args[:1]
         elif dotted in kb.control_flow_functions:
-            return  # the function is passed (a call site of the caller): graph code where the caller is
+            if not (scope.class_name and scope.qualname.rsplit(".", 1)[-1] in kb.framework_hooks):
+                return  # the function is passed (a call site of the caller): graph code where the caller is
+            # in a method frameworks call from their own graphs (an optimizer's update_step, a
+            # layer's call): traced there, whatever the project's own code shows
+            via = dotted.replace("tensorflow.", "tf.")
         elif dotted in kb.graph_builders or self._builder_base(call, scope):
             via = BUILDS_A_GRAPH  # `super().__init__(model_fn=...)` of an Estimator subclass too
         elif dotted in kb.eager_wrappers:

@@ -338,8 +338,7 @@ def _defaults(cls: type) -> dict[str, Any]:
 
 
 def _effect(raw: dict[str, Any]) -> Effect:
-    return Effect(raw["kind"], raw["what"], tuple(raw["loc"]), raw.get("target"), raw.get("by_name"),
-                  bool(raw.get("log_line", False)), bool(raw.get("diagnostic", False)), raw.get("scratch_attribute"))
+    return Effect(**{**raw, "loc": tuple(raw["loc"])})  # every field, so a new one is never dropped
 
 
 def _call(raw: dict[str, Any]) -> CallSite:

@@ -23,6 +23,7 @@ from ..analysis.project import FunctionId
 from ..analysis.summary import CallSite, FunctionNode, FunctionSummary, Loc
 from ..context import FileContext
 from ..diagnostics import Diagnostic
+from ..fixes.dehybridize import with_dehybridization
 from ..registry import RuleSpec
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -69,8 +70,9 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             change = frozen.change_after_trace(function, value)
             if change is None:
                 continue
-            yield ctx.diagnostic(rule, read, function=info.qualname, name=value.describe,
-                                 change=frozen.describe_change(change), advice=frozen.advice(value))
+            diagnostic = ctx.diagnostic(rule, read, function=info.qualname, name=value.describe,
+                                        change=frozen.describe_change(change), advice=frozen.advice(value))
+            yield with_dehybridization(ctx, rule, diagnostic, function)
 
 
 class _FrozenValues:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Iterator
 
 from ..analysis.summary import TF_FUNCTION
 from ..context import FileContext
 from ..diagnostics import Diagnostic
+from ..fixes.dehybridize import with_dehybridization
+from ..fixes.numpy_calls import drop_numpy
+from ..fixes.variables import create_once
 from ..registry import RuleSpec
 
 
@@ -15,8 +19,12 @@ def eager_only_calls(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     for function, root in ctx.graph_functions():
         for error in function.errors:
             if error.kind == rule.effect:
-                yield ctx.diagnostic(rule, error.loc, what=error.what, function=function.qualname,
-                                     root=root[1])
+                call = ctx.node_at(error.loc, ast.Call)
+                fix = drop_numpy(ctx, rule, call, ctx.functions.get(function.qualname),
+                                 returns_tensors=function.hybrid) if isinstance(call, ast.Call) else None
+                diagnostic = ctx.diagnostic(rule, error.loc, fix=fix, what=error.what, function=function.qualname,
+                                            root=root[1])
+                yield with_dehybridization(ctx, rule, diagnostic, (ctx.module, function.qualname))
 
 
 def variables_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
@@ -26,4 +34,9 @@ def variables_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]
             continue
         for error in function.errors:
             if error.kind == rule.effect:
-                yield ctx.diagnostic(rule, error.loc, function=function.qualname)
+                call = ctx.node_at(error.loc, ast.Call)
+                is_method = function.class_name is not None and function.method_kind == "instance"
+                fix = create_once(ctx, rule, call, ctx.functions.get(function.qualname), is_method) \
+                    if isinstance(call, ast.Call) else None
+                diagnostic = ctx.diagnostic(rule, error.loc, fix=fix, function=function.qualname)
+                yield with_dehybridization(ctx, rule, diagnostic, (ctx.module, function.qualname))

@@ -7,9 +7,10 @@ from typing import Iterator
 
 from ..analysis.hybridization import DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, HYBRIDIZE, Verdict
 from ..analysis.project import FunctionId
-from ..codemods import CodemodError, add_decorator, module_spelling, remove_decorator, unwrap_call
+from ..codemods import CodemodError, add_decorator, module_spelling
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Fix
+from ..fixes.dehybridize import removal_edits, with_dehybridization
 from ..registry import RuleSpec
 from ..source import Span
 
@@ -74,7 +75,8 @@ def recursive_calls(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             if not site.passed and any(t.function in analysis.recursive and not _bounded_reentry(ctx, verdict.function,
                                                                                               t.function)
                                        for t in targets):
-                yield ctx.diagnostic(rule, site.loc, function=verdict.function[1])
+                diagnostic = ctx.diagnostic(rule, site.loc, function=verdict.function[1])
+                yield with_dehybridization(ctx, rule, diagnostic, verdict.function)
 
 
 def _bounded_reentry(ctx: FileContext, hybrid: FunctionId, callee: FunctionId) -> bool:
@@ -130,21 +132,13 @@ def _add_fix(ctx: FileContext, rule: RuleSpec, node: ast.AST, signature: tuple[t
 
 def _remove_fix(ctx: FileContext, rule: RuleSpec, node: ast.AST) -> Fix | None:
     """Remove the decorator, or unwrap ``f = tf.function(g)`` when that is in this file."""
-    try:
-        decorators = [d for d in node.decorator_list if ctx.is_hybridizer_call(d) or _is_hybridizer_name(ctx, d)]
-        if decorators:
-            return ctx.fix(rule, [remove_decorator(ctx.source, d) for d in decorators])
-        wraps = [call for call in ctx.hybridizer_calls if call.args and _names(call.args[0], node.name)]
-        if len(wraps) == 1:
-            return ctx.fix(rule, [unwrap_call(ctx.source, wraps[0])], "Call the function directly")
-    except CodemodError:
+    qualname = next((q for q, n in ctx.functions.items() if n is node), None)
+    edits = removal_edits(ctx, (ctx.module, qualname)) if qualname else []
+    if not edits:
         return None
-    return None
+    decorated = any(_is_hybridizer_name(ctx, d) or ctx.is_hybridizer_call(d) for d in node.decorator_list)
+    return ctx.fix(rule, edits, None if decorated else "Call the function directly")
 
 
 def _is_hybridizer_name(ctx: FileContext, decorator: ast.expr) -> bool:
     return ctx.knowledge.is_hybridizer(ctx.bindings.qualified_name(decorator))
-
-
-def _names(expr: ast.expr, name: str) -> bool:
-    return (isinstance(expr, ast.Name) and expr.id == name) or (isinstance(expr, ast.Attribute) and expr.attr == name)

@@ -12,6 +12,7 @@ from ..analysis.values import CONTAINER, LITERAL, VARYING_SHAPE
 from ..codemods import CodemodError, module_spelling, replace_ast
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Edit, Fix
+from ..fixes.dehybridize import with_dehybridization
 from ..registry import RuleSpec, rules_by_code
 from .hoisting import hoist_fix, hoistable_wrappers
 
@@ -366,8 +367,9 @@ def python_objects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
                 for atom in atoms):
             kind = "a new Python object"
         if kind is not None:
-            yield ctx.diagnostic(rule, argument if argument is not None else site.loc,
-                                 function=target.function[1], param=param, kind=kind)
+            diagnostic = ctx.diagnostic(rule, argument if argument is not None else site.loc,
+                                        function=target.function[1], param=param, kind=kind)
+            yield with_dehybridization(ctx, rule, diagnostic, target.function)
 
 
 def _fresh_object(ctx: FileContext, call: ast.Call, argument: ast.expr | None) -> bool:

@@ -7,13 +7,26 @@ from typing import Iterator
 from ..analysis.summary import Effect
 from ..context import FileContext
 from ..diagnostics import Diagnostic
+from ..fixes.counters import to_variable
+from ..fixes.dehybridize import with_dehybridization
 from ..registry import RuleSpec
 from .graph_code import escapes, own_effects, traced_roots
 
 
 def direct_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     for function, effect in own_effects(ctx, rule.effect):
-        yield ctx.diagnostic(rule, effect.loc, what=effect.what, function=function.qualname)
+        diagnostic = ctx.diagnostic(rule, effect.loc, what=effect.what, function=function.qualname)
+        yield with_dehybridization(ctx, rule, diagnostic, (ctx.module, function.qualname))
+
+
+def global_writes(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
+    """HYB103: a module-level counter becomes a ``tf.Variable`` where every use allows it
+    (:mod:`hybridize_lint.fixes.counters`); other writes get the dehybridize fix."""
+    for function, effect in own_effects(ctx, rule.effect):
+        kind, _, name = effect.what.partition(" ")
+        fix = to_variable(ctx, rule, name.strip("`")) if kind == "global" else None
+        diagnostic = ctx.diagnostic(rule, effect.loc, fix=fix, what=effect.what, function=function.qualname)
+        yield with_dehybridization(ctx, rule, diagnostic, (ctx.module, function.qualname))
 
 
 def callee_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
@@ -42,6 +55,7 @@ def callee_effects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             witness = analysis.call_effect(caller, site, targets, is_external) if targets else None
             if witness is not None:
                 reported.add(site.loc)
-                yield ctx.diagnostic(rule, site.loc, function=function.qualname,
-                                     chain=" → ".join((function.qualname, witness.describe())),
-                                     callee=witness.chain[0])
+                diagnostic = ctx.diagnostic(rule, site.loc, function=function.qualname,
+                                            chain=" → ".join((function.qualname, witness.describe())),
+                                            callee=witness.chain[0])
+                yield with_dehybridization(ctx, rule, diagnostic, caller)
