@@ -1,0 +1,362 @@
+"""The call graph: which functions each call site may run, who calls each function, recursion.
+
+Turns the call references of the summaries into targets: methods dispatched along the MRO of every
+subclass (``self.NAME()``, ``super()``), constructors, callable objects (a Keras layer's
+``__call__`` runs its ``call``), custom decorators' wrappers, methods of objects callers pass in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator
+
+from .summary import CallSite, FunctionSummary
+from .symbols import ClassId, FunctionId, Symbol, SymbolTable
+
+
+@dataclass(frozen=True)
+class Target:
+    """A function a call site may run, and how the call binds its first parameter."""
+
+    function: FunctionId
+    binding: str  # "plain" | "bound" (first parameter is the receiver) | "constructor" (a fresh object)
+    # The receiver's exact class when the call site knows it (``Sub()``, ``x = Sub(); x.run()``): then
+    # ``self.NAME()`` inside runs that class's NAME, not an override of a sibling class.
+    receiver_class: ClassId | None = None
+
+
+def value_parameters(info: FunctionSummary, binding: str) -> list[str]:
+    """Parameters a call's arguments bind: without the receiver of a bound method or constructor."""
+    return info.params[1:] if binding in ("bound", "constructor") else list(info.params)
+
+
+def call_arguments(info: FunctionSummary, target: Target, site: CallSite) -> Iterator[tuple[str, int | str, list[str]]]:
+    """(parameter, position or keyword, abstract value) for every argument of ``site`` calling ``info``."""
+    params = value_parameters(info, target.binding)
+    for index, atoms in enumerate(site.arg_values):
+        if index < len(params):
+            yield params[index], index, atoms
+    for name, atoms in site.keyword_values.items():
+        yield name, name, atoms
+
+
+class CallGraph(SymbolTable):
+    """Call resolution over the project's symbols: targets of references, edges, callers, reachability."""
+
+    # -- call resolution --------------------------------------------------
+
+    def resolve_ref(self, ref: str) -> list[Target]:
+        """The functions a call through ``ref`` may run (memoised until the summaries change)."""
+        found = self._resolved_refs.get(ref)
+        if found is None:
+            found = self._resolved_refs[ref] = tuple(self._resolve_ref(ref))
+        return list(found)
+
+    @cached_property
+    def _resolved_refs(self) -> dict[str, tuple[Target, ...]]:
+        return {}
+
+    def _resolve_ref(self, ref: str) -> list[Target]:
+        kind, _, rest = ref.partition(":")
+        if kind == "fn":
+            module, qualname = rest.split(":", 1)
+            return self._method_targets([(module, qualname)], "plain")
+        if kind == "name":
+            return self._targets_of_symbol(self.resolve_symbol(rest))
+        if kind in ("method", "super"):
+            module, cls, name = rest.split(":", 2)
+            found = self._dispatch((module, cls), name, super_call=kind == "super")
+            if found:
+                return self._method_targets(found, "bound")
+            wrapped = self.hybrid_wrappers.get(ref)  # self.fn = tf.function(self.step); self.fn(x)
+            if wrapped:
+                return self.resolve_ref(wrapped)
+            typeref = self.attribute_type((module, cls), name) if kind == "method" else None
+            return self._instance_call(typeref, "__call__") if typeref else []  # self.layer(x)
+        if kind == "attr":
+            module, cls, attribute, name = rest.split(":", 3)
+            typeref = self.attribute_type((module, cls), attribute)
+            return self._instance_call(typeref, name) if typeref else []
+        if kind == "inst":
+            typeref, _, name = rest.rpartition("|")
+            return self._instance_call(typeref, name)
+        return []
+
+    def _dispatch(self, cls: ClassId, name: str, super_call: bool) -> list[FunctionId]:
+        """The methods ``self.NAME()`` (or ``super().NAME()``) in a method of ``cls`` may run.
+
+        ``self`` may be an instance of any project subclass of ``cls``: ``self.NAME`` is looked up
+        along each one's MRO (an override in a subclass runs), and ``super().NAME`` continues along
+        each one's MRO after ``cls`` (cooperative ``super()`` in a diamond). An over-approximation:
+        every subclass is assumed to be instantiated.
+        """
+        after = cls if super_call else None
+        found: list[FunctionId] = []
+        for sub in [cls, *self.subclasses.get(cls, [])]:
+            method = self.lookup_method(sub, name, after)
+            if method is not None and method not in found:
+                found.append(method)
+        return found
+
+    def calls_self(self, function: FunctionId) -> bool:
+        """Whether ``function`` calls ``self.NAME()`` or ``super().NAME()``: what it runs depends on the receiver."""
+        return function in self._self_callers
+
+    @cached_property
+    def _self_callers(self) -> frozenset[FunctionId]:
+        return frozenset((summary.module, qualname) for summary in self.summaries.values()
+                         for qualname, info in summary.functions.items()
+                         if any(ref.startswith(("method:", "super:")) for site in info.calls for ref in site.callees))
+
+    def calls_with_receiver(self, function: FunctionId,
+                            receiver: ClassId | None) -> list[tuple[CallSite, list[Target]]]:
+        """``function``'s call-graph edges when ``self`` is exactly a ``receiver`` (None: any class)."""
+        edges = self.call_graph.get(function, [])
+        if receiver is None or not self.calls_self(function):
+            return edges
+        key = (function, receiver)
+        found = self._receiver_edges.get(key)
+        if found is None:
+            found = self._receiver_edges[key] = [(site, self._receiver_call_targets(site, targets, receiver))
+                                                 for site, targets in edges]
+        return found
+
+    @cached_property
+    def _receiver_edges(self) -> dict[tuple[FunctionId, ClassId], list[tuple[CallSite, list[Target]]]]:
+        return {}
+
+    def _receiver_call_targets(self, site: CallSite, targets: list[Target], receiver: ClassId) -> list[Target]:
+        """``targets`` of a call in a method, with its ``self``/``super()`` calls resolved for ``receiver``."""
+        general: list[Target] = []
+        special: list[Target] = []
+        for ref in site.callees:
+            resolved = self.receiver_targets(ref, receiver)
+            if resolved is not None:
+                general.extend(self.resolve_ref(ref))
+                special.extend(resolved)
+        if not general or not any(t in general for t in targets):
+            return targets  # e.g. the edge of a parameter's method (``e.predict(t)``) at the same site
+        return [t for t in targets if t not in general] + special
+
+    def _method_targets(self, functions: list[FunctionId], binding: str,
+                        receiver: ClassId | None = None) -> list[Target]:
+        """Targets for calls of ``functions``; ``@staticmethod``/``@classmethod`` decide the binding."""
+        targets: list[Target] = []
+        for function in functions:
+            info = self.function(function)
+            kind = info.method_kind if info else "instance"
+            bound = "plain" if kind == "static" else "bound" if kind == "class" else binding
+            targets.extend(self._with_wrappers(Target(function, bound, receiver if bound != "plain" else None)))
+        return targets
+
+    def receiver_targets(self, ref: str, receiver: ClassId) -> list[Target] | None:
+        """What ``self.NAME()``/``super().NAME()`` (``ref``) runs when ``self`` is exactly a ``receiver``:
+        the method along that class's MRO only, not the overrides of its sibling classes.
+        None when ``ref`` is no such call, or ``receiver`` is no subclass of the class it is written in."""
+        kind, _, rest = ref.partition(":")
+        if kind not in ("method", "super"):
+            return None
+        module, owner, name = rest.split(":", 2)
+        if receiver not in self.subclasses.get((module, owner), ()) or not self._dispatch(
+                (module, owner), name, super_call=kind == "super"):
+            return None
+        found = self.lookup_method(receiver, name, (module, owner) if kind == "super" else None)
+        return self._method_targets([found], "bound", receiver) if found else []
+
+    def _instance_call(self, typeref: str, name: str) -> list[Target]:
+        cls = self.class_of_typeref(typeref)
+        if cls is None:
+            symbol = self.instance_of(typeref, 0) if name == "__call__" else None
+            return self._targets_of_symbol(symbol) if symbol and symbol.kind == "result" else []
+        found = self.call_method(cls, name)
+        return self._method_targets([found], "bound", cls) if found else []
+
+    def _targets_of_symbol(self, symbol: Symbol | None) -> list[Target]:
+        if symbol is None:
+            return []
+        if symbol.kind in ("function", "method"):
+            function = (symbol.module, symbol.qualname)
+            info = self.function(function)
+            if info is None:
+                return []
+            return self._method_targets([function], "bound" if symbol.kind == "method" else "plain")
+        if symbol.kind == "class":
+            cls = (symbol.module, symbol.qualname)
+            init = self.lookup_method(cls, "__init__")
+            return [Target(init, "constructor", cls)] if init else []
+        if symbol.kind == "instance" and symbol.qualname:
+            cls = (symbol.module, symbol.qualname)
+            found = self.call_method(cls, "__call__")
+            return self._method_targets([found], "bound", cls) if found else []
+        if symbol.kind == "result":  # calling what a factory returned runs the functions it returns
+            info = self.function((symbol.module, symbol.qualname))
+            returned = [tuple(ref.split(":", 2)[1:]) for ref in info.returned_functions] if info else []
+            return self._method_targets([f for f in returned if self.function(f)], "plain")
+        return []
+
+    def _with_wrappers(self, target: Target) -> list[Target]:
+        """A function with custom decorators also runs their wrapper functions."""
+        info = self.function(target.function)
+        targets = [target]
+        for decorator in info.decorators if info else []:
+            for resolved in self.resolve_ref(decorator) if not decorator.startswith("fn:") else \
+                    [Target(tuple(decorator.split(":", 2)[1:]), "plain")]:
+                wrapper_source = self.function(resolved.function)
+                for wrapper in wrapper_source.returned_functions if wrapper_source else []:
+                    _, module, qualname = wrapper.split(":", 2)
+                    targets.append(Target((module, qualname), "plain"))
+        return targets
+
+    @cached_property
+    def call_graph(self) -> dict[FunctionId, list[tuple[CallSite, list[Target]]]]:
+        graph: dict[FunctionId, list[tuple[CallSite, list[Target]]]] = {}
+        deferred: list[tuple[FunctionId, CallSite, list[str]]] = []
+        for summary in self.summaries.values():
+            for qualname, info in summary.functions.items():
+                edges = []
+                for site in info.calls:
+                    targets = [t for ref in site.callees for t in self.resolve_ref(ref)]
+                    if site.passed:  # `self.iterations` naming a property is a read, not a function value
+                        targets = [t for t in targets if self._method_kind(t.function) != "property"]
+                    if targets:
+                        edges.append((site, targets))
+                    parameter_refs = [ref for ref in site.callees if ref.startswith("param:")]
+                    if parameter_refs:
+                        deferred.append(((summary.module, qualname), site, parameter_refs))
+                graph[(summary.module, qualname)] = edges
+        self._add_parameter_calls(graph, deferred)
+        return graph
+
+    def _method_kind(self, function: FunctionId) -> str:
+        info = self.function(function)
+        return info.method_kind if info else "instance"
+
+    def _add_parameter_calls(self, graph, deferred) -> None:
+        """``e.predict(t)`` on a parameter runs the method of whatever object callers pass as ``e``."""
+        if not deferred:
+            return
+        passed: dict[FunctionId, list[tuple[CallSite, Target]]] = {}
+        sites = [site for edges in graph.values() for site, _ in edges]
+        sites += [site for summary in self.summaries.values() for site in summary.module_calls]
+        for site in sites:
+            for ref in site.callees:
+                for target in self.resolve_ref(ref):
+                    passed.setdefault(target.function, []).append((site, target))
+        for function, site, refs in deferred:
+            info = self.function(function)
+            targets: list[Target] = []
+            for ref in refs:
+                param, _, method = ref[len("param:"):].partition("|")
+                for caller_site, target in passed.get(function, []):
+                    for cls in self._argument_classes(info, target, caller_site, param):
+                        found = self.call_method(cls, method)
+                        if found and all(t.function != found for t in targets):
+                            targets.extend(self._method_targets([found], "bound"))
+            if targets:
+                graph[function].append((site, targets))
+
+    def _argument_classes(self, info: FunctionSummary | None, target: Target, site: CallSite,
+                          param: str) -> list[ClassId]:
+        if info is None or param not in info.params or site.passed:
+            return []
+        atoms = next((atoms for name, _, atoms in call_arguments(info, target, site) if name == param), [])
+        classes = []
+        for atom in atoms:
+            cls = self.class_of_value(atom)
+            if cls is not None:
+                classes.append(cls)
+        return classes
+
+    def class_of_value(self, atom: str) -> ClassId | None:
+        """The project class of ``Estimator()`` (``r:name:...``) or of a module-level instance (``n:...``)."""
+        ref = atom[2:] if atom.startswith("r:") else "name:" + atom[2:] if atom.startswith("n:") else None
+        if ref is None or not ref.startswith("name:"):
+            return None
+        symbol = self.resolve_symbol(ref[5:])
+        if symbol is not None and symbol.kind in ("class", "instance") and symbol.qualname:
+            return (symbol.module, symbol.qualname)
+        return None
+
+    @cached_property
+    def callers(self) -> dict[FunctionId, list[tuple[FunctionId | None, CallSite]]]:
+        """Who calls each function, and where (None: module top level)."""
+        found: dict[FunctionId, list[tuple[FunctionId | None, CallSite]]] = {}
+        for caller, edges in self.call_graph.items():
+            for site, targets in edges:
+                for target in targets:
+                    found.setdefault(target.function, []).append((caller, site))
+        for summary in self.summaries.values():
+            for site in summary.module_calls:
+                for ref in site.callees:
+                    for target in self.resolve_ref(ref):
+                        found.setdefault(target.function, []).append((None, site))
+        return found
+
+    @cached_property
+    def hybrid_wrappers(self) -> dict[str, str]:
+        """Refs of tf.functions wrapping one object's method (``fast = tf.function(model)``) → the wrapped ref."""
+        return {ref: wrapped for s in self.summaries.values() for ref, wrapped in s.hybrid_wrappers.items()}
+
+    def reachable(self, starts) -> set[FunctionId]:
+        """``starts`` and every function they call, transitively."""
+        reached: set[FunctionId] = set()
+        stack = list(starts)
+        while stack:
+            function = stack.pop()
+            if function not in reached:
+                reached.add(function)
+                stack.extend(t.function for _, targets in self.call_graph.get(function, []) for t in targets)
+        return reached
+
+    @cached_property
+    def components(self) -> list[list[FunctionId]]:
+        """The call graph's strongly connected components (recursion), callees first."""
+        return strongly_connected_components(self.call_graph)
+
+
+def strongly_connected_components(graph) -> list[list[FunctionId]]:
+    """Tarjan's algorithm, iterative; components come out callees first."""
+    index: dict[FunctionId, int] = {}
+    low: dict[FunctionId, int] = {}
+    on_stack: set[FunctionId] = set()
+    stack: list[FunctionId] = []
+    components: list[list[FunctionId]] = []
+    counter = 0
+    for start in graph:
+        if start in index:
+            continue
+        work = [(start, iter([t.function for _, ts in graph.get(start, []) for t in ts]))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter([t.function for _, ts in graph.get(child, []) for t in ts])))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+    return components
