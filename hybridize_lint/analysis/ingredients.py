@@ -1,0 +1,178 @@
+"""What keeps a function eager whoever calls it: its Python side effect, recursion, eager-only constructs.
+
+The ingredients of a verdict that do not depend on the decision asked: a hybrid function keeps its
+decorator and an eager one stays eager for the same side effect; recursion is read off the call
+graph's strongly connected components; blockers are eager-only constructs in the function or in
+anything it calls, with the conditions under which each applies.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from .dtypes import is_array
+from .project import FunctionId, ProjectModel, call_arguments
+from .side_effects import SideEffectAnalysis, Witness, is_hazard
+from .summary import Blocker, EffectKind, FunctionSummary
+from .tensors import TensorInference
+from .values import CONTAINER, SYMBOLIC, TENSOR
+
+# Blocker atoms that are conditions decided here, and markers (see ``Blocker.atoms``).
+_CONDITIONS = ("keras-method:", "object:", "summaries-only")
+_MARKERS = frozenset({"as-entry", "python-str"})
+
+
+def _defined_in(target, function: FunctionId) -> bool:
+    """A function nested in ``function``: passed to ``tf.nest.map_structure`` or the like, it runs there."""
+    return target.function[0] == function[0] and target.function[1].startswith(function[1] + ".")
+
+
+class VerdictIngredients:
+    def __init__(self, project: ProjectModel, tensors: TensorInference, side_effects: SideEffectAnalysis):
+        self.project = project
+        self.tensors = tensors
+        self.side_effects = side_effects
+
+    @cached_property
+    def recursive(self) -> set[FunctionId]:
+        graph = self.project.call_graph
+        found: set[FunctionId] = set()
+        for component in self.project.components:
+            if len(component) > 1:
+                found.update(component)
+            elif any(t.function == component[0] for site, ts in graph.get(component[0], []) if not site.passed
+                     for t in ts):
+                found.add(component[0])
+        return found
+
+    def side_effect(self, function: FunctionId) -> Witness | None:
+        analysis = self.side_effects
+        effects = analysis.of(function)
+        if effects.always and is_hazard(effects.always):
+            return effects.always
+        info = self.project.function(function)
+        fresh = info.params[0] if info and info.class_name and function[1].endswith(".__init__") and info.params \
+            else None  # a constructor's self is the object being made
+        for param, witness in effects.on_params.items():
+            if param != fresh:
+                return witness
+        for witness in effects.on_closures.values():
+            return witness
+        for param, witness in effects.on_iterator_params.items():
+            if analysis.receives_python_iterator(function, param):
+                return witness
+        return None
+
+    def blockers(self, function: FunctionId, info: FunctionSummary) -> list[Blocker]:
+        """Eager-only constructs in the function or anything it calls."""
+        found: list[Blocker] = []
+        for blocker in info.blockers:
+            if self._blocker_applies(blocker, function):
+                found.append(blocker)
+        found.extend(self._symbolic_parameters(function, info))
+        for error in info.errors:
+            found.append(Blocker(f"`{error.what}` fails in graph mode" if error.kind == EffectKind.EAGER_ONLY_CALL
+                                 else "creates a tf.Variable on every call", error.loc))
+        for site, targets in self.project.call_graph.get(function, []):
+            for target in targets:
+                callee = self.project.function(target.function)
+                if callee is None or target.function == function or site.passed and not _defined_in(target, function):
+                    continue
+                if callee.errors or any(self._blocker_applies(b, target.function) for b in callee.blockers
+                                        if "as-entry" not in b.atoms):
+                    found.append(Blocker(f"calls `{target.function[1]}`, which cannot run in graph mode", site.loc))
+                    break
+        return found
+
+    def _symbolic_parameters(self, function: FunctionId, info: FunctionSummary) -> list[Blocker]:
+        """Parameters receiving ``keras.Input`` or ``tf.TensorSpec``: the function builds, it does not compute."""
+        return [Blocker(f"parameter `{param}` receives a Keras symbolic tensor or a TensorSpec: model-building "
+                        "code, not computation (a tf.function rejects symbolic tensors)",
+                        (info.lineno, 0, info.lineno, 0))
+                for param, kinds in self.tensors.of(function).kinds.items() if SYMBOLIC in kinds]
+
+    def _blocker_applies(self, blocker: Blocker, function: FunctionId) -> bool:
+        atoms = [a for a in blocker.atoms if not a.startswith(_CONDITIONS) and a not in _MARKERS]
+        keras_method = next((a.split(":", 1)[1] for a in blocker.atoms if a.startswith("keras-method:")), None)
+        if keras_method is not None:
+            return not self._user_class_defines(atoms, keras_method, function)
+        made = next((a.split(":", 1)[1] for a in blocker.atoms if a.startswith("object:")), None)
+        if made is not None:
+            return self._makes_plain_object(made)
+        if "summaries-only" in blocker.atoms:
+            return self._writes_only_summaries(function)
+        if not atoms:
+            return True
+        facts = self.tensors.of(function)
+        for atom in atoms:
+            if atom.startswith("p:"):  # NumPy arguments are tensors once the function is a graph
+                kinds = facts.kinds.get(atom[2:], set())
+                if (TENSOR in kinds or any(is_array(kind) for kind in kinds)) and CONTAINER not in kinds:
+                    return True
+            elif TENSOR in self.tensors.kinds({atom}, function):
+                return True
+        return False
+
+    def _writes_only_summaries(self, function: FunctionId, seen: frozenset = frozenset()) -> bool:
+        """No callee does anything but write summaries itself (a training step that logs does more)."""
+        for site, targets in self.project.call_graph.get(function, []):
+            for target in targets:
+                callee = self.project.function(target.function)
+                if callee is None or target.function in seen or target.function == function:
+                    continue
+                if not any("summaries-only" in b.atoms for b in callee.blockers) or \
+                        not self._writes_only_summaries(target.function, seen | {function}):
+                    return False
+        return True
+
+    def _makes_plain_object(self, ref: str) -> bool:
+        """Whether calling ``ref`` surely makes an object a tf.function cannot return (not a namedtuple,
+        an ExtensionType, an attrs class or anything the analysis cannot see through)."""
+        project, kb = self.project, self.project.knowledge
+        symbol = project.resolve_symbol(ref[5:]) if ref.startswith("name:") else None
+        if symbol is None or symbol.kind not in ("class", "external"):
+            return False
+        if symbol.kind == "external":
+            return symbol.dotted in kb.non_tensor_types
+        for klass in project.mro((symbol.module, symbol.qualname)):
+            if isinstance(klass, str):
+                if klass not in kb.plain_bases:
+                    return False
+                continue
+            info = project.class_info(klass)
+            if info is None or info.unnamed_bases or len(project.bases(klass)) != len(info.bases):
+                return False
+            decorators = [project.resolve_symbol(d[5:]) if d.startswith("name:") else None for d in info.decorators]
+            if any(d is None or d.dotted not in kb.plain_class_decorators for d in decorators):
+                return False
+        return True
+
+    def _user_class_defines(self, atoms: list[str], method: str, function: FunctionId) -> bool:
+        """``e.predict(x)`` where ``e`` is an instance of a project class with its own ``predict``."""
+        classes = self._receiver_classes(atoms, function)
+        return bool(classes) and all(self.project.lookup_method(cls, method) is not None
+                                     and not self.project.is_keras_model(cls) for cls in classes)
+
+    def _receiver_classes(self, atoms: list[str], function: FunctionId) -> list:
+        """Project classes of the receiver's possible values; empty when any value is not one."""
+        values = []
+        for atom in atoms:
+            if atom.startswith("r:"):
+                values.append(atom)
+            elif atom.startswith("p:"):
+                values.extend(self._argument_values(function, atom[2:]))
+        classes = [self.project.class_of_value(value) for value in values]
+        return [] if None in classes else classes
+
+    def _argument_values(self, function: FunctionId, param: str) -> list[str]:
+        """Abstract values callers pass positionally as ``param`` that may name an object (``Estimator()``)."""
+        values: list[str] = []
+        info = self.project.function(function)
+        for _, site in self.project.callers.get(function, []):
+            for target in (t for ref in site.callees for t in self.project.resolve_ref(ref)):
+                if target.function != function or info is None:
+                    continue
+                values.extend(atom for name, where, atoms in call_arguments(info, target, site)
+                              if name == param and isinstance(where, int)
+                              for atom in atoms if atom.startswith(("r:", "n:")))
+        return values

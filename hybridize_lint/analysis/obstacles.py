@@ -1,0 +1,279 @@
+"""Why an eager function cannot safely become a tf.function, whoever calls it (HYB301's conditions).
+
+Tensor parameters are not asked for; what is: no side effects, no literal arguments, no recursion,
+tensor computation, nothing eager-only in what it runs, a place where a graph of its own makes sense
+(not test code, a nested function, a Keras layer's ``call``...) and arguments a graph keeps
+behaving as eager code does (NumPy arrays an ``input_signature`` converts, Python values that do not
+change between calls).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from .dtypes import array_dtype, is_array
+from .ingredients import VerdictIngredients
+from .policy import NOT_COMPUTATIONS
+from .project import FunctionId, ProjectModel, call_arguments
+from .signatures import ArraySignature, array_signature, conversion_hazard
+from .summary import CAPTURED, LOCAL, TF_FUNCTION, FunctionSummary
+from .tensors import ParameterFacts, TensorInference
+from .values import TENSOR
+
+
+class ObstacleAnalysis:
+    def __init__(self, project: ProjectModel, tensors: TensorInference, ingredients: VerdictIngredients):
+        self.project = project
+        self.tensors = tensors
+        self.ingredients = ingredients
+
+    @cached_property
+    def _obstacles(self) -> dict[FunctionId, list[str]]:
+        return {}
+
+    @cached_property
+    def _signatures(self) -> dict[FunctionId, ArraySignature | None]:
+        return {}
+
+    def signature(self, function: FunctionId) -> ArraySignature | None:
+        """The ``input_signature`` NumPy arguments would need (None: none of them takes arrays, or the
+        function is already graph code)."""
+        if function not in self._signatures:
+            info = self.project.function(function)
+            self._signatures[function] = None if info is None or function in self.project.graph_roots \
+                else array_signature(self.tensors, function, info)
+        return self._signatures[function]
+
+    def obstacles(self, function: FunctionId) -> list[str]:
+        """Why ``function`` cannot safely become a tf.function, whoever calls it (empty: it can).
+
+        Tensor parameters are not asked for: a zero-argument step over captured variables is the
+        best candidate there is. What is asked: no side effects, no literal arguments (each value
+        would retrace), no recursion, tensor computation, nothing eager-only in what it runs, and
+        NumPy arguments whose conversion an ``input_signature`` keeps as eager code had it.
+        """
+        if function in self._obstacles:
+            return self._obstacles[function]
+        project = self.project
+        info = project.function(function)
+        found: list[str] = []
+        self._obstacles[function] = found
+        if info is None:
+            found.append("is not a function of the project")
+            return found
+        root = project.graph_roots.get(function)
+        if root is not None:
+            found.append("is already a tf.function" if root.reason == TF_FUNCTION else
+                         f"is already traced as graph code ({root.reason})")
+            return found
+        facts = self.tensors.of(function)
+        found.extend(self._placement_obstacles(function, info))
+        found.extend(self._value_obstacles(function, info, facts))
+        return found
+
+    def _placement_obstacles(self, function: FunctionId, info: FunctionSummary) -> list[str]:
+        """Where the function sits: test code, nested, a generator, inside what Keras traces, TF1 or Keras 3 code."""
+        project = self.project
+        summary = project.summaries[function[0]]
+        name = function[1].rsplit(".", 1)[-1]
+        found: list[str] = []
+        if project.in_test_code(function):
+            found.append("is test code (set `hybridize-tests = true` for suggestions there)")
+        if info.nested:
+            found.append("is defined inside another function: a tf.function made per call always retraces")
+        if info.is_generator or info.is_async:
+            found.append("is a generator or coroutine")
+        if name in NOT_COMPUTATIONS:
+            found.append(f"`{name}` is not a computation to trace")
+        if function in self._inside_keras_calls:
+            found.append("runs inside a Keras layer's or model's `call`, which is traced with the model")
+        if project.policy.every_function and self._keras_compiled_method(function, info):
+            # (The boundary search asks instead whether fit runs it: then it is a graph root already.)
+            found.append("Keras already compiles it when the model is used through fit/evaluate/predict")
+        keras_class = (function[0], info.class_name) if info.class_name else None
+        if name == "call" and keras_class and project.is_keras_class(keras_class) \
+                and not project.is_keras_model(keras_class):
+            found.append("Keras layer `call`: layers run inside the models that call them; decorate the model's "
+                         "step instead")
+        elif name == "call" and keras_class and project.is_keras_class(keras_class) \
+                and self._may_run_under_gradient_tape(function):
+            found.append("Keras `call` of a model trained with a GradientTape: a model first built inside the "
+                         "tape loses its gradients under tf.function (Keras 3); decorate the training step instead")
+        if summary.graph_mode_tf1:
+            found.append("the module is written for TF1 graph mode (sessions, placeholders)")
+        if summary.keras_without_tensorflow:
+            found.append("Keras 3 code not bound to the TensorFlow backend")
+        return found
+
+    def _value_obstacles(self, function: FunctionId, info: FunctionSummary, facts: ParameterFacts) -> list[str]:
+        """What it receives and does: NumPy arguments, literals, side effects, frozen globals, loose
+        arguments, recursion, no tensor computation, eager-only constructs."""
+        project = self.project
+        tensor_params = dict(facts.tensors)
+        found: list[str] = []
+        signature = self.signature(function)
+        if tensor_params and signature:
+            hazard = conversion_hazard(self.tensors, function, info)
+            if hazard:
+                found.append(hazard)
+        elif not tensor_params and signature is not None and signature.refused is not None \
+                and project.policy.every_function is False and not self._bare_decorator_keeps_arrays(function, info):
+            found.append(f"no `input_signature` keeps its NumPy arguments' behaviour: {signature.refused}")
+        literal_params = {param: evidence for param, evidence in facts.literals.items() if evidence}
+        if literal_params:
+            param, evidence = next(iter(literal_params.items()))
+            found.append(f"parameter `{param}` {evidence[0].render(project.module_paths())} "
+                         "(each new value would retrace)")
+        side_effect = self.ingredients.side_effect(function)
+        if side_effect is not None:
+            found.append(f"has Python side effects ({side_effect.describe()})")
+        frozen = self._rebound_global_read(function)
+        if frozen:
+            found.append(frozen)
+        loose = None if project.policy.every_function else self._untyped_argument(function, info)
+        if loose:
+            found.append(loose)
+        if function in self.ingredients.recursive:
+            found.append("is recursive")
+        if not self.tensors.computes_tensors(function):
+            found.append("does no tensor computation")
+        for blocker in self.ingredients.blockers(function, info):
+            found.append(f"{blocker.reason} (line {blocker.loc[0]})")
+        return found
+
+
+    def _bare_decorator_keeps_arrays(self, function: FunctionId, info: FunctionSummary) -> bool:
+        """Without a signature (a model passed beside the arrays, say), a bare ``@tf.function`` still
+        converts float32 arrays as eager code does: float32 is TensorFlow's default float, and one
+        array shape per step traces once."""
+        facts = self.tensors.of(function)
+        dtypes = {array_dtype(kind) for param in info.receiverless_params()
+                  for kind in facts.kinds.get(param, ()) if is_array(kind)}
+        return dtypes == {"float32"} and conversion_hazard(self.tensors, function, info) is None
+
+    def _untyped_argument(self, function: FunctionId, info: FunctionSummary) -> str | None:
+        """A parameter that receives neither tensors nor NumPy arrays, from a call that may pass another
+        value each time (a local, a loop variable, an expression): a new Python value or object
+        retraces, a new object that makes variables fails, an unrecognised float64 array breaks
+        dtypes. One module-level object passed at every call (the model, the optimizer) is fine."""
+        project, facts = self.project, self.tensors.of(function)
+        for param in info.receiverless_params():
+            kinds = facts.kinds.get(param, set())
+            if TENSOR in kinds or any(is_array(kind) for kind in kinds):
+                continue
+            for caller, module, site, (locality, name, atoms) in self._arguments(function, info, param):
+                if all(atom.startswith("p:") for atom in atoms):
+                    continue  # the caller's own parameter passed on: judged where that is filled
+                if name and self._same_object_each_call(caller, module, locality, name):
+                    continue
+                summary = project.summaries[module]
+                return (f"parameter `{param}` receives a value of unknown type at {summary.path or module}:"
+                        f"{site.loc[0]} that may differ from call to call: each new Python value or object "
+                        "retraces, and a float64 array would break dtypes")
+        return None
+
+    def _same_object_each_call(self, caller: FunctionId | None, module: str, locality: str, name: str) -> bool:
+        """A module global the program never rebinds, or a local the caller binds outside its loops."""
+        if locality == CAPTURED:
+            return name not in self.project.summaries[module].rebound_globals
+        info = self.project.function(caller) if caller else None
+        return locality == LOCAL and info is not None and name not in info.loop_bound
+
+    def _arguments(self, function: FunctionId, info: FunctionSummary, param: str):
+        """(caller, module, call site, (locality, bare name, abstract value)) of each call's ``param``."""
+        for caller, site in self.project.callers.get(function, []):
+            if site.passed:
+                continue
+            module = caller[0] if caller else self._module_level_sites.get(id(site), "")
+            target = next((t for ref in site.callees for t in self.project.resolve_ref(ref)
+                           if t.function == function), None)
+            if target is None:
+                continue
+            for name, where, atoms in call_arguments(info, target, site):
+                if name != param:
+                    continue
+                if isinstance(where, int):
+                    bare = site.arg_names[where] if where < len(site.arg_names) else ""
+                    yield caller, module, site, (site.args[where] if where < len(site.args) else "", bare, atoms)
+                else:
+                    yield caller, module, site, (site.keywords.get(where, ""), site.keyword_names.get(where, ""), atoms)
+
+    @cached_property
+    def _module_level_sites(self) -> dict[int, str]:
+        """Module-level call sites (by identity) → their module."""
+        return {id(site): summary.module for summary in self.project.summaries.values()
+                for site in summary.module_calls}
+
+    @cached_property
+    def _trainable_toggle(self) -> tuple | None:
+        """The first ``x.trainable = ...`` the project runs while it runs (summary, line), if any."""
+        return next(((summary, line) for summary in self.project.summaries.values()
+                     for line in summary.trainable_toggles), None)
+
+    def _rebound_global_read(self, function: FunctionId) -> str | None:
+        """A Python value the function (or a callee) reads from a module global that the program
+        rebinds while running: a graph keeps the value it saw at its first trace."""
+        project = self.project
+        reached_functions = sorted(project.reachable([function]))
+        toggle = self._trainable_toggle
+        if toggle and any((info := project.function(reached)) is not None and info.reads_variable_lists
+                          for reached in reached_functions):
+            summary, line = toggle
+            return (f"reads a model's variable list, and `.trainable` changes at {summary.path or summary.module}:"
+                    f"{line} while the program runs: a graph keeps the list of its first trace")
+        for reached in reached_functions:
+            info, summary = project.function(reached), project.summaries.get(reached[0])
+            if info is None or summary is None:
+                continue
+            for name in info.global_reads:
+                line = summary.rebound_globals.get(name)
+                if line is not None and TENSOR not in summary.values.get(name, ()) \
+                        and name not in summary.tensor_dtypes:
+                    where = f"{summary.path or reached[0]}:{line}"
+                    return (f"reads the Python value `{name}`, rebound at {where} while the program runs: a "
+                            "graph keeps the value of its first trace (a `tf.Variable` would be read live)")
+        return None
+
+    @cached_property
+    def _inside_keras_calls(self) -> set[FunctionId]:
+        """Functions reached from the `call` of a project Keras class (not the calls themselves)."""
+        project = self.project
+        starts = [(summary.module, qualname) for summary in project.summaries.values()
+                  for qualname, info in summary.functions.items()
+                  if qualname.endswith(".call") and info.class_name
+                  and project.is_keras_class((summary.module, info.class_name))]
+        callees = [t.function for start in starts for _, targets in project.call_graph.get(start, []) for t in targets]
+        return project.reachable(callees) - set(starts)
+
+    def _may_run_under_gradient_tape(self, function: FunctionId) -> bool:
+        """Whether a function that opens a ``tf.GradientTape`` calls ``function`` (transitively).
+
+        Also true when such a function calls something the analysis cannot follow (a model passed
+        in as a parameter, say): then the model in question might be this one.
+        """
+        reached, opaque = self._under_gradient_tape
+        return function in reached or opaque
+
+    @cached_property
+    def _under_gradient_tape(self) -> tuple[set[FunctionId], bool]:
+        tape = "name:tensorflow.GradientTape"
+        starts = [(summary.module, qualname) for summary in self.project.summaries.values()
+                  for qualname, info in summary.functions.items()
+                  if any(ref == tape for site in info.calls for ref in site.callees)]
+        module_level = any(ref == tape for summary in self.project.summaries.values()
+                           for site in summary.module_calls for ref in site.callees)
+        opaque = module_level or any(  # `model(x)` on a parameter or a local the analysis cannot follow
+            (not site.callees or all(ref.startswith("param:") for ref in site.callees))
+            and not self._resolved(start, site)
+            for start in starts for site in self.project.function(start).calls)
+        return self.project.reachable(starts), opaque
+
+    def _resolved(self, function: FunctionId, site) -> bool:
+        return any(known is site for known, _ in self.project.call_graph.get(function, []))
+
+    def _keras_compiled_method(self, function: FunctionId, info: FunctionSummary) -> bool:
+        if not info.class_name:
+            return False
+        name = function[1].rsplit(".", 1)[-1]
+        return name in self.project.knowledge.keras_compiled_methods and name != "call" and \
+            self.project.is_keras_model((function[0], info.class_name))
