@@ -20,15 +20,15 @@ from functools import cached_property
 from typing import Iterator
 
 from ..analysis.project import FunctionId
-from ..analysis.summary import CallSite, FunctionNode, FunctionSummary, Loc
+from ..analysis.summary import CallSite, FunctionNode, FunctionSummary
 from ..context import FileContext
 from ..diagnostics import Diagnostic
 from ..fixes.dehybridize import with_dehybridization
 from ..registry import RuleSpec
+from .assignments import (FUNCTION_DEFS, LOOPS, first_load, flatten_targets, function_statements, is_attribute,
+                          is_mutation_of, is_mutation_target, is_name, is_number, module_statements, own_bindings,
+                          own_nodes, parameter_names, statements_with_loops, within)
 
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 PYTHON, TENSOR, UNKNOWN = "python", "tensor", "unknown"
 
 
@@ -95,7 +95,7 @@ class _FrozenValues:
             value = self._module_variable(name)
             if value is None or not self._is_python(value):
                 continue
-            read = _first_load(node, lambda n, name=name: isinstance(n, ast.Name) and n.id == name)
+            read = first_load(node, lambda n, name=name: isinstance(n, ast.Name) and n.id == name)
             if read is not None:
                 yield read, value
 
@@ -104,14 +104,14 @@ class _FrozenValues:
             return
         outer_name = info.qualname.rpartition(".")[0]
         outer = self.ctx.functions.get(outer_name)
-        if not isinstance(outer, _FUNCTIONS):
+        if not isinstance(outer, FUNCTION_DEFS):
             return
-        own = _own_bindings(node)
-        outer_bound = _own_bindings(outer) | _parameters(outer)
+        own = own_bindings(node)
+        outer_bound = own_bindings(outer) | parameter_names(outer)
         seen: set[str] = set()
-        for child in _own_nodes(node):
+        for child in own_nodes(node):
             if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load) and child.id not in own \
-                    and child.id in outer_bound and child.id not in seen and child.id not in _parameters(node):
+                    and child.id in outer_bound and child.id not in seen and child.id not in parameter_names(node):
                 seen.add(child.id)
                 value = self._closure_variable(outer, outer_name, child.id)
                 if value is not None and self._is_python(value):
@@ -121,9 +121,9 @@ class _FrozenValues:
         if info.class_name is None or info.method_kind != "instance" or not info.params:
             return
         receiver = info.params[0]
-        parents = {id(child): parent for parent in _own_nodes(node) for child in ast.iter_child_nodes(parent)}
+        parents = {id(child): parent for parent in own_nodes(node) for child in ast.iter_child_nodes(parent)}
         seen: set[str] = set()
-        for child in _own_nodes(node):
+        for child in own_nodes(node):
             if not (isinstance(child, ast.Attribute) and isinstance(child.ctx, ast.Load)
                     and isinstance(child.value, ast.Name) and child.value.id == receiver) or child.attr in seen:
                 continue
@@ -145,8 +145,8 @@ class _FrozenValues:
 
     def _find_module_variable(self, name: str) -> _Value | None:
         value = _Value(f"`{name}`", module_level=True)
-        for statement, loops in _module_statements(self.ctx.tree.body):
-            for change in self._stores(statement, lambda target: _is_name(target, name), None, loops):
+        for statement, loops in module_statements(self.ctx.tree.body):
+            for change in self._stores(statement, lambda target: is_name(target, name), None, loops):
                 value.bindings.append(change)
                 value.changes.append(change)
         for qualname, function in self.ctx.functions.items():
@@ -155,9 +155,9 @@ class _FrozenValues:
                 continue  # a local of the same name
             if not declared and name not in self._scope_facts(function)[2]:
                 continue  # not mentioned
-            for statement, loops in _function_statements(function):
+            for statement, loops in function_statements(function):
                 def targets(target, declared=declared):
-                    return _is_name(target, name) if declared else _is_mutation_of(target, name)
+                    return is_name(target, name) if declared else is_mutation_of(target, name)
                 for change in self._stores(statement, targets, (self.ctx.module, qualname), loops,
                                            mutations_only=not declared, name=name):
                     value.bindings.append(change)
@@ -165,12 +165,12 @@ class _FrozenValues:
         return value if value.bindings else None
 
     def _closure_variable(self, outer: FunctionNode, outer_name: str, name: str) -> _Value | None:
-        if name in _parameters(outer):
+        if name in parameter_names(outer):
             return None  # the caller's value: its kind is not known here
         value = _Value(f"`{name}`")
         owner = (self.ctx.module, outer_name)
-        for statement, loops in _function_statements(outer):
-            for change in self._stores(statement, lambda target: _is_name(target, name), owner, loops,
+        for statement, loops in function_statements(outer):
+            for change in self._stores(statement, lambda target: is_name(target, name), owner, loops,
                                        name=name):
                 change.per_call = True
                 value.bindings.append(change)
@@ -178,10 +178,10 @@ class _FrozenValues:
         for qualname, function in self.ctx.functions.items():  # nested functions changing it via `nonlocal`
             if not qualname.startswith(outer_name + ".") or qualname.count(".") != outer_name.count(".") + 1:
                 continue
-            if not any(isinstance(n, ast.Nonlocal) and name in n.names for n in _own_nodes(function)):
+            if not any(isinstance(n, ast.Nonlocal) and name in n.names for n in own_nodes(function)):
                 continue
-            for statement, loops in _function_statements(function):
-                for change in self._stores(statement, lambda target: _is_name(target, name),
+            for statement, loops in function_statements(function):
+                for change in self._stores(statement, lambda target: is_name(target, name),
                                            (self.ctx.module, qualname), loops, name=name):
                     value.bindings.append(change)
                     value.changes.append(change)
@@ -202,16 +202,16 @@ class _FrozenValues:
                 continue
             receiver = function.args.args[0].arg
             construction = method in self.kb.construction_methods
-            for statement, loops in _function_statements(function):
-                for change in self._stores(statement, lambda target: _is_attribute(target, receiver, attribute),
+            for statement, loops in function_statements(function):
+                for change in self._stores(statement, lambda target: is_attribute(target, receiver, attribute),
                                            (self.ctx.module, qualname), loops, attribute=(receiver, attribute)):
                     value.bindings.append(change)
                     if not construction:
                         value.changes.append(change)
         for owner, scope in self._instance_scopes():  # `trainer = Trainer()`, then `trainer.rate = 0.01`
             for instance in self._instances(scope, related):
-                for statement, loops in _statements(scope.body, []):
-                    for change in self._stores(statement, lambda target, i=instance: _is_attribute(target, i, attribute),
+                for statement, loops in statements_with_loops(scope.body, []):
+                    for change in self._stores(statement, lambda target, i=instance: is_attribute(target, i, attribute),
                                                owner, loops, attribute=(instance, attribute)):
                         value.bindings.append(change)
                         value.changes.append(change)
@@ -234,7 +234,7 @@ class _FrozenValues:
         made = self._constructions.get(id(scope))
         if made is None:
             made = self._constructions[id(scope)] = [
-                (target.id, statement.value.func.id) for statement, _ in _statements(scope.body, [])
+                (target.id, statement.value.func.id) for statement, _ in statements_with_loops(scope.body, [])
                 if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
                 and isinstance(statement.value.func, ast.Name)
                 for target in statement.targets if isinstance(target, ast.Name)]
@@ -253,15 +253,15 @@ class _FrozenValues:
         """Bindings and mutations of the variable in one statement (not inside nested definitions)."""
         if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            for target in _flatten(targets):
+            for target in flatten_targets(targets):
                 if matches(target):
                     plain = isinstance(target, (ast.Name, ast.Attribute)) and len(targets) == 1 \
                         and not isinstance(targets[0], (ast.Tuple, ast.List))
-                    if mutations_only and not _is_mutation_target(target):
+                    if mutations_only and not is_mutation_target(target):
                         continue
                     yield _Change(statement, owner, loops, statement.value if plain else None)
         elif isinstance(statement, (ast.For, ast.AsyncFor)) and not mutations_only:
-            for target in _flatten([statement.target]):
+            for target in flatten_targets([statement.target]):
                 if matches(target):
                     yield _Change(statement, owner, loops, statement.iter if isinstance(statement.target, (
                         ast.Name, ast.Attribute)) else None, element_of=True)
@@ -269,18 +269,18 @@ class _FrozenValues:
             call = statement.value
             if isinstance(call.func, ast.Attribute) and self.kb.mutates_container(call.func.attr, len(call.args)):
                 receiver = call.func.value
-                if (name is not None and _is_name(receiver, name)) or (
-                        attribute is not None and _is_attribute(receiver, *attribute)):
+                if (name is not None and is_name(receiver, name)) or (
+                        attribute is not None and is_attribute(receiver, *attribute)):
                     yield _Change(statement, owner, loops)
 
     def _scope_facts(self, function: FunctionNode) -> tuple[set[str], set[str], set[str]]:
         """A function's ``global`` names, own bindings and the names it mentions (computed once)."""
         found = self._facts.get(id(function))
         if found is None:
-            nodes = list(_own_nodes(function))
+            nodes = list(own_nodes(function))
             found = self._facts[id(function)] = (
                 {name for n in nodes if isinstance(n, ast.Global) for name in n.names},
-                _own_bindings(function), {n.id for n in nodes if isinstance(n, ast.Name)})
+                own_bindings(function), {n.id for n in nodes if isinstance(n, ast.Name)})
         return found
 
     # -- the kind of value ------------------------------------------------------------
@@ -339,7 +339,7 @@ class _FrozenValues:
         line = change.node.lineno
         # Calls in the same body that trace the function: before the change, or in a loop with it.
         for site in self._tracing_sites(function, change.owner):
-            if site.loc[0] < line or any(_within(loop, site.loc) for loop in change.loops):
+            if site.loc[0] < line or any(within(loop, site.loc) for loop in change.loops):
                 return True
         if change.owner is None or change.per_call:
             return False  # module level: the module's own calls are all there is before import ends
@@ -363,8 +363,8 @@ class _FrozenValues:
         scope = self.ctx.tree if caller is None else self.ctx.functions.get(caller[1])
         if scope is None:
             return site.in_loop and traced.in_loop
-        return any(_within(loop, site.loc) and _within(loop, traced.loc)
-                   for statement, _ in _statements(scope.body, []) if isinstance(statement, _LOOPS)
+        return any(within(loop, site.loc) and within(loop, traced.loc)
+                   for statement, _ in statements_with_loops(scope.body, []) if isinstance(statement, LOOPS)
                    for loop in [statement])
 
     def _tracing_sites(self, function: FunctionId, owner: FunctionId | None, module: str | None = None) -> list[CallSite]:
@@ -416,130 +416,9 @@ class _FrozenValues:
 
     def advice(self, value: _Value) -> str:
         scalars = [change.value for change in value.bindings if change.value is not None and not change.element_of]
-        if value.module_level and scalars and all(_is_number(expr) for expr in scalars):
+        if value.module_level and scalars and all(is_number(expr) for expr in scalars):
             return "; keep it in a `tf.Variable` and `.assign(...)` new values, which graphs read on every call"
         return "; pass it as a tensor argument or keep it in a `tf.Variable`, which graphs read on every call"
 
 
 # -- syntax helpers ---------------------------------------------------------------------
-
-
-def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of a function's own body: nested definitions are not entered (their decorators and
-    defaults are, as they run in this body)."""
-    stack = list(reversed(function.body))
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, _NESTED):
-            extra = [*getattr(node, "decorator_list", [])]
-            if isinstance(node, _FUNCTIONS):
-                extra += [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
-            stack.extend(reversed(extra))
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
-
-
-def _first_load(function: FunctionNode, matches) -> ast.expr | None:
-    for node in _own_nodes(function):
-        if matches(node) and isinstance(getattr(node, "ctx", None), ast.Load):
-            return node
-    return None
-
-
-def _own_bindings(function: FunctionNode) -> set[str]:
-    """Names a function binds in its own scope (not declared global or nonlocal)."""
-    bound, declared = set(), set()
-    for node in _own_nodes(function):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            bound.add(node.id)
-        elif isinstance(node, _NESTED) and not isinstance(node, ast.Lambda):
-            bound.add(node.name)
-        elif isinstance(node, ast.alias):
-            bound.add(node.asname or node.name.split(".")[0])
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            declared.update(node.names)
-    return bound - declared
-
-
-def _parameters(function: FunctionNode) -> set[str]:
-    arguments = function.args
-    return {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg,
-                            arguments.kwarg) if a is not None}
-
-
-def _statements(body: list[ast.stmt], loops: list[ast.stmt]) -> Iterator[tuple[ast.stmt, list[ast.stmt]]]:
-    """Every statement of a body, in blocks too but not in nested definitions, with its enclosing loops."""
-    for statement in body:
-        yield statement, loops
-        if isinstance(statement, _NESTED):
-            continue
-        inner = [*loops, statement] if isinstance(statement, _LOOPS) else loops
-        for name in ("body", "orelse", "finalbody"):
-            block = getattr(statement, name, None)
-            if isinstance(block, list):
-                yield from _statements(block, inner if name == "body" else loops)
-        for handler in getattr(statement, "handlers", []):
-            yield from _statements(handler.body, loops)
-        for case in getattr(statement, "cases", []):
-            yield from _statements(case.body, loops)
-
-
-def _module_statements(body: list[ast.stmt]):
-    return _statements(body, [])
-
-
-def _function_statements(function: FunctionNode):
-    return _statements(function.body, [])
-
-
-def _flatten(targets) -> Iterator[ast.expr]:
-    for target in targets:
-        if isinstance(target, (ast.Tuple, ast.List)):
-            yield from _flatten(target.elts)
-        elif isinstance(target, ast.Starred):
-            yield from _flatten([target.value])
-        else:
-            yield target
-
-
-def _is_name(target: ast.expr, name: str) -> bool:
-    """``name`` itself, or an element of it (``name[k] = v``)."""
-    while isinstance(target, ast.Subscript):
-        target = target.value
-    return isinstance(target, ast.Name) and target.id == name
-
-
-def _is_mutation_of(target: ast.expr, name: str) -> bool:
-    return isinstance(target, ast.Subscript) and _is_name(target, name)
-
-
-def _is_mutation_target(target: ast.expr) -> bool:
-    return isinstance(target, ast.Subscript)
-
-
-def _is_attribute(target: ast.expr, receiver: str, attribute: str) -> bool:
-    """``receiver.attribute`` itself, or an element of it."""
-    while isinstance(target, ast.Subscript):
-        target = target.value
-    return isinstance(target, ast.Attribute) and target.attr == attribute and isinstance(target.value, ast.Name) \
-        and target.value.id == receiver
-
-
-def _within(loop: ast.stmt, loc: Loc) -> bool:
-    return (loop.lineno, loop.col_offset) <= (loc[0], loc[1]) and (loc[2], loc[3]) <= (
-        loop.end_lineno or loop.lineno, loop.end_col_offset or 0)
-
-
-def _is_number(expr: ast.expr) -> bool:
-    """A numeric scalar expression: a number, or arithmetic on numbers and names."""
-    if isinstance(expr, ast.Constant):
-        return isinstance(expr.value, (int, float)) and not isinstance(expr.value, bool)
-    if isinstance(expr, ast.BinOp):
-        return all(_is_number(o) or isinstance(o, (ast.Name, ast.Attribute)) for o in (expr.left, expr.right)) \
-            and (_is_number(expr.left) or _is_number(expr.right))
-    if isinstance(expr, ast.UnaryOp):
-        return _is_number(expr.operand)
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("int", "float"):
-        return True
-    return False
