@@ -145,13 +145,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.diff and args.add_noqa:
         print("hybridize-lint: error: --diff and --add-noqa cannot be combined", file=sys.stderr)
         return EXIT_ERROR
-    overrides = {}
-    if (args.select, args.extend_select, args.ignore) != (None, None, None):
-        overrides["cli_selection"] = RuleSelection(args.select, args.extend_select or (), args.ignore or ())
-    if args.unsafe_fixes is not None:
-        overrides["unsafe_fixes"] = args.unsafe_fixes
-    config_file, inline = parse_config_arguments(args.config)
-    resolver = SettingsResolver(config_file=config_file, overrides=overrides, inline=inline)
+    resolver = _settings_resolver(args)
     stdin = args.stdin_filename is not None
     options = RunOptions(fix=args.fix or args.diff, unsafe_fixes=args.unsafe_fixes, add_noqa=args.add_noqa, force_exclude=args.force_exclude, use_cache=not args.no_cache,
                          jobs=args.jobs or default_jobs())
@@ -162,11 +156,7 @@ def _check(args: argparse.Namespace) -> int:
         except SourceError as error:  # nothing sensible to lint, and nothing safe to echo back
             print(f"hybridize-lint: error: {args.stdin_filename}: {error}", file=sys.stderr)
             return EXIT_ERROR
-        if args.force_exclude and _excluded(resolver, args.stdin_filename):
-            report = RunReport()  # as for an excluded file on disk: nothing to report, source echoed as is
-        else:
-            text = stdin_source.notebook.text if stdin_source.notebook is not None else stdin_source.text
-            report = lint_text(args.stdin_filename, text, resolver, options)
+        report = _lint_stdin(args, stdin_source, resolver, options)
     else:
         report = lint(targets, resolver, options)
         if (args.fix or args.add_noqa) and not args.diff:  # stdin's fixed source goes to stdout instead
@@ -174,47 +164,16 @@ def _check(args: argparse.Namespace) -> int:
 
     stdin_fixed = stdin and args.fix and not args.diff
     if stdin_fixed:  # like ruff: the fixed source goes to stdout, findings to stderr
-        file_report = report.files[0] if report.files else None
-        fixed = file_report.fixed_text if file_report is not None else None
-        # A file that could not be fixed (e.g. a syntax error) is echoed unchanged, never emptied.
-        _write_source(stdin_source, fixed if fixed is not None else stdin_source.text)
+        _echo_fixed_stdin(report, stdin_source)
     nothing_found = not report.files and not stdin and not report.internal_errors
     if nothing_found:  # as ruff: a warning, not "All checks passed!" over no file at all
         print("hybridize-lint: warning: No Python files found under the given path(s)", file=sys.stderr)
     if args.diff:
-        diff_text = _unified_diffs(report)
-        sys.stdout.write(diff_text)
-        for note in _notes(report):
-            print(note, file=sys.stderr)
-        would_fix = sum(file_report.fixed_count for file_report in report.files if file_report.changed)
-        if would_fix:  # as ruff: the count goes to stderr, so stdout stays a patch
-            print(f"Would fix {would_fix} {'error' if would_fix == 1 else 'errors'}.", file=sys.stderr)
+        _print_diff(report)
     elif args.add_noqa:
-        added = sum(file_report.added_noqa for file_report in report.files)
-        changed = sum(1 for file_report in report.files if file_report.added_noqa and file_report.changed)
-        if added:
-            print(f"Added {added} noqa {'directive' if added == 1 else 'directives'} "
-                  f"in {changed} {'file' if changed == 1 else 'files'}.", file=sys.stderr)
-        else:
-            print("No noqa directives added.", file=sys.stderr)
-        remaining = render(report, args.output_format, ReportOptions(quiet=True), rules_by_code())
-        if remaining:
-            sys.stdout.write(remaining)
-        for note in _notes(report):
-            print(note, file=sys.stderr)
+        _print_added_noqa(args, report)
     else:
-        if args.unsafe_fixes is not None:
-            unsafe = args.unsafe_fixes
-        else:  # `unsafe-fixes = true` in the config decides which fixes `[*]` marks
-            unsafe = any(resolver.for_path(path).unsafe_fixes for path in targets)
-        output = render(report, args.output_format,
-                        ReportOptions(unsafe_fixes=unsafe, fix_mode=args.fix, statistics=args.statistics,
-                                      quiet=args.quiet), rules_by_code())
-        stream = sys.stderr if stdin_fixed else sys.stdout
-        if output and not nothing_found:
-            stream.write(output if output.endswith("\n") else output + "\n")
-        for note in _notes(report):
-            print(note, file=sys.stderr)
+        _print_findings(args, report, resolver, targets, sys.stderr if stdin_fixed else sys.stdout, nothing_found)
     errors = [error for file_report in report.files for error in file_report.errors] + report.internal_errors
     for error in errors:
         print(f"hybridize-lint: error: {error}", file=sys.stderr)
@@ -225,6 +184,73 @@ def _check(args: argparse.Namespace) -> int:
     if report.diagnostics and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _settings_resolver(args: argparse.Namespace) -> SettingsResolver:
+    """The settings of each path: the configuration files, ``--config`` and the command line's rule options."""
+    overrides = {}
+    if (args.select, args.extend_select, args.ignore) != (None, None, None):
+        overrides["cli_selection"] = RuleSelection(args.select, args.extend_select or (), args.ignore or ())
+    if args.unsafe_fixes is not None:
+        overrides["unsafe_fixes"] = args.unsafe_fixes
+    config_file, inline = parse_config_arguments(args.config)
+    return SettingsResolver(config_file=config_file, overrides=overrides, inline=inline)
+
+
+def _lint_stdin(args: argparse.Namespace, stdin_source: SourceFile, resolver: SettingsResolver, options: RunOptions) -> RunReport:
+    if args.force_exclude and _excluded(resolver, args.stdin_filename):
+        return RunReport()  # as for an excluded file on disk: nothing to report, source echoed as is
+    text = stdin_source.notebook.text if stdin_source.notebook is not None else stdin_source.text
+    return lint_text(args.stdin_filename, text, resolver, options)
+
+
+def _echo_fixed_stdin(report: RunReport, stdin_source: SourceFile) -> None:
+    file_report = report.files[0] if report.files else None
+    fixed = file_report.fixed_text if file_report is not None else None
+    # A file that could not be fixed (e.g. a syntax error) is echoed unchanged, never emptied.
+    _write_source(stdin_source, fixed if fixed is not None else stdin_source.text)
+
+
+def _print_diff(report: RunReport) -> None:
+    """``--diff``: the fixes as a patch on stdout."""
+    diff_text = _unified_diffs(report)
+    sys.stdout.write(diff_text)
+    for note in _notes(report):
+        print(note, file=sys.stderr)
+    would_fix = sum(file_report.fixed_count for file_report in report.files if file_report.changed)
+    if would_fix:  # as ruff: the count goes to stderr, so stdout stays a patch
+        print(f"Would fix {would_fix} {'error' if would_fix == 1 else 'errors'}.", file=sys.stderr)
+
+
+def _print_added_noqa(args: argparse.Namespace, report: RunReport) -> None:
+    """``--add-noqa``: how many directives were added, and what they leave."""
+    added = sum(file_report.added_noqa for file_report in report.files)
+    changed = sum(1 for file_report in report.files if file_report.added_noqa and file_report.changed)
+    if added:
+        print(f"Added {added} noqa {'directive' if added == 1 else 'directives'} "
+              f"in {changed} {'file' if changed == 1 else 'files'}.", file=sys.stderr)
+    else:
+        print("No noqa directives added.", file=sys.stderr)
+    remaining = render(report, args.output_format, ReportOptions(quiet=True), rules_by_code())
+    if remaining:
+        sys.stdout.write(remaining)
+    for note in _notes(report):
+        print(note, file=sys.stderr)
+
+
+def _print_findings(args: argparse.Namespace, report: RunReport, resolver: SettingsResolver, targets: list,
+                    stream, nothing_found: bool) -> None:
+    if args.unsafe_fixes is not None:
+        unsafe = args.unsafe_fixes
+    else:  # `unsafe-fixes = true` in the config decides which fixes `[*]` marks
+        unsafe = any(resolver.for_path(path).unsafe_fixes for path in targets)
+    output = render(report, args.output_format,
+                    ReportOptions(unsafe_fixes=unsafe, fix_mode=args.fix, statistics=args.statistics,
+                                  quiet=args.quiet), rules_by_code())
+    if output and not nothing_found:
+        stream.write(output if output.endswith("\n") else output + "\n")
+    for note in _notes(report):
+        print(note, file=sys.stderr)
 
 
 def _notes(report) -> list[str]:
