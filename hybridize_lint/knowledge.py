@@ -199,8 +199,13 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     data: dict[str, Any] = {}
     for path in sorted(directory.glob("*.toml")):
         _merge(data, tomllib.loads(path.read_text(encoding="utf-8")))
-    effects, objects, keras = data["effects"], data["objects"], data["keras"]
-    return KnowledgeBase(
+    return KnowledgeBase(**_call_knowledge(data), **_graph_knowledge(data), **_tensor_knowledge(data))
+
+
+def _call_knowledge(data: dict[str, Any]) -> dict[str, Any]:
+    """What calls do: module aliases, tf.function and print, side effects, objects and iterators."""
+    effects, objects = data["effects"], data["objects"]
+    return dict(
         module_aliases=dict(data["modules"]["aliases"]),
         hybridize_functions=frozenset(data["hybridize"]["functions"]),
         hybrid_object_attributes=frozenset(data["hybridize"]["object_attributes"]),
@@ -225,6 +230,14 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         framework_mutators={name: (low, high) for name, (low, high) in objects["framework_methods"].items()},
         python_iterator_factories=NameSet.of(data["iterators"]["factories"]),
         python_collection_factories=frozenset(data["iterators"]["collection_factories"]),
+        function_wrappers={name: spec.get("autograph") for name, spec in data["hybridize"].get("wrappers", {}).items()},
+    )
+
+
+def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
+    """Graph code: where TensorFlow traces, Keras, what fails or is eager-only in a graph, cost, switches."""
+    keras = data["keras"]
+    return dict(
         graph_entry_methods=frozenset(data["graph_entry"]["method_calls"]),
         control_flow_functions=frozenset(data["control_flow"]["functions"]),
         graph_builders=frozenset(data["graph_entry"]["builders"]),
@@ -239,15 +252,6 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         variable_constructors=frozenset(data["graph_errors"]["variable_constructors"]),
         variable_owner_prefixes=tuple(data["graph_errors"]["variable_owner_prefixes"]),
         variable_owner_exceptions=tuple(data["graph_errors"]["variable_owner_exceptions"]),
-        tensor_types=frozenset(data["tensors"]["types"]),
-        non_tensor_prefixes=tuple(data["tensors"]["non_tensor_prefixes"]),
-        tensor_producing=NameSet.of(data["tensors"]["producing"], data["tensors"]["producing_exceptions"]),
-        symbolic_tensors=frozenset(data["tensors"]["symbolic"]),
-        not_computation=NameSet.of(data["tensors"]["not_computation"]),
-        tensor_callable_prefixes=tuple(data["tensors"]["callable_prefixes"]),
-        non_tensor_methods=frozenset(data["tensors"]["non_tensor_methods"]),
-        non_tensor_attributes=frozenset(data["tensors"]["non_tensor_attributes"]),
-        name_second_ops=frozenset(data["tensors"]["name_second"]),
         eager_only_keras_methods=frozenset(data["eager_only"]["keras_methods"]),
         heavy_methods=frozenset(data["cost"]["heavy_methods"]),
         heavy_weight=int(data["cost"]["heavy_weight"]),
@@ -265,18 +269,32 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         eager_checks=frozenset(data["eager_guards"]["checks"]),
         eager_disablers=frozenset(data["eager_guards"]["disablers"]),
         eager_scopes=frozenset(data["eager_guards"]["scopes"]),
-        array_constructors=dict(data["arrays"]["constructors"]),
-        dtype_names=dict(data["dtypes"]["names"]),
-        tensor_python_types=dict(data["dtypes"]["tensor_python_types"]),
-        tensor_from_value=dict(data["dtypes"]["tensors"]["from_value"]),
-        tensor_float32_by_default=dict(data["dtypes"]["tensors"]["float32_by_default"]),
-        function_wrappers={name: spec.get("autograph") for name, spec in data["hybridize"].get("wrappers", {}).items()},
         eager_switches_when_true=frozenset(data["eager_switches"]["when_true"]),
         eager_switches_always=frozenset(data["eager_switches"]["always"]),
         eager_switch_keywords=dict(data["eager_switches"]["keywords"]),
         debug_guard_words=tuple(data["eager_switches"]["guard_words"]),
         construction_methods=frozenset(data["frozen_values"]["construction_methods"]),
         python_value_calls=NameSet.of(data["frozen_values"]["python_value_calls"]),
+    )
+
+
+def _tensor_knowledge(data: dict[str, Any]) -> dict[str, Any]:
+    """Values: what makes or is a tensor, NumPy arrays and dtypes."""
+    return dict(
+        tensor_types=frozenset(data["tensors"]["types"]),
+        non_tensor_prefixes=tuple(data["tensors"]["non_tensor_prefixes"]),
+        tensor_producing=NameSet.of(data["tensors"]["producing"], data["tensors"]["producing_exceptions"]),
+        symbolic_tensors=frozenset(data["tensors"]["symbolic"]),
+        not_computation=NameSet.of(data["tensors"]["not_computation"]),
+        tensor_callable_prefixes=tuple(data["tensors"]["callable_prefixes"]),
+        non_tensor_methods=frozenset(data["tensors"]["non_tensor_methods"]),
+        non_tensor_attributes=frozenset(data["tensors"]["non_tensor_attributes"]),
+        name_second_ops=frozenset(data["tensors"]["name_second"]),
+        array_constructors=dict(data["arrays"]["constructors"]),
+        dtype_names=dict(data["dtypes"]["names"]),
+        tensor_python_types=dict(data["dtypes"]["tensor_python_types"]),
+        tensor_from_value=dict(data["dtypes"]["tensors"]["from_value"]),
+        tensor_float32_by_default=dict(data["dtypes"]["tensors"]["float32_by_default"]),
     )
 
 
