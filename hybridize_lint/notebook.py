@@ -14,7 +14,7 @@ file is decided here, and only here:
   original JSON: outputs, metadata, key order, indentation and the final newline are kept byte for
   byte, and the result must validate with nbformat before anything is written.
 
-nbformat reads and validates; the JSON is scanned here only to find where each cell's ``source``
+nbformat reads and validates; the JSON is scanned (``notebook_json``) only to find where each cell's ``source``
 value sits in the file.
 """
 
@@ -27,9 +27,9 @@ import warnings
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from json.decoder import scanstring
 
 from .diagnostics import Diagnostic, Edit, Fix, Position
+from .notebook_json import locate_sources
 
 NOTEBOOK_SUFFIX = ".ipynb"
 BOUNDARY = "# hybridize-lint: cell boundary"
@@ -99,7 +99,7 @@ class Notebook:
     def from_text(cls, text: str) -> "Notebook":
         node = _read_validated(text)
         try:
-            located = _locate_sources(text)
+            located = locate_sources(text)
         except (ValueError, RecursionError) as exc:
             raise NotebookError(f"not a notebook: {exc}") from exc
         if len(located) != len(node.cells):
@@ -331,102 +331,7 @@ def _indent_unit(key_indent: str) -> str:
     return key_indent[: max(len(key_indent) // 3, 1)] if key_indent else " "
 
 
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
 _BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def _locate_sources(text: str) -> list[tuple[bool, tuple[int, int], list[int]]]:
-    """For each cell of the notebook: whether its ``source`` is a list, the value's span in ``text``
-    and the offset of each of its strings.  Only the path ``cells[i].source`` is walked by hand;
-    every other value is skipped with the json module's decoder."""
-    decoder = json.JSONDecoder()
-    found: list[tuple[bool, tuple[int, int], list[int]]] = []
-
-    def skip(index: int) -> int:
-        return _WHITESPACE.match(text, index).end()
-
-    def members(index: int):
-        """Yield (key, value start) for each member of the object at ``index``; returns its end."""
-        index = skip(index)
-        if text[index:index + 1] != "{":
-            raise ValueError(f"expected an object at offset {index}")
-        index = skip(index + 1)
-        if text[index:index + 1] == "}":
-            return index + 1
-        while True:
-            if text[index:index + 1] != '"':
-                raise ValueError(f"expected a key at offset {index}")
-            key, index = scanstring(text, index + 1)
-            index = skip(index)
-            if text[index:index + 1] != ":":
-                raise ValueError(f"expected ':' at offset {index}")
-            index = skip(index + 1)
-            index = yield key, index
-            index = skip(index)
-            if text[index:index + 1] == ",":
-                index = skip(index + 1)
-            elif text[index:index + 1] == "}":
-                return index + 1
-            else:
-                raise ValueError(f"expected ',' or '}}' at offset {index}")
-
-    def walk(generator, handle) -> int:
-        try:
-            key, start = next(generator)
-            while True:
-                key, start = generator.send(handle(key, start))
-        except StopIteration as stop:
-            return stop.value
-
-    def skip_value(start: int) -> int:
-        return decoder.raw_decode(text, start)[1]
-
-    def cell(start: int) -> int:
-        entry: list = [False, (start, start), []]
-
-        def member(key: str, value_start: int) -> int:
-            end = skip_value(value_start)
-            if key == "source":
-                list_form = text[value_start] == "["
-                offsets = _string_offsets(text, value_start, end) if list_form else [value_start]
-                entry[:] = [list_form, (value_start, end), offsets]
-            return end
-
-        end = walk(members(start), member)
-        found.append(tuple(entry))
-        return end
-
-    def top(key: str, start: int) -> int:
-        if key != "cells" or text[start:start + 1] != "[":
-            return skip_value(start)
-        found.clear()
-        index = skip(start + 1)
-        if text[index:index + 1] == "]":
-            return index + 1
-        while True:
-            index = skip(cell(index))
-            if text[index:index + 1] == ",":
-                index = skip(index + 1)
-            elif text[index:index + 1] == "]":
-                return index + 1
-            else:
-                raise ValueError(f"expected ',' or ']' at offset {index}")
-
-    walk(members(0), top)
-    return found
-
-
-def _string_offsets(text: str, start: int, end: int) -> list[int]:
-    """Offsets of the strings of the JSON list of strings ``text[start:end]``."""
-    offsets, index = [], start + 1
-    while index < end:
-        index = _WHITESPACE.match(text, index).end()
-        if text[index:index + 1] == '"':
-            offsets.append(index)
-            _, index = scanstring(text, index + 1)
-        else:
-            index += 1
-    return offsets
 
 
 # -- masking ----------------------------------------------------------------------
