@@ -18,19 +18,19 @@ comparing them before and after the trace, and located in the bytecode that ran.
 from __future__ import annotations
 
 import builtins
-import dis
 import functools
-import linecache
 import logging
 import random
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from types import CodeType, FunctionType
 
-from .arguments import Described, bind, change_kind, describe
+from .arguments import bind, change_kind, describe
+from .bytecode import code_objects, def_line, find_store, find_subscript_store
 from .frames import GENERATED, TRANSPARENT, USER, FrameClassifier, Where
+from .monitors import make_monitor
+from .records import ActiveTrace, Effect, FunctionRecord, Trace
 
 MUTATORS = {
     list: {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", "__setitem__",
@@ -45,60 +45,6 @@ LOG_METHODS = ("debug", "info", "warning", "warn", "error", "exception", "critic
 TIME_FUNCTIONS = (time.time, time.time_ns, time.perf_counter, time.monotonic, time.process_time)
 
 
-@dataclass
-class Effect:
-    kind: str  # print, logging, io, random, time, global-write, nonlocal-write, attribute-write, container-mutation
-    where: Where
-    detail: str
-    via: Where | None  # the line of the traced function's own body that led there, when elsewhere
-    test: str | None
-
-    def to_json(self) -> dict:
-        return {"kind": self.kind, "where": self.where.render(), "detail": self.detail,
-                "via": self.via.render() if self.via else None, "test": self.test}
-
-
-@dataclass
-class Trace:
-    call_site: Where | None
-    arguments: dict[str, Described]
-    changed: list[dict]
-    test: str | None
-    function_object: int  # which tf.function object traced (a new one per call for tf.function in a loop)
-
-
-@dataclass
-class FunctionRecord:
-    qualname: str
-    file: str
-    line: int
-    last_line: int
-    traces: list[Trace] = field(default_factory=list)
-    effects: dict[tuple[str, Where], Effect] = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        return {
-            "qualname": self.qualname, "file": self.file, "line": self.line, "traces": len(self.traces),
-            "retraces": [{"call_site": trace.call_site.render() if trace.call_site else None,
-                          "changed": trace.changed, "test": trace.test} for trace in self.traces[1:]],
-            "trace_time_effects": [effect.to_json() for effect in sorted(self.effects.values(),
-                                                                         key=lambda e: (e.where, e.kind))],
-        }
-
-
-@dataclass
-class _Active:
-    record: FunctionRecord
-    function: FunctionType
-    globals_before: dict[str, dict[str, object]]
-    containers: dict[int, tuple[object, str, tuple]]
-    cells: dict[str, object]
-    attributes: dict[int, tuple[object, str, dict]]
-    executed: set[CodeType] = field(default_factory=set)
-    mutated: set[int] = field(default_factory=set)
-    watched: bool = False  # the interpreter's hooks run for this trace
-
-
 class Auditor:
     """Owns the records; installs itself into TensorFlow once (``install``)."""
 
@@ -107,13 +53,13 @@ class Auditor:
         self.records: dict[CodeType, FunctionRecord] = {}
         self.current_test: str | None = None
         self.errors: list[str] = []
-        self._stack: list[_Active] = []
+        self._stack: list[ActiveTrace] = []
         self._owner = threading.get_ident()
         self._previous_profile = None
         self._in_hook = False
         self._paused = False
         self._watching = False  # the interpreter's hooks are on (a trace without AutoGraph)
-        self._monitor = _make_monitor(self)
+        self._monitor = make_monitor(self)
         self._log_codes = {getattr(logging.Logger, name).__code__: "logging" for name in LOG_METHODS}
         self._log_codes.update({getattr(logging, name).__code__: "logging" for name in LOG_METHODS
                                 if name != "warn" and hasattr(logging, name)})
@@ -130,8 +76,6 @@ class Auditor:
         from tensorflow.python.autograph.core import config_lib
         from tensorflow.python.eager.polymorphic_function import polymorphic_function
 
-        auditor = self
-
         # AutoGraph converts the wrapper (it stands where the user's function was) and so every call in
         # it; this plugin's own functions must run as they are.
         # ``logging`` too: AutoGraph would otherwise run a converted copy of it, hiding its calls.
@@ -139,8 +83,20 @@ class Auditor:
                                              config_lib.DoNotConvert("logging"),
                                              *autograph_config.CONVERSION_RULES)
         import tensorflow as tf
+
+        autograph_restore = self._watch_autograph()
+        self._inside_function = tf.inside_function
+        function_restore = self._wrap_functions(polymorphic_function.Function)
+        op_restore = self._unwatch_op_creation()
+        self._restore = [*op_restore, *autograph_restore, *function_restore,
+                         (autograph_config, "CONVERSION_RULES", autograph_config.CONVERSION_RULES[2:])]
+        sys.addaudithook(self._audit_hook)  # cannot be removed: inert outside a trace
+
+    def _watch_autograph(self) -> list[tuple]:
+        """Patch AutoGraph's conversion (to map its code back) and ``converted_call``; returns how to undo it."""
         from tensorflow.python.autograph.impl import api as autograph_api
 
+        auditor = self
         original_convert = autograph_api._convert_actual
         classifier = self.classifier
 
@@ -150,7 +106,7 @@ class Auditor:
             try:
                 classifier.register_source_map(converted.ag_source_map)
                 if auditor._stack:  # AutoGraph converts (or fetches from its cache) each function the trace runs
-                    auditor._stack[-1].executed.update(_codes(converted.__code__))
+                    auditor._stack[-1].executed.update(code_objects(converted.__code__))
             except Exception as error:
                 auditor.fail(error)
             return converted
@@ -170,9 +126,13 @@ class Auditor:
 
         autograph_api.converted_call = converted_call
         generated_namespace.converted_call = converted_call
+        return [(autograph_api, "converted_call", original_converted_call),
+                (generated_namespace, "converted_call", original_converted_call),
+                (autograph_api, "_convert_actual", original_convert)]
 
-        self._inside_function = tf.inside_function
-        function_class = polymorphic_function.Function
+    def _wrap_functions(self, function_class: type) -> list[tuple]:
+        """Patch ``tf.function``'s constructor to wrap the project's functions; returns how to undo it."""
+        auditor = self
         original_init = function_class.__init__
 
         @functools.wraps(original_init)
@@ -190,10 +150,13 @@ class Auditor:
                     auditor.fail(error)
 
         function_class.__init__ = __init__
+        return [(function_class, "__init__", original_init)]
 
-        # Building a graph op runs no project code, only TensorFlow's: not watching it keeps tracing fast.
+    def _unwatch_op_creation(self) -> list[tuple]:
+        """Building a graph op runs no project code, only TensorFlow's: not watching it keeps tracing fast."""
         from tensorflow.python.framework import func_graph
 
+        auditor = self
         original_create_op = func_graph.FuncGraph._create_op_internal
 
         @functools.wraps(original_create_op)
@@ -201,13 +164,7 @@ class Auditor:
             return auditor.unwatched(original_create_op, *args, **kwargs)
 
         func_graph.FuncGraph._create_op_internal = _create_op_internal
-        self._restore = [(func_graph.FuncGraph, "_create_op_internal", original_create_op),
-                         (autograph_api, "converted_call", original_converted_call),
-                         (generated_namespace, "converted_call", original_converted_call),
-                         (autograph_api, "_convert_actual", original_convert),
-                         (function_class, "__init__", original_init),
-                         (autograph_config, "CONVERSION_RULES", autograph_config.CONVERSION_RULES[2:])]
-        sys.addaudithook(self._audit_hook)  # cannot be removed: inert outside a trace
+        return [(func_graph.FuncGraph, "_create_op_internal", original_create_op)]
 
     def uninstall(self) -> None:
         """Undo ``install`` (a pytester run in the same process must not leave TensorFlow patched)."""
@@ -258,7 +215,7 @@ class Auditor:
             lines = [line for _, _, line in code.co_lines() if line is not None]
             record = self.records[code] = FunctionRecord(function.__qualname__,
                                                          self.classifier.relative(code.co_filename) or "?",
-                                                         _def_line(code), max(lines, default=code.co_firstlineno))
+                                                         def_line(code), max(lines, default=code.co_firstlineno))
         return record
 
     def begin(self, wrapper, function: FunctionType, args: tuple, kwargs: dict):
@@ -341,7 +298,7 @@ class Auditor:
                              and self.classifier.relative(module.__file__) is not None]
         return self._modules
 
-    def _snapshot(self, record: FunctionRecord, function: FunctionType, args: tuple, kwargs: dict) -> _Active:
+    def _snapshot(self, record: FunctionRecord, function: FunctionType, args: tuple, kwargs: dict) -> ActiveTrace:
         globals_before: dict[str, dict[str, object]] = {}
         containers: dict[int, tuple[object, str, tuple]] = {}
         for module in self._user_modules():
@@ -368,9 +325,9 @@ class Auditor:
                         containers[id(item)] = (item, f"{name}", _fingerprint(item))
             elif type(value) in MUTATORS:
                 containers[id(value)] = (value, "argument", _fingerprint(value))
-        return _Active(record, function, globals_before, containers, cells, attributes, set(_codes(function.__code__)))
+        return ActiveTrace(record, function, globals_before, containers, cells, attributes, set(code_objects(function.__code__)))
 
-    def _compare(self, active: _Active) -> None:
+    def _compare(self, active: ActiveTrace) -> None:
         executed = active.executed
         for module in self._user_modules():
             before = active.globals_before.get(module.__name__)
@@ -378,7 +335,7 @@ class Auditor:
                 continue
             for name, value in list(module.__dict__.items()):
                 if name not in before or before[name] is not value:
-                    where = _find_store(self.classifier, executed, ("STORE_GLOBAL", "STORE_NAME"), name)
+                    where = find_store(self.classifier, executed, ("STORE_GLOBAL", "STORE_NAME"), name)
                     if where is not None:
                         self._add(active, "global-write", where, f"global `{name}` assigned", None)
         for name, old in active.cells.items():
@@ -388,20 +345,20 @@ class Auditor:
             except ValueError:
                 new = _EMPTY
             if new is not old:
-                where = _find_store(self.classifier, executed, ("STORE_DEREF",), name)
+                where = find_store(self.classifier, executed, ("STORE_DEREF",), name)
                 if where is not None:
                     self._add(active, "nonlocal-write", where, f"nonlocal `{name}` assigned", None)
         for value, owner, namespace in active.attributes.values():
             for name, item in list(vars(value).items()):
                 if name not in namespace or namespace[name] is not item:
-                    where = _find_store(self.classifier, executed, ("STORE_ATTR",), name)
+                    where = find_store(self.classifier, executed, ("STORE_ATTR",), name)
                     if where is not None:
                         self._add(active, "attribute-write", where, f"attribute `{name}` of a `{owner}` assigned",
                                   None)
         for key, (container, name, fingerprint) in active.containers.items():
             if key in active.mutated or _fingerprint(container) == fingerprint:
                 continue
-            where = _find_subscript_store(self.classifier, executed, name)
+            where = find_subscript_store(self.classifier, executed, name)
             if where is not None:
                 self._add(active, "container-mutation", where, f"`{name}` item assigned", None)
 
@@ -488,7 +445,7 @@ class Auditor:
         self._add(active, kind, where, detail, via)
         return True
 
-    def _add(self, active: _Active, kind: str, where: Where, detail: str, via: Where | None) -> None:
+    def _add(self, active: ActiveTrace, kind: str, where: Where, detail: str, via: Where | None) -> None:
         key = (kind, where)
         if key not in active.record.effects:
             active.record.effects[key] = Effect(kind, where, detail, via, self.current_test)
@@ -499,25 +456,6 @@ class Auditor:
 
 _EMPTY = object()
 _PRINT = builtins.print
-
-
-def _def_line(code: CodeType) -> int:
-    """The line of the ``def`` keyword (``co_firstlineno`` is the first decorator's), where the linter reports."""
-    for line in range(code.co_firstlineno, code.co_firstlineno + 50):
-        text = linecache.getline(code.co_filename, line).lstrip()
-        if text.startswith(("def ", "async def ")):
-            return line
-        if not text:
-            break
-    return code.co_firstlineno
-
-
-def _codes(code: CodeType):
-    """``code`` and the code of the functions, lambdas and comprehensions defined in it."""
-    yield code
-    for constant in code.co_consts:
-        if isinstance(constant, CodeType):
-            yield from _codes(constant)
 
 
 def _is_tensor(value) -> bool:
@@ -532,123 +470,3 @@ def _fingerprint(container) -> tuple:
     if isinstance(container, set):
         return (len(container), frozenset(map(id, container)))
     return tuple(map(id, container))
-
-
-def _lines(classifier: FrameClassifier, code: CodeType):
-    for instruction in dis.get_instructions(code):
-        line = instruction.positions.lineno if instruction.positions else None
-        yield instruction, line
-
-
-def _map(classifier: FrameClassifier, code: CodeType, line: int | None) -> Where | None:
-    if line is None:
-        return None
-    if classifier.kind(code) == GENERATED:
-        return classifier.generated_where(code, line)
-    relative = classifier.relative(code.co_filename)
-    return Where(relative, line) if relative else None
-
-
-def _find_store(classifier: FrameClassifier, executed: set[CodeType], opnames: tuple[str, ...], name: str):
-    for code in sorted(executed, key=lambda c: (c.co_filename, c.co_firstlineno)):
-        for instruction, line in _lines(classifier, code):
-            if instruction.opname in opnames and instruction.argval == name:
-                where = _map(classifier, code, line)
-                if where is not None:
-                    return where
-    return None
-
-
-def _find_subscript_store(classifier: FrameClassifier, executed: set[CodeType], name: str):
-    for code in sorted(executed, key=lambda c: (c.co_filename, c.co_firstlineno)):
-        loaded = None
-        for instruction, line in _lines(classifier, code):
-            if instruction.opname.startswith("LOAD_") and instruction.argval == name:
-                loaded = line
-            elif instruction.opname in ("STORE_SUBSCR", "DELETE_SUBSCR") and loaded is not None and loaded == line:
-                where = _map(classifier, code, line)
-                if where is not None:
-                    return where
-    return None
-
-
-class _ProfileMonitor:
-    """``sys.setprofile`` while a trace runs (Python < 3.12)."""
-
-    def __init__(self, auditor: Auditor):
-        auditor_c_call, auditor_py_call = auditor.on_c_call, auditor.on_py_call
-
-        def profile(frame, event, arg):
-            if event == "c_call":
-                auditor_c_call(frame, arg)
-            elif event == "call":
-                auditor_py_call(frame)
-
-        self._profile = profile
-
-    def start(self):
-        previous = sys.getprofile()
-        sys.setprofile(self._profile)
-        return previous
-
-    def stop(self, previous) -> None:
-        sys.setprofile(previous)
-
-    def pause(self) -> None:
-        sys.setprofile(None)
-
-    def resume(self) -> None:
-        sys.setprofile(self._profile)
-
-
-class _MonitoringMonitor:
-    """``sys.monitoring`` while a trace runs (Python 3.12+): CALL and PY_START events, off between traces."""
-
-    def __init__(self, auditor: Auditor):
-        self._auditor = auditor
-        self._tool = None
-
-    def start(self):
-        monitoring = sys.monitoring
-        for tool in (monitoring.PROFILER_ID, 3, 4):
-            if monitoring.get_tool(tool) is None:
-                self._tool = tool
-                break
-        else:
-            return None
-        monitoring.use_tool_id(self._tool, "hybridize-lint audit")
-        auditor = self._auditor
-
-        def on_call(code, offset, callable_, arg0):
-            if not isinstance(callable_, FunctionType):
-                auditor.on_c_call(sys._getframe(1), callable_)
-
-        def on_start(code, offset):
-            auditor.on_py_call(sys._getframe(1))
-
-        monitoring.register_callback(self._tool, monitoring.events.CALL, on_call)
-        monitoring.register_callback(self._tool, monitoring.events.PY_START, on_start)
-        monitoring.set_events(self._tool, monitoring.events.CALL | monitoring.events.PY_START)
-        return None
-
-    def pause(self) -> None:
-        if self._tool is not None:
-            sys.monitoring.set_events(self._tool, 0)
-
-    def resume(self) -> None:
-        if self._tool is not None:
-            sys.monitoring.set_events(self._tool, sys.monitoring.events.CALL | sys.monitoring.events.PY_START)
-
-    def stop(self, previous) -> None:
-        if self._tool is None:
-            return
-        monitoring = sys.monitoring
-        monitoring.set_events(self._tool, 0)
-        monitoring.register_callback(self._tool, monitoring.events.CALL, None)
-        monitoring.register_callback(self._tool, monitoring.events.PY_START, None)
-        monitoring.free_tool_id(self._tool)
-        self._tool = None
-
-
-def _make_monitor(auditor: Auditor):
-    return _MonitoringMonitor(auditor) if sys.version_info >= (3, 12) else _ProfileMonitor(auditor)
