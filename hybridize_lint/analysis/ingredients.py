@@ -28,6 +28,8 @@ def _defined_in(target, function: FunctionId) -> bool:
 
 
 class VerdictIngredients:
+    """Side effects, recursion and blockers of the project's functions, over the whole-project analyses."""
+
     def __init__(self, project: ProjectModel, tensors: TensorInference, side_effects: SideEffectAnalysis):
         self.project = project
         self.tensors = tensors
@@ -35,6 +37,7 @@ class VerdictIngredients:
 
     @cached_property
     def recursive(self) -> set[FunctionId]:
+        """Functions that call themselves, directly or through others (passing itself as a value is no self-call)."""
         graph = self.project.call_graph
         found: set[FunctionId] = set()
         for component in self.project.components:
@@ -46,6 +49,7 @@ class VerdictIngredients:
         return found
 
     def side_effect(self, function: FunctionId) -> Witness | None:
+        """The first Python side effect that would change behaviour under tf.function (None: there is none)."""
         analysis = self.side_effects
         effects = analysis.of(function)
         if effects.always and is_hazard(effects.always):

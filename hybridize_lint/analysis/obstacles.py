@@ -22,6 +22,8 @@ from .values import TENSOR
 
 
 class ObstacleAnalysis:
+    """The obstacles of each function, decided once; and the ``input_signature`` its NumPy arguments need."""
+
     def __init__(self, project: ProjectModel, tensors: TensorInference, ingredients: VerdictIngredients):
         self.project = project
         self.tensors = tensors
