@@ -59,6 +59,7 @@ class KnowledgeBase:
     io_factories: frozenset[str]
     logger_factories: frozenset[str]
     nondeterministic_factories: frozenset[str]
+    structure_factories: frozenset[str]  # collections.namedtuple: its class's call is a tuple of the arguments
     container_mutators: dict[str, tuple[int, int]]  # method → (min, max) positional arguments
     memoizing_decorators: frozenset[str]  # `functools.cache`: the body runs once per distinct arguments
     container_types: frozenset[str]  # classes whose instances are Python containers
@@ -218,6 +219,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         io_factories=frozenset(objects["io_factories"]),
         logger_factories=frozenset(objects["logger_factories"]),
         nondeterministic_factories=frozenset(objects["nondeterministic_factories"]),
+        structure_factories=frozenset(objects["structure_factories"]),
         container_mutators={name: (low, high) for name, (low, high) in objects["container_mutators"].items()},
         container_types=frozenset(objects["container_types"]),
         memoizing_decorators=frozenset(effects["memoizing_decorators"]),

@@ -317,6 +317,60 @@ def test_a_setter_given_a_python_value_still_changes_state_once_per_trace(tmp_pa
     assert lint(tmp_path, files) == {("tts.py", 25, "HYB110")}
 
 
+NAMED_STATE = """
+import collections
+import typing
+
+import tensorflow as tf
+
+State = collections.namedtuple("State", ["time", "context"])
+
+
+class Pair(typing.NamedTuple):
+    first: tf.Tensor
+    second: tf.Tensor
+
+
+def initial_state(batch_size):
+    return STATE
+
+
+class Decoder(tf.Module):
+    def __init__(self):
+        self.initial_state = None
+
+    def setup(self, state):
+        self.initial_state = state
+
+
+decoder = Decoder()
+
+
+@tf.function
+def inference(x):
+    decoder.setup(initial_state(tf.shape(x)[0]))
+    return x
+"""
+
+
+def test_a_setter_given_a_named_tuple_of_tensors_parks_tensors(tmp_path):
+    # calling a named-tuple class builds a tuple of its arguments: tensors here
+    for name, state in {"namedtuple": "State(time=tf.zeros([]), context=tf.zeros([batch_size, 4]))",
+                        "NamedTuple": "Pair(tf.zeros([]), tf.ones([batch_size]))"}.items():
+        assert lint(tmp_path / name, {"tts.py": NAMED_STATE.replace("STATE", state)}) == set(), name
+
+
+def test_a_setter_given_a_named_tuple_of_python_values_still_changes_state_once_per_trace(tmp_path):
+    files = {"tts.py": NAMED_STATE.replace("STATE", "State(time=0, context=[batch_size])")}
+    assert lint(tmp_path, files) == {("tts.py", 31, "HYB110")}
+
+
+def test_a_setter_given_what_an_unnamed_call_computes_in_the_trace_parks_it(tmp_path):
+    # `self.decoder.cell.get_initial_state(b)`: a call the analysis cannot name, made in graph code
+    files = {"tts.py": DECODER.replace("STATE", "self.decoder.cells[0].initial(batch_size)")}
+    assert lint(tmp_path, files) == set()
+
+
 # -- a callee narrowed to a Keras layer returns tensors ---------------------------------------------
 
 REPARAMETERIZED = """
@@ -422,3 +476,36 @@ def test_a_tf_cond_branch_in_a_method_frameworks_trace_is_graph_code(tmp_path):
                 return tf.cond(self._u_product_counter == self.iterations, lambda: self._u_product, compute)
         """}
     assert lint(tmp_path, files) == {("optimizer.py", 10, "HYB104")}
+
+
+# -- introspection takes a function without calling it -------------------------------------------------
+
+INTROSPECTED = """
+import inspect
+
+import tensorflow as tf
+
+
+def loss(y, x, sample_weight=None):
+    print("computing the loss")
+    return tf.reduce_sum(y - x)
+
+
+@tf.function
+def step(x, y):
+    names = list(inspect.signature(loss).parameters)
+    return RESULT
+
+
+for _ in range(3):
+    step(tf.ones([2]), tf.ones([2]))
+"""
+
+
+def test_inspecting_a_function_signature_does_not_call_it(tmp_path):
+    assert lint(tmp_path, {"m.py": INTROSPECTED.replace("RESULT", "x * len(names)")}) == set()
+
+
+def test_calling_the_inspected_function_is_still_a_call(tmp_path):
+    files = {"m.py": INTROSPECTED.replace("RESULT", 'loss(y, x) if "sample_weight" in names else x')}
+    assert lint(tmp_path, files) == {("m.py", 14, "HYB110")}

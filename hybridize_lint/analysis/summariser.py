@@ -161,6 +161,8 @@ class ModuleSummariser(Resolver):
                 self.top_defs[node.name] = node.name
             elif isinstance(node, ast.ClassDef):
                 self.top_classes.add(node.name)
+                if any(self._makes_a_structure(base) for base in node.bases):
+                    self.structure_classes.add(node.name)
             elif isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
                 self.summary.star_imports.append(self.bindings.absolute_module(node))
             elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
@@ -168,7 +170,16 @@ class ModuleSummariser(Resolver):
                 for target in targets:
                     if isinstance(target, ast.Name):
                         self._module_assignment(target.id, node.value)
+                        if isinstance(node.value, ast.Call) and self._makes_a_structure(node.value.func):
+                            self.structure_classes.add(target.id)
         self.module_scope.locals = frozenset()
+
+    def _makes_a_structure(self, expr: ast.expr) -> bool:
+        """``collections.namedtuple``, ``typing.NamedTuple`` (or a call of them, as a base)."""
+        if isinstance(expr, ast.Call):
+            expr = expr.func
+        dotted = self.bindings.qualified_name(expr)
+        return dotted is not None and self.kb.canonical(dotted) in self.kb.structure_factories
 
     def _module_assignment(self, name: str, value: ast.expr) -> None:
         if name == "__all__" and isinstance(value, (ast.List, ast.Tuple)):
