@@ -509,3 +509,33 @@ def test_inspecting_a_function_signature_does_not_call_it(tmp_path):
 def test_calling_the_inspected_function_is_still_a_call(tmp_path):
     files = {"m.py": INTROSPECTED.replace("RESULT", 'loss(y, x) if "sample_weight" in names else x')}
     assert lint(tmp_path, files) == {("m.py", 14, "HYB110")}
+
+
+# -- a tf.function constructor traces for every object ---------------------------------------------------
+
+CONSTRUCTED = """
+import tensorflow as tf
+
+
+class Surrogate:
+    @tf.function
+    def METHOD(self, net, configurator=None):
+        self.net = net
+        self.configurator = configurator
+
+
+nets = [tf.keras.layers.Dense(2) for _ in range(3)]
+CALLS
+"""
+
+
+def test_a_tf_function_constructor_runs_its_effects_on_every_construction(tmp_path):
+    # F_init_tf_function.py: 3 constructions, 3 traces, every attribute set; the decoration is useless
+    files = {"m.py": CONSTRUCTED.replace("METHOD", "__init__").replace("CALLS", "objs = [Surrogate(n) for n in nets]")}
+    assert lint(tmp_path, files, 'select = ["HYB1", "HYB4"]\n') == {("m.py", 6, "HYB401")}
+
+
+def test_a_tf_function_method_called_again_on_one_object_writes_once_per_trace(tmp_path):
+    calls = "s = Surrogate.__new__(Surrogate)\nfor n in nets:\n    s.setup(n)"
+    files = {"m.py": CONSTRUCTED.replace("METHOD", "setup").replace("CALLS", calls)}
+    assert {code for _, _, code in lint(tmp_path, files)} >= {"HYB104"}
