@@ -52,6 +52,8 @@ class KnowledgeBase:
     io_calls: NameSet
     log_calls: NameSet  # print and logging: diagnostics when they log trace-time facts
     diagnostic_levels: frozenset[str]  # `logging.warning`: a line about the configuration, not progress
+    trace_fact_checks: frozenset[str]  # `isinstance(x, tf.RaggedTensor)`: the same for every call of a trace
+    trace_fact_attributes: frozenset[str]  # `x.dtype`, `x.shape`: static in a trace
     non_calling_functions: frozenset[str]  # isinstance(x, C): C is named, not called
     binders: frozenset[str]  # functools.partial(f, ...): f is bound for later, not called now
     type_casts: frozenset[str]  # typing.cast(T, v) is v
@@ -212,6 +214,8 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         io_calls=NameSet.of(effects["io"], effects["io_exceptions"]),
         log_calls=NameSet.of(effects["log_calls"]),
         diagnostic_levels=frozenset(effects["diagnostic_levels"]),
+        trace_fact_checks=frozenset(effects["trace_fact_checks"]),
+        trace_fact_attributes=frozenset(effects["trace_fact_attributes"]),
         non_calling_functions=frozenset(effects["non_calling"]),
         binders=frozenset(effects["binders"]),
         type_casts=frozenset(effects["type_casts"]),

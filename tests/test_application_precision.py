@@ -539,3 +539,41 @@ def test_a_tf_function_method_called_again_on_one_object_writes_once_per_trace(t
     calls = "s = Surrogate.__new__(Surrogate)\nfor n in nets:\n    s.setup(n)"
     files = {"m.py": CONSTRUCTED.replace("METHOD", "setup").replace("CALLS", calls)}
     assert {code for _, _, code in lint(tmp_path, files)} >= {"HYB104"}
+
+
+# -- a print about what the trace is for ---------------------------------------------------------------
+
+WARNS = """
+import tensorflow as tf
+
+
+class Mapper:
+    def __init__(self, verbose=False):
+        self.verbose = verbose
+
+    def map_values(self, fn, x):
+        if GUARD:
+            print("WARNING: got a ragged tensor")
+        return fn(x)
+
+
+mapper = Mapper()
+
+
+@tf.function
+def step(x):
+    return mapper.map_values(tf.nn.relu, x)
+
+
+for _ in range(3):
+    step(tf.ones([4, 2]))
+"""
+
+
+def test_a_print_under_a_test_of_the_input_type_reports_a_fact_of_the_trace(tmp_path):
+    for number, guard in enumerate(("isinstance(x, tf.RaggedTensor)", "x.dtype == tf.float16", "x.shape.rank > 2")):
+        assert lint(tmp_path / str(number), {"m.py": WARNS.replace("GUARD", guard)}) == set(), guard
+
+
+def test_a_print_under_a_flag_still_runs_once_per_trace_instead_of_every_call(tmp_path):
+    assert lint(tmp_path, {"m.py": WARNS.replace("GUARD", "mapper.verbose")}) == {("m.py", 19, "HYB110")}

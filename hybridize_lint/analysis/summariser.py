@@ -534,7 +534,8 @@ class ModuleSummariser(Resolver):
         kb = self.kb
         where = loc_of(call)
         if dotted == kb.python_print:
-            function.effects.append(Effect(EffectKind.PRINT, "print", where))
+            fact = self._prints_a_trace_fact(call, scope, guards)
+            function.effects.append(Effect(EffectKind.PRINT, "print", where, log_line=fact, diagnostic=fact))
         elif dotted is not None and dotted not in kb.pure_functions and dotted in kb.io_calls:
             log_line, diagnostic = self._log_line(call, dotted.rsplit(".", 1)[-1], scope, guards) \
                 if dotted in kb.log_calls else (False, False)
@@ -557,6 +558,23 @@ class ModuleSummariser(Resolver):
                 "trace, which a tf.function rejects (ValueError)", where, []))
         elif isinstance(call.func, ast.Attribute):
             self._method_effects(call, scope, function, guards)
+
+    def _prints_a_trace_fact(self, call: ast.Call, scope: Scope, guards: list[ast.expr]) -> bool:
+        """``if isinstance(x, tf.RaggedTensor): print("WARNING: ...")``: no tensor printed, under a test
+        of what the trace is for (types, static shapes), so once per trace is once per fact."""
+        arguments = [*call.args, *(k.value for k in call.keywords)]
+        if any(TENSOR in value_of(self, argument, scope) for argument in arguments):
+            return False
+        return any(isinstance(guard, _Branch) and self._tests_a_trace_fact(guard.test, scope)
+                   and TENSOR not in value_of(self, guard.test, scope) for guard in guards)
+
+    def _tests_a_trace_fact(self, test: ast.expr, scope: Scope) -> bool:
+        for node in ast.walk(test):
+            if isinstance(node, ast.Call) and self.dotted(node.func, scope) in self.kb.trace_fact_checks:
+                return True
+            if isinstance(node, ast.Attribute) and node.attr in self.kb.trace_fact_attributes:
+                return True
+        return False
 
     def _log_line(self, call: ast.Call, level: str | None, scope: Scope,
                   guards: list[ast.expr]) -> tuple[bool, bool]:
