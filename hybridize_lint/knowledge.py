@@ -107,6 +107,7 @@ class KnowledgeBase:
     tensor_from_value: dict[str, dict[str, Any]]  # tf.Variable & co.: dtype of the initial value by default
     tensor_float32_by_default: dict[str, dict[str, Any]]
     keras_non_building_methods: frozenset[str] = frozenset()
+    fresh_list_attributes: frozenset[str] = frozenset()  # `model.trainable_variables`: a new list per read
     variable_owner_prefixes: tuple[str, ...] = ()
     variable_owner_exceptions: tuple[str, ...] = ()
     heavy_methods: frozenset[str] = frozenset()  # weigh heavy_weight operations in the benefit estimate
@@ -242,6 +243,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         framework_hooks=frozenset(keras["framework_hooks"]),
         keras_compiling_calls=frozenset(keras["compiling_calls"]),
         keras_non_building_methods=frozenset(keras["non_building_methods"]),
+        fresh_list_attributes=frozenset(keras["fresh_list_attributes"]),
         variable_constructors=frozenset(data["graph_errors"]["variable_constructors"]),
         variable_owner_prefixes=tuple(data["graph_errors"]["variable_owner_prefixes"]),
         variable_owner_exceptions=tuple(data["graph_errors"]["variable_owner_exceptions"]),

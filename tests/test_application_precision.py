@@ -577,3 +577,58 @@ def test_a_print_under_a_test_of_the_input_type_reports_a_fact_of_the_trace(tmp_
 
 def test_a_print_under_a_flag_still_runs_once_per_trace_instead_of_every_call(tmp_path):
     assert lint(tmp_path, {"m.py": WARNS.replace("GUARD", "mapper.verbose")}) == {("m.py", 19, "HYB110")}
+
+
+# -- writes that leave the object as every eager call would ------------------------------------------
+
+REBUILT = """
+import tensorflow as tf
+
+
+class Discovery:
+    def __init__(self):
+        self.model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        self.model.build((None, 2))
+        self.extra = [tf.Variable(1.0)]
+        self.optimizer = tf.keras.optimizers.SGD(0.1)
+        self.variables = None
+        self.batch = None
+
+    def loss(self):
+        return tf.reduce_sum(self.model(tf.ones([3, 2]))) * self.extra[0]
+
+    @tf.function
+    def train_op(self):
+        self.variables = VARIABLES
+        self.variables.extend(self.extra)
+        for i in range(2):
+            with tf.GradientTape() as tape:
+                loss = self.loss()
+            grads = tape.gradient(loss, self.variables)
+            self.optimizer.apply_gradients(zip(grads, self.variables))
+        self.batch = RESET
+        return loss
+
+
+d = Discovery()
+for _ in range(10):
+    d.train_op()
+"""
+
+
+def test_an_idempotent_rebuild_of_object_state_loses_nothing_per_call(tmp_path):
+    # the same list of the same variables, grown by the same objects; a reset to a constant after
+    # the function's own write: every call ends with the object as the trace left it
+    files = {"m.py": REBUILT.replace("VARIABLES", "self.model.trainable_variables").replace("RESET", "None")}
+    source = files["m.py"].replace("        for i in range(2):\n", "        for i in range(2):\n            self.batch = i\n")
+    assert lint(tmp_path, {"m.py": source}) == {("m.py", 21, "HYB104")}  # only the write in the loop
+
+
+def test_growing_a_list_the_object_keeps_still_grows_it_once_per_trace(tmp_path):
+    files = {"m.py": REBUILT.replace("VARIABLES", "self.variables or []").replace("RESET", "None")}
+    assert ("m.py", 19, "HYB105") in lint(tmp_path, files)
+
+
+def test_a_constant_set_with_no_earlier_write_of_the_call_is_still_a_flag_other_code_may_clear(tmp_path):
+    files = {"m.py": REBUILT.replace("VARIABLES", "self.model.trainable_variables").replace("RESET", "7")}
+    assert lint(tmp_path, files) == {("m.py", 25, "HYB104")}

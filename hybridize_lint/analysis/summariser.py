@@ -617,9 +617,23 @@ class ModuleSummariser(Resolver):
             kind = self._container_kind(method.value, scope)
             if kind == _MAYBE_CONTAINER and self.kb.may_be_framework_method(method.attr, len(call.args)):
                 kind = _NOT_CONTAINER
-            if locality != LOCAL and kind != _NOT_CONTAINER:
+            if locality != LOCAL and kind != _NOT_CONTAINER and not self._extends_a_fresh_list(call, scope):
                 function.effects.append(Effect(EffectKind.CONTAINER_MUTATION, f"`{_text(method.value)}.{method.attr}`", where,
                                                _target(locality), method.attr if kind == _MAYBE_CONTAINER else None))
+
+    def _extends_a_fresh_list(self, call: ast.Call, scope: Scope) -> bool:
+        """``self.vs = model.trainable_variables`` then ``self.vs.extend(self.extra)``: the list is
+        new on every call (the property builds it) and grows by the same objects, so the object ends
+        each call, eager or traced, holding the same list (tensordiffeq's idempotent rebuild)."""
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if not isinstance(receiver, ast.Attribute) or scope.node is None \
+                or not all(_reads_object_state(argument) for argument in call.args):
+            return False
+        key = _place_key(receiver)
+        return any(isinstance(node, ast.Assign) and node.lineno < call.lineno
+                   and any(_place_key(target) == key for target in node.targets)
+                   and isinstance(node.value, ast.Attribute) and node.value.attr in self.kb.fresh_list_attributes
+                   for node in ast.walk(scope.node))
 
     def _container_kind(self, expr: ast.expr, scope: Scope) -> str:
         """Whether a receiver is a Python list/dict/set, surely not one, or of unknown type."""
@@ -819,7 +833,8 @@ class ModuleSummariser(Resolver):
                              or self._calls_a_narrowed_layer(node.value, guards, scope)):
                     continue  # a traced tensor parked on an object: the graph computes it on every call
                 if isinstance(node, ast.Assign) and (_overrides_a_default(target, node.value)
-                                                     or _same_function_every_call(node.value, scope)):
+                                                     or _same_function_every_call(node.value, scope)
+                                                     or _same_value_every_call(target, node.value, guards, scope.node)):
                     continue
                 if locality != LOCAL:
                     scratch = target.attr if isinstance(node, ast.Assign) and _written_before_read(
@@ -1280,6 +1295,32 @@ def _overrides_a_default(target: ast.Attribute, value: ast.expr) -> bool:
     if isinstance(value, ast.IfExp):
         return key in (_place_key(value.body), _place_key(value.orelse))
     return False
+
+
+def _same_value_every_call(target: ast.Attribute, value: ast.expr, guards: list, function: ast.AST | None) -> bool:
+    """A write that leaves the object as every eager call would, set at the function's top level: a
+    reset to a constant after the function's own earlier write (``obj.batch = None`` after the loop
+    that set ``obj.batch = i``), or a mirror of object state read afresh (``self.vs =
+    self.model.trainable_variables``). Running it once per trace loses nothing. (A flag set once,
+    ``self.training = True``, is not: other code may clear it between calls.)"""
+    if function is None or any(isinstance(guard, (_Branch, _InLoop)) for guard in guards):
+        return False
+    if isinstance(value, ast.Constant):
+        key = _place_key(target)
+        return any(isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _place_key(node) == key
+                   and node.lineno < target.lineno for node in ast.walk(function))
+    return isinstance(value, ast.Attribute) and _reads_object_state(value)
+
+
+def _reads_object_state(expr: ast.expr) -> bool:
+    """``self.model.trainable_variables``, ``[self.w]``: attribute reads of named objects only."""
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return all(_reads_object_state(element) for element in expr.elts)
+    if not isinstance(expr, ast.Attribute):
+        return False
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name)
 
 
 def _same_function_every_call(value: ast.expr, scope: Scope) -> bool:
