@@ -632,3 +632,33 @@ def test_growing_a_list_the_object_keeps_still_grows_it_once_per_trace(tmp_path)
 def test_a_constant_set_with_no_earlier_write_of_the_call_is_still_a_flag_other_code_may_clear(tmp_path):
     files = {"m.py": REBUILT.replace("VARIABLES", "self.model.trainable_variables").replace("RESET", "7")}
     assert lint(tmp_path, files) == {("m.py", 25, "HYB104")}
+
+
+# -- a function chosen at run time and handed to tf.py_function runs eagerly ---------------------------
+
+CHOSEN = """
+import tensorflow as tf
+
+
+@tf.function
+def skip_mask(tokens, skip_py_fn):
+    def string_fn(token):
+        return skip_py_fn(token.numpy().decode("utf-8"))
+
+    def int_fn(token):
+        return skip_py_fn(token.numpy())
+
+    py_fn = string_fn if tokens.dtype == tf.string else int_fn
+    return tf.map_fn(lambda x: CALL, tokens, fn_output_signature=tf.bool)
+
+
+skip_mask(tf.constant(["a", "b"]), lambda s: s == "a")
+"""
+
+
+def test_a_function_chosen_by_a_conditional_and_run_by_py_function_is_eager_code(tmp_path):
+    assert lint(tmp_path, {"m.py": CHOSEN.replace("CALL", "tf.py_function(py_fn, [x], tf.bool)")}) == set()
+
+
+def test_the_chosen_function_called_in_the_graph_still_fails_there(tmp_path):
+    assert lint(tmp_path, {"m.py": CHOSEN.replace("CALL", "py_fn(x)")}) == {("m.py", 7, "HYB501"), ("m.py", 10, "HYB501")}

@@ -621,6 +621,21 @@ class ModuleSummariser(Resolver):
                 function.effects.append(Effect(EffectKind.CONTAINER_MUTATION, f"`{_text(method.value)}.{method.attr}`", where,
                                                _target(locality), method.attr if kind == _MAYBE_CONTAINER else None))
 
+    def _functions_held(self, expr: ast.expr, scope: Scope, depth: int = 0) -> list[str]:
+        """The functions ``expr`` may hold: a function's name, either branch of ``a if c else b``, or
+        what a local name is assigned from (``fn = string_fn if s else int_fn``)."""
+        if isinstance(expr, ast.IfExp):
+            return self._functions_held(expr.body, scope, depth) + self._functions_held(expr.orelse, scope, depth)
+        ref = self.function_ref(expr, scope)
+        if ref or depth > 2 or not isinstance(expr, ast.Name):
+            return [ref] if ref else []
+        binding = self.binding_scope(expr.id, scope)
+        if binding is None or binding.node is None:
+            return []
+        return [held for node in ast.walk(binding.node) if isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)
+                for held in self._functions_held(node.value, binding, depth + 1)]
+
     def _extends_a_fresh_list(self, call: ast.Call, scope: Scope) -> bool:
         """``self.vs = model.trainable_variables`` then ``self.vs.extend(self.extra)``: the list is
         new on every call (the property builds it) and grows by the same objects, so the object ends
@@ -905,9 +920,7 @@ class ModuleSummariser(Resolver):
             via = BUILDS_A_GRAPH  # `super().__init__(model_fn=...)` of an Estimator subclass too
         elif dotted in kb.eager_wrappers:
             for argument in functions:
-                ref = self.function_ref(argument, scope)
-                if ref:
-                    self.summary.eager_entries.append(ref)
+                self.summary.eager_entries.extend(self._functions_held(argument, scope))
             return
         elif (isinstance(call.func, ast.Attribute) and call.func.attr in kb.graph_entry_methods
               and self.is_dataset(call.func.value, scope)):
