@@ -662,3 +662,50 @@ def test_a_function_chosen_by_a_conditional_and_run_by_py_function_is_eager_code
 
 def test_the_chosen_function_called_in_the_graph_still_fails_there(tmp_path):
     assert lint(tmp_path, {"m.py": CHOSEN.replace("CALL", "py_fn(x)")}) == {("m.py", 7, "HYB501"), ("m.py", 10, "HYB501")}
+
+
+# -- what a call site passes on every run: string modes and the object's own state ------------------------
+
+SELECTORS = """
+import tensorflow as tf
+
+
+@tf.function
+def segment_by_name(name, data, ids):
+    if name in ("mean", "segment_mean"):
+        return tf.math.segment_mean(data, ids)
+    return tf.math.segment_sum(data, ids)
+
+
+class Collator:
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    @tf.function
+    def mask_tokens(self, inputs, vocab_size):
+        return tf.random.uniform(tf.shape(inputs), maxval=vocab_size, dtype=tf.int64)
+
+    def __call__(self, batch):
+        return self.mask_tokens(batch, vocab_size=SIZE)
+
+
+data, ids = tf.ones([4]), tf.constant([0, 0, 1, 1])
+collate = Collator(["a", "b", "c"])
+for step in range(10):
+    segment_by_name(NAME, data, ids)
+    segment_by_name("mean", data, ids)
+    collate(tf.zeros([4], tf.int64))
+"""
+RETRACING_RULES = 'select = ["HYB2", "HYB4"]\n'
+
+
+def test_string_modes_and_object_state_are_the_same_at_every_call_of_a_site(tmp_path):
+    # F_string_selector_traces.py: 300 calls with "sum"/"mean", 2 traces
+    files = {"m.py": SELECTORS.replace("NAME", '"sum"').replace("SIZE", "len(self.tokenizer)")}
+    assert lint(tmp_path, files, RETRACING_RULES) == set()
+
+
+def test_a_mode_or_size_that_changes_with_the_loop_still_retraces(tmp_path):
+    files = {"m.py": SELECTORS.replace("NAME", '["sum", "mean"][step % 2]').replace("SIZE", "len(batch) + 3")}
+    found = {code for _, _, code in lint(tmp_path, files, RETRACING_RULES)}
+    assert found & {"HYB201", "HYB402"}, found

@@ -432,6 +432,8 @@ class ModuleSummariser(Resolver):
                         keyword_names={k.arg: k.value.id for k in call.keywords
                                        if k.arg and isinstance(k.value, ast.Name)},
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
+                        steady_args=[*(i for i, arg in enumerate(call.args) if self._steady_argument(arg, scope)),
+                                    *(k.arg for k in call.keywords if k.arg and self._steady_argument(k.value, scope))],
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards),
                         occasional=_conditional_in_loop(guards),
                         conditional=any(isinstance(guard, _Branch) for guard in guards),
@@ -620,6 +622,21 @@ class ModuleSummariser(Resolver):
             if locality != LOCAL and kind != _NOT_CONTAINER and not self._extends_a_fresh_list(call, scope):
                 function.effects.append(Effect(EffectKind.CONTAINER_MUTATION, f"`{_text(method.value)}.{method.attr}`", where,
                                                _target(locality), method.attr if kind == _MAYBE_CONTAINER else None))
+
+    def _steady_argument(self, expr: ast.expr, scope: Scope) -> bool:
+        """A string constant (``"sum"``) or the object's own state read afresh (``self.vocab_size``,
+        ``len(self.tokenizer)``): what this call site passes on every run, to steer Python code."""
+        if isinstance(expr, ast.Constant):
+            return isinstance(expr.value, str)
+        if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords \
+                and self.dotted(expr.func, scope) in ("builtins.len", "builtins.int", "builtins.float"):
+            return isinstance(expr.args[0], ast.Attribute) and self._steady_argument(expr.args[0], scope)
+        if isinstance(expr, ast.Attribute) and _reads_object_state(expr):
+            root = expr
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            return is_self(root, scope)
+        return False
 
     def _functions_held(self, expr: ast.expr, scope: Scope, depth: int = 0) -> list[str]:
         """The functions ``expr`` may hold: a function's name, either branch of ``a if c else b``, or
