@@ -1,4 +1,4 @@
-"""Why an eager function cannot safely become a tf.function, whoever calls it (HYB301's conditions).
+"""Why an eager function cannot safely become a tf.function, whoever calls it (P1 and our conditions).
 
 Tensor parameters are not asked for; what is: no side effects, no literal arguments, no recursion,
 tensor computation, nothing eager-only in what it runs, a place where a graph of its own makes sense
