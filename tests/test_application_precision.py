@@ -709,3 +709,36 @@ def test_a_mode_or_size_that_changes_with_the_loop_still_retraces(tmp_path):
     files = {"m.py": SELECTORS.replace("NAME", '["sum", "mean"][step % 2]').replace("SIZE", "len(batch) + 3")}
     found = {code for _, _, code in lint(tmp_path, files, RETRACING_RULES)}
     assert found & {"HYB201", "HYB402"}, found
+
+
+# -- a method of a TensorFlow object may run ops ----------------------------------------------------------
+
+AVERAGED = """
+import tensorflow as tf
+
+
+class MovingAverage:
+    def __init__(self, variables, decay=0.999):
+        self._ema = tf.train.ExponentialMovingAverage(decay)
+        self._variables = variables
+        self._names = [v.name for v in variables]
+
+    @tf.function
+    def update(self):
+        BODY
+
+
+average = MovingAverage([tf.Variable(1.0)])
+for _ in range(10):
+    average.update()
+"""
+
+
+def test_a_tf_function_that_updates_a_tensorflow_object_is_not_barren(tmp_path):
+    files = {"m.py": AVERAGED.replace("BODY", "self._ema.apply(self._variables)")}
+    assert lint(tmp_path, files, 'select = ["HYB4"]\n') == set()
+
+
+def test_a_tf_function_that_only_reads_python_state_is_still_barren(tmp_path):
+    files = {"m.py": AVERAGED.replace("BODY", "return len(self._names)")}
+    assert lint(tmp_path, files, 'select = ["HYB4"]\n') == {("m.py", 11, "HYB401")}
