@@ -742,3 +742,30 @@ def test_a_tf_function_that_updates_a_tensorflow_object_is_not_barren(tmp_path):
 def test_a_tf_function_that_only_reads_python_state_is_still_barren(tmp_path):
     files = {"m.py": AVERAGED.replace("BODY", "return len(self._names)")}
     assert lint(tmp_path, files, 'select = ["HYB4"]\n') == {("m.py", 11, "HYB401")}
+
+
+# -- an eager switch its own code announces is deliberate ------------------------------------------------
+
+WRAPPER = """
+import warnings
+
+import tensorflow as tf
+
+
+class TorchWrapper(tf.keras.Model):
+    def __init__(self, torch_model):
+        super().__init__()
+        self.model = torch_model
+        tf.config.run_functions_eagerly(True)  # the torch model is called through .numpy()
+        ANNOUNCE
+"""
+
+
+def test_a_switch_its_block_warns_users_about_is_deliberate(tmp_path):
+    files = {"m.py": WRAPPER.replace("ANNOUNCE", 'warnings.warn("TF runs eagerly to call the PyTorch model")')}
+    assert lint(tmp_path, files, 'select = ["HYB303"]\n') == set()
+
+
+def test_a_switch_left_without_a_word_is_still_reported(tmp_path):
+    files = {"m.py": WRAPPER.replace("ANNOUNCE", "self.built = True")}
+    assert lint(tmp_path, files, 'select = ["HYB303"]\n') == {("m.py", 10, "HYB303")}
