@@ -769,3 +769,34 @@ def test_a_switch_its_block_warns_users_about_is_deliberate(tmp_path):
 def test_a_switch_left_without_a_word_is_still_reported(tmp_path):
     files = {"m.py": WRAPPER.replace("ANNOUNCE", "self.built = True")}
     assert lint(tmp_path, files, 'select = ["HYB303"]\n') == {("m.py", 10, "HYB303")}
+
+
+# -- a barren tf.function only graph code calls is inlined there ------------------------------------------
+
+INLINED = """
+import tensorflow as tf
+
+
+@tf.function
+def identity(x):
+    return x
+
+
+@tf.function
+def step(x):
+    return tf.reduce_sum(identity(x))
+
+
+for _ in range(3):
+    step(tf.ones([2]))
+    CALL
+"""
+
+
+def test_a_barren_tf_function_only_graph_code_calls_costs_nothing(tmp_path):
+    assert lint(tmp_path, {"m.py": INLINED.replace("CALL", "pass")}, 'select = ["HYB4"]\n') == set()
+
+
+def test_a_barren_tf_function_called_eagerly_still_traces_for_nothing(tmp_path):
+    files = {"m.py": INLINED.replace("CALL", "identity(3)")}
+    assert lint(tmp_path, files, 'select = ["HYB4"]\n') == {("m.py", 5, "HYB401")}
