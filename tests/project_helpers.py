@@ -65,13 +65,10 @@ def lint(root: Path, files: dict[str, str], settings: str = SELECT) -> set[tuple
     return {finding.key for finding in run(root, files, settings)}
 
 
-def chains(findings: list[Finding]) -> dict[tuple[str, int, str], str]:
-    """HYB110 findings → the chain their message ends with (``f → g → print``)."""
-    result = {}
-    for finding in findings:
-        if finding.code == "HYB110":
-            message = finding.message.split(" (no automatic fix: ", 1)[0]  # why a Keras step has no fix
-            head, marker, chain = message.partition("not on every call (")
-            assert marker and chain.endswith(")"), finding.message
-            result[finding.key] = chain[:-1]
-    return result
+def chain(finding: Finding) -> str:
+    """The chain a HYB110 message ends with (``f → g → print``)."""
+    message = finding.message.split(" (no automatic fix: ", 1)[0]  # why a Keras step has no fix
+    head, marker, tail = message.partition("not on every call (")
+    assert marker and tail.endswith(")"), finding.message
+    return tail[:-1]
+
