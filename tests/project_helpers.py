@@ -68,7 +68,7 @@ def lint(root: Path, files: dict[str, str], settings: str = SELECT) -> set[tuple
 def chain(finding: Finding) -> str:
     """The chain a HYB110 message ends with (``f → g → print``)."""
     message = finding.message.split(" (no automatic fix: ", 1)[0]  # why a Keras step has no fix
-    head, marker, tail = message.partition("not on every call (")
+    _, marker, tail = message.partition("not on every call (")
     assert marker and tail.endswith(")"), finding.message
     return tail[:-1]
 
