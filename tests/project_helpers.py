@@ -40,13 +40,20 @@ def source(text: str) -> str:
 SELECT = 'select = ["HYB1", "HYB501", "HYB502"]\n'
 
 
-def write_project(root: Path, files: dict[str, str], settings: str = SELECT) -> Path:
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """``files`` (relative path → text, through ``source``) under ``root``; no ``pyproject.toml``."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text("[tool.hybridize-lint]\n" + settings, encoding="utf-8")
     for name, text in files.items():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(source(text), encoding="utf-8")
+    return root
+
+
+def write_project(root: Path, files: dict[str, str], settings: str = SELECT) -> Path:
+    """A project: ``files`` under ``root`` and a ``pyproject.toml`` whose ``[tool.hybridize-lint]``
+    table holds ``settings`` (TOML lines; ``""`` for the defaults)."""
+    write_files(root, {"pyproject.toml": "[tool.hybridize-lint]\n" + settings, **files})
     return root
 
 
