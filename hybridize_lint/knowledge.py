@@ -52,6 +52,8 @@ class KnowledgeBase:
     io_calls: NameSet
     log_calls: NameSet  # print and logging: diagnostics when they log trace-time facts
     diagnostic_levels: frozenset[str]  # `logging.warning`: a line about the configuration, not progress
+    trace_fact_checks: frozenset[str]  # `isinstance(x, tf.RaggedTensor)`: the same for every call of a trace
+    trace_fact_attributes: frozenset[str]  # `x.dtype`, `x.shape`: static in a trace
     non_calling_functions: frozenset[str]  # isinstance(x, C): C is named, not called
     binders: frozenset[str]  # functools.partial(f, ...): f is bound for later, not called now
     type_casts: frozenset[str]  # typing.cast(T, v) is v
@@ -59,6 +61,7 @@ class KnowledgeBase:
     io_factories: frozenset[str]
     logger_factories: frozenset[str]
     nondeterministic_factories: frozenset[str]
+    structure_factories: frozenset[str]  # collections.namedtuple: its class's call is a tuple of the arguments
     container_mutators: dict[str, tuple[int, int]]  # method → (min, max) positional arguments
     memoizing_decorators: frozenset[str]  # `functools.cache`: the body runs once per distinct arguments
     container_types: frozenset[str]  # classes whose instances are Python containers
@@ -104,6 +107,7 @@ class KnowledgeBase:
     tensor_from_value: dict[str, dict[str, Any]]  # tf.Variable & co.: dtype of the initial value by default
     tensor_float32_by_default: dict[str, dict[str, Any]]
     keras_non_building_methods: frozenset[str] = frozenset()
+    fresh_list_attributes: frozenset[str] = frozenset()  # `model.trainable_variables`: a new list per read
     variable_owner_prefixes: tuple[str, ...] = ()
     variable_owner_exceptions: tuple[str, ...] = ()
     heavy_methods: frozenset[str] = frozenset()  # weigh heavy_weight operations in the benefit estimate
@@ -211,6 +215,8 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         io_calls=NameSet.of(effects["io"], effects["io_exceptions"]),
         log_calls=NameSet.of(effects["log_calls"]),
         diagnostic_levels=frozenset(effects["diagnostic_levels"]),
+        trace_fact_checks=frozenset(effects["trace_fact_checks"]),
+        trace_fact_attributes=frozenset(effects["trace_fact_attributes"]),
         non_calling_functions=frozenset(effects["non_calling"]),
         binders=frozenset(effects["binders"]),
         type_casts=frozenset(effects["type_casts"]),
@@ -218,6 +224,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         io_factories=frozenset(objects["io_factories"]),
         logger_factories=frozenset(objects["logger_factories"]),
         nondeterministic_factories=frozenset(objects["nondeterministic_factories"]),
+        structure_factories=frozenset(objects["structure_factories"]),
         container_mutators={name: (low, high) for name, (low, high) in objects["container_mutators"].items()},
         container_types=frozenset(objects["container_types"]),
         memoizing_decorators=frozenset(effects["memoizing_decorators"]),
@@ -236,6 +243,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         framework_hooks=frozenset(keras["framework_hooks"]),
         keras_compiling_calls=frozenset(keras["compiling_calls"]),
         keras_non_building_methods=frozenset(keras["non_building_methods"]),
+        fresh_list_attributes=frozenset(keras["fresh_list_attributes"]),
         variable_constructors=frozenset(data["graph_errors"]["variable_constructors"]),
         variable_owner_prefixes=tuple(data["graph_errors"]["variable_owner_prefixes"]),
         variable_owner_exceptions=tuple(data["graph_errors"]["variable_owner_exceptions"]),

@@ -317,6 +317,60 @@ def test_a_setter_given_a_python_value_still_changes_state_once_per_trace(tmp_pa
     assert lint(tmp_path, files) == {("tts.py", 25, "HYB110")}
 
 
+NAMED_STATE = """
+import collections
+import typing
+
+import tensorflow as tf
+
+State = collections.namedtuple("State", ["time", "context"])
+
+
+class Pair(typing.NamedTuple):
+    first: tf.Tensor
+    second: tf.Tensor
+
+
+def initial_state(batch_size):
+    return STATE
+
+
+class Decoder(tf.Module):
+    def __init__(self):
+        self.initial_state = None
+
+    def setup(self, state):
+        self.initial_state = state
+
+
+decoder = Decoder()
+
+
+@tf.function
+def inference(x):
+    decoder.setup(initial_state(tf.shape(x)[0]))
+    return x
+"""
+
+
+def test_a_setter_given_a_named_tuple_of_tensors_parks_tensors(tmp_path):
+    # calling a named-tuple class builds a tuple of its arguments: tensors here
+    for name, state in {"namedtuple": "State(time=tf.zeros([]), context=tf.zeros([batch_size, 4]))",
+                        "NamedTuple": "Pair(tf.zeros([]), tf.ones([batch_size]))"}.items():
+        assert lint(tmp_path / name, {"tts.py": NAMED_STATE.replace("STATE", state)}) == set(), name
+
+
+def test_a_setter_given_a_named_tuple_of_python_values_still_changes_state_once_per_trace(tmp_path):
+    files = {"tts.py": NAMED_STATE.replace("STATE", "State(time=0, context=[batch_size])")}
+    assert lint(tmp_path, files) == {("tts.py", 31, "HYB110")}
+
+
+def test_a_setter_given_what_an_unnamed_call_computes_in_the_trace_parks_it(tmp_path):
+    # `self.decoder.cell.get_initial_state(b)`: a call the analysis cannot name, made in graph code
+    files = {"tts.py": DECODER.replace("STATE", "self.decoder.cells[0].initial(batch_size)")}
+    assert lint(tmp_path, files) == set()
+
+
 # -- a callee narrowed to a Keras layer returns tensors ---------------------------------------------
 
 REPARAMETERIZED = """
@@ -422,3 +476,236 @@ def test_a_tf_cond_branch_in_a_method_frameworks_trace_is_graph_code(tmp_path):
                 return tf.cond(self._u_product_counter == self.iterations, lambda: self._u_product, compute)
         """}
     assert lint(tmp_path, files) == {("optimizer.py", 10, "HYB104")}
+
+
+# -- introspection takes a function without calling it -------------------------------------------------
+
+INTROSPECTED = """
+import inspect
+
+import tensorflow as tf
+
+
+def loss(y, x, sample_weight=None):
+    print("computing the loss")
+    return tf.reduce_sum(y - x)
+
+
+@tf.function
+def step(x, y):
+    names = list(inspect.signature(loss).parameters)
+    return RESULT
+
+
+for _ in range(3):
+    step(tf.ones([2]), tf.ones([2]))
+"""
+
+
+def test_inspecting_a_function_signature_does_not_call_it(tmp_path):
+    assert lint(tmp_path, {"m.py": INTROSPECTED.replace("RESULT", "x * len(names)")}) == set()
+
+
+def test_calling_the_inspected_function_is_still_a_call(tmp_path):
+    files = {"m.py": INTROSPECTED.replace("RESULT", 'loss(y, x) if "sample_weight" in names else x')}
+    assert lint(tmp_path, files) == {("m.py", 14, "HYB110")}
+
+
+# -- a tf.function constructor traces for every object ---------------------------------------------------
+
+CONSTRUCTED = """
+import tensorflow as tf
+
+
+class Surrogate:
+    @tf.function
+    def METHOD(self, net, configurator=None):
+        self.net = net
+        self.configurator = configurator
+
+
+nets = [tf.keras.layers.Dense(2) for _ in range(3)]
+CALLS
+"""
+
+
+def test_a_tf_function_constructor_runs_its_effects_on_every_construction(tmp_path):
+    # F_init_tf_function.py: 3 constructions, 3 traces, every attribute set; the decoration is useless
+    files = {"m.py": CONSTRUCTED.replace("METHOD", "__init__").replace("CALLS", "objs = [Surrogate(n) for n in nets]")}
+    assert lint(tmp_path, files, 'select = ["HYB1", "HYB4"]\n') == {("m.py", 6, "HYB401")}
+
+
+def test_a_tf_function_method_called_again_on_one_object_writes_once_per_trace(tmp_path):
+    calls = "s = Surrogate.__new__(Surrogate)\nfor n in nets:\n    s.setup(n)"
+    files = {"m.py": CONSTRUCTED.replace("METHOD", "setup").replace("CALLS", calls)}
+    assert {code for _, _, code in lint(tmp_path, files)} >= {"HYB104"}
+
+
+# -- a print about what the trace is for ---------------------------------------------------------------
+
+WARNS = """
+import tensorflow as tf
+
+
+class Mapper:
+    def __init__(self, verbose=False):
+        self.verbose = verbose
+
+    def map_values(self, fn, x):
+        if GUARD:
+            print("WARNING: got a ragged tensor")
+        return fn(x)
+
+
+mapper = Mapper()
+
+
+@tf.function
+def step(x):
+    return mapper.map_values(tf.nn.relu, x)
+
+
+for _ in range(3):
+    step(tf.ones([4, 2]))
+"""
+
+
+def test_a_print_under_a_test_of_the_input_type_reports_a_fact_of_the_trace(tmp_path):
+    for number, guard in enumerate(("isinstance(x, tf.RaggedTensor)", "x.dtype == tf.float16", "x.shape.rank > 2")):
+        assert lint(tmp_path / str(number), {"m.py": WARNS.replace("GUARD", guard)}) == set(), guard
+
+
+def test_a_print_under_a_flag_still_runs_once_per_trace_instead_of_every_call(tmp_path):
+    assert lint(tmp_path, {"m.py": WARNS.replace("GUARD", "mapper.verbose")}) == {("m.py", 19, "HYB110")}
+
+
+# -- writes that leave the object as every eager call would ------------------------------------------
+
+REBUILT = """
+import tensorflow as tf
+
+
+class Discovery:
+    def __init__(self):
+        self.model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        self.model.build((None, 2))
+        self.extra = [tf.Variable(1.0)]
+        self.optimizer = tf.keras.optimizers.SGD(0.1)
+        self.variables = None
+        self.batch = None
+
+    def loss(self):
+        return tf.reduce_sum(self.model(tf.ones([3, 2]))) * self.extra[0]
+
+    @tf.function
+    def train_op(self):
+        self.variables = VARIABLES
+        self.variables.extend(self.extra)
+        for i in range(2):
+            with tf.GradientTape() as tape:
+                loss = self.loss()
+            grads = tape.gradient(loss, self.variables)
+            self.optimizer.apply_gradients(zip(grads, self.variables))
+        self.batch = RESET
+        return loss
+
+
+d = Discovery()
+for _ in range(10):
+    d.train_op()
+"""
+
+
+def test_an_idempotent_rebuild_of_object_state_loses_nothing_per_call(tmp_path):
+    # the same list of the same variables, grown by the same objects; a reset to a constant after
+    # the function's own write: every call ends with the object as the trace left it
+    files = {"m.py": REBUILT.replace("VARIABLES", "self.model.trainable_variables").replace("RESET", "None")}
+    source = files["m.py"].replace("        for i in range(2):\n", "        for i in range(2):\n            self.batch = i\n")
+    assert lint(tmp_path, {"m.py": source}) == {("m.py", 21, "HYB104")}  # only the write in the loop
+
+
+def test_growing_a_list_the_object_keeps_still_grows_it_once_per_trace(tmp_path):
+    files = {"m.py": REBUILT.replace("VARIABLES", "self.variables or []").replace("RESET", "None")}
+    assert ("m.py", 19, "HYB105") in lint(tmp_path, files)
+
+
+def test_a_constant_set_with_no_earlier_write_of_the_call_is_still_a_flag_other_code_may_clear(tmp_path):
+    files = {"m.py": REBUILT.replace("VARIABLES", "self.model.trainable_variables").replace("RESET", "7")}
+    assert lint(tmp_path, files) == {("m.py", 25, "HYB104")}
+
+
+# -- a function chosen at run time and handed to tf.py_function runs eagerly ---------------------------
+
+CHOSEN = """
+import tensorflow as tf
+
+
+@tf.function
+def skip_mask(tokens, skip_py_fn):
+    def string_fn(token):
+        return skip_py_fn(token.numpy().decode("utf-8"))
+
+    def int_fn(token):
+        return skip_py_fn(token.numpy())
+
+    py_fn = string_fn if tokens.dtype == tf.string else int_fn
+    return tf.map_fn(lambda x: CALL, tokens, fn_output_signature=tf.bool)
+
+
+skip_mask(tf.constant(["a", "b"]), lambda s: s == "a")
+"""
+
+
+def test_a_function_chosen_by_a_conditional_and_run_by_py_function_is_eager_code(tmp_path):
+    assert lint(tmp_path, {"m.py": CHOSEN.replace("CALL", "tf.py_function(py_fn, [x], tf.bool)")}) == set()
+
+
+def test_the_chosen_function_called_in_the_graph_still_fails_there(tmp_path):
+    assert lint(tmp_path, {"m.py": CHOSEN.replace("CALL", "py_fn(x)")}) == {("m.py", 7, "HYB501"), ("m.py", 10, "HYB501")}
+
+
+# -- what a call site passes on every run: string modes and the object's own state ------------------------
+
+SELECTORS = """
+import tensorflow as tf
+
+
+@tf.function
+def segment_by_name(name, data, ids):
+    if name in ("mean", "segment_mean"):
+        return tf.math.segment_mean(data, ids)
+    return tf.math.segment_sum(data, ids)
+
+
+class Collator:
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    @tf.function
+    def mask_tokens(self, inputs, vocab_size):
+        return tf.random.uniform(tf.shape(inputs), maxval=vocab_size, dtype=tf.int64)
+
+    def __call__(self, batch):
+        return self.mask_tokens(batch, vocab_size=SIZE)
+
+
+data, ids = tf.ones([4]), tf.constant([0, 0, 1, 1])
+collate = Collator(["a", "b", "c"])
+for step in range(10):
+    segment_by_name(NAME, data, ids)
+    segment_by_name("mean", data, ids)
+    collate(tf.zeros([4], tf.int64))
+"""
+RETRACING_RULES = 'select = ["HYB2", "HYB4"]\n'
+
+
+def test_string_modes_and_object_state_are_the_same_at_every_call_of_a_site(tmp_path):
+    # F_string_selector_traces.py: 300 calls with "sum"/"mean", 2 traces
+    files = {"m.py": SELECTORS.replace("NAME", '"sum"').replace("SIZE", "len(self.tokenizer)")}
+    assert lint(tmp_path, files, RETRACING_RULES) == set()
+
+
+def test_a_mode_or_size_that_changes_with_the_loop_still_retraces(tmp_path):
+    files = {"m.py": SELECTORS.replace("NAME", '["sum", "mean"][step % 2]').replace("SIZE", "len(batch) + 3")}
+    found = {code for _, _, code in lint(tmp_path, files, RETRACING_RULES)}
+    assert found & {"HYB201", "HYB402"}, found

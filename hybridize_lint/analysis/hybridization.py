@@ -93,10 +93,12 @@ class HybridizationAnalysis:
     # -- one function -------------------------------------------------------
 
     def _may_vary(self, function: FunctionId, param: str, evidence: Evidence) -> bool:
-        """Whether the literal a call passes as ``param`` may differ between calls: written at the call
-        (``f(x, 5)``), counted by a loop (``range``), or a name the caller's loop rebinds. A value the
-        caller computes once (``output_size[0]`` of a fixed config, an element of what a helper
-        returns) is the same at every call: one trace, no evidence of retracing."""
+        """Whether the literal a call passes as ``param`` may differ between calls: a number written or
+        computed at the call (``f(x, 5)``, ``f(x, n * 2)``), counted by a loop (``range``), or a name the
+        caller's loop rebinds. A value the caller computes once (``output_size[0]`` of a fixed config, an element of what a helper
+        returns), a string constant or the object's own state (``"sum"``, ``len(self.tokenizer)``) is
+        the same at every call of that site: one trace per site, no evidence of retracing. (The paper's
+        every-function mode counts every literal.)"""
         site = evidence.site
         if site is None:
             return True
@@ -104,6 +106,8 @@ class HybridizationAnalysis:
         for param_name, where, atoms in self._arguments_of(function, site):
             if param_name != param:
                 continue
+            if where in site.steady_args and not self.project.policy.every_function:
+                return False  # the same at every run of the site: as many traces as sites, at most
             if RANGE in atoms or not any(atom.startswith(("p:", "r:", "n:")) for atom in atoms):
                 return True  # literals (or a display of them) written in the caller, or a count
             name = site.arg_names[where] if isinstance(where, int) and where < len(site.arg_names) \

@@ -54,6 +54,7 @@ class Resolver:
         self.module = summary.module
         self.top_defs: dict[str, str] = {}
         self.top_classes: set[str] = set()
+        self.structure_classes: set[str] = set()  # top-level named-tuple classes (see builds_a_structure)
         self.module_scope = Scope(None, "", None, None)
 
     def dotted(self, expr: ast.expr, scope: Scope) -> str | None:
@@ -155,6 +156,12 @@ class Resolver:
         if dotted:
             return f"name:{self.kb.canonical(dotted)}"
         return f"name:{self.module}.{name}"  # maybe defined later or via a star import
+
+    def builds_a_structure(self, func: ast.expr, scope: Scope) -> bool:
+        """``State(time=t, context=c)`` of a named tuple defined at this module's top level: the
+        result is a tuple of its arguments (a structure of tensors when they are tensors)."""
+        return isinstance(func, ast.Name) and func.id in self.structure_classes \
+            and self.callee_ref(func, scope) == f"name:{self.module}.{func.id}"
 
     def function_ref(self, expr: ast.expr, scope: Scope) -> str | None:
         """A reference when ``expr`` denotes a function value (not a call)."""

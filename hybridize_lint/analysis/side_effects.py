@@ -15,7 +15,7 @@ from typing import Callable
 
 from .project import ClassId, FunctionId, ProjectModel, Target, call_arguments
 from .summary import CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, FunctionSummary, Locality
-from .values import TENSOR
+from .values import OPAQUE, TENSOR
 
 
 @dataclass(frozen=True)
@@ -160,10 +160,11 @@ class SideEffectAnalysis:
         if stored is None or witness.chain or info is None:
             return False
         atoms = next((atoms for param, _, atoms in call_arguments(info, target, site) if param == stored), [])
-        return TENSOR in atoms or any(TENSOR in (callee.returns if callee else ())
-                                      for atom in atoms if atom.startswith("r:")
-                                      for callee in map(self.project.function,
-                                                        (t.function for t in self.project.resolve_ref(atom[2:]))))
+        if TENSOR in atoms or OPAQUE in atoms:  # an unnamed call's result in graph code: likely a tensor
+            return True
+        return any(TENSOR in (callee.returns if callee else ())
+                   for atom in atoms if atom.startswith("r:")
+                   for callee in map(self.project.function, (t.function for t in self.project.resolve_ref(atom[2:]))))
 
     def receives_python_iterator(self, function: FunctionId, param: str) -> bool:
         """Some caller passes a Python iterator as ``param`` (``next()`` on it is then a side effect)."""

@@ -161,6 +161,8 @@ class ModuleSummariser(Resolver):
                 self.top_defs[node.name] = node.name
             elif isinstance(node, ast.ClassDef):
                 self.top_classes.add(node.name)
+                if any(self._makes_a_structure(base) for base in node.bases):
+                    self.structure_classes.add(node.name)
             elif isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
                 self.summary.star_imports.append(self.bindings.absolute_module(node))
             elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
@@ -168,7 +170,16 @@ class ModuleSummariser(Resolver):
                 for target in targets:
                     if isinstance(target, ast.Name):
                         self._module_assignment(target.id, node.value)
+                        if isinstance(node.value, ast.Call) and self._makes_a_structure(node.value.func):
+                            self.structure_classes.add(target.id)
         self.module_scope.locals = frozenset()
+
+    def _makes_a_structure(self, expr: ast.expr) -> bool:
+        """``collections.namedtuple``, ``typing.NamedTuple`` (or a call of them, as a base)."""
+        if isinstance(expr, ast.Call):
+            expr = expr.func
+        dotted = self.bindings.qualified_name(expr)
+        return dotted is not None and self.kb.canonical(dotted) in self.kb.structure_factories
 
     def _module_assignment(self, name: str, value: ast.expr) -> None:
         if name == "__all__" and isinstance(value, (ast.List, ast.Tuple)):
@@ -421,6 +432,8 @@ class ModuleSummariser(Resolver):
                         keyword_names={k.arg: k.value.id for k in call.keywords
                                        if k.arg and isinstance(k.value, ast.Name)},
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
+                        steady_args=[*(i for i, arg in enumerate(call.args) if self._steady_argument(arg, scope)),
+                                    *(k.arg for k in call.keywords if k.arg and self._steady_argument(k.value, scope))],
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards),
                         occasional=_conditional_in_loop(guards),
                         conditional=any(isinstance(guard, _Branch) for guard in guards),
@@ -523,7 +536,8 @@ class ModuleSummariser(Resolver):
         kb = self.kb
         where = loc_of(call)
         if dotted == kb.python_print:
-            function.effects.append(Effect(EffectKind.PRINT, "print", where))
+            fact = self._prints_a_trace_fact(call, scope, guards)
+            function.effects.append(Effect(EffectKind.PRINT, "print", where, log_line=fact, diagnostic=fact))
         elif dotted is not None and dotted not in kb.pure_functions and dotted in kb.io_calls:
             log_line, diagnostic = self._log_line(call, dotted.rsplit(".", 1)[-1], scope, guards) \
                 if dotted in kb.log_calls else (False, False)
@@ -546,6 +560,23 @@ class ModuleSummariser(Resolver):
                 "trace, which a tf.function rejects (ValueError)", where, []))
         elif isinstance(call.func, ast.Attribute):
             self._method_effects(call, scope, function, guards)
+
+    def _prints_a_trace_fact(self, call: ast.Call, scope: Scope, guards: list[ast.expr]) -> bool:
+        """``if isinstance(x, tf.RaggedTensor): print("WARNING: ...")``: no tensor printed, under a test
+        of what the trace is for (types, static shapes), so once per trace is once per fact."""
+        arguments = [*call.args, *(k.value for k in call.keywords)]
+        if any(TENSOR in value_of(self, argument, scope) for argument in arguments):
+            return False
+        return any(isinstance(guard, _Branch) and self._tests_a_trace_fact(guard.test, scope)
+                   and TENSOR not in value_of(self, guard.test, scope) for guard in guards)
+
+    def _tests_a_trace_fact(self, test: ast.expr, scope: Scope) -> bool:
+        for node in ast.walk(test):
+            if isinstance(node, ast.Call) and self.dotted(node.func, scope) in self.kb.trace_fact_checks:
+                return True
+            if isinstance(node, ast.Attribute) and node.attr in self.kb.trace_fact_attributes:
+                return True
+        return False
 
     def _log_line(self, call: ast.Call, level: str | None, scope: Scope,
                   guards: list[ast.expr]) -> tuple[bool, bool]:
@@ -588,9 +619,53 @@ class ModuleSummariser(Resolver):
             kind = self._container_kind(method.value, scope)
             if kind == _MAYBE_CONTAINER and self.kb.may_be_framework_method(method.attr, len(call.args)):
                 kind = _NOT_CONTAINER
-            if locality != LOCAL and kind != _NOT_CONTAINER:
+            if locality != LOCAL and kind != _NOT_CONTAINER and not self._extends_a_fresh_list(call, scope):
                 function.effects.append(Effect(EffectKind.CONTAINER_MUTATION, f"`{_text(method.value)}.{method.attr}`", where,
                                                _target(locality), method.attr if kind == _MAYBE_CONTAINER else None))
+
+    def _steady_argument(self, expr: ast.expr, scope: Scope) -> bool:
+        """A string constant (``"sum"``) or the object's own state read afresh (``self.vocab_size``,
+        ``len(self.tokenizer)``): what this call site passes on every run, to steer Python code."""
+        if isinstance(expr, ast.Constant):
+            return isinstance(expr.value, str)
+        if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords \
+                and self.dotted(expr.func, scope) in ("builtins.len", "builtins.int", "builtins.float"):
+            return isinstance(expr.args[0], ast.Attribute) and self._steady_argument(expr.args[0], scope)
+        if isinstance(expr, ast.Attribute) and _reads_object_state(expr):
+            root = expr
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            return is_self(root, scope)
+        return False
+
+    def _functions_held(self, expr: ast.expr, scope: Scope, depth: int = 0) -> list[str]:
+        """The functions ``expr`` may hold: a function's name, either branch of ``a if c else b``, or
+        what a local name is assigned from (``fn = string_fn if s else int_fn``)."""
+        if isinstance(expr, ast.IfExp):
+            return self._functions_held(expr.body, scope, depth) + self._functions_held(expr.orelse, scope, depth)
+        ref = self.function_ref(expr, scope)
+        if ref or depth > 2 or not isinstance(expr, ast.Name):
+            return [ref] if ref else []
+        binding = self.binding_scope(expr.id, scope)
+        if binding is None or binding.node is None:
+            return []
+        return [held for node in ast.walk(binding.node) if isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)
+                for held in self._functions_held(node.value, binding, depth + 1)]
+
+    def _extends_a_fresh_list(self, call: ast.Call, scope: Scope) -> bool:
+        """``self.vs = model.trainable_variables`` then ``self.vs.extend(self.extra)``: the list is
+        new on every call (the property builds it) and grows by the same objects, so the object ends
+        each call, eager or traced, holding the same list (tensordiffeq's idempotent rebuild)."""
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if not isinstance(receiver, ast.Attribute) or scope.node is None \
+                or not all(_reads_object_state(argument) for argument in call.args):
+            return False
+        key = _place_key(receiver)
+        return any(isinstance(node, ast.Assign) and node.lineno < call.lineno
+                   and any(_place_key(target) == key for target in node.targets)
+                   and isinstance(node.value, ast.Attribute) and node.value.attr in self.kb.fresh_list_attributes
+                   for node in ast.walk(scope.node))
 
     def _container_kind(self, expr: ast.expr, scope: Scope) -> str:
         """Whether a receiver is a Python list/dict/set, surely not one, or of unknown type."""
@@ -790,7 +865,8 @@ class ModuleSummariser(Resolver):
                              or self._calls_a_narrowed_layer(node.value, guards, scope)):
                     continue  # a traced tensor parked on an object: the graph computes it on every call
                 if isinstance(node, ast.Assign) and (_overrides_a_default(target, node.value)
-                                                     or _same_function_every_call(node.value, scope)):
+                                                     or _same_function_every_call(node.value, scope)
+                                                     or _same_value_every_call(target, node.value, guards, scope.node)):
                     continue
                 if locality != LOCAL:
                     scratch = target.attr if isinstance(node, ast.Assign) and _written_before_read(
@@ -861,9 +937,7 @@ class ModuleSummariser(Resolver):
             via = BUILDS_A_GRAPH  # `super().__init__(model_fn=...)` of an Estimator subclass too
         elif dotted in kb.eager_wrappers:
             for argument in functions:
-                ref = self.function_ref(argument, scope)
-                if ref:
-                    self.summary.eager_entries.append(ref)
+                self.summary.eager_entries.extend(self._functions_held(argument, scope))
             return
         elif (isinstance(call.func, ast.Attribute) and call.func.attr in kb.graph_entry_methods
               and self.is_dataset(call.func.value, scope)):
@@ -1251,6 +1325,32 @@ def _overrides_a_default(target: ast.Attribute, value: ast.expr) -> bool:
     if isinstance(value, ast.IfExp):
         return key in (_place_key(value.body), _place_key(value.orelse))
     return False
+
+
+def _same_value_every_call(target: ast.Attribute, value: ast.expr, guards: list, function: ast.AST | None) -> bool:
+    """A write that leaves the object as every eager call would, set at the function's top level: a
+    reset to a constant after the function's own earlier write (``obj.batch = None`` after the loop
+    that set ``obj.batch = i``), or a mirror of object state read afresh (``self.vs =
+    self.model.trainable_variables``). Running it once per trace loses nothing. (A flag set once,
+    ``self.training = True``, is not: other code may clear it between calls.)"""
+    if function is None or any(isinstance(guard, (_Branch, _InLoop)) for guard in guards):
+        return False
+    if isinstance(value, ast.Constant):
+        key = _place_key(target)
+        return any(isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _place_key(node) == key
+                   and node.lineno < target.lineno for node in ast.walk(function))
+    return isinstance(value, ast.Attribute) and _reads_object_state(value)
+
+
+def _reads_object_state(expr: ast.expr) -> bool:
+    """``self.model.trainable_variables``, ``[self.w]``: attribute reads of named objects only."""
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return all(_reads_object_state(element) for element in expr.elts)
+    if not isinstance(expr, ast.Attribute):
+        return False
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name)
 
 
 def _same_function_every_call(value: ast.expr, scope: Scope) -> bool:

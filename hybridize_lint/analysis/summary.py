@@ -135,6 +135,10 @@ class CallSite:
     keyword_values: dict[str, list[str]] = field(default_factory=dict)
     arg_names: list[str] = field(default_factory=list)  # each positional argument's name, "" if not a bare name
     keyword_names: dict[str, str] = field(default_factory=dict)  # keyword → the bare name passed, if one
+    # Arguments (positions, keywords) the same at every execution of the site that steer Python code: a
+    # string constant (a mode, an op name) or the object's own state (`len(self.tokenizer)`). One trace
+    # per site, not per call. (Numbers written at calls are not here: sites that disagree retrace.)
+    steady_args: list[int | str] = field(default_factory=list)
     in_loop: bool = False
     # under an `if` inside the loop body (`if step % display_step == 0: ...`): not every iteration
     occasional: bool = False

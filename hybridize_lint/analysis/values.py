@@ -100,6 +100,9 @@ def _call_value(builder: "Resolver", call: ast.Call, scope: "Scope") -> Value:
         tensorish = TENSOR in receiver or any(atom.startswith("p:") for atom in receiver)
         if tensorish and method in _TENSOR_METHODS:
             return _tensor_part(receiver)
+    if builder.builds_a_structure(call.func, scope):
+        return frozenset({CONTAINER}).union(*(value_of(builder, argument, scope)
+                                              for argument in (*call.args, *(k.value for k in call.keywords))))
     ref = builder.callee_ref(call.func, scope)
     symbolic = _symbolic_arguments(builder, call, scope)
     return frozenset({f"r:{ref}" if ref else OPAQUE}) | symbolic

@@ -22,11 +22,18 @@ def traced_roots(ctx: FileContext) -> Iterator[tuple[FunctionSummary, GraphRoot]
     - a tf.function made anew on every call of the function it is defined in and called there once:
       that call traces it, so its effects run on every call;
     - a tf.function only traced for its concrete function, never called;
-    - a library function that only a test makes a graph (the test checks it can be one)."""
+    - a library function that only a test makes a graph (the test checks it can be one);
+    - a tf.function constructor (``__init__``): each construction passes a new ``self``, so each one
+      traces, and its effects run every time (checked with TF 2.21)."""
     for function, root in ctx.graph_roots():
         if root.reason != BUILDS_A_GRAPH and not root.only_by_tests and not _made_and_called_once(ctx, function) \
-                and not _only_traced_for_a_concrete_function(ctx, function):
+                and not _only_traced_for_a_concrete_function(ctx, function) and not _traced_per_object(function):
             yield function, root
+
+
+def _traced_per_object(function: FunctionSummary) -> bool:
+    return function.class_name is not None and function.method_kind == "instance" \
+        and function.qualname.rsplit(".", 1)[-1] == "__init__"
 
 
 def _only_traced_for_a_concrete_function(ctx: FileContext, function: FunctionSummary) -> bool:

@@ -96,8 +96,13 @@ def _reported_as_retracing(ctx: FileContext, verdict, param: str) -> bool:
 
 def _varies(ctx: FileContext, function: FunctionId, param: str, site: CallSite, call: ast.Call,
             where: int | str) -> bool:
-    """A loop variable or computed scalar varies; constants vary when call sites disagree."""
+    """A loop variable or computed scalar varies; numeric constants vary when call sites disagree.
+    Not: the object's own state read afresh (``len(self.tokenizer)``, the same at every call), nor a
+    string constant (a mode or an op name that steers Python code: as many traces as the program
+    spells names, and a tensor would break the Python that tests it)."""
     argument = _argument_node(call, where)
+    if where in site.steady_args:
+        return False
     constants = _module_constants(ctx)
     if argument is not None and _constant_text(argument, constants) is None:
         return True
