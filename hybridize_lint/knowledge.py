@@ -124,6 +124,7 @@ class KnowledgeBase:
     eager_switches_always: frozenset[str] = frozenset()
     eager_switch_keywords: dict[str, str] = field(default_factory=dict)
     debug_guard_words: tuple[str, ...] = ()
+    eager_switch_announcements: frozenset[str] = frozenset()  # `warnings.warn` next to a deliberate switch
     # HYB108: methods that set an object up (attributes they set are not changes after a trace), and
     # calls that return Python values.
     construction_methods: frozenset[str] = frozenset()
@@ -281,6 +282,7 @@ def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         eager_switches_always=frozenset(data["eager_switches"]["always"]),
         eager_switch_keywords=dict(data["eager_switches"]["keywords"]),
         debug_guard_words=tuple(data["eager_switches"]["guard_words"]),
+        eager_switch_announcements=frozenset(data["eager_switches"]["announcements"]),
         construction_methods=frozenset(data["frozen_values"]["construction_methods"]),
         python_value_calls=NameSet.of(data["frozen_values"]["python_value_calls"]),
     )

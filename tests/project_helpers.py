@@ -40,13 +40,20 @@ def source(text: str) -> str:
 SELECT = 'select = ["HYB1", "HYB501", "HYB502"]\n'
 
 
-def write_project(root: Path, files: dict[str, str], settings: str = SELECT) -> Path:
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """``files`` (relative path → text, through ``source``) under ``root``; no ``pyproject.toml``."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text("[tool.hybridize-lint]\n" + settings, encoding="utf-8")
     for name, text in files.items():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(source(text), encoding="utf-8")
+    return root
+
+
+def write_project(root: Path, files: dict[str, str], settings: str = SELECT) -> Path:
+    """A project: ``files`` under ``root`` and a ``pyproject.toml`` whose ``[tool.hybridize-lint]``
+    table holds ``settings`` (TOML lines; ``""`` for the defaults)."""
+    write_files(root, {"pyproject.toml": "[tool.hybridize-lint]\n" + settings, **files})
     return root
 
 
@@ -65,13 +72,10 @@ def lint(root: Path, files: dict[str, str], settings: str = SELECT) -> set[tuple
     return {finding.key for finding in run(root, files, settings)}
 
 
-def chains(findings: list[Finding]) -> dict[tuple[str, int, str], str]:
-    """HYB110 findings → the chain their message ends with (``f → g → print``)."""
-    result = {}
-    for finding in findings:
-        if finding.code == "HYB110":
-            message = finding.message.split(" (no automatic fix: ", 1)[0]  # why a Keras step has no fix
-            head, marker, chain = message.partition("not on every call (")
-            assert marker and chain.endswith(")"), finding.message
-            result[finding.key] = chain[:-1]
-    return result
+def chain(finding: Finding) -> str:
+    """The chain a HYB110 message ends with (``f → g → print``)."""
+    message = finding.message.split(" (no automatic fix: ", 1)[0]  # why a Keras step has no fix
+    _, marker, tail = message.partition("not on every call (")
+    assert marker and tail.endswith(")"), finding.message
+    return tail[:-1]
+

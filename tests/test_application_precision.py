@@ -709,3 +709,94 @@ def test_a_mode_or_size_that_changes_with_the_loop_still_retraces(tmp_path):
     files = {"m.py": SELECTORS.replace("NAME", '["sum", "mean"][step % 2]').replace("SIZE", "len(batch) + 3")}
     found = {code for _, _, code in lint(tmp_path, files, RETRACING_RULES)}
     assert found & {"HYB201", "HYB402"}, found
+
+
+# -- a method of a TensorFlow object may run ops ----------------------------------------------------------
+
+AVERAGED = """
+import tensorflow as tf
+
+
+class MovingAverage:
+    def __init__(self, variables, decay=0.999):
+        self._ema = tf.train.ExponentialMovingAverage(decay)
+        self._variables = variables
+        self._names = [v.name for v in variables]
+
+    @tf.function
+    def update(self):
+        BODY
+
+
+average = MovingAverage([tf.Variable(1.0)])
+for _ in range(10):
+    average.update()
+"""
+
+
+def test_a_tf_function_that_updates_a_tensorflow_object_is_not_barren(tmp_path):
+    files = {"m.py": AVERAGED.replace("BODY", "self._ema.apply(self._variables)")}
+    assert lint(tmp_path, files, 'select = ["HYB4"]\n') == set()
+
+
+def test_a_tf_function_that_only_reads_python_state_is_still_barren(tmp_path):
+    files = {"m.py": AVERAGED.replace("BODY", "return len(self._names)")}
+    assert lint(tmp_path, files, 'select = ["HYB4"]\n') == {("m.py", 11, "HYB401")}
+
+
+# -- an eager switch its own code announces is deliberate ------------------------------------------------
+
+WRAPPER = """
+import warnings
+
+import tensorflow as tf
+
+
+class TorchWrapper(tf.keras.Model):
+    def __init__(self, torch_model):
+        super().__init__()
+        self.model = torch_model
+        tf.config.run_functions_eagerly(True)  # the torch model is called through .numpy()
+        ANNOUNCE
+"""
+
+
+def test_a_switch_its_block_warns_users_about_is_deliberate(tmp_path):
+    files = {"m.py": WRAPPER.replace("ANNOUNCE", 'warnings.warn("TF runs eagerly to call the PyTorch model")')}
+    assert lint(tmp_path, files, 'select = ["HYB303"]\n') == set()
+
+
+def test_a_switch_left_without_a_word_is_still_reported(tmp_path):
+    files = {"m.py": WRAPPER.replace("ANNOUNCE", "self.built = True")}
+    assert lint(tmp_path, files, 'select = ["HYB303"]\n') == {("m.py", 10, "HYB303")}
+
+
+# -- a barren tf.function only graph code calls is inlined there ------------------------------------------
+
+INLINED = """
+import tensorflow as tf
+
+
+@tf.function
+def identity(x):
+    return x
+
+
+@tf.function
+def step(x):
+    return tf.reduce_sum(identity(x))
+
+
+for _ in range(3):
+    step(tf.ones([2]))
+    CALL
+"""
+
+
+def test_a_barren_tf_function_only_graph_code_calls_costs_nothing(tmp_path):
+    assert lint(tmp_path, {"m.py": INLINED.replace("CALL", "pass")}, 'select = ["HYB4"]\n') == set()
+
+
+def test_a_barren_tf_function_called_eagerly_still_traces_for_nothing(tmp_path):
+    files = {"m.py": INLINED.replace("CALL", "identity(3)")}
+    assert lint(tmp_path, files, 'select = ["HYB4"]\n') == {("m.py", 5, "HYB401")}

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from hybridize_lint import source as source_module
-from cli_helpers import RUFF_JSON_KEYS, SAFE_FIXED, TRAIN
+import cli_helpers
+from cli_helpers import RUFF_JSON_KEYS, SAFE_FIXED, TRAIN, check
 from hybridize_lint.cli import main
 from hybridize_lint.reporters import FORMATS
 
@@ -22,22 +23,15 @@ from hybridize_lint.reporters import FORMATS
 BROKEN = "import tensorflow as tf\n\n@tf.function(experimental_relax_shapes=True)\ndef f(x:\n    return x\n"
 
 
+OLD_MTIME_NS = 1_000_000_000  # every input is old: a file the tool rewrites gets a new mtime
+
+
 def write(path: Path, data: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data if isinstance(data, bytes) else data.encode())
-    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
-    return path
+    return cli_helpers.write(path, data, mtime_ns=OLD_MTIME_NS)
 
 
 def snapshot(*paths: Path) -> dict[Path, tuple[bytes, int]]:
     return {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in paths}
-
-
-def check(capsys, *args) -> tuple[int, str, str]:
-    code = main(["check", "--no-cache", *map(str, args)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def findings(out: str, output_format: str) -> list[tuple[str, int, int, str]]:

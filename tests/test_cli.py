@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import RUFF_JSON_KEYS, SAFE_FIXED, TRAIN
+import cli_helpers
+from cli_helpers import RUFF_JSON_KEYS, SAFE_FIXED, TRAIN, codes_in, write
 from hybridize_lint.cli import main
 from hybridize_lint.registry import rules_by_code
 
@@ -29,28 +30,13 @@ LINE101 = f"train.py:7:5: HYB101 [~] {MSG101}"  # an unsafe fix: `--unsafe-fixes
 LINE101_FIXABLE = f"train.py:7:5: HYB101 [*] {MSG101}"
 
 
-def write(path: Path, text: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_bytes(text.encode())
-    return path
-
-
 def config(project: Path, body: str) -> None:
     (project / "pyproject.toml").write_text(f"[tool.hybridize-lint]\n{body}\n")
 
 
 def check(capsys, *args) -> tuple[int, str, str]:
-    code = main(["check", *map(str, args)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
-def codes_in(out: str) -> list[str]:
-    return [line.split()[1] for line in out.splitlines() if ": HYB" in line]
+    """These tests run with the cache on, as users do."""
+    return cli_helpers.check(capsys, *args, cache=True)
 
 
 # -- exit codes ---------------------------------------------------------------

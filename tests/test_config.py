@@ -7,26 +7,8 @@ from pathlib import Path
 import pytest
 
 from hybridize_lint import config as config_module
-from cli_helpers import TRAIN
-from hybridize_lint.cli import main
+from cli_helpers import TRAIN, check, codes_in, write
 
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def check(capsys, *args) -> tuple[int, str, str]:
-    code = main(["check", "--no-cache", *map(str, args)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
-def codes_in(out: str) -> list[str]:
-    return [line.split()[1] for line in out.splitlines() if ": HYB" in line]
 
 
 @pytest.fixture

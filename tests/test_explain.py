@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from hybridize_lint.cli import main
+from project_helpers import write_project
 
 PROGRAM = """\
 import tensorflow as tf
@@ -39,9 +40,7 @@ scale(data, 2.0)
 
 
 def _project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[tool.hybridize-lint]\n")
-    (tmp_path / "train.py").write_text(PROGRAM)
-    return tmp_path / "train.py"
+    return write_project(tmp_path, {"train.py": PROGRAM}, "") / "train.py"
 
 
 EVERY_FUNCTION = ("--config", 'hybridization = "every-function"')

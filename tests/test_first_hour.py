@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from hybridize_lint.cli import main
+from cli_helpers import check
 from hybridize_lint.registry import SEVERITIES, load_rules, rules_directory
 
 if sys.version_info >= (3, 11):
@@ -51,12 +51,6 @@ RETRACING = textwrap.dedent("""\
     for i in range(10):
         scale(data, i)
     """)
-
-
-def check(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(["check", "--no-cache", *args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 # --- README -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from project_helpers import write_project
 from rule_examples import all_examples, example_id, expected, findings, materialize
 
 EXAMPLES = all_examples()
@@ -46,16 +47,6 @@ def parse(output: str) -> set[tuple[str, int, int, str]]:
         path, row, col, code = line.rsplit(":", 3)
         found.add((Path(path).as_posix().removeprefix("./"), int(row), int(col), code.strip()))
     return found
-
-
-def write_project(directory: Path, files: dict[str, str], config: str = "[tool.hybridize-lint]\n") -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "pyproject.toml").write_text(config, encoding="utf-8")
-    for name, text in files.items():
-        target = directory / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return directory
 
 
 # -- every rule example -------------------------------------------------------
@@ -135,7 +126,7 @@ PRINT_ONLY = textwrap.dedent("""\
     ("  # noqa: HYB102", False),
 ])
 def test_flake8_noqa_applies_to_our_codes(comment, suppressed, tmp_path):
-    project = write_project(tmp_path / "project", {"m.py": PRINT_ONLY.format(comment=comment)})
+    project = write_project(tmp_path / "project", {"m.py": PRINT_ONLY.format(comment=comment)}, "")
     result = run_flake8(project)
     wanted = set() if suppressed else {("m.py", 6, 5, "HYB101")}
     assert parse(result.stdout) == wanted, (result.stdout, result.stderr)
@@ -143,7 +134,7 @@ def test_flake8_noqa_applies_to_our_codes(comment, suppressed, tmp_path):
 
 
 def test_flake8_disable_noqa_reports_suppressed_finding(tmp_path):
-    project = write_project(tmp_path / "project", {"m.py": PRINT_ONLY.format(comment="  # noqa: HYB101")})
+    project = write_project(tmp_path / "project", {"m.py": PRINT_ONLY.format(comment="  # noqa: HYB101")}, "")
     assert parse(run_flake8(project, "--disable-noqa").stdout) == {("m.py", 6, 5, "HYB101")}
 
 
@@ -157,7 +148,7 @@ def _multi_file_project(directory: Path) -> Path:
         "pkg/train.py": "import tensorflow as tf\n\nfrom .ops import normalize\n\nfast = tf.function(normalize)\n",
         "clean.py": "x = 1\n",
     })
-    return write_project(directory, files)
+    return write_project(directory, files, "")
 
 
 MULTI_EXPECTED = {
@@ -247,7 +238,7 @@ def test_summary_cache_is_reused_across_processes(tmp_path):
 
 def test_selection_keys_are_flake8s_business(tmp_path):
     project = write_project(tmp_path / "project", {"m.py": PRINT_AND_RELAX},
-                            '[tool.hybridize-lint]\nignore = ["HYB101"]\nselect = ["HYB2"]\n'
+                            'ignore = ["HYB101"]\nselect = ["HYB2"]\n'
                             'per-file-ignores = { "m.py" = ["HYB"] }\n')
     result = run_flake8(project)
     assert parse(result.stdout) == {("m.py", 4, 14, "HYB204"), ("m.py", 6, 5, "HYB101")}, result.stderr
@@ -257,7 +248,7 @@ def test_selection_keys_are_flake8s_business(tmp_path):
 
 def test_analysis_key_target_tensorflow_is_read(tmp_path):
     project = write_project(tmp_path / "project", {"m.py": PRINT_AND_RELAX},
-                            '[tool.hybridize-lint]\ntarget-tensorflow = "2.8"\n')
+                            'target-tensorflow = "2.8"\n')
     result = run_flake8(project)
     assert parse(result.stdout) == {("m.py", 6, 5, "HYB101")}, result.stderr
     (project / "pyproject.toml").write_text('[tool.hybridize-lint]\ntarget-tensorflow = "2.9"\n')
@@ -268,7 +259,7 @@ def test_analysis_key_target_tensorflow_is_read(tmp_path):
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_unknown_config_key_fails_visibly(jobs, tmp_path):
     project = write_project(tmp_path / "project", {"m.py": PRINT_AND_RELAX, "n.py": "x = 1\n"},
-                            "[tool.hybridize-lint]\nbogus-key = 1\n")
+                            "bogus-key = 1\n")
     result = run_flake8(project, "-j", jobs)
     assert result.returncode != 0
     assert "bogus-key" in result.stdout + result.stderr
@@ -277,7 +268,7 @@ def test_unknown_config_key_fails_visibly(jobs, tmp_path):
 
 def test_unknown_config_key_error_is_a_clear_message(tmp_path):
     project = write_project(tmp_path / "project", {"m.py": PRINT_AND_RELAX},
-                            "[tool.hybridize-lint]\nbogus-key = 1\n")
+                            "bogus-key = 1\n")
     result = run_flake8(project, "-j", "1")
     assert result.returncode != 0
     assert "bogus-key" in result.stdout + result.stderr

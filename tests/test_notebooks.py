@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from cli_helpers import check
 from hybridize_lint.cli import main
 from hybridize_lint.notebook import Notebook, NotebookError
 
@@ -31,12 +32,6 @@ def make_notebook(*cells, indent: int = 1, metadata: dict | None = None) -> str:
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"
     return nbformat.writes(notebook, indent=indent) + "\n"
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(["check", "--no-cache", *args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture
@@ -63,7 +58,7 @@ def test_notebooks_are_discovered_and_excludes_apply(project, capsys):
     (project / ".ipynb_checkpoints" / "nb-checkpoint.ipynb").write_text(
         make_notebook("import tensorflow as tf", DEFINED_IN_ONE_CELL))
     (project / "pyproject.toml").write_text('[tool.hybridize-lint]\nextend-exclude = ["skipped"]\n')
-    code, out, _ = run_cli(capsys, ".")
+    code, out, _ = check(capsys, ".")
     assert code == 1
     assert out.splitlines()[:2] == [
         "nb.ipynb:cell 2:1:14: HYB204 [*] `experimental_relax_shapes` is deprecated since TensorFlow 2.9; "
@@ -84,7 +79,7 @@ def test_cells_form_one_module(project, capsys):
         "md:Now train it.",
         "%%time\nfor step in range(100):\n    loss = train_step(tf.constant([1.0, 2.0]))",
     ))
-    code, out, _ = run_cli(capsys, "--select", "HYB301", "nb.ipynb")
+    code, out, _ = check(capsys, "--select", "HYB301", "nb.ipynb")
     assert code == 1
     assert out.startswith("nb.ipynb:cell 3:1:1: HYB301 [~] `train_step` can run as a graph: called eagerly in a loop "
                           "at nb.ipynb:cell 5:3"), out
@@ -110,14 +105,14 @@ def test_magics_are_masked_and_never_edited():
 def test_a_cell_that_does_not_parse_is_reported_once_and_the_rest_analysed(project, capsys):
     (project / "nb.ipynb").write_text(make_notebook(
         "import tensorflow as tf", "def broken(:\n    pass", DEFINED_IN_ONE_CELL))
-    code, out, _ = run_cli(capsys, "nb.ipynb")
+    code, out, _ = check(capsys, "nb.ipynb")
     lines = out.splitlines()
     assert code == 1
     assert [line for line in lines if "HYB002" in line] == ["nb.ipynb:cell 2:1:12: HYB002 syntax error: invalid syntax"]
     assert any(line.startswith("nb.ipynb:cell 3:3:5: HYB101") for line in lines)
 
     # Fixing the other cells leaves the broken one as it was.
-    code, out, _ = run_cli(capsys, "--fix", "--unsafe-fixes", "nb.ipynb")
+    code, out, _ = check(capsys, "--fix", "--unsafe-fixes", "nb.ipynb")
     cells = json.loads((project / "nb.ipynb").read_text())["cells"]
     assert "".join(cells[1]["source"]) == "def broken(:\n    pass"
     assert "tf.print" in "".join(cells[2]["source"])
@@ -126,7 +121,7 @@ def test_a_cell_that_does_not_parse_is_reported_once_and_the_rest_analysed(proje
 def test_invalid_notebooks_are_unreadable_files(project, capsys):
     (project / "bad.ipynb").write_text('{"cells": [], "metadata": {}}')  # no nbformat version: invalid
     (project / "broken.ipynb").write_text('{"cells": [')
-    code, out, _ = run_cli(capsys, ".")
+    code, out, _ = check(capsys, ".")
     assert code == 1
     assert out.count("HYB001") == 2 and "bad.ipynb:1:1: HYB001" in out and "broken.ipynb:1:1: HYB001" in out
 
@@ -145,7 +140,7 @@ def test_json_sarif_and_github_positions(project, capsys):
     (project / "nb.ipynb").write_text(source)
     file_lines = source.splitlines()
 
-    _, out, _ = run_cli(capsys, "--output-format", "json", "nb.ipynb")
+    _, out, _ = check(capsys, "--output-format", "json", "nb.ipynb")
     items = {item["code"]: item for item in json.loads(out)}
     assert items["HYB101"]["cell"] == 3
     assert items["HYB101"]["location"] == {"row": 3, "column": 5}
@@ -154,7 +149,7 @@ def test_json_sarif_and_github_positions(project, capsys):
     assert items["HYB204"]["fix"]["edits"][0]["location"] == {"row": 1, "column": 14}
     assert items["HYB101"]["url"].startswith("file://") and items["HYB101"]["url"].endswith("/HYB101-print-in-graph-code.md")
 
-    _, out, _ = run_cli(capsys, "--output-format", "sarif", "nb.ipynb")
+    _, out, _ = check(capsys, "--output-format", "sarif", "nb.ipynb")
     results = json.loads(out)["runs"][0]["results"]
     for result in results:
         region = result["locations"][0]["physicalLocation"]["region"]
@@ -163,7 +158,7 @@ def test_json_sarif_and_github_positions(project, capsys):
         assert at in ("experimental_relax_shapes=True", 'print(\\"tracing\\", x)'), (line, region)
         assert result["properties"]["cell"] == 3 and "fixes" not in result
 
-    _, out, _ = run_cli(capsys, "--output-format", "github", "nb.ipynb")
+    _, out, _ = check(capsys, "--output-format", "github", "nb.ipynb")
     print_line = next(line for line in out.splitlines() if "HYB101" in line)
     assert print_line.startswith("::warning title=hybridize-lint (HYB101),file=nb.ipynb,line=")
     row = int(print_line.split("line=")[1].split(",")[0])
@@ -175,15 +170,15 @@ def test_json_sarif_and_github_positions(project, capsys):
 def test_noqa_in_a_cell(project, capsys):
     (project / "nb.ipynb").write_text(make_notebook(
         "import tensorflow as tf", DEFINED_IN_ONE_CELL.replace('print("tracing", x)', 'print("tracing", x)  # noqa: HYB101')))
-    _, out, _ = run_cli(capsys, "nb.ipynb")
+    _, out, _ = check(capsys, "nb.ipynb")
     assert "HYB101" not in out and "HYB204" in out
 
     (project / "other.ipynb").write_text(make_notebook("import tensorflow as tf", DEFINED_IN_ONE_CELL))
-    code, _, err = run_cli(capsys, "--add-noqa", "other.ipynb")
+    code, _, err = check(capsys, "--add-noqa", "other.ipynb")
     assert "Added 2 noqa directives in 1 file." in err
     cells = json.loads((project / "other.ipynb").read_text())["cells"]
     assert cells[1]["source"][2] == '    print("tracing", x)  # noqa: HYB101\n'
-    assert run_cli(capsys, "other.ipynb")[:2] == (0, "All checks passed!\n")
+    assert check(capsys, "other.ipynb")[:2] == (0, "All checks passed!\n")
 
 
 def test_explain_a_function_of_a_notebook(project, capsys):
@@ -245,7 +240,7 @@ def test_only_edited_sources_change(project, capsys, variant):
     (project / "nb.ipynb").write_bytes(original)
     assert Notebook.from_bytes(original).render(Notebook.from_bytes(original).module_text) == original
 
-    run_cli(capsys, "--fix", "--unsafe-fixes", "nb.ipynb")
+    check(capsys, "--fix", "--unsafe-fixes", "nb.ipynb")
     fixed = (project / "nb.ipynb").read_bytes()
     assert fixed != original
     nbformat.validate(nbformat.reads(fixed.decode(), as_version=nbformat.NO_CONVERT))
@@ -272,7 +267,7 @@ def test_fixing_tutorial_notebooks_keeps_everything_but_the_edited_sources(tmp_p
         shutil.copy(path, tmp_path / path.name)
     (tmp_path / "pyproject.toml").write_text("[tool.hybridize-lint]\n")
     monkeypatch.chdir(tmp_path)
-    code, out, _ = run_cli(capsys, "--fix", "--unsafe-fixes", ".")
+    code, out, _ = check(capsys, "--fix", "--unsafe-fixes", ".")
     for path in TUTORIALS:
         before, after = json.loads(path.read_text()), json.loads((tmp_path / path.name).read_text())
         nbformat.validate(nbformat.reads((tmp_path / path.name).read_text(), as_version=4))
@@ -293,7 +288,7 @@ def test_fixing_tutorial_notebooks_keeps_everything_but_the_edited_sources(tmp_p
 
 def test_diff_shows_cells(project, capsys):
     (project / "nb.ipynb").write_text(make_notebook("import tensorflow as tf", DEFINED_IN_ONE_CELL))
-    code, out, err = run_cli(capsys, "--diff", "nb.ipynb")
+    code, out, err = check(capsys, "--diff", "nb.ipynb")
     assert code == 1
     assert out.startswith("--- a/nb.ipynb:cell 2\n+++ b/nb.ipynb:cell 2\n")
     assert "-@tf.function(experimental_relax_shapes=True)\n+@tf.function(reduce_retracing=True)\n" in out
@@ -313,9 +308,9 @@ def test_a_fix_never_touches_a_masked_line():
 def test_extend_include_and_exclude_choose_the_files(project, capsys):
     (project / "nb.ipynb").write_text(make_notebook("import tensorflow as tf", DEFINED_IN_ONE_CELL))
     (project / "script.pyw").write_text("import tensorflow as tf\n\n\n" + DEFINED_IN_ONE_CELL + "\n")
-    _, out, _ = run_cli(capsys, ".")
+    _, out, _ = check(capsys, ".")
     assert "nb.ipynb:cell 2:" in out and "script.pyw" not in out
     (project / "pyproject.toml").write_text('[tool.hybridize-lint]\nextend-include = ["*.pyw"]\n'
                                             'extend-exclude = ["*.ipynb"]\n')
-    _, out, _ = run_cli(capsys, ".")
+    _, out, _ = check(capsys, ".")
     assert "script.pyw:6:5: HYB101" in out and "nb.ipynb" not in out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from hybridize_lint.cli import main
-from project_helpers import lint, run, write_project
+from project_helpers import lint, run, write_files, write_project
 
 # -- Keras: `call` is graph code only on Keras' compiled paths --------------------
 
@@ -128,11 +128,7 @@ MARKERLESS = {
 
 
 def _write_markerless(root):
-    from project_helpers import source
-
-    for name, text in MARKERLESS.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(source(text), encoding="utf-8")
+    write_files(root, MARKERLESS)
 
 
 # The paper's per-function decisions: these tests are about what the project model resolves.

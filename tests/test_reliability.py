@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import SAFE_FIXED, TRAIN
+from cli_helpers import SAFE_FIXED, TRAIN, check, write
 from hybridize_lint import loading as loading_module
 from hybridize_lint import source as source_module
-from hybridize_lint.cli import main
 from hybridize_lint.config import ANALYSIS_KEYS, SettingsResolver
 from hybridize_lint.engine import Linter, RunOptions
 from hybridize_lint.flake8_plugin import Flake8Projects
@@ -32,19 +31,6 @@ from hybridize_lint.writing import TEMP_SUFFIX
 ALL_FIXED = SAFE_FIXED.replace('    print("loss:"', '    tf.print("loss:"')
 REPO = Path(__file__).resolve().parent.parent
 TOO_DEEP = re.compile(r"^deep\.py:1:1: HYB002 code is too deeply nested to (parse|analyse)( \(nesting depth \d+\))?$")
-
-
-def write(path: Path, data: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data if isinstance(data, bytes) else data.encode())
-    return path
-
-
-def check(capsys, *args) -> tuple[int, str, str]:
-    code = main(["check", "--no-cache", *map(str, args)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def finding_lines(out: str) -> list[str]:

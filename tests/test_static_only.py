@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import SAFE_FIXED, TRAIN
+from project_helpers import write_files
 
 EVIL = textwrap.dedent("""\
     import os as _os
@@ -42,10 +43,7 @@ def make_project(root: Path, marker: Path, config: str = "") -> Path:
         "pkg/tests/test_model.py": evil + "def test_it():\n    pass\n",
         **{f"{name}.py": evil for name in SHADOWING},
     }
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    write_files(root, files)
     (root / "pyproject.toml").write_text(textwrap.dedent(f"""\
         [build-system]
         requires = ["setuptools"]

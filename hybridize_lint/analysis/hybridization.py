@@ -101,6 +101,12 @@ class HybridizationAnalysis:
             return bool(name) and caller is not None and name in caller.loop_bound
         return True
 
+    def _only_called_from_graph_code(self, function: FunctionId) -> bool:
+        callers = [caller for caller, _ in self.project.callers.get(function, [])]
+        graph = self.project.graph_functions
+        return bool(callers) and all(caller is not None and caller != function and caller in graph
+                                     for caller in callers)
+
     def _arguments_of(self, function: FunctionId, site):
         info = self.project.function(function)
         for ref in site.callees:
@@ -137,6 +143,11 @@ class HybridizationAnalysis:
             return
         speculative = self.tensors.speculative_tensor_params(verdict.function)
         stub_with_tensors = info.stub and bool(verdict.tensor_params)
+        if verdict.barren and not speculative and not info.decorators and not stub_with_tensors \
+                and self._only_called_from_graph_code(verdict.function):
+            reasons.append("does no tensor computation, but only graph code calls it, whose trace inlines it: "
+                           "the decoration costs nothing there")
+            return
         if verdict.barren and not speculative and not info.decorators and not stub_with_tensors:
             verdict.action = DEHYBRIDIZE_BARREN
             reasons.append(("does no tensor computation (its tensor parameters only pass through)"

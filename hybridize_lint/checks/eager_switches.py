@@ -8,7 +8,8 @@ keywords these are, and which words mark a debug guard, is data (``rules/api/eag
 A switch is reported only where it certainly turns graphs off: its argument is ``True`` (or a name
 bound to nothing but ``True``), it is not under a debug guard (``if __debug__:``, ``if args.debug:``,
 ``if FLAGS.run_eagerly:``) nor inside a function named for debugging, it is not switched back off
-later in the same body (a scoped toggle), and it is not in test code.
+later in the same body (a scoped toggle), its block does not warn about it (a deliberate switch
+announced to users), and it is not in test code.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     for call, place in _calls(ctx.tree.body, (), (), ctx.tree.body):
         if not policy.hybridize_tests and _in_test_class(place):
             continue
-        if _debug_guarded(place, kb.debug_guard_words):
+        if _debug_guarded(place, kb.debug_guard_words) or _announced(ctx, place):
             continue
         dotted = ctx.qualified_name(call.func)
         if dotted in kb.eager_switches_always or (
@@ -66,6 +67,13 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
                     yield ctx.diagnostic(rule, keyword, fix=_remove_keyword(ctx, rule, keyword),
                                          what=f"`{name}={ast.unparse(keyword.value)}`",
                                          effect=f"makes `{call.func.attr}` run this model's steps eagerly")
+
+
+def _announced(ctx: FileContext, place: _Place) -> bool:
+    """A switch its own block warns about (``warnings.warn("TF runs eagerly for PyTorch")``): deliberate."""
+    return any(isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+               and ctx.qualified_name(statement.value.func) in ctx.knowledge.eager_switch_announcements
+               for statement in place.block)
 
 
 def _calls(body: list[ast.stmt], definitions: tuple, tests: tuple,
