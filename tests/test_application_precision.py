@@ -800,3 +800,43 @@ def test_a_barren_tf_function_only_graph_code_calls_costs_nothing(tmp_path):
 def test_a_barren_tf_function_called_eagerly_still_traces_for_nothing(tmp_path):
     files = {"m.py": INLINED.replace("CALL", "identity(3)")}
     assert lint(tmp_path, files, 'select = ["HYB4"]\n') == {("m.py", 5, "HYB401")}
+
+
+# -- one element of an unpacked structure holds every element's kinds ------------------------------------
+
+UNPACKS = """
+import numpy as np
+import tensorflow as tf
+
+model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+
+
+@tf.function
+def compute(inputs, scale):
+    return model(inputs) * scale
+
+
+def load(i):
+    return RESULT
+
+
+def main():
+    for i in range(10):
+        inputs, count = load(i)
+        compute(ARGUMENTS)
+    compute(tf.ones([4, 2]), tf.constant(2.0))
+
+
+main()
+"""
+
+
+def test_an_array_unpacked_beside_a_literal_is_no_evidence_of_a_literal(tmp_path):
+    # deepchem's `inputs, _, _ = self._prepare_batch((inputs, None, None))`: which element is which is lost
+    source = UNPACKS.replace("RESULT", "np.ones([4, 2], np.float32), i").replace("ARGUMENTS", "inputs, tf.constant(1.0)")
+    assert lint(tmp_path, {"m.py": source}, 'select = ["HYB2", "HYB4"]\n') == set()
+
+
+def test_a_literal_unpacked_from_literals_still_retraces(tmp_path):
+    source = UNPACKS.replace("RESULT", "i, 2 * i").replace("ARGUMENTS", "tf.ones([4, 2]), count")
+    assert lint(tmp_path, {"m.py": source}, 'select = ["HYB2", "HYB4"]\n') == {("m.py", 8, "HYB402")}

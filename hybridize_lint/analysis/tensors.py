@@ -16,7 +16,7 @@ from functools import cached_property
 from .project import FunctionId, ProjectModel, Target, call_arguments, value_parameters
 from .summary import CallSite, FunctionSummary
 from .dtypes import array_dtype, is_array
-from .values import ARITHMETIC, CONTAINER, LITERAL, OPAQUE, RANGE, SYMBOLIC, TENSOR, VARYING_SHAPE
+from .values import ARITHMETIC, CONTAINER, LITERAL, OPAQUE, RANGE, SYMBOLIC, TENSOR, UNPACKED, VARYING_SHAPE
 
 # The paper's speculative names for code with no visible caller (libraries): DL entry points.
 SPECULATIVE_NAMES = re.compile(r"^(.*(train|test).*_step|call|__call__|run_model|.*inference)$")
@@ -306,8 +306,10 @@ class TensorInference:
             listed = [known_evidence for known_evidence in facts.literals.get(param, [])
                       if known_evidence.site is not evidence.site]
             if LITERAL in kinds:
-                # a container holds both; a plain value is one or the other, we cannot tell which
-                listed.append(replace(evidence, maybe_tensor=TENSOR in kinds and CONTAINER not in kinds))
+                # a container holds both; a plain value is one or the other, we cannot tell which; so is
+                # one element of a structure unpacked without knowing which (`x, _ = prepare(x, None)`)
+                computed = TENSOR in kinds or any(is_array(kind) for kind in kinds)
+                listed.append(replace(evidence, maybe_tensor=computed and (CONTAINER not in kinds or UNPACKED in kinds)))
             facts.literals[param] = listed
         return changed
 
@@ -317,7 +319,7 @@ class TensorInference:
         """Base kinds (T, L, S, C, K, arrays) an abstract value may have, in ``context``."""
         kinds: set[str] = set()
         for atom in atoms:
-            if atom in (TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, SYMBOLIC):
+            if atom in (TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, SYMBOLIC, UNPACKED):
                 kinds.add(atom)
             elif atom.startswith("p:"):
                 facts = self.facts_in_progress(context)
