@@ -840,3 +840,42 @@ def test_an_array_unpacked_beside_a_literal_is_no_evidence_of_a_literal(tmp_path
 def test_a_literal_unpacked_from_literals_still_retraces(tmp_path):
     source = UNPACKS.replace("RESULT", "i, 2 * i").replace("ARGUMENTS", "tf.ones([4, 2]), count")
     assert lint(tmp_path, {"m.py": source}, 'select = ["HYB2", "HYB4"]\n') == {("m.py", 8, "HYB402")}
+
+
+# -- a tf.function called from traced code traces again only while its caller traces -------------------
+
+ORDERS = """
+import math
+
+import tensorflow as tf
+
+
+@tf.function
+def bessel(x, n=0):
+    coefficients = [math.factorial(n + k) / math.factorial(k) for k in range(n + 1)]
+    out = tf.zeros_like(x)
+    for c in coefficients:
+        out += c * tf.sin(x)
+    return out
+
+
+DECORATOR
+def basis(d):
+    return tf.stack([bessel(d, n) for n in range(4)], axis=1)
+
+
+for _ in range(10):
+    basis(tf.ones([8]))
+"""
+
+
+def test_python_orders_passed_from_traced_code_trace_with_their_caller(tmp_path):
+    # kgcnn DimeNet: `n` drives Python loops and factorials; the calls run while `basis` traces, once
+    files = {"m.py": ORDERS.replace("DECORATOR", "@tf.function")}
+    assert lint(tmp_path, files, 'select = ["HYB2", "HYB4"]\n') == set()
+
+
+def test_the_same_calls_from_an_eager_loop_retrace_per_order(tmp_path):
+    files = {"m.py": ORDERS.replace("DECORATOR", "")}
+    found = {code for _, _, code in lint(tmp_path, files, 'select = ["HYB2", "HYB4"]\n')}
+    assert found & {"HYB201", "HYB402"}, found

@@ -139,6 +139,8 @@ class CallSite:
     # string constant (a mode, an op name) or the object's own state (`len(self.tokenizer)`). One trace
     # per site, not per call. (Numbers written at calls are not here: sites that disagree retrace.)
     steady_args: list[int | str] = field(default_factory=list)
+    # Arguments that are a name bound by unpacking a structure: their value holds every element's atoms.
+    unpacked_args: list[int | str] = field(default_factory=list)
     in_loop: bool = False
     # under an `if` inside the loop body (`if step % display_step == 0: ...`): not every iteration
     occasional: bool = False

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .dtypes import INDIRECT, UNKNOWN, is_array, tensor_dtype, tensor_dtype_atom
 from .summary import Blocker, FunctionSummary, loc_of
-from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, RANGE, TENSOR, UNPACKED, VARYING_SHAPE, Value, annotation_is_tensor,
+from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, RANGE, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor,
                      value_of)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,9 +47,12 @@ def _bind(scope: "Scope", target: ast.expr, value: Value) -> None:
         name = target.value.id
         scope.values[name] = scope.values.get(name, NOTHING) | value | {CONTAINER}
     elif isinstance(target, (ast.Tuple, ast.List)):
-        element = (value - {CONTAINER}) | ({UNPACKED} if value else NOTHING)
+        element = value - {CONTAINER}
         for item in target.elts:
-            _bind(scope, item.value if isinstance(item, ast.Starred) else item, element)
+            item = item.value if isinstance(item, ast.Starred) else item
+            _bind(scope, item, element)
+            if isinstance(item, ast.Name):
+                scope.unpacked.add(item.id)
 
 
 def _bind_iteration(builder: "Resolver", scope: "Scope", target: ast.expr, iterable: ast.expr) -> None:

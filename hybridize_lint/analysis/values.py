@@ -16,8 +16,6 @@ later (a module cannot know what another module's functions return):
 - ``O``         what calling an object the summary cannot name returns (``self._fn(x)`` for a function
                 kept in an attribute): anything, a tensor included
 - ``n:DOTTED``  the value of a module-level variable of another module
-- ``U``         beside the others: one element of a structure unpacked without knowing which
-                (``x, y = helper()``, ``for x, y in batches``), so it holds every element's atoms
 """
 
 from __future__ import annotations
@@ -33,7 +31,6 @@ if TYPE_CHECKING:  # pragma: no cover
 TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, ARITHMETIC, SYMBOLIC = "T", "L", "S", "C", "A", "K"
 OPAQUE = "O"  # the result of calling something unnamed: may be anything
 RANGE = "R"  # beside LITERAL: an int counted by `range()` (messages name it so)
-UNPACKED = "U"  # beside the others: an element of a structure whose position is not known
 Value = frozenset[str]
 NOTHING: Value = frozenset()
 
