@@ -800,3 +800,115 @@ def test_a_barren_tf_function_only_graph_code_calls_costs_nothing(tmp_path):
 def test_a_barren_tf_function_called_eagerly_still_traces_for_nothing(tmp_path):
     files = {"m.py": INLINED.replace("CALL", "identity(3)")}
     assert lint(tmp_path, files, 'select = ["HYB4"]\n') == {("m.py", 5, "HYB401")}
+
+
+# -- one element of an unpacked structure holds every element's kinds ------------------------------------
+
+UNPACKS = """
+import numpy as np
+import tensorflow as tf
+
+model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+
+
+@tf.function
+def compute(inputs, scale):
+    return model(inputs) * scale
+
+
+def load(i):
+    return RESULT
+
+
+def main():
+    for i in range(10):
+        inputs, count = load(i)
+        compute(ARGUMENTS)
+    compute(tf.ones([4, 2]), tf.constant(2.0))
+
+
+main()
+"""
+
+
+def test_an_array_unpacked_beside_a_literal_is_no_evidence_of_a_literal(tmp_path):
+    # deepchem's `inputs, _, _ = self._prepare_batch((inputs, None, None))`: which element is which is lost
+    source = UNPACKS.replace("RESULT", "np.ones([4, 2], np.float32), i").replace("ARGUMENTS", "inputs, tf.constant(1.0)")
+    assert lint(tmp_path, {"m.py": source}, 'select = ["HYB2", "HYB4"]\n') == set()
+
+
+def test_a_literal_unpacked_from_literals_still_retraces(tmp_path):
+    source = UNPACKS.replace("RESULT", "i, 2 * i").replace("ARGUMENTS", "tf.ones([4, 2]), count")
+    assert lint(tmp_path, {"m.py": source}, 'select = ["HYB2", "HYB4"]\n') == {("m.py", 8, "HYB402")}
+
+
+# -- a tf.function called from traced code traces again only while its caller traces -------------------
+
+ORDERS = """
+import math
+
+import tensorflow as tf
+
+
+@tf.function
+def bessel(x, n=0):
+    coefficients = [math.factorial(n + k) / math.factorial(k) for k in range(n + 1)]
+    out = tf.zeros_like(x)
+    for c in coefficients:
+        out += c * tf.sin(x)
+    return out
+
+
+DECORATOR
+def basis(d):
+    return tf.stack([bessel(d, n) for n in range(4)], axis=1)
+
+
+for _ in range(10):
+    basis(tf.ones([8]))
+"""
+
+
+def test_python_orders_passed_from_traced_code_trace_with_their_caller(tmp_path):
+    # kgcnn DimeNet: `n` drives Python loops and factorials; the calls run while `basis` traces, once
+    files = {"m.py": ORDERS.replace("DECORATOR", "@tf.function")}
+    assert lint(tmp_path, files, 'select = ["HYB2", "HYB4"]\n') == set()
+
+
+def test_the_same_calls_from_an_eager_loop_retrace_per_order(tmp_path):
+    files = {"m.py": ORDERS.replace("DECORATOR", "")}
+    found = {code for _, _, code in lint(tmp_path, files, 'select = ["HYB2", "HYB4"]\n')}
+    assert found & {"HYB201", "HYB402"}, found
+
+
+# -- code of another framework is no TensorFlow code --------------------------------------------------------
+
+BOXES = """
+import FRAMEWORK
+
+
+def box_area(boxes):
+    width = (boxes[:, 2] - boxes[:, 0]) * 0.5 + (boxes[:, 2] - boxes[:, 0]) * 0.5
+    height = (boxes[:, 3] - boxes[:, 1]) * 0.5 + (boxes[:, 3] - boxes[:, 1]) * 0.5
+    return (width * height + width * height) / 2.0
+"""
+
+
+def test_a_pytorch_module_gets_no_hybridization_suggestion(tmp_path):
+    files = {"boxes.py": BOXES.replace("FRAMEWORK", "torch"), "train.py": TRAIN_BOXES}
+    assert lint(tmp_path, files, 'select = ["HYB3"]\n') == set()
+
+
+def test_the_same_module_on_tensorflow_is_suggested(tmp_path):
+    files = {"boxes.py": BOXES.replace("FRAMEWORK", "tensorflow as tf"), "train.py": TRAIN_BOXES}
+    assert {code for _, _, code in lint(tmp_path, files, 'select = ["HYB3"]\n')} == {"HYB301"}
+
+
+TRAIN_BOXES = """
+import tensorflow as tf
+
+from boxes import box_area
+
+for step in range(100):
+    box_area(tf.random.uniform([64, 4]))
+"""

@@ -205,6 +205,7 @@ class HybridizationAnalysis:
         verdict.retracing_params = {param: certain for param, evidences in verdict.literal_params.items()
                                     if (certain := [e for e in evidences if not e.maybe_tensor
                                                     and not self.project.in_test_code(e.caller)
+                                                    and e.caller not in self.project.graph_roots
                                                     and self._may_vary(verdict.function, param, e)])}
         if verdict.tensor_params and verdict.retracing_params and not verdict.recursive:
             verdict.action = DEHYBRIDIZE_RETRACING

@@ -105,6 +105,8 @@ class ObstacleAnalysis:
             found.append("the module is written for TF1 graph mode (sessions, placeholders)")
         if summary.keras_without_tensorflow:
             found.append("Keras 3 code not bound to the TensorFlow backend")
+        if summary.other_framework:
+            found.append("the module is PyTorch/JAX code (it imports one of them, not TensorFlow)")
         return found
 
     def _value_obstacles(self, function: FunctionId, info: FunctionSummary, facts: ParameterFacts) -> list[str]:

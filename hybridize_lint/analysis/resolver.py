@@ -36,6 +36,8 @@ class Scope:
     python_iterators: set[str] = field(default_factory=set)
     python_collections: set[str] = field(default_factory=set)
     values: dict[str, frozenset[str]] = field(default_factory=dict)
+    # bound by unpacking a structure (`x, _ = prepare(x, None)`): each holds every element's atoms
+    unpacked: set[str] = field(default_factory=set)
     varying_batch_names: set[str] = field(default_factory=set)
     restored_flags: list[ast.expr] = field(default_factory=list)  # set and set back: re-entry guards
     restored_places: list[ast.expr] = field(default_factory=list)  # saved and put back: scoped state

@@ -81,6 +81,8 @@ class ModuleSummariser(Resolver):
         uses_keras = any(name == "keras" or name.startswith("keras.") for name in imported)
         uses_tensorflow = any(name == "tensorflow" or name.startswith("tensorflow.") for name in imported)
         self.summary.keras_without_tensorflow = uses_keras and not uses_tensorflow
+        self.summary.other_framework = not uses_tensorflow and not uses_keras and any(
+            name.split(".")[0] in self.kb.other_frameworks for name in imported)
 
     def _may_mention(self, words) -> bool:
         return self.text is None or any(word in self.text for word in words)
@@ -434,6 +436,8 @@ class ModuleSummariser(Resolver):
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
                         steady_args=[*(i for i, arg in enumerate(call.args) if self._steady_argument(arg, scope)),
                                     *(k.arg for k in call.keywords if k.arg and self._steady_argument(k.value, scope))],
+                        unpacked_args=[*(i for i, arg in enumerate(call.args) if self._unpacked(arg, scope)),
+                                       *(k.arg for k in call.keywords if k.arg and self._unpacked(k.value, scope))],
                         in_loop=any(isinstance(guard, _InLoop) for guard in guards),
                         occasional=_conditional_in_loop(guards),
                         conditional=any(isinstance(guard, _Branch) for guard in guards),
@@ -622,6 +626,10 @@ class ModuleSummariser(Resolver):
             if locality != LOCAL and kind != _NOT_CONTAINER and not self._extends_a_fresh_list(call, scope):
                 function.effects.append(Effect(EffectKind.CONTAINER_MUTATION, f"`{_text(method.value)}.{method.attr}`", where,
                                                _target(locality), method.attr if kind == _MAYBE_CONTAINER else None))
+
+    def _unpacked(self, expr: ast.expr, scope: Scope) -> bool:
+        binding = self.binding_scope(expr.id, scope) if isinstance(expr, ast.Name) else None
+        return binding is not None and expr.id in binding.unpacked
 
     def _steady_argument(self, expr: ast.expr, scope: Scope) -> bool:
         """A string constant (``"sum"``) or the object's own state read afresh (``self.vocab_size``,

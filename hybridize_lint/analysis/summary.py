@@ -139,6 +139,8 @@ class CallSite:
     # string constant (a mode, an op name) or the object's own state (`len(self.tokenizer)`). One trace
     # per site, not per call. (Numbers written at calls are not here: sites that disagree retrace.)
     steady_args: list[int | str] = field(default_factory=list)
+    # Arguments that are a name bound by unpacking a structure: their value holds every element's atoms.
+    unpacked_args: list[int | str] = field(default_factory=list)
     in_loop: bool = False
     # under an `if` inside the loop body (`if step % display_step == 0: ...`): not every iteration
     occasional: bool = False
@@ -284,6 +286,7 @@ class ModuleSummary:
     hybrid_wrappers: dict[str, str] = field(default_factory=dict)
     graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders
     keras_without_tensorflow: bool = False  # Keras 3 code not bound to TensorFlow
+    other_framework: bool = False  # imports PyTorch/JAX and not TensorFlow: not TF code
 
     def to_json(self) -> dict[str, Any]:
         return _plain(self)

@@ -49,7 +49,10 @@ def _bind(scope: "Scope", target: ast.expr, value: Value) -> None:
     elif isinstance(target, (ast.Tuple, ast.List)):
         element = value - {CONTAINER}
         for item in target.elts:
-            _bind(scope, item.value if isinstance(item, ast.Starred) else item, element)
+            item = item.value if isinstance(item, ast.Starred) else item
+            _bind(scope, item, element)
+            if isinstance(item, ast.Name):
+                scope.unpacked.add(item.id)
 
 
 def _bind_iteration(builder: "Resolver", scope: "Scope", target: ast.expr, iterable: ast.expr) -> None:

@@ -271,19 +271,23 @@ class TensorInference:
             return False
         target_facts = facts.setdefault(target.function, ParameterFacts())
         passed: dict[str, tuple[set[str], list[str]]] = {}  # several for one `*args` parameter
-        for param, atoms in _bindings(info, target, site):
+        unpacked: set[str] = set()
+        for param, where, atoms in _bindings(info, target, site):
             kinds, all_atoms = passed.setdefault(param, (set(), []))
             kinds |= self._kinds(set(atoms), caller)
             all_atoms.extend(atoms)
+            if where in site.unpacked_args:
+                unpacked.add(param)
         changed = False
         for param, (kinds, atoms) in passed.items():
             if kinds:
                 evidence = Evidence(_describe(kinds, atoms), caller[0], site.loc[0], caller, site)
-                changed |= self._add(target_facts, param, kinds, evidence, source=(caller, id(site)))
+                changed |= self._add(target_facts, param, kinds, evidence, source=(caller, id(site)),
+                                     unpacked=param in unpacked)
         return changed
 
     def _add(self, facts: ParameterFacts, param: str, kinds: set[str], evidence: Evidence,
-             source: object = None) -> bool:
+             source: object = None, unpacked: bool = False) -> bool:
         """Record what one source passes as ``param``; returns whether the parameter's kinds changed.
 
         A call site's latest kinds replace its earlier ones, since they are recomputed each round:
@@ -306,8 +310,10 @@ class TensorInference:
             listed = [known_evidence for known_evidence in facts.literals.get(param, [])
                       if known_evidence.site is not evidence.site]
             if LITERAL in kinds:
-                # a container holds both; a plain value is one or the other, we cannot tell which
-                listed.append(replace(evidence, maybe_tensor=TENSOR in kinds and CONTAINER not in kinds))
+                # a container holds both; a plain value is one or the other, we cannot tell which; so is
+                # one element of a structure unpacked without knowing which (`x, _ = prepare(x, None)`)
+                computed = TENSOR in kinds or any(is_array(kind) for kind in kinds)
+                listed.append(replace(evidence, maybe_tensor=computed and (CONTAINER not in kinds or unpacked)))
             facts.literals[param] = listed
         return changed
 
@@ -417,10 +423,10 @@ def _value_params(info: FunctionSummary | None, target: Target) -> list[str]:
 
 
 def _bindings(info: FunctionSummary, target: Target, site: CallSite):
-    """(parameter, abstract value) pairs of a call site (keywords only for named parameters)."""
+    """(parameter, where, abstract value) of a call site's arguments (keywords only for named parameters)."""
     for param, where, atoms in call_arguments(info, target, site):
         if isinstance(where, int) or param in info.params:
-            yield param, atoms
+            yield param, where, atoms
 
 
 def _describe(kinds: set[str], atoms: list[str]) -> str:
