@@ -106,6 +106,7 @@ class KnowledgeBase:
     tensor_python_types: dict[str, str]  # `builtins.float` as a TensorFlow dtype: float32
     tensor_from_value: dict[str, dict[str, Any]]  # tf.Variable & co.: dtype of the initial value by default
     tensor_float32_by_default: dict[str, dict[str, Any]]
+    other_frameworks: frozenset[str] = frozenset()  # torch, jax: a module of theirs without TensorFlow is no TF code
     keras_non_building_methods: frozenset[str] = frozenset()
     fresh_list_attributes: frozenset[str] = frozenset()  # `model.trainable_variables`: a new list per read
     variable_owner_prefixes: tuple[str, ...] = ()
@@ -207,6 +208,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     effects, objects, keras = data["effects"], data["objects"], data["keras"]
     return KnowledgeBase(
         module_aliases=dict(data["modules"]["aliases"]),
+        other_frameworks=frozenset(data["modules"]["other_frameworks"]),
         hybridize_functions=frozenset(data["hybridize"]["functions"]),
         hybrid_object_attributes=frozenset(data["hybridize"]["object_attributes"]),
         hybrid_object_types=frozenset(data["hybridize"]["object_types"]),

@@ -879,3 +879,36 @@ def test_the_same_calls_from_an_eager_loop_retrace_per_order(tmp_path):
     files = {"m.py": ORDERS.replace("DECORATOR", "")}
     found = {code for _, _, code in lint(tmp_path, files, 'select = ["HYB2", "HYB4"]\n')}
     assert found & {"HYB201", "HYB402"}, found
+
+
+# -- code of another framework is no TensorFlow code --------------------------------------------------------
+
+BOXES = """
+import FRAMEWORK
+
+
+def box_area(boxes):
+    width = (boxes[:, 2] - boxes[:, 0]) * 0.5 + (boxes[:, 2] - boxes[:, 0]) * 0.5
+    height = (boxes[:, 3] - boxes[:, 1]) * 0.5 + (boxes[:, 3] - boxes[:, 1]) * 0.5
+    return (width * height + width * height) / 2.0
+"""
+
+
+def test_a_pytorch_module_gets_no_hybridization_suggestion(tmp_path):
+    files = {"boxes.py": BOXES.replace("FRAMEWORK", "torch"), "train.py": TRAIN_BOXES}
+    assert lint(tmp_path, files, 'select = ["HYB3"]\n') == set()
+
+
+def test_the_same_module_on_tensorflow_is_suggested(tmp_path):
+    files = {"boxes.py": BOXES.replace("FRAMEWORK", "tensorflow as tf"), "train.py": TRAIN_BOXES}
+    assert {code for _, _, code in lint(tmp_path, files, 'select = ["HYB3"]\n')} == {"HYB301"}
+
+
+TRAIN_BOXES = """
+import tensorflow as tf
+
+from boxes import box_area
+
+for step in range(100):
+    box_area(tf.random.uniform([64, 4]))
+"""

@@ -332,6 +332,8 @@ class HybridizationAnalysis:
             found.append("the module is written for TF1 graph mode (sessions, placeholders)")
         if summary.keras_without_tensorflow:
             found.append("Keras 3 code not bound to the TensorFlow backend")
+        if summary.other_framework:
+            found.append("the module is PyTorch/JAX code (it imports one of them, not TensorFlow)")
         signature = self._signature(function)
         if tensor_params and signature:
             hazard = conversion_hazard(self.tensors, function, info)

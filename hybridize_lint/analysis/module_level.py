@@ -89,6 +89,8 @@ class ModuleLevelFacts(Resolver):
         uses_keras = any(name == "keras" or name.startswith("keras.") for name in imported)
         uses_tensorflow = any(name == "tensorflow" or name.startswith("tensorflow.") for name in imported)
         self.summary.keras_without_tensorflow = uses_keras and not uses_tensorflow
+        self.summary.other_framework = not uses_tensorflow and not uses_keras and any(
+            name.split(".")[0] in self.kb.other_frameworks for name in imported)
 
     def may_mention(self, words) -> bool:
         return self.text is None or any(word in self.text for word in words)

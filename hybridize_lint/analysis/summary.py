@@ -286,6 +286,7 @@ class ModuleSummary:
     hybrid_wrappers: dict[str, str] = field(default_factory=dict)
     graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders
     keras_without_tensorflow: bool = False  # Keras 3 code not bound to TensorFlow
+    other_framework: bool = False  # imports PyTorch/JAX and not TensorFlow: not TF code
 
     def to_json(self) -> dict[str, Any]:
         return _plain(self)
