@@ -288,18 +288,23 @@ def _overrides_a_default(target: ast.Attribute, value: ast.expr) -> bool:
 
 
 def _same_value_every_call(target: ast.Attribute, value: ast.expr, guards: list, function: ast.AST | None) -> bool:
-    """A write that leaves the object as every eager call would, set at the function's top level: a
-    reset to a constant after the function's own earlier write (``obj.batch = None`` after the loop
-    that set ``obj.batch = i``), or a mirror of object state read afresh (``self.vs =
-    self.model.trainable_variables``). Running it once per trace loses nothing. (A flag set once,
-    ``self.training = True``, is not: other code may clear it between calls.)"""
-    if function is None or any(isinstance(guard, (Branch, InLoop)) for guard in guards):
+    """A write that leaves the object as every eager call would: a reset to a constant at the
+    function's top level after its own earlier write (``obj.batch = None`` after the loop that set
+    ``obj.batch = i``), or, anywhere, a mirror of object state read afresh (``self.vs =
+    self.model.trainable_variables``: the same value at every iteration and every call). Running it
+    once per trace loses nothing. (A flag set once, ``self.training = True``, is not: other code may
+    clear it between calls.)"""
+    if function is None:
+        return False
+    if isinstance(value, ast.Attribute):
+        return reads_object_state(value)
+    if any(isinstance(guard, (Branch, InLoop)) for guard in guards):
         return False
     if isinstance(value, ast.Constant):
         key = place_key(target)
         return any(isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and place_key(node) == key
                    and node.lineno < target.lineno for node in ast.walk(function))
-    return isinstance(value, ast.Attribute) and reads_object_state(value)
+    return False
 
 
 def _same_function_every_call(value: ast.expr, scope: Scope) -> bool:

@@ -203,6 +203,7 @@ class HybridizationAnalysis:
         # paths and a literal on others (as far as the analysis can tell) is no evidence of retracing.
         # Nor are the literals tests pass, one value per test case.
         verdict.retracing_params = {param: certain for param, evidences in verdict.literal_params.items()
+                                    if param not in info.python_params or self.project.policy.every_function
                                     if (certain := [e for e in evidences if not e.maybe_tensor
                                                     and not self.project.in_test_code(e.caller)
                                                     and e.caller not in self.project.graph_roots

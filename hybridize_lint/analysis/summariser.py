@@ -30,7 +30,8 @@ from .statement_walk import (SCOPE_NODES, Branch, InLoop, conditional_in_loop, d
 from .summary import (CAPTURED, LOCAL, TF_FUNCTION, CallSite, ClassSummary, FunctionNode, FunctionSummary, GraphEntry,
                       ModuleSummary, definition_names, loc_of)
 from .syntax import attribute_loads, defaulted_parameters, is_attribute_of, is_stub, reads_object_state
-from .tensor_facts import infer_local_values, record_function_facts, record_parameter_uses, varying_batches
+from .tensor_facts import (infer_local_values, record_function_facts, record_parameter_uses, record_python_parameters,
+                           varying_batches)
 from .values import value_of
 
 _METHOD_KINDS = {"name:builtins.staticmethod": "static", "name:builtins.classmethod": "class"}
@@ -135,6 +136,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         infer_local_values(self, scope, own)
         record_function_facts(self, scope, own, function)
         record_parameter_uses(function, every)
+        record_python_parameters(self, scope, function, every)
         self.record_global_uses(scope, every, function)
         self.hybrid_object_attributes(every, scope)
         self._analyse_body(scope, own, function.calls, function)
