@@ -97,9 +97,9 @@ def test_the_analyses_name_effect_kinds_and_rules_map_them_to_codes():
 
 
 MAX_MODULE_LINES, MAX_FUNCTION_LINES = 500, 60
-# Not there yet (issue #13 asks for none): each may shrink, none may grow, and no other may join.
-OVERSIZED_MODULES = {"analysis/summariser.py": 1601}
-LONG_FUNCTIONS = {"analysis/summariser.py::_function": 74}
+# Exceptions to the limits (issue #13 asks for none): none is left, and none may join.
+OVERSIZED_MODULES: dict[str, int] = {}
+LONG_FUNCTIONS: dict[str, int] = {}
 
 
 def test_modules_and_functions_stay_small():

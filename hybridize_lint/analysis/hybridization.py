@@ -161,7 +161,7 @@ class HybridizationAnalysis:
                 "its body is a placeholder (`pass`, `...`, a docstring or `raise NotImplementedError`) for graph "
                 "code that takes tensors"))
             return
-        self._decide_retracing(verdict)
+        self._decide_retracing(verdict, info)
 
     def _keeps_decorator(self, verdict: Verdict, info: FunctionSummary) -> bool:
         """Whether the tf.function must stay whatever it computes (the reason goes to the verdict).
@@ -196,13 +196,14 @@ class HybridizationAnalysis:
             return True
         return False
 
-    def _decide_retracing(self, verdict: Verdict) -> None:
+    def _decide_retracing(self, verdict: Verdict, info: FunctionSummary) -> None:
         """P3 (HYB402): a hybrid function with tensor parameters and parameters bound to literals that vary."""
         reasons = verdict.reasons
         # Removing the decorator needs literals for sure: an argument that is a tensor on some
         # paths and a literal on others (as far as the analysis can tell) is no evidence of retracing.
         # Nor are the literals tests pass, one value per test case.
         verdict.retracing_params = {param: certain for param, evidences in verdict.literal_params.items()
+                                    if param not in info.python_params or self.project.policy.every_function
                                     if (certain := [e for e in evidences if not e.maybe_tensor
                                                     and not self.project.in_test_code(e.caller)
                                                     and e.caller not in self.project.graph_roots

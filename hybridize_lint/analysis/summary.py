@@ -206,6 +206,9 @@ class FunctionSummary:
     operand_partners: dict[str, list[list[str]]] = field(default_factory=dict)
     param_loads: dict[str, int] = field(default_factory=dict)  # reads of each parameter but self/cls
     param_attributes: dict[str, list[str]] = field(default_factory=dict)  # other than dtype
+    # Parameters the body needs as Python values, arguments of `math`/`scipy` (`math.factorial(n)`):
+    # a tensor there fails, so each value is its own trace by design.
+    python_params: list[str] = field(default_factory=list)
     # "instance" | "class" (@classmethod) | "static" (@staticmethod) | "property" (read as an attribute)
     method_kind: str = "instance"
 

@@ -439,6 +439,22 @@ def record_parameter_uses(function: FunctionSummary, every: list) -> None:
                 attributes.append(node.attr)
 
 
+def record_python_parameters(builder: "Resolver", scope: "Scope", function: FunctionSummary, every: list) -> None:
+    """Parameters the body passes to Python-only math (``math.factorial(n)``, ``scipy.special.jn(n, x)``).
+    (Not ``range(n)``: AutoGraph turns a loop over ``range`` of a tensor into a graph loop.)"""
+    params = set(function.receiverless_params())
+    for node, _ in every:
+        if isinstance(node, ast.Call) and _python_only(builder.dotted(node.func, scope)):
+            for argument in (*node.args, *(k.value for k in node.keywords)):
+                for name in ast.walk(argument):
+                    if isinstance(name, ast.Name) and name.id in params and name.id not in function.python_params:
+                        function.python_params.append(name.id)
+
+
+def _python_only(dotted: str | None) -> bool:
+    return dotted is not None and dotted.split(".")[0] in ("math", "scipy")
+
+
 _TENSOR_ATTRIBUTES = frozenset({"dtype"})  # read alike from arrays and from tensors of any shape
 
 
@@ -449,5 +465,6 @@ def _work(function: FunctionSummary, value: Value) -> None:
         function.tensor_work.append(atoms)
 
 
-__all__ = ["infer_local_values", "iteration_value", "record_function_facts", "record_parameter_uses", "TENSOR",
+__all__ = ["infer_local_values", "iteration_value", "record_function_facts", "record_parameter_uses",
+           "record_python_parameters", "TENSOR",
            "LITERAL"]

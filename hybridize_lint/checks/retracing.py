@@ -75,8 +75,9 @@ def varying_scalars(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
         if not isinstance(call, ast.Call):
             continue
         for param, where, atoms in _bound_arguments(site, target, info):
-            if LITERAL not in atoms or CONTAINER in atoms or not _varies(ctx, target.function, param, site, call, where):
-                continue
+            if LITERAL not in atoms or CONTAINER in atoms or param in info.python_params \
+                    or not _varies(ctx, target.function, param, site, call, where):
+                continue  # a Python-only use (`math.factorial(n)`) needs the Python value: a trace per value is the design
             verdict = analysis.verdict(target.function)
             if _reported_as_retracing(ctx, verdict, param):
                 continue  # one cause, one finding: HYB402 on the definition says it and removes the tf.function

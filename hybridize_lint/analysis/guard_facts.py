@@ -1,0 +1,172 @@
+"""What the guards around a node say of how often it runs: once only, only eagerly, how many loop trips."""
+
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+
+from .flags import assigned_values, ends_condition, tested_flags
+from .resolver import Resolver, Scope
+from .statement_walk import COMPREHENSIONS, Branch, InLoop, InWith, module_level_statements
+from .summary import LOCAL, FunctionNode
+from .syntax import on_receiver
+
+
+class GuardFacts(Resolver):
+    """The summariser's reading of guards (the summariser fills ``class_nodes`` as it walks the module's classes)."""
+
+    class_nodes: dict[str, ast.ClassDef]
+
+    @cached_property
+    def _helper_flags(self) -> dict[int, tuple[object, list[ast.expr]]]:  # see _flags_set_by_helpers
+        return {}
+
+    def once_only(self, guards: list, scope: Scope) -> bool:
+        """Code that runs at most once, eager or traced: a block guarded by a test of a flag that it sets.
+
+        ``if self.w is None: self.w = ...``, ``if not self.built: ...; self.built = True``,
+        ``if first_call: ...; first_call = False`` (a nonlocal), ``if hasattr(self, "_c"): return self._c``
+        followed by ``self._c = ...``: after the first run the test is false, in eager code as in every
+        later trace. The flag must outlive the call: ``if seed is None: seed = ...`` runs at every call.
+        """
+        return any(self._outlives_call(flag, scope) for guard in guards if isinstance(guard, Branch)
+                   for flag in [*guard.own_flags, *self._flags_set_by_helpers(guard, scope)])
+
+    def _flags_set_by_helpers(self, guard: Branch, scope: Scope) -> list[ast.expr]:
+        """``if self._loss is None: self._make_loss()``: the block's flag set by a method of the same
+        class that the block calls on ``self`` (and that sets it for good). Asked for every node under
+        the guard, so worked out once per guard (the guard kept with it, so its id is not reused)."""
+        known = self._helper_flags.get(id(guard))
+        if known is None or known[0] is not guard:
+            known = self._helper_flags[id(guard)] = (guard, self._find_flags_set_by_helpers(guard, scope))
+        return known[1]
+
+    def _find_flags_set_by_helpers(self, guard: Branch, scope: Scope) -> list[ast.expr]:
+        methods = self._own_methods(scope)
+        if not methods:
+            return []
+        found = []
+        for flag, holds in tested_flags(guard.test, guard.taken):
+            for statement in guard.body:
+                call = statement.value if isinstance(statement, ast.Expr) else None
+                if isinstance(call, ast.Call) and on_receiver(call.func, scope.params[0]) and call.func.attr in methods:
+                    helper = methods[call.func.attr]
+                    if helper.args.args and helper.args.args[0].arg == scope.params[0]:
+                        ends = [ends_condition(holds, value) for value in assigned_values(helper.body, flag)]
+                        if ends and all(ends):
+                            found.append(flag)
+                            break
+        return found
+
+    def _own_methods(self, scope: Scope) -> dict[str, FunctionNode]:
+        """The methods of the class a method belongs to, by name (empty outside a method)."""
+        node = self.class_nodes.get(scope.class_name) if scope.class_name and scope.params else None
+        if node is None:
+            return {}
+        return {child.name: child for child in node.body if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+    def _outlives_call(self, flag: ast.expr, scope: Scope) -> bool:
+        """A global or nonlocal name, or an attribute of an object the call did not make
+        (``cell.built`` for a ``cell`` of ``self.cells``)."""
+        if isinstance(flag, ast.Name):
+            if flag.id in scope.globals or flag.id in scope.nonlocals:
+                return True
+            if flag.id in scope.params:
+                return False  # rebound on every call
+        return self.locality(flag, scope) != LOCAL  # a captured container (`if not cache:`) too
+
+    def runs_eagerly(self, guards: list, scope: Scope) -> bool:
+        """Under ``if tf.executing_eagerly():`` or ``with tf.init_scope():``: never traced Python."""
+        for guard in guards:
+            if isinstance(guard, Branch) and self._eager_test(guard.test, guard.taken, scope):
+                return True
+            if isinstance(guard, InWith) and any(
+                    isinstance(item.context_expr, ast.Call)
+                    and self.dotted(item.context_expr.func, scope) in self.kb.eager_scopes
+                    for item in guard.statement.items):
+                return True
+        return False
+
+    def _eager_test(self, test: ast.expr, taken: bool, scope: Scope) -> bool:
+        """``test`` being ``taken`` (true) or not implies that TensorFlow executes eagerly."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self._eager_test(test.operand, not taken, scope)
+        if isinstance(test, ast.BoolOp):
+            return isinstance(test.op, ast.And) == taken and any(
+                self._eager_test(value, taken, scope) for value in test.values)
+        return taken and isinstance(test, ast.Call) and self.dotted(test.func, scope) in self.kb.eager_checks
+
+    def loop_trips(self, guards: list[ast.expr]) -> int | None:
+        """How often the enclosing loops run a node, when every one is ``range`` of known integers."""
+        loops = [guard.loop for guard in guards if isinstance(guard, InLoop)]
+        if not loops:
+            return None
+        trips = 1
+        for loop in loops:
+            count = self._range_length(loop)
+            if count is None:
+                return None
+            trips *= count
+        return trips
+
+    def over_python_sequence(self, guards: list[ast.expr], scope: Scope) -> bool:
+        loops = [guard.loop for guard in guards if isinstance(guard, InLoop)]
+        if not loops:
+            return False
+        loop = loops[-1]
+        iterable = loop.iter if isinstance(loop, (ast.For, ast.AsyncFor)) else \
+            loop.generators[0].iter if isinstance(loop, COMPREHENSIONS) else None
+        return iterable is not None and self._python_sequence(iterable, scope)
+
+    def _python_sequence(self, expr: ast.expr, scope: Scope, depth: int = 0) -> bool:
+        """A list/tuple/set literal, a slice, a comprehension, ``zip``/``enumerate``/``reversed`` of such,
+        ``nest.flatten(...)``, a dict's ``items()``/``keys()``/``values()``, or a local bound to one."""
+        if depth > 3:
+            return False
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+            return True
+        if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
+            return True
+        if isinstance(expr, ast.Call):
+            dotted = self.dotted(expr.func, scope) or ""
+            if dotted == "builtins.zip" and len(expr.args) > 1:
+                return True  # parallel Python structures (shapes and strides, names and values)
+            if dotted in ("builtins.zip", "builtins.enumerate", "builtins.reversed", "builtins.sorted",
+                          "builtins.tuple", "builtins.list"):
+                return bool(expr.args) and self._python_sequence(expr.args[0], scope, depth + 1)
+            if dotted.endswith("nest.flatten") or (isinstance(expr.func, ast.Attribute)
+                                                   and expr.func.attr in ("items", "keys", "values")):
+                return True
+        if isinstance(expr, ast.Name) and scope.node is not None:
+            bound = [node.value for node in ast.walk(scope.node) if isinstance(node, ast.Assign)
+                     and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)]
+            return bool(bound) and all(self._python_sequence(value, scope, depth + 1) for value in bound)
+        return False
+
+    def _range_length(self, loop: ast.stmt | None) -> int | None:
+        """``for epoch in range(EPOCHS)`` with ``EPOCHS = 3`` at module level: 3."""
+        if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.iter, ast.Call) \
+                or self.dotted(loop.iter.func, self.module_scope) != "builtins.range" or loop.iter.keywords:
+            return None
+        bounds = [self._module_int(argument) for argument in loop.iter.args]
+        if not bounds or None in bounds or len(bounds) > 3:
+            return None
+        return len(range(*bounds)) if bounds[-1] != 0 or len(bounds) < 3 else None
+
+    def _module_int(self, expr: ast.expr) -> int | None:
+        if isinstance(expr, ast.Constant) and type(expr.value) is int:
+            return expr.value
+        if isinstance(expr, ast.Name):
+            return self._module_int_constants.get(expr.id)
+        return None
+
+    @cached_property
+    def _module_int_constants(self) -> dict[str, int]:
+        """Module-level ``NAME = <int>`` bound once (``EPOCHS = 3``)."""
+        found: dict[str, list[int | None]] = {}
+        for node in module_level_statements(self.tree.body):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                value = node.value
+                found.setdefault(node.targets[0].id, []).append(
+                    value.value if isinstance(value, ast.Constant) and type(value.value) is int else None)
+        return {name: values[0] for name, values in found.items() if len(values) == 1 and values[0] is not None}

@@ -1,0 +1,97 @@
+"""Pure questions about syntax trees: assignment targets, places (names, attribute chains), bodies, parameters."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+from .summary import FunctionNode
+
+
+def flatten_targets(targets):
+    for target in targets:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            yield from flatten_targets(target.elts)
+        elif isinstance(target, ast.Starred):
+            yield from flatten_targets([target.value])
+        else:
+            yield target
+
+
+def place_key(place: ast.expr) -> str:
+    return ast.dump(place, annotate_fields=False).replace("Store()", "Load()")
+
+
+def is_place(expr: ast.expr) -> bool:
+    """A name, an attribute chain or a constant index (``wrapped[0]``): something a flag can live in."""
+    while isinstance(expr, ast.Attribute) or (isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant)):
+        expr = expr.value
+    return isinstance(expr, ast.Name)
+
+
+def same_place(target: ast.expr, flag: ast.expr) -> bool:
+    if isinstance(target, ast.Name) and isinstance(flag, ast.Name):
+        return target.id == flag.id
+    if isinstance(target, ast.Attribute) and isinstance(flag, ast.Attribute):
+        return target.attr == flag.attr and same_place(target.value, flag.value)
+    if isinstance(target, ast.Subscript) and isinstance(flag, ast.Subscript) \
+            and isinstance(target.slice, ast.Constant) and isinstance(flag.slice, ast.Constant):
+        return target.slice.value == flag.slice.value and same_place(target.value, flag.value)
+    return False
+
+
+def is_attribute_of(target: ast.expr, name: str) -> bool:
+    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == name
+
+
+def reads_object_state(expr: ast.expr) -> bool:
+    """``self.model.trainable_variables``, ``[self.w]``: attribute reads of named objects only."""
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return all(reads_object_state(element) for element in expr.elts)
+    if not isinstance(expr, ast.Attribute):
+        return False
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name)
+
+
+def on_receiver(node: ast.AST, receiver: str | None) -> bool:
+    """``self.name`` for the method's receiver ``self``."""
+    return receiver is not None and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+        and node.value.id == receiver
+
+
+def attribute_loads(nodes: Iterable[ast.AST]) -> list[str]:
+    """Names of the attributes read (``x.name``, ``getattr(x, "name")``)."""
+    found = set()
+    for node in nodes:
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            found.add(node.attr)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+                and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+            found.add(node.args[1].value)
+    return sorted(found)
+
+
+def is_stub(body: list[ast.stmt]) -> bool:
+    """A placeholder body, as ruff's stub-function check sees it: nothing to judge the function by yet."""
+    for statement in body:
+        if isinstance(statement, ast.Pass):
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+                and (statement.value.value is Ellipsis or isinstance(statement.value.value, str)):
+            continue
+        raised = statement.exc.func if isinstance(statement, ast.Raise) and isinstance(statement.exc, ast.Call) \
+            else getattr(statement, "exc", None)
+        if isinstance(statement, ast.Raise) and isinstance(raised, ast.Name) and raised.id == "NotImplementedError":
+            continue
+        return False
+    return True
+
+
+def defaulted_parameters(node: FunctionNode) -> list[str]:
+    arguments = node.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    with_defaults = positional[len(positional) - len(arguments.defaults):] if arguments.defaults else []
+    keyword_only = [a for a, default in zip(arguments.kwonlyargs, arguments.kw_defaults) if default is not None]
+    return [a.arg for a in (*with_defaults, *keyword_only)]
