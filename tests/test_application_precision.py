@@ -927,3 +927,40 @@ def test_a_python_order_that_drives_range_and_math_is_static_by_design(tmp_path)
     # kgcnn DimeNet: `n` is a loop bound and a factorial argument; a tensor there fails
     files = {"m.py": ORDERS.replace("DECORATOR", "")}
     assert lint(tmp_path, files, 'select = ["HYB2", "HYB4"]\n') == set()
+
+
+# -- one cause, one finding: a random draw stored on an object ---------------------------------------------
+
+SHUFFLED = """
+import numpy as np
+import tensorflow as tf
+
+
+class Trainer:
+    def __init__(self):
+        self.order = None
+        self.offset = 0
+
+    @tf.function
+    def step(self, x):
+        self.STORED
+        return tf.gather(x, tf.constant(self.order))
+
+    def current(self):
+        return self.order, self.offset
+
+
+trainer = Trainer()
+for _ in range(5):
+    trainer.step(tf.range(8))
+"""
+
+
+def test_storing_a_frozen_random_draw_is_reported_once_as_the_draw(tmp_path):
+    files = {"m.py": SHUFFLED.replace("STORED", "order = np.random.permutation(8)")}
+    assert lint(tmp_path, files) == {("m.py", 12, "HYB106")}
+
+
+def test_storing_a_python_value_is_still_a_write_once_per_trace(tmp_path):
+    files = {"m.py": SHUFFLED.replace("STORED", "offset = self.offset + 1")}
+    assert lint(tmp_path, files) == {("m.py", 12, "HYB104")}

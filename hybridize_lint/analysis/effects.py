@@ -231,7 +231,8 @@ class CallAndWriteEffects(Resolver):
                     continue  # a traced tensor parked on an object: the graph computes it on every call
                 if isinstance(node, ast.Assign) and (_overrides_a_default(target, node.value)
                                                      or _same_function_every_call(node.value, scope)
-                                                     or _same_value_every_call(target, node.value, guards, scope.node)):
+                                                     or _same_value_every_call(target, node.value, guards, scope.node)
+                                                     or self._draws_a_frozen_value(node.value, scope)):
                     continue
                 if locality != LOCAL:
                     scratch = target.attr if isinstance(node, ast.Assign) and _written_before_read(
@@ -258,6 +259,12 @@ class CallAndWriteEffects(Resolver):
         if dotted in self.kb.variable_constructors:
             return True
         return not self.kb.produces_tensor(dotted) and TENSOR not in value_of(self, value, scope)
+
+    def _draws_a_frozen_value(self, value: ast.expr, scope: Scope) -> bool:
+        """``obj.order = np.random.permutation(n)``: what goes wrong is the draw, frozen at trace time,
+        which HYB106 reports on the same line with its own fix; the write adds nothing to act on."""
+        return any(isinstance(node, ast.Call) and self.dotted(node.func, scope) in self.kb.nondeterministic_calls
+                   for node in ast.walk(value))
 
     def _calls_a_narrowed_layer(self, value: ast.expr | None, guards: list, scope: Scope) -> bool:
         """``if isinstance(self.init, tf.keras.layers.Layer): self.kernel = self.init(shape)``: the
