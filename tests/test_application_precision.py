@@ -964,3 +964,12 @@ def test_storing_a_frozen_random_draw_is_reported_once_as_the_draw(tmp_path):
 def test_storing_a_python_value_is_still_a_write_once_per_trace(tmp_path):
     files = {"m.py": SHUFFLED.replace("STORED", "offset = self.offset + 1")}
     assert lint(tmp_path, files) == {("m.py", 12, "HYB104")}
+
+
+def test_an_order_the_function_validates_with_a_raise_is_static_by_design(tmp_path):
+    # kgcnn tf_spherical_bessel_jn: `if n < 0: raise ValueError(...)`, then a recursion unrolled n times
+    source = ORDERS.replace("DECORATOR", "").replace(
+        "    coefficients = [math.factorial(n + k) / math.factorial(k) for k in range(n + 1)]\n",
+        "    if n < 0:\n        raise ValueError('order must be >= 0')\n    coefficients = [n, 1]\n")
+    assert "raise ValueError" in source
+    assert lint(tmp_path, {"m.py": source}, 'select = ["HYB2", "HYB4"]\n') == set()

@@ -440,15 +440,21 @@ def record_parameter_uses(function: FunctionSummary, every: list) -> None:
 
 
 def record_python_parameters(builder: "Resolver", scope: "Scope", function: FunctionSummary, every: list) -> None:
-    """Parameters the body passes to Python-only math (``math.factorial(n)``, ``scipy.special.jn(n, x)``).
+    """Parameters the body passes to Python-only math (``math.factorial(n)``, ``scipy.special.jn(n, x)``)
+    or validates with a ``raise`` (``if n < 0: raise ValueError``: a tensor condition cannot raise).
     (Not ``range(n)``: AutoGraph turns a loop over ``range`` of a tensor into a graph loop.)"""
     params = set(function.receiverless_params())
     for node, _ in every:
         if isinstance(node, ast.Call) and _python_only(builder.dotted(node.func, scope)):
-            for argument in (*node.args, *(k.value for k in node.keywords)):
-                for name in ast.walk(argument):
-                    if isinstance(name, ast.Name) and name.id in params and name.id not in function.python_params:
-                        function.python_params.append(name.id)
+            used = [*node.args, *(k.value for k in node.keywords)]
+        elif isinstance(node, ast.If) and any(isinstance(statement, ast.Raise) for statement in node.body):
+            used = [node.test]
+        else:
+            continue
+        for argument in used:
+            for name in ast.walk(argument):
+                if isinstance(name, ast.Name) and name.id in params and name.id not in function.python_params:
+                    function.python_params.append(name.id)
 
 
 def _python_only(dotted: str | None) -> bool:
