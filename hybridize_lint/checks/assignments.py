@@ -82,16 +82,6 @@ def function_statements(function: FunctionNode):
     return statements_with_loops(function.body, [])
 
 
-def flatten_targets(targets) -> Iterator[ast.expr]:
-    for target in targets:
-        if isinstance(target, (ast.Tuple, ast.List)):
-            yield from flatten_targets(target.elts)
-        elif isinstance(target, ast.Starred):
-            yield from flatten_targets([target.value])
-        else:
-            yield target
-
-
 def is_name(target: ast.expr, name: str) -> bool:
     """``name`` itself, or an element of it (``name[k] = v``)."""
     while isinstance(target, ast.Subscript):

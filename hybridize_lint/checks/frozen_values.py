@@ -23,9 +23,10 @@ from ..analysis.project import FunctionId
 from ..analysis.summary import CallSite, FunctionNode, FunctionSummary
 from ..context import FileContext
 from ..diagnostics import Diagnostic
+from ..analysis.syntax import flatten_targets
 from ..fixes.dehybridize import with_dehybridization
 from ..registry import RuleSpec
-from .assignments import (FUNCTION_DEFS, LOOPS, first_load, flatten_targets, function_statements, is_attribute,
+from .assignments import (FUNCTION_DEFS, LOOPS, first_load, function_statements, is_attribute,
                           is_mutation_of, is_mutation_target, is_name, is_number, module_statements, own_bindings,
                           own_nodes, parameter_names, statements_with_loops, within)
 
