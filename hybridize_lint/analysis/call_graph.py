@@ -13,6 +13,7 @@ from typing import Iterator
 
 from .summary import CallSite, FunctionSummary
 from .symbols import ClassId, FunctionId, Symbol, SymbolTable
+from .values import call_result_of, global_of
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,8 @@ class CallGraph(SymbolTable):
 
     def class_of_value(self, atom: str) -> ClassId | None:
         """The project class of ``Estimator()`` (``r:name:...``) or of a module-level instance (``n:...``)."""
-        ref = atom[2:] if atom.startswith("r:") else "name:" + atom[2:] if atom.startswith("n:") else None
+        dotted = global_of(atom)
+        ref = call_result_of(atom) if dotted is None else "name:" + dotted
         if ref is None or not ref.startswith("name:"):
             return None
         symbol = self.resolve_symbol(ref[5:])

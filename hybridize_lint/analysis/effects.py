@@ -9,7 +9,7 @@ from .resolver import Resolver, Scope, is_self
 from .statement_walk import Branch, InLoop
 from .summary import CAPTURED, LOCAL, Blocker, Effect, EffectKind, FunctionSummary, Locality, loc_of
 from .syntax import flatten_targets, is_attribute_of, place_key, reads_object_state, same_place
-from .values import TENSOR, value_of
+from .values import TENSOR, is_indirect, value_of
 
 
 _CONTAINER, _NOT_CONTAINER, _MAYBE_CONTAINER = "container", "not a container", "maybe a container"
@@ -85,7 +85,7 @@ class CallAndWriteEffects(Resolver):
             return True, True
         # A progress line in a helper is about trace-time facts only if nothing in it may be a tensor
         # a caller passes (`log_metrics(loss)` logging `loss`) or a call returns.
-        return not any(atom.startswith(("p:", "r:", "n:")) for value in values for atom in value), False
+        return not any(is_indirect(atom) for value in values for atom in value), False
 
     def _method_effects(self, call: ast.Call, scope: Scope, function: FunctionSummary,
                         guards: list[ast.expr]) -> None:

@@ -18,7 +18,7 @@ from .project import FunctionId, ProjectModel, call_arguments
 from .signatures import ArraySignature, array_signature, conversion_hazard
 from .summary import CAPTURED, LOCAL, TF_FUNCTION, FunctionSummary
 from .tensors import ParameterFacts, TensorInference
-from .values import TENSOR
+from .values import TENSOR, is_param
 
 
 class ObstacleAnalysis:
@@ -166,7 +166,7 @@ class ObstacleAnalysis:
             if TENSOR in kinds or any(is_array(kind) for kind in kinds):
                 continue
             for caller, module, site, (locality, name, atoms) in self._arguments(function, info, param):
-                if all(atom.startswith("p:") for atom in atoms):
+                if all(is_param(atom) for atom in atoms):
                     continue  # the caller's own parameter passed on: judged where that is filled
                 if name and self._same_object_each_call(caller, module, locality, name):
                     continue

@@ -15,7 +15,7 @@ from typing import Callable
 
 from .project import ClassId, FunctionId, ProjectModel, Target, call_arguments
 from .summary import CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, FunctionSummary, Locality
-from .values import OPAQUE, TENSOR
+from .values import OPAQUE, TENSOR, call_result_of, is_call_result
 
 
 @dataclass(frozen=True)
@@ -163,8 +163,9 @@ class SideEffectAnalysis:
         if TENSOR in atoms or OPAQUE in atoms:  # an unnamed call's result in graph code: likely a tensor
             return True
         return any(TENSOR in (callee.returns if callee else ())
-                   for atom in atoms if atom.startswith("r:")
-                   for callee in map(self.project.function, (t.function for t in self.project.resolve_ref(atom[2:]))))
+                   for atom in atoms if is_call_result(atom)
+                   for callee in map(self.project.function,
+                                     (t.function for t in self.project.resolve_ref(call_result_of(atom)))))
 
     def receives_python_iterator(self, function: FunctionId, param: str) -> bool:
         """Some caller passes a Python iterator as ``param`` (``next()`` on it is then a side effect)."""

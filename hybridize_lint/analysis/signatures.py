@@ -22,7 +22,7 @@ from .dtypes import INDIRECT, TENSOR_DTYPE, UNKNOWN, array_dtype, array_rank, is
 from .project import FunctionId
 from .summary import FunctionSummary, Locality
 from .tensors import TensorInference
-from .values import LITERAL, TENSOR
+from .values import LITERAL, TENSOR, is_param, param_atom
 
 
 @dataclass(frozen=True)
@@ -129,14 +129,14 @@ _SIZE_ATTRIBUTES = frozenset({"shape", "ndim", "size"})
 
 def _measured(info: FunctionSummary, param: str) -> bool:
     """``len(x)``: fine for an array, a TypeError for a tensor of unknown shape."""
-    return any("name:builtins.len" in site.callees and any(f"p:{param}" in atoms for atoms in site.arg_values)
+    return any("name:builtins.len" in site.callees and any(param_atom(param) in atoms for atoms in site.arg_values)
                for site in info.calls)
 
 
 def _tensorflow_arguments(tensors: TensorInference, function: FunctionId, info: FunctionSummary,
                           param: str) -> int:
     """How often ``param`` is, by itself, an argument of a TensorFlow operation given no tensor or array besides."""
-    own, locality = [f"p:{param}"], Locality.of_param(param)
+    own, locality = [param_atom(param)], Locality.of_param(param)
     count = 0
     for site in info.calls:
         dotted = [ref[len("name:"):] for ref in site.callees if ref.startswith("name:")]
@@ -147,7 +147,7 @@ def _tensorflow_arguments(tensors: TensorInference, function: FunctionId, info: 
                      *((site.keywords.get(name), atoms) for name, atoms in site.keyword_values.items())]
         mine = sum(atoms == own and where == locality for where, atoms in arguments)  # the name itself
         others = [atoms for where, atoms in arguments if not (atoms == own and where == locality)]
-        if mine and not any(_is_tensor(tensors, function, atoms) or any(is_array(a) or a.startswith("p:")
+        if mine and not any(_is_tensor(tensors, function, atoms) or any(is_array(a) or is_param(a)
                                                                          for a in atoms) for atoms in others):
             count += mine
     return count
@@ -162,7 +162,7 @@ def _meets_tensors(tensors: TensorInference, function: FunctionId, info: Functio
 def _in_calls_with_tensors(tensors: TensorInference, function: FunctionId, info: FunctionSummary,
                            param: str) -> bool:
     """``tf.multiply(weight, x)``: the op converts ``x`` to the other input's dtype, as ``*`` does."""
-    own = f"p:{param}"
+    own = param_atom(param)
     for site in info.calls:
         arguments = [*site.arg_values, *site.keyword_values.values()]
         if any(own in atoms for atoms in arguments) and any(
