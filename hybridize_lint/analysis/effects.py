@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from functools import cached_property
 
+from .refs import name_of
 from .resolver import Resolver, Scope, is_self
 from .statement_walk import Branch, InLoop
 from .summary import CAPTURED, LOCAL, Blocker, Effect, EffectKind, FunctionSummary, Locality, loc_of
@@ -160,9 +161,9 @@ class CallAndWriteEffects(Resolver):
 
     def _typeref_container_kind(self, typeref: str | None) -> str:
         """An instance of a container type is one; of another class (a capitalised name) is not."""
-        if typeref is None or not typeref.startswith("name:"):
+        dotted = name_of(typeref)
+        if dotted is None:
             return _MAYBE_CONTAINER
-        dotted = typeref[5:]
         if dotted in self.kb.container_types:
             return _CONTAINER
         return _NOT_CONTAINER if dotted.rpartition(".")[2][:1].isupper() else _MAYBE_CONTAINER

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from .dtypes import is_array
 from .project import FunctionId, ProjectModel, call_arguments
+from .refs import name_of
 from .side_effects import SideEffectAnalysis, Witness, is_hazard
 from .summary import Blocker, EffectKind, FunctionSummary
 from .tensors import TensorInference
@@ -134,7 +135,8 @@ class VerdictIngredients:
         """Whether calling ``ref`` surely makes an object a tf.function cannot return (not a namedtuple,
         an ExtensionType, an attrs class or anything the analysis cannot see through)."""
         project, kb = self.project, self.project.knowledge
-        symbol = project.resolve_symbol(ref[5:]) if ref.startswith("name:") else None
+        dotted = name_of(ref)
+        symbol = project.resolve_symbol(dotted) if dotted is not None else None
         if symbol is None or symbol.kind not in ("class", "external"):
             return False
         if symbol.kind == "external":
@@ -147,7 +149,7 @@ class VerdictIngredients:
             info = project.class_info(klass)
             if info is None or info.unnamed_bases or len(project.bases(klass)) != len(info.bases):
                 return False
-            decorators = [project.resolve_symbol(d[5:]) if d.startswith("name:") else None for d in info.decorators]
+            decorators = [project.resolve_symbol(n) if (n := name_of(d)) is not None else None for d in info.decorators]
             if any(d is None or d.dotted not in kb.plain_class_decorators for d in decorators):
                 return False
         return True

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Callable
 
 from .project import ClassId, FunctionId, ProjectModel, Target, call_arguments
+from .refs import InstanceRef, NameRef, parse
 from .summary import CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, FunctionSummary, Locality
 from .values import OPAQUE, TENSOR, call_result_of, is_call_result
 
@@ -178,9 +179,7 @@ class SideEffectAnalysis:
     def _memoized(self, info: FunctionSummary | None) -> bool:
         """``@functools.cache``: its effects happen once per distinct arguments, eager or traced."""
         memoizing = self.project.knowledge.memoizing_decorators
-        return info is not None and any(
-            ref.removeprefix("inst:").removesuffix("|__call__").removeprefix("name:") in memoizing
-            for ref in info.decorators)
+        return info is not None and any(_decorator_name(ref) in memoizing for ref in info.decorators)
 
     def _own(self, function: FunctionId) -> TransitiveEffects:
         info = self.project.function(function)
@@ -330,3 +329,11 @@ def _nested_in(inner: FunctionId, outer: FunctionId) -> bool:
 
 def _short(effect: Effect) -> str:
     return effect.what.strip("`")
+
+
+def _decorator_name(ref: str) -> str | None:
+    """The dotted name a decorator reference names: ``@functools.cache`` or ``@functools.lru_cache()``."""
+    parsed = parse(ref)
+    if isinstance(parsed, InstanceRef) and parsed.method == "__call__":
+        parsed = parse(parsed.typeref)
+    return parsed.dotted if isinstance(parsed, NameRef) else None

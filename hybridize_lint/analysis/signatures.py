@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .dtypes import INDIRECT, TENSOR_DTYPE, UNKNOWN, array_dtype, array_rank, is_array
 from .project import FunctionId
+from .refs import NameRef, name_of
 from .summary import FunctionSummary, Locality
 from .tensors import TensorInference
 from .values import LITERAL, TENSOR, is_param, param_atom
@@ -129,7 +130,7 @@ _SIZE_ATTRIBUTES = frozenset({"shape", "ndim", "size"})
 
 def _measured(info: FunctionSummary, param: str) -> bool:
     """``len(x)``: fine for an array, a TypeError for a tensor of unknown shape."""
-    return any("name:builtins.len" in site.callees and any(param_atom(param) in atoms for atoms in site.arg_values)
+    return any(str(NameRef("builtins.len")) in site.callees and any(param_atom(param) in atoms for atoms in site.arg_values)
                for site in info.calls)
 
 
@@ -139,7 +140,7 @@ def _tensorflow_arguments(tensors: TensorInference, function: FunctionId, info: 
     own, locality = [param_atom(param)], Locality.of_param(param)
     count = 0
     for site in info.calls:
-        dotted = [ref[len("name:"):] for ref in site.callees if ref.startswith("name:")]
+        dotted = [name for name in map(name_of, site.callees) if name is not None]
         if not dotted or len(dotted) != len(site.callees) or \
                 not all(tensors.kb.is_tensor_computation(name) for name in dotted):
             continue

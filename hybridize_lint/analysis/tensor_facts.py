@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from .refs import InstanceRef, is_a, name_of
 from .dtypes import INDIRECT, UNKNOWN, is_array, tensor_dtype, tensor_dtype_atom
 from .summary import Blocker, FunctionSummary, loc_of
 from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, RANGE, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor,
@@ -157,8 +158,9 @@ def _result_blockers(builder: "Resolver", scope: "Scope", result: ast.expr, func
                     f"returns the Operation of `{dotted}` (None when eager): {_CANNOT_RETURN}", where, ["as-entry"]))
                 continue
             ref = builder.callee_ref(value.func, scope)
-            if ref and ref.startswith("name:"):
-                name = ref[5:].rsplit(".", 1)[-1]
+            dotted = name_of(ref)
+            if dotted is not None:
+                name = dotted.rsplit(".", 1)[-1]
                 if name[:1].isupper():  # a class, by convention: decided once the project is known
                     function.blockers.append(Blocker(f"returns a `{name}` object: {_CANNOT_RETURN}", where,
                                                      ["as-entry", made_object_atom(ref)]))
@@ -347,7 +349,7 @@ def _call_facts(builder: "Resolver", scope: "Scope", call: ast.Call, function: F
     ref = builder.callee_ref(call.func, scope)
     if ref:
         _work(function, frozenset({call_atom(ref)}))
-    if dotted is None and (not ref or ref.startswith("inst:")) and (
+    if dotted is None and (not ref or is_a(ref, InstanceRef)) and (
             isinstance(call.func, ast.Attribute) or
             isinstance(call.func, ast.Name) and builder.shadowed(call.func.id, scope)):
         _work(function, frozenset({UNKNOWN_CALL}))  # an object or callable we cannot type: maybe a model

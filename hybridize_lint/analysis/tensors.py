@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .project import FunctionId, ProjectModel, Target, call_arguments, value_parameters
+from .refs import AttrRef, InstanceRef, MethodRef, NameRef, name_of, parse
 from .summary import CallSite, FunctionSummary
 from .dtypes import array_dtype, is_array
 from .values import (ARITHMETIC, CONTAINER, LITERAL, OPAQUE, RANGE, SYMBOLIC, TENSOR, VARYING_SHAPE, call_result_of,
@@ -364,31 +365,30 @@ class TensorInference:
         return set()
 
     def _external_callee(self, ref: str) -> str | None:
-        kind, _, rest = ref.partition(":")
-        if kind == "name":
-            symbol = self.project.resolve_symbol(rest)
+        parsed = parse(ref)
+        if isinstance(parsed, NameRef):
+            symbol = self.project.resolve_symbol(parsed.dotted)
             if symbol is not None and symbol.kind == "external":
                 return symbol.dotted
             if symbol is not None and symbol.kind == "instance" and symbol.dotted:
                 return symbol.dotted + ".__call__"
             return None
-        if kind == "inst":
-            typeref, _, method = rest.rpartition("|")
-            dotted = self._external_type(typeref)
-            return f"{dotted}.{method}" if dotted else None
-        if kind in ("attr", "method"):
-            parts = rest.split(":")
-            module, cls, attribute = parts[0], parts[1], parts[2]
-            typeref = self.project.attribute_type((module, cls), attribute)
+        if isinstance(parsed, InstanceRef):
+            dotted = self._external_type(parsed.typeref)
+            return f"{dotted}.{parsed.method}" if dotted else None
+        if isinstance(parsed, (AttrRef, MethodRef)):
+            attribute = parsed.attribute if isinstance(parsed, AttrRef) else parsed.name
+            typeref = self.project.attribute_type(parsed.owner, attribute)
             dotted = self._external_type(typeref) if typeref else None
-            method = parts[3] if kind == "attr" else "__call__"
+            method = parsed.method if isinstance(parsed, AttrRef) else "__call__"
             return f"{dotted}.{method}" if dotted else None
         return None
 
     def _external_type(self, typeref: str) -> str | None:
-        if not typeref.startswith("name:"):
+        dotted = name_of(typeref)
+        if dotted is None:
             return None
-        symbol = self.project.resolve_symbol(typeref[5:])
+        symbol = self.project.resolve_symbol(dotted)
         return symbol.dotted if symbol is not None and symbol.kind == "external" else None
 
     def _instance_call_computes(self, ref: str) -> bool:

@@ -12,7 +12,7 @@ later (a module cannot know what another module's functions return):
 - ``k:ATOM``    ``K`` if ATOM is: what a call (a Keras layer, say) returns on arguments that may be symbolic
 - ``N:DTYPE:RANK`` a NumPy array of that dtype and rank (``?`` when unknown), see :mod:`.dtypes`
 - ``p:NAME``    whatever the enclosing function's parameter NAME receives
-- ``r:REF``     what calling REF returns (see :mod:`.summary` for references)
+- ``r:REF``     what calling REF returns (see :mod:`.refs` for references)
 - ``O``         what calling an object the summary cannot name returns (``self._fn(x)`` for a function
                 kept in an attribute): anything, a tensor included
 - ``n:DOTTED``  the value of a module-level variable of another module
