@@ -16,8 +16,8 @@ from .refs import name_of
 from .side_effects import SideEffectAnalysis, Witness, is_hazard
 from .summary import Blocker, EffectKind, FunctionSummary
 from .tensors import TensorInference
-from .values import (CONTAINER, SYMBOLIC, TENSOR, global_of, is_call_result, is_condition_atom, is_param, keras_method_of,
-                     made_object_of, param_of)
+from .values import (CONTAINER, SYMBOLIC, TENSOR, global_of, is_call_result, is_condition_atom, is_param,
+                     keras_method_of, made_object_of, param_of)
 
 # Blocker atoms that are conditions decided here, and markers (see ``Blocker.atoms``).
 _SUMMARIES_ONLY = "summaries-only"

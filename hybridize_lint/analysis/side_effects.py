@@ -281,7 +281,15 @@ class SideEffectAnalysis:
             mine.on_closures.setdefault(where.name, witness)
 
 
-def bound_argument(project: ProjectModel, target: Target, site: CallSite, param: str) -> int | str | None:
+@dataclass(frozen=True)
+class BoundKeyword:
+    """A keyword argument of a call site."""
+
+    name: str
+
+
+def bound_argument(project: ProjectModel, target: Target, site: CallSite,
+                   param: str) -> int | str | BoundKeyword | None:
     """Which argument of ``site`` binds ``param``: a position, a keyword, "receiver", "fresh" or None."""
     info = project.function(target.function)
     if info is None or param not in info.params:
@@ -294,7 +302,7 @@ def bound_argument(project: ProjectModel, target: Target, site: CallSite, param:
             return "fresh" if target.binding == "constructor" else "receiver"
         index -= 1
     if param in site.keywords:
-        return f"keyword:{param}"
+        return BoundKeyword(param)
     return index if index < len(site.args) else None
 
 
@@ -305,8 +313,8 @@ def _argument_locality(project: ProjectModel, target: Target, site: CallSite, pa
         return site.args[bound]
     if bound == "receiver":
         return site.receiver or LOCAL
-    if isinstance(bound, str) and bound.startswith("keyword:"):
-        return site.keywords[bound[8:]]
+    if isinstance(bound, BoundKeyword):
+        return site.keywords[bound.name]
     return LOCAL
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dtypes import INDIRECT, TENSOR_DTYPE, UNKNOWN, array_dtype, array_rank, is_array
+from .dtypes import INDIRECT, UNKNOWN, array_dtype, array_rank, is_array, tensor_dtype_of
 from .project import FunctionId
 from .refs import NameRef, name_of
 from .summary import FunctionSummary, Locality
@@ -109,8 +109,8 @@ def _parameter_spec(tensors: TensorInference, function: FunctionId, info: Functi
         if len(with_tensors) != loads:
             return no_spec, (f"parameter `{param}` receives {dtype} NumPy arrays that meet tensors, and is also "
                              "used otherwise: eager code converts it differently at each use")
-        spelled = {a[len(TENSOR_DTYPE):] for atoms in with_tensors for a in atoms if a.startswith(TENSOR_DTYPE)}
-        if len(spelled) != 1 or any(not any(a.startswith(TENSOR_DTYPE) for a in atoms) for atoms in with_tensors):
+        spelled = {d for atoms in with_tensors for d in map(tensor_dtype_of, atoms) if d is not None}
+        if len(spelled) != 1 or any(all(tensor_dtype_of(a) is None for a in atoms) for atoms in with_tensors):
             return no_spec, f"parameter `{param}` receives {dtype} NumPy arrays that meet tensors of unknown dtype"
         [pinned] = spelled
         if not (pinned.startswith("float") and dtype.startswith("float")):
@@ -130,8 +130,8 @@ _SIZE_ATTRIBUTES = frozenset({"shape", "ndim", "size"})
 
 def _measured(info: FunctionSummary, param: str) -> bool:
     """``len(x)``: fine for an array, a TypeError for a tensor of unknown shape."""
-    return any(str(NameRef("builtins.len")) in site.callees and any(param_atom(param) in atoms for atoms in site.arg_values)
-               for site in info.calls)
+    length, own = str(NameRef("builtins.len")), param_atom(param)
+    return any(length in site.callees and any(own in atoms for atoms in site.arg_values) for site in info.calls)
 
 
 def _tensorflow_arguments(tensors: TensorInference, function: FunctionId, info: FunctionSummary,
@@ -173,5 +173,5 @@ def _in_calls_with_tensors(tensors: TensorInference, function: FunctionId, info:
 
 
 def _is_tensor(tensors: TensorInference, function: FunctionId, atoms: list[str]) -> bool:
-    return TENSOR in tensors.kinds({atom for atom in atoms if not atom.startswith(TENSOR_DTYPE)} - {INDIRECT},
+    return TENSOR in tensors.kinds({atom for atom in atoms if tensor_dtype_of(atom) is None} - {INDIRECT},
                                    function)
