@@ -8,6 +8,7 @@ place; and no module reaches into another's private names.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,55 @@ def test_modules_and_functions_stay_small():
                 if length > LONG_FUNCTIONS.get(f"{name}::{node.name}", MAX_FUNCTION_LINES):
                     too_big.append(f"{name}::{node.name}: {length} lines")
     assert not too_big, too_big
+
+
+# Typed values kept as strings (issue #13): value atoms (``p:NAME``, ``r:REF``…, owned by
+# analysis/values.py, the array and dtype atoms by analysis/dtypes.py), references (``fn:``,
+# ``name:``, ``inst:TYPEREF|NAME``…, owned by analysis/refs.py) and localities (``param:NAME``…,
+# owned by analysis/summary.py's ``Locality``). Only their defining module spells or parses them.
+TYPED_STRING_OWNERS = {"analysis/values.py", "analysis/dtypes.py", "analysis/refs.py", "analysis/summary.py"}
+_TYPED_PREFIX = re.compile(
+    r"^(fn|name|inst|method|attr|super|param|closure|iterparam|keras-method|object|[prnkDN]):|^\|\w")
+_STRING_PARSES = {"startswith", "endswith", "removeprefix", "removesuffix"}
+_SPLITS = {"partition", "rpartition", "split", "rsplit"}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    return {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+
+
+def _typed_string_uses(name: str, tree: ast.AST) -> list[str]:
+    """String literals that spell an atom, reference or locality prefix (in a comparison, a
+    ``startswith``, an f-string…); in analysis/ and checks/, also ``split(":")``-style parses and
+    ``text[N:]`` slices, the other way to read such a string."""
+    analysis_code = name.startswith(("analysis/", "checks/"))
+    docstrings, found = _docstrings(tree), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
+                and _TYPED_PREFIX.match(node.value):
+            found.append(f"{name}:{node.lineno}: {node.value!r}")
+        elif analysis_code and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in _SPLITS and node.args and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value in (":", "|")):
+            found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
+        elif analysis_code and isinstance(node, ast.Slice) and node.upper is None and (
+                isinstance(node.lower, ast.Constant) and isinstance(node.lower.value, int) and node.lower.value > 1):
+            found.append(f"{name}:{node.lineno}: [{ast.unparse(node)}]")
+    return found
+
+
+def test_only_the_defining_modules_spell_or_parse_atoms_references_and_localities():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = path.relative_to(PACKAGE).as_posix()
+        if name not in TYPED_STRING_OWNERS:
+            found += _typed_string_uses(name, ast.parse(path.read_text(encoding="utf-8")))
+    assert not found, found
+
+
+def test_the_typed_string_check_catches_the_old_parses():
+    old = ('atom.startswith(("p:", "r:"))\nref.startswith("fn:")\nkind, _, rest = ref.partition(":")\n'
+           'dotted = ref[5:]\nf"inst:{inner}|__call__"\n')
+    assert len(_typed_string_uses("analysis/example.py", ast.parse(old))) == 7

@@ -20,10 +20,11 @@ from typing import Callable
 
 from .policy import NOT_COMPUTATIONS, HybridizationPolicy
 from .project import FunctionId, ProjectModel
+from .refs import AttrRef, InstanceRef, MethodRef, NameRef, is_a, name_of
 from .summary import CallSite
 
 _MAX_DESCENT = 3  # functions tried below a start point that cannot run as a graph
-_OBJECT_REFS = ("method:", "attr:", "inst:")  # calls through an object: a layer or model when unresolved
+_OBJECT_REFS = (MethodRef, AttrRef, InstanceRef)  # calls through an object: a layer or model when unresolved
 
 
 @dataclass(frozen=True)
@@ -143,11 +144,11 @@ class BoundaryAnalysis:
         return [site for site in sites if not (site.passed and site.loc in binding)]
 
     def _binding_locs(self, sites: list[CallSite]) -> set:
-        binders = {f"name:{name}" for name in self.project.knowledge.binders}
+        binders = {str(NameRef(name)) for name in self.project.knowledge.binders}
         return {site.loc for site in sites if any(ref in binders for ref in site.callees)}
 
     def _disables_eager(self, sites) -> bool:
-        disablers = {f"name:{name}" for name in self.project.knowledge.eager_disablers}
+        disablers = {str(NameRef(name)) for name in self.project.knowledge.eager_disablers}
         return any(ref in disablers for site in sites for ref in site.callees)
 
     def _model_code(self, function: FunctionId) -> bool:
@@ -179,15 +180,16 @@ class BoundaryAnalysis:
             if site.passed or id(site) in resolved:
                 continue
             weight = kb.heavy_weight if any(self._keras_instance(ref) for ref in site.callees) else \
-                kb.opaque_call_weight if any(ref.startswith(_OBJECT_REFS) for ref in site.callees) else 0
+                kb.opaque_call_weight if any(is_a(ref, *_OBJECT_REFS) for ref in site.callees) else 0
             outside += weight * (kb.loop_weight if site.in_loop else 1)
         return info.tensor_ops + outside
 
     def _keras_instance(self, ref: str) -> bool:
         """``model(x)`` on a module-level Keras model or layer: a whole forward pass."""
-        if not ref.startswith("name:"):
+        dotted = name_of(ref)
+        if dotted is None:
             return False
-        symbol = self.project.resolve_symbol(ref[len("name:"):])
+        symbol = self.project.resolve_symbol(dotted)
         return symbol is not None and symbol.kind == "instance" and not symbol.qualname \
             and self.project.knowledge.instances_compute_tensors(symbol.dotted)
 

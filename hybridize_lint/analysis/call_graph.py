@@ -13,6 +13,8 @@ from typing import Iterator
 
 from .summary import CallSite, FunctionSummary
 from .symbols import ClassId, FunctionId, Symbol, SymbolTable
+from .refs import SELF_CALLS, AttrRef, FunctionRef, InstanceRef, MethodRef, NameRef, ParamRef, SuperRef, name_of, parse
+from .values import call_result_of, global_of
 
 
 @dataclass(frozen=True)
@@ -58,29 +60,25 @@ class CallGraph(SymbolTable):
         return {}
 
     def _resolve_ref(self, ref: str) -> list[Target]:
-        kind, _, rest = ref.partition(":")
-        if kind == "fn":
-            module, qualname = rest.split(":", 1)
-            return self._method_targets([(module, qualname)], "plain")
-        if kind == "name":
-            return self._targets_of_symbol(self.resolve_symbol(rest))
-        if kind in ("method", "super"):
-            module, cls, name = rest.split(":", 2)
-            found = self._dispatch((module, cls), name, super_call=kind == "super")
+        parsed = parse(ref)
+        if isinstance(parsed, FunctionRef):
+            return self._method_targets([parsed.function], "plain")
+        if isinstance(parsed, NameRef):
+            return self._targets_of_symbol(self.resolve_symbol(parsed.dotted))
+        if isinstance(parsed, SELF_CALLS):
+            found = self._dispatch(parsed.owner, parsed.name, super_call=isinstance(parsed, SuperRef))
             if found:
                 return self._method_targets(found, "bound")
             wrapped = self.hybrid_wrappers.get(ref)  # self.fn = tf.function(self.step); self.fn(x)
             if wrapped:
                 return self.resolve_ref(wrapped)
-            typeref = self.attribute_type((module, cls), name) if kind == "method" else None
+            typeref = self.attribute_type(parsed.owner, parsed.name) if isinstance(parsed, MethodRef) else None
             return self._instance_call(typeref, "__call__") if typeref else []  # self.layer(x)
-        if kind == "attr":
-            module, cls, attribute, name = rest.split(":", 3)
-            typeref = self.attribute_type((module, cls), attribute)
-            return self._instance_call(typeref, name) if typeref else []
-        if kind == "inst":
-            typeref, _, name = rest.rpartition("|")
-            return self._instance_call(typeref, name)
+        if isinstance(parsed, AttrRef) and parsed.method is not None:
+            typeref = self.attribute_type(parsed.owner, parsed.attribute)
+            return self._instance_call(typeref, parsed.method) if typeref else []
+        if isinstance(parsed, InstanceRef):
+            return self._instance_call(parsed.typeref, parsed.method)
         return []
 
     def _dispatch(self, cls: ClassId, name: str, super_call: bool) -> list[FunctionId]:
@@ -107,7 +105,7 @@ class CallGraph(SymbolTable):
     def _self_callers(self) -> frozenset[FunctionId]:
         return frozenset((summary.module, qualname) for summary in self.summaries.values()
                          for qualname, info in summary.functions.items()
-                         if any(ref.startswith(("method:", "super:")) for site in info.calls for ref in site.callees))
+                         if any(isinstance(parse(ref), SELF_CALLS) for site in info.calls for ref in site.callees))
 
     def calls_with_receiver(self, function: FunctionId,
                             receiver: ClassId | None) -> list[tuple[CallSite, list[Target]]]:
@@ -154,14 +152,13 @@ class CallGraph(SymbolTable):
         """What ``self.NAME()``/``super().NAME()`` (``ref``) runs when ``self`` is exactly a ``receiver``:
         the method along that class's MRO only, not the overrides of its sibling classes.
         None when ``ref`` is no such call, or ``receiver`` is no subclass of the class it is written in."""
-        kind, _, rest = ref.partition(":")
-        if kind not in ("method", "super"):
+        parsed = parse(ref)
+        if not isinstance(parsed, SELF_CALLS):
             return None
-        module, owner, name = rest.split(":", 2)
-        if receiver not in self.subclasses.get((module, owner), ()) or not self._dispatch(
-                (module, owner), name, super_call=kind == "super"):
+        owner, name, via_super = parsed.owner, parsed.name, isinstance(parsed, SuperRef)
+        if receiver not in self.subclasses.get(owner, ()) or not self._dispatch(owner, name, super_call=via_super):
             return None
-        found = self.lookup_method(receiver, name, (module, owner) if kind == "super" else None)
+        found = self.lookup_method(receiver, name, owner if via_super else None)
         return self._method_targets([found], "bound", receiver) if found else []
 
     def _instance_call(self, typeref: str, name: str) -> list[Target]:
@@ -191,7 +188,7 @@ class CallGraph(SymbolTable):
             return self._method_targets([found], "bound", cls) if found else []
         if symbol.kind == "result":  # calling what a factory returned runs the functions it returns
             info = self.function((symbol.module, symbol.qualname))
-            returned = [tuple(ref.split(":", 2)[1:]) for ref in info.returned_functions] if info else []
+            returned = [parse(ref).function for ref in info.returned_functions] if info else []
             return self._method_targets([f for f in returned if self.function(f)], "plain")
         return []
 
@@ -200,12 +197,12 @@ class CallGraph(SymbolTable):
         info = self.function(target.function)
         targets = [target]
         for decorator in info.decorators if info else []:
-            for resolved in self.resolve_ref(decorator) if not decorator.startswith("fn:") else \
-                    [Target(tuple(decorator.split(":", 2)[1:]), "plain")]:
+            parsed = parse(decorator)
+            for resolved in self.resolve_ref(decorator) if not isinstance(parsed, FunctionRef) else \
+                    [Target(parsed.function, "plain")]:
                 wrapper_source = self.function(resolved.function)
                 for wrapper in wrapper_source.returned_functions if wrapper_source else []:
-                    _, module, qualname = wrapper.split(":", 2)
-                    targets.append(Target((module, qualname), "plain"))
+                    targets.append(Target(parse(wrapper).function, "plain"))
         return targets
 
     @cached_property
@@ -221,7 +218,7 @@ class CallGraph(SymbolTable):
                         targets = [t for t in targets if self._method_kind(t.function) != "property"]
                     if targets:
                         edges.append((site, targets))
-                    parameter_refs = [ref for ref in site.callees if ref.startswith("param:")]
+                    parameter_refs = [ref for ref in site.callees if isinstance(parse(ref), ParamRef)]
                     if parameter_refs:
                         deferred.append(((summary.module, qualname), site, parameter_refs))
                 graph[(summary.module, qualname)] = edges
@@ -247,7 +244,7 @@ class CallGraph(SymbolTable):
             info = self.function(function)
             targets: list[Target] = []
             for ref in refs:
-                param, _, method = ref[len("param:"):].partition("|")
+                param, method = parse(ref).param, parse(ref).method
                 for caller_site, target in passed.get(function, []):
                     for cls in self._argument_classes(info, target, caller_site, param):
                         found = self.call_method(cls, method)
@@ -270,10 +267,12 @@ class CallGraph(SymbolTable):
 
     def class_of_value(self, atom: str) -> ClassId | None:
         """The project class of ``Estimator()`` (``r:name:...``) or of a module-level instance (``n:...``)."""
-        ref = atom[2:] if atom.startswith("r:") else "name:" + atom[2:] if atom.startswith("n:") else None
-        if ref is None or not ref.startswith("name:"):
+        dotted = global_of(atom)
+        if dotted is None:
+            dotted = name_of(call_result_of(atom))
+        if dotted is None:
             return None
-        symbol = self.resolve_symbol(ref[5:])
+        symbol = self.resolve_symbol(dotted)
         if symbol is not None and symbol.kind in ("class", "instance") and symbol.qualname:
             return (symbol.module, symbol.qualname)
         return None

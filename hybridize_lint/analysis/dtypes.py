@@ -31,6 +31,11 @@ def tensor_dtype_atom(dtype: str) -> str:
     return TENSOR_DTYPE + dtype
 
 
+def tensor_dtype_of(atom: str) -> str | None:
+    """The dtype a ``D:`` operand-partner atom names, else None."""
+    return atom[len(TENSOR_DTYPE):] if atom.startswith(TENSOR_DTYPE) else None
+
+
 def is_array(atom: str) -> bool:
     return atom.startswith(ARRAY)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import ast
 from functools import cached_property
 
+from .refs import name_of
 from .resolver import Resolver, Scope, is_self
 from .statement_walk import Branch, InLoop
 from .summary import CAPTURED, LOCAL, Blocker, Effect, EffectKind, FunctionSummary, Locality, loc_of
 from .syntax import flatten_targets, is_attribute_of, place_key, reads_object_state, same_place
-from .values import TENSOR, value_of
+from .values import TENSOR, is_indirect, value_of
 
 
 _CONTAINER, _NOT_CONTAINER, _MAYBE_CONTAINER = "container", "not a container", "maybe a container"
@@ -85,7 +86,7 @@ class CallAndWriteEffects(Resolver):
             return True, True
         # A progress line in a helper is about trace-time facts only if nothing in it may be a tensor
         # a caller passes (`log_metrics(loss)` logging `loss`) or a call returns.
-        return not any(atom.startswith(("p:", "r:", "n:")) for value in values for atom in value), False
+        return not any(is_indirect(atom) for value in values for atom in value), False
 
     def _method_effects(self, call: ast.Call, scope: Scope, function: FunctionSummary,
                         guards: list[ast.expr]) -> None:
@@ -160,9 +161,9 @@ class CallAndWriteEffects(Resolver):
 
     def _typeref_container_kind(self, typeref: str | None) -> str:
         """An instance of a container type is one; of another class (a capitalised name) is not."""
-        if typeref is None or not typeref.startswith("name:"):
+        dotted = name_of(typeref)
+        if dotted is None:
             return _MAYBE_CONTAINER
-        dotted = typeref[5:]
         if dotted in self.kb.container_types:
             return _CONTAINER
         return _NOT_CONTAINER if dotted.rpartition(".")[2][:1].isupper() else _MAYBE_CONTAINER

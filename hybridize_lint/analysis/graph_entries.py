@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
+from .refs import AttrRef, FunctionRef, InstanceRef, MethodRef, NameRef, is_a, name_of
 from .resolver import Resolver, Scope, base_name, is_self
 from .summary import (BUILDS_A_GRAPH, IN_TF_FUNCTION_LAMBDA, ONE_OBJECT, TF_FUNCTION, FunctionNode, GraphEntry,
                       WrapperCall, loc_of)
 
 
-_WRAPPER_REFS = ("name:", "fn:", "inst:", "method:", "attr:")  # what may name a project or library function
+_WRAPPER_REFS = (NameRef, FunctionRef, InstanceRef, MethodRef, AttrRef)  # what may name a project or library function
 
 
 class GraphEntries(Resolver):
@@ -65,7 +66,7 @@ class GraphEntries(Resolver):
     def _compiled_call(self, method: ast.Attribute, scope: Scope) -> None:
         """``model.fit(...)`` & co.: the model's type and the method, resolved by the project."""
         receiver, name = method.value, method.attr
-        own_class = f"name:{self.module}.{scope.class_name}" if scope.class_name else None
+        own_class = str(NameRef(f"{self.module}.{scope.class_name}")) if scope.class_name else None
         receiver_type = self.type_of(receiver, scope)
         if receiver_type:
             self.summary.compiled_calls.append([receiver_type, name])
@@ -75,11 +76,11 @@ class GraphEntries(Resolver):
             self.summary.compiled_calls.append([own_class, name, "super"])
         elif isinstance(receiver, ast.Call):  # BaseNet().fit(...)
             ref = self.callee_ref(receiver.func, scope)
-            if ref and ref.startswith("name:"):
+            if is_a(ref, NameRef):
                 self.summary.compiled_calls.append([ref, name])
         elif isinstance(receiver, ast.Attribute) and is_self(receiver.value, scope) and scope.class_name:
             # self.model.fit(...): typed by the class's attribute_types, resolved by the project
-            self.summary.compiled_calls.append([f"attr:{self.module}:{scope.class_name}:{receiver.attr}", name])
+            self.summary.compiled_calls.append([str(AttrRef(self.module, scope.class_name, receiver.attr)), name])
 
     def _lambda_callees(self, function: ast.Lambda, scope: Scope) -> list[str]:
         """References to what the calls in a lambda's body run (not calls of its own parameters)."""
@@ -123,7 +124,7 @@ class GraphEntries(Resolver):
     def _wrapper_entries(self, call: ast.Call, scope: Scope) -> None:
         """``W(f)``, ``W(name, device, f)``: f runs as a graph if the project finds W wraps that argument."""
         wrapper = self.callee_ref(call.func, scope)
-        if not wrapper or not wrapper.startswith(_WRAPPER_REFS) or not self.maybe_function(wrapper):
+        if not is_a(wrapper, *_WRAPPER_REFS) or not self.maybe_function(wrapper):
             return
         arguments = [(str(index), value) for index, value in enumerate(call.args)]
         if arguments and _configures_a_decorator(call.func):  # W(autograph=False)(f): as @W(autograph=False)
@@ -143,18 +144,18 @@ class GraphEntries(Resolver):
         ref = self.function_ref(value, scope)
         if ref is None and isinstance(value, ast.Attribute):
             method = self.callee_ref(value, scope)
-            ref = method if method and method.startswith("inst:") else None
+            ref = method if is_a(method, InstanceRef) else None
         return ref
 
     def _names_a_function(self, ref: str) -> bool:
         """Not one of this module's variables, classes or instances: those are no functions to wrap."""
-        own = f"name:{self.module}."
-        return not ref.startswith(own) or ref[len(own):] in self.summary.aliases
+        own, dotted = f"{self.module}.", name_of(ref)
+        return dotted is None or not dotted.startswith(own) or dotted[len(own):] in self.summary.aliases
 
     def decorator_wrapper_entry(self, decorator: ast.expr, function_ref: str, scope: Scope) -> None:
         """``@W`` or ``@W(...)`` on a def: the function is W's first argument (or that of what ``W(...)`` returns)."""
         wrapper = self.callee_ref(decorator, scope)
-        if wrapper and wrapper.startswith(_WRAPPER_REFS) and self.maybe_function(wrapper):
+        if is_a(wrapper, *_WRAPPER_REFS) and self.maybe_function(wrapper):
             configured = isinstance(decorator, ast.Call)
             self.summary.graph_entries.append(GraphEntry(
                 function_ref, loc_of(decorator), "wrapper", wrapper=wrapper, argument="@" if configured else "0",
@@ -180,10 +181,10 @@ class GraphEntries(Resolver):
     def _applied_parameters(self, call: ast.Call, scope: Scope, node: FunctionNode,
                             assigned: dict[str, ast.expr]) -> list[WrapperCall]:
         if self.kb.is_hybridizer(self.qualified_name(call.func, scope)):
-            callee = "name:tensorflow.function"
+            callee = str(NameRef("tensorflow.function"))
         else:
             callee = self.callee_ref(call.func, scope)
-            if not callee or not callee.startswith(_WRAPPER_REFS):
+            if not is_a(callee, *_WRAPPER_REFS):
                 return []
         receiver = scope.params[0] if scope.class_name and scope.params else None
         params = set(scope.params) - {receiver}
@@ -211,7 +212,7 @@ class GraphEntries(Resolver):
         ref = self.function_ref(value.args[0], scope)
         for target in node.targets:
             if ref and is_self(getattr(target, "value", None), scope) and isinstance(target, ast.Attribute):
-                self.summary.hybrid_wrappers[f"method:{self.module}:{scope.class_name}:{target.attr}"] = ref
+                self.summary.hybrid_wrappers[str(MethodRef(self.module, scope.class_name, target.attr))] = ref
 
     def wraps_one_object(self, wrapped: ast.expr, scope: Scope) -> bool:
         """``tf.function(self.step)``, ``tf.function(model)``, ``tf.function(model.call)``: a tf.function of

@@ -22,7 +22,7 @@ from .project import FunctionId, ProjectModel, call_arguments
 from .side_effects import SideEffectAnalysis, Witness
 from .summary import TF_FUNCTION, Blocker, FunctionSummary
 from .tensors import Evidence, TensorInference
-from .values import RANGE
+from .values import RANGE, is_indirect
 
 HYBRIDIZE = "hybridize"
 DEHYBRIDIZE_BARREN = "dehybridize-barren"
@@ -94,7 +94,7 @@ class HybridizationAnalysis:
                 continue
             if where in site.steady_args and not self.project.policy.every_function:
                 return False  # the same at every run of the site: as many traces as sites, at most
-            if RANGE in atoms or not any(atom.startswith(("p:", "r:", "n:")) for atom in atoms):
+            if RANGE in atoms or not any(is_indirect(atom) for atom in atoms):
                 return True  # literals (or a display of them) written in the caller, or a count
             name = site.arg_names[where] if isinstance(where, int) and where < len(site.arg_names) \
                 else site.keyword_names.get(where, "") if isinstance(where, str) else ""

@@ -12,13 +12,15 @@ from functools import cached_property
 
 from .dtypes import is_array
 from .project import FunctionId, ProjectModel, call_arguments
+from .refs import name_of
 from .side_effects import SideEffectAnalysis, Witness, is_hazard
 from .summary import Blocker, EffectKind, FunctionSummary
 from .tensors import TensorInference
-from .values import CONTAINER, SYMBOLIC, TENSOR
+from .values import (CONTAINER, SYMBOLIC, TENSOR, global_of, is_call_result, is_condition_atom, is_param,
+                     keras_method_of, made_object_of, param_of)
 
 # Blocker atoms that are conditions decided here, and markers (see ``Blocker.atoms``).
-_CONDITIONS = ("keras-method:", "object:", "summaries-only")
+_SUMMARIES_ONLY = "summaries-only"
 _MARKERS = frozenset({"as-entry", "python-str"})
 
 
@@ -96,21 +98,21 @@ class VerdictIngredients:
                 for param, kinds in self.tensors.of(function).kinds.items() if SYMBOLIC in kinds]
 
     def _blocker_applies(self, blocker: Blocker, function: FunctionId) -> bool:
-        atoms = [a for a in blocker.atoms if not a.startswith(_CONDITIONS) and a not in _MARKERS]
-        keras_method = next((a.split(":", 1)[1] for a in blocker.atoms if a.startswith("keras-method:")), None)
+        atoms = [a for a in blocker.atoms if not is_condition_atom(a) and a != _SUMMARIES_ONLY and a not in _MARKERS]
+        keras_method = next((m for m in map(keras_method_of, blocker.atoms) if m is not None), None)
         if keras_method is not None:
             return not self._user_class_defines(atoms, keras_method, function)
-        made = next((a.split(":", 1)[1] for a in blocker.atoms if a.startswith("object:")), None)
+        made = next((m for m in map(made_object_of, blocker.atoms) if m is not None), None)
         if made is not None:
             return self._makes_plain_object(made)
-        if "summaries-only" in blocker.atoms:
+        if _SUMMARIES_ONLY in blocker.atoms:
             return self._writes_only_summaries(function)
         if not atoms:
             return True
         facts = self.tensors.of(function)
         for atom in atoms:
-            if atom.startswith("p:"):  # NumPy arguments are tensors once the function is a graph
-                kinds = facts.kinds.get(atom[2:], set())
+            if is_param(atom):  # NumPy arguments are tensors once the function is a graph
+                kinds = facts.kinds.get(param_of(atom), set())
                 if (TENSOR in kinds or any(is_array(kind) for kind in kinds)) and CONTAINER not in kinds:
                     return True
             elif TENSOR in self.tensors.kinds({atom}, function):
@@ -124,7 +126,7 @@ class VerdictIngredients:
                 callee = self.project.function(target.function)
                 if callee is None or target.function in seen or target.function == function:
                     continue
-                if not any("summaries-only" in b.atoms for b in callee.blockers) or \
+                if not any(_SUMMARIES_ONLY in b.atoms for b in callee.blockers) or \
                         not self._writes_only_summaries(target.function, seen | {function}):
                     return False
         return True
@@ -133,7 +135,8 @@ class VerdictIngredients:
         """Whether calling ``ref`` surely makes an object a tf.function cannot return (not a namedtuple,
         an ExtensionType, an attrs class or anything the analysis cannot see through)."""
         project, kb = self.project, self.project.knowledge
-        symbol = project.resolve_symbol(ref[5:]) if ref.startswith("name:") else None
+        dotted = name_of(ref)
+        symbol = project.resolve_symbol(dotted) if dotted is not None else None
         if symbol is None or symbol.kind not in ("class", "external"):
             return False
         if symbol.kind == "external":
@@ -146,7 +149,7 @@ class VerdictIngredients:
             info = project.class_info(klass)
             if info is None or info.unnamed_bases or len(project.bases(klass)) != len(info.bases):
                 return False
-            decorators = [project.resolve_symbol(d[5:]) if d.startswith("name:") else None for d in info.decorators]
+            decorators = [project.resolve_symbol(n) if (n := name_of(d)) is not None else None for d in info.decorators]
             if any(d is None or d.dotted not in kb.plain_class_decorators for d in decorators):
                 return False
         return True
@@ -161,10 +164,10 @@ class VerdictIngredients:
         """Project classes of the receiver's possible values; empty when any value is not one."""
         values = []
         for atom in atoms:
-            if atom.startswith("r:"):
+            if is_call_result(atom):
                 values.append(atom)
-            elif atom.startswith("p:"):
-                values.extend(self._argument_values(function, atom[2:]))
+            elif is_param(atom):
+                values.extend(self._argument_values(function, param_of(atom)))
         classes = [self.project.class_of_value(value) for value in values]
         return [] if None in classes else classes
 
@@ -178,5 +181,5 @@ class VerdictIngredients:
                     continue
                 values.extend(atom for name, where, atoms in call_arguments(info, target, site)
                               if name == param and isinstance(where, int)
-                              for atom in atoms if atom.startswith(("r:", "n:")))
+                              for atom in atoms if is_call_result(atom) or global_of(atom) is not None)
         return values

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from .dtypes import UNKNOWN, tensor_dtype
 from .names import statements
+from .refs import NameRef
 from .resolver import Resolver, Scope
 from .statement_walk import InLoop, module_level_statements
 from .summary import FunctionSummary
@@ -62,7 +63,7 @@ class ModuleLevelFacts(Resolver):
                 if ref:
                     self.summary.aliases[name] = ref
                     if self.wraps_one_object(value.args[0], self.module_scope):
-                        self.summary.hybrid_wrappers[f"name:{self.module}.{name}"] = ref
+                        self.summary.hybrid_wrappers[str(NameRef(f"{self.module}.{name}"))] = ref
                 return
             ref = self.callee_ref(value.func, self.module_scope)
             if ref:

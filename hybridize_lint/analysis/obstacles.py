@@ -16,9 +16,10 @@ from .ingredients import VerdictIngredients
 from .policy import NOT_COMPUTATIONS
 from .project import FunctionId, ProjectModel, call_arguments
 from .signatures import ArraySignature, array_signature, conversion_hazard
+from .refs import NameRef, ParamRef, is_a
 from .summary import CAPTURED, LOCAL, TF_FUNCTION, FunctionSummary
 from .tensors import ParameterFacts, TensorInference
-from .values import TENSOR
+from .values import TENSOR, is_param
 
 
 class ObstacleAnalysis:
@@ -166,7 +167,7 @@ class ObstacleAnalysis:
             if TENSOR in kinds or any(is_array(kind) for kind in kinds):
                 continue
             for caller, module, site, (locality, name, atoms) in self._arguments(function, info, param):
-                if all(atom.startswith("p:") for atom in atoms):
+                if all(is_param(atom) for atom in atoms):
                     continue  # the caller's own parameter passed on: judged where that is filled
                 if name and self._same_object_each_call(caller, module, locality, name):
                     continue
@@ -260,14 +261,14 @@ class ObstacleAnalysis:
 
     @cached_property
     def _under_gradient_tape(self) -> tuple[set[FunctionId], bool]:
-        tape = "name:tensorflow.GradientTape"
+        tape = str(NameRef("tensorflow.GradientTape"))
         starts = [(summary.module, qualname) for summary in self.project.summaries.values()
                   for qualname, info in summary.functions.items()
                   if any(ref == tape for site in info.calls for ref in site.callees)]
         module_level = any(ref == tape for summary in self.project.summaries.values()
                            for site in summary.module_calls for ref in site.callees)
         opaque = module_level or any(  # `model(x)` on a parameter or a local the analysis cannot follow
-            (not site.callees or all(ref.startswith("param:") for ref in site.callees))
+            (not site.callees or all(is_a(ref, ParamRef) for ref in site.callees))
             and not self._resolved(start, site)
             for start in starts for site in self.project.function(start).calls)
         return self.project.reachable(starts), opaque

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from ..knowledge import KnowledgeBase
 from .names import ImportBindings
+from .refs import (AttrRef, FunctionRef, InstanceRef, MethodRef, NameRef, ParamRef, SuperRef, is_a, name_of,
+                   parse)
 from .summary import CAPTURED, LOCAL, FunctionNode, Locality, ModuleSummary
 
 
@@ -112,29 +114,30 @@ class Resolver:
             if len(expr.args) == 2 and self.dotted(expr.func, scope) in self.kb.type_casts:
                 return self.callee_ref(expr.args[1], scope)  # cast(Callable, f)(x) calls f
             inner = self.callee_ref(expr.func, scope)
-            return f"inst:{inner}|__call__" if inner and inner.startswith(("name:", "fn:")) else None
+            return str(InstanceRef(inner, "__call__")) if is_a(inner, NameRef, FunctionRef) else None
         if not isinstance(expr, ast.Attribute):
             return None
         value = expr.value
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super" \
                 and scope.class_name:
-            return f"super:{self.module}:{scope.class_name}:{expr.attr}"
+            return str(SuperRef(self.module, scope.class_name, expr.attr))
         if is_self(value, scope) and scope.class_name:
-            return f"method:{self.module}:{scope.class_name}:{expr.attr}"
+            return str(MethodRef(self.module, scope.class_name, expr.attr))
         if isinstance(value, ast.Attribute) and is_self(value.value, scope) and scope.class_name:
-            return f"attr:{self.module}:{scope.class_name}:{value.attr}:{expr.attr}"
+            return str(AttrRef(self.module, scope.class_name, value.attr, expr.attr))
         if isinstance(value, ast.Call):  # Estimator().predict(x): a method of what the inner call makes
             inner = self.callee_ref(value.func, scope)
-            return f"inst:{inner}|{expr.attr}" if inner and inner.startswith(("name:", "fn:")) else None
+            return str(InstanceRef(inner, expr.attr)) if is_a(inner, NameRef, FunctionRef) else None
         if isinstance(value, ast.Name):
             local_type = self.local_type(value.id, scope)
             if local_type:
-                return f"inst:{local_type}|{expr.attr}"
+                return str(InstanceRef(local_type, expr.attr))
             if value.id in scope.params and scope.node is not None and not is_self(value, scope):
-                return f"param:{value.id}|{expr.attr}"  # resolved through what callers pass
+                return str(ParamRef(value.id, expr.attr))  # resolved through what callers pass
         base = self.callee_ref(value, scope) if isinstance(value, (ast.Name, ast.Attribute)) else None
-        if base and base.startswith("name:"):
-            return f"{base}.{expr.attr}"
+        base_ref = parse(base) if base else None
+        if isinstance(base_ref, NameRef):
+            return str(base_ref.attribute(expr.attr))
         return None
 
     def name_ref(self, name: str, scope: Scope) -> str | None:
@@ -143,44 +146,44 @@ class Resolver:
             if name in current.globals:
                 break
             if name in current.nested:
-                return f"fn:{self.module}:{current.nested[name]}"
+                return str(FunctionRef(self.module, current.nested[name]))
             if name in current.imports:
-                return f"name:{self.kb.canonical(current.imports[name])}"
+                return str(NameRef(self.kb.canonical(current.imports[name])))
             if current.binds(name):
                 local_type = current.types.get(name)
-                return f"inst:{local_type}|__call__" if local_type else None
+                return str(InstanceRef(local_type, "__call__")) if local_type else None
             current = current.parent
         if name in self.top_defs:
-            return f"fn:{self.module}:{name}"
+            return str(FunctionRef(self.module, name))
         if name in self.top_classes or name in self.summary.instances or name in self.summary.aliases:
-            return f"name:{self.module}.{name}"
+            return str(NameRef(f"{self.module}.{name}"))
         dotted = self.bindings.qualified_name(ast.Name(name, ast.Load()))
         if dotted:
-            return f"name:{self.kb.canonical(dotted)}"
-        return f"name:{self.module}.{name}"  # maybe defined later or via a star import
+            return str(NameRef(self.kb.canonical(dotted)))
+        return str(NameRef(f"{self.module}.{name}"))  # maybe defined later or via a star import
 
     def builds_a_structure(self, func: ast.expr, scope: Scope) -> bool:
         """``State(time=t, context=c)`` of a named tuple defined at this module's top level: the
         result is a tuple of its arguments (a structure of tensors when they are tensors)."""
         return isinstance(func, ast.Name) and func.id in self.structure_classes \
-            and self.callee_ref(func, scope) == f"name:{self.module}.{func.id}"
+            and self.callee_ref(func, scope) == str(NameRef(f"{self.module}.{func.id}"))
 
     def function_ref(self, expr: ast.expr, scope: Scope) -> str | None:
         """A reference when ``expr`` denotes a function value (not a call)."""
         if isinstance(expr, ast.Name):
             ref = self.name_ref(expr.id, scope)
-            return ref if ref and (ref.startswith("fn:") or self.maybe_function(ref)) else None
+            return ref if ref and (is_a(ref, FunctionRef) or self.maybe_function(ref)) else None
         if isinstance(expr, ast.Attribute):
             ref = self.callee_ref(expr, scope)
-            return ref if ref and ref.startswith(("method:", "name:")) and self.maybe_function(ref) else None
+            return ref if is_a(ref, MethodRef, NameRef) and self.maybe_function(ref) else None
         if isinstance(expr, ast.Call) and self.qualified_name(expr.func, scope) == "functools.partial" and expr.args:
             return self.function_ref(expr.args[0], scope)
         return None
 
     def maybe_function(self, ref: str) -> bool:
         """Project-level resolution decides; skip obvious non-functions (TensorFlow, builtins)."""
-        if ref.startswith("name:"):
-            dotted = ref[5:]
+        dotted = name_of(ref)
+        if dotted is not None:
             return not (dotted.startswith("builtins.") or self.kb.is_tensorflow(dotted))
         return True
 
@@ -198,7 +201,7 @@ class Resolver:
         return None
 
     def factory_refs(self, factories: frozenset[str]) -> set[str]:
-        return {f"name:{name}" for name in factories}
+        return {str(NameRef(name)) for name in factories}
 
     def locality(self, expr: ast.expr, scope: Scope) -> str:
         while isinstance(expr, (ast.Attribute, ast.Subscript, ast.Starred)):
@@ -245,7 +248,7 @@ class Resolver:
 
     def is_tensorflow_value(self, expr: ast.expr, scope: Scope) -> bool:
         local_type = self.type_of(expr, scope)
-        return local_type is not None and self.kb.is_tensorflow(local_type.removeprefix("name:"))
+        return local_type is not None and self.kb.is_tensorflow(name_of(local_type) or local_type)
 
     def is_dataset(self, expr: ast.expr, scope: Scope) -> bool:
         while True:
@@ -253,7 +256,7 @@ class Resolver:
                 if any(expr.id in s.datasets for s in self.visible_scopes(expr.id, scope)):
                     return True
                 instance = self.summary.instances.get(expr.id, "")
-                return instance.startswith(tuple(f"name:{m}" for m in self.kb.dataset_modules))
+                return (name_of(instance) or "").startswith(self.kb.dataset_modules)
             if isinstance(expr, ast.Call):
                 dotted = self.dotted(expr.func, scope)
                 if dotted and dotted.startswith(self.kb.dataset_modules):

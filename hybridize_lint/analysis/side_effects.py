@@ -14,8 +14,9 @@ from functools import cached_property
 from typing import Callable
 
 from .project import ClassId, FunctionId, ProjectModel, Target, call_arguments
+from .refs import InstanceRef, NameRef, parse
 from .summary import CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, FunctionSummary, Locality
-from .values import OPAQUE, TENSOR
+from .values import OPAQUE, TENSOR, call_result_of, is_call_result
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,9 @@ class SideEffectAnalysis:
         if TENSOR in atoms or OPAQUE in atoms:  # an unnamed call's result in graph code: likely a tensor
             return True
         return any(TENSOR in (callee.returns if callee else ())
-                   for atom in atoms if atom.startswith("r:")
-                   for callee in map(self.project.function, (t.function for t in self.project.resolve_ref(atom[2:]))))
+                   for atom in atoms if is_call_result(atom)
+                   for callee in map(self.project.function,
+                                     (t.function for t in self.project.resolve_ref(call_result_of(atom)))))
 
     def receives_python_iterator(self, function: FunctionId, param: str) -> bool:
         """Some caller passes a Python iterator as ``param`` (``next()`` on it is then a side effect)."""
@@ -177,9 +179,7 @@ class SideEffectAnalysis:
     def _memoized(self, info: FunctionSummary | None) -> bool:
         """``@functools.cache``: its effects happen once per distinct arguments, eager or traced."""
         memoizing = self.project.knowledge.memoizing_decorators
-        return info is not None and any(
-            ref.removeprefix("inst:").removesuffix("|__call__").removeprefix("name:") in memoizing
-            for ref in info.decorators)
+        return info is not None and any(_decorator_name(ref) in memoizing for ref in info.decorators)
 
     def _own(self, function: FunctionId) -> TransitiveEffects:
         info = self.project.function(function)
@@ -281,7 +281,15 @@ class SideEffectAnalysis:
             mine.on_closures.setdefault(where.name, witness)
 
 
-def bound_argument(project: ProjectModel, target: Target, site: CallSite, param: str) -> int | str | None:
+@dataclass(frozen=True)
+class BoundKeyword:
+    """A keyword argument of a call site."""
+
+    name: str
+
+
+def bound_argument(project: ProjectModel, target: Target, site: CallSite,
+                   param: str) -> int | str | BoundKeyword | None:
     """Which argument of ``site`` binds ``param``: a position, a keyword, "receiver", "fresh" or None."""
     info = project.function(target.function)
     if info is None or param not in info.params:
@@ -294,7 +302,7 @@ def bound_argument(project: ProjectModel, target: Target, site: CallSite, param:
             return "fresh" if target.binding == "constructor" else "receiver"
         index -= 1
     if param in site.keywords:
-        return f"keyword:{param}"
+        return BoundKeyword(param)
     return index if index < len(site.args) else None
 
 
@@ -305,8 +313,8 @@ def _argument_locality(project: ProjectModel, target: Target, site: CallSite, pa
         return site.args[bound]
     if bound == "receiver":
         return site.receiver or LOCAL
-    if isinstance(bound, str) and bound.startswith("keyword:"):
-        return site.keywords[bound[8:]]
+    if isinstance(bound, BoundKeyword):
+        return site.keywords[bound.name]
     return LOCAL
 
 
@@ -329,3 +337,11 @@ def _nested_in(inner: FunctionId, outer: FunctionId) -> bool:
 
 def _short(effect: Effect) -> str:
     return effect.what.strip("`")
+
+
+def _decorator_name(ref: str) -> str | None:
+    """The dotted name a decorator reference names: ``@functools.cache`` or ``@functools.lru_cache()``."""
+    parsed = parse(ref)
+    if isinstance(parsed, InstanceRef) and parsed.method == "__call__":
+        parsed = parse(parsed.typeref)
+    return parsed.dotted if isinstance(parsed, NameRef) else None

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dtypes import INDIRECT, TENSOR_DTYPE, UNKNOWN, array_dtype, array_rank, is_array
+from .dtypes import INDIRECT, UNKNOWN, array_dtype, array_rank, is_array, tensor_dtype_of
 from .project import FunctionId
+from .refs import NameRef, name_of
 from .summary import FunctionSummary, Locality
 from .tensors import TensorInference
-from .values import LITERAL, TENSOR
+from .values import LITERAL, TENSOR, is_param, param_atom
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,8 @@ def _parameter_spec(tensors: TensorInference, function: FunctionId, info: Functi
         if len(with_tensors) != loads:
             return no_spec, (f"parameter `{param}` receives {dtype} NumPy arrays that meet tensors, and is also "
                              "used otherwise: eager code converts it differently at each use")
-        spelled = {a[len(TENSOR_DTYPE):] for atoms in with_tensors for a in atoms if a.startswith(TENSOR_DTYPE)}
-        if len(spelled) != 1 or any(not any(a.startswith(TENSOR_DTYPE) for a in atoms) for atoms in with_tensors):
+        spelled = {d for atoms in with_tensors for d in map(tensor_dtype_of, atoms) if d is not None}
+        if len(spelled) != 1 or any(all(tensor_dtype_of(a) is None for a in atoms) for atoms in with_tensors):
             return no_spec, f"parameter `{param}` receives {dtype} NumPy arrays that meet tensors of unknown dtype"
         [pinned] = spelled
         if not (pinned.startswith("float") and dtype.startswith("float")):
@@ -129,17 +130,17 @@ _SIZE_ATTRIBUTES = frozenset({"shape", "ndim", "size"})
 
 def _measured(info: FunctionSummary, param: str) -> bool:
     """``len(x)``: fine for an array, a TypeError for a tensor of unknown shape."""
-    return any("name:builtins.len" in site.callees and any(f"p:{param}" in atoms for atoms in site.arg_values)
-               for site in info.calls)
+    length, own = str(NameRef("builtins.len")), param_atom(param)
+    return any(length in site.callees and any(own in atoms for atoms in site.arg_values) for site in info.calls)
 
 
 def _tensorflow_arguments(tensors: TensorInference, function: FunctionId, info: FunctionSummary,
                           param: str) -> int:
     """How often ``param`` is, by itself, an argument of a TensorFlow operation given no tensor or array besides."""
-    own, locality = [f"p:{param}"], Locality.of_param(param)
+    own, locality = [param_atom(param)], Locality.of_param(param)
     count = 0
     for site in info.calls:
-        dotted = [ref[len("name:"):] for ref in site.callees if ref.startswith("name:")]
+        dotted = [name for name in map(name_of, site.callees) if name is not None]
         if not dotted or len(dotted) != len(site.callees) or \
                 not all(tensors.kb.is_tensor_computation(name) for name in dotted):
             continue
@@ -147,7 +148,7 @@ def _tensorflow_arguments(tensors: TensorInference, function: FunctionId, info: 
                      *((site.keywords.get(name), atoms) for name, atoms in site.keyword_values.items())]
         mine = sum(atoms == own and where == locality for where, atoms in arguments)  # the name itself
         others = [atoms for where, atoms in arguments if not (atoms == own and where == locality)]
-        if mine and not any(_is_tensor(tensors, function, atoms) or any(is_array(a) or a.startswith("p:")
+        if mine and not any(_is_tensor(tensors, function, atoms) or any(is_array(a) or is_param(a)
                                                                          for a in atoms) for atoms in others):
             count += mine
     return count
@@ -162,7 +163,7 @@ def _meets_tensors(tensors: TensorInference, function: FunctionId, info: Functio
 def _in_calls_with_tensors(tensors: TensorInference, function: FunctionId, info: FunctionSummary,
                            param: str) -> bool:
     """``tf.multiply(weight, x)``: the op converts ``x`` to the other input's dtype, as ``*`` does."""
-    own = f"p:{param}"
+    own = param_atom(param)
     for site in info.calls:
         arguments = [*site.arg_values, *site.keyword_values.values()]
         if any(own in atoms for atoms in arguments) and any(
@@ -172,5 +173,5 @@ def _in_calls_with_tensors(tensors: TensorInference, function: FunctionId, info:
 
 
 def _is_tensor(tensors: TensorInference, function: FunctionId, atoms: list[str]) -> bool:
-    return TENSOR in tensors.kinds({atom for atom in atoms if not atom.startswith(TENSOR_DTYPE)} - {INDIRECT},
+    return TENSOR in tensors.kinds({atom for atom in atoms if tensor_dtype_of(atom) is None} - {INDIRECT},
                                    function)

@@ -23,6 +23,7 @@ from .graph_entries import GraphEntries, autograph_argument, hybridizer_keywords
 from .guard_facts import GuardFacts
 from .module_level import ModuleLevelFacts
 from .names import ImportBindings
+from .refs import FunctionRef, NameRef
 from .resolver import Scope, is_self
 from .scopes import bindings_among
 from .statement_walk import (SCOPE_NODES, Branch, InLoop, conditional_in_loop, direct_definitions, outside_lambdas,
@@ -34,7 +35,8 @@ from .tensor_facts import (infer_local_values, record_function_facts, record_par
                            varying_batches)
 from .values import value_of
 
-_METHOD_KINDS = {"name:builtins.staticmethod": "static", "name:builtins.classmethod": "class"}
+_METHOD_KINDS = {str(NameRef("builtins.staticmethod")): "static", str(NameRef("builtins.classmethod")): "class"}
+_PROPERTY, _CACHED_PROPERTY = str(NameRef("builtins.property")), str(NameRef("functools.cached_property"))
 
 
 @dataclass
@@ -107,7 +109,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                 if self.kb.is_hybridizer(self.qualified_name(item.value.func, scope)) and item.value.args:
                     wrapped = item.value.args[0]
                     if isinstance(wrapped, ast.Name):
-                        ref = f"fn:{self.module}:{qualname}.{wrapped.id}"
+                        ref = str(FunctionRef(self.module, f"{qualname}.{wrapped.id}"))
                         self.summary.graph_entries.append(GraphEntry(
                             ref, loc_of(item.value), TF_FUNCTION,
                             "input_signature" in hybridizer_keywords(item.value)))
@@ -143,7 +145,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         function.local_localities = {name: scope.localities.get(name, LOCAL) for name in scope.locals}
         function.wrapper_calls = self.wrapper_calls(scope, own, node)
         function.returned_functions = [
-            f"fn:{self.module}:{scope.nested[n.value.id]}" for n, _ in own
+            str(FunctionRef(self.module, scope.nested[n.value.id])) for n, _ in own
             if isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id in scope.nested]
         if class_name and node.name == "__init__":
             self._record_attribute_types(scope, own, class_name)
@@ -178,7 +180,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                     decorated.hybrid_keywords = hybridizer_keywords(decorator)
                     decorated.autograph = autograph_argument(decorator, {}) is not False
                 if wrapped_by:  # `@never_runs_eagerly @tf.function def f`: f must stay a tf.function
-                    self.summary.hybrid_object_uses.append(f"fn:{self.module}:{qualname}")
+                    self.summary.hybrid_object_uses.append(str(FunctionRef(self.module, qualname)))
                 continue
             ref = self.callee_ref(target, outer)
             if not decorated.hybrid and ref not in _METHOD_KINDS and not _is_property_decorator(target, ref):
@@ -187,13 +189,13 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                 decorated.method_kind = _METHOD_KINDS[ref]
             elif class_name and _is_property_decorator(target, ref):
                 decorated.method_kind = "property"
-            elif ref and ref not in _METHOD_KINDS and ref != "name:builtins.property":
+            elif ref and ref not in _METHOD_KINDS and ref != _PROPERTY:
                 # `@register("name")` decorates with what `register("name")` returns: the function whose
                 # body runs once, at definition (a registration), is the factory's; the wrapper that
                 # runs at each call is what that returns.
                 decorated.decorators.append(self.callee_ref(decorator, outer) or ref
                                             if isinstance(decorator, ast.Call) else ref)
-                self.decorator_wrapper_entry(decorator, f"fn:{self.module}:{qualname}", outer)
+                self.decorator_wrapper_entry(decorator, str(FunctionRef(self.module, qualname)), outer)
         return decorated
 
     def _function_imports(self, scope: Scope, own: list, every: list) -> dict[str, str]:
@@ -333,7 +335,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
 
 def _is_property_decorator(decorator: ast.expr, ref: str | None) -> bool:
     """``@property``, ``@x.setter``/``getter``/``deleter``, ``@functools.cached_property``."""
-    if ref in ("name:builtins.property", "name:functools.cached_property"):
+    if ref in (_PROPERTY, _CACHED_PROPERTY):
         return True
     return isinstance(decorator, ast.Attribute) and decorator.attr in ("setter", "getter", "deleter")
 

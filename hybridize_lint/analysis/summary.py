@@ -4,17 +4,9 @@ A summary is small, JSON-serialisable and keyed by the module's content
 hash, so the project-level analyses can be rebuilt from an on-disk cache by
 every flake8 worker or pre-commit run without re-parsing the project.
 
-Callees are recorded as *references* (strings) resolved later against the
-whole project, because a module cannot know what another module defines:
-
-- ``fn:MODULE:QUALNAME``            a function defined in a module
-- ``name:DOTTED``                   a dotted name (import, global) to resolve
-- ``method:MODULE:CLASS:NAME``      ``self.NAME`` / ``cls.NAME``, looked up along the MRO of CLASS and
-                                    of each project subclass (an override there may run)
-- ``super:MODULE:CLASS:NAME``       ``super().NAME``: the MRO after CLASS, of CLASS and of each subclass
-- ``attr:MODULE:CLASS:ATTR:NAME``   method NAME of the object stored in ``self.ATTR``
-- ``inst:TYPEREF|NAME``             method NAME of an instance of the class TYPEREF refers to (or, for
-                                    ``__call__`` of a factory function, the functions it returns)
+Callees are recorded as *references*, resolved later against the whole project because a module
+cannot know what another module defines; summaries store their string form, which only
+:mod:`.refs` writes and reads.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from ..knowledge import KnowledgeBase
 from .policy import HybridizationPolicy
+from .refs import AttrRef, FunctionRef, NameRef, parse
 from .summary import ClassSummary, FunctionSummary, ModuleSummary
 
 FunctionId = tuple[str, str]  # (module, qualname)
@@ -152,11 +153,11 @@ class SymbolTable:
         return None
 
     def _symbol_of_ref(self, ref: str, depth: int) -> Symbol | None:
-        if ref.startswith("fn:"):
-            _, module, qualname = ref.split(":", 2)
-            return Symbol("function", module, qualname)
-        if ref.startswith("name:"):
-            return self.resolve_symbol(ref[5:], depth)
+        parsed = parse(ref)
+        if isinstance(parsed, FunctionRef):
+            return Symbol("function", parsed.module, parsed.qualname)
+        if isinstance(parsed, NameRef):
+            return self.resolve_symbol(parsed.dotted, depth)
         return None
 
     def instance_of(self, typeref: str, depth: int) -> Symbol | None:
@@ -174,9 +175,9 @@ class SymbolTable:
 
     def class_of_typeref(self, typeref: str, depth: int = 0) -> ClassId | None:
         """The project class a TYPEREF (or ``attr:MODULE:CLASS:ATTR``, the type of ``self.ATTR``) names."""
-        if typeref.startswith("attr:") and typeref.count(":") == 3:
-            module, cls, attribute = typeref[5:].split(":")
-            inner = self.attribute_type((module, cls), attribute)
+        parsed = parse(typeref)
+        if isinstance(parsed, AttrRef) and parsed.method is None:
+            inner = self.attribute_type(parsed.owner, parsed.attribute)
             return self.class_of_typeref(inner, depth + 1) if inner and depth < _MAX_DEPTH else None
         symbol = self._symbol_of_ref(typeref, 0)
         return (symbol.module, symbol.qualname) if symbol and symbol.kind == "class" else None

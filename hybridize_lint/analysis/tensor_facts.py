@@ -11,16 +11,18 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from .refs import InstanceRef, is_a, name_of
 from .dtypes import INDIRECT, UNKNOWN, is_array, tensor_dtype, tensor_dtype_atom
 from .summary import Blocker, FunctionSummary, loc_of
 from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, RANGE, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor,
+                     call_atom, is_call_result, is_indirect, is_param, keras_method_atom, made_object_atom, param_of,
                      value_of)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .resolver import Resolver, Scope
 
 _PASSES = 2
-UNKNOWN_CALL = "r:?"  # a second pass sees values assigned later in loops (x = x + 1)
+UNKNOWN_CALL = call_atom("?")  # a second pass sees values assigned later in loops (x = x + 1)
 
 
 def infer_local_values(builder: "Resolver", scope: "Scope", own: list) -> None:
@@ -156,11 +158,12 @@ def _result_blockers(builder: "Resolver", scope: "Scope", result: ast.expr, func
                     f"returns the Operation of `{dotted}` (None when eager): {_CANNOT_RETURN}", where, ["as-entry"]))
                 continue
             ref = builder.callee_ref(value.func, scope)
-            if ref and ref.startswith("name:"):
-                name = ref[5:].rsplit(".", 1)[-1]
+            dotted = name_of(ref)
+            if dotted is not None:
+                name = dotted.rsplit(".", 1)[-1]
                 if name[:1].isupper():  # a class, by convention: decided once the project is known
                     function.blockers.append(Blocker(f"returns a `{name}` object: {_CANNOT_RETURN}", where,
-                                                     ["as-entry", f"object:{ref}"]))
+                                                     ["as-entry", made_object_atom(ref)]))
 
 
 def _result_parts(result: ast.expr):
@@ -263,12 +266,12 @@ def _record_fact(builder: "Resolver", scope: "Scope", function: FunctionSummary,
         _work(function, value_of(builder, child.value, scope) - {CONTAINER})
     elif isinstance(child, (ast.For, ast.AsyncFor)):
         iterated = value_of(builder, child.iter, scope)
-        params = sorted(atom for atom in iterated if atom.startswith("p:"))
+        params = sorted(atom for atom in iterated if is_param(atom))
         if params:
             function.blockers.append(Blocker("iterates over parameter", loc_of(child.iter), params))
     elif isinstance(child, ast.If) and _raises(child):
         atoms = sorted(a for a in _condition_value(builder, child.test, scope)
-                       if a == TENSOR or a.startswith(("p:", "r:", "n:")))
+                       if a == TENSOR or is_indirect(a))
         if atoms:
             function.blockers.append(Blocker(
                 "raises under a condition that may be a tensor: AutoGraph traces both branches of a tensor "
@@ -311,14 +314,14 @@ def _call_facts(builder: "Resolver", scope: "Scope", call: ast.Call, function: F
             function.blockers.append(Blocker("`.numpy()` needs an eager tensor", loc_of(call), []))
         elif call.func.attr in kb.eager_only_keras_methods:
             function.blockers.append(Blocker(f"Keras `{call.func.attr}()` cannot run inside a tf.function",
-                                             loc_of(call), sorted(receiver | {"keras-method:" + call.func.attr})))
+                                             loc_of(call), sorted(receiver | {keras_method_atom(call.func.attr)})))
         elif TENSOR in receiver:
             function.direct_tensor_work = True
         elif receiver:
             _work(function, receiver - {CONTAINER, LITERAL})
     if dotted is not None and dotted.startswith("numpy.") and call.args:
         atoms = frozenset().union(*(value_of(builder, arg, scope) for arg in call.args))
-        tensors = sorted(a for a in atoms if a == TENSOR or a.startswith(("p:", "r:")))
+        tensors = sorted(a for a in atoms if a == TENSOR or is_param(a) or is_call_result(a))
         if tensors:
             function.blockers.append(Blocker(f"NumPy `{dotted}` on a tensor (needs an eager tensor)",
                                              loc_of(call), tensors))
@@ -341,12 +344,12 @@ def _call_facts(builder: "Resolver", scope: "Scope", call: ast.Call, function: F
             loc_of(call), []))
     if dotted == "builtins.bool" and call.args:
         atoms = value_of(builder, call.args[0], scope)
-        if TENSOR in atoms or any(a.startswith("p:") for a in atoms):
+        if TENSOR in atoms or any(is_param(a) for a in atoms):
             function.blockers.append(Blocker("`bool()` of a tensor", loc_of(call), sorted(atoms)))
     ref = builder.callee_ref(call.func, scope)
     if ref:
-        _work(function, frozenset({f"r:{ref}"}))
-    if dotted is None and (not ref or ref.startswith("inst:")) and (
+        _work(function, frozenset({call_atom(ref)}))
+    if dotted is None and (not ref or is_a(ref, InstanceRef)) and (
             isinstance(call.func, ast.Attribute) or
             isinstance(call.func, ast.Name) and builder.shadowed(call.func.id, scope)):
         _work(function, frozenset({UNKNOWN_CALL}))  # an object or callable we cannot type: maybe a model
@@ -361,7 +364,7 @@ def _shape_owners(builder: "Resolver", scope: "Scope", arguments: list[ast.expr]
         for node in ast.walk(argument):
             if isinstance(node, ast.Attribute) and node.attr in ("shape", "get_shape"):
                 value = value_of(builder, node.value, scope)
-                owners.update(a for a in value if a == TENSOR or a.startswith(("p:", "r:", "n:")))
+                owners.update(a for a in value if a == TENSOR or is_indirect(a))
     return owners
 
 
@@ -401,8 +404,8 @@ def _record_partners(builder: "Resolver", scope: "Scope", function: FunctionSumm
             inside, indirect = [operand.id], False
         else:  # `(x + 1.0) * w` converts `x + 1.0`, a NumPy value; `tf.abs(x) * w` a tensor: x converted before
             value = value_of(builder, operand, scope)
-            numpy_only = all(a.startswith("p:") or a in (LITERAL, ARITHMETIC) or is_array(a) for a in value)
-            inside = sorted(a[2:] for a in value if a.startswith("p:")) if numpy_only else []
+            numpy_only = all(is_param(a) or a in (LITERAL, ARITHMETIC) or is_array(a) for a in value)
+            inside = sorted(p for p in map(param_of, value) if p is not None) if numpy_only else []
             indirect = True
         if not inside:
             continue

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .project import FunctionId, ProjectModel, Target, call_arguments, value_parameters
+from .refs import AttrRef, InstanceRef, MethodRef, NameRef, name_of, parse
 from .summary import CallSite, FunctionSummary
 from .dtypes import array_dtype, is_array
-from .values import ARITHMETIC, CONTAINER, LITERAL, OPAQUE, RANGE, SYMBOLIC, TENSOR, VARYING_SHAPE
+from .values import (ARITHMETIC, CONTAINER, LITERAL, OPAQUE, RANGE, SYMBOLIC, TENSOR, VARYING_SHAPE, call_result_of,
+                     global_of, is_call_result, is_param, param_of, symbolic_of)
 
 # The paper's speculative names for code with no visible caller (libraries): DL entry points.
 SPECULATIVE_NAMES = re.compile(r"^(.*(train|test).*_step|call|__call__|run_model|.*inference)$")
@@ -160,16 +162,17 @@ class TensorInference:
         if OPAQUE in atoms:
             return True  # `self._fn(x)`: a function kept in an attribute may well compute on tensors
         facts = self.of(function)
-        if any(is_array(kind) for atom in atoms if atom.startswith("p:") for kind in facts.kinds.get(atom[2:], ())):
+        if any(is_array(kind) for atom in atoms if is_param(atom) for kind in facts.kinds.get(param_of(atom), ())):
             return True  # NumPy arguments: NumPy work in eager code, tensor work in a graph
         for atom in atoms:
-            if atom.startswith("p:") and not facts.kinds.get(atom[2:]):
+            if is_param(atom) and not facts.kinds.get(param_of(atom)):
                 return True  # nothing known about what this parameter receives
-            if atom.startswith("r:") and not self.project.resolve_ref(atom[2:]):
-                external = self._external_callee(atom[2:])
+            ref = call_result_of(atom)
+            if ref is not None and not self.project.resolve_ref(ref):
+                external = self._external_callee(ref)
                 if external is None:
                     return True  # an unresolved call might be a model or layer
-                if self.kb.is_tensor_computation(external) or self._instance_call_computes(atom[2:]) \
+                if self.kb.is_tensor_computation(external) or self._instance_call_computes(ref) \
                         or _tensorflow_object_method(external):
                     return True
                 if external.split(".")[0] not in _KNOWN_NON_TENSOR_MODULES:
@@ -238,10 +241,10 @@ class TensorInference:
 
         def read(reader: FunctionId | None, atoms) -> None:
             for atom in atoms:
-                if atom.startswith("n:"):
+                if global_of(atom) is not None:
                     readers[None].add(reader)
-                elif atom.startswith("r:"):
-                    for target in self.project.resolve_ref(atom[2:]):
+                elif is_call_result(atom):
+                    for target in self.project.resolve_ref(call_result_of(atom)):
                         readers.setdefault(target.function, set()).add(reader)
 
         for function, edges in self.project.call_graph.items():
@@ -325,14 +328,14 @@ class TensorInference:
         for atom in atoms:
             if atom in (TENSOR, LITERAL, VARYING_SHAPE, CONTAINER, SYMBOLIC):
                 kinds.add(atom)
-            elif atom.startswith("p:"):
+            elif (param := param_of(atom)) is not None:
                 facts = self.facts_in_progress(context)
-                kinds |= facts.kinds.get(atom[2:], set()) - {CONTAINER} if facts else set()
-            elif atom.startswith("r:"):
-                kinds |= self._call_kinds(atom[2:])
-            elif atom.startswith("n:") and depth < 5:
-                kinds |= self._global_kinds(atom[2:], depth)
-            elif atom.startswith("k:") and SYMBOLIC in self._kinds({atom[2:]}, context, depth + 1):
+                kinds |= facts.kinds.get(param, set()) - {CONTAINER} if facts else set()
+            elif (ref := call_result_of(atom)) is not None:
+                kinds |= self._call_kinds(ref)
+            elif (dotted := global_of(atom)) is not None and depth < 5:
+                kinds |= self._global_kinds(dotted, depth)
+            elif (inner := symbolic_of(atom)) is not None and SYMBOLIC in self._kinds({inner}, context, depth + 1):
                 kinds.add(SYMBOLIC)
             elif is_array(atom):
                 kinds.add(atom)
@@ -362,31 +365,30 @@ class TensorInference:
         return set()
 
     def _external_callee(self, ref: str) -> str | None:
-        kind, _, rest = ref.partition(":")
-        if kind == "name":
-            symbol = self.project.resolve_symbol(rest)
+        parsed = parse(ref)
+        if isinstance(parsed, NameRef):
+            symbol = self.project.resolve_symbol(parsed.dotted)
             if symbol is not None and symbol.kind == "external":
                 return symbol.dotted
             if symbol is not None and symbol.kind == "instance" and symbol.dotted:
                 return symbol.dotted + ".__call__"
             return None
-        if kind == "inst":
-            typeref, _, method = rest.rpartition("|")
-            dotted = self._external_type(typeref)
-            return f"{dotted}.{method}" if dotted else None
-        if kind in ("attr", "method"):
-            parts = rest.split(":")
-            module, cls, attribute = parts[0], parts[1], parts[2]
-            typeref = self.project.attribute_type((module, cls), attribute)
+        if isinstance(parsed, InstanceRef):
+            dotted = self._external_type(parsed.typeref)
+            return f"{dotted}.{parsed.method}" if dotted else None
+        if isinstance(parsed, (AttrRef, MethodRef)):
+            attribute = parsed.attribute if isinstance(parsed, AttrRef) else parsed.name
+            typeref = self.project.attribute_type(parsed.owner, attribute)
             dotted = self._external_type(typeref) if typeref else None
-            method = parts[3] if kind == "attr" else "__call__"
+            method = parsed.method if isinstance(parsed, AttrRef) else "__call__"
             return f"{dotted}.{method}" if dotted else None
         return None
 
     def _external_type(self, typeref: str) -> str | None:
-        if not typeref.startswith("name:"):
+        dotted = name_of(typeref)
+        if dotted is None:
             return None
-        symbol = self.project.resolve_symbol(typeref[5:])
+        symbol = self.project.resolve_symbol(dotted)
         return symbol.dotted if symbol is not None and symbol.kind == "external" else None
 
     def _instance_call_computes(self, ref: str) -> bool:

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Iterator
 
 from .call_graph import CallGraph, Target, value_parameters
+from .refs import InstanceRef, display, name_of, parse
 from .summary import KERAS_FIT, TF_FUNCTION, FunctionSummary, ModuleSummary
 from .symbols import ClassId, FunctionId
 
@@ -43,14 +44,6 @@ def _binds(info: FunctionSummary, target: Target, param: str, argument: str) -> 
         return argument == "0"
     params = value_parameters(info, target.binding)
     return argument == param or (argument.isdigit() and int(argument) < len(params) and params[int(argument)] == param)
-
-
-def _display(ref: str) -> str:
-    """A wrapper's reference as the user spelled it, for messages."""
-    kind, _, rest = ref.partition(":")
-    if kind == "inst":
-        return _display(rest.rpartition("|")[0]) + "(...)"
-    return rest.replace(":", ".") if kind == "fn" else rest if kind == "name" else rest.rpartition(":")[2]
 
 
 class Tracing(CallGraph):
@@ -94,7 +87,7 @@ class Tracing(CallGraph):
                         continue
                     autograph = entry.autograph if entry.autograph is not None else wrapping.autograph
                     for target in self.resolve_ref(entry.ref):
-                        add(target.function, TF_FUNCTION, autograph=autograph, wrapper=_display(entry.wrapper))
+                        add(target.function, TF_FUNCTION, autograph=autograph, wrapper=display(entry.wrapper))
                     continue
                 for target in self.resolve_ref(entry.ref):
                     add(target.function, entry.via, entry.signature, entry.autograph)
@@ -151,14 +144,16 @@ class Tracing(CallGraph):
     def _wrapping_of(self, wrapper: str, argument: str, wrappers: dict[FunctionId, Wrapping]) -> Wrapping | None:
         if argument == "@":  # @W(...): W is a decorator factory, or a wrapper whose function is optional
             found = self._wrapping_of(wrapper, "0", wrappers)
-            if found is None and wrapper.startswith("inst:") and wrapper.endswith("|__call__"):
-                found = self._wrapping_of(wrapper[5:-len("|__call__")], "0", wrappers)
+            parsed = parse(wrapper)
+            if found is None and isinstance(parsed, InstanceRef) and parsed.method == "__call__":
+                found = self._wrapping_of(parsed.typeref, "0", wrappers)
             return found
-        if wrapper.startswith("name:"):
-            dotted = self.knowledge.canonical(wrapper[5:])
+        named = name_of(wrapper)
+        if named is not None:
+            dotted = self.knowledge.canonical(named)
             if self.knowledge.is_hybridizer(dotted):
                 return Wrapping("func") if argument in ("0", "func") else None
-            symbol = self.resolve_symbol(wrapper[5:])
+            symbol = self.resolve_symbol(named)
             if symbol is not None and symbol.kind == "external":
                 known, autograph = self.knowledge.wrapper_autograph(symbol.dotted)
                 return Wrapping("*args", autograph) if known and argument == "0" else None

@@ -12,7 +12,7 @@ later (a module cannot know what another module's functions return):
 - ``k:ATOM``    ``K`` if ATOM is: what a call (a Keras layer, say) returns on arguments that may be symbolic
 - ``N:DTYPE:RANK`` a NumPy array of that dtype and rank (``?`` when unknown), see :mod:`.dtypes`
 - ``p:NAME``    whatever the enclosing function's parameter NAME receives
-- ``r:REF``     what calling REF returns (see :mod:`.summary` for references)
+- ``r:REF``     what calling REF returns (see :mod:`.refs` for references)
 - ``O``         what calling an object the summary cannot name returns (``self._fn(x)`` for a function
                 kept in an attribute): anything, a tensor included
 - ``n:DOTTED``  the value of a module-level variable of another module
@@ -33,6 +33,94 @@ OPAQUE = "O"  # the result of calling something unnamed: may be anything
 RANGE = "R"  # beside LITERAL: an int counted by `range()` (messages name it so)
 Value = frozenset[str]
 NOTHING: Value = frozenset()
+
+# The atoms with a payload. Only this module (and :mod:`.dtypes`, for ``N:``) spells or parses them.
+_PARAM, _CALL, _GLOBAL, _SYMBOLIC_OF = "p:", "r:", "n:", "k:"
+_KERAS_METHOD, _MADE_OBJECT = "keras-method:", "object:"  # blocker atoms: conditions (see ``Blocker.atoms``)
+
+
+def param_atom(name: str) -> str:
+    """What parameter NAME receives."""
+    return _PARAM + name
+
+
+def call_atom(ref: str) -> str:
+    """What calling the reference REF returns."""
+    return _CALL + ref
+
+
+def global_atom(dotted: str) -> str:
+    """The value of the module-level variable DOTTED of another module."""
+    return _GLOBAL + dotted
+
+
+def symbolic_atom(atom: str) -> str:
+    """``K`` if ATOM is."""
+    return _SYMBOLIC_OF + atom
+
+
+def _payload(atom: str, prefix: str) -> str | None:
+    return atom[len(prefix):] if atom.startswith(prefix) else None
+
+
+def param_of(atom: str) -> str | None:
+    """The parameter a ``p:`` atom names, else None."""
+    return _payload(atom, _PARAM)
+
+
+def call_result_of(atom: str) -> str | None:
+    """The reference whose call result an ``r:`` atom is, else None."""
+    return _payload(atom, _CALL)
+
+
+def global_of(atom: str) -> str | None:
+    """The dotted name of the variable an ``n:`` atom is, else None."""
+    return _payload(atom, _GLOBAL)
+
+
+def symbolic_of(atom: str) -> str | None:
+    """The atom a ``k:`` atom is symbolic if, else None."""
+    return _payload(atom, _SYMBOLIC_OF)
+
+
+def is_param(atom: str) -> bool:
+    return atom.startswith(_PARAM)
+
+
+def is_call_result(atom: str) -> bool:
+    return atom.startswith(_CALL)
+
+
+def is_conditional_symbolic(atom: str) -> bool:
+    return atom.startswith(_SYMBOLIC_OF)
+
+
+def is_indirect(atom: str) -> bool:
+    """A parameter, a call result or another module's variable: decided by the project, not here."""
+    return atom.startswith((_PARAM, _CALL, _GLOBAL))
+
+
+def keras_method_atom(method: str) -> str:
+    """Blocker condition: the receiver is a Keras layer or model whose METHOD is called."""
+    return _KERAS_METHOD + method
+
+
+def keras_method_of(atom: str) -> str | None:
+    return _payload(atom, _KERAS_METHOD)
+
+
+def made_object_atom(ref: str) -> str:
+    """Blocker condition: the object made by calling REF."""
+    return _MADE_OBJECT + ref
+
+
+def made_object_of(atom: str) -> str | None:
+    return _payload(atom, _MADE_OBJECT)
+
+
+def is_condition_atom(atom: str) -> bool:
+    """A blocker atom that is a condition on the blocker, not a value."""
+    return atom.startswith((_KERAS_METHOD, _MADE_OBJECT))
 
 
 def value_of(builder: "Resolver", expr: ast.expr | None, scope: "Scope") -> Value:
@@ -97,7 +185,7 @@ def _call_value(builder: "Resolver", call: ast.Call, scope: "Scope") -> Value:
         if method in kb.non_tensor_methods:
             return NOTHING
         receiver = value_of(builder, call.func.value, scope)
-        tensorish = TENSOR in receiver or any(atom.startswith("p:") for atom in receiver)
+        tensorish = TENSOR in receiver or any(is_param(atom) for atom in receiver)
         if tensorish and method in _TENSOR_METHODS:
             return _tensor_part(receiver)
     if builder.builds_a_structure(call.func, scope):
@@ -105,7 +193,7 @@ def _call_value(builder: "Resolver", call: ast.Call, scope: "Scope") -> Value:
                                               for argument in (*call.args, *(k.value for k in call.keywords))))
     ref = builder.callee_ref(call.func, scope)
     symbolic = _symbolic_arguments(builder, call, scope)
-    return frozenset({f"r:{ref}" if ref else OPAQUE}) | symbolic
+    return frozenset({call_atom(ref) if ref else OPAQUE}) | symbolic
 
 
 def _constructs_an_object(call: ast.Call) -> bool:
@@ -123,10 +211,10 @@ def _symbolic_arguments(builder: "Resolver", call: ast.Call, scope: "Scope") -> 
     found: set[str] = set()
     for argument in (*call.args, *(k.value for k in call.keywords)):
         for atom in value_of(builder, argument, scope):
-            if atom == SYMBOLIC or atom.startswith("k:"):
+            if atom == SYMBOLIC or is_conditional_symbolic(atom):
                 found.add(atom)
-            elif atom.startswith(("p:", "n:")):
-                found.add("k:" + atom)
+            elif is_param(atom) or global_of(atom) is not None:
+                found.add(symbolic_atom(atom))
     return frozenset(found)
 
 
@@ -140,9 +228,9 @@ def _name_value(builder: "Resolver", name: str, scope: "Scope") -> Value:
         if name in current.globals:
             break
         if name in current.params and current is scope:
-            return frozenset({f"p:{name}"})
+            return frozenset({param_atom(name)})
         if name in current.imports:
-            return frozenset({f"n:{current.imports[name]}"})
+            return frozenset({global_atom(current.imports[name])})
         if current.binds(name):
             return frozenset(current.values.get(name, NOTHING)) if current is scope else \
                 _tensor_part(current.values.get(name, NOTHING))
@@ -152,7 +240,7 @@ def _name_value(builder: "Resolver", name: str, scope: "Scope") -> Value:
         return frozenset(module_scope.values[name])
     dotted = builder.bindings.bindings.get(name)
     if dotted and not builder.shadowed(name, scope):
-        return frozenset({f"n:{dotted}"})
+        return frozenset({global_atom(dotted)})
     return NOTHING
 
 
@@ -169,7 +257,7 @@ def _combine(left: Value, right: Value) -> Value:
     arrays = {atom for atom in union if is_array(atom)}
     if arrays:
         union = (union - arrays) | combined_arrays(arrays, with_literal=LITERAL in union)
-    if any(not atom.startswith("k:") for atom in union - {LITERAL, ARITHMETIC, OPAQUE}):
+    if any(not is_conditional_symbolic(atom) for atom in union - {LITERAL, ARITHMETIC, OPAQUE}):
         return (union - {LITERAL}) | {ARITHMETIC}
     return union
 

@@ -323,7 +323,7 @@ class _FrozenValues:
         """``lr`` in ``lr = lr * 0.9``: the variable's own previous value."""
         text = value.describe.strip("`")
         return (isinstance(expr, ast.Name) and expr.id == text) or (
-            isinstance(expr, ast.Attribute) and text.startswith("self.") and expr.attr == text[5:])
+            isinstance(expr, ast.Attribute) and text == f"self.{expr.attr}")
 
     # -- after a trace? -----------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import Iterator
 from ..analysis.hybridization import DEHYBRIDIZE_RETRACING
 from ..analysis.project import FunctionId, Target, call_arguments
 from ..analysis.summary import ONE_OBJECT, TF_FUNCTION, CallSite, FunctionSummary
-from ..analysis.values import CONTAINER, LITERAL, VARYING_SHAPE
+from ..analysis.values import CONTAINER, LITERAL, VARYING_SHAPE, call_result_of
 from ..codemods import CodemodError, module_spelling, replace_ast
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Edit, Fix
@@ -371,8 +371,8 @@ def python_objects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
         if CONTAINER in atoms and LITERAL in atoms and varies:
             kind = "a Python container of Python values"
         elif site.in_loop and _fresh_object(ctx, call, argument) and any(
-                atom.startswith("r:") and any(t.binding == "constructor" for t in project.resolve_ref(atom[2:]))
-                for atom in atoms):
+                any(t.binding == "constructor" for t in project.resolve_ref(ref))
+                for ref in filter(None, map(call_result_of, atoms))):
             kind = "a new Python object"
         if kind is not None:
             diagnostic = ctx.diagnostic(rule, argument if argument is not None else site.loc,
