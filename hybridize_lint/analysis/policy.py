@@ -7,6 +7,7 @@ Kept apart from :mod:`..config` so the analysis depends on no file format: the e
 from __future__ import annotations
 
 import fnmatch
+import functools
 from dataclasses import dataclass
 
 # Methods Python or Keras call for object protocol or construction: never a computation to trace.
@@ -42,8 +43,10 @@ class HybridizationPolicy:
     min_calls: int = 10
 
     @staticmethod
+    @functools.lru_cache(maxsize=None)
     def is_test_path(path: str) -> bool:
-        """``path`` relative to the project root, with forward slashes."""
+        """``path`` relative to the project root, with forward slashes. (Asked for every caller of every
+        function the analyses weigh: cached, since the answer depends on the path alone.)"""
         parts = path.split("/")
         return any(fnmatch.fnmatchcase(parts[-1], pattern) for pattern in _TEST_FILE_PATTERNS) or any(
             part in _TEST_DIRECTORIES for part in parts[:-1])
