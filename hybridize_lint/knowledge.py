@@ -54,6 +54,7 @@ class KnowledgeBase:
     diagnostic_levels: frozenset[str]  # `logging.warning`: a line about the configuration, not progress
     trace_fact_checks: frozenset[str]  # `isinstance(x, tf.RaggedTensor)`: the same for every call of a trace
     trace_fact_attributes: frozenset[str]  # `x.dtype`, `x.shape`: static in a trace
+    python_only_modules: frozenset[str]  # `math`: arguments must be Python numbers
     non_calling_functions: frozenset[str]  # isinstance(x, C): C is named, not called
     binders: frozenset[str]  # functools.partial(f, ...): f is bound for later, not called now
     type_casts: frozenset[str]  # typing.cast(T, v) is v
@@ -225,6 +226,7 @@ def _call_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         diagnostic_levels=frozenset(effects["diagnostic_levels"]),
         trace_fact_checks=frozenset(effects["trace_fact_checks"]),
         trace_fact_attributes=frozenset(effects["trace_fact_attributes"]),
+        python_only_modules=frozenset(effects["python_only_modules"]),
         non_calling_functions=frozenset(effects["non_calling"]),
         binders=frozenset(effects["binders"]),
         type_casts=frozenset(effects["type_casts"]),

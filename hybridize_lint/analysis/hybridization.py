@@ -103,9 +103,7 @@ class HybridizationAnalysis:
 
     def _only_called_from_graph_code(self, function: FunctionId) -> bool:
         callers = [caller for caller, _ in self.project.callers.get(function, [])]
-        graph = self.project.graph_functions
-        return bool(callers) and all(caller is not None and caller != function and caller in graph
-                                     for caller in callers)
+        return bool(callers) and function not in callers and not self.boundaries.has_eager_caller(function)
 
     def _arguments_of(self, function: FunctionId, site):
         info = self.project.function(function)

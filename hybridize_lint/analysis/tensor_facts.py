@@ -448,7 +448,7 @@ def record_python_parameters(builder: "Resolver", scope: "Scope", function: Func
     (Not ``range(n)``: AutoGraph turns a loop over ``range`` of a tensor into a graph loop.)"""
     params = set(function.receiverless_params())
     for node, _ in every:
-        if isinstance(node, ast.Call) and _python_only(builder.dotted(node.func, scope)):
+        if isinstance(node, ast.Call) and _python_only(builder.dotted(node.func, scope), builder.kb.python_only_modules):
             used = [*node.args, *(k.value for k in node.keywords)]
         elif isinstance(node, ast.If) and any(isinstance(statement, ast.Raise) for statement in node.body):
             used = [node.test]
@@ -460,8 +460,8 @@ def record_python_parameters(builder: "Resolver", scope: "Scope", function: Func
                     function.python_params.append(name.id)
 
 
-def _python_only(dotted: str | None) -> bool:
-    return dotted is not None and dotted.split(".")[0] in ("math", "scipy")
+def _python_only(dotted: str | None, modules: frozenset[str]) -> bool:
+    return dotted is not None and dotted.split(".")[0] in modules
 
 
 _TENSOR_ATTRIBUTES = frozenset({"dtype"})  # read alike from arrays and from tensors of any shape

@@ -173,11 +173,18 @@ class TensorInference:
                 if external is None:
                     return True  # an unresolved call might be a model or layer
                 if self.kb.is_tensor_computation(external) or self._instance_call_computes(ref) \
-                        or _tensorflow_object_method(external):
+                        or self._tensorflow_object_method(external):
                     return True
                 if external.split(".")[0] not in _KNOWN_NON_TENSOR_MODULES:
                     return True  # a library we know nothing about may well compute on tensors
         return False
+
+    def _tensorflow_object_method(self, dotted: str) -> bool:
+        """``ema.apply(vs)`` on a ``tf.train.ExponentialMovingAverage``: a method of a TensorFlow class's
+        object, which may well run ops on the variables it keeps (not certain: not every method does)."""
+        owner, _, method = dotted.rpartition(".")
+        return self.kb.is_tensorflow(owner) and owner.rpartition(".")[2][:1].isupper() \
+            and not method.startswith("_") and method != "__call__"
 
     # -- fixpoint -----------------------------------------------------------
 
@@ -404,14 +411,6 @@ class TensorInference:
         if summary is None or name not in summary.values:
             return set()
         return self._kinds(set(summary.values[name]), (module, "<module>"), depth + 1)
-
-
-def _tensorflow_object_method(dotted: str) -> bool:
-    """``ema.apply(vs)`` on a ``tf.train.ExponentialMovingAverage``: a method of a TensorFlow class's
-    object, which may well run ops on the variables it keeps (not certain: not every method does)."""
-    owner, _, method = dotted.rpartition(".")
-    return owner.startswith("tensorflow.") and owner.rpartition(".")[2][:1].isupper() \
-        and not method.startswith("_") and method != "__call__"
 
 
 def _argument_atoms(site: CallSite):
