@@ -67,6 +67,7 @@ class KnowledgeBase:
     memoizing_decorators: frozenset[str]  # `functools.cache`: the body runs once per distinct arguments
     container_types: frozenset[str]  # classes whose instances are Python containers
     container_annotations: frozenset[str]  # annotations that make a parameter a Python container
+    scalar_annotations: frozenset[str]  # annotations that make a parameter a Python scalar
     framework_mutators: dict[str, tuple[int, int]]  # TF/Keras methods spelled like container mutators
     python_iterator_factories: NameSet
     python_collection_factories: frozenset[str]
@@ -239,6 +240,7 @@ def _call_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         container_types=frozenset(objects["container_types"]),
         memoizing_decorators=frozenset(effects["memoizing_decorators"]),
         container_annotations=frozenset(objects["container_annotations"]),
+        scalar_annotations=frozenset(objects["scalar_annotations"]),
         framework_mutators={name: (low, high) for name, (low, high) in objects["framework_methods"].items()},
         python_iterator_factories=NameSet.of(data["iterators"]["factories"]),
         python_collection_factories=frozenset(data["iterators"]["collection_factories"]),

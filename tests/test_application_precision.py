@@ -808,6 +808,96 @@ def test_a_barren_tf_function_called_eagerly_still_traces_for_nothing(tmp_path):
     assert lint(tmp_path, files, 'select = ["HYB4"]\n') == {("m.py", 5, "HYB401")}
 
 
+# -- a barren tf.function kept on an object is called through it, by callers not followed ---------------
+
+STORED = """
+import tensorflow as tf
+
+
+class Surrogate:
+    def __init__(self, network, configurator=None):
+        self.network = network
+        self.configurator = configurator
+        if self.configurator is None:
+            self.configurator = self._default_configurator
+
+    @tf.function
+    def _default_configurator(self, inputs):
+        return inputs
+
+    @tf.function
+    def log_likelihood(self, inputs):
+        return tf.reduce_sum(self.network(self.configurator(inputs)))
+
+
+surrogate = Surrogate(tf.keras.layers.Dense(2))
+for _ in range(10):
+    surrogate.log_likelihood(tf.ones((1, 3)))
+    CALL
+"""
+
+
+def test_a_barren_tf_function_kept_on_an_object_has_callers_not_known(tmp_path):
+    # bayesflow's default configurator, yolov4's `self._yolo_function = _coords_1`: the graph that
+    # calls it through the attribute inlines it; nothing shows an eager caller that would pay.
+    assert lint(tmp_path, {"m.py": STORED.replace("CALL", "pass")}, 'select = ["HYB4"]\n') == set()
+
+
+def test_a_barren_tf_function_kept_on_an_object_and_called_eagerly_still_traces_for_nothing(tmp_path):
+    files = {"m.py": STORED.replace("CALL", "surrogate._default_configurator(tf.ones((1, 3)))")}
+    assert lint(tmp_path, files, 'select = ["HYB4"]\n') == {("m.py", 12, "HYB401")}
+
+
+# -- a helper's print of Python values tells a fact of the trace ------------------------------------------
+
+PRINTS = """
+import tensorflow as tf
+
+IMAGE_SIZE = 224
+
+
+def resize_image(image, height: int = IMAGE_SIZE, width: int = IMAGE_SIZE):
+    print(height, width)
+    return tf.image.resize(image, [height, width])
+
+
+def scale(image, factor):
+    print(PRINTED)
+    return image * factor
+
+
+def preprocess(image, size: int = IMAGE_SIZE):
+    return scale(resize_image(image, size, size), tf.constant(2.0))
+
+
+dataset = tf.data.Dataset.from_tensor_slices(tf.ones((4, 8, 8, 3))).map(preprocess)
+for batch in dataset:
+    pass
+"""
+
+
+def test_a_helper_printing_parameters_annotated_as_python_scalars_tells_trace_facts(tmp_path):
+    # tf-models' resize_image: `print(height, width)` of the image size; each new size is a new trace.
+    files = {"m.py": PRINTS.replace("    print(PRINTED)\n", "")}
+    assert lint(tmp_path, files, 'select = ["HYB1"]\n') == set()
+
+
+def test_a_helper_printing_what_a_caller_may_pass_as_a_tensor_still_runs_once_per_trace(tmp_path):
+    files = {"m.py": PRINTS.replace("PRINTED", "factor")}
+    assert lint(tmp_path, files, 'select = ["HYB1"]\n') == {("m.py", 17, "HYB110")}
+
+
+def test_a_helper_printing_a_message_of_constants_still_runs_once_per_trace(tmp_path):
+    files = {"m.py": PRINTS.replace("PRINTED", '"scaling", IMAGE_SIZE')}
+    assert lint(tmp_path, files, 'select = ["HYB1"]\n') == {("m.py", 17, "HYB110")}
+
+
+def test_the_graph_functions_own_print_of_a_constant_is_still_reported(tmp_path):
+    files = {"m.py": PRINTS.replace("    print(PRINTED)\n", "").replace(
+        "    return scale(", '    print("preprocessing", size)\n    return scale(')}
+    assert lint(tmp_path, files, 'select = ["HYB1"]\n') == {("m.py", 16, "HYB101")}
+
+
 # -- one element of an unpacked structure holds every element's kinds ------------------------------------
 
 UNPACKS = """

@@ -14,7 +14,7 @@ from typing import Iterator
 from .summary import CallSite, FunctionSummary
 from .symbols import ClassId, FunctionId, Symbol, SymbolTable
 from .refs import SELF_CALLS, AttrRef, FunctionRef, InstanceRef, MethodRef, NameRef, ParamRef, SuperRef, name_of, parse
-from .values import call_result_of, global_of
+from .values import call_atom, call_result_of, global_of
 
 
 @dataclass(frozen=True)
@@ -200,10 +200,23 @@ class CallGraph(SymbolTable):
             parsed = parse(decorator)
             for resolved in self.resolve_ref(decorator) if not isinstance(parsed, FunctionRef) else \
                     [Target(parsed.function, "plain")]:
-                wrapper_source = self.function(resolved.function)
-                for wrapper in wrapper_source.returned_functions if wrapper_source else []:
-                    targets.append(Target(parse(wrapper).function, "plain"))
+                targets.extend(Target(wrapper, "plain") for wrapper in self._wrappers_made_by(resolved.function))
         return targets
+
+    def _wrappers_made_by(self, decorator: FunctionId) -> list[FunctionId]:
+        """The functions a decorator puts in place of the one it decorates. A decorator usable with
+        and without parentheses (``if target is None: return decorator`` / ``return
+        decorator(target)``) returns its inner decorator only when given no function; applied to one,
+        it returns what that inner decorator makes, and the inner decorator runs once, at import."""
+        source = self.function(decorator)
+        wrappers: list[FunctionId] = []
+        for wrapper in source.returned_functions if source else []:
+            inner = self.function(parse(wrapper).function)
+            if call_atom(wrapper) in source.returns and inner is not None:
+                wrappers.extend(parse(made).function for made in inner.returned_functions)
+            else:
+                wrappers.append(parse(wrapper).function)
+        return wrappers
 
     @cached_property
     def call_graph(self) -> dict[FunctionId, list[tuple[CallSite, list[Target]]]]:

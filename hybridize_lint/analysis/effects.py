@@ -10,7 +10,7 @@ from .resolver import Resolver, Scope, is_self
 from .statement_walk import Branch, InLoop
 from .summary import CAPTURED, LOCAL, Blocker, Effect, EffectKind, FunctionSummary, Locality, loc_of
 from .syntax import flatten_targets, is_attribute_of, place_key, reads_object_state, same_place
-from .values import TENSOR, is_indirect, value_of
+from .values import TENSOR, is_indirect, param_of, value_of
 
 
 _CONTAINER, _NOT_CONTAINER, _MAYBE_CONTAINER = "container", "not a container", "maybe a container"
@@ -32,7 +32,8 @@ class CallAndWriteEffects(Resolver):
         where = loc_of(call)
         if dotted == kb.python_print:
             fact = self._prints_a_trace_fact(call, scope, guards)
-            function.effects.append(Effect(EffectKind.PRINT, "print", where, log_line=fact, diagnostic=fact))
+            line = fact or self._prints_python_parameters(call, scope)
+            function.effects.append(Effect(EffectKind.PRINT, "print", where, log_line=line, diagnostic=fact))
         elif dotted is not None and dotted not in kb.pure_functions and dotted in kb.io_calls:
             log_line, diagnostic = self._log_line(call, dotted.rsplit(".", 1)[-1], scope, guards) \
                 if dotted in kb.log_calls else (False, False)
@@ -84,9 +85,29 @@ class CallAndWriteEffects(Resolver):
             return True, True
         if any(isinstance(guard, Branch) and TENSOR not in value_of(self, guard.test, scope) for guard in guards):
             return True, True
-        # A progress line in a helper is about trace-time facts only if nothing in it may be a tensor
-        # a caller passes (`log_metrics(loss)` logging `loss`) or a call returns.
-        return not any(is_indirect(atom) for value in values for atom in value), False
+        return self._tells_trace_facts(call, scope), False
+
+    def _prints_python_parameters(self, call: ast.Call, scope: Scope) -> bool:
+        """``print(height, width)`` of parameters annotated as Python scalars (and nothing that may be a
+        tensor): each new value is a new trace, so once per trace shows every value; a message of
+        constants alone (``print("scaling")``) is progress and stays an effect."""
+        return self._tells_trace_facts(call, scope) and any(
+            (param := param_of(atom)) and self._annotated(param, scope, self.kb.scalar_annotations)
+            for argument in [*call.args, *(k.value for k in call.keywords)]
+            for atom in value_of(self, argument, scope))
+
+    def _tells_trace_facts(self, call: ast.Call, scope: Scope) -> bool:
+        """A progress line (a print, a log call) in a helper is about trace-time facts only if nothing in
+        it may be a tensor: not one a caller passes (`log_metrics(loss)` logging `loss`) or a call
+        returns. A parameter annotated as a Python scalar (`height: int`) is none."""
+        for argument in [*call.args, *(k.value for k in call.keywords)]:
+            for atom in value_of(self, argument, scope):
+                if atom == TENSOR:
+                    return False
+                param = param_of(atom)
+                if is_indirect(atom) and not (param and self._annotated(param, scope, self.kb.scalar_annotations)):
+                    return False
+        return True
 
     def _method_effects(self, call: ast.Call, scope: Scope, function: FunctionSummary,
                         guards: list[ast.expr]) -> None:
@@ -148,6 +169,10 @@ class CallAndWriteEffects(Resolver):
 
     def _annotated_container(self, name: str, scope: Scope) -> bool:
         """A parameter annotated as a mutable container: ``config: Dict[str, Any]``."""
+        return self._annotated(name, scope, self.kb.container_annotations)
+
+    def _annotated(self, name: str, scope: Scope, annotations: frozenset[str]) -> bool:
+        """A parameter annotated with one of ``annotations`` (``Dict[str, Any]`` counts as ``Dict``)."""
         if scope.node is None or name not in scope.params:
             return False
         arguments = scope.node.args
@@ -156,7 +181,7 @@ class CallAndWriteEffects(Resolver):
                 annotation = argument.annotation
                 if isinstance(annotation, ast.Subscript):
                     annotation = annotation.value
-                return self.dotted(annotation, scope.parent or self.module_scope) in self.kb.container_annotations
+                return self.dotted(annotation, scope.parent or self.module_scope) in annotations
         return False
 
     def _typeref_container_kind(self, typeref: str | None) -> str:

@@ -214,6 +214,15 @@ class GraphEntries(Resolver):
             if ref and is_self(getattr(target, "value", None), scope) and isinstance(target, ast.Attribute):
                 self.summary.hybrid_wrappers[str(MethodRef(self.module, scope.class_name, target.attr))] = ref
 
+    def stored_function(self, node: ast.stmt, scope: Scope) -> None:
+        """``self.fn = f`` or ``self.post = self._default_post``: a function kept on an object, whose calls
+        (``self.fn(x)``) the call graph does not follow."""
+        if not (isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) for t in node.targets)):
+            return
+        ref = self.function_ref(node.value, scope)
+        if ref:
+            self.summary.stored_functions.append(ref)
+
     def wraps_one_object(self, wrapped: ast.expr, scope: Scope) -> bool:
         """``tf.function(self.step)``, ``tf.function(model)``, ``tf.function(model.call)``: a tf.function of
         one object's method, not of the function every instance of its class shares."""

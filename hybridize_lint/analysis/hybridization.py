@@ -22,7 +22,6 @@ from .project import FunctionId, ProjectModel, call_arguments
 from .side_effects import SideEffectAnalysis, Witness
 from .summary import TF_FUNCTION, Blocker, FunctionSummary
 from .tensors import Evidence, TensorInference
-from .values import RANGE, is_indirect
 
 HYBRIDIZE = "hybridize"
 DEHYBRIDIZE_BARREN = "dehybridize-barren"
@@ -78,40 +77,15 @@ class HybridizationAnalysis:
 
     # -- one function -------------------------------------------------------
 
-    def _may_vary(self, function: FunctionId, param: str, evidence: Evidence) -> bool:
-        """Whether the literal a call passes as ``param`` may differ between calls: a number written or
-        computed at the call (``f(x, 5)``, ``f(x, n * 2)``), counted by a loop (``range``), or a name the
-        caller's loop rebinds. A value the caller computes once (``output_size[0]`` of a fixed config, an element of what a helper
-        returns), a string constant or the object's own state (``"sum"``, ``len(self.tokenizer)``) is
-        the same at every call of that site: one trace per site, no evidence of retracing. (The paper's
-        every-function mode counts every literal.)"""
-        site = evidence.site
-        if site is None:
-            return True
-        caller = self.project.function(evidence.caller)
-        for param_name, where, atoms in self._arguments_of(function, site):
-            if param_name != param:
-                continue
-            if where in site.steady_args and not self.project.policy.every_function:
-                return False  # the same at every run of the site: as many traces as sites, at most
-            if RANGE in atoms or not any(is_indirect(atom) for atom in atoms):
-                return True  # literals (or a display of them) written in the caller, or a count
-            name = site.arg_names[where] if isinstance(where, int) and where < len(site.arg_names) \
-                else site.keyword_names.get(where, "") if isinstance(where, str) else ""
-            return bool(name) and caller is not None and name in caller.loop_bound
-        return True
+    def _only_called_through_an_attribute(self, function: FunctionId) -> bool:
+        """Stored on an object (``self.fn = f``) and called by nothing the call graph follows. (The paper's
+        every-function mode decides on the body alone.)"""
+        return not self.project.policy.every_function and function in self.project.stored_functions \
+            and not self.boundaries.has_eager_caller(function)
 
     def _only_called_from_graph_code(self, function: FunctionId) -> bool:
         callers = [caller for caller, _ in self.project.callers.get(function, [])]
         return bool(callers) and function not in callers and not self.boundaries.has_eager_caller(function)
-
-    def _arguments_of(self, function: FunctionId, site):
-        info = self.project.function(function)
-        for ref in site.callees:
-            for target in self.project.resolve_ref(ref):
-                if target.function == function and info is not None:
-                    yield from call_arguments(info, target, site)
-                    return
 
     def _decide(self, function: FunctionId) -> Verdict:
         project = self.project
@@ -145,6 +119,11 @@ class HybridizationAnalysis:
                 and self._only_called_from_graph_code(verdict.function):
             reasons.append("does no tensor computation, but only graph code calls it, whose trace inlines it: "
                            "the decoration costs nothing there")
+            return
+        if verdict.barren and not speculative and not info.decorators and not stub_with_tensors \
+                and self._only_called_through_an_attribute(verdict.function):
+            reasons.append("does no tensor computation, but it is kept on an object and called through that "
+                           "attribute: its callers are not known, and graph code that calls it inlines it")
             return
         if verdict.barren and not speculative and not info.decorators and not stub_with_tensors:
             verdict.action = DEHYBRIDIZE_BARREN
@@ -205,7 +184,8 @@ class HybridizationAnalysis:
                                     if (certain := [e for e in evidences if not e.maybe_tensor
                                                     and not self.project.in_test_code(e.caller)
                                                     and e.caller not in self.project.graph_roots
-                                                    and self._may_vary(verdict.function, param, e)])}
+                                                    and self.obstacle_analysis.literal_may_vary(
+                                                        verdict.function, param, e)])}
         if verdict.tensor_params and verdict.retracing_params and not verdict.recursive:
             verdict.action = DEHYBRIDIZE_RETRACING
             reasons.append("has tensor parameters and parameters bound to Python literals: every new literal "

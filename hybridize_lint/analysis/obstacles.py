@@ -18,8 +18,8 @@ from .project import FunctionId, ProjectModel, call_arguments
 from .signatures import ArraySignature, array_signature, conversion_hazard
 from .refs import NameRef, ParamRef, is_a
 from .summary import CAPTURED, LOCAL, TF_FUNCTION, FunctionSummary
-from .tensors import ParameterFacts, TensorInference
-from .values import TENSOR, is_param
+from .tensors import Evidence, ParameterFacts, TensorInference
+from .values import CONTAINER, LITERAL, RANGE, TENSOR, is_indirect, is_param
 
 
 class ObstacleAnalysis:
@@ -74,6 +74,42 @@ class ObstacleAnalysis:
         found.extend(self._value_obstacles(function, info, facts))
         return found
 
+    def literal_may_vary(self, function: FunctionId, param: str, evidence: Evidence, *,
+                         constants_vary: bool = True) -> bool:
+        """Whether the literal a call passes as ``param`` may differ between calls: a number written or
+        computed at the call (``f(x, 5)``, ``f(x, n * 2)``), counted by a loop (``range``), or a name the
+        caller's loop rebinds. A value the caller computes once (``output_size[0]`` of a fixed config,
+        an element of what a helper returns), a string constant or the object's own state (``"sum"``,
+        ``len(self.tokenizer)``) is the same at every call of that site: one trace per site, no
+        evidence of retracing. With ``constants_vary=False``, numbers written out at the call
+        (``256``, ``(128, 128, 128)``) are the same at every call of their site too: sites that pass
+        different ones trace once each, which only matters to retracing advice, not to whether a
+        graph pays. (The paper's every-function mode counts every literal.)"""
+        site = evidence.site
+        if site is None:
+            return True
+        caller = self.project.function(evidence.caller)
+        steady = not self.project.policy.every_function
+        for param_name, where, atoms in self._arguments_of(function, site):
+            if param_name != param:
+                continue
+            if steady and (where in site.steady_args or (not constants_vary and where in site.constant_args)):
+                return False  # the same at every run of the site: as many traces as sites, at most
+            if RANGE in atoms or not any(is_indirect(atom) for atom in atoms):
+                return True  # literals (or a display of them) written in the caller, or a count
+            name = site.arg_names[where] if isinstance(where, int) and where < len(site.arg_names) \
+                else site.keyword_names.get(where, "") if isinstance(where, str) else ""
+            return bool(name) and caller is not None and name in caller.loop_bound
+        return True
+
+    def _arguments_of(self, function: FunctionId, site):
+        info = self.project.function(function)
+        for ref in site.callees:
+            for target in self.project.resolve_ref(ref):
+                if target.function == function and info is not None:
+                    yield from call_arguments(info, target, site)
+                    return
+
     def _placement_obstacles(self, function: FunctionId, info: FunctionSummary) -> list[str]:
         """Where the function sits: test code, nested, a generator, inside what Keras traces, TF1 or Keras 3 code."""
         project = self.project
@@ -124,7 +160,7 @@ class ObstacleAnalysis:
         elif not tensor_params and signature is not None and signature.refused is not None \
                 and project.policy.every_function is False and not self._bare_decorator_keeps_arrays(function, info):
             found.append(f"no `input_signature` keeps its NumPy arguments' behaviour: {signature.refused}")
-        literal_params = {param: evidence for param, evidence in facts.literals.items() if evidence}
+        literal_params = self._varying_literals(function, facts)
         if literal_params:
             param, evidence = next(iter(literal_params.items()))
             found.append(f"parameter `{param}` {evidence[0].render(project.module_paths())} "
@@ -146,6 +182,17 @@ class ObstacleAnalysis:
             found.append(f"{blocker.reason} (line {blocker.loc[0]})")
         return found
 
+
+    def _varying_literals(self, function: FunctionId, facts: ParameterFacts) -> dict[str, list[Evidence]]:
+        """The literal parameters that would retrace a graph of this function. For the paper, every
+        literal does; for the boundary, only those that may change between runs of their call site
+        (a constant written at a call in the step loop traces once)."""
+        literals = {param: evidence for param, evidence in facts.literals.items() if evidence}
+        if self.project.policy.every_function:
+            return literals
+        return {param: varying for param, evidence in literals.items()
+                if (varying := [e for e in evidence
+                                if self.literal_may_vary(function, param, e, constants_vary=False)])}
 
     def _bare_decorator_keeps_arrays(self, function: FunctionId, info: FunctionSummary) -> bool:
         """Without a signature (a model passed beside the arrays, say), a bare ``@tf.function`` still
@@ -169,6 +216,8 @@ class ObstacleAnalysis:
             for caller, module, site, (locality, name, atoms) in self._arguments(function, info, param):
                 if all(is_param(atom) for atom in atoms):
                     continue  # the caller's own parameter passed on: judged where that is filled
+                if atoms and set(atoms) <= {LITERAL, RANGE, CONTAINER}:
+                    continue  # a Python literal (or a display of them): whether it retraces is judged above
                 if name and self._same_object_each_call(caller, module, locality, name):
                     continue
                 summary = project.summaries[module]

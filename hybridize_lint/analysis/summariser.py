@@ -30,7 +30,8 @@ from .statement_walk import (SCOPE_NODES, Branch, InLoop, conditional_in_loop, d
                              own_nodes_with_guards, passes_nodes)
 from .summary import (CAPTURED, LOCAL, TF_FUNCTION, CallSite, ClassSummary, FunctionNode, FunctionSummary, GraphEntry,
                       ModuleSummary, definition_names, loc_of)
-from .syntax import attribute_loads, defaulted_parameters, is_attribute_of, is_stub, reads_object_state
+from .syntax import (attribute_loads, defaulted_parameters, is_attribute_of, is_constant_display, is_stub,
+                     reads_object_state)
 from .tensor_facts import (infer_local_values, record_function_facts, record_parameter_uses, record_python_parameters,
                            varying_batches)
 from .values import value_of
@@ -269,6 +270,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             elif function is not None and isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
                 self.writes(node, scope, function, guards)
                 self.hybrid_attribute(node, scope)
+                self.stored_function(node, scope)
 
     def _call(self, call: ast.Call, scope: Scope, calls: list[CallSite], function: FunctionSummary | None,
               guards: list) -> None:
@@ -289,6 +291,8 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
                         steady_args=[*(i for i, arg in enumerate(call.args) if self._steady_argument(arg, scope)),
                                     *(k.arg for k in call.keywords if k.arg and self._steady_argument(k.value, scope))],
+                        constant_args=[*(i for i, arg in enumerate(call.args) if is_constant_display(arg)),
+                                       *(k.arg for k in call.keywords if k.arg and is_constant_display(k.value))],
                         unpacked_args=[*(i for i, arg in enumerate(call.args) if self._unpacked(arg, scope)),
                                        *(k.arg for k in call.keywords if k.arg and self._unpacked(k.value, scope))],
                         in_loop=any(isinstance(guard, InLoop) for guard in guards),

@@ -131,6 +131,9 @@ class CallSite:
     # string constant (a mode, an op name) or the object's own state (`len(self.tokenizer)`). One trace
     # per site, not per call. (Numbers written at calls are not here: sites that disagree retrace.)
     steady_args: list[int | str] = field(default_factory=list)
+    # Arguments written out as constants at the call (`256`, `(128, 128, 128)`): the same at every
+    # execution of the site, so one trace per site; sites that pass different constants trace once each.
+    constant_args: list[int | str] = field(default_factory=list)
     # Arguments that are a name bound by unpacking a structure: their value holds every element's atoms.
     unpacked_args: list[int | str] = field(default_factory=list)
     in_loop: bool = False
@@ -270,6 +273,9 @@ class ModuleSummary:
     values: dict[str, list[str]] = field(default_factory=dict)  # abstract values of module-level names
     tensor_dtypes: dict[str, str] = field(default_factory=dict)  # module-level NAME = tf.Variable(0.5): float32
     hybrid_object_uses: list[str] = field(default_factory=list)  # refs of f in f.get_concrete_function()
+    # Refs of functions stored on an object (`self.fn = f`, `self.post = self._default_post`): called
+    # through the attribute by code the analysis cannot follow.
+    stored_functions: list[str] = field(default_factory=list)
     attribute_loads: list[str] = field(default_factory=list)  # attributes read outside functions
     # Module-level variables rebound while the program runs (in a module-level loop, or by a function
     # through `global`), with the line: a graph traced before keeps the old value.

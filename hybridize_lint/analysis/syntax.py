@@ -95,3 +95,15 @@ def defaulted_parameters(node: FunctionNode) -> list[str]:
     with_defaults = positional[len(positional) - len(arguments.defaults):] if arguments.defaults else []
     keyword_only = [a for a, default in zip(arguments.kwonlyargs, arguments.kw_defaults) if default is not None]
     return [a.arg for a in (*with_defaults, *keyword_only)]
+
+
+def is_constant_display(expr: ast.expr) -> bool:
+    """A value written out in full: a constant (``256``, ``-1.5``, ``"sum"``, ``None``) or a tuple or
+    list of them (``(128, 128, 128)``). The same value at every execution of the code that holds it."""
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
+        return isinstance(expr.operand, ast.Constant)
+    if isinstance(expr, (ast.Tuple, ast.List)):
+        return all(is_constant_display(element) for element in expr.elts)
+    return False

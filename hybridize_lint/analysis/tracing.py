@@ -61,6 +61,12 @@ class Tracing(CallGraph):
                 for t in self.resolve_ref(ref)}
 
     @cached_property
+    def stored_functions(self) -> set[FunctionId]:
+        """Functions kept on an object (``self.fn = f``) and called through it, by callers not followed."""
+        return {t.function for s in self.summaries.values() for ref in s.stored_functions
+                for t in self.resolve_ref(ref)}
+
+    @cached_property
     def graph_roots(self) -> dict[FunctionId, GraphRoot]:
         """Functions traced for a reason of their own, not only because graph code calls them."""
         roots: dict[FunctionId, GraphRoot] = {}

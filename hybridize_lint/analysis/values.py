@@ -251,7 +251,9 @@ def _combine(left: Value, right: Value) -> Value:
     that a tensor operand makes the whole value a tensor, not also a literal. Symbolic sources
     (``k:``) and results of unnamed calls (``O``) ride along without deciding anything.
     """
-    if not left - {OPAQUE} or not right - {OPAQUE}:  # `n - 1` with `n` unknown: unknown too, not a literal
+    if not left - {OPAQUE, ARITHMETIC} or not right - {OPAQUE, ARITHMETIC}:
+        # `n - 1` with `n` unknown (or itself arithmetic on unknowns: `x.numpy() * 2 / 3`): unknown too,
+        # not a literal
         return ((left | right) - {CONTAINER, LITERAL}) | {ARITHMETIC}
     union = (left | right) - {CONTAINER}
     arrays = {atom for atom in union if is_array(atom)}
