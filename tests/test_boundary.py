@@ -648,3 +648,118 @@ for epoch in range(EPOCHS):
     losses = [train_step(x, y) for x, y in dataset]
 """
     assert set(found(tmp_path, body)) == {"train_step"}  # four epochs, one call per batch in each
+
+
+# -- a loop over the parts of one structure is no repetition ---------------------------------------------
+
+PARTS = """
+def check_part(part):
+    scaled = tf.nn.relu(predict(tf.reshape(part, [-1, 4])))
+    scaled = tf.math.log1p(tf.abs(scaled)) - tf.reduce_min(scaled)
+    return tf.reduce_sum(tf.sqrt(scaled + 1.0)) + tf.reduce_max(scaled)
+
+
+def check_all(structure):
+    return [check_part(tf.convert_to_tensor(part)) for part in ITERABLE]
+"""
+
+
+@pytest.mark.parametrize("iterable", ["tf.nest.flatten(structure)", "structure.values()", "[structure, structure]"])
+def test_a_helper_run_on_each_part_of_a_structure_is_not_a_repeated_step(tmp_path, iterable):
+    # TFP's JointDistribution checks each flattened part of a sample: a few calls, each of its own shape.
+    body = PARTS.replace("ITERABLE", iterable) + "\n\ncheck_all({'a': features, 'b': features})\n"
+    assert found(tmp_path, body) == {}
+
+
+def test_the_same_helper_run_on_every_batch_of_a_dataset_is_the_boundary(tmp_path):
+    body = PARTS.replace("ITERABLE", "structure") + """
+
+dataset = tf.data.Dataset.from_tensor_slices(features).batch(8)
+for batch in dataset:
+    check_part(batch)
+"""
+    assert set(found(tmp_path, body)) == {"check_part"}
+
+
+# -- below a start point that cannot be a graph, only a helper doing most of its work pays ----------------
+
+REFUSED_STEP = """
+def forward(x, y):
+    hidden = tf.nn.relu(predict(x))
+    hidden = tf.math.log1p(tf.abs(hidden)) - tf.reduce_min(hidden)
+    hidden = tf.sqrt(hidden + 1.0) * tf.reduce_max(hidden) + tf.reduce_mean(hidden)
+    hidden = tf.nn.softmax(hidden) + tf.nn.sigmoid(hidden) - tf.tanh(hidden)
+    hidden = tf.square(hidden - y) + tf.exp(-tf.abs(hidden)) + tf.math.cos(hidden)
+    hidden = tf.math.sin(hidden) * tf.math.cos(hidden) + tf.math.reduce_std(hidden)
+    return tf.reduce_mean(hidden) + tf.reduce_sum(tf.square(hidden)) + tf.reduce_max(tf.abs(hidden))
+
+
+def metric(x, y):
+    error = tf.abs(predict(x) - y)
+    return tf.reduce_mean(error) + tf.reduce_max(error) - tf.reduce_min(error) + tf.math.reduce_std(error)
+
+
+def step(x, y):
+    loss = FORWARD
+    value = metric(x, y)
+    print("loss", float(loss), "metric", float(value))
+
+
+for number in range(50):
+    step(features, labels)
+"""
+
+
+def test_a_minor_helper_of_a_step_that_cannot_be_a_graph_is_not_suggested(tmp_path):
+    # The step prints, so its helpers are tried: forward does most of the work, metric a small part.
+    result = found(tmp_path, REFUSED_STEP.replace("FORWARD", "forward(x, y)"))
+    assert set(result) == {"forward"}
+
+
+def test_the_same_helper_doing_most_of_the_work_is_suggested(tmp_path):
+    result = found(tmp_path, REFUSED_STEP.replace("FORWARD", "0.0"))
+    assert set(result) == {"metric"}
+
+
+# -- TensorFlow's own Python utilities are no tensor operations -----------------------------------------
+
+WALKS = """
+from tensorflow.python.util import nest
+
+
+def variables_of(owner):
+    found = []
+    for leaf in nest.flatten(owner.__dict__, expand_composites=True):
+        for path, item in nest.flatten_with_tuple_paths(leaf):
+            if isinstance(item, tf.Variable):
+                found.append(item)
+    found.extend(nest.flatten(nest.map_structure(lambda v: v, found)))
+    return tuple(nest.flatten(found)) + tuple(nest.flatten(list(nest.flatten(found))))
+
+
+class Holder:
+    def __init__(self):
+        self.w = W
+        self.b = b
+
+
+holder = Holder()
+for number in range(50):
+    WORK
+"""
+
+
+def test_walking_an_object_with_tensorflow_python_util_nest_does_no_tensor_work(tmp_path):
+    # trieste's get_variables (a copy of tf.Module's walk): nothing to gain from a graph.
+    assert found(tmp_path, WALKS.replace("WORK", "variables_of(holder)")) == {}
+
+
+def test_tensorflow_ops_on_what_the_walk_finds_are_tensor_work(tmp_path):
+    total = """def total(owner):
+    parts = [tf.reduce_sum(tf.square(v)) + tf.reduce_max(tf.abs(v)) for v in variables_of(owner)]
+    return tf.add_n(parts) + tf.reduce_mean(tf.stack(parts)) * tf.reduce_min(tf.stack(parts))
+
+
+holder = Holder()"""
+    body = WALKS.replace("WORK", "total(holder)").replace("holder = Holder()", total)
+    assert set(found(tmp_path, body)) == {"total"}

@@ -24,6 +24,7 @@ from .refs import AttrRef, InstanceRef, MethodRef, NameRef, is_a, name_of
 from .summary import CallSite
 
 _MAX_DESCENT = 3  # functions tried below a start point that cannot run as a graph
+_MAJOR_SHARE = 0.5  # below such a start point, the share of its operations a helper must run to be chosen
 _OBJECT_REFS = (MethodRef, AttrRef, InstanceRef)  # calls through an object: a layer or model when unresolved
 
 
@@ -62,6 +63,8 @@ class BoundaryAnalysis:
         self._ops: dict[FunctionId, int] = {}
         self._too_small: set[FunctionId] = set()  # could be boundaries, but run too few operations
         self._few_calls: set[FunctionId] = set()  # called in loops that run too few times
+        # could be boundaries, but run a minor share of the work of a start point that cannot
+        self._minor_helpers: set[FunctionId] = set()
 
     # -- results ----------------------------------------------------------------
 
@@ -209,6 +212,9 @@ class BoundaryAnalysis:
         if all(caller is not None and self.in_tests(caller) for caller, _ in callers) \
                 and not self.policy.hybridize_tests:
             return "only test code calls it"
+        if function in self._minor_helpers and function not in self._too_small:
+            return ("runs a minor part of the work of a caller that cannot become a graph: the rest still runs "
+                    "eagerly on every iteration, so a graph of this helper alone saves little")
         if function in self._too_small:
             return (f"runs about {self.tensor_ops(function)} tensor operations per call: too few for a graph "
                     f"to pay (a tf.function call costs about five; needs {self.policy.min_tensor_ops})")
@@ -243,6 +249,10 @@ class BoundaryAnalysis:
 
     def _descend(self, function: FunctionId, repetition: Repetition, chosen: dict[FunctionId, list[Boundary]],
                  seen: set[FunctionId], depth: int) -> None:
+        """Choose ``function`` if it can run as a graph and pays, else try what it calls. Below a start
+        point that cannot be a graph, a helper pays only if it carries most of that start point's
+        work: the rest still runs eagerly on every iteration, so a graph of a minor helper saves
+        about what its own call costs (Amdahl; REFERENCE.md, "Where hybridization pays")."""
         project = self.project
         if function in seen or depth > _MAX_DESCENT or project.function(function) is None:
             return
@@ -251,7 +261,10 @@ class BoundaryAnalysis:
             return  # a graph already (tf.function, tf.data map, Keras fit), or eager on purpose
         if not self.obstacles(function):
             ops = self.tensor_ops(function)
-            if ops >= self.policy.min_tensor_ops:
+            start = repetition.through[0] if repetition.through else None
+            if start is not None and ops < _MAJOR_SHARE * self.tensor_ops(start):
+                self._minor_helpers.add(function)
+            elif ops >= self.policy.min_tensor_ops:
                 covers = tuple(sorted(project.reachable([function]) - {function}))
                 chosen.setdefault(function, []).append(Boundary(function, repetition, ops, covers))
             else:
@@ -278,8 +291,8 @@ class BoundaryAnalysis:
                 if caller is not None and self.in_tests(caller):
                     continue
                 for site in sites:
-                    if not site.in_loop or site.occasional or site.passed:
-                        continue
+                    if not site.in_loop or site.occasional or site.passed or site.over_structure_parts:
+                        continue  # (the parts of a structure: a few calls, each with values of their own)
                     if site.loop_trips is not None and site.loop_trips < self.policy.min_calls:
                         self._few_calls.update(t.function for ref in site.callees for t in project.resolve_ref(ref))
                         continue  # `for epoch in range(3)`: too few calls to pay back the tracing

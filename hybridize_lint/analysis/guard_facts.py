@@ -110,13 +110,20 @@ class GuardFacts(Resolver):
         return trips
 
     def over_python_sequence(self, guards: list[ast.expr], scope: Scope) -> bool:
-        loops = [guard.loop for guard in guards if isinstance(guard, InLoop)]
-        if not loops:
-            return False
-        loop = loops[-1]
-        iterable = loop.iter if isinstance(loop, (ast.For, ast.AsyncFor)) else \
-            loop.generators[0].iter if isinstance(loop, COMPREHENSIONS) else None
+        iterable = _innermost_iterable(guards)
         return iterable is not None and self._python_sequence(iterable, scope)
+
+    def over_structure_parts(self, guards: list[ast.expr], scope: Scope) -> bool:
+        """The innermost loop walks the parts of one structure (``tf.nest.flatten(x)``, a dict's
+        ``items()``), or a list or tuple written out: a handful of different values, each of its own
+        shape, not the same step repeated over a stream of data."""
+        iterable = _innermost_iterable(guards)
+        if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+            return True
+        if isinstance(iterable, ast.Call) and (isinstance(iterable.func, ast.Attribute)
+                                               and iterable.func.attr in ("items", "keys", "values")):
+            return True
+        return isinstance(iterable, ast.Call) and (self.dotted(iterable.func, scope) or "").endswith("nest.flatten")
 
     def _python_sequence(self, expr: ast.expr, scope: Scope, depth: int = 0) -> bool:
         """A list/tuple/set literal, a slice, a comprehension, ``zip``/``enumerate``/``reversed`` of such,
@@ -170,3 +177,13 @@ class GuardFacts(Resolver):
                 found.setdefault(node.targets[0].id, []).append(
                     value.value if isinstance(value, ast.Constant) and type(value.value) is int else None)
         return {name: values[0] for name, values in found.items() if len(values) == 1 and values[0] is not None}
+
+
+def _innermost_iterable(guards: list[ast.expr]) -> ast.expr | None:
+    """What the innermost loop among ``guards`` iterates over (a comprehension's first ``for``)."""
+    loops = [guard.loop for guard in guards if isinstance(guard, InLoop)]
+    if not loops:
+        return None
+    loop = loops[-1]
+    return loop.iter if isinstance(loop, (ast.For, ast.AsyncFor)) else \
+        loop.generators[0].iter if isinstance(loop, COMPREHENSIONS) else None

@@ -299,7 +299,8 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                         occasional=conditional_in_loop(guards),
                         conditional=any(isinstance(guard, Branch) for guard in guards),
                         loop_trips=self.loop_trips(guards),
-                        over_python_sequence=self.over_python_sequence(guards, scope))
+                        over_python_sequence=self.over_python_sequence(guards, scope),
+                        over_structure_parts=self.over_structure_parts(guards, scope))
         eager = self.runs_eagerly(guards, scope)
         once = self.once_only(guards, scope)
         site.guarded = eager or once

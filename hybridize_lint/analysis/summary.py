@@ -144,6 +144,9 @@ class CallSite:
     # Its innermost loop walks a Python sequence (a list or tuple literal, a slice, `zip` of such,
     # a structure's flattened parts, a dict's items): a few different Python values, not a stream of data.
     over_python_sequence: bool = False
+    # Its innermost loop walks the parts of one structure (`nest.flatten(x)`, a dict's items) or a list
+    # written out: a few values of their own shapes, not a step repeated over data.
+    over_structure_parts: bool = False
     # Under a guard that makes the callee's Python side effects no per-trace hazard: a block that runs
     # once ever (`if self.w is None: ...`) or only eagerly (`if tf.executing_eagerly(): ...`).
     guarded: bool = False
