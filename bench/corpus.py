@@ -61,8 +61,17 @@ def fetch(packages: list[Package], dest: Path = DEFAULT_DEST, progress=print) ->
         wheel = downloads / package.wheel
         if not _sha_ok(wheel, package.sha256):
             wheel.unlink(missing_ok=True)
-            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", *_download_options(package),
-                            "-d", str(downloads), f"{package.name}=={package.version}"], check=True)
+            command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", str(downloads),
+                       f"{package.name}=={package.version}"]
+            if _is_sdist(package.wheel):
+                # pip prepares an sdist's metadata before it saves it; in an isolated build environment some pin build
+                # requirements that no longer build (xagents: numpy==1.19.5, built from source for minutes, then
+                # failing), so the running environment's setuptools prepares it first.
+                done = subprocess.run([*command, "--no-binary", package.name, "--no-build-isolation"])
+                if done.returncode:
+                    subprocess.run([*command, *_download_options(package)], check=True)
+            else:
+                subprocess.run([*command, *_download_options(package)], check=True)
             if not _sha_ok(wheel, package.sha256):
                 raise RuntimeError(f"{package.wheel}: missing or sha256 mismatch")
         shutil.rmtree(folder, ignore_errors=True)
