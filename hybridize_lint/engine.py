@@ -6,6 +6,7 @@ The CLI, the flake8 plugin and the pre-commit hooks are thin shells over
 
 from __future__ import annotations
 
+import difflib
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -209,13 +210,20 @@ class Linter:
         applied: dict[Path, int] = {path: 0 for path in sources}
         notes: dict[Path, list[str]] = {path: [] for path in sources}
         pending = first
+        history: dict[Path, list[tuple[SourceFile, int]]] = {path: [(source, 0)] for path, source in sources.items()}
         for _ in range(MAX_ITERATIONS):
             changed: list[Path] = []
             before = {path: (current[path], applied[path]) for path in current}
             for path, source in current.items():
                 outcome = apply_fixes(source, pending[path], unsafe)
                 notes[path].extend(note for note in outcome.notes if note not in notes[path])
-                if outcome.applied and outcome.text != source.text:
+                if outcome.applied and outcome.text != source.text \
+                        and any(earlier.text == outcome.text for earlier, _ in history[path]):
+                    current[path], applied[path] = _closest_to_original(history[path], outcome.text)
+                    notes[path].append("fixes stopped: they undo each other (" + ", ".join(
+                        sorted({d.code for d in pending[path] if d.fix})) + "); that code is left as written")
+                elif outcome.applied and outcome.text != source.text:
+                    history[path].append((outcome.source, applied[path] + outcome.applied))
                     current[path] = outcome.source
                     applied[path] += outcome.applied
                     changed.append(path)
@@ -368,3 +376,16 @@ def _lint_in_worker(path: Path) -> tuple[list[Diagnostic] | SourceError, list[st
 def _failing_line(exc: Exception) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     return f" (raised at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+
+
+def _closest_to_original(history: list[tuple[SourceFile, int]], repeated: str) -> tuple[SourceFile, int]:
+    """Of the states a cycle of fixes goes round (from the one it would return to, on), the one that
+    changes the fewest lines of the original: where fixes disagree, the code stays as the user wrote it."""
+    original = history[0][0].text.splitlines()
+    start = next(index for index, (source, _) in enumerate(history) if source.text == repeated)
+    return min(history[start:], key=lambda state: _changed_lines(original, state[0].text.splitlines()))
+
+
+def _changed_lines(original: list[str], text: list[str]) -> int:
+    matcher = difflib.SequenceMatcher(None, original, text, autojunk=False)
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")

@@ -71,3 +71,51 @@ def test_findings_sharing_one_fix_apply_it_once_and_count_as_fixed():
     assert select_non_overlapping([first, second, unwrap], unsafe=False) == [first, second]
     outcome = apply_fixes(source, [first, second], unsafe=False)
     assert outcome.text == "def f(x):\n    return x\n" and outcome.applied == 2
+
+
+# -- fixes that undo each other --------------------------------------------------------------------------
+
+UNDONE = '''
+import tensorflow as tf
+
+
+class Agent:
+    def __init__(self):
+        self.w = tf.Variable(tf.ones([4, 4]))
+        self.lam = 0.5
+        self.optimizer = tf.keras.optimizers.SGD(0.1)
+
+    def train(self, x):
+        with tf.GradientTape() as tape:
+            y = tf.nn.relu(tf.matmul(x, self.w))
+            loss = tf.reduce_mean(tf.square(y)) + self.lam * tf.reduce_sum(tf.abs(self.w))
+        grads = tape.gradient(loss, [self.w])
+        self.optimizer.apply_gradients(zip(grads, [self.w]))
+        return loss
+
+    def update(self, x):
+        for _ in range(20):
+            self.train(x)
+        self.lam = self.lam * 2
+
+
+agent = Agent()
+for epoch in range(20):
+    agent.update(tf.ones([2, 4]))
+'''
+
+
+def test_fixes_that_undo_each_other_leave_the_code_as_written(tmp_path, capsys):
+    # HYB301 adds tf.function to `train`; then HYB108 (the graph would keep `self.lam`'s first value)
+    # removes it again: the engine stops the cycle with the code as the user wrote it, and says so.
+    from cli_helpers import check, write
+
+    path = write(tmp_path / "agent.py", UNDONE.lstrip("\n"))
+    write(tmp_path / "pyproject.toml", "[tool.hybridize-lint]\n")
+    before = path.read_text()
+    code, _, err = check(capsys, str(tmp_path), "--fix", "--unsafe-fixes")
+    assert path.read_text() == before
+    assert "fixes stopped: they undo each other (HYB108); that code is left as written" in err
+    assert "did not converge" not in err
+    code, _, err = check(capsys, str(tmp_path), "--fix", "--unsafe-fixes")
+    assert path.read_text() == before
