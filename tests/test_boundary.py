@@ -763,3 +763,44 @@ def test_tensorflow_ops_on_what_the_walk_finds_are_tensor_work(tmp_path):
 holder = Holder()"""
     body = WALKS.replace("WORK", "total(holder)").replace("holder = Holder()", total)
     assert set(found(tmp_path, body)) == {"total"}
+
+
+# -- a caller that sets again a Python attribute the step reads ------------------------------------------
+
+AGENT = """
+class Agent:
+    def __init__(self):
+        self.w = tf.Variable(tf.ones([4, 2]))
+        self.lam = 0.5
+
+    def train(self, x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(tf.matmul(x, self.w) - y)) + self.lam * tf.reduce_sum(tf.abs(self.w))
+        grads = tape.gradient(loss, [self.w])
+        optimizer.apply_gradients(zip(grads, [self.w]))
+        return loss
+
+    def update(self, x, y):
+        for _ in range(20):
+            self.train(x, y)
+        REBIND
+
+    def configure(self, lam):
+        self.lam = lam
+
+
+agent = Agent()
+agent.configure(0.1)
+for epoch in range(20):
+    agent.update(features, labels)
+"""
+
+
+def test_a_step_reading_an_attribute_its_caller_sets_again_is_not_suggested(tmp_path):
+    # rlzoo's PPO: update() runs a_train() and then doubles self.lam; a graph of a_train would keep
+    # the first value (HYB108 once decorated, whose fix would take the decoration off again).
+    assert found(tmp_path, AGENT.replace("REBIND", "self.lam = self.lam * 2")) == {}
+
+
+def test_an_attribute_set_up_before_the_loop_is_no_obstacle(tmp_path):
+    assert set(found(tmp_path, AGENT.replace("REBIND", "pass"))) == {"update"}  # the outermost, train inside

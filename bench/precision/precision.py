@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import concurrent.futures
 import importlib.util
 import json
 import random
@@ -105,19 +106,28 @@ def program_findings(scratch: Path) -> list[Finding]:
     return found
 
 
-def corpus_findings(scratch: Path, dest: Path | None = None) -> list[Finding]:
+def corpus_findings(scratch: Path, dest: Path | None = None, jobs: int = 1) -> list[Finding]:
+    """Each package linted as a project of its own; with ``jobs`` > 1, packages in parallel processes
+    (the largest first, so one big package does not end the run alone)."""
     corpus = _corpus_module()
     packages = corpus.pinned_packages()
     folders = corpus.fetch(packages, dest or corpus.DEFAULT_DEST, progress=lambda message: None)
-    found: list[Finding] = []
-    for package, folder in zip(packages, folders):
-        found += lint_project(package.name, folder, scratch)
-    return found
+    work = [(package.name, folder, scratch) for package, folder in zip(packages, folders)]
+    if jobs <= 1:
+        return [finding for item in work for finding in lint_project(*item)]
+    largest_first = sorted(work, key=lambda item: -sum(path.stat().st_size for path in item[1].rglob("*.py")))
+    with concurrent.futures.ProcessPoolExecutor(jobs) as pool:
+        found = dict(zip((item[0] for item in largest_first), pool.map(_lint_project_item, largest_first)))
+    return [finding for name, _, _ in work for finding in found[name]]  # in the corpus's order, as one job gives
 
 
-def all_findings() -> list[Finding]:
+def _lint_project_item(item: tuple[str, Path, Path]) -> list[Finding]:
+    return lint_project(*item)
+
+
+def all_findings(jobs: int = 1) -> list[Finding]:
     with tempfile.TemporaryDirectory() as scratch:
-        return corpus_findings(Path(scratch) / "corpus") + program_findings(Path(scratch))
+        return corpus_findings(Path(scratch) / "corpus", jobs=jobs) + program_findings(Path(scratch))
 
 
 # -- the sample ---------------------------------------------------------------------------------------
@@ -235,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     findings = commands.add_parser("findings")
     findings.add_argument("--output", type=Path, default=HERE / "findings.jsonl")
+    findings.add_argument("--jobs", type=int, default=1, help="packages linted in parallel processes")
     sample = commands.add_parser("sample")
     sample.add_argument("--seed", type=int, default=2026)
     sample.add_argument("--size", type=int, default=150)
@@ -242,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("report")
     args = parser.parse_args(argv)
     if args.command == "findings":
-        found = all_findings()
+        found = all_findings(args.jobs)
         args.output.write_text("".join(json.dumps(asdict(f)) + "\n" for f in found), encoding="utf-8")
         print(f"{len(found)} findings: {dict(collections.Counter(f.code for f in found))}")
     elif args.command == "sample":

@@ -266,9 +266,10 @@ class CallAndWriteEffects(Resolver):
                     value = getattr(node, "value", None)
                     stored = value.id if isinstance(node, ast.Assign) and isinstance(value, ast.Name) \
                         and value.id in function.receiverless_params() else None
+                    own = target.attr if is_self(target.value, scope) else None
                     function.effects.append(Effect(EffectKind.ATTRIBUTE_WRITE, f"`{_text(target)}`", loc_of(target),
                                                    _target(locality), scratch_attribute=scratch,
-                                                   stored_param=stored))
+                                                   stored_param=stored, self_attribute=own))
             elif isinstance(target, ast.Subscript):
                 locality = self.locality(target.value, scope)
                 if _fills_a_cache(target, guards, scope.node):

@@ -22,6 +22,9 @@ from .tensors import Evidence, ParameterFacts, TensorInference
 from .values import CONTAINER, LITERAL, RANGE, TENSOR, is_indirect, is_param
 
 
+_SET_UP = frozenset({"__init__", "build", "__new__", "__setstate__"})  # methods that set an object up
+
+
 class ObstacleAnalysis:
     """The obstacles of each function, decided once; and the ``input_signature`` its NumPy arguments need."""
 
@@ -168,7 +171,7 @@ class ObstacleAnalysis:
         side_effect = self.ingredients.side_effect(function)
         if side_effect is not None:
             found.append(f"has Python side effects ({side_effect.describe()})")
-        frozen = self._rebound_global_read(function)
+        frozen = self._rebound_global_read(function) or self._attribute_its_caller_rebinds(function)
         if frozen:
             found.append(frozen)
         loose = None if project.policy.every_function else self._untyped_argument(function, info)
@@ -286,6 +289,25 @@ class ObstacleAnalysis:
                     where = f"{summary.path or reached[0]}:{line}"
                     return (f"reads the Python value `{name}`, rebound at {where} while the program runs: a "
                             "graph keeps the value of its first trace (a `tf.Variable` would be read live)")
+        return None
+
+    def _attribute_its_caller_rebinds(self, function: FunctionId) -> str | None:
+        """``update`` calls ``train`` and then sets ``self.lam = self.lam * 2``: a graph of ``train``
+        reading ``self.lam`` keeps the value of its first trace (HYB108 once decorated). Set-up
+        (``__init__``, ``build``) is no rebinding."""
+        project = self.project
+        for reached in sorted(project.reachable([function])):
+            info = project.function(reached)
+            if info is None or info.class_name is None:
+                continue
+            for name in info.self_attribute_loads:
+                for writer in sorted(project.self_attribute_writers.get(name, set()) - {reached}):
+                    writer_info = project.function(writer)
+                    if writer_info is None or writer_info.class_name != info.class_name \
+                            or writer[1].rsplit(".", 1)[-1] in _SET_UP or function not in project.reachable([writer]):
+                        continue
+                    return (f"reads `self.{name}`, which `{writer[1]}` sets again while it runs it: a graph keeps "
+                            "the value of its first trace (a `tf.Variable` would be read live)")
         return None
 
     @cached_property

@@ -34,6 +34,17 @@ class ProjectModel(Tracing):
         return readers
 
     @cached_property
+    def self_attribute_writers(self) -> dict[str, set[FunctionId]]:
+        """Attribute name → the methods that set ``self.NAME`` to a Python value (not a tensor)."""
+        writers: dict[str, set[FunctionId]] = {}
+        for summary in self.summaries.values():
+            for qualname, info in summary.functions.items():
+                for effect in info.effects:
+                    if effect.self_attribute:
+                        writers.setdefault(effect.self_attribute, set()).add((summary.module, qualname))
+        return writers
+
+    @cached_property
     def self_attribute_readers(self) -> dict[str, set[FunctionId]]:
         """Attribute name → the methods that read ``self.NAME``."""
         readers: dict[str, set[FunctionId]] = {}
