@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from project_helpers import lint
 
+RETRACING = 'select = ["HYB2", "HYB402"]\n'
+
 # -- F21: a container the same call binds to the attribute, then fills ---------------------------------
 
 FILLS_ITS_OWN_ENDPOINTS = """
@@ -47,3 +49,51 @@ def test_filling_a_container_bound_elsewhere_is_still_reported(tmp_path):
     elsewhere = FILLS_ITS_OWN_ENDPOINTS.replace('        self.endpoints = {"inputs": inputs}\n', "") \
         .replace("self.endpoints = None", "self.endpoints = {}")
     assert lint(tmp_path, {"m.py": elsewhere}) == {("m.py", 15, "HYB105"), ("m.py", 16, "HYB105")}
+
+
+# -- F15: a loop that walks a project object's items, reshaping NumPy arrays ---------------------------
+
+BATCHES_OF_ARRAYS = """
+import numpy as np
+import tensorflow as tf
+
+
+class Batches:
+    def __init__(self, n):
+        self.n = n
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        if i >= self.n:
+            raise IndexError(i)
+        return [np.ones((5, 3), "float32")], np.ones((5,), "float32")
+
+
+@tf.function
+def train_one_step(graph_list, target_list):
+    return tf.reduce_mean(tf.reduce_sum(graph_list[0], axis=1) - target_list)
+
+
+batches = Batches(4)
+for batch in batches:
+    graph_batch, target_batch = batch
+    target_batch = target_batch.reshape((-1,))
+    train_one_step(graph_batch, target_batch)
+"""
+
+
+def test_an_array_made_anew_from_the_items_of_a_project_object_is_no_new_object(tmp_path):
+    # The loop walks a `Batches`, but the call gets NumPy arrays (and lists of them): converted to
+    # tensors, they key the trace by structure, dtype and shape (one trace for every call, TF 2.21).
+    assert lint(tmp_path, {"m.py": BATCHES_OF_ARRAYS}, RETRACING) == set()
+
+
+def test_an_object_the_loop_constructs_for_each_call_still_retraces(tmp_path):
+    # A new instance of a project class on every iteration: a trace per object identity.
+    wrapped = BATCHES_OF_ARRAYS.replace("    train_one_step(graph_batch, target_batch)",
+                                        "    batch = Batches(len(target_batch))\n"
+                                        "    train_one_step(graph_batch, batch)")
+    assert lint(tmp_path, {"m.py": wrapped}, RETRACING) == {("m.py", 28, "HYB205")}
+
