@@ -97,3 +97,54 @@ def test_an_object_the_loop_constructs_for_each_call_still_retraces(tmp_path):
                                         "    train_one_step(graph_batch, batch)")
     assert lint(tmp_path, {"m.py": wrapped}, RETRACING) == {("m.py", 28, "HYB205")}
 
+
+# -- F24: constants written at calls that run again and again -----------------------------------------
+
+PER_SITE_MARGINS = """
+import tensorflow as tf
+
+
+@tf.function
+def filter_edge_boxes(boxes, width, margin=32.0):
+    margin = tf.cast(margin, tf.float32)
+    x = boxes[:, 0]
+    return tf.boolean_mask(boxes, tf.logical_and(x >= margin, x <= tf.cast(width, tf.float32) - margin))
+
+
+def create_anchors(boxes, width):
+    return filter_edge_boxes(boxes, width, 0)
+
+
+def evaluate(images):
+    for boxes, width in images:
+        filter_edge_boxes(boxes, width, 32)
+
+
+evaluate([(tf.random.uniform([10, 4], 0, 100), tf.constant(100))] * 5)
+create_anchors(tf.random.uniform([10, 4], 0, 100), tf.constant(100))
+"""
+
+
+def test_constants_written_at_calls_in_a_loop_trace_once_per_constant(tmp_path):
+    # Two traces (0 and 32), the one of 32 reused for every image: the graph pays, no retracing per call.
+    assert lint(tmp_path, {"m.py": PER_SITE_MARGINS}, RETRACING) == set()
+
+
+def test_constants_at_calls_that_each_run_once_still_retrace_per_call(tmp_path):
+    # Every call its own constant and its own trace: graph mode only adds the tracing.
+    once = PER_SITE_MARGINS.replace("    for boxes, width in images:\n        filter_edge_boxes(boxes, width, 32)",
+                                    "    boxes, width = images[0]\n    filter_edge_boxes(boxes, width, 32)")
+    assert lint(tmp_path, {"m.py": once}, RETRACING) == {("m.py", 5, "HYB402")}
+
+
+def test_a_margin_the_loop_changes_still_retraces(tmp_path):
+    counted = PER_SITE_MARGINS.replace("    for boxes, width in images:\n        filter_edge_boxes(boxes, width, 32)",
+                                       "    for margin, (boxes, width) in enumerate(images):\n"
+                                       "        filter_edge_boxes(boxes, width, margin)")
+    assert lint(tmp_path, {"m.py": counted}, RETRACING) == {("m.py", 5, "HYB402")}
+
+
+def test_the_papers_every_function_mode_still_counts_the_constants(tmp_path):
+    settings = 'hybridization = "every-function"\n' + RETRACING
+    assert ("m.py", 5, "HYB402") in lint(tmp_path, {"m.py": PER_SITE_MARGINS}, settings)
+
