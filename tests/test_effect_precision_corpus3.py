@@ -7,6 +7,7 @@ from __future__ import annotations
 from project_helpers import lint
 
 RETRACING = 'select = ["HYB2", "HYB402"]\n'
+EAGER = 'select = ["HYB303"]\n'
 
 # -- F21: a container the same call binds to the attribute, then fills ---------------------------------
 
@@ -148,3 +149,36 @@ def test_the_papers_every_function_mode_still_counts_the_constants(tmp_path):
     settings = 'hybridization = "every-function"\n' + RETRACING
     assert ("m.py", 5, "HYB402") in lint(tmp_path, {"m.py": PER_SITE_MARGINS}, settings)
 
+
+# -- F17: an eager switch its block announces through a module logger ----------------------------------
+
+ANNOUNCED_THROUGH_A_LOGGER = """
+import logging
+
+import tensorflow as tf
+
+logger = logging.getLogger(__name__)
+
+
+class PDF:
+    def __init__(self, members, compilable=True):
+        if not compilable:
+            logger.warning("Running in eager mode")
+            tf.config.experimental_run_functions_eagerly(True)
+        self.members = members
+"""
+
+
+def test_a_switch_its_block_announces_with_a_logger_warning_is_deliberate(tmp_path):
+    assert lint(tmp_path, {"m.py": ANNOUNCED_THROUGH_A_LOGGER}, EAGER) == set()
+
+
+def test_a_switch_next_to_a_progress_line_is_still_reported(tmp_path):
+    # `info` marks progress; it does not warn the user that graphs are off.
+    progress = ANNOUNCED_THROUGH_A_LOGGER.replace("logger.warning(", "logger.info(")
+    assert lint(tmp_path, {"m.py": progress}, EAGER) == {("m.py", 12, "HYB303")}
+
+
+def test_a_warning_on_an_object_that_is_no_logger_is_no_announcement(tmp_path):
+    other = ANNOUNCED_THROUGH_A_LOGGER.replace("logging.getLogger(__name__)", "object()")
+    assert lint(tmp_path, {"m.py": other}, EAGER) == {("m.py", 12, "HYB303")}
