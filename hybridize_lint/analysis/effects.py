@@ -9,7 +9,7 @@ from .refs import name_of
 from .resolver import Resolver, Scope, is_self
 from .statement_walk import Branch, InLoop
 from .summary import CAPTURED, LOCAL, Blocker, Effect, EffectKind, FunctionSummary, Locality, loc_of
-from .syntax import flatten_targets, is_attribute_of, place_key, reads_object_state, same_place
+from .syntax import flatten_targets, freshly_bound_before, is_attribute_of, place_key, reads_object_state, same_place
 from .values import TENSOR, is_indirect, param_of, value_of
 
 
@@ -135,7 +135,8 @@ class CallAndWriteEffects(Resolver):
             kind = self._container_kind(method.value, scope)
             if kind == _MAYBE_CONTAINER and self.kb.may_be_framework_method(method.attr, len(call.args)):
                 kind = _NOT_CONTAINER
-            if locality != LOCAL and kind != _NOT_CONTAINER and not self._extends_a_fresh_list(call, scope):
+            if locality != LOCAL and kind != _NOT_CONTAINER and not self._extends_a_fresh_list(call, scope) \
+                    and not freshly_bound_before(method.value, call.lineno, scope.node):
                 function.effects.append(Effect(EffectKind.CONTAINER_MUTATION, f"`{_text(method.value)}.{method.attr}`", where,
                                                _target(locality), method.attr if kind == _MAYBE_CONTAINER else None))
 
@@ -274,7 +275,8 @@ class CallAndWriteEffects(Resolver):
                 locality = self.locality(target.value, scope)
                 if _fills_a_cache(target, guards, scope.node):
                     continue  # `cache[key] = ...` on a miss: once per key, eager or traced
-                if locality != LOCAL and not self.is_tensorflow_value(target.value, scope):
+                if locality != LOCAL and not self.is_tensorflow_value(target.value, scope) \
+                        and not freshly_bound_before(target.value, target.lineno, scope.node):
                     function.effects.append(Effect(EffectKind.CONTAINER_MUTATION, f"item assignment on `{_text(target.value)}`",
                                                    loc_of(target), _target(locality)))
 

@@ -87,7 +87,8 @@ class ObstacleAnalysis:
         evidence of retracing. With ``constants_vary=False``, numbers written out at the call
         (``256``, ``(128, 128, 128)``) are the same at every call of their site too: sites that pass
         different ones trace once each, which only matters to retracing advice, not to whether a
-        graph pays. (The paper's every-function mode counts every literal.)"""
+        graph pays; and so they are for that advice too once a call in a loop writes the parameter out
+        (see :meth:`constants_reused`). (The paper's every-function mode counts every literal.)"""
         site = evidence.site
         if site is None:
             return True
@@ -96,7 +97,8 @@ class ObstacleAnalysis:
         for param_name, where, atoms in self._arguments_of(function, site):
             if param_name != param:
                 continue
-            if steady and (where in site.steady_args or (not constants_vary and where in site.constant_args)):
+            if steady and (where in site.steady_args or (where in site.constant_args and (
+                    not constants_vary or self.constants_reused(function, param)))):
                 return False  # the same at every run of the site: as many traces as sites, at most
             if RANGE in atoms or not any(is_indirect(atom) for atom in atoms):
                 return True  # literals (or a display of them) written in the caller, or a count
@@ -104,6 +106,15 @@ class ObstacleAnalysis:
                 else site.keyword_names.get(where, "") if isinstance(where, str) else ""
             return bool(name) and caller is not None and name in caller.loop_bound
         return True
+
+    def constants_reused(self, function: FunctionId, param: str) -> bool:
+        """Whether a call in a loop writes ``param`` out as a constant (``filter(boxes, 32)`` per image):
+        the program calls the function again and again with the constants its sites spell, and each
+        site's trace is reused. (``f(x, 1); f(x, 2); f(x, 3)`` alone traces once per call.)"""
+        return any(site.in_loop and any(name == param and where in site.constant_args
+                                        for name, where, _ in self._arguments_of(function, site))
+                   for caller, site in self.project.callers.get(function, [])
+                   if not site.passed and not self.project.in_test_code(caller))
 
     def _arguments_of(self, function: FunctionId, site):
         info = self.project.function(function)

@@ -107,3 +107,30 @@ def is_constant_display(expr: ast.expr) -> bool:
     if isinstance(expr, (ast.Tuple, ast.List)):
         return all(is_constant_display(element) for element in expr.elts)
     return False
+
+
+FRESH_CONTAINERS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+
+
+def freshly_bound_before(place: ast.expr, line: int, function: ast.AST | None) -> bool:
+    """``self.endpoints = {...}`` on every path of ``function`` before ``line``, and no other binding of
+    the attribute in it: what the call fills there is a container of its own, which every call (and every
+    trace) builds anew, so filling it once per trace loses nothing."""
+    if function is None or not isinstance(place, ast.Attribute):
+        return False
+    key = place_key(place)
+    fresh = [node for node in ast.walk(function) if isinstance(node, ast.Assign)
+             and isinstance(node.value, FRESH_CONTAINERS) and any(place_key(t) == key for t in node.targets)]
+    fresh_targets = {id(target) for node in fresh for target in node.targets}
+    if any(isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load) and place_key(node) == key
+           and id(node) not in fresh_targets for node in ast.walk(function)):
+        return False
+    return any(node in fresh and node.lineno < line for node in _always_run(getattr(function, "body", [])))
+
+
+def _always_run(body: list[ast.stmt]) -> Iterable[ast.stmt]:
+    """The statements of a body that run whenever it runs to its end: its own, and those of ``with`` blocks."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            yield from _always_run(statement.body)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..analysis.policy import HybridizationPolicy
+from ..analysis.syntax import place_key
 from ..codemods import CodemodError, remove_argument, remove_statement
 from ..config import relative_posix
 from ..context import FileContext
@@ -70,10 +71,27 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
 
 
 def _announced(ctx: FileContext, place: _Place) -> bool:
-    """A switch its own block warns about (``warnings.warn("TF runs eagerly for PyTorch")``): deliberate."""
-    return any(isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
-               and ctx.qualified_name(statement.value.func) in ctx.knowledge.eager_switch_announcements
-               for statement in place.block)
+    """A switch its own block warns about (``warnings.warn("TF runs eagerly for PyTorch")``, or a
+    logger's ``logger.warning("Running in eager mode")``): deliberate."""
+    calls = [statement.value for statement in place.block
+             if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)]
+    return any(ctx.qualified_name(call.func) in ctx.knowledge.eager_switch_announcements
+               or _warns_through_a_logger(ctx, call) for call in calls)
+
+
+def _warns_through_a_logger(ctx: FileContext, call: ast.Call) -> bool:
+    """``logger.warning(...)`` (or worse) on what a logger factory made: ``logging.getLogger(...)``
+    in place, or a name or attribute the module binds to one."""
+    kb = ctx.knowledge
+    method = call.func
+    if not isinstance(method, ast.Attribute) or method.attr not in kb.diagnostic_levels:
+        return False
+    receiver = place_key(method.value)
+    made = [node.value for node in ctx.nodes(ast.Assign) if any(place_key(t) == receiver for t in node.targets)]
+    if isinstance(method.value, ast.Call):
+        made.append(method.value)
+    return any(isinstance(value, ast.Call) and ctx.qualified_name(value.func) in kb.logger_factories
+               for value in made)
 
 
 def _calls(body: list[ast.stmt], definitions: tuple, tests: tuple,

@@ -7,8 +7,8 @@ from typing import Iterator
 
 from ..analysis.hybridization import DEHYBRIDIZE_RETRACING
 from ..analysis.project import FunctionId, Target, call_arguments
-from ..analysis.summary import ONE_OBJECT, TF_FUNCTION, CallSite, FunctionSummary
-from ..analysis.values import CONTAINER, LITERAL, VARYING_SHAPE, call_result_of
+from ..analysis.summary import ONE_OBJECT, TF_FUNCTION, CallSite, FunctionSummary, loc_of
+from ..analysis.values import CONTAINER, LITERAL, VARYING_SHAPE
 from ..codemods import CodemodError, module_spelling, replace_ast
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Edit, Fix
@@ -104,7 +104,8 @@ def _varies(ctx: FileContext, function: FunctionId, param: str, site: CallSite, 
     string constant (a mode or an op name that steers Python code: as many traces as the program
     spells names, and a tensor would break the Python that tests it)."""
     argument = _argument_node(call, where)
-    if where in site.steady_args:
+    if where in site.steady_args or (where in site.constant_args and not ctx.project.policy.every_function
+                                     and ctx.analyses.hybridization.obstacle_analysis.constants_reused(function, param)):
         return False
     constants = _module_constants(ctx)
     if argument is not None and _constant_text(argument, constants) is None:
@@ -354,6 +355,7 @@ def python_objects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     (``tf.image.extract_patches`` sizes)."""
     project = ctx.project
     constants = _module_constants(ctx)
+    sites = {tuple(site.loc): site for site in _own_call_sites(ctx) if not site.passed}
     arguments = []
     for site, target, info in _hybrid_call_sites(ctx, signature_converts=True):
         call = ctx.node_at(site.loc, ast.Call)
@@ -370,9 +372,9 @@ def python_objects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
         varies = text is None or len(texts[(target.function, param)]) > 1  # computed, or sites disagree
         if CONTAINER in atoms and LITERAL in atoms and varies:
             kind = "a Python container of Python values"
-        elif site.in_loop and _fresh_object(ctx, call, argument) and any(
-                any(t.binding == "constructor" for t in project.resolve_ref(ref))
-                for ref in filter(None, map(call_result_of, atoms))):
+        elif site.in_loop and any(t.binding == "constructor" for fresh in _fresh_calls(ctx, call, argument)
+                                  for ref in getattr(sites.get(loc_of(fresh)), "callees", [])
+                                  for t in project.resolve_ref(ref)):
             kind = "a new Python object"
         if kind is not None:
             diagnostic = ctx.diagnostic(rule, argument if argument is not None else site.loc,
@@ -380,21 +382,30 @@ def python_objects(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             yield with_dehybridization(ctx, rule, diagnostic, target.function)
 
 
-def _fresh_object(ctx: FileContext, call: ast.Call, argument: ast.expr | None) -> bool:
-    """The argument is made anew for this call: a constructor call in place, or a name the
-    enclosing loop binds to a call on each iteration (not an object made once before the loop)."""
+def _fresh_calls(ctx: FileContext, call: ast.Call, argument: ast.expr | None) -> list[ast.Call]:
+    """The calls that make the argument anew for this call: the argument itself, or the calls the
+    enclosing loop binds its name to on each iteration (not an object made once before the loop).
+    Only what these return is new: ``target = target.reshape(...)`` makes a new array, not a new
+    instance of the class whose items the loop walks (arrays and nests of them key a trace by
+    structure, dtype and shape)."""
     if isinstance(argument, ast.Call):
-        return True
+        return [argument]
     if not isinstance(argument, ast.Name):
-        return False
+        return []
     loops = [loop for kind in (ast.For, ast.AsyncFor, ast.While) for loop in ctx.nodes(kind)
              if _within(call, loop)]
     if not loops:
-        return False
+        return []
     innermost = max(loops, key=lambda loop: (loop.lineno, loop.col_offset))
-    return any(isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
-               and any(isinstance(t, ast.Name) and t.id == argument.id for t in node.targets)
-               for statement in innermost.body for node in ast.walk(statement))
+    return [node.value for statement in innermost.body for node in ast.walk(statement)
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+            and any(isinstance(t, ast.Name) and t.id == argument.id for t in node.targets)]
+
+
+def _own_call_sites(ctx: FileContext) -> Iterator[CallSite]:
+    for function in ctx.summary.functions.values():
+        yield from function.calls
+    yield from ctx.summary.module_calls
 
 
 def _within(node: ast.AST, loop: ast.AST) -> bool:

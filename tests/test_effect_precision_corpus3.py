@@ -1,0 +1,184 @@
+"""Classes of wrong side-effect and retracing findings met on the corpus3 packages (``bench/precision/
+false-classes.md``, corpus3 round): each has a negative case (no longer reported) and a positive one (the
+hazard outside the pattern, still reported), as small programs written for the test."""
+
+from __future__ import annotations
+
+from project_helpers import lint
+
+RETRACING = 'select = ["HYB2", "HYB402"]\n'
+EAGER = 'select = ["HYB303"]\n'
+
+# -- F21: a container the same call binds to the attribute, then fills ---------------------------------
+
+FILLS_ITS_OWN_ENDPOINTS = """
+import tensorflow as tf
+
+
+class Backbone(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.blocks = [tf.keras.layers.Dense(4), tf.keras.layers.Dense(4)]
+        self.endpoints = None
+
+    @tf.function
+    def call(self, inputs):
+        self.endpoints = {"inputs": inputs}
+        outputs = inputs
+        for idx, block in enumerate(self.blocks):
+            outputs = block(outputs)
+            self.endpoints["block_%s" % idx] = outputs
+        self.endpoints.update({"features": outputs})
+        return outputs
+"""
+
+
+def test_filling_a_container_the_call_binds_first_is_no_per_trace_effect(tmp_path):
+    # Every call (and every trace) starts from a new dict: nothing of an earlier call is lost.
+    assert lint(tmp_path, {"m.py": FILLS_ITS_OWN_ENDPOINTS}) == set()
+
+
+def test_filling_a_container_bound_only_on_some_paths_is_still_reported(tmp_path):
+    # Bound only when `reset` is true: otherwise the call fills the dict an earlier call left.
+    sometimes = FILLS_ITS_OWN_ENDPOINTS.replace("def call(self, inputs):", "def call(self, inputs, reset=True):") \
+        .replace('        self.endpoints = {"inputs": inputs}', '        if reset:\n            self.endpoints = {"inputs": inputs}')
+    assert lint(tmp_path, {"m.py": sometimes}) == {("m.py", 17, "HYB105"), ("m.py", 18, "HYB105")}
+
+
+def test_filling_a_container_bound_elsewhere_is_still_reported(tmp_path):
+    # The dict of `__init__`, filled once per trace instead of on every call.
+    elsewhere = FILLS_ITS_OWN_ENDPOINTS.replace('        self.endpoints = {"inputs": inputs}\n', "") \
+        .replace("self.endpoints = None", "self.endpoints = {}")
+    assert lint(tmp_path, {"m.py": elsewhere}) == {("m.py", 15, "HYB105"), ("m.py", 16, "HYB105")}
+
+
+# -- F15: a loop that walks a project object's items, reshaping NumPy arrays ---------------------------
+
+BATCHES_OF_ARRAYS = """
+import numpy as np
+import tensorflow as tf
+
+
+class Batches:
+    def __init__(self, n):
+        self.n = n
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        if i >= self.n:
+            raise IndexError(i)
+        return [np.ones((5, 3), "float32")], np.ones((5,), "float32")
+
+
+@tf.function
+def train_one_step(graph_list, target_list):
+    return tf.reduce_mean(tf.reduce_sum(graph_list[0], axis=1) - target_list)
+
+
+batches = Batches(4)
+for batch in batches:
+    graph_batch, target_batch = batch
+    target_batch = target_batch.reshape((-1,))
+    train_one_step(graph_batch, target_batch)
+"""
+
+
+def test_an_array_made_anew_from_the_items_of_a_project_object_is_no_new_object(tmp_path):
+    # The loop walks a `Batches`, but the call gets NumPy arrays (and lists of them): converted to
+    # tensors, they key the trace by structure, dtype and shape (one trace for every call, TF 2.21).
+    assert lint(tmp_path, {"m.py": BATCHES_OF_ARRAYS}, RETRACING) == set()
+
+
+def test_an_object_the_loop_constructs_for_each_call_still_retraces(tmp_path):
+    # A new instance of a project class on every iteration: a trace per object identity.
+    wrapped = BATCHES_OF_ARRAYS.replace("    train_one_step(graph_batch, target_batch)",
+                                        "    batch = Batches(len(target_batch))\n"
+                                        "    train_one_step(graph_batch, batch)")
+    assert lint(tmp_path, {"m.py": wrapped}, RETRACING) == {("m.py", 28, "HYB205")}
+
+
+# -- F24: constants written at calls that run again and again -----------------------------------------
+
+PER_SITE_MARGINS = """
+import tensorflow as tf
+
+
+@tf.function
+def filter_edge_boxes(boxes, width, margin=32.0):
+    margin = tf.cast(margin, tf.float32)
+    x = boxes[:, 0]
+    return tf.boolean_mask(boxes, tf.logical_and(x >= margin, x <= tf.cast(width, tf.float32) - margin))
+
+
+def create_anchors(boxes, width):
+    return filter_edge_boxes(boxes, width, 0)
+
+
+def evaluate(images):
+    for boxes, width in images:
+        filter_edge_boxes(boxes, width, 32)
+
+
+evaluate([(tf.random.uniform([10, 4], 0, 100), tf.constant(100))] * 5)
+create_anchors(tf.random.uniform([10, 4], 0, 100), tf.constant(100))
+"""
+
+
+def test_constants_written_at_calls_in_a_loop_trace_once_per_constant(tmp_path):
+    # Two traces (0 and 32), the one of 32 reused for every image: the graph pays, no retracing per call.
+    assert lint(tmp_path, {"m.py": PER_SITE_MARGINS}, RETRACING) == set()
+
+
+def test_constants_at_calls_that_each_run_once_still_retrace_per_call(tmp_path):
+    # Every call its own constant and its own trace: graph mode only adds the tracing.
+    once = PER_SITE_MARGINS.replace("    for boxes, width in images:\n        filter_edge_boxes(boxes, width, 32)",
+                                    "    boxes, width = images[0]\n    filter_edge_boxes(boxes, width, 32)")
+    assert lint(tmp_path, {"m.py": once}, RETRACING) == {("m.py", 5, "HYB402")}
+
+
+def test_a_margin_the_loop_changes_still_retraces(tmp_path):
+    counted = PER_SITE_MARGINS.replace("    for boxes, width in images:\n        filter_edge_boxes(boxes, width, 32)",
+                                       "    for margin, (boxes, width) in enumerate(images):\n"
+                                       "        filter_edge_boxes(boxes, width, margin)")
+    assert lint(tmp_path, {"m.py": counted}, RETRACING) == {("m.py", 5, "HYB402")}
+
+
+def test_the_papers_every_function_mode_still_counts_the_constants(tmp_path):
+    settings = 'hybridization = "every-function"\n' + RETRACING
+    assert ("m.py", 5, "HYB402") in lint(tmp_path, {"m.py": PER_SITE_MARGINS}, settings)
+
+
+# -- F17: an eager switch its block announces through a module logger ----------------------------------
+
+ANNOUNCED_THROUGH_A_LOGGER = """
+import logging
+
+import tensorflow as tf
+
+logger = logging.getLogger(__name__)
+
+
+class PDF:
+    def __init__(self, members, compilable=True):
+        if not compilable:
+            logger.warning("Running in eager mode")
+            tf.config.experimental_run_functions_eagerly(True)
+        self.members = members
+"""
+
+
+def test_a_switch_its_block_announces_with_a_logger_warning_is_deliberate(tmp_path):
+    assert lint(tmp_path, {"m.py": ANNOUNCED_THROUGH_A_LOGGER}, EAGER) == set()
+
+
+def test_a_switch_next_to_a_progress_line_is_still_reported(tmp_path):
+    # `info` marks progress; it does not warn the user that graphs are off.
+    progress = ANNOUNCED_THROUGH_A_LOGGER.replace("logger.warning(", "logger.info(")
+    assert lint(tmp_path, {"m.py": progress}, EAGER) == {("m.py", 12, "HYB303")}
+
+
+def test_a_warning_on_an_object_that_is_no_logger_is_no_announcement(tmp_path):
+    other = ANNOUNCED_THROUGH_A_LOGGER.replace("logging.getLogger(__name__)", "object()")
+    assert lint(tmp_path, {"m.py": other}, EAGER) == {("m.py", 12, "HYB303")}
