@@ -110,7 +110,8 @@ class Blocker:
     # ``object:``, ``summaries-only``), if the condition holds (see ``HybridizationAnalysis``).
     # Markers: ``as-entry`` (only the decorated function itself breaks, e.g. by what it returns: graph
     # code calling it is fine, so callers are not blocked), ``python-str`` (it returns a Python
-    # ``str``, a string tensor once traced).
+    # ``str``, a string tensor once traced), ``numpy-call`` (NumPy run on the atoms' values: also applies,
+    # where the boundary is chosen, to a parameter nothing is known of; traced, it gets a tensor).
     atoms: list[str] = field(default_factory=list)
 
 

@@ -1,0 +1,87 @@
+"""Classes of wrong HYB301/HYB302 suggestions met on real packages (bench/precision/false-classes.md, the
+corpus3 round): each has a negative case (no longer suggested) and a positive one (a true suggestion
+outside the pattern, still made), as small programs written for the test."""
+
+from __future__ import annotations
+
+from project_helpers import lint
+
+HYB3 = 'select = ["HYB3"]\nextend-select = ["HYB302"]\n'
+
+# -- F25: a function a tf.function cannot run: it builds and returns an object -------------------------
+
+NODE_BUILDER = """
+import tensorflow as tf
+
+
+class Node:
+    def __init__(self, name):
+        self.name = name
+        self.scale = None
+
+
+def build_node(source):
+    node = Node(source.name + "_acc")
+    node.scale = tf.reduce_sum(tf.stack([tf.sqrt(tf.abs(source.value)), tf.exp(source.value),
+                                         tf.sin(source.value), tf.cos(source.value)]) * 2.0 + 1.0)
+    return node
+
+
+def main(sources):
+    for _ in range(100):
+        nodes = [build_node(s) for s in sources]
+    return nodes
+
+
+if __name__ == "__main__":
+    main([])
+"""
+
+
+def test_a_builder_returning_the_object_it_made_is_not_suggested(tmp_path):
+    # `node = Node(...); ...; return node`: a tf.function may return only tensors (TypeError at the first call).
+    assert lint(tmp_path, {"build.py": NODE_BUILDER}, HYB3) == set()
+
+
+def test_a_builder_returning_what_it_computed_is_still_suggested(tmp_path):
+    computed = NODE_BUILDER.replace("    return node\n", "    return node.scale\n")
+    assert lint(tmp_path, {"build.py": computed}, HYB3) == {("build.py", 10, "HYB301")}
+
+
+CRITIC_STEP = """
+import numpy as np
+import tensorflow as tf
+
+
+class Learner:
+    def __init__(self):
+        self.critic = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        self.opt = tf.keras.optimizers.SGD(0.1)
+
+    def c_train(self, target, s):
+        target = np.array(target, dtype=np.float32)
+        with tf.GradientTape() as tape:
+            v = self.critic(s)
+            loss = tf.reduce_mean(tf.square(target - v)) + tf.reduce_sum(tf.abs(v)) * 0.1
+        grads = tape.gradient(loss, self.critic.trainable_weights)
+        self.opt.apply_gradients(zip(grads, self.critic.trainable_weights))
+
+    def learn(self, batches):
+        for r, s in batches:
+            self.c_train(r, s)
+
+
+if __name__ == "__main__":
+    Learner().learn([])
+"""
+
+
+def test_numpy_on_a_parameter_nothing_is_known_of_is_not_suggested(tmp_path):
+    # The batches are NumPy arrays or tensors: traced, `np.array` of one fails (symbolic tensor).
+    assert lint(tmp_path, {"learner.py": CRITIC_STEP}, HYB3) == set()
+
+
+def test_the_same_step_converting_with_tensorflow_is_still_suggested(tmp_path):
+    converted = CRITIC_STEP.replace("np.array(target, dtype=np.float32)", "tf.convert_to_tensor(target, tf.float32)")
+    assert lint(tmp_path, {"learner.py": converted}, HYB3) == {("learner.py", 10, "HYB301")}
+
