@@ -85,3 +85,42 @@ def test_the_same_step_converting_with_tensorflow_is_still_suggested(tmp_path):
     converted = CRITIC_STEP.replace("np.array(target, dtype=np.float32)", "tf.convert_to_tensor(target, tf.float32)")
     assert lint(tmp_path, {"learner.py": converted}, HYB3) == {("learner.py", 10, "HYB301")}
 
+
+# -- F19: a method of an object whose class the analysis cannot resolve may have side effects ----------
+
+REPLAY_LEARNER = """
+import tensorflow as tf
+from agents import *
+
+
+class Learner:
+    def __init__(self, batch_size=32):
+        self.model = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+        self.optimizer = tf.keras.optimizers.SGD(0.01)
+        self.replay_buffer = ReplayBuffer(batch_size=batch_size)
+
+    def learn(self):
+        states, targets = self.replay_buffer.sample()
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((self.model(states) - targets) ** 2) + tf.reduce_sum(tf.abs(targets))
+        grads = tape.gradient(loss, self.model.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.model.trainable_variables))
+
+    def train(self, steps):
+        for _ in range(steps):
+            self.learn()
+"""
+
+
+def test_a_method_of_an_object_of_an_unresolved_class_is_not_taken_as_pure(tmp_path):
+    # `ReplayBuffer` comes from nowhere the analysis sees: `sample()` may draw with NumPy (frozen in a graph).
+    assert lint(tmp_path, {"learner.py": REPLAY_LEARNER}, HYB3) == set()
+
+
+def test_calling_an_object_of_an_unresolved_class_is_still_a_forward_pass(tmp_path):
+    # `self.model(states)` on a model of an unresolved class: a forward pass, as for a Keras model.
+    called = REPLAY_LEARNER.replace("tf.keras.Sequential([tf.keras.layers.Dense(2)])", "Actor()") \
+        .replace("self.replay_buffer = ReplayBuffer(batch_size=batch_size)", "self.batch_size = batch_size") \
+        .replace("self.replay_buffer.sample()", "tf.ones([4, 3]), tf.ones([4, 2])")
+    assert lint(tmp_path, {"learner.py": called}, HYB3) == {("learner.py", 11, "HYB302")}
+
