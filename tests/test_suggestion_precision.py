@@ -124,3 +124,42 @@ def test_calling_an_object_of_an_unresolved_class_is_still_a_forward_pass(tmp_pa
         .replace("self.replay_buffer.sample()", "tf.ones([4, 3]), tf.ones([4, 2])")
     assert lint(tmp_path, {"learner.py": called}, HYB3) == {("learner.py", 11, "HYB302")}
 
+
+# -- F18: code that is not TensorFlow, reaching it only through what it calls ---------------------------
+
+TF_BACKEND = """
+import tensorflow as tf
+
+
+def evolve(state):
+    for _ in range(4):
+        state = tf.sin(state) * 2.0 + tf.cos(state) - tf.sqrt(tf.abs(state)) + tf.exp(-state)
+    return state
+"""
+
+DISPATCHING_CIRCUIT = """
+from backends import numpy_backend, tf_backend
+
+
+def simulate(state):
+    return tf_backend.evolve(state)
+
+
+def run(state, steps):
+    for _ in range(steps):
+        state = simulate(state)
+    return state
+"""
+
+
+def test_a_module_without_tensorflow_dispatching_to_a_backend_is_not_suggested(tmp_path):
+    files = {"backends/__init__.py": "", "backends/tf_backend.py": TF_BACKEND,
+             "backends/numpy_backend.py": TF_BACKEND.replace("import tensorflow as tf", "import numpy as tf"),
+             "circuit.py": DISPATCHING_CIRCUIT}
+    assert not {key for key in lint(tmp_path, files, HYB3) if key[0] == "circuit.py"}
+
+
+def test_a_tensorflow_module_calling_its_helpers_is_still_suggested(tmp_path):
+    files = {"backends/__init__.py": "", "backends/tf_backend.py": TF_BACKEND,
+             "circuit.py": "import tensorflow as tf\n" + DISPATCHING_CIRCUIT}
+    assert ("circuit.py", 6, "HYB302") in lint(tmp_path, files, HYB3)

@@ -144,6 +144,9 @@ class ObstacleAnalysis:
             found.append("Keras 3 code not bound to the TensorFlow backend")
         if summary.other_framework:
             found.append("the module is PyTorch/JAX code (it imports one of them, not TensorFlow)")
+        elif summary.without_tensorflow and not info.direct_tensor_work and not project.policy.every_function:
+            found.append("the module never imports TensorFlow and the function runs no tensor operation of its own: "
+                         "what it calls may dispatch to TensorFlow among other frameworks, it is not TF code")
         return found
 
     def _value_obstacles(self, function: FunctionId, info: FunctionSummary, facts: ParameterFacts) -> list[str]:

@@ -292,6 +292,7 @@ class ModuleSummary:
     graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders
     keras_without_tensorflow: bool = False  # Keras 3 code not bound to TensorFlow
     other_framework: bool = False  # imports PyTorch/JAX and not TensorFlow: not TF code
+    without_tensorflow: bool = False  # imports nothing of the TensorFlow family, not even through `*`
 
     def to_json(self) -> dict[str, Any]:
         return _plain(self)
