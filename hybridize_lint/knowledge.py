@@ -109,6 +109,7 @@ class KnowledgeBase:
     tensor_from_value: dict[str, dict[str, Any]]  # tf.Variable & co.: dtype of the initial value by default
     tensor_float32_by_default: dict[str, dict[str, Any]]
     other_frameworks: frozenset[str] = frozenset()  # torch, jax: a module of theirs without TensorFlow is no TF code
+    tensorflow_family: tuple[str, ...] = ()  # prefixes of top-level packages that are TensorFlow or built on it
     keras_non_building_methods: frozenset[str] = frozenset()
     fresh_list_attributes: frozenset[str] = frozenset()  # `model.trainable_variables`: a new list per read
     variable_owner_prefixes: tuple[str, ...] = ()
@@ -216,6 +217,7 @@ def _call_knowledge(data: dict[str, Any]) -> dict[str, Any]:
     return dict(
         module_aliases=dict(data["modules"]["aliases"]),
         other_frameworks=frozenset(data["modules"]["other_frameworks"]),
+        tensorflow_family=tuple(data["modules"]["tensorflow_family"]),
         hybridize_functions=frozenset(data["hybridize"]["functions"]),
         hybrid_object_attributes=frozenset(data["hybridize"]["object_attributes"]),
         hybrid_object_types=frozenset(data["hybridize"]["object_types"]),

@@ -21,7 +21,8 @@ from .values import (CONTAINER, SYMBOLIC, TENSOR, global_of, is_call_result, is_
 
 # Blocker atoms that are conditions decided here, and markers (see ``Blocker.atoms``).
 _SUMMARIES_ONLY = "summaries-only"
-_MARKERS = frozenset({"as-entry", "python-str"})
+_NUMPY_CALL = "numpy-call"
+_MARKERS = frozenset({"as-entry", "python-str", _NUMPY_CALL})
 
 
 def _defined_in(target, function: FunctionId) -> bool:
@@ -115,6 +116,8 @@ class VerdictIngredients:
                 kinds = facts.kinds.get(param_of(atom), set())
                 if (TENSOR in kinds or any(is_array(kind) for kind in kinds)) and CONTAINER not in kinds:
                     return True
+                if not kinds and _NUMPY_CALL in blocker.atoms and not self.project.policy.every_function:
+                    return True  # NumPy on what callers pass, nothing known of it: a batch is a tensor once traced
             elif TENSOR in self.tensors.kinds({atom}, function):
                 return True
         return False

@@ -92,6 +92,8 @@ class ModuleLevelFacts(Resolver):
         self.summary.keras_without_tensorflow = uses_keras and not uses_tensorflow
         self.summary.other_framework = not uses_tensorflow and not uses_keras and any(
             name.split(".")[0] in self.kb.other_frameworks for name in imported)
+        self.summary.without_tensorflow = not self.bindings.star_modules and not any(
+            name.split(".")[0].startswith(self.kb.tensorflow_family) for name in imported)
 
     def may_mention(self, words) -> bool:
         return self.text is None or any(word in self.text for word in words)

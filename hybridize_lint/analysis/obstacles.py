@@ -16,7 +16,7 @@ from .ingredients import VerdictIngredients
 from .policy import NOT_COMPUTATIONS
 from .project import FunctionId, ProjectModel, call_arguments
 from .signatures import ArraySignature, array_signature, conversion_hazard
-from .refs import NameRef, ParamRef, is_a
+from .refs import AttrRef, InstanceRef, NameRef, ParamRef, display, is_a, name_of, parse
 from .summary import CAPTURED, LOCAL, TF_FUNCTION, FunctionSummary
 from .tensors import Evidence, ParameterFacts, TensorInference
 from .values import CONTAINER, LITERAL, RANGE, TENSOR, is_indirect, is_param
@@ -158,6 +158,9 @@ class ObstacleAnalysis:
             found.append("Keras 3 code not bound to the TensorFlow backend")
         if summary.other_framework:
             found.append("the module is PyTorch/JAX code (it imports one of them, not TensorFlow)")
+        elif summary.without_tensorflow and not info.direct_tensor_work and not project.policy.every_function:
+            found.append("the module never imports TensorFlow and the function runs no tensor operation of its own: "
+                         "what it calls may dispatch to TensorFlow among other frameworks, it is not TF code")
         return found
 
     def _value_obstacles(self, function: FunctionId, info: FunctionSummary, facts: ParameterFacts) -> list[str]:
@@ -182,6 +185,8 @@ class ObstacleAnalysis:
         side_effect = self.ingredients.side_effect(function)
         if side_effect is not None:
             found.append(f"has Python side effects ({side_effect.describe()})")
+        elif not project.policy.every_function and (unknown := self._unresolved_method_call(function)):
+            found.append(unknown)
         frozen = self._rebound_global_read(function) or self._attribute_its_caller_rebinds(function)
         if frozen:
             found.append(frozen)
@@ -196,6 +201,31 @@ class ObstacleAnalysis:
             found.append(f"{blocker.reason} (line {blocker.loc[0]})")
         return found
 
+
+    def _unresolved_method_call(self, function: FunctionId) -> str | None:
+        """A method called (here or in a callee) on an object of a class the analysis cannot resolve, one
+        neither defined nor imported (``self.buffer = ReplayBuffer(...)``; ``self.buffer.sample()``): what it
+        does is unknown, a NumPy random draw, say, so "no Python side effects" cannot be claimed."""
+        project = self.project
+        for reached in sorted(project.reachable([function])):
+            info = project.function(reached)
+            for site in info.calls if info is not None else ():
+                for ref in site.callees:
+                    cls = self._receiver_class(ref)
+                    if cls is not None and project.resolve_symbol(cls) is None and not project.resolve_ref(ref):
+                        return (f"calls `{display(ref)}` (line {site.loc[0]} of `{reached[1]}`) on an object of "
+                                f"`{cls.rsplit('.', 1)[-1]}`, a class the analysis cannot resolve: whether it has "
+                                "Python side effects is unknown")
+        return None
+
+    def _receiver_class(self, ref: str) -> str | None:
+        """The dotted class name of the object a method call ``obj.method()`` is made on (None: not such a call)."""
+        parsed = parse(ref)
+        if isinstance(parsed, AttrRef) and parsed.method is not None:
+            return name_of(self.project.attribute_type(parsed.owner, parsed.attribute))
+        if isinstance(parsed, InstanceRef) and parsed.method != "__call__":
+            return name_of(parsed.typeref)
+        return None
 
     def _varying_literals(self, function: FunctionId, facts: ParameterFacts) -> dict[str, list[Evidence]]:
         """The literal parameters that would retrace a graph of this function. For the paper, every

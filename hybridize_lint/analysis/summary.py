@@ -113,7 +113,8 @@ class Blocker:
     # ``object:``, ``summaries-only``), if the condition holds (see ``HybridizationAnalysis``).
     # Markers: ``as-entry`` (only the decorated function itself breaks, e.g. by what it returns: graph
     # code calling it is fine, so callers are not blocked), ``python-str`` (it returns a Python
-    # ``str``, a string tensor once traced).
+    # ``str``, a string tensor once traced), ``numpy-call`` (NumPy run on the atoms' values: also applies,
+    # where the boundary is chosen, to a parameter nothing is known of; traced, it gets a tensor).
     atoms: list[str] = field(default_factory=list)
 
 
@@ -294,6 +295,7 @@ class ModuleSummary:
     graph_mode_tf1: bool = False  # written for TF1 sessions/placeholders
     keras_without_tensorflow: bool = False  # Keras 3 code not bound to TensorFlow
     other_framework: bool = False  # imports PyTorch/JAX and not TensorFlow: not TF code
+    without_tensorflow: bool = False  # imports nothing of the TensorFlow family, not even through `*`
 
     def to_json(self) -> dict[str, Any]:
         return _plain(self)

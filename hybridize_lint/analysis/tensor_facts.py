@@ -15,7 +15,8 @@ from .refs import InstanceRef, is_a, name_of
 from .dtypes import INDIRECT, UNKNOWN, is_array, tensor_dtype, tensor_dtype_atom
 from .summary import Blocker, FunctionSummary, loc_of
 from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, RANGE, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor,
-                     call_atom, is_call_result, is_indirect, is_param, keras_method_atom, made_object_atom, param_of,
+                     call_atom, call_result_of, is_call_result,
+                     is_indirect, is_param, keras_method_atom, made_object_atom, param_of,
                      value_of)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -157,13 +158,22 @@ def _result_blockers(builder: "Resolver", scope: "Scope", result: ast.expr, func
                 function.blockers.append(Blocker(
                     f"returns the Operation of `{dotted}` (None when eager): {_CANNOT_RETURN}", where, ["as-entry"]))
                 continue
-            ref = builder.callee_ref(value.func, scope)
-            dotted = name_of(ref)
-            if dotted is not None:
-                name = dotted.rsplit(".", 1)[-1]
-                if name[:1].isupper():  # a class, by convention: decided once the project is known
-                    function.blockers.append(Blocker(f"returns a `{name}` object: {_CANNOT_RETURN}", where,
-                                                     ["as-entry", made_object_atom(ref)]))
+            _made_object_blocker(builder.callee_ref(value.func, scope), where, function)
+        elif isinstance(value, ast.Name):
+            # `node = Node(...); ...; return node`: a builder returning the object it made
+            made = value_of(builder, value, scope)
+            if len(made) == 1:
+                _made_object_blocker(call_result_of(next(iter(made))), where, function)
+
+
+def _made_object_blocker(ref: str | None, where, function: FunctionSummary) -> None:
+    """Returning what a call of a class makes; whether it is a plain object is decided once the project is known."""
+    dotted = name_of(ref) if ref else None
+    if dotted is not None:
+        name = dotted.rsplit(".", 1)[-1]
+        if name[:1].isupper():  # a class, by convention
+            function.blockers.append(Blocker(f"returns a `{name}` object: {_CANNOT_RETURN}", where,
+                                             ["as-entry", made_object_atom(ref)]))
 
 
 def _result_parts(result: ast.expr):
@@ -324,7 +334,7 @@ def _call_facts(builder: "Resolver", scope: "Scope", call: ast.Call, function: F
         tensors = sorted(a for a in atoms if a == TENSOR or is_param(a) or is_call_result(a))
         if tensors:
             function.blockers.append(Blocker(f"NumPy `{dotted}` on a tensor (needs an eager tensor)",
-                                             loc_of(call), tensors))
+                                             loc_of(call), [*tensors, "numpy-call"]))
         shaped = sorted(_shape_owners(builder, scope, call.args))
         if shaped and not tensors:
             function.blockers.append(Blocker(
