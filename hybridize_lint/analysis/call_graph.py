@@ -52,12 +52,24 @@ class CallGraph(SymbolTable):
         """The functions a call through ``ref`` may run (memoised until the summaries change)."""
         found = self._resolved_refs.get(ref)
         if found is None:
-            found = self._resolved_refs[ref] = tuple(self._resolve_ref(ref))
+            if ref in self._refs_being_resolved:
+                return []  # resolves through itself (``self.fn = tf.function(self.fn)``): nothing more to find
+            self._refs_being_resolved.add(ref)
+            try:
+                found = self._resolved_refs[ref] = tuple(self._resolve_ref(ref))
+            finally:
+                self._refs_being_resolved.discard(ref)
         return list(found)
 
     @cached_property
     def _resolved_refs(self) -> dict[str, tuple[Target, ...]]:
         return {}
+
+    @cached_property
+    def _refs_being_resolved(self) -> set[str]:
+        """Refs whose resolution is under way: a cycle of wrappers (an attribute wrapped in a tf.function
+        of itself, or two wrapping each other) ends there instead of recursing."""
+        return set()
 
     def _resolve_ref(self, ref: str) -> list[Target]:
         parsed = parse(ref)
