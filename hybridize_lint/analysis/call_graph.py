@@ -151,11 +151,16 @@ class CallGraph(SymbolTable):
 
     def _method_targets(self, functions: list[FunctionId], binding: str,
                         receiver: ClassId | None = None) -> list[Target]:
-        """Targets for calls of ``functions``; ``@staticmethod``/``@classmethod`` decide the binding."""
+        """Targets for calls of ``functions``; ``@staticmethod``/``@classmethod`` decide the binding.
+
+        A property is none: ``self.decoder(x)`` calls the value its getter returns (unknown here), and
+        the function of that name may even be its setter (the last ``def decoder``), run only on assignment."""
         targets: list[Target] = []
         for function in functions:
             info = self.function(function)
             kind = info.method_kind if info else "instance"
+            if kind == "property":
+                continue
             bound = "plain" if kind == "static" else "bound" if kind == "class" else binding
             targets.extend(self._with_wrappers(Target(function, bound, receiver if bound != "plain" else None)))
         return targets
@@ -239,8 +244,6 @@ class CallGraph(SymbolTable):
                 edges = []
                 for site in info.calls:
                     targets = [t for ref in site.callees for t in self.resolve_ref(ref)]
-                    if site.passed:  # `self.iterations` naming a property is a read, not a function value
-                        targets = [t for t in targets if self._method_kind(t.function) != "property"]
                     if targets:
                         edges.append((site, targets))
                     parameter_refs = [ref for ref in site.callees if isinstance(parse(ref), ParamRef)]
@@ -249,10 +252,6 @@ class CallGraph(SymbolTable):
                 graph[(summary.module, qualname)] = edges
         self._add_parameter_calls(graph, deferred)
         return graph
-
-    def _method_kind(self, function: FunctionId) -> str:
-        info = self.function(function)
-        return info.method_kind if info else "instance"
 
     def _add_parameter_calls(self, graph, deferred) -> None:
         """``e.predict(t)`` on a parameter runs the method of whatever object callers pass as ``e``."""
