@@ -52,12 +52,24 @@ class CallGraph(SymbolTable):
         """The functions a call through ``ref`` may run (memoised until the summaries change)."""
         found = self._resolved_refs.get(ref)
         if found is None:
-            found = self._resolved_refs[ref] = tuple(self._resolve_ref(ref))
+            if ref in self._refs_being_resolved:
+                return []  # resolves through itself (``self.fn = tf.function(self.fn)``): nothing more to find
+            self._refs_being_resolved.add(ref)
+            try:
+                found = self._resolved_refs[ref] = tuple(self._resolve_ref(ref))
+            finally:
+                self._refs_being_resolved.discard(ref)
         return list(found)
 
     @cached_property
     def _resolved_refs(self) -> dict[str, tuple[Target, ...]]:
         return {}
+
+    @cached_property
+    def _refs_being_resolved(self) -> set[str]:
+        """Refs whose resolution is under way: a cycle of wrappers (an attribute wrapped in a tf.function
+        of itself, or two wrapping each other) ends there instead of recursing."""
+        return set()
 
     def _resolve_ref(self, ref: str) -> list[Target]:
         parsed = parse(ref)
@@ -139,11 +151,16 @@ class CallGraph(SymbolTable):
 
     def _method_targets(self, functions: list[FunctionId], binding: str,
                         receiver: ClassId | None = None) -> list[Target]:
-        """Targets for calls of ``functions``; ``@staticmethod``/``@classmethod`` decide the binding."""
+        """Targets for calls of ``functions``; ``@staticmethod``/``@classmethod`` decide the binding.
+
+        A property is none: ``self.decoder(x)`` calls the value its getter returns (unknown here), and
+        the function of that name may even be its setter (the last ``def decoder``), run only on assignment."""
         targets: list[Target] = []
         for function in functions:
             info = self.function(function)
             kind = info.method_kind if info else "instance"
+            if kind == "property":
+                continue
             bound = "plain" if kind == "static" else "bound" if kind == "class" else binding
             targets.extend(self._with_wrappers(Target(function, bound, receiver if bound != "plain" else None)))
         return targets
@@ -227,8 +244,6 @@ class CallGraph(SymbolTable):
                 edges = []
                 for site in info.calls:
                     targets = [t for ref in site.callees for t in self.resolve_ref(ref)]
-                    if site.passed:  # `self.iterations` naming a property is a read, not a function value
-                        targets = [t for t in targets if self._method_kind(t.function) != "property"]
                     if targets:
                         edges.append((site, targets))
                     parameter_refs = [ref for ref in site.callees if isinstance(parse(ref), ParamRef)]
@@ -237,10 +252,6 @@ class CallGraph(SymbolTable):
                 graph[(summary.module, qualname)] = edges
         self._add_parameter_calls(graph, deferred)
         return graph
-
-    def _method_kind(self, function: FunctionId) -> str:
-        info = self.function(function)
-        return info.method_kind if info else "instance"
 
     def _add_parameter_calls(self, graph, deferred) -> None:
         """``e.predict(t)`` on a parameter runs the method of whatever object callers pass as ``e``."""
