@@ -104,7 +104,7 @@ class CallGraph(SymbolTable):
         after = cls if super_call else None
         found: list[FunctionId] = []
         for sub in [cls, *self.subclasses.get(cls, [])]:
-            method = self.lookup_method(sub, name, after)
+            method = self.lookup_method(sub, name, after) if super_call else self.instance_method(sub, name)
             if method is not None and method not in found:
                 found.append(method)
         return found
@@ -175,7 +175,7 @@ class CallGraph(SymbolTable):
         owner, name, via_super = parsed.owner, parsed.name, isinstance(parsed, SuperRef)
         if receiver not in self.subclasses.get(owner, ()) or not self._dispatch(owner, name, super_call=via_super):
             return None
-        found = self.lookup_method(receiver, name, owner if via_super else None)
+        found = self.lookup_method(receiver, name, owner) if via_super else self.instance_method(receiver, name)
         return self._method_targets([found], "bound", receiver) if found else []
 
     def _instance_call(self, typeref: str, name: str) -> list[Target]:

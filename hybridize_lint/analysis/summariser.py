@@ -150,6 +150,8 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             if isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id in scope.nested]
         if class_name and node.name == "__init__":
             self._record_attribute_types(scope, own, class_name)
+        if class_name and node.name in ("__new__", "__init__"):
+            self._record_replaced_methods(scope, own, class_name, in_init=node.name == "__init__")
         self._walk_definitions(node.body, qualname + ".", None, scope)
 
     def _function_scope(self, node: FunctionNode, qualname: str, class_name: str | None, parent: Scope | None,
@@ -224,6 +226,25 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                         ref = self.callee_ref(child.value.func, scope)
                         if ref:
                             info.attribute_types[target.attr] = ref
+
+    def _record_replaced_methods(self, scope: Scope, own: list, class_name: str, in_init: bool) -> None:
+        """Methods the new object gets its own attribute for (``self.NAME = ...`` in ``__init__``,
+        ``obj.NAME = ...`` on the object ``__new__`` makes): per-object wrappers, such as ones running the
+        original method under ``tf.py_function``. ``self.step = tf.function(self.step)`` (or any wrapper
+        given the method itself) is no replacement: its calls still run the class's function."""
+        info = self.summary.classes.get(class_name)
+        if info is None or not scope.params:
+            return
+        receiver = scope.params[0]
+        for child, _ in own:
+            if not isinstance(child, ast.Assign):
+                continue
+            for target in child.targets:
+                if isinstance(target, ast.Attribute) and target.attr in info.methods \
+                        and target.attr not in info.replaced_methods \
+                        and _is_new_object(target.value, scope, receiver, in_init) \
+                        and not _wraps_the_method(child.value, target):
+                    info.replaced_methods.append(target.attr)
 
     def _prepare_locals(self, scope: Scope, own: list) -> None:
         """Types, localities, datasets and Python iterators of local names, in source order."""
@@ -336,6 +357,20 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                 root = root.value
             return is_self(root, scope)
         return False
+
+
+def _is_new_object(expr: ast.expr, scope: Scope, receiver: str, in_init: bool) -> bool:
+    """``self`` in ``__init__``; in ``__new__`` a local (the object it makes), not ``cls``."""
+    if not isinstance(expr, ast.Name):
+        return False
+    return expr.id == receiver if in_init else expr.id != receiver and expr.id in scope.locals
+
+
+def _wraps_the_method(value: ast.expr, target: ast.Attribute) -> bool:
+    """``wrap(self.step)`` assigned to ``self.step``: the wrapper is given the method it replaces."""
+    arguments = [*value.args, *(k.value for k in value.keywords)] if isinstance(value, ast.Call) else []
+    return any(isinstance(a, ast.Attribute) and a.attr == target.attr and isinstance(a.value, ast.Name)
+               and isinstance(target.value, ast.Name) and a.value.id == target.value.id for a in arguments)
 
 
 def _is_property_decorator(decorator: ast.expr, ref: str | None) -> bool:

@@ -228,6 +228,9 @@ class ClassSummary:
     attribute_types: dict[str, str] = field(default_factory=dict)  # self.ATTR = TYPEREF(...)
     decorators: list[str] = field(default_factory=list)  # refs ("?" when unnamed)
     unnamed_bases: bool = False  # a base the summary cannot name (``namedtuple(...)``)
+    # methods ``__new__``/``__init__`` replace on each object (``obj.update_state = MethodType(wrapper, obj)``):
+    # calls through an instance run what was bound there, not the class's function
+    replaced_methods: list[str] = field(default_factory=list)
 
 
 # Why a function is a graph root (GraphRoot.reason, GraphEntry.via), besides "tf.data map" and the like.

@@ -146,7 +146,7 @@ class SymbolTable:
             method = self.lookup_method((symbol.module, symbol.qualname), tail[0])
             return Symbol("function", *method) if method and len(tail) == 1 else None
         if symbol.kind == "instance" and symbol.qualname:
-            method = self.lookup_method((symbol.module, symbol.qualname), tail[0])
+            method = self.instance_method((symbol.module, symbol.qualname), tail[0])
             return Symbol("method", *method) if method and len(tail) == 1 else None
         if symbol.kind in ("external",):
             return Symbol("external", dotted=".".join([symbol.dotted, *tail]))
@@ -264,7 +264,16 @@ class SymbolTable:
             defined = self.lookup_method(cls, "__call__")
             if defined is not None:
                 return defined
-            return self.lookup_method(cls, "call") if self.is_keras_class(cls) else None
+            return self.instance_method(cls, "call") if self.is_keras_class(cls) else None
+        return self.instance_method(cls, name)
+
+    def instance_method(self, cls: ClassId, name: str) -> FunctionId | None:
+        """The class's function ``obj.name`` runs, unless each object gets its own in ``__new__``/``__init__``
+        (then what runs is the per-object wrapper, unknown here)."""
+        for klass in self.mro(cls):
+            info = self.class_info(klass) if not isinstance(klass, str) else None
+            if info is not None and name in info.replaced_methods:
+                return None
         return self.lookup_method(cls, name)
 
     def attribute_type(self, cls: ClassId, attribute: str) -> str | None:
