@@ -17,7 +17,7 @@ snapshot copies them into a scratch directory first, so no analysis cache of an 
 of another checkout) can answer for the code under test, and nothing is written next to the
 inputs. For each project it records, with ``cwd`` the project and the path ``.``:
 
-- ``check``: ``check --output-format json --select HYB --no-cache`` (every rule, off-by-default ones included);
+- ``check``: ``check --output-format json --select HYB --no-cache`` (every rule on by default; the opt-in HYB302 stays off, since a bare ``HYB`` prefix does not enable off-by-default rules);
 - ``fix``: ``check --select HYB --fix --unsafe-fixes --diff --no-cache`` (every fix as a diff);
 - ``check-warm`` (with ``--warm``): ``check`` again from the analysis cache a first run filled, so
   what summaries read back from the cache say is compared too;

@@ -83,7 +83,7 @@ class Linter:
                                    respect_gitignore=settings.respect_gitignore,
                                    extend_include=settings.extend_include)
             for error in found.errors:
-                self._reportsource_error(error.path, SourceError("HYB001", error.reason), settings, report)
+                self._report_source_error(error.path, SourceError("HYB001", error.reason), settings, report)
             for file in found.files:
                 identity = file.resolve()
                 if identity in seen:  # named twice (say, relative and absolute): lint it once
@@ -134,10 +134,10 @@ class Linter:
                     stats[path.resolve()] = file_stat(path)
                     sources[path] = SourceFile.read(path)
             except SourceError as error:
-                self._reportsource_error(path, error, settings, report)
+                self._report_source_error(path, error, settings, report)
         project, unparsable = self.loader.load(settings, sources, options.use_cache, options.jobs, stats)
         for path, error in unparsable.items():
-            self._reportsource_error(path, error, settings, report, sources.pop(path))
+            self._report_source_error(path, error, settings, report, sources.pop(path))
         enabled = {code for code in self._checks if settings.is_enabled(code, self._rule(code).default_enabled)}
 
         def lint(current: SourceFile) -> list[Diagnostic]:
@@ -149,7 +149,7 @@ class Linter:
         for path, outcome in list(first.items()):
             if isinstance(outcome, SourceError):  # cannot happen once summarised, but never crash on it
                 del first[path], sources[path]
-                self._reportsource_error(path, outcome, settings, report)
+                self._report_source_error(path, outcome, settings, report)
         fixed = self._fix_project(sources, first, project, lint, options) if options.fix else {}
         for path, source in sources.items():
             current, applied, notes = fixed.get(path, (source, 0, []))
@@ -342,7 +342,7 @@ class Linter:
 
     # -- unreadable input ---------------------------------------------------
 
-    def _reportsource_error(self, path: Path, error: SourceError, settings: Settings, report: RunReport,
+    def _report_source_error(self, path: Path, error: SourceError, settings: Settings, report: RunReport,
                              source: SourceFile | None = None) -> None:
         diagnostic = self.source_error(path, error, settings)
         if diagnostic is not None and source is not None and source.notebook is not None:
