@@ -299,11 +299,13 @@ class Linter:
 
     def _context(self, source: SourceFile, project: Project) -> FileContext:
         module, is_package = module_name_for(source.path, project.settings.root)
-        bindings = ImportBindings.collect(source.tree, module, is_package).canonicalize(project.knowledge.canonical)
         digest = content_hash(source.text)
         known = project.model.summaries.get(module)
         if known is None or known.content_hash != digest:
-            project.session.add(self.loader.summarize(source, module, digest, project))
+            known = self.loader.summarize(source, module, digest, project)
+            project.session.add(known)
+        bindings = ImportBindings.collect(source.tree, module, is_package).inherit(
+            source.tree, known.star_bindings).canonicalize(project.knowledge.canonical)
         return FileContext(source, module, bindings, project.model, project.session, project.settings, project.knowledge)
 
     def _check(self, context: FileContext, codes: Iterable[str], report: RunReport | None = None) -> list[Diagnostic]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import parallel
+from .analysis.names import ImportBindings, star_bindings
 from .analysis.summariser import summarize_module
 from .analysis.policy import HybridizationPolicy
 from .analysis.project import ProjectModel
@@ -43,6 +45,8 @@ class Project:
     @property
     def model(self) -> ProjectModel:
         return self.session.model
+
+_STAR_IMPORT = re.compile(r"\bimport\s+\*")
 
 
 class ProjectLoader:
@@ -97,9 +101,33 @@ class ProjectLoader:
                     continue
                 cache.put(module, outcome, stats.get(path))
                 found[path] = outcome
+            self._settle_star_bindings(found, {path: sources[target] for path, target in target_of.items()},
+                                       project, cache, stats)
             cache.save()
         project.session.add(*(found[path] for path in sorted(found)))  # one order, cold or warm: same evidence
         return project, unparsable
+
+    def _settle_star_bindings(self, found: dict[Path, ModuleSummary], sources: dict[Path, SourceFile],
+                              project: Project, cache: SummaryCache, stats: dict[Path, FileStat | None]) -> None:
+        """Re-summarise the modules whose ``from project_module import *`` bring other imports than when
+        they were summarised (summaries are made one module at a time, so the first pass cannot know)."""
+        by_module = {summary.module: summary for summary in found.values()}
+        for path, summary in sorted(found.items()):
+            if not summary.star_imports:
+                continue
+            wanted = star_bindings(summary.star_imports, by_module)
+            if wanted == summary.star_bindings:
+                continue
+            try:
+                source = sources.get(path) or SourceFile.read(path)
+                fresh = self.summarize(source, summary.module, summary.content_hash, project, wanted)
+            except SourceError:
+                continue
+            finally:
+                if path not in sources:
+                    source.release_trees()
+            cache.put(summary.module, fresh, stats.get(path))
+            found[path] = by_module[summary.module] = fresh
 
     def refresh(self, project: Project, changed: dict[Path, SourceFile]) -> list[Path]:
         """Re-summarise changed modules in one go, so the project is re-analysed once.
@@ -116,10 +144,17 @@ class ProjectLoader:
         project.session.add(*summaries)
         return failed
 
-    def summarize(self, source: SourceFile, module: str, digest: str, project: Project) -> ModuleSummary:
+    def summarize(self, source: SourceFile, module: str, digest: str, project: Project,
+                  inherited: dict[str, str] | None = None) -> ModuleSummary:
+        """``inherited``: what its star imports bring, else taken from the project's current summaries."""
         _, is_package = module_name_for(source.path, project.settings.root)
         try:
-            summary = summarize_module(source.tree, module, is_package, digest, project.knowledge, source.text)
+            tree = source.tree
+            if inherited is None and _STAR_IMPORT.search(source.text):
+                stars = ImportBindings.collect(tree, module, is_package).star_modules
+                inherited = star_bindings(stars, project.model.summaries) if stars else {}
+            summary = summarize_module(tree, module, is_package, digest, project.knowledge, source.text,
+                                       inherited or {})
         except RecursionError as exc:  # deeply nested code: HYB002 for the file, not a crash
             source.raise_if_too_deep(exc)
             raise

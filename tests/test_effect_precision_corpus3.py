@@ -182,3 +182,115 @@ def test_a_switch_next_to_a_progress_line_is_still_reported(tmp_path):
 def test_a_warning_on_an_object_that_is_no_logger_is_no_announcement(tmp_path):
     other = ANNOUNCED_THROUGH_A_LOGGER.replace("logging.getLogger(__name__)", "object()")
     assert lint(tmp_path, {"m.py": other}, EAGER) == {("m.py", 12, "HYB303")}
+
+
+# -- F16: attributes read while graph code makes the object --------------------------------------------
+
+FROZEN = 'select = ["HYB108"]\n'
+
+MADE_IN_THE_GRAPH = """
+import tensorflow as tf
+
+
+class Circuit:
+    def __init__(self, n):
+        self._nodes = [1.0] * n
+        self.width = len(self._nodes)
+        self._front = self._double_front()
+
+    def _double_front(self):
+        return [node * 2.0 for node in self._nodes]
+
+    def apply(self, gate):
+        self._nodes = [gate(node) for node in self._nodes]
+
+
+@tf.function
+def energy(x):
+    circuit = Circuit(3)
+    return tf.add_n(circuit._front) * x
+
+
+probe = Circuit(2)
+for step in range(5):
+    energy(tf.constant(float(step)))
+    probe.apply(tf.math.sin)
+"""
+
+
+def test_attributes_read_while_graph_code_makes_the_object_are_not_frozen(tmp_path):
+    """Each trace makes a new Circuit: `__init__` and the helper only it calls read what this construction
+    wrote, though `apply` changes `_nodes` of another Circuit between the calls."""
+    assert lint(tmp_path, {"m.py": MADE_IN_THE_GRAPH}, FROZEN) == set()
+
+
+LONG_LIVED = """
+import tensorflow as tf
+
+
+class Circuit:
+    def __init__(self, n):
+        self._scale = 1.0
+        self.n = n
+
+    def rescale(self, factor):
+        self._scale = self._scale * factor
+
+    def _front(self):
+        return self._scale * 2.0
+
+    @tf.function
+    def energy(self, x):
+        return x * self._front()
+
+
+circuit = Circuit(3)
+for step in range(5):
+    circuit.energy(tf.constant(1.0))
+    circuit.rescale(0.5)
+"""
+
+
+def test_a_helper_of_a_long_lived_object_still_reads_a_frozen_value(tmp_path):
+    assert lint(tmp_path, {"m.py": LONG_LIVED}, FROZEN) == {("m.py", 13, "HYB108")}
+
+
+# -- N-class: a log line or print of static facts of the trace -----------------------------------------
+
+IO_AND_PRINT = 'select = ["HYB101", "HYB102", "HYB110"]\n'
+
+LOGS_SHAPES = """
+import logging
+
+import tensorflow as tf
+
+
+class Backbone(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.stem = tf.keras.layers.Dense(4, name="stem")
+
+    @tf.function
+    def call(self, inputs):
+        outputs = self.stem(inputs)
+        logging.info("Built stem %s : %s", self.stem.name, outputs.shape)
+        print("stem output", outputs.shape, outputs.dtype)
+        return outputs
+
+
+model = Backbone()
+for _ in range(10):
+    model(tf.ones([2, 3]))
+"""
+
+
+def test_a_log_line_of_shapes_and_names_is_no_per_call_effect(tmp_path):
+    """Shapes, dtypes and layer names are the same on every call of one trace: logging them once per
+    trace says all there is to say (the line exists to show what was built)."""
+    assert lint(tmp_path, {"m.py": LOGS_SHAPES}, IO_AND_PRINT) == set()
+
+
+def test_a_log_line_of_a_value_next_to_a_shape_is_still_reported(tmp_path):
+    source = LOGS_SHAPES.replace('self.stem.name, outputs.shape)', 'tf.reduce_sum(outputs), outputs.shape)')
+    source = source.replace('"stem output", outputs.shape, outputs.dtype', '"stem output", outputs, outputs.shape')
+    assert lint(tmp_path, {"m.py": source}, IO_AND_PRINT) == {("m.py", 14, "HYB102"), ("m.py", 15, "HYB101")}

@@ -378,7 +378,7 @@ def test_an_estimator_model_fn_is_called_once_per_graph_so_its_effects_are_not_l
 
 
         def dense_block(x):
-            print("building a block on", x.shape)
+            print("building a block on", x)
             return tf.nn.relu(x)
 
 

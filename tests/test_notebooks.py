@@ -281,7 +281,7 @@ def test_fixing_tutorial_notebooks_keeps_everything_but_the_edited_sources(tmp_p
         assert {k: v for k, v in after.items() if k != "cells"} == {k: v for k, v in before.items() if k != "cells"}
     fixed = (tmp_path / "basic_training.ipynb").read_text()
     assert '"@tf.function\\n",\n    "def train_step(x, y):\\n"' in fixed
-    assert 'tf.print(\\"tracing predict for\\"' in fixed and "reduce_retracing=True" in fixed
+    assert 'tf.print(\\"predict input\\"' in fixed and "reduce_retracing=True" in fixed
     assert "@tf.function" in "".join(json.loads((tmp_path / "custom_training_loop.ipynb").read_text())
                                      ["cells"][5]["source"])
 

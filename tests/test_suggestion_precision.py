@@ -163,3 +163,55 @@ def test_a_tensorflow_module_calling_its_helpers_is_still_suggested(tmp_path):
     files = {"backends/__init__.py": "", "backends/tf_backend.py": TF_BACKEND,
              "circuit.py": "import tensorflow as tf\n" + DISPATCHING_CIRCUIT}
     assert ("circuit.py", 6, "HYB302") in lint(tmp_path, files, HYB3)
+
+
+# -- F22/N3: a barren tf.function passed as a value: callers unknown, graph consumers inline it --------
+
+DEHYBRIDIZE = 'select = ["HYB4"]\n'
+
+PASSED_AS_VALUES = """
+import collections
+
+import tensorflow as tf
+
+
+@tf.function
+def identity(x):
+    return x
+
+
+@tf.function
+def empty_state():
+    return collections.OrderedDict()
+
+
+@tf.function
+def keep(waveform, label):
+    return waveform, label
+
+
+class Model:
+    def __init__(self, fns):
+        self._init, self._update = fns
+
+
+def build(ds):
+    layer = tf.keras.layers.Lambda(identity)
+    model = Model(fns=(empty_state, identity))
+    return layer, model, ds.map(keep)
+"""
+
+
+def test_a_barren_tf_function_passed_as_a_value_is_not_dehybridized(tmp_path):
+    """`Lambda(f)`, `dataset.map(f)` and a tuple of callbacks: the consumer decides how it runs (graph code
+    that calls it inlines it), and an API may expect a tf.function there."""
+    assert lint(tmp_path, {"m.py": PASSED_AS_VALUES}, DEHYBRIDIZE) == set()
+
+
+def test_a_barren_tf_function_also_called_eagerly_is_still_dehybridized(tmp_path):
+    source = PASSED_AS_VALUES + """
+
+for step in range(100):
+    print(identity(step))
+"""
+    assert lint(tmp_path, {"m.py": source}, DEHYBRIDIZE) == {("m.py", 7, "HYB401")}

@@ -31,7 +31,7 @@ class CallAndWriteEffects(Resolver):
         kb = self.kb
         where = loc_of(call)
         if dotted == kb.python_print:
-            fact = self._prints_a_trace_fact(call, scope, guards)
+            fact = self._prints_a_trace_fact(call, scope, guards) or self._logs_static_facts(call)
             line = fact or self._prints_python_parameters(call, scope)
             function.effects.append(Effect(EffectKind.PRINT, "print", where, log_line=line, diagnostic=fact))
         elif dotted is not None and dotted not in kb.pure_functions and dotted in kb.io_calls:
@@ -78,6 +78,8 @@ class CallAndWriteEffects(Resolver):
                   guards: list[ast.expr]) -> tuple[bool, bool]:
         """(a log line with no tensor among its arguments, and a diagnostic too: a warning or worse, or
         under a Python condition such as ``if not metric:``, not a line marking progress)."""
+        if self._logs_static_facts(call):
+            return True, True
         values = [value_of(self, argument, scope) for argument in [*call.args, *(k.value for k in call.keywords)]]
         if any(TENSOR in value for value in values):
             return False, False
@@ -86,6 +88,13 @@ class CallAndWriteEffects(Resolver):
         if any(isinstance(guard, Branch) and TENSOR not in value_of(self, guard.test, scope) for guard in guards):
             return True, True
         return self._tells_trace_facts(call, scope), False
+
+    def _logs_static_facts(self, call: ast.Call) -> bool:
+        """``logging.info("Built stem %s: %s", self._stem.name, outputs.shape)``: constants and static facts
+        of the trace (shapes, dtypes, names) only, the same for every call of one trace."""
+        arguments = [*call.args, *(k.value for k in call.keywords)]
+        facts = [a for a in arguments if isinstance(a, ast.Attribute) and a.attr in self.kb.trace_fact_attributes]
+        return bool(facts) and all(isinstance(a, ast.Constant) or a in facts for a in arguments)
 
     def _prints_python_parameters(self, call: ast.Call, scope: Scope) -> bool:
         """``print(height, width)`` of parameters annotated as Python scalars (and nothing that may be a

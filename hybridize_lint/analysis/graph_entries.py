@@ -215,13 +215,21 @@ class GraphEntries(Resolver):
                 self.summary.hybrid_wrappers[str(MethodRef(self.module, scope.class_name, target.attr))] = ref
 
     def stored_function(self, node: ast.stmt, scope: Scope) -> None:
-        """``self.fn = f`` or ``self.post = self._default_post``: a function kept on an object, whose calls
-        (``self.fn(x)``) the call graph does not follow."""
-        if not (isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) for t in node.targets)):
+        """``self.fn = f``, ``self.post = self._default_post`` or ``fns = (init, update)``: a function kept on an
+        object or in a structure, whose calls (``self.fn(x)``, ``fns[1](x)``) the call graph does not follow."""
+        if not isinstance(node, ast.Assign):
             return
-        ref = self.function_ref(node.value, scope)
-        if ref:
-            self.summary.stored_functions.append(ref)
+        if any(isinstance(t, ast.Attribute) for t in node.targets):
+            ref = self.function_ref(node.value, scope)
+            if ref:
+                self.summary.stored_functions.append(ref)
+        self.summary.stored_functions.extend(self.functions_in_display(node.value, scope))
+
+    def functions_in_display(self, expr: ast.expr, scope: Scope) -> list[str]:
+        """Refs of the functions written as elements of a tuple, list or dict display."""
+        elements = expr.values if isinstance(expr, ast.Dict) else expr.elts \
+            if isinstance(expr, (ast.Tuple, ast.List)) else []
+        return [ref for element in elements for ref in [self.function_ref(element, scope)] if ref]
 
     def wraps_one_object(self, wrapped: ast.expr, scope: Scope) -> bool:
         """``tf.function(self.step)``, ``tf.function(model)``, ``tf.function(model.call)``: a tf.function of

@@ -77,11 +77,16 @@ class HybridizationAnalysis:
 
     # -- one function -------------------------------------------------------
 
-    def _only_called_through_an_attribute(self, function: FunctionId) -> bool:
-        """Stored on an object (``self.fn = f``) and called by nothing the call graph follows. (The paper's
-        every-function mode decides on the body alone.)"""
-        return not self.project.policy.every_function and function in self.project.stored_functions \
-            and not self.boundaries.has_eager_caller(function)
+    def _called_where_unseen(self, function: FunctionId) -> bool:
+        """Kept on an object (``self.fn = f``, a tuple of callbacks) or passed as a value (``Lambda(f)``,
+        ``dataset.map(f)``), and called directly by no eager code: who calls it, and whether eagerly, is not
+        known. (The paper's every-function mode decides on the body alone.)"""
+        if self.project.policy.every_function:
+            return False
+        callers = self.project.callers.get(function, [])
+        passed = function in self.project.stored_functions or any(site.passed for _, site in callers)
+        return passed and not any(not site.passed and (caller is None or caller not in self.project.graph_functions)
+                                  for caller, site in callers)
 
     def _only_called_from_graph_code(self, function: FunctionId) -> bool:
         callers = [caller for caller, _ in self.project.callers.get(function, [])]
@@ -121,9 +126,10 @@ class HybridizationAnalysis:
                            "the decoration costs nothing there")
             return
         if verdict.barren and not speculative and not info.decorators and not stub_with_tensors \
-                and self._only_called_through_an_attribute(verdict.function):
-            reasons.append("does no tensor computation, but it is kept on an object and called through that "
-                           "attribute: its callers are not known, and graph code that calls it inlines it")
+                and self._called_where_unseen(verdict.function):
+            reasons.append("does no tensor computation, but it is kept on an object or passed as a value, and no "
+                           "eager code calls it directly: its callers are not known, and graph code that calls it "
+                           "(`dataset.map`, a Keras `Lambda`) inlines it")
             return
         if verdict.barren and not speculative and not info.decorators and not stub_with_tensors:
             verdict.action = DEHYBRIDIZE_BARREN

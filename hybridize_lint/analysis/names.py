@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from .summary import ModuleSummary
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 # Star imports whose names we can attribute without reading the module: TensorFlow's public API.
@@ -57,6 +60,20 @@ class ImportBindings:
                         collected.rebound_builtins.add(target)
         collected._collect_value_aliases(tree)
         return collected
+
+    def inherit(self, tree: ast.Module, inherited: Mapping[str, str]) -> "ImportBindings":
+        """Add what the module's ``from project_module import *`` bring (see :func:`star_bindings`);
+        the module's own imports and top-level definitions shadow them."""
+        if not inherited:
+            return self
+        defined = {name for node in tree.body for name in (
+            [node.name] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            else _assigned_names(node))}
+        for local, dotted in inherited.items():
+            if local not in self.bindings and local not in defined:
+                self.bindings[local] = dotted
+        self._collect_value_aliases(tree)
+        return self
 
     def _collect_value_aliases(self, tree: ast.Module) -> None:
         candidates = {}
@@ -126,6 +143,30 @@ class ImportBindings:
                 if best is None or len(candidate) < len(best):
                     best = candidate
         return best
+
+
+def star_bindings(star_modules: list[str], summaries: Mapping[str, ModuleSummary]) -> dict[str, str]:
+    """The imports that ``from M import *`` of project modules bring along: research code often gets
+    ``np`` and ``tf`` from ``from utils import *``. Public names (or ``__all__``) of each module's own
+    imports, and of its own star imports in turn; a later star import wins, as in Python."""
+    found: dict[str, str] = {}
+    for module in star_modules:
+        found.update(_exported_imports(module, summaries, set()))
+    return found
+
+
+def _exported_imports(module: str, summaries: Mapping[str, ModuleSummary], seen: set[str]) -> dict[str, str]:
+    summary = summaries.get(module)
+    if summary is None or module in seen:
+        return {}
+    seen.add(module)
+    names: dict[str, str] = {}
+    for star in summary.star_imports:
+        names.update(_exported_imports(star, summaries, seen))
+    names.update(summary.bindings)
+    if summary.all_names is not None:
+        return {name: dotted for name, dotted in names.items() if name in summary.all_names}
+    return {name: dotted for name, dotted in names.items() if not name.startswith("_")}
 
 
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")

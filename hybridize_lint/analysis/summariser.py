@@ -14,6 +14,7 @@ it) and ``closure:NAME`` (a variable of an enclosing function).
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..knowledge import KnowledgeBase
@@ -52,10 +53,14 @@ class _Decorated:
 
 
 def summarize_module(tree: ast.Module, module: str, is_package: bool, digest: str,
-                     kb: KnowledgeBase, text: str | None = None) -> ModuleSummary:
-    """The module's summary; ``text`` (its source) lets whole-tree searches be skipped when a word is absent."""
+                     kb: KnowledgeBase, text: str | None = None,
+                     star_bindings: Mapping[str, str] | None = None) -> ModuleSummary:
+    """The module's summary; ``text`` (its source) lets whole-tree searches be skipped when a word is absent;
+    ``star_bindings``: what its star imports of project modules bring (:func:`.names.star_bindings`)."""
     bindings = ImportBindings.collect(tree, module, is_package)
-    summary = ModuleSummary(module, digest, is_package, bindings=dict(bindings.bindings))
+    summary = ModuleSummary(module, digest, is_package, bindings=dict(bindings.bindings),
+                            star_bindings=dict(star_bindings or {}))
+    bindings.inherit(tree, summary.star_bindings)
     builder = ModuleSummariser(tree, summary, bindings, kb, text)
     builder.run()
     return summary
@@ -288,9 +293,10 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         for node, guards in own:
             if isinstance(node, ast.Call):
                 self._call(node, scope, calls, function, guards)
-            elif function is not None and isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-                self.writes(node, scope, function, guards)
-                self.hybrid_attribute(node, scope)
+            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+                if function is not None:
+                    self.writes(node, scope, function, guards)
+                    self.hybrid_attribute(node, scope)
                 self.stored_function(node, scope)
 
     def _call(self, call: ast.Call, scope: Scope, calls: list[CallSite], function: FunctionSummary | None,
@@ -333,6 +339,8 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             if passed and not runs_python and dotted not in self.kb.hybridize_functions:
                 calls.append(CallSite(loc_of(call), [passed], passed=True,
                                       receiver=self.receiver_locality(argument, scope), guarded=site.guarded))
+            elif not named_only and not runs_python:  # `Model(metrics_fns=(init, update))`
+                self.summary.stored_functions.extend(self.functions_in_display(argument, scope))
         if function is not None and not eager:  # code that runs only eagerly fails and repeats nothing
             effects_before = len(function.effects)
             self.call_effects(call, dotted, ref, scope, function, guards)

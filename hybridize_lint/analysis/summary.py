@@ -271,6 +271,7 @@ class ModuleSummary:
     classes: dict[str, ClassSummary] = field(default_factory=dict)
     bindings: dict[str, str] = field(default_factory=dict)
     star_imports: list[str] = field(default_factory=list)
+    star_bindings: dict[str, str] = field(default_factory=dict)  # imports the star imports bring (names.star_bindings)
     all_names: list[str] | None = None
     instances: dict[str, str] = field(default_factory=dict)  # module-level NAME = TYPEREF(...)
     aliases: dict[str, str] = field(default_factory=dict)  # module-level NAME = ref (f = g, f = tf.function(g))
@@ -283,8 +284,8 @@ class ModuleSummary:
     values: dict[str, list[str]] = field(default_factory=dict)  # abstract values of module-level names
     tensor_dtypes: dict[str, str] = field(default_factory=dict)  # module-level NAME = tf.Variable(0.5): float32
     hybrid_object_uses: list[str] = field(default_factory=list)  # refs of f in f.get_concrete_function()
-    # Refs of functions stored on an object (`self.fn = f`, `self.post = self._default_post`): called
-    # through the attribute by code the analysis cannot follow.
+    # Refs of functions stored on an object or in a structure (`self.fn = f`, `fns = (init, update)`,
+    # `Model(metrics_fns=(init, update))`): called by code the analysis cannot follow.
     stored_functions: list[str] = field(default_factory=list)
     attribute_loads: list[str] = field(default_factory=list)  # attributes read outside functions
     # Module-level variables rebound while the program runs (in a module-level loop, or by a function

@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Iterator
 
 from ..analysis.project import FunctionId
-from ..analysis.summary import CallSite, FunctionNode, FunctionSummary
+from ..analysis.summary import CallSite, FunctionNode, FunctionSummary, Locality
 from ..context import FileContext
 from ..diagnostics import Diagnostic
 from ..analysis.syntax import flatten_targets
@@ -31,6 +31,8 @@ from .assignments import (FUNCTION_DEFS, LOOPS, first_load, function_statements,
                           own_nodes, parameter_names, statements_with_loops, within)
 
 PYTHON, TENSOR, UNKNOWN = "python", "tensor", "unknown"
+_CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
+_MAX_HELPER_DEPTH = 4
 
 
 @dataclass
@@ -121,6 +123,8 @@ class _FrozenValues:
     def attribute_reads(self, info: FunctionSummary, node: FunctionNode) -> Iterator[tuple[ast.expr, _Value]]:
         if info.class_name is None or info.method_kind != "instance" or not info.params:
             return
+        if self._runs_while_made((self.ctx.module, info.qualname)):
+            return
         receiver = info.params[0]
         parents = {id(child): parent for parent in own_nodes(node) for child in ast.iter_child_nodes(parent)}
         seen: set[str] = set()
@@ -135,6 +139,21 @@ class _FrozenValues:
             value = self._attribute(info.class_name, child.attr)
             if value is not None and self._is_python(value):
                 yield child, value
+
+    def _runs_while_made(self, function: FunctionId, depth: int = 0) -> bool:
+        """``__init__``, or a helper only ``__init__`` calls on ``self``: graph code makes its object anew on
+        every trace, so the attributes it reads are the ones this construction wrote, never stale ones."""
+        if function[1].rpartition(".")[2] in _CONSTRUCTORS:
+            return True
+        callers = self.project.callers.get(function, [])
+        return depth < _MAX_HELPER_DEPTH and bool(callers) and all(
+            caller is not None and self._on_own_receiver(caller, site) and self._runs_while_made(caller, depth + 1)
+            for caller, site in callers)
+
+    def _on_own_receiver(self, caller: FunctionId, site: CallSite) -> bool:
+        summary = self.project.summaries.get(caller[0])
+        info = summary.functions.get(caller[1]) if summary else None
+        return info is not None and bool(info.params) and site.receiver == Locality.of_param(info.params[0])
 
     # -- where values are bound and changed -------------------------------------------
 
