@@ -80,14 +80,14 @@ class CallAndWriteEffects(Resolver):
         under a Python condition such as ``if not metric:``, not a line marking progress)."""
         if self._logs_static_facts(call):
             return True, True
-        values = [value_of(self, argument, scope) for argument in [*call.args, *(k.value for k in call.keywords)]]
-        if any(TENSOR in value for value in values):
+        atoms = self._argument_atoms(call, scope)
+        if TENSOR in atoms:
             return False, False
         if level in self.kb.diagnostic_levels:
             return True, True
         if any(isinstance(guard, Branch) and TENSOR not in value_of(self, guard.test, scope) for guard in guards):
             return True, True
-        return self._tells_trace_facts(call, scope), False
+        return self._only_trace_facts(atoms, scope), False
 
     def _logs_static_facts(self, call: ast.Call) -> bool:
         """``logging.info("Built stem %s: %s", self._stem.name, outputs.shape)``: constants and static facts
@@ -100,22 +100,24 @@ class CallAndWriteEffects(Resolver):
         """``print(height, width)`` of parameters annotated as Python scalars (and nothing that may be a
         tensor): each new value is a new trace, so once per trace shows every value; a message of
         constants alone (``print("scaling")``) is progress and stays an effect."""
-        return self._tells_trace_facts(call, scope) and any(
-            (param := param_of(atom)) and self._annotated(param, scope, self.kb.scalar_annotations)
-            for argument in [*call.args, *(k.value for k in call.keywords)]
-            for atom in value_of(self, argument, scope))
+        atoms = self._argument_atoms(call, scope)
+        return self._only_trace_facts(atoms, scope) and any(
+            (param := param_of(atom)) and self._annotated(param, scope, self.kb.scalar_annotations) for atom in atoms)
 
-    def _tells_trace_facts(self, call: ast.Call, scope: Scope) -> bool:
+    def _argument_atoms(self, call: ast.Call, scope: Scope) -> list[str]:
+        return [atom for argument in [*call.args, *(k.value for k in call.keywords)]
+                for atom in value_of(self, argument, scope)]
+
+    def _only_trace_facts(self, atoms: list[str], scope: Scope) -> bool:
         """A progress line (a print, a log call) in a helper is about trace-time facts only if nothing in
         it may be a tensor: not one a caller passes (`log_metrics(loss)` logging `loss`) or a call
         returns. A parameter annotated as a Python scalar (`height: int`) is none."""
-        for argument in [*call.args, *(k.value for k in call.keywords)]:
-            for atom in value_of(self, argument, scope):
-                if atom == TENSOR:
-                    return False
-                param = param_of(atom)
-                if is_indirect(atom) and not (param and self._annotated(param, scope, self.kb.scalar_annotations)):
-                    return False
+        for atom in atoms:
+            if atom == TENSOR:
+                return False
+            param = param_of(atom)
+            if is_indirect(atom) and not (param and self._annotated(param, scope, self.kb.scalar_annotations)):
+                return False
         return True
 
     def _method_effects(self, call: ast.Call, scope: Scope, function: FunctionSummary,

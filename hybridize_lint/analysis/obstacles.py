@@ -111,10 +111,18 @@ class ObstacleAnalysis:
         """Whether a call in a loop writes ``param`` out as a constant (``filter(boxes, 32)`` per image):
         the program calls the function again and again with the constants its sites spell, and each
         site's trace is reused. (``f(x, 1); f(x, 2); f(x, 3)`` alone traces once per call.)"""
-        return any(site.in_loop and any(name == param and where in site.constant_args
-                                        for name, where, _ in self._arguments_of(function, site))
-                   for caller, site in self.project.callers.get(function, [])
-                   if not site.passed and not self.project.in_test_code(caller))
+        key = (function, param)
+        if key not in self._constants_reused:
+            self._constants_reused[key] = any(
+                site.in_loop and any(name == param and where in site.constant_args
+                                     for name, where, _ in self._arguments_of(function, site))
+                for caller, site in self.project.callers.get(function, [])
+                if not site.passed and not self.project.in_test_code(caller))
+        return self._constants_reused[key]
+
+    @cached_property
+    def _constants_reused(self) -> dict[tuple[FunctionId, str], bool]:
+        return {}
 
     def _arguments_of(self, function: FunctionId, site):
         info = self.project.function(function)
@@ -257,7 +265,7 @@ class ObstacleAnalysis:
             kinds = facts.kinds.get(param, set())
             if TENSOR in kinds or any(is_array(kind) for kind in kinds):
                 continue
-            for caller, module, site, (locality, name, atoms) in self._arguments(function, info, param):
+            for caller, module, site, (locality, name, atoms) in self._arguments(function, param):
                 if all(is_param(atom) for atom in atoms):
                     continue  # the caller's own parameter passed on: judged where that is filled
                 if atoms and set(atoms) <= {LITERAL, RANGE, CONTAINER}:
@@ -277,17 +285,13 @@ class ObstacleAnalysis:
         info = self.project.function(caller) if caller else None
         return locality == LOCAL and info is not None and name not in info.loop_bound
 
-    def _arguments(self, function: FunctionId, info: FunctionSummary, param: str):
+    def _arguments(self, function: FunctionId, param: str):
         """(caller, module, call site, (locality, bare name, abstract value)) of each call's ``param``."""
         for caller, site in self.project.callers.get(function, []):
             if site.passed:
                 continue
             module = caller[0] if caller else self._module_level_sites.get(id(site), "")
-            target = next((t for ref in site.callees for t in self.project.resolve_ref(ref)
-                           if t.function == function), None)
-            if target is None:
-                continue
-            for name, where, atoms in call_arguments(info, target, site):
+            for name, where, atoms in self._arguments_of(function, site):
                 if name != param:
                     continue
                 if isinstance(where, int):

@@ -24,32 +24,28 @@ class ProjectModel(Tracing):
     def attribute_readers(self) -> dict[str, set[FunctionId]]:
         """Attribute name → the functions that read an attribute of that name on some object other
         than their own ``self`` (module-level code as ``(module, "<module>")``)."""
-        readers: dict[str, set[FunctionId]] = {}
+        readers = self._functions_by_attribute(lambda info: info.attribute_loads)
         for summary in self.summaries.values():
             for name in summary.attribute_loads:
                 readers.setdefault(name, set()).add((summary.module, "<module>"))
-            for qualname, info in summary.functions.items():
-                for name in info.attribute_loads:
-                    readers.setdefault(name, set()).add((summary.module, qualname))
         return readers
 
     @cached_property
     def self_attribute_writers(self) -> dict[str, set[FunctionId]]:
         """Attribute name → the methods that set ``self.NAME`` to a Python value (not a tensor)."""
-        writers: dict[str, set[FunctionId]] = {}
-        for summary in self.summaries.values():
-            for qualname, info in summary.functions.items():
-                for effect in info.effects:
-                    if effect.self_attribute:
-                        writers.setdefault(effect.self_attribute, set()).add((summary.module, qualname))
-        return writers
+        return self._functions_by_attribute(
+            lambda info: [effect.self_attribute for effect in info.effects if effect.self_attribute])
 
     @cached_property
     def self_attribute_readers(self) -> dict[str, set[FunctionId]]:
         """Attribute name → the methods that read ``self.NAME``."""
-        readers: dict[str, set[FunctionId]] = {}
+        return self._functions_by_attribute(lambda info: info.self_attribute_loads)
+
+    def _functions_by_attribute(self, attributes_of) -> dict[str, set[FunctionId]]:
+        """Attribute name → the functions whose ``attributes_of(info)`` names it."""
+        found: dict[str, set[FunctionId]] = {}
         for summary in self.summaries.values():
             for qualname, info in summary.functions.items():
-                for name in info.self_attribute_loads:
-                    readers.setdefault(name, set()).add((summary.module, qualname))
-        return readers
+                for name in attributes_of(info):
+                    found.setdefault(name, set()).add((summary.module, qualname))
+        return found
