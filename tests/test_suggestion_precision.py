@@ -215,3 +215,45 @@ for step in range(100):
     print(identity(step))
 """
     assert lint(tmp_path, {"m.py": source}, DEHYBRIDIZE) == {("m.py", 7, "HYB401")}
+
+
+# -- a wrapper whose work is an existing tf.function (tf2-gnn `_run_step` → `_fast_run_step`) ----------
+
+WRAPS_A_GRAPH = """
+import tensorflow as tf
+
+weights = [tf.Variable(tf.random.normal([8, 8])) for _ in range(6)]
+
+
+@tf.function
+def fast_step(features, labels):
+    x = features
+    for w in weights:
+        x = tf.nn.relu(tf.matmul(x, w) + 0.1)
+        x = x - tf.reduce_mean(x, axis=0, keepdims=True)
+    return tf.reduce_mean(tf.square(x - labels))
+
+
+def run_step(batch):
+    features, labels = batch["features"], batch["labels"]
+    return fast_step(features, labels)
+
+
+def main():
+    for _ in range(100):
+        run_step({"features": tf.random.normal([4, 8]), "labels": tf.random.normal([4, 8])})
+
+
+main()
+"""
+
+
+def test_a_wrapper_whose_work_is_a_tf_function_already_is_not_suggested(tmp_path):
+    """The operations of `fast_step` run in its own graph already: a graph around `run_step` saves only
+    the dict lookups."""
+    assert lint(tmp_path, {"m.py": WRAPS_A_GRAPH}, HYB3) == set()
+
+
+def test_the_same_wrapper_over_an_eager_step_is_suggested(tmp_path):
+    eager = WRAPS_A_GRAPH.replace("@tf.function\ndef fast_step", "def fast_step")
+    assert lint(tmp_path, {"m.py": eager}, HYB3) == {("m.py", 14, "HYB301")}

@@ -21,7 +21,7 @@ from typing import Callable
 from .policy import NOT_COMPUTATIONS, HybridizationPolicy
 from .project import FunctionId, ProjectModel
 from .refs import AttrRef, InstanceRef, MethodRef, NameRef, is_a, name_of
-from .summary import CallSite
+from .summary import TF_FUNCTION, CallSite
 
 _MAX_DESCENT = 3  # functions tried below a start point that cannot run as a graph
 _MAJOR_SHARE = 0.5  # below such a start point, the share of its operations a helper must run to be chosen
@@ -163,12 +163,20 @@ class BoundaryAnalysis:
             and self.project.is_keras_class((function[0], info.class_name))
 
     def tensor_ops(self, function: FunctionId) -> int:
-        """Estimated operations one call runs: its own and those of every function it reaches."""
+        """Estimated operations one call runs eagerly: its own and those of every function it reaches,
+        except what runs in a graph already (a tf.function it calls saves nothing more as part of a
+        new one) or eagerly on purpose."""
         if function not in self._ops:
-            project = self.project
-            self._ops[function] = sum(self._own_ops(reached) for reached in project.reachable([function])
-                                      if reached not in project.eager_functions)
+            self._ops[function] = sum(self._own_ops(reached) for reached in self._eager_reach(function))
         return self._ops[function]
+
+    def _eager_reach(self, function: FunctionId) -> set[FunctionId]:
+        project = self.project
+
+        def stop(reached: FunctionId) -> bool:
+            root = project.graph_roots.get(reached) if reached != function else None
+            return reached in project.eager_functions or (root is not None and root.reason == TF_FUNCTION)
+        return project.reachable([function], stop=stop)
 
     def _own_ops(self, function: FunctionId) -> int:
         """The summary's count, plus calls of objects outside the project (``self.conv1(x)`` on a Keras
