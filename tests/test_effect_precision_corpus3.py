@@ -294,3 +294,46 @@ def test_a_log_line_of_a_value_next_to_a_shape_is_still_reported(tmp_path):
     source = LOGS_SHAPES.replace('self.stem.name, outputs.shape)', 'tf.reduce_sum(outputs), outputs.shape)')
     source = source.replace('"stem output", outputs.shape, outputs.dtype', '"stem output", outputs, outputs.shape')
     assert lint(tmp_path, {"m.py": source}, IO_AND_PRINT) == {("m.py", 14, "HYB102"), ("m.py", 15, "HYB101")}
+
+
+# -- N-class: a block run once under a tf.Variable flag the block sets (trieste's sampler) -------------
+
+CALLEE_EFFECTS = 'select = ["HYB1"]\n'
+
+VARIABLE_FLAG = """
+import tensorflow as tf
+
+
+class Trajectory:
+    def __init__(self):
+        self._seed = 0
+        self._initialized = tf.Variable(False)
+        self._indices = tf.Variable(tf.zeros([0], tf.int32), shape=[None])
+
+    def resample(self):
+        self._seed += 1
+        self._indices.assign(tf.random.stateless_uniform([4], [self._seed, 0], 0, 8, tf.int32))
+
+    @tf.function
+    def __call__(self, x):
+        if not self._initialized:
+            self.resample()
+            self._initialized.assign(True)
+        return tf.gather(x, self._indices)
+
+
+trajectory = Trajectory()
+for _ in range(10):
+    trajectory(tf.range(8))
+"""
+
+
+def test_a_build_once_block_under_a_variable_flag_is_no_per_trace_effect(tmp_path):
+    """Eagerly the block runs at the first call; traced, AutoGraph makes it a `tf.cond` whose branch is
+    traced once: once either way."""
+    assert lint(tmp_path, {"m.py": VARIABLE_FLAG}, CALLEE_EFFECTS) == set()
+
+
+def test_the_same_block_without_setting_the_flag_is_still_reported(tmp_path):
+    source = VARIABLE_FLAG.replace("            self._initialized.assign(True)\n", "")
+    assert lint(tmp_path, {"m.py": source}, CALLEE_EFFECTS) == {("m.py", 17, "HYB110")}

@@ -51,12 +51,17 @@ def ends_condition(holds: str, value: ast.expr) -> bool:
 
 
 def assigned_values(body: list[ast.stmt], place: ast.expr) -> list[ast.expr]:
-    """The values a block (nested blocks included) assigns to ``place``."""
+    """The values a block (nested blocks included) assigns to ``place``, by assignment or, for a
+    ``tf.Variable`` flag, by ``place.assign(value)`` (``if not self._initialized: ...;
+    self._initialized.assign(True)``)."""
     found = []
     for node in (n for statement in body for n in ast.walk(statement)):
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             found.extend(node.value for target in flatten_targets(targets) if same_place(target, place))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "assign" \
+                and len(node.args) == 1 and not node.keywords and same_place(node.func.value, place):
+            found.append(node.args[0])
     return found
 
 
