@@ -337,3 +337,40 @@ def test_a_build_once_block_under_a_variable_flag_is_no_per_trace_effect(tmp_pat
 def test_the_same_block_without_setting_the_flag_is_still_reported(tmp_path):
     source = VARIABLE_FLAG.replace("            self._initialized.assign(True)\n", "")
     assert lint(tmp_path, {"m.py": source}, CALLEE_EFFECTS) == {("m.py", 17, "HYB110")}
+
+
+# -- corpus4 (tfx): logging in a signature made for export, which only serving runs ---------------------
+
+EXPORT_SIGNATURE = """
+import logging
+
+import tensorflow as tf
+
+
+def _serving_signature(model):
+    @tf.function(input_signature=[tf.TensorSpec(shape=[None, 4], dtype=tf.float32, name="x")])
+    def serve(x):
+        features = {"x": x * 2.0}
+        logging.info("serve_features = %s", features)
+        return {"outputs": model(features["x"])}
+
+    return serve
+
+
+def export(model, path):
+    signatures = {"serving_default": _serving_signature(model)}
+    tf.saved_model.save(model, path, signatures=signatures)
+"""
+
+
+def test_logging_in_a_signature_made_for_export_is_no_lost_effect(tmp_path):
+    """Serving runs the signature's graph, never its Python: the log line can only ever run while the
+    signature is traced for export (scripts/B4_serving_sig_log.py)."""
+    assert lint(tmp_path, {"m.py": EXPORT_SIGNATURE}, IO_AND_PRINT) == set()
+
+
+def test_the_same_signature_called_in_a_loop_still_loses_its_log_lines(tmp_path):
+    source = EXPORT_SIGNATURE.replace(
+        "    return serve\n",
+        "    for _ in range(10):\n        serve(tf.ones([2, 4]))\n    return serve\n")
+    assert lint(tmp_path, {"m.py": source}, IO_AND_PRINT) == {("m.py", 10, "HYB102")}

@@ -22,13 +22,22 @@ def traced_roots(ctx: FileContext) -> Iterator[tuple[FunctionSummary, GraphRoot]
     - a tf.function made anew on every call of the function it is defined in and called there once:
       that call traces it, so its effects run on every call;
     - a tf.function only traced for its concrete function, never called;
+    - a signature for export: a tf.function with an ``input_signature`` that no project code calls (it is
+      returned or handed to ``tf.saved_model.save(..., signatures=...)``): serving runs its graph, never its
+      Python, so logging the features' structure while it is traced is all its Python can do;
     - a library function that only a test makes a graph (the test checks it can be one);
     - a tf.function constructor (``__init__``): each construction passes a new ``self``, so each one
       traces, and its effects run every time (checked with TF 2.21)."""
     for function, root in ctx.graph_roots():
         if root.reason != BUILDS_A_GRAPH and not root.only_by_tests and not _made_and_called_once(ctx, function) \
-                and not _only_traced_for_a_concrete_function(ctx, function) and not _traced_per_object(function):
+                and not _only_traced_for_a_concrete_function(ctx, function) and not _traced_per_object(function) \
+                and not _export_signature(ctx, function, root):
             yield function, root
+
+
+def _export_signature(ctx: FileContext, function: FunctionSummary, root: GraphRoot) -> bool:
+    return bool(root.signature) and not any(
+        not site.passed for _, site in ctx.project.callers.get((ctx.module, function.qualname), []))
 
 
 def _traced_per_object(function: FunctionSummary) -> bool:
