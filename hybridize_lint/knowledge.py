@@ -52,6 +52,7 @@ class KnowledgeBase:
     io_calls: NameSet
     log_calls: NameSet  # print and logging: diagnostics when they log trace-time facts
     diagnostic_levels: frozenset[str]  # `logging.warning`: a line about the configuration, not progress
+    log_methods: frozenset[str]  # `info`, `warning`: a project's logging wrapper is judged at its calls
     trace_fact_checks: frozenset[str]  # `isinstance(x, tf.RaggedTensor)`: the same for every call of a trace
     trace_fact_attributes: frozenset[str]  # `x.dtype`, `x.shape`: static in a trace
     python_only_modules: frozenset[str]  # `math`: arguments must be Python numbers
@@ -227,6 +228,7 @@ def _call_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         io_calls=NameSet.of(effects["io"], effects["io_exceptions"]),
         log_calls=NameSet.of(effects["log_calls"]),
         diagnostic_levels=frozenset(effects["diagnostic_levels"]),
+        log_methods=frozenset(effects["log_methods"]),
         trace_fact_checks=frozenset(effects["trace_fact_checks"]),
         trace_fact_attributes=frozenset(effects["trace_fact_attributes"]),
         python_only_modules=frozenset(effects["python_only_modules"]),

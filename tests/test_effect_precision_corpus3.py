@@ -374,3 +374,60 @@ def test_the_same_signature_called_in_a_loop_still_loses_its_log_lines(tmp_path)
         "    return serve\n",
         "    for _ in range(10):\n        serve(tf.ones([2, 4]))\n    return serve\n")
     assert lint(tmp_path, {"m.py": source}, IO_AND_PRINT) == {("m.py", 10, "HYB102")}
+
+
+# -- corpus4 (TF-DF): a project's own logging wrapper, called like a logger -----------------------------
+
+LOG_WRAPPER = """
+import logging
+
+
+def info(msg, *args):
+    logging.info(msg, *args)
+
+
+def warning(msg, *args):
+    logging.warning(msg, *args)
+"""
+
+WRAPPER_CALLS = """
+import tensorflow as tf
+
+import tf_logging
+
+
+class Model:
+    def __init__(self, verbose=0, weighted=False):
+        self._verbose = verbose
+        self._weighted = weighted
+
+    @tf.function(reduce_retracing=True)
+    def collect_data_step(self, x):
+        if self._verbose >= 2:
+            tf_logging.info("Collecting %s examples", "training")
+        if not self._weighted:
+            tf_logging.info("No weights: every example counts once")
+        tf_logging.warning("A validation set is ignored by this model")
+        return tf.reduce_sum(x)
+
+
+model = Model()
+for _ in range(10):
+    model.collect_data_step(tf.ones([3]))
+"""
+
+
+def test_diagnostics_through_a_project_logging_wrapper_are_no_lost_effects(tmp_path):
+    """A warning, or a line under a Python-only condition, through `tf_logging.info/warning` (TF-DF's
+    wrapper of logging) tells about the configuration: once per trace says it all."""
+    files = {"tf_logging.py": LOG_WRAPPER, "model.py": WRAPPER_CALLS}
+    assert lint(tmp_path, files, CALLEE_EFFECTS) == set()
+
+
+def test_a_progress_line_or_a_tensor_through_the_wrapper_is_still_reported(tmp_path):
+    calls = WRAPPER_CALLS.replace('        return tf.reduce_sum(x)\n',
+                                  '        tf_logging.info("step done")\n'
+                                  '        tf_logging.info("sum %s", tf.reduce_sum(x))\n'
+                                  '        return tf.reduce_sum(x)\n')
+    files = {"tf_logging.py": LOG_WRAPPER, "model.py": calls}
+    assert lint(tmp_path, files, CALLEE_EFFECTS) == {("model.py", 18, "HYB110"), ("model.py", 19, "HYB110")}

@@ -35,7 +35,7 @@ class CallAndWriteEffects(Resolver):
             line = fact or self._prints_python_parameters(call, scope)
             function.effects.append(Effect(EffectKind.PRINT, "print", where, log_line=line, diagnostic=fact))
         elif dotted is not None and dotted not in kb.pure_functions and dotted in kb.io_calls:
-            log_line, diagnostic = self._log_line(call, dotted.rsplit(".", 1)[-1], scope, guards) \
+            log_line, diagnostic = self.log_line(call, dotted.rsplit(".", 1)[-1], scope, guards) \
                 if dotted in kb.log_calls else (False, False)
             function.effects.append(Effect(EffectKind.IO, dotted, where, log_line=log_line, diagnostic=diagnostic))
         elif dotted is not None and dotted in kb.nondeterministic_calls:
@@ -74,7 +74,7 @@ class CallAndWriteEffects(Resolver):
                 return True
         return False
 
-    def _log_line(self, call: ast.Call, level: str | None, scope: Scope,
+    def log_line(self, call: ast.Call, level: str | None, scope: Scope,
                   guards: list[ast.expr]) -> tuple[bool, bool]:
         """(a log line with no tensor among its arguments, and a diagnostic too: a warning or worse, or
         under a Python condition such as ``if not metric:``, not a line marking progress)."""
@@ -132,7 +132,7 @@ class CallAndWriteEffects(Resolver):
         if receiver_type is None and isinstance(method.value, ast.Call):  # `logging.getLogger(__name__).info()`
             receiver_type = self.callee_ref(method.value.func, scope)
         if receiver_type in self.factory_refs(self.kb.io_factories):
-            log_line, diagnostic = self._log_line(call, method.attr, scope, guards) \
+            log_line, diagnostic = self.log_line(call, method.attr, scope, guards) \
                 if receiver_type in self.factory_refs(self.kb.logger_factories) else (False, False)
             function.effects.append(Effect(EffectKind.IO, f"{_text(method.value)}.{method.attr}", where,
                                            log_line=log_line, diagnostic=diagnostic))

@@ -15,7 +15,7 @@ from typing import Callable
 
 from .project import ClassId, FunctionId, ProjectModel, Target, call_arguments
 from .refs import InstanceRef, NameRef, parse
-from .summary import CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, FunctionSummary, Locality
+from .summary import CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, EffectKind, FunctionSummary, Locality
 from .values import OPAQUE, TENSOR, call_result_of, is_call_result
 
 
@@ -136,7 +136,8 @@ class SideEffectAnalysis:
         for target in targets:
             callee = self._callee_effects(target, self.effects) or TransitiveEffects()
             qualname = target.function[1]
-            if callee.always and is_hazard(callee.always.through(qualname)):
+            if callee.always and is_hazard(callee.always.through(qualname)) \
+                    and not (site.diagnostic_log and self._logs(callee.always.effect)):
                 return callee.always.through(qualname)
             for param, witness in callee.on_params.items():
                 if self._parks_a_tensor(target, site, witness):
@@ -153,6 +154,11 @@ class SideEffectAnalysis:
                     if locality == CAPTURED or (locality != LOCAL and is_external(locality, witness.effect)):
                         return witness.through(qualname)
         return None
+
+    def _logs(self, effect: Effect) -> bool:
+        """A log line (``absl.logging.info``, ``logger.warning``): what a project's logging wrapper does."""
+        return effect.kind == EffectKind.IO and effect.what.rsplit(".", 1)[-1] \
+            in self.project.knowledge.log_methods
 
     def _parks_a_tensor(self, target: Target, site: CallSite, witness: Witness) -> bool:
         """A setter (``self.state = state``) called with a tensor: the object holds a tensor of the

@@ -331,6 +331,9 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         eager = self.runs_eagerly(guards, scope)
         once = self.once_only(guards, scope)
         site.guarded = eager or once
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else None
+        if method in self.kb.log_methods and dotted not in self.kb.log_calls:
+            site.diagnostic_log = self.log_line(call, method, scope, guards)[1]
         calls.append(site)
         runs_python = dotted in self.kb.eager_wrappers
         named_only = dotted in self.kb.non_calling_functions  # isinstance(x, C): C is not called

@@ -154,6 +154,9 @@ class CallSite:
     # Under a guard that makes the callee's Python side effects no per-trace hazard: a block that runs
     # once ever (`if self.w is None: ...`) or only eagerly (`if tf.executing_eagerly(): ...`).
     guarded: bool = False
+    # A call named like a logging method (`tf_logging.warning(...)`, a project's wrapper of logging) that
+    # would be a diagnostic as a log call: warning level or a Python-only condition, no tensor logged.
+    diagnostic_log: bool = False
 
 
 @dataclass
