@@ -57,6 +57,8 @@ class KnowledgeBase:
     trace_fact_attributes: frozenset[str]  # `x.dtype`, `x.shape`: static in a trace
     python_only_modules: frozenset[str]  # `math`: arguments must be Python numbers
     non_calling_functions: frozenset[str]  # isinstance(x, C): C is named, not called
+    other_process_starters: frozenset[str]  # threading.Thread(target=f): f runs elsewhere, not here
+    other_process_starter_names: frozenset[str]  # `ctx.Process(target=f)` on an unresolved context
     binders: frozenset[str]  # functools.partial(f, ...): f is bound for later, not called now
     type_casts: frozenset[str]  # typing.cast(T, v) is v
     nondeterministic_calls: NameSet
@@ -233,6 +235,8 @@ def _call_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         trace_fact_attributes=frozenset(effects["trace_fact_attributes"]),
         python_only_modules=frozenset(effects["python_only_modules"]),
         non_calling_functions=frozenset(effects["non_calling"]),
+        other_process_starters=frozenset(effects["other_process_starters"]),
+        other_process_starter_names=frozenset(effects["other_process_starter_names"]),
         binders=frozenset(effects["binders"]),
         type_casts=frozenset(effects["type_casts"]),
         nondeterministic_calls=NameSet.of(effects["nondeterministic"], effects["nondeterministic_exceptions"]),

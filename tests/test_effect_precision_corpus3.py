@@ -431,3 +431,47 @@ def test_a_progress_line_or_a_tensor_through_the_wrapper_is_still_reported(tmp_p
                                   '        return tf.reduce_sum(x)\n')
     files = {"tf_logging.py": LOG_WRAPPER, "model.py": calls}
     assert lint(tmp_path, files, CALLEE_EFFECTS) == {("model.py", 18, "HYB110"), ("model.py", 19, "HYB110")}
+
+
+# -- corpus4 (horovod): a function run in another process is not called by the code starting it --------
+
+OTHER_PROCESS = """
+import multiprocessing
+
+import tensorflow as tf
+
+
+def _probe(queue):
+    print("probing the extension")
+    queue.put(True)
+
+
+def extension_available():
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_probe, args=(queue,))
+    process.start()
+    process.join()
+    return queue.get()
+
+
+@tf.function
+def step(x):
+    if extension_available():
+        return x * 2.0
+    return x
+
+
+for _ in range(3):
+    step(tf.constant(1.0))
+"""
+
+
+def test_a_target_run_in_another_process_is_no_callee(tmp_path):
+    assert lint(tmp_path, {"m.py": OTHER_PROCESS}, CALLEE_EFFECTS) == set()
+
+
+def test_the_same_target_called_here_is_still_reported(tmp_path):
+    source = OTHER_PROCESS.replace("    process = ctx.Process(target=_probe, args=(queue,))\n",
+                                   "    _probe(queue)\n    process = ctx.Process(args=(queue,))\n")
+    assert ("m.py", 23, "HYB110") in lint(tmp_path, {"m.py": source}, CALLEE_EFFECTS)

@@ -336,7 +336,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             site.diagnostic_log = self.log_line(call, method, scope, guards)[1]
         calls.append(site)
         runs_python = dotted in self.kb.eager_wrappers
-        named_only = dotted in self.kb.non_calling_functions  # isinstance(x, C): C is not called
+        named_only = dotted in self.kb.non_calling_functions or self._starts_elsewhere(call, dotted)
         for argument in (*call.args, *(k.value for k in call.keywords)):
             passed = None if named_only else self.function_ref(argument, scope)
             if passed and not runs_python and dotted not in self.kb.hybridize_functions:
@@ -349,6 +349,13 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             self.call_effects(call, dotted, ref, scope, function, guards)
             if once:  # runs once, eager or traced: not a per-trace hazard (graph errors still are)
                 del function.effects[effects_before:]
+
+    def _starts_elsewhere(self, call: ast.Call, dotted: str | None) -> bool:
+        """``threading.Thread(target=f)``, ``ctx.Process(target=f)``: ``f`` runs in another thread or
+        process, not here (so not as graph code of the caller either)."""
+        if dotted is not None:
+            return dotted in self.kb.other_process_starters
+        return isinstance(call.func, ast.Attribute) and call.func.attr in self.kb.other_process_starter_names
 
     def _unpacked(self, expr: ast.expr, scope: Scope) -> bool:
         binding = self.binding_scope(expr.id, scope) if isinstance(expr, ast.Name) else None
