@@ -475,3 +475,49 @@ def test_the_same_target_called_here_is_still_reported(tmp_path):
     source = OTHER_PROCESS.replace("    process = ctx.Process(target=_probe, args=(queue,))\n",
                                    "    _probe(queue)\n    process = ctx.Process(args=(queue,))\n")
     assert ("m.py", 23, "HYB110") in lint(tmp_path, {"m.py": source}, CALLEE_EFFECTS)
+
+
+# -- corpus4 (TF-DF): writes of what is fixed for one trace, which nothing else changes ------------------
+
+ATTRIBUTE_WRITES = 'select = ["HYB104"]\n'
+
+FIXED_PER_TRACE = """
+import tensorflow as tf
+
+
+class Forest:
+    def __init__(self):
+        self._has_weights = None
+        self._input_keys = None
+        self._collected = False
+
+    @tf.function(reduce_retracing=True)
+    def collect_data_step(self, data):
+        features, weights = data
+        self._has_weights = weights is not None
+        self._input_keys = sorted(list(features.keys()))
+        self._collected = True
+        return tf.add_n([tf.reduce_sum(features[key]) for key in self._input_keys])
+
+
+forest = Forest()
+for _ in range(10):
+    forest.collect_data_step(({"a": tf.ones([2]), "b": tf.ones([2])}, None))
+"""
+
+
+def test_writes_of_facts_fixed_per_trace_that_only_set_up_also_writes_are_no_lost_effects(tmp_path):
+    """Eager calls write the same values on every call; the trace writes them once, and a new input
+    structure traces (and writes) again. Only `__init__` writes them otherwise."""
+    assert lint(tmp_path, {"m.py": FIXED_PER_TRACE}, ATTRIBUTE_WRITES) == set()
+
+
+def test_a_fixed_value_another_method_resets_between_calls_is_still_reported(tmp_path):
+    source = FIXED_PER_TRACE.replace("\n\nforest = Forest()", "\n    def reset(self):\n        self._collected = False\n\n\nforest = Forest()")
+    source = source.replace("    forest.collect_data_step(", "    forest.reset()\n    forest.collect_data_step(")
+    assert lint(tmp_path, {"m.py": source}, ATTRIBUTE_WRITES) == {("m.py", 15, "HYB104")}
+
+
+def test_a_write_of_a_value_of_the_call_is_still_reported(tmp_path):
+    source = FIXED_PER_TRACE.replace("self._collected = True", "self._collected = features")
+    assert lint(tmp_path, {"m.py": source}, ATTRIBUTE_WRITES) == {("m.py", 15, "HYB104")}

@@ -10,7 +10,7 @@ from .resolver import Resolver, Scope, is_self
 from .statement_walk import Branch, InLoop
 from .summary import CAPTURED, LOCAL, Blocker, Effect, EffectKind, FunctionSummary, Locality, loc_of
 from .syntax import flatten_targets, freshly_bound_before, is_attribute_of, place_key, reads_object_state, same_place
-from .values import TENSOR, is_indirect, param_of, value_of
+from .values import TENSOR, is_indirect, is_param, param_of, value_of
 
 
 _CONTAINER, _NOT_CONTAINER, _MAYBE_CONTAINER = "container", "not a container", "maybe a container"
@@ -88,6 +88,35 @@ class CallAndWriteEffects(Resolver):
         if any(isinstance(guard, Branch) and TENSOR not in value_of(self, guard.test, scope) for guard in guards):
             return True, True
         return self._only_trace_facts(atoms, scope), False
+
+    def _fixed_per_trace(self, value: ast.expr, scope: Scope) -> bool:
+        """A constant, or a fact of the structure of the inputs (``x is not None``, ``sorted(x.keys())``,
+        ``len(x)``, ``x.shape``): the same on every call of one trace, since a new structure traces anew."""
+        if isinstance(value, ast.Constant):
+            return True
+        if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
+            return self._fixed_per_trace(value.operand, scope)
+        if isinstance(value, ast.BoolOp):
+            return all(self._fixed_per_trace(operand, scope) for operand in value.values)
+        if isinstance(value, ast.Compare) and len(value.ops) == 1 and isinstance(value.ops[0], (ast.Is, ast.IsNot)):
+            return self._from_inputs(value.left, scope) and isinstance(value.comparators[0], ast.Constant)
+        if isinstance(value, ast.Attribute) and value.attr in self.kb.trace_fact_attributes:
+            return self._from_inputs(value.value, scope)
+        if isinstance(value, ast.Call):
+            dotted = self.dotted(value.func, scope)
+            if dotted in _STRUCTURE_CALLS and value.args:
+                return self._fixed_per_trace(value.args[0], scope) or self._from_inputs(value.args[0], scope) \
+                    and dotted in ("builtins.len", "builtins.isinstance")
+            if isinstance(value.func, ast.Attribute) and value.func.attr == "keys" and not value.args:
+                return self._from_inputs(value.func.value, scope)
+        return False
+
+    def _from_inputs(self, expr: ast.expr, scope: Scope) -> bool:
+        """A parameter, or a local bound from parameters (``features, labels = data``)."""
+        if not isinstance(expr, ast.Name) or is_self(expr, scope):
+            return False  # the receiver's state is no input
+        atoms = value_of(self, expr, scope)
+        return bool(atoms) and all(is_param(atom) for atom in atoms)
 
     def _logs_static_facts(self, call: ast.Call) -> bool:
         """``logging.info("Built stem %s: %s", self._stem.name, outputs.shape)``: constants and static facts
@@ -279,9 +308,10 @@ class CallAndWriteEffects(Resolver):
                     stored = value.id if isinstance(node, ast.Assign) and isinstance(value, ast.Name) \
                         and value.id in function.receiverless_params() else None
                     own = target.attr if is_self(target.value, scope) else None
+                    fixed = isinstance(node, ast.Assign) and self._fixed_per_trace(node.value, scope)
                     function.effects.append(Effect(EffectKind.ATTRIBUTE_WRITE, f"`{_text(target)}`", loc_of(target),
                                                    _target(locality), scratch_attribute=scratch,
-                                                   stored_param=stored, self_attribute=own))
+                                                   stored_param=stored, self_attribute=own, fixed_per_trace=fixed))
             elif isinstance(target, ast.Subscript):
                 locality = self.locality(target.value, scope)
                 if _fills_a_cache(target, guards, scope.node):
@@ -332,6 +362,10 @@ def _overrides_a_default(target: ast.Attribute, value: ast.expr) -> bool:
     if isinstance(value, ast.IfExp):
         return key in (place_key(value.body), place_key(value.orelse))
     return False
+
+
+_STRUCTURE_CALLS = frozenset({"builtins.sorted", "builtins.list", "builtins.tuple", "builtins.set", "builtins.len",
+                              "builtins.isinstance", "builtins.frozenset"})
 
 
 def _same_value_every_call(target: ast.Attribute, value: ast.expr, guards: list, function: ast.AST | None) -> bool:

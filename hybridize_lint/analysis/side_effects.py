@@ -101,7 +101,21 @@ class SideEffectAnalysis:
     def matters(self, function: FunctionId, effect: Effect) -> bool:
         """An effect of ``function`` that can outlive its call: not a mutation known only by a
         method name some class has, not scratch state."""
-        return self.counts(effect) and not self.is_scratch(function, effect)
+        return self.counts(effect) and not self.is_scratch(function, effect) \
+            and not self._fixed_for_good(function, effect)
+
+    def _fixed_for_good(self, function: FunctionId, effect: Effect) -> bool:
+        """``self._ready = True`` or ``self._keys = sorted(x.keys())`` in graph code, when no other code of
+        the project but set-up (``__init__``, ``build``) writes ``self._ready``: the trace writes what every
+        call of that trace would write, and nothing changes it in between, so the object ends as eager
+        calls leave it. Private attributes only: users may set a public one (``model.training = False``)
+        between calls, which the graph would not undo; so would another method, which stays a finding."""
+        name = effect.self_attribute
+        if not effect.fixed_per_trace or name is None or not name.startswith("_"):
+            return False
+        setup = self.project.knowledge.construction_methods
+        return all(other[1].rsplit(".", 1)[-1] in setup
+                   for other in self.project.self_attribute_writers.get(name, set()) - {function})
 
     def is_scratch(self, function: FunctionId, effect: Effect) -> bool:
         """``self._reward = ...`` written before it is read, and read by no other code of the project

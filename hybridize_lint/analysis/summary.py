@@ -98,6 +98,9 @@ class Effect:
     # passes a tensor of its trace parks it on the object for the rest of the trace (the graph
     # computes it on every call), as it would park ``self.state = tf.zeros(...)``.
     stored_param: str | None = None
+    # ``self.has_weights = weights is not None``, ``self.keys = sorted(x.keys())``, ``self.ready = True``: a
+    # value fixed for one trace (a constant, or the structure of the inputs, which a new trace follows).
+    fixed_per_trace: bool = False
     # ``self.ATTR = <a Python value>`` in a method: ATTR, so a graph of another method that reads it
     # can be known to keep a stale value.
     self_attribute: str | None = None

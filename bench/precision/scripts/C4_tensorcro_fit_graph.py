@@ -4,7 +4,10 @@ package) and runs fit() eagerly and with _fit wrapped in tf.function. _fit holds
 `for _ in range(max_iter)` loop (max_iter = shards, a Python int) that a graph unrolls, and a
 tf.keras.utils.Progbar.update per iteration (a Python side effect: in a graph it only runs while
 tracing). With fit's default shards (= max_iter) _fit is called ONCE per fit, so every decorated
-call is a trace of an unrolled loop. Shows the timings and trace counts."""
+call is a trace of an unrolled loop. Shows the timings and trace counts.
+Seen (TF 2.21, 2 busy cores): max_iter=10 shards=None: eager 0.50s | tf.function 6.04s, 1 trace;
+max_iter=30 shards=5: eager 2.30s | tf.function 4.17s, 2 traces. The graph never pays here.
+"""
 import os, shutil, sys, tempfile, time, io, contextlib
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
 import tensorflow as tf
