@@ -257,3 +257,29 @@ def test_a_wrapper_whose_work_is_a_tf_function_already_is_not_suggested(tmp_path
 def test_the_same_wrapper_over_an_eager_step_is_suggested(tmp_path):
     eager = WRAPS_A_GRAPH.replace("@tf.function\ndef fast_step", "def fast_step")
     assert lint(tmp_path, {"m.py": eager}, HYB3) == {("m.py", 14, "HYB301")}
+
+
+# -- corpus4 (copynet, nncf): the same constant at every call is one trace ------------------------------
+
+ONE_CONSTANT = """
+import tensorflow as tf
+
+
+@tf.function
+def gather_scores(scores, indices, axis):
+    return tf.gather(scores, indices, axis=axis, batch_dims=1)
+
+
+train_scores = gather_scores(tf.ones([2, 3]), tf.zeros([2, 1], tf.int32), 1)
+eval_scores = gather_scores(tf.ones([4, 3]), tf.zeros([4, 1], tf.int32), 1)
+"""
+
+
+def test_the_same_constant_at_every_call_is_no_retracing(tmp_path):
+    assert lint(tmp_path, {"m.py": ONE_CONSTANT}, DEHYBRIDIZE) == set()
+
+
+def test_two_constants_at_two_calls_still_retrace(tmp_path):
+    source = ONE_CONSTANT.replace("eval_scores = gather_scores(tf.ones([4, 3]), tf.zeros([4, 1], tf.int32), 1)",
+                                  "eval_scores = gather_scores(tf.ones([4, 3]), tf.zeros([4, 1], tf.int32), 2)")
+    assert lint(tmp_path, {"m.py": source}, DEHYBRIDIZE) == {("m.py", 5, "HYB402")}

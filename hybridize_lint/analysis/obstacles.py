@@ -98,7 +98,8 @@ class ObstacleAnalysis:
             if param_name != param:
                 continue
             if steady and (where in site.steady_args or (where in site.constant_args and (
-                    not constants_vary or self.constants_reused(function, param)))):
+                    not constants_vary or self.constants_reused(function, param)
+                    or self.one_constant_everywhere(function, param)))):
                 return False  # the same at every run of the site: as many traces as sites, at most
             if RANGE in atoms or not any(is_indirect(atom) for atom in atoms):
                 return True  # literals (or a display of them) written in the caller, or a count
@@ -123,6 +124,19 @@ class ObstacleAnalysis:
     @cached_property
     def _constants_reused(self) -> dict[tuple[FunctionId, str], bool]:
         return {}
+
+    def one_constant_everywhere(self, function: FunctionId, param: str) -> bool:
+        """Every call of the project writes the same constant for ``param`` (``axis=1``, ``logit(0.99)``):
+        one value, so one trace, however often it is called."""
+        texts = set()
+        for _, site in self.project.callers.get(function, []):
+            if site.passed:
+                continue
+            where = next((where for name, where, _ in self._arguments_of(function, site) if name == param), None)
+            if where is not None and where not in site.constant_args:
+                return False
+            texts.add(site.constant_texts[site.constant_args.index(where)] if where is not None else "<default>")
+        return len(texts) == 1
 
     def _arguments_of(self, function: FunctionId, site):
         info = self.project.function(function)

@@ -320,6 +320,9 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                                     *(k.arg for k in call.keywords if k.arg and self._steady_argument(k.value, scope))],
                         constant_args=[*(i for i, arg in enumerate(call.args) if is_constant_display(arg)),
                                        *(k.arg for k in call.keywords if k.arg and is_constant_display(k.value))],
+                        constant_texts=[*(ast.unparse(arg) for arg in call.args if is_constant_display(arg)),
+                                        *(ast.unparse(k.value) for k in call.keywords
+                                          if k.arg and is_constant_display(k.value))],
                         unpacked_args=[*(i for i, arg in enumerate(call.args) if self._unpacked(arg, scope)),
                                        *(k.arg for k in call.keywords if k.arg and self._unpacked(k.value, scope))],
                         in_loop=any(isinstance(guard, InLoop) for guard in guards),

@@ -141,6 +141,7 @@ class CallSite:
     # Arguments written out as constants at the call (`256`, `(128, 128, 128)`): the same at every
     # execution of the site, so one trace per site; sites that pass different constants trace once each.
     constant_args: list[int | str] = field(default_factory=list)
+    constant_texts: list[str] = field(default_factory=list)  # the source of each of constant_args, in order
     # Arguments that are a name bound by unpacking a structure: their value holds every element's atoms.
     unpacked_args: list[int | str] = field(default_factory=list)
     in_loop: bool = False
