@@ -383,6 +383,7 @@ import logging
 
 
 def info(msg, *args):
+    print(msg % args, flush=True)  # TF-DF's wrapper prints too, to be seen in notebooks
     logging.info(msg, *args)
 
 

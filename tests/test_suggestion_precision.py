@@ -283,3 +283,19 @@ def test_two_constants_at_two_calls_still_retrace(tmp_path):
     source = ONE_CONSTANT.replace("eval_scores = gather_scores(tf.ones([4, 3]), tf.zeros([4, 1], tf.int32), 1)",
                                   "eval_scores = gather_scores(tf.ones([4, 3]), tf.zeros([4, 1], tf.int32), 2)")
     assert lint(tmp_path, {"m.py": source}, DEHYBRIDIZE) == {("m.py", 5, "HYB402")}
+
+
+def test_the_same_keyword_constant_at_every_call_is_no_varying_scalar(tmp_path):
+    """HYB201 agrees with HYB402: `axis=1` at every call, in any file, is one value."""
+    files = {"util.py": ONE_CONSTANT.split("\n\ntrain_scores")[0] + "\n",
+             "decoder.py": "import tensorflow as tf\n\nfrom util import gather_scores\n\n\n"
+                           "def decode(scores, indices):\n    return gather_scores(scores, indices, axis=1)\n\n\n"
+                           "def rescore(scores, indices):\n    return gather_scores(scores, indices, axis=1)\n\n\n"
+                           "for _ in range(10):\n    decode(tf.ones([2, 3]), tf.zeros([2, 1], tf.int32))\n"
+                           "    rescore(tf.ones([2, 3]), tf.zeros([2, 1], tf.int32))\n",
+             "beam.py": "from util import gather_scores\n\n\ndef top(scores, indices):\n"
+                        "    return gather_scores(scores, indices, axis=1)\n"}
+    assert lint(tmp_path, files, 'select = ["HYB201", "HYB402"]\n') == set()
+    files["decoder.py"] = files["decoder.py"].replace("return gather_scores(scores, indices, axis=1)\n\n\nfor",
+                                                      "return gather_scores(scores, indices, axis=0)\n\n\nfor")
+    assert lint(tmp_path / "two", files, 'select = ["HYB201", "HYB402"]\n') != set()

@@ -170,9 +170,10 @@ class SideEffectAnalysis:
         return None
 
     def _logs(self, effect: Effect) -> bool:
-        """A log line (``absl.logging.info``, ``logger.warning``): what a project's logging wrapper does."""
-        return effect.kind == EffectKind.IO and effect.what.rsplit(".", 1)[-1] \
-            in self.project.knowledge.log_methods
+        """A log line (``absl.logging.info``, ``logger.warning``, or a ``print``, which TF-DF's wrapper does
+        besides logging, to be seen in notebooks): what a project's logging wrapper does."""
+        return effect.kind == EffectKind.PRINT or (
+            effect.kind == EffectKind.IO and effect.what.rsplit(".", 1)[-1] in self.project.knowledge.log_methods)
 
     def _parks_a_tensor(self, target: Target, site: CallSite, witness: Witness) -> bool:
         """A setter (``self.state = state``) called with a tensor: the object holds a tensor of the
