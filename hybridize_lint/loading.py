@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import parallel
-from .analysis.names import ImportBindings, star_bindings
+from .analysis.names import star_bindings
 from .analysis.summariser import summarize_module
 from .analysis.policy import HybridizationPolicy
 from .analysis.project import ProjectModel
@@ -45,8 +44,6 @@ class Project:
     @property
     def model(self) -> ProjectModel:
         return self.session.model
-
-_STAR_IMPORT = re.compile(r"\bimport\s+\*")
 
 
 class ProjectLoader:
@@ -113,18 +110,16 @@ class ProjectLoader:
         they were summarised (summaries are made one module at a time, so the first pass cannot know)."""
         by_module = {summary.module: summary for summary in found.values()}
         for path, summary in sorted(found.items()):
-            if not summary.star_imports:
+            if not summary.star_imports or star_bindings(summary.star_imports, by_module) == summary.star_bindings:
                 continue
-            wanted = star_bindings(summary.star_imports, by_module)
-            if wanted == summary.star_bindings:
-                continue
+            source = sources.get(path)
             try:
-                source = sources.get(path) or SourceFile.read(path)
-                fresh = self.summarize(source, summary.module, summary.content_hash, project, wanted)
+                source = source or SourceFile.read(path)
+                fresh = self.summarize(source, summary.module, summary.content_hash, project, by_module)
             except SourceError:
                 continue
             finally:
-                if path not in sources:
+                if source is not None and path not in sources:
                     source.release_trees()
             cache.put(summary.module, fresh, stats.get(path))
             found[path] = by_module[summary.module] = fresh
@@ -145,16 +140,12 @@ class ProjectLoader:
         return failed
 
     def summarize(self, source: SourceFile, module: str, digest: str, project: Project,
-                  inherited: dict[str, str] | None = None) -> ModuleSummary:
-        """``inherited``: what its star imports bring, else taken from the project's current summaries."""
+                  others: dict[str, ModuleSummary] | None = None) -> ModuleSummary:
+        """``others``: the modules its star imports may name, else the project's current summaries."""
         _, is_package = module_name_for(source.path, project.settings.root)
         try:
-            tree = source.tree
-            if inherited is None and _STAR_IMPORT.search(source.text):
-                stars = ImportBindings.collect(tree, module, is_package).star_modules
-                inherited = star_bindings(stars, project.model.summaries) if stars else {}
-            summary = summarize_module(tree, module, is_package, digest, project.knowledge, source.text,
-                                       inherited or {})
+            summary = summarize_module(source.tree, module, is_package, digest, project.knowledge, source.text,
+                                       project.model.summaries if others is None else others)
         except RecursionError as exc:  # deeply nested code: HYB002 for the file, not a crash
             source.raise_if_too_deep(exc)
             raise

@@ -88,7 +88,7 @@ class ObstacleAnalysis:
         (``256``, ``(128, 128, 128)``) are the same at every call of their site too: sites that pass
         different ones trace once each, which only matters to retracing advice, not to whether a
         graph pays; and so they are for that advice too once a call in a loop writes the parameter out
-        (see :meth:`constants_reused`). (The paper's every-function mode counts every literal.)"""
+        (see :meth:`constants_trace_once`). (The paper's every-function mode counts every literal.)"""
         site = evidence.site
         if site is None:
             return True
@@ -98,8 +98,7 @@ class ObstacleAnalysis:
             if param_name != param:
                 continue
             if steady and (where in site.steady_args or (where in site.constant_args and (
-                    not constants_vary or self.constants_reused(function, param)
-                    or self.one_constant_everywhere(function, param)))):
+                    not constants_vary or self.constants_trace_once(function, param)))):
                 return False  # the same at every run of the site: as many traces as sites, at most
             if RANGE in atoms or not any(is_indirect(atom) for atom in atoms):
                 return True  # literals (or a display of them) written in the caller, or a count
@@ -108,24 +107,30 @@ class ObstacleAnalysis:
             return bool(name) and caller is not None and name in caller.loop_bound
         return True
 
-    def constants_reused(self, function: FunctionId, param: str) -> bool:
+    def constants_trace_once(self, function: FunctionId, param: str) -> bool:
+        """Whether the constants calls write out for ``param`` trace once per constant, not once per call:
+        a call in a loop writes one (:meth:`_constants_reused`), or every call writes the same one
+        (:meth:`_one_constant_everywhere`). Decided once per (function, parameter)."""
+        key = (function, param)
+        if key not in self._constants_trace_once:
+            self._constants_trace_once[key] = self._constants_reused(function, param) \
+                or self._one_constant_everywhere(function, param)
+        return self._constants_trace_once[key]
+
+    @cached_property
+    def _constants_trace_once(self) -> dict[tuple[FunctionId, str], bool]:
+        return {}
+
+    def _constants_reused(self, function: FunctionId, param: str) -> bool:
         """Whether a call in a loop writes ``param`` out as a constant (``filter(boxes, 32)`` per image):
         the program calls the function again and again with the constants its sites spell, and each
         site's trace is reused. (``f(x, 1); f(x, 2); f(x, 3)`` alone traces once per call.)"""
-        key = (function, param)
-        if key not in self._constants_reused:
-            self._constants_reused[key] = any(
-                site.in_loop and any(name == param and where in site.constant_args
-                                     for name, where, _ in self._arguments_of(function, site))
-                for caller, site in self.project.callers.get(function, [])
-                if not site.passed and not self.project.in_test_code(caller))
-        return self._constants_reused[key]
+        return any(site.in_loop and any(name == param and where in site.constant_args
+                                        for name, where, _ in self._arguments_of(function, site))
+                   for caller, site in self.project.callers.get(function, [])
+                   if not site.passed and not self.project.in_test_code(caller))
 
-    @cached_property
-    def _constants_reused(self) -> dict[tuple[FunctionId, str], bool]:
-        return {}
-
-    def one_constant_everywhere(self, function: FunctionId, param: str) -> bool:
+    def _one_constant_everywhere(self, function: FunctionId, param: str) -> bool:
         """Every call of the project writes the same constant for ``param`` (``axis=1``, ``logit(0.99)``):
         one value, so one trace, however often it is called."""
         texts = set()

@@ -23,7 +23,7 @@ from .flags import flags_set_back, places_put_back
 from .graph_entries import GraphEntries, autograph_argument, hybridizer_keywords
 from .guard_facts import GuardFacts
 from .module_level import ModuleLevelFacts
-from .names import ImportBindings
+from .names import ImportBindings, star_bindings
 from .refs import FunctionRef, NameRef
 from .resolver import Scope, is_self
 from .scopes import bindings_among
@@ -54,12 +54,13 @@ class _Decorated:
 
 def summarize_module(tree: ast.Module, module: str, is_package: bool, digest: str,
                      kb: KnowledgeBase, text: str | None = None,
-                     star_bindings: Mapping[str, str] | None = None) -> ModuleSummary:
+                     others: Mapping[str, ModuleSummary] | None = None) -> ModuleSummary:
     """The module's summary; ``text`` (its source) lets whole-tree searches be skipped when a word is absent;
-    ``star_bindings``: what its star imports of project modules bring (:func:`.names.star_bindings`)."""
+    ``others``: summaries of the project's other modules, for what its star imports of them bring
+    (:func:`.names.star_bindings`)."""
     bindings = ImportBindings.collect(tree, module, is_package)
-    summary = ModuleSummary(module, digest, is_package, bindings=dict(bindings.bindings),
-                            star_bindings=dict(star_bindings or {}))
+    inherited = star_bindings(bindings.star_modules, others) if others and bindings.star_modules else {}
+    summary = ModuleSummary(module, digest, is_package, bindings=dict(bindings.bindings), star_bindings=inherited)
     bindings.inherit(tree, summary.star_bindings)
     builder = ModuleSummariser(tree, summary, bindings, kb, text)
     builder.run()

@@ -151,8 +151,7 @@ class _FrozenValues:
             for caller, site in callers)
 
     def _on_own_receiver(self, caller: FunctionId, site: CallSite) -> bool:
-        summary = self.project.summaries.get(caller[0])
-        info = summary.functions.get(caller[1]) if summary else None
+        info = self.project.function(caller)
         return info is not None and bool(info.params) and site.receiver == Locality.of_param(info.params[0])
 
     # -- where values are bound and changed -------------------------------------------

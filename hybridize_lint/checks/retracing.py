@@ -104,10 +104,9 @@ def _varies(ctx: FileContext, function: FunctionId, param: str, site: CallSite, 
     string constant (a mode or an op name that steers Python code: as many traces as the program
     spells names, and a tensor would break the Python that tests it)."""
     argument = _argument_node(call, where)
-    obstacles = ctx.analyses.hybridization.obstacle_analysis
     if where in site.steady_args or (where in site.constant_args and not ctx.project.policy.every_function
-                                     and (obstacles.constants_reused(function, param)
-                                          or obstacles.one_constant_everywhere(function, param))):
+                                     and ctx.analyses.hybridization.obstacle_analysis.constants_trace_once(
+                                         function, param)):
         return False
     constants = _module_constants(ctx)
     if argument is not None and _constant_text(argument, constants) is None:
