@@ -47,15 +47,23 @@ class GuardFacts(Resolver):
             return []
         found = []
         for flag, holds in tested_flags(guard.test, guard.taken):
+            place = _property_field(flag, methods, scope.params[0]) or flag
             for statement in guard.body:
                 call = statement.value if isinstance(statement, ast.Expr) else None
                 if isinstance(call, ast.Call) and on_receiver(call.func, scope.params[0]) and call.func.attr in methods:
                     helper = methods[call.func.attr]
                     if helper.args.args and helper.args.args[0].arg == scope.params[0]:
-                        ends = [ends_condition(holds, value) for value in assigned_values(helper.body, flag)]
-                        if ends and all(ends):
-                            found.append(flag)
-                            break
+                        setting = helper.body
+                    else:
+                        continue
+                elif place is not flag:
+                    setting = [statement]  # `if self.batch is None: self._batch = ...`
+                else:
+                    continue
+                ends = [ends_condition(holds, value) for value in assigned_values(setting, place)]
+                if ends and all(ends):
+                    found.append(flag)
+                    break
         return found
 
     def _own_methods(self, scope: Scope) -> dict[str, FunctionNode]:
@@ -177,6 +185,20 @@ class GuardFacts(Resolver):
                 found.setdefault(node.targets[0].id, []).append(
                     value.value if isinstance(value, ast.Constant) and type(value.value) is int else None)
         return {name: values[0] for name, values in found.items() if len(values) == 1 and values[0] is not None}
+
+
+def _property_field(flag: ast.expr, methods: dict[str, FunctionNode], receiver: str) -> ast.expr | None:
+    """``self._batch`` for a flag ``self.batch`` read through a property that only returns it."""
+    if not (isinstance(flag, ast.Attribute) and on_receiver(flag, receiver)):
+        return None
+    getter = methods.get(flag.attr)
+    if getter is None or not any(isinstance(d, ast.Name) and d.id == "property" for d in getter.decorator_list):
+        return None
+    body = [s for s in getter.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Attribute) \
+            and on_receiver(body[0].value, receiver):
+        return body[0].value
+    return None
 
 
 def _innermost_iterable(guards: list[ast.expr]) -> ast.expr | None:
