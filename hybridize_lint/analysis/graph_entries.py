@@ -9,6 +9,7 @@ from .refs import AttrRef, FunctionRef, InstanceRef, MethodRef, NameRef, is_a, n
 from .resolver import Resolver, Scope, base_name, is_self
 from .summary import (BUILDS_A_GRAPH, IN_TF_FUNCTION_LAMBDA, ONE_OBJECT, TF_FUNCTION, FunctionNode, GraphEntry,
                       WrapperCall, loc_of)
+from .syntax import is_super_call
 
 
 _WRAPPER_REFS = (NameRef, FunctionRef, InstanceRef, MethodRef, AttrRef)  # what may name a project or library function
@@ -72,7 +73,7 @@ class GraphEntries(Resolver):
             self.summary.compiled_calls.append([receiver_type, name])
         elif is_self(receiver, scope) and own_class:
             self.summary.compiled_calls.append([own_class, name])
-        elif _is_super_call(receiver) and own_class:  # super().predict(...) in an override
+        elif is_super_call(receiver) and own_class:  # super().predict(...) in an override
             self.summary.compiled_calls.append([own_class, name, "super"])
         elif isinstance(receiver, ast.Call):  # BaseNet().fit(...)
             ref = self.callee_ref(receiver.func, scope)
@@ -309,7 +310,3 @@ def autograph_argument(call: ast.Call, assigned: dict[str, ast.expr]) -> bool | 
 def _configures_a_decorator(expr: ast.expr) -> bool:
     """``W(autograph=False)``: a call with options only, whose result decorates (``tf.function(f)`` wraps f)."""
     return isinstance(expr, ast.Call) and not expr.args and not any(k.arg == "func" for k in expr.keywords)
-
-
-def _is_super_call(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"

@@ -31,8 +31,8 @@ from .statement_walk import (SCOPE_NODES, Branch, InLoop, conditional_in_loop, d
                              own_nodes_with_guards, passes_nodes)
 from .summary import (CAPTURED, LOCAL, TF_FUNCTION, CallSite, ClassSummary, FunctionNode, FunctionSummary, GraphEntry,
                       ModuleSummary, definition_names, loc_of)
-from .syntax import (attribute_loads, defaulted_parameters, is_attribute_of, is_constant_display, is_stub,
-                     reads_object_state)
+from .syntax import (attribute_loads, defaulted_parameters, forces_eager_steps, is_attribute_of, is_constant_display,
+                     is_stub, reads_object_state)
 from .tensor_facts import (infer_local_values, record_function_facts, record_parameter_uses, record_python_parameters,
                            varying_batches)
 from .values import value_of
@@ -111,6 +111,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         for item in node.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 info.methods.append(item.name)
+                info.eager_steps = info.eager_steps or forces_eager_steps(item, self.kb.eager_switch_keywords)
             elif isinstance(item, ast.Assign) and isinstance(item.value, ast.Call):
                 # call = tf.function(call) inside a class body
                 if self.kb.is_hybridizer(self.qualified_name(item.value.func, scope)) and item.value.args:

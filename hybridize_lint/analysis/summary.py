@@ -238,6 +238,9 @@ class ClassSummary:
     # methods ``__new__``/``__init__`` replace on each object (``obj.update_state = MethodType(wrapper, obj)``):
     # calls through an instance run what was bound there, not the class's function
     replaced_methods: list[str] = field(default_factory=list)
+    # its own ``compile`` passes ``run_eagerly=True`` to the base's: Keras runs every object's steps
+    # eagerly by design (``train_step`` calls ``.numpy()``), so ``fit`` traces none of them
+    eager_steps: bool = False
 
 
 # Why a function is a graph root (GraphRoot.reason, GraphEntry.via), besides "tf.data map" and the like.

@@ -97,6 +97,22 @@ def defaulted_parameters(node: FunctionNode) -> list[str]:
     return [a.arg for a in (*with_defaults, *keyword_only)]
 
 
+def forces_eager_steps(method: FunctionNode, switch_keywords: dict[str, str]) -> bool:
+    """An override of ``compile`` that passes ``run_eagerly=True`` on to ``super().compile``: the
+    class runs its steps eagerly by design, whatever its users pass."""
+    keyword = switch_keywords.get(method.name)
+    return keyword is not None and any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method.name
+        and is_super_call(node.func.value) and any(
+            k.arg == keyword and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
+        for node in ast.walk(method))
+
+
+def is_super_call(expr: ast.expr) -> bool:
+    """``super()`` or ``super(Class, self)``."""
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"
+
+
 def is_constant_display(expr: ast.expr) -> bool:
     """A value written out in full: a constant (``256``, ``-1.5``, ``"sum"``, ``None``) or a tuple or
     list of them (``(128, 128, 128)``). The same value at every execution of the code that holds it."""

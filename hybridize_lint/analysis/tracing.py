@@ -178,10 +178,18 @@ class Tracing(CallGraph):
         """
         for typeref, method, *how in summary.compiled_calls:
             cls = self.class_of_typeref(typeref)
-            if cls is None or not self.is_keras_model(cls):
+            if cls is None or not self.is_keras_model(cls) or self._eager_steps(cls):
                 continue
             if self.lookup_method(cls, method, after=cls if how == ["super"] else None) is None:
                 yield cls
+
+    def _eager_steps(self, cls: ClassId) -> bool:
+        """The ``compile`` its objects run forces ``run_eagerly=True`` (``ClassSummary.eager_steps``)."""
+        compile_method = self.lookup_method(cls, "compile")
+        if compile_method is None:
+            return False
+        info = self.class_info((compile_method[0], compile_method[1].rpartition(".")[0]))
+        return info is not None and info.eager_steps
 
     @cached_property
     def graph_functions(self) -> dict[FunctionId, FunctionId]:

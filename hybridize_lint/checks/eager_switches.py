@@ -9,7 +9,8 @@ A switch is reported only where it certainly turns graphs off: its argument is `
 bound to nothing but ``True``), it is not under a debug guard (``if __debug__:``, ``if args.debug:``,
 ``if FLAGS.run_eagerly:``) nor inside a function named for debugging, it is not switched back off
 later in the same body (a scoped toggle), its block does not warn about it (a deliberate switch
-announced to users), and it is not in test code.
+announced to users), it is not a class's own ``compile`` passing ``run_eagerly=True`` to its base's
+(eager steps by design), and it is not in test code.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..analysis.policy import HybridizationPolicy
-from ..analysis.syntax import place_key
+from ..analysis.syntax import is_super_call, place_key
 from ..codemods import CodemodError, remove_argument, remove_statement
 from ..config import relative_posix
 from ..context import FileContext
@@ -61,13 +62,23 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
                 if dotted in kb.eager_switches_always else "runs every `tf.function` of the process eagerly"
             yield ctx.diagnostic(rule, call, fix=_remove_call(ctx, rule, call, place), what=what, effect=effect)
             continue
-        if isinstance(call.func, ast.Attribute) and call.func.attr in kb.eager_switch_keywords:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in kb.eager_switch_keywords \
+                and not _class_design(call, place):
             name = kb.eager_switch_keywords[call.func.attr]
             for keyword in call.keywords:
                 if keyword.arg == name and _certainly_true(keyword.value, place):
                     yield ctx.diagnostic(rule, keyword, fix=_remove_keyword(ctx, rule, keyword),
                                          what=f"`{name}={ast.unparse(keyword.value)}`",
                                          effect=f"makes `{call.func.attr}` run this model's steps eagerly")
+
+
+def _class_design(call: ast.Call, place: _Place) -> bool:
+    """``super().compile(..., run_eagerly=True)`` in a class's own ``compile``: every object of the
+    class runs its steps eagerly by design (a step that needs ``.numpy()``), not a debug switch."""
+    method = place.definitions[-1] if place.definitions else None
+    return isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and len(place.definitions) > 1 \
+        and isinstance(place.definitions[-2], ast.ClassDef) and method.name == call.func.attr \
+        and is_super_call(call.func.value)
 
 
 def _announced(ctx: FileContext, place: _Place) -> bool:
