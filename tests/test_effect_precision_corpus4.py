@@ -96,3 +96,164 @@ def test_run_eagerly_a_user_passes_to_compile_is_still_a_debug_switch(tmp_path):
     files = {"solver.py": EAGER_BY_DESIGN.replace("def compile(", "def unused_compile(").replace(
         "model.compile()", "model.compile(run_eagerly=True)")}
     assert lint(tmp_path, files, WITH_SWITCHES) >= {("solver.py", 24, "HYB303")}
+
+
+# -- G8: a helper that is graph code for some callers, changed around eager calls by others ------------
+
+FROZEN = 'select = ["HYB108"]\n'
+
+PER_CALL_CONTAINER = """
+import tensorflow as tf
+
+
+class BoxList:
+    def __init__(self, boxes):
+        self.data = {}
+        self.data["boxes"] = boxes
+
+    def set(self, boxes):
+        self.data = {"boxes": boxes}
+
+    def has_field(self, name):
+        return name in self.data
+
+    def get(self):
+        return self.data["boxes"]
+
+
+def area(boxlist):
+    if boxlist.has_field("scores"):
+        return tf.reduce_sum(boxlist.get()) * 0.0
+    return tf.reduce_sum(boxlist.get())
+
+
+@tf.function
+def total_area(boxes):
+    return area(BoxList(boxes))
+
+
+def shrink(boxes):
+    boxlist = BoxList(boxes)
+    for _ in range(3):
+        print(area(boxlist))
+        boxlist.set(boxlist.get() * 0.5)
+"""
+
+
+def test_changes_around_eager_calls_of_a_helper_freeze_no_graph(tmp_path):
+    # `area` is graph code under `total_area`, which makes its own BoxList per trace; `shrink`
+    # calls `area` eagerly, so changing its boxes afterwards freezes nothing.
+    assert lint(tmp_path, {"boxes.py": PER_CALL_CONTAINER}, FROZEN) == set()
+
+
+def test_changes_after_a_call_that_traces_the_helper_still_freeze_it(tmp_path):
+    head = PER_CALL_CONTAINER.split("@tf.function")[0]
+    files = {"boxes.py": head + """
+SHARED = BoxList(tf.ones([2]))
+
+
+@tf.function
+def shared_area():
+    return area(SHARED)
+
+
+def shrink():
+    for _ in range(3):
+        print(shared_area())
+        SHARED.set(SHARED.get() * 0.5)
+"""}
+    assert lint(tmp_path, files, FROZEN) == {("boxes.py", 13, "HYB108"), ("boxes.py", 16, "HYB108")}
+
+
+# -- G2, a level deeper: a project's logging wrapper called from a helper of graph code -----------------
+
+LOGGING_WRAPPER = """
+def info(msg, *args):
+    print(msg % args)
+
+
+def warning(msg, *args):
+    print("Warning: " + msg % args)
+"""
+
+CHECKS_NAMES = """
+import tensorflow as tf
+
+from pkg import tf_logging
+
+
+def check_names(names, strict):
+    def problem(reason):
+        message = f"bad feature names: {reason}"
+        if strict:
+            raise ValueError(message)
+        tf_logging.warning("%s", message)
+
+    for name in names:
+        if "/" in name:
+            problem(f"{name} has a slash")
+
+
+@tf.function(reduce_retracing=True)
+def collect(data):
+    check_names(data.keys(), False)
+    return tf.add_n(list(data.values()))
+"""
+
+
+def test_a_warning_through_a_project_logging_wrapper_in_a_helper_is_a_diagnostic(tmp_path):
+    # The names are Python strings fixed by the trace: warning once per trace is what eager code would
+    # say about the same names on each call.
+    files = {"pkg/__init__.py": "", "pkg/tf_logging.py": LOGGING_WRAPPER, "pkg/core.py": CHECKS_NAMES}
+    assert lint(tmp_path, files) == set()
+
+
+def test_a_wrapper_that_also_keeps_its_messages_still_has_that_effect(tmp_path):
+    keeping = LOGGING_WRAPPER.replace('def warning(msg, *args):\n', 'HISTORY = []\n\n\ndef warning(msg, *args):\n'
+                                      '    HISTORY.append(msg % args)\n')
+    files = {"pkg/__init__.py": "", "pkg/tf_logging.py": keeping, "pkg/core.py": CHECKS_NAMES}
+    assert lint(tmp_path, files) == {("pkg/core.py", 20, "HYB110")}
+
+
+# -- HYB401 where nobody known calls the barren tf.function eagerly ---------------------------------------
+
+DEHYBRIDIZE = 'select = ["HYB401"]\n'
+
+LOADS_THROUGH_NUMPY = """
+import numpy as np
+import tensorflow as tf
+
+
+def _read(key):
+    return np.zeros([3], np.float32)
+
+
+@tf.function
+def load(key):
+    return tf.numpy_function(_read, [key], tf.float32)
+"""
+
+PIPELINE = """
+from pkg import features
+
+
+def load_all(ds):
+    def _load(x):
+        return features.load(x["key"])
+
+    return ds.map(_load)
+"""
+
+
+def test_a_barren_tf_function_called_only_by_a_function_given_to_map_is_kept(tmp_path):
+    # `_load` runs where `map` calls it (a tf.data graph, which inlines `load`): nobody is known to call
+    # `load` eagerly, so there is no tracing overhead to save.
+    files = {"pkg/__init__.py": "", "pkg/features.py": LOADS_THROUGH_NUMPY, "pkg/pipeline.py": PIPELINE}
+    assert lint(tmp_path, files, DEHYBRIDIZE) == set()
+
+
+def test_a_barren_tf_function_its_callers_call_eagerly_is_still_dehybridized(tmp_path):
+    files = {"pkg/__init__.py": "", "pkg/features.py": LOADS_THROUGH_NUMPY,
+             "pkg/pipeline.py": PIPELINE.replace("return ds.map(_load)", "return [_load(x) for x in ds]")}
+    assert lint(tmp_path, files, DEHYBRIDIZE) == {("pkg/features.py", 10, "HYB401")}
+

@@ -29,6 +29,8 @@ DEHYBRIDIZE_RETRACING = "dehybridize-retracing"
 NONE = "none"
 
 
+_UNSEEN_DEPTH = 3  # callers of callers followed to find that nobody known calls a function eagerly
+
 @dataclass
 class Verdict:
     """The decision for one function and every reason behind it."""
@@ -77,16 +79,21 @@ class HybridizationAnalysis:
 
     # -- one function -------------------------------------------------------
 
-    def _called_where_unseen(self, function: FunctionId) -> bool:
+    def _called_where_unseen(self, function: FunctionId, depth: int = 0) -> bool:
         """Kept on an object (``self.fn = f``, a tuple of callbacks) or passed as a value (``Lambda(f)``,
-        ``dataset.map(f)``), and called directly by no eager code: who calls it, and whether eagerly, is not
-        known. (The paper's every-function mode decides on the body alone.)"""
-        if self.project.policy.every_function:
+        ``dataset.map(f)``), and called directly by no eager code, or only by functions that are themselves
+        such (``_load``, given to a ``map``, calls it): who calls it, and whether eagerly, is not known.
+        (The paper's every-function mode decides on the body alone.)"""
+        project = self.project
+        if project.policy.every_function:
             return False
-        callers = self.project.callers.get(function, [])
-        passed = function in self.project.stored_functions or any(site.passed for _, site in callers)
-        return passed and not any(not site.passed and (caller is None or caller not in self.project.graph_functions)
-                                  for caller, site in callers)
+        callers = project.callers.get(function, [])
+        eager = [caller for caller, site in callers
+                 if not site.passed and (caller is None or caller not in project.graph_functions)]
+        if not eager:
+            return function in project.stored_functions or any(site.passed for _, site in callers)
+        return depth < _UNSEEN_DEPTH and all(caller is not None and caller != function
+                                             and self._called_where_unseen(caller, depth + 1) for caller in eager)
 
     def _only_called_from_graph_code(self, function: FunctionId) -> bool:
         callers = [caller for caller, _ in self.project.callers.get(function, [])]

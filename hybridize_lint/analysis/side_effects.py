@@ -245,7 +245,8 @@ class SideEffectAnalysis:
                   callee: TransitiveEffects) -> None:
         """Add to ``function``'s effects (``mine``) those of one call of ``target`` at ``site``."""
         qualname = target.function[1]
-        if callee.always and _replaces(mine.always, callee.always):
+        if callee.always and _replaces(mine.always, callee.always) \
+                and not (site.diagnostic_log and self._logs(callee.always.effect)):
             mine.always = callee.always.through(qualname)
         for param, witness in callee.on_params.items():
             self._bind(mine, _argument_locality(self.project, target, site, param), witness.through(qualname))

@@ -83,7 +83,7 @@ class _FrozenValues:
         self.ctx = ctx
         self.kb = ctx.knowledge
         self.project = ctx.project
-        self._ancestors: dict[FunctionId, set[FunctionId]] = {}
+        self._ancestors: dict[object, set[FunctionId]] = {}
         self._tracing: dict[tuple[FunctionId, FunctionId | None, str], list[CallSite]] = {}
         self._values: dict[tuple, _Value | None] = {}
         self._facts: dict[int, tuple[set[str], set[str], set[str]]] = {}
@@ -392,7 +392,7 @@ class _FrozenValues:
         key = (function, owner, module if owner is None else "")
         found = self._tracing.get(key)
         if found is None:
-            ancestors = self._ancestors_of(function)
+            ancestors = self._tracing_ancestors(function)
             if owner is not None:
                 found = [site for site, targets in self.project.call_graph.get(owner, [])
                          if any(t.function in ancestors for t in targets)]
@@ -401,6 +401,20 @@ class _FrozenValues:
                 found = [site for site in (summary.module_calls if summary else [])
                          if any(t.function in ancestors for ref in site.callees for t in self.project.resolve_ref(ref))]
             self._tracing[key] = found
+        return found
+
+    def _tracing_ancestors(self, function: FunctionId) -> set[FunctionId]:
+        """Functions whose call traces a graph that runs ``function``: the graph roots that reach it and
+        everything that calls them. An eager path to ``function`` (a helper that is graph code only for
+        other callers) traces nothing, so what it changes around such a call freezes no graph."""
+        key = ("tracing", function)
+        found = self._ancestors.get(key)
+        if found is None:
+            roots = self.project.graph_roots
+            found = set()
+            for root in sorted(self._ancestors_of(function) & roots.keys()):
+                found |= self._ancestors_of(root)
+            self._ancestors[key] = found
         return found
 
     def _ancestors_of(self, function: FunctionId) -> set[FunctionId]:
