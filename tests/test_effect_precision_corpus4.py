@@ -257,3 +257,59 @@ def test_a_barren_tf_function_its_callers_call_eagerly_is_still_dehybridized(tmp
              "pkg/pipeline.py": PIPELINE.replace("return ds.map(_load)", "return [_load(x) for x in ds]")}
     assert lint(tmp_path, files, DEHYBRIDIZE) == {("pkg/features.py", 10, "HYB401")}
 
+
+
+# -- G9: a Python object the step reads, changed by the caller's loop between calls ---------------------
+
+SUGGEST = 'select = ["HYB301"]\n'
+
+ROLLOUT = """
+import numpy as np
+import tensorflow as tf
+
+
+class Memory:
+    def __init__(self):
+        self.rewards = []
+
+    def store(self, reward):
+        self.rewards.append(reward)
+
+    def clear(self):
+        self.rewards = []
+
+
+def discounted(values, memory):
+    returns = values
+    for step in reversed(range(len(memory.rewards))):
+        returns = memory.rewards[step] + 0.99 * returns * tf.exp(values) + tf.reduce_sum(tf.square(values))
+        returns = tf.tanh(returns) * tf.sigmoid(returns) + tf.reduce_mean(returns) - tf.math.log1p(returns)
+    return returns
+
+
+def learn(steps):
+    memory = Memory()
+    for _ in range(steps):
+        memory.clear()
+        for _ in range(5):
+            memory.store(np.random.rand(4).astype(np.float32))
+        print(discounted(tf.ones([4]), memory))
+
+
+if __name__ == "__main__":
+    learn(100)
+"""
+
+
+def test_a_step_reading_an_object_the_loop_changes_between_calls_is_not_suggested(tmp_path):
+    # tf.function keys a plain object by identity: from the second call on, the graph would keep the
+    # rewards of the first rollout (and the loop over them unrolled for its length).
+    assert lint(tmp_path, {"a2c.py": ROLLOUT}, SUGGEST) == set()
+
+
+def test_the_same_step_given_the_rewards_as_a_tensor_is_suggested(tmp_path):
+    files = {"a2c.py": ROLLOUT.replace("memory.clear()", "memory = Memory()")
+             .replace("print(discounted(tf.ones([4]), memory))", "print(discounted(tf.ones([4]), tf.ones([4])))")
+             .replace("for step in reversed(range(len(memory.rewards))):", "for step in range(3):")
+             .replace("memory.rewards[step]", "memory[step]")}
+    assert lint(tmp_path, files, SUGGEST) == {("a2c.py", 16, "HYB301")}

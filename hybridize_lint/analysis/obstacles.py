@@ -217,7 +217,8 @@ class ObstacleAnalysis:
         frozen = self._rebound_global_read(function) or self._attribute_its_caller_rebinds(function)
         if frozen:
             found.append(frozen)
-        loose = None if project.policy.every_function else self._untyped_argument(function, info)
+        loose = None if project.policy.every_function else (
+            self._untyped_argument(function, info) or self._argument_changed_between_calls(function, info))
         if loose:
             found.append(loose)
         if function in self.ingredients.recursive:
@@ -296,6 +297,37 @@ class ObstacleAnalysis:
                         f"{site.loc[0]} that may differ from call to call: each new Python value or object "
                         "retraces, and a float64 array would break dtypes")
         return None
+
+    def _argument_changed_between_calls(self, function: FunctionId, info: FunctionSummary) -> str | None:
+        """A Python object whose attributes the function reads, passed from a loop that also calls a
+        project method changing the object's state (``memory.clear()``, ``memory.store(r)``): a graph is
+        keyed by the object's identity, so later calls would get what its first trace read."""
+        project = self.project
+        for param in info.receiverless_params():
+            read = set(info.param_attributes.get(param, ()))
+            if not read:
+                continue
+            for caller, module, site, (_locality, name, _atoms) in self._arguments(function, param):
+                if not (name and site.in_loop and caller):
+                    continue
+                for other, targets in project.call_graph.get(caller, []):
+                    changer = next((t.function for t in targets if self._attributes_set_by.get(t.function, set()) & read),
+                                   None)
+                    if other is not site and other.in_loop and other.receiver_name == name and changer:
+                        summary = project.summaries[module]
+                        return (f"parameter `{param}` receives `{name}`, whose state `{changer[1]}` changes "
+                                f"between its calls at {summary.path or module}:{other.loc[0]}: a graph is kept "
+                                "per object, so later calls would get what the first trace read of it")
+        return None
+
+    @cached_property
+    def _attributes_set_by(self) -> dict[FunctionId, set[str]]:
+        """The attributes of its own object each project method sets (``clear``: ``rewards``)."""
+        found: dict[FunctionId, set[str]] = {}
+        for name, writers in self.project.self_attribute_writers.items():
+            for writer in writers:
+                found.setdefault(writer, set()).add(name)
+        return found
 
     def _same_object_each_call(self, caller: FunctionId | None, module: str, locality: str, name: str) -> bool:
         """A module global the program never rebinds, or a local the caller binds outside its loops."""

@@ -311,6 +311,8 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                         args=[self.locality(arg, scope) for arg in call.args],
                         keywords={k.arg: self.locality(k.value, scope) for k in call.keywords if k.arg},
                         receiver=self.receiver_locality(call.func, scope),
+                        receiver_name=call.func.value.id if isinstance(call.func, ast.Attribute)
+                        and isinstance(call.func.value, ast.Name) else "",
                         iterator_args=[i for i, arg in enumerate(call.args)
                                        if self.advances_python_iterator(arg, scope)],
                         arg_values=[sorted(value_of(self, arg, scope)) for arg in call.args],

@@ -128,6 +128,7 @@ class CallSite:
     args: list[str] = field(default_factory=list)  # locality of each positional argument
     keywords: dict[str, str] = field(default_factory=dict)
     receiver: str | None = None  # locality of the object a method is called on
+    receiver_name: str = ""  # that object's name when it is a bare one (``memory`` in ``memory.clear()``)
     passed: bool = False  # the callee is passed as a value (map, partial, lambda), not called here
     iterator_args: list[int] = field(default_factory=list)  # positions bound to Python iterators
     arg_values: list[list[str]] = field(default_factory=list)  # abstract value of each positional argument
