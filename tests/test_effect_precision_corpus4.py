@@ -313,3 +313,58 @@ def test_the_same_step_given_the_rewards_as_a_tensor_is_suggested(tmp_path):
              .replace("for step in reversed(range(len(memory.rewards))):", "for step in range(3):")
              .replace("memory.rewards[step]", "memory[step]")}
     assert lint(tmp_path, files, SUGGEST) == {("a2c.py", 16, "HYB301")}
+
+
+# -- G3, rest: what one trace's own locals fix (None-ness, sorted keys of a structure it built) ---------
+
+COLLECTS = """
+import tensorflow as tf
+
+
+def normalize(features):
+    return {name: tf.cast(value, tf.float32) for name, value in features.items()}
+
+
+class Forest(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self._weighted = False
+        self._keys = None
+        self._preprocess = None
+
+    @tf.function(reduce_retracing=True)
+    def collect(self, data, is_training):
+        if isinstance(data, dict):
+            raise ValueError(f"No label received. data={data}")
+        if len(data) == 2:
+            features, labels = data
+            weights = None
+        elif len(data) == 3:
+            features, labels, weights = data
+        else:
+            raise ValueError(f"Unexpected data shape {data}")
+        if self._preprocess is not None:
+            features, labels, weights = self._preprocess(features, labels, weights)
+        self._weighted = weights is not None
+        normalized = normalize(features)
+        if is_training:
+            self._keys = sorted(list(normalized.keys()))
+        return tf.add_n(list(normalized.values())) + labels
+
+
+def train(forest, dataset):
+    for batch in dataset:
+        forest.collect(batch, True)
+    return forest._weighted, forest._keys
+"""
+
+
+def test_writes_of_structure_facts_of_the_traces_own_locals_end_as_eager_calls_leave_them(tmp_path):
+    # `weights is not None` and the sorted keys of the normalized features are the same on every call
+    # of one trace (another structure traces anew), and nothing but set-up writes the private attributes.
+    assert lint(tmp_path, {"m.py": COLLECTS}) == set()
+
+
+def test_the_same_facts_written_to_a_public_attribute_still_count(tmp_path):
+    files = {"m.py": COLLECTS.replace("self._keys = sorted", "self.keys = sorted")}
+    assert lint(tmp_path, files) == {("m.py", 31, "HYB104")}

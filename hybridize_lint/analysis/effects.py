@@ -10,7 +10,7 @@ from .resolver import Resolver, Scope, is_self
 from .statement_walk import Branch, InLoop
 from .summary import CAPTURED, LOCAL, Blocker, Effect, EffectKind, FunctionSummary, Locality, loc_of
 from .syntax import flatten_targets, freshly_bound_before, is_attribute_of, place_key, reads_object_state, same_place
-from .values import TENSOR, is_indirect, is_param, param_of, value_of
+from .values import TENSOR, global_of, is_indirect, is_param, param_of, value_of
 
 
 _CONTAINER, _NOT_CONTAINER, _MAYBE_CONTAINER = "container", "not a container", "maybe a container"
@@ -113,11 +113,19 @@ class CallAndWriteEffects(Resolver):
         return False
 
     def _from_inputs(self, expr: ast.expr, scope: Scope) -> bool:
-        """A parameter, or a local bound from parameters (``features, labels = data``)."""
+        """A parameter, or a local of the trace (``features, labels = data``, ``weights = None``, what a
+        preprocessing call returns): its structure (None or not, keys, static shape) is fixed for one
+        trace, since a new input structure traces anew. (A structure that follows Python state changed
+        between calls would make the graph itself stale, which HYB108 reports.)"""
         if not isinstance(expr, ast.Name) or is_self(expr, scope):
             return False  # the receiver's state is no input
-        atoms = value_of(self, expr, scope)
-        return bool(atoms) and all(is_param(atom) for atom in atoms)
+        name = expr.id
+        if name in scope.globals or name in scope.nonlocals:
+            return False
+        if name in scope.params:
+            return True
+        atoms = value_of(self, expr, scope)  # nothing known of it (the receiver's state, say): no
+        return name in scope.locals and bool(atoms) and not any(global_of(atom) for atom in atoms)
 
     def _logs_static_facts(self, call: ast.Call) -> bool:
         """``logging.info("Built stem %s: %s", self._stem.name, outputs.shape)``: constants and static facts
