@@ -368,3 +368,43 @@ def test_writes_of_structure_facts_of_the_traces_own_locals_end_as_eager_calls_l
 def test_the_same_facts_written_to_a_public_attribute_still_count(tmp_path):
     files = {"m.py": COLLECTS.replace("self._keys = sorted", "self.keys = sorted")}
     assert lint(tmp_path, files) == {("m.py", 31, "HYB104")}
+
+
+# -- G5, rest: one constant where Python values are passed, tensors elsewhere ---------------------------
+
+RETRACING_ADVICE = 'select = ["HYB402"]\n'
+
+LOGIT = """
+import tensorflow as tf
+
+
+@tf.function
+def logit(x):
+    return tf.math.log(x / (1 - x))
+
+
+class Sparsify(tf.keras.layers.Layer):
+    def build(self, input_shape):
+        self.mask = self.add_weight(shape=input_shape[1:], initializer=tf.keras.initializers.Constant(logit(0.99)))
+
+    def call(self, x):
+        uniform = tf.random.uniform(tf.shape(self.mask))
+        return x * tf.sigmoid(self.mask + logit(tf.clip_by_value(uniform, 0.01, 0.99)))
+
+
+def train(x):
+    layer = Sparsify()
+    for _ in range(10):
+        x = layer(x)
+    return x
+"""
+
+
+def test_one_constant_beside_tensors_is_one_trace_for_the_constant(tmp_path):
+    # `logit(0.99)` traces once for 0.99; the calls with tensors trace by shape, not by value.
+    assert lint(tmp_path, {"m.py": LOGIT}, RETRACING_ADVICE) == set()
+
+
+def test_two_constants_beside_tensors_still_retrace(tmp_path):
+    source = LOGIT.replace("return x * tf.sigmoid(", "return logit(0.5) * x * tf.sigmoid(")
+    assert lint(tmp_path, {"m.py": source}, RETRACING_ADVICE) == {("m.py", 5, "HYB402")}

@@ -131,13 +131,17 @@ class ObstacleAnalysis:
                    if not site.passed and not self.project.in_test_code(caller))
 
     def _one_constant_everywhere(self, function: FunctionId, param: str) -> bool:
-        """Every call of the project writes the same constant for ``param`` (``axis=1``, ``logit(0.99)``):
-        one value, so one trace, however often it is called."""
+        """Every call of the project that passes a Python value for ``param`` writes the same constant
+        (``axis=1``, ``logit(0.99)``; other calls pass tensors, which trace by shape, not by value): one
+        value, so one trace for it, however often it is called."""
         texts = set()
         for _, site in self.project.callers.get(function, []):
             if site.passed:
                 continue
-            where = next((where for name, where, _ in self._arguments_of(function, site) if name == param), None)
+            where, atoms = next(((where, atoms) for name, where, atoms in self._arguments_of(function, site)
+                                 if name == param), (None, ()))
+            if where is not None and where not in site.constant_args and set(atoms) == {TENSOR}:
+                continue  # a tensor: no Python value to retrace on
             if where is not None and where not in site.constant_args:
                 return False
             texts.add(site.constant_texts[site.constant_args.index(where)] if where is not None else "<default>")
