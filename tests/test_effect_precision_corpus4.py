@@ -408,3 +408,46 @@ def test_one_constant_beside_tensors_is_one_trace_for_the_constant(tmp_path):
 def test_two_constants_beside_tensors_still_retrace(tmp_path):
     source = LOGIT.replace("return x * tf.sigmoid(", "return logit(0.5) * x * tf.sigmoid(")
     assert lint(tmp_path, {"m.py": source}, RETRACING_ADVICE) == {("m.py", 5, "HYB402")}
+
+
+# -- G12: a graph only a test makes is the test's ---------------------------------------------------------
+
+CONDITIONAL_CONV = """
+import tensorflow as tf
+
+
+def per_pixel_conv(inputs, weights, depth, scale):
+    return tf.nn.relu(tf.einsum("bhwc,bc->bhwc", inputs, weights) * depth + scale)
+
+
+def sweep(inputs, weights):
+    return [per_pixel_conv(inputs, weights, depth, 2.0) for depth in range(1, 9)]
+
+
+if __name__ == "__main__":
+    print(sweep(tf.zeros((1, 4, 4, 8)), tf.zeros((1, 8))))
+"""
+
+CONDITIONAL_CONV_TEST = """
+import tensorflow as tf
+
+from conv import per_pixel_conv
+
+
+class ConvTest(tf.test.TestCase):
+    def test_in_a_graph(self):
+        func = tf.function(per_pixel_conv)
+        self.assertEqual(func(tf.zeros((10, 32, 32, 8)), tf.zeros((10, 8)), 1, 3.0).shape, (10, 32, 32, 8))
+"""
+
+
+def test_a_library_function_a_test_wraps_in_tf_function_gets_no_dehybridization(tmp_path):
+    files = {"conv.py": CONDITIONAL_CONV, "conv_test.py": CONDITIONAL_CONV_TEST}
+    assert lint(tmp_path, files, RETRACING_ADVICE) == set()
+
+
+def test_the_library_decorating_it_itself_still_gets_the_advice(tmp_path):
+    files = {"conv.py": CONDITIONAL_CONV.replace("\ndef per_pixel_conv", "\n@tf.function\ndef per_pixel_conv"),
+             "conv_test.py": CONDITIONAL_CONV_TEST.replace("func = tf.function(per_pixel_conv)",
+                                                           "func = per_pixel_conv")}
+    assert lint(tmp_path, files, RETRACING_ADVICE) == {("conv.py", 5, "HYB402")}

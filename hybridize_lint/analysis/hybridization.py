@@ -104,7 +104,8 @@ class HybridizationAnalysis:
         info = project.function(function)
         assert info is not None
         root = project.graph_roots.get(function)
-        hybrid = root is not None and root.reason == TF_FUNCTION
+        # A graph only a test makes (``tf.function(library_fn)`` in a test) is the test's, not the function's.
+        hybrid = root is not None and root.reason == TF_FUNCTION and not root.only_by_tests
         facts = self.tensors.of(function)
         verdict = Verdict(function, hybrid)
         verdict.tensor_params = dict(facts.tensors)
