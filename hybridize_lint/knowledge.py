@@ -77,6 +77,7 @@ class KnowledgeBase:
     graph_entry_methods: frozenset[str]
     control_flow_functions: frozenset[str]  # tf.cond, tf.map_fn: run their functions where they are called
     graph_builders: frozenset[str]  # tf.estimator.Estimator: calls model_fn once to build a TF1 graph
+    graph_factories: frozenset[str]  # tf.Graph, keras.backend.get_graph: `with g.as_default():` builds g
     dataset_modules: tuple[str, ...]
     eager_wrappers: frozenset[str]
     keras_layer_bases: frozenset[str]
@@ -263,6 +264,7 @@ def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         graph_entry_methods=frozenset(data["graph_entry"]["method_calls"]),
         control_flow_functions=frozenset(data["control_flow"]["functions"]),
         graph_builders=frozenset(data["graph_entry"]["builders"]),
+        graph_factories=frozenset(data["graph_entry"]["graph_factories"]),
         dataset_modules=tuple(data["graph_entry"]["dataset_factories"]),
         eager_wrappers=frozenset(data["eager_wrappers"]["functions"]),
         keras_layer_bases=frozenset(keras["layer_bases"]),

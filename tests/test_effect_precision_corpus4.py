@@ -451,3 +451,49 @@ def test_the_library_decorating_it_itself_still_gets_the_advice(tmp_path):
              "conv_test.py": CONDITIONAL_CONV_TEST.replace("func = tf.function(per_pixel_conv)",
                                                            "func = per_pixel_conv")}
     assert lint(tmp_path, files, RETRACING_ADVICE) == {("conv.py", 5, "HYB402")}
+
+
+# -- F20: calls made while a graph is the default build that graph -------------------------------------
+
+BUILT_IN_A_GRAPH = """
+import tensorflow as tf
+from tensorflow.python.keras import backend
+
+
+def sample(candidates, num_samples):
+    scores = tf.random.uniform(tf.shape(candidates))
+    scores = tf.where(candidates, scores, tf.zeros_like(scores)) * tf.exp(scores) + tf.sqrt(scores)
+    values, indices = tf.nn.top_k(scores * tf.sigmoid(scores) - tf.tanh(scores), k=num_samples)
+    return tf.reduce_sum(tf.one_hot(indices, tf.shape(candidates)[-1]) * values[..., None], axis=1)
+
+
+def sample_boxes(candidates):
+    batch_size = candidates.shape[0]
+    return tf.stack([sample(candidates[i], 4) for i in range(batch_size)])
+
+
+class Detector:
+    def __init__(self):
+        self._model = None
+
+    def build_model(self, inputs):
+        if self._model is None:
+            with backend.get_graph().as_default():
+                outputs = sample_boxes(inputs)
+                self._model = tf.keras.Model(inputs=inputs, outputs=outputs)
+        return self._model
+
+
+Detector().build_model(tf.ones([2, 8]) > 0.5)
+"""
+
+
+def test_a_loop_run_while_a_graph_is_the_default_is_no_eager_caller(tmp_path):
+    # Under `with graph.as_default():` the loop adds ops to that graph once: nothing runs eagerly per call.
+    assert lint(tmp_path, {"detector.py": BUILT_IN_A_GRAPH}, SUGGEST) == set()
+
+
+def test_the_same_loop_under_a_summary_writer_is_still_eager(tmp_path):
+    source = BUILT_IN_A_GRAPH.replace("with backend.get_graph().as_default():",
+                                      "with tf.summary.create_file_writer('logs').as_default():")
+    assert lint(tmp_path, {"detector.py": source}, SUGGEST) == {("detector.py", 5, "HYB301")}

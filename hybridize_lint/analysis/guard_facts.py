@@ -95,6 +95,24 @@ class GuardFacts(Resolver):
                 return True
         return False
 
+    def builds_a_graph(self, guards: list, scope: Scope) -> bool:
+        """Under ``with g.as_default():`` for a graph ``g`` (``tf.Graph()``, Keras' ``backend.get_graph()``,
+        or a local bound to one): calls there add operations to that graph once, symbolically."""
+        return any(isinstance(guard, InWith) and any(
+            isinstance(item.context_expr, ast.Call) and isinstance(item.context_expr.func, ast.Attribute)
+            and item.context_expr.func.attr == "as_default" and self._is_graph(item.context_expr.func.value, scope)
+            for item in guard.statement.items) for guard in guards)
+
+    def _is_graph(self, expr: ast.expr, scope: Scope) -> bool:
+        if isinstance(expr, ast.Name) and scope.node is not None:
+            bound = [node.value for node in ast.walk(scope.node) if isinstance(node, ast.Assign)
+                     and any(isinstance(target, ast.Name) and target.id == expr.id for target in node.targets)]
+            return bool(bound) and all(self._makes_a_graph(value, scope) for value in bound)
+        return self._makes_a_graph(expr, scope)
+
+    def _makes_a_graph(self, expr: ast.expr, scope: Scope) -> bool:
+        return isinstance(expr, ast.Call) and self.dotted(expr.func, scope) in self.kb.graph_factories
+
     def _eager_test(self, test: ast.expr, taken: bool, scope: Scope) -> bool:
         """``test`` being ``taken`` (true) or not implies that TensorFlow executes eagerly."""
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):

@@ -29,8 +29,8 @@ from .resolver import Scope, is_self
 from .scopes import bindings_among
 from .statement_walk import (SCOPE_NODES, Branch, InLoop, conditional_in_loop, direct_definitions, outside_lambdas,
                              own_nodes_with_guards, passes_nodes)
-from .summary import (CAPTURED, LOCAL, TF_FUNCTION, CallSite, ClassSummary, FunctionNode, FunctionSummary, GraphEntry,
-                      ModuleSummary, definition_names, loc_of)
+from .summary import (BUILDS_A_GRAPH, CAPTURED, LOCAL, TF_FUNCTION, CallSite, ClassSummary, FunctionNode,
+                      FunctionSummary, GraphEntry, ModuleSummary, definition_names, loc_of)
 from .syntax import (attribute_loads, defaulted_parameters, forces_eager_steps, is_attribute_of, is_constant_display,
                      is_stub, reads_object_state)
 from .tensor_facts import (infer_local_values, record_function_facts, record_parameter_uses, record_python_parameters,
@@ -306,6 +306,8 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         dotted = self.dotted(call.func, scope)
         ref = self.callee_ref(call.func, scope)
         self.graph_entries(call, dotted, scope)
+        if ref and self.builds_a_graph(guards, scope):
+            self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), BUILDS_A_GRAPH))
         self.hybrid_object_use(call, scope)
         site = CallSite(loc_of(call), [ref] if ref else [],
                         args=[self.locality(arg, scope) for arg in call.args],
