@@ -497,3 +497,34 @@ def test_the_same_loop_under_a_summary_writer_is_still_eager(tmp_path):
     source = BUILT_IN_A_GRAPH.replace("with backend.get_graph().as_default():",
                                       "with tf.summary.create_file_writer('logs').as_default():")
     assert lint(tmp_path, {"detector.py": source}, SUGGEST) == {("detector.py", 5, "HYB301")}
+
+
+# -- HYB202: a def in a loop that takes the iteration's object as a default -------------------------------
+
+PER_RUN_NETWORK = """
+import tensorflow as tf
+
+
+def simulate(num_runs, make_network):
+    total = 0.0
+    for _ in range(num_runs):
+        network = make_network()
+
+        @tf.function
+        def run_one(eco_network=network):
+            return tf.reduce_mean(eco_network(tf.ones([4, 2])))
+
+        total += run_one().numpy()
+    return total / num_runs
+"""
+
+
+def test_a_def_in_a_loop_binding_the_iterations_object_as_a_default_is_a_new_function_each_time(tmp_path):
+    # Each run builds a new network (new variables) that its function must trace: hoisting is no option.
+    assert lint(tmp_path, {"sim.py": PER_RUN_NETWORK}, 'select = ["HYB202"]\n') == set()
+
+
+def test_a_def_in_a_loop_with_a_constant_default_is_still_made_once_per_iteration(tmp_path):
+    files = {"sim.py": PER_RUN_NETWORK.replace("eco_network=network", "eco_network=None").replace(
+        "eco_network(tf.ones([4, 2]))", "tf.ones([4, 2])")}
+    assert lint(tmp_path, files, 'select = ["HYB202"]\n') == {("sim.py", 9, "HYB202")}

@@ -214,7 +214,8 @@ def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     - inside graph code: a loop there runs while tracing (one function per device or per layer,
       built once per trace and inlined into the enclosing graph), not on every call;
     - in a loop, around a function the loop changes (``tf.function(fn)`` for each ``fn`` of a list,
-      or a ``def`` closing over the loop variable): each iteration makes a different function, and
+      or a ``def`` closing over the loop variable or taking it as a default): each iteration makes a
+      different function, and
       one made before the loop would compute something else;
     - in test code, which calls what it creates once per test case.
     """
@@ -258,7 +259,8 @@ def _reads_loop_state(wrapped: ast.AST, loop: ast.stmt, wrappers: frozenset[str]
         local = {n.id for n in ast.walk(wrapped) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         local |= {a.arg for a in ast.walk(wrapped.args) if isinstance(a, ast.arg)}
         stored -= local | {wrapped.name}
-        parts = [*wrapped.body, *wrapped.decorator_list]
+        defaults = [*wrapped.args.defaults, *(d for d in wrapped.args.kw_defaults if d is not None)]
+        parts = [*wrapped.body, *wrapped.decorator_list, *defaults]  # `def run(network=network)` binds it too
     else:
         parts = [wrapped]
     return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in stored
