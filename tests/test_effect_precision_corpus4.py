@@ -528,3 +528,33 @@ def test_a_def_in_a_loop_with_a_constant_default_is_still_made_once_per_iteratio
     files = {"sim.py": PER_RUN_NETWORK.replace("eco_network=network", "eco_network=None").replace(
         "eco_network(tf.ones([4, 2]))", "tf.ones([4, 2])")}
     assert lint(tmp_path, files, 'select = ["HYB202"]\n') == {("sim.py", 9, "HYB202")}
+
+
+def test_functions_a_graph_builder_defines_run_while_it_builds_the_graph(tmp_path):
+    # `capture` is called under `with tf.Graph().as_default():`; its nested `bind` runs then, once, as
+    # the builder itself does: a cache it fills is filled as often as eager code would fill it.
+    source = """
+import tensorflow as tf
+
+_SEEN = {}
+
+
+def remember(value):
+    _SEEN[id(value)] = value
+    return value
+
+
+def capture(result):
+    def bind(element):
+        return remember(tf.identity(element))
+
+    return tf.nest.map_structure(bind, result)
+
+
+def trace(fn):
+    with tf.Graph().as_default():
+        return capture(fn())
+"""
+    assert lint(tmp_path, {"graphs.py": source}) == set()
+    decorated = source.replace("def capture(result):", "@tf.function\ndef capture(result):")
+    assert lint(tmp_path, {"graphs.py": decorated}) >= {("graphs.py", 14, "HYB110")}

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from .call_graph import CallGraph, Target, value_parameters
 from .refs import InstanceRef, display, name_of, parse
-from .summary import KERAS_FIT, TF_FUNCTION, FunctionSummary, ModuleSummary
+from .summary import BUILDS_A_GRAPH, KERAS_FIT, TF_FUNCTION, FunctionSummary, ModuleSummary
 from .symbols import ClassId, FunctionId
 
 
@@ -115,7 +115,9 @@ class Tracing(CallGraph):
                     break
                 if function in by_program:
                     by_program.add((module, qualname))
-                add((module, qualname), f"inside {outer}")
+                # what a graph's builder defines runs while it builds that graph, once, like the builder
+                builds = roots[function].reason == BUILDS_A_GRAPH
+                add((module, qualname), BUILDS_A_GRAPH if builds else f"inside {outer}")
         return {function: root if function in by_program or self.in_test_code(function)
                 else replace(root, only_by_tests=True) for function, root in roots.items()}
 
