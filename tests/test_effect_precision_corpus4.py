@@ -558,3 +558,45 @@ def trace(fn):
     assert lint(tmp_path, {"graphs.py": source}) == set()
     decorated = source.replace("def capture(result):", "@tf.function\ndef capture(result):")
     assert lint(tmp_path, {"graphs.py": decorated}) >= {("graphs.py", 14, "HYB110")}
+
+
+def test_library_calls_of_a_function_only_a_test_wraps_trace_nothing(tmp_path):
+    files = {"conv.py": CONDITIONAL_CONV, "conv_test.py": CONDITIONAL_CONV_TEST}
+    assert lint(tmp_path, files, 'select = ["HYB201"]\n') == set()
+    files["conv.py"] = CONDITIONAL_CONV.replace("\ndef per_pixel_conv", "\n@tf.function\ndef per_pixel_conv")
+    assert lint(tmp_path, files, 'select = ["HYB201"]\n') == {("conv.py", 10, "HYB201")}
+
+
+def test_a_graph_builder_reading_a_flag_set_later_builds_its_graph_as_designed(tmp_path):
+    # A TF1 graph built under `with graph.as_default():` is built once and run as built: reading a
+    # Python flag while building it is how such code chooses what to build.
+    source = """
+import tensorflow as tf
+
+
+class Loader:
+    def __init__(self):
+        self._finalized = False
+
+    def apply(self, inputs):
+        if self._finalized:
+            return tf.identity(inputs)
+        return tf.square(inputs)
+
+    def finalize(self):
+        self._finalized = True
+
+
+def build(inputs):
+    loader = Loader()
+    with tf.compat.v1.Graph().as_default():
+        outputs = loader.apply(inputs)
+    loader.finalize()
+    return outputs
+"""
+    frozen = 'select = ["HYB108"]\n'
+    assert lint(tmp_path, {"loader.py": source}, frozen) == set()
+    traced = source.replace("    def apply(self, inputs):", "    @tf.function\n    def apply(self, inputs):").replace(
+        "    with tf.compat.v1.Graph().as_default():\n        outputs = loader.apply(inputs)",
+        "    outputs = loader.apply(inputs)")
+    assert lint(tmp_path, {"loader.py": traced}, frozen) == {("loader.py", 10, "HYB108")}

@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Iterator
 
 from ..analysis.project import FunctionId
-from ..analysis.summary import CallSite, FunctionNode, FunctionSummary, Locality
+from ..analysis.summary import BUILDS_A_GRAPH, CallSite, FunctionNode, FunctionSummary, Locality
 from ..context import FileContext
 from ..diagnostics import Diagnostic
 from ..analysis.syntax import flatten_targets
@@ -406,14 +406,17 @@ class _FrozenValues:
     def _tracing_ancestors(self, function: FunctionId) -> set[FunctionId]:
         """Functions whose call traces a graph that runs ``function``: the graph roots that reach it and
         everything that calls them. An eager path to ``function`` (a helper that is graph code only for
-        other callers) traces nothing, so what it changes around such a call freezes no graph."""
+        other callers) traces nothing, so what it changes around such a call freezes no graph. Nor does a
+        graph builder's (an Estimator's model_fn, code under ``with graph.as_default():``): a TF1 graph
+        is built once and run as built, by design."""
         key = ("tracing", function)
         found = self._ancestors.get(key)
         if found is None:
             roots = self.project.graph_roots
             found = set()
             for root in sorted(self._ancestors_of(function) & roots.keys()):
-                found |= self._ancestors_of(root)
+                if roots[root].reason != BUILDS_A_GRAPH:
+                    found |= self._ancestors_of(root)
             self._ancestors[key] = found
         return found
 

@@ -44,8 +44,9 @@ def _hybrid_call_sites(ctx: FileContext, signature_converts: bool = False
                 if info is not None and info.nested and not _made_by(target.function, ctx.module, caller):
                     continue  # a factory makes a new tf.function per call: other sites call other objects
                 through_wrapper = root is not None and root.reason == ONE_OBJECT and ref in project.hybrid_wrappers
-                if root is not None and (root.reason == TF_FUNCTION or through_wrapper) and info is not None and not (
-                        signature_converts and (root.signature or "jit_compile" in info.hybrid_keywords)):
+                if root is not None and (root.reason == TF_FUNCTION or through_wrapper) and info is not None \
+                        and not root.only_by_tests and not (  # a test's tf.function(f): the program calls f
+                            signature_converts and (root.signature or "jit_compile" in info.hybrid_keywords)):
                     yield site, target, info
 
 
