@@ -600,3 +600,50 @@ def build(inputs):
         "    with tf.compat.v1.Graph().as_default():\n        outputs = loader.apply(inputs)",
         "    outputs = loader.apply(inputs)")
     assert lint(tmp_path, {"loader.py": traced}, frozen) == {("loader.py", 10, "HYB108")}
+
+
+# -- a helper beside its loop's real work (an attack's projection next to the model's gradient) --------
+
+ATTACK = """
+import tensorflow as tf
+
+model = tf.keras.Sequential([tf.keras.layers.Dense(10)])
+
+
+def loss_gradient(x, y):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.keras.losses.sparse_categorical_crossentropy(y, model(x), from_logits=True)
+    print("loss", float(tf.reduce_mean(loss).numpy()))
+    return tape.gradient(loss, x)
+
+
+def clip_eta(eta, eps):
+    axis = list(range(1, len(eta.shape)))
+    norm = tf.sqrt(tf.maximum(1e-12, tf.reduce_sum(tf.square(eta), axis, keepdims=True)))
+    factor = tf.minimum(1.0, tf.math.divide(eps, norm))
+    eta = eta * factor
+    return tf.clip_by_value(eta, -eps, eps) + tf.zeros_like(eta) * tf.reduce_mean(eta)
+
+
+def attack(x, y, steps):
+    adv = x
+    for _ in range(steps):
+        grad = loss_gradient(adv, y)
+        adv = adv + clip_eta(0.01 * tf.sign(grad), 0.3)
+    return adv
+
+
+attack(tf.ones([4, 3]), tf.zeros([4], tf.int64), 100)
+"""
+
+
+def test_a_small_helper_beside_the_loops_gradient_is_not_the_boundary(tmp_path):
+    # The model's forward and backward pass dominate each iteration and stay eager: a graph of the
+    # projection alone saves a few operations per iteration, less than its own call into the graph.
+    assert lint(tmp_path, {"attack.py": ATTACK}, SUGGEST) == set()
+
+
+def test_the_same_helper_as_the_loops_only_work_is_still_the_boundary(tmp_path):
+    files = {"attack.py": ATTACK.replace("        grad = loss_gradient(adv, y)\n", "        grad = adv\n")}
+    assert lint(tmp_path, files, SUGGEST) == {("attack.py", 14, "HYB301")}

@@ -25,6 +25,10 @@ from .summary import TF_FUNCTION, CallSite
 
 _MAX_DESCENT = 3  # functions tried below a start point that cannot run as a graph
 _MAJOR_SHARE = 0.5  # below such a start point, the share of its operations a helper must run to be chosen
+# The share of one iteration of its caller's loops a start point must run to be chosen: below a quarter, even a
+# graph that ran it for free would save less than a quarter of the iteration (Amdahl), while each call into
+# the graph costs about as much as five eager operations.
+_LOOP_SHARE = 0.25
 _OBJECT_REFS = (MethodRef, AttrRef, InstanceRef)  # calls through an object: a layer or model when unresolved
 
 
@@ -178,6 +182,28 @@ class BoundaryAnalysis:
             return reached in project.eager_functions or (root is not None and root.reason == TF_FUNCTION)
         return project.reachable([function], stop=stop)
 
+    def iteration_ops(self, repetition: Repetition) -> int:
+        """Estimated operations one iteration of the caller's loops runs: its own (``tape.gradient``, a
+        model call) and those of every function called there on each iteration."""
+        caller = repetition.caller
+        info = self.project.function(caller) if caller is not None else None
+        if info is None:
+            return 0
+        kb = self.project.knowledge
+        resolved = {id(site): targets for site, targets in self.project.call_graph.get(caller, [])}
+        ops = info.loop_tensor_ops
+        for site in info.calls:
+            if not site.in_loop or site.occasional or site.passed:
+                continue
+            targets = resolved.get(id(site))
+            if targets:
+                ops += max(self.tensor_ops(t.function) for t in targets)
+            elif any(self._keras_instance(ref) for ref in site.callees):
+                ops += kb.heavy_weight
+            elif any(is_a(ref, *_OBJECT_REFS) for ref in site.callees):
+                ops += kb.opaque_call_weight
+        return ops
+
     def _own_ops(self, function: FunctionId) -> int:
         """The summary's count, plus calls of objects outside the project (``self.conv1(x)`` on a Keras
         layer): the summariser cannot tell those from calls of project methods, counted where they are."""
@@ -221,8 +247,9 @@ class BoundaryAnalysis:
                 and not self.policy.hybridize_tests:
             return "only test code calls it"
         if function in self._minor_helpers and function not in self._too_small:
-            return ("runs a minor part of the work of a caller that cannot become a graph: the rest still runs "
-                    "eagerly on every iteration, so a graph of this helper alone saves little")
+            return ("runs a minor part of the work of a caller that cannot become a graph, or of its caller's "
+                    "loop: the rest still runs eagerly on every iteration, so a graph of this helper alone saves "
+                    "little")
         if function in self._too_small:
             return (f"runs about {self.tensor_ops(function)} tensor operations per call: too few for a graph "
                     f"to pay (a tf.function call costs about five; needs {self.policy.min_tensor_ops})")
@@ -272,6 +299,8 @@ class BoundaryAnalysis:
             start = repetition.through[0] if repetition.through else None
             if start is not None and ops < _MAJOR_SHARE * self.tensor_ops(start):
                 self._minor_helpers.add(function)
+            elif start is None and ops < _LOOP_SHARE * self.iteration_ops(repetition):
+                self._minor_helpers.add(function)  # a helper beside the loop's real work (a model's gradient)
             elif ops >= self.policy.min_tensor_ops:
                 covers = tuple(sorted(project.reachable([function]) - {function}))
                 chosen.setdefault(function, []).append(Boundary(function, repetition, ops, covers))

@@ -199,6 +199,9 @@ class FunctionSummary:
     # Operations in the body that may be tensor ops (TensorFlow calls, arithmetic on non-literals),
     # a gradient or an optimizer step weighing more: the benefit estimate of running it as a graph.
     tensor_ops: int = 0
+    # Of those, the ones its loop bodies run once per iteration (every loop of the body together): what a
+    # function's loop does besides calling project functions (``tape.gradient``, a model call).
+    loop_tensor_ops: int = 0
     global_reads: list[str] = field(default_factory=list)  # module-level variables the body reads
     attribute_loads: list[str] = field(default_factory=list)  # attributes the body reads, but its own
     self_attribute_loads: list[str] = field(default_factory=list)  # a method's reads of `self.NAME`

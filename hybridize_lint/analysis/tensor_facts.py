@@ -127,6 +127,7 @@ def record_function_facts(builder: "Resolver", scope: "Scope", own: list, functi
         ops_before = function.tensor_ops
         _record_fact(builder, scope, function, child)
         if function.tensor_ops > ops_before and any(getattr(guard, "marks_loop", False) for guard in guards):
+            function.loop_tensor_ops += function.tensor_ops - ops_before
             function.tensor_ops += (function.tensor_ops - ops_before) * (builder.kb.loop_weight - 1)
         if isinstance(child, ast.Call):
             model_may_be_built = model_may_be_built or _may_build_a_model(builder, scope, child)
