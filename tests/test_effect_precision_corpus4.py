@@ -647,3 +647,31 @@ def test_a_small_helper_beside_the_loops_gradient_is_not_the_boundary(tmp_path):
 def test_the_same_helper_as_the_loops_only_work_is_still_the_boundary(tmp_path):
     files = {"attack.py": ATTACK.replace("        grad = loss_gradient(adv, y)\n", "        grad = adv\n")}
     assert lint(tmp_path, files, SUGGEST) == {("attack.py", 14, "HYB301")}
+
+
+# -- G11: a progress bar's updates are output (scripts/K_progbar_in_graph.py) ------------------------------
+
+PROGRESS = """
+import tensorflow as tf
+
+
+def fit(x, max_iter=5):
+    bar = tf.keras.utils.Progbar(max_iter)
+    for step in range(max_iter):
+        bar.update(step)
+        x = tf.tanh(x) * 0.9
+    return x
+"""
+
+
+def test_a_progress_bar_updated_in_graph_code_is_drawn_once_per_trace(tmp_path):
+    traced = PROGRESS.replace("def fit(", "@tf.function\ndef fit(")
+    assert lint(tmp_path, {"fit.py": traced}) == {("fit.py", 8, "HYB102")}
+
+
+def test_a_function_updating_a_progress_bar_is_no_boundary(tmp_path):
+    script = PROGRESS.replace("x = tf.tanh(x) * 0.9", "x = tf.tanh(tf.matmul(x, x)) * 0.9 + tf.sigmoid(x) - tf.exp(x)"
+                              ) + "\n\nfor _ in range(100):\n    fit(tf.ones([4, 4]))\n"
+    assert lint(tmp_path, {"fit.py": script}, SUGGEST) == set()
+    quiet = script.replace("        bar.update(step)\n", "")
+    assert lint(tmp_path, {"fit.py": quiet}, SUGGEST) == {("fit.py", 4, "HYB301")}
