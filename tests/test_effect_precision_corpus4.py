@@ -675,3 +675,38 @@ def test_a_function_updating_a_progress_bar_is_no_boundary(tmp_path):
     assert lint(tmp_path, {"fit.py": script}, SUGGEST) == set()
     quiet = script.replace("        bar.update(step)\n", "")
     assert lint(tmp_path, {"fit.py": quiet}, SUGGEST) == {("fit.py", 4, "HYB301")}
+
+
+# -- corpus5: a NumPy array filled in place is no Python container (scripts/B5_numpy_array_arg_no_retrace.py) --
+
+TARGETED = """
+import numpy as np
+import tensorflow as tf
+
+model = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+
+
+@tf.function
+def adversarial_pattern(x, labels):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.keras.losses.categorical_crossentropy(labels, model(x), from_logits=True)
+    return tf.sign(tape.gradient(loss, x))
+
+
+def attack(dataset, target):
+    for x, y in dataset:
+        labels = np.zeros_like(y)
+        labels[:, target] = 1.0
+        print(adversarial_pattern(x, labels))
+"""
+
+
+def test_a_numpy_array_filled_in_place_traces_by_shape_not_by_value(tmp_path):
+    assert lint(tmp_path, {"vdp.py": TARGETED}, 'select = ["HYB205"]\n') == set()
+
+
+def test_a_python_list_filled_in_place_still_retraces(tmp_path):
+    files = {"vdp.py": TARGETED.replace("labels = np.zeros_like(y)", "labels = [[0.0, 0.0, 0.0]]").replace(
+        "labels[:, target] = 1.0", "labels[0][target] = 1.0")}
+    assert lint(tmp_path, files, 'select = ["HYB205"]\n') == {("vdp.py", 19, "HYB205")}

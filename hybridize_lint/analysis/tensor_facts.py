@@ -46,9 +46,12 @@ def _bind(scope: "Scope", target: ast.expr, value: Value) -> None:
     if isinstance(target, ast.Name):
         scope.values[target.id] = scope.values.get(target.id, NOTHING) | value
     elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-        # shape[i] = dynamic[i]: the container now holds that value too
+        # shape[i] = dynamic[i]: the container now holds that value too; an item stored into a NumPy
+        # array (`labels = np.zeros_like(y); labels[:, k] = 1.0`) leaves it an array of its dtype
         name = target.value.id
-        scope.values[name] = scope.values.get(name, NOTHING) | value | {CONTAINER}
+        current = scope.values.get(name, NOTHING)
+        if not any(is_array(atom) or _numpy_result(atom) for atom in current):
+            scope.values[name] = current | value | {CONTAINER}
     elif isinstance(target, (ast.Tuple, ast.List)):
         element = value - {CONTAINER}
         for item in target.elts:
@@ -56,6 +59,12 @@ def _bind(scope: "Scope", target: ast.expr, value: Value) -> None:
             _bind(scope, item, element)
             if isinstance(item, ast.Name):
                 scope.unpacked.add(item.id)
+
+
+def _numpy_result(atom: str) -> bool:
+    """What a NumPy function returns (``np.zeros_like(y)``): an array, whatever its dtype."""
+    ref = call_result_of(atom)
+    return ref is not None and (name_of(ref) or "").startswith("numpy.")
 
 
 def _bind_iteration(builder: "Resolver", scope: "Scope", target: ast.expr, iterable: ast.expr) -> None:
