@@ -710,3 +710,43 @@ def test_a_python_list_filled_in_place_still_retraces(tmp_path):
     files = {"vdp.py": TARGETED.replace("labels = np.zeros_like(y)", "labels = [[0.0, 0.0, 0.0]]").replace(
         "labels[:, target] = 1.0", "labels[0][target] = 1.0")}
     assert lint(tmp_path, files, 'select = ["HYB205"]\n') == {("vdp.py", 19, "HYB205")}
+
+
+# -- corpus5: run_eagerly=True that the project's own code depends on (scripts/B5_ku_run_eagerly_selects_tape_loop.py) --
+
+GAN_EXT = """
+import tensorflow as tf
+
+
+class ModelExt(tf.keras.Model):
+    def train_on_batch(self, x, y):
+        if self.run_eagerly:
+            with tf.GradientTape(persistent=True) as tape:
+                self.tape_handler = tape
+                loss = self.compiled_loss(y, self(x, training=True))
+            return loss
+        return super().train_on_batch(x, y)
+
+
+def build(inputs, outputs):
+    model = ModelExt(inputs, outputs)
+    model.compile(optimizer="adam", loss="mse", run_eagerly=True)
+    return model
+
+
+class Gan:
+    def __init__(self, disc):
+        self.disc = disc
+
+    def compile(self, optimizer):
+        self.disc.compile(optimizer=optimizer, loss="mse", run_eagerly=True)
+"""
+
+
+def test_run_eagerly_the_projects_code_reads_or_a_class_sets_on_its_models_is_by_design(tmp_path):
+    assert lint(tmp_path, {"ku.py": GAN_EXT}, WITH_SWITCHES) == set()
+
+
+def test_run_eagerly_nothing_reads_outside_a_class_is_still_a_debug_switch(tmp_path):
+    files = {"ku.py": GAN_EXT.replace("        if self.run_eagerly:\n", "        if self.dynamic:\n")}
+    assert lint(tmp_path, files, WITH_SWITCHES) == {("ku.py", 16, "HYB303")}

@@ -9,8 +9,9 @@ A switch is reported only where it certainly turns graphs off: its argument is `
 bound to nothing but ``True``), it is not under a debug guard (``if __debug__:``, ``if args.debug:``,
 ``if FLAGS.run_eagerly:``) nor inside a function named for debugging, it is not switched back off
 later in the same body (a scoped toggle), its block does not warn about it (a deliberate switch
-announced to users), it is not a class's own ``compile`` passing ``run_eagerly=True`` to its base's
-(eager steps by design), and it is not in test code.
+announced to users), it is not in a class's own ``compile`` (passing ``run_eagerly=True`` to its base's,
+or to the models it holds: eager steps by design), the project's code does not read ``run_eagerly`` itself
+(it then runs otherwise by it: the switch is load-bearing), and it is not in test code.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..analysis.policy import HybridizationPolicy
-from ..analysis.syntax import is_super_call, place_key
+from ..analysis.syntax import place_key
 from ..codemods import CodemodError, remove_argument, remove_statement
 from ..config import relative_posix
 from ..context import FileContext
@@ -65,6 +66,8 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
         if isinstance(call.func, ast.Attribute) and call.func.attr in kb.eager_switch_keywords \
                 and not _class_design(call, place):
             name = kb.eager_switch_keywords[call.func.attr]
+            if ctx.project.self_attribute_readers.get(name) or ctx.project.attribute_readers.get(name):
+                continue  # the project's own code reads `model.run_eagerly` and runs otherwise by it: load-bearing
             for keyword in call.keywords:
                 if keyword.arg == name and _certainly_true(keyword.value, place):
                     yield ctx.diagnostic(rule, keyword, fix=_remove_keyword(ctx, rule, keyword),
@@ -73,13 +76,12 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
 
 
 def _class_design(call: ast.Call, place: _Place) -> bool:
-    """``super().compile(..., run_eagerly=True)`` in a class's own ``compile``: every object of the
-    class runs its steps eagerly by design (a step that needs ``.numpy()``), not a debug switch."""
+    """``super().compile(..., run_eagerly=True)`` in a class's own ``compile`` (or the compile of a model
+    it holds, ``self.critic.compile(...)``): every object of the class runs those steps eagerly by design
+    (a step that needs ``.numpy()``), not a debug switch."""
     method = place.definitions[-1] if place.definitions else None
     return isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and len(place.definitions) > 1 \
-        and isinstance(place.definitions[-2], ast.ClassDef) and method.name == call.func.attr \
-        and is_super_call(call.func.value)
-
+        and isinstance(place.definitions[-2], ast.ClassDef) and method.name == call.func.attr
 
 def _announced(ctx: FileContext, place: _Place) -> bool:
     """A switch its own block warns about (``warnings.warn("TF runs eagerly for PyTorch")``, or a
