@@ -750,3 +750,34 @@ def test_run_eagerly_the_projects_code_reads_or_a_class_sets_on_its_models_is_by
 def test_run_eagerly_nothing_reads_outside_a_class_is_still_a_debug_switch(tmp_path):
     files = {"ku.py": GAN_EXT.replace("        if self.run_eagerly:\n", "        if self.dynamic:\n")}
     assert lint(tmp_path, files, WITH_SWITCHES) == {("ku.py", 16, "HYB303")}
+
+
+def test_a_function_handing_out_a_datasets_numpy_values_is_no_boundary(tmp_path):
+    # tfds.as_numpy (like Dataset.as_numpy_iterator) is only supported in eager mode
+    # (scripts/A5_openspiel_dataset_builder_tf_function.py).
+    source = """
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+
+class Solver:
+    def __init__(self, memories):
+        self.memories = memories
+
+    def dataset(self, steps):
+        data = tf.data.Dataset.from_tensor_slices(self.memories).map(lambda m: tf.square(m) * 2.0 + 1.0)
+        data = data.map(lambda m: tf.sqrt(m) - tf.exp(m) + tf.tanh(m) * tf.sigmoid(m)).batch(4).take(steps)
+        return iter(tfds.as_numpy(data))
+
+    def learn(self):
+        for _ in range(100):
+            for batch in self.dataset(1):
+                print(batch)
+
+
+Solver(tf.ones([8])).learn()
+"""
+    assert lint(tmp_path, {"cfr.py": source}, SUGGEST) == set()
+    computed = source.replace("return iter(tfds.as_numpy(data))",
+                              "return [tf.reduce_sum(tf.square(self.memories) * tf.exp(self.memories))]")
+    assert lint(tmp_path, {"cfr.py": computed}, SUGGEST) == {("cfr.py", 9, "HYB301")}
