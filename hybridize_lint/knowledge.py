@@ -61,6 +61,7 @@ class KnowledgeBase:
     other_process_starter_names: frozenset[str]  # `ctx.Process(target=f)` on an unresolved context
     binders: frozenset[str]  # functools.partial(f, ...): f is bound for later, not called now
     type_casts: frozenset[str]  # typing.cast(T, v) is v
+    metadata_copiers: frozenset[str]  # functools.wraps(f)(g) is g
     nondeterministic_calls: NameSet
     io_factories: frozenset[str]
     logger_factories: frozenset[str]
@@ -240,6 +241,7 @@ def _call_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         other_process_starter_names=frozenset(effects["other_process_starter_names"]),
         binders=frozenset(effects["binders"]),
         type_casts=frozenset(effects["type_casts"]),
+        metadata_copiers=frozenset(effects["metadata_copiers"]),
         nondeterministic_calls=NameSet.of(effects["nondeterministic"], effects["nondeterministic_exceptions"]),
         io_factories=frozenset(objects["io_factories"]),
         logger_factories=frozenset(objects["logger_factories"]),

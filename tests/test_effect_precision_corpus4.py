@@ -781,3 +781,33 @@ Solver(tf.ones([8])).learn()
     computed = source.replace("return iter(tfds.as_numpy(data))",
                               "return [tf.reduce_sum(tf.square(self.memories) * tf.exp(self.memories))]")
     assert lint(tmp_path, {"cfr.py": computed}, SUGGEST) == {("cfr.py", 9, "HYB301")}
+
+
+def test_a_project_wrapper_returning_wraps_of_tf_function_is_a_tf_function(tmp_path):
+    # `wraps(f)(tf.function(f))` is the tf.function (scripts/C5_wraps_tf_function_alias.py).
+    files = {"tfutil.py": """
+from functools import wraps
+
+import tensorflow as tf
+
+
+def tf_function(f, *args, **kwargs):
+    return wraps(f)(tf.function(f, *args, **kwargs))
+""", "sparse.py": """
+import tensorflow as tf
+
+from tfutil import tf_function
+
+
+@tf_function
+def pad_to(x, size):
+    return tf.pad(x, [[0, size - tf.shape(x)[0]]]) * tf.exp(x[0]) + tf.sqrt(tf.abs(x[0])) - tf.tanh(x[0])
+
+
+for _ in range(100):
+    print(pad_to(tf.ones([3]), tf.constant(5)))
+"""}
+    assert lint(tmp_path, files, SUGGEST) == set()
+    files["tfutil.py"] = files["tfutil.py"].replace("return wraps(f)(tf.function(f, *args, **kwargs))",
+                                                    "return wraps(f)(f)")
+    assert lint(tmp_path, files, SUGGEST) == {("sparse.py", 7, "HYB301")}

@@ -172,12 +172,19 @@ class GraphEntries(Resolver):
         for statement, _ in own:
             if not isinstance(statement, ast.Return) or statement.value is None:
                 continue
-            value = statement.value
+            value = self._unwrapped(statement.value, scope)
             if isinstance(value, ast.Name) and value.id in assigned:
-                value = assigned[value.id]
+                value = self._unwrapped(assigned[value.id], scope)
             if isinstance(value, ast.Call):
                 found.extend(self._applied_parameters(value, scope, node, assigned))
         return found
+
+    def _unwrapped(self, value: ast.expr, scope: Scope) -> ast.expr:
+        """``functools.wraps(fn)(tf.function(fn))`` returns its argument, with ``fn``'s name and docstring."""
+        while isinstance(value, ast.Call) and isinstance(value.func, ast.Call) and len(value.args) == 1 \
+                and self.qualified_name(value.func.func, scope) in self.kb.metadata_copiers:
+            value = value.args[0]
+        return value
 
     def _applied_parameters(self, call: ast.Call, scope: Scope, node: FunctionNode,
                             assigned: dict[str, ast.expr]) -> list[WrapperCall]:
