@@ -55,6 +55,8 @@ class KnowledgeBase:
     log_methods: frozenset[str]  # `info`, `warning`: a project's logging wrapper is judged at its calls
     trace_fact_checks: frozenset[str]  # `isinstance(x, tf.RaggedTensor)`: the same for every call of a trace
     trace_fact_attributes: frozenset[str]  # `x.dtype`, `x.shape`: static in a trace
+    trace_fact_calls: frozenset[str]  # `len(x)` of an input: a fact of its structure
+    trace_fact_keepers: frozenset[str]  # `sorted(...)` of such a fact: the same fact
     python_only_modules: frozenset[str]  # `math`: arguments must be Python numbers
     non_calling_functions: frozenset[str]  # isinstance(x, C): C is named, not called
     other_process_starters: frozenset[str]  # threading.Thread(target=f): f runs elsewhere, not here
@@ -235,6 +237,8 @@ def _call_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         log_methods=frozenset(effects["log_methods"]),
         trace_fact_checks=frozenset(effects["trace_fact_checks"]),
         trace_fact_attributes=frozenset(effects["trace_fact_attributes"]),
+        trace_fact_calls=frozenset(effects["trace_fact_calls"]),
+        trace_fact_keepers=frozenset(effects["trace_fact_keepers"]),
         python_only_modules=frozenset(effects["python_only_modules"]),
         non_calling_functions=frozenset(effects["non_calling"]),
         other_process_starters=frozenset(effects["other_process_starters"]),

@@ -104,10 +104,11 @@ class CallAndWriteEffects(Resolver):
             return self._from_inputs(value.value, scope)
         if isinstance(value, ast.Call):
             dotted = self.dotted(value.func, scope)
-            if dotted in _STRUCTURE_CALLS and value.args:  # `sorted(list(x.keys()))`; `len(x)` of an input
+            facts = self.kb.trace_fact_calls
+            if (dotted in facts or dotted in self.kb.trace_fact_keepers) and value.args:  # `sorted(list(x.keys()))`
                 argument = value.args[0]
                 return self._fixed_per_trace(argument, scope) or (
-                    dotted in _FACT_CALLS and self._from_inputs(argument, scope))
+                    dotted in facts and self._from_inputs(argument, scope))
             if isinstance(value.func, ast.Attribute) and value.func.attr == "keys" and not value.args:
                 return self._from_inputs(value.func.value, scope)
         return False
@@ -373,9 +374,6 @@ def _overrides_a_default(target: ast.Attribute, value: ast.expr) -> bool:
     return False
 
 
-_FACT_CALLS = frozenset({"builtins.len", "builtins.isinstance"})  # of an input: a fact of its structure
-_STRUCTURE_CALLS = _FACT_CALLS | {"builtins.sorted", "builtins.list", "builtins.tuple", "builtins.set",
-                                  "builtins.frozenset"}  # of such a fact: the same fact
 
 
 def _same_value_every_call(target: ast.Attribute, value: ast.expr, guards: list, function: ast.AST | None) -> bool:
