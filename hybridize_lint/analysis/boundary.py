@@ -189,19 +189,13 @@ class BoundaryAnalysis:
         info = self.project.function(caller) if caller is not None else None
         if info is None:
             return 0
-        kb = self.project.knowledge
         resolved = {id(site): targets for site, targets in self.project.call_graph.get(caller, [])}
         ops = info.loop_tensor_ops
         for site in info.calls:
             if not site.in_loop or site.occasional or site.passed:
                 continue
             targets = resolved.get(id(site))
-            if targets:
-                ops += max(self.tensor_ops(t.function) for t in targets)
-            elif any(self._keras_instance(ref) for ref in site.callees):
-                ops += kb.heavy_weight
-            elif any(is_a(ref, *_OBJECT_REFS) for ref in site.callees):
-                ops += kb.opaque_call_weight
+            ops += max(self.tensor_ops(t.function) for t in targets) if targets else self._outside_weight(site)
         return ops
 
     def _own_ops(self, function: FunctionId) -> int:
@@ -210,16 +204,18 @@ class BoundaryAnalysis:
         info = self.project.function(function)
         if info is None:
             return 0
-        kb = self.project.knowledge
+        loop_weight = self.project.knowledge.loop_weight
         resolved = {id(site) for site, _ in self.project.call_graph.get(function, [])}
-        outside = 0
-        for site in info.calls:
-            if site.passed or id(site) in resolved:
-                continue
-            weight = kb.heavy_weight if any(self._keras_instance(ref) for ref in site.callees) else \
-                kb.opaque_call_weight if any(is_a(ref, *_OBJECT_REFS) for ref in site.callees) else 0
-            outside += weight * (kb.loop_weight if site.in_loop else 1)
-        return info.tensor_ops + outside
+        return info.tensor_ops + sum(self._outside_weight(site) * (loop_weight if site.in_loop else 1)
+                                     for site in info.calls if not site.passed and id(site) not in resolved)
+
+    def _outside_weight(self, site: CallSite) -> int:
+        """Operations a call the project cannot resolve runs: a whole forward pass for a module-level Keras
+        model or layer, a few for another object's call, none for anything else."""
+        kb = self.project.knowledge
+        if any(self._keras_instance(ref) for ref in site.callees):
+            return kb.heavy_weight
+        return kb.opaque_call_weight if any(is_a(ref, *_OBJECT_REFS) for ref in site.callees) else 0
 
     def _keras_instance(self, ref: str) -> bool:
         """``model(x)`` on a module-level Keras model or layer: a whole forward pass."""

@@ -374,8 +374,6 @@ def _overrides_a_default(target: ast.Attribute, value: ast.expr) -> bool:
     return False
 
 
-
-
 def _same_value_every_call(target: ast.Attribute, value: ast.expr, guards: list, function: ast.AST | None) -> bool:
     """A write that leaves the object as every eager call would: a reset to a constant at the
     function's top level after its own earlier write (``obj.batch = None`` after the loop that set

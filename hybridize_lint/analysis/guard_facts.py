@@ -105,8 +105,7 @@ class GuardFacts(Resolver):
 
     def _is_graph(self, expr: ast.expr, scope: Scope) -> bool:
         if isinstance(expr, ast.Name) and scope.node is not None:
-            bound = [node.value for node in ast.walk(scope.node) if isinstance(node, ast.Assign)
-                     and any(isinstance(target, ast.Name) and target.id == expr.id for target in node.targets)]
+            bound = _assigned_to(expr.id, scope.node)
             return bool(bound) and all(self._makes_a_graph(value, scope) for value in bound)
         return self._makes_a_graph(expr, scope)
 
@@ -171,8 +170,7 @@ class GuardFacts(Resolver):
                                                    and expr.func.attr in ("items", "keys", "values")):
                 return True
         if isinstance(expr, ast.Name) and scope.node is not None:
-            bound = [node.value for node in ast.walk(scope.node) if isinstance(node, ast.Assign)
-                     and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)]
+            bound = _assigned_to(expr.id, scope.node)
             return bool(bound) and all(self._python_sequence(value, scope, depth + 1) for value in bound)
         return False
 
@@ -203,6 +201,12 @@ class GuardFacts(Resolver):
                 found.setdefault(node.targets[0].id, []).append(
                     value.value if isinstance(value, ast.Constant) and type(value.value) is int else None)
         return {name: values[0] for name, values in found.items() if len(values) == 1 and values[0] is not None}
+
+
+def _assigned_to(name: str, function: ast.AST) -> list[ast.expr]:
+    """The values ``name = VALUE`` statements in ``function`` give it."""
+    return [node.value for node in ast.walk(function) if isinstance(node, ast.Assign)
+            and any(isinstance(target, ast.Name) and target.id == name for target in node.targets)]
 
 
 def _property_field(flag: ast.expr, methods: dict[str, FunctionNode], receiver: str) -> ast.expr | None:

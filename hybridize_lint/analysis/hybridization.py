@@ -31,6 +31,7 @@ NONE = "none"
 
 _UNSEEN_DEPTH = 3  # callers of callers followed to find that nobody known calls a function eagerly
 
+
 @dataclass
 class Verdict:
     """The decision for one function and every reason behind it."""

@@ -83,7 +83,8 @@ class _FrozenValues:
         self.ctx = ctx
         self.kb = ctx.knowledge
         self.project = ctx.project
-        self._ancestors: dict[object, set[FunctionId]] = {}
+        self._ancestors: dict[FunctionId, set[FunctionId]] = {}
+        self._tracing_ancestry: dict[FunctionId, set[FunctionId]] = {}  # see _tracing_ancestors
         self._tracing: dict[tuple[FunctionId, FunctionId | None, str], list[CallSite]] = {}
         self._values: dict[tuple, _Value | None] = {}
         self._facts: dict[int, tuple[set[str], set[str], set[str]]] = {}
@@ -409,15 +410,14 @@ class _FrozenValues:
         other callers) traces nothing, so what it changes around such a call freezes no graph. Nor does a
         graph builder's (an Estimator's model_fn, code under ``with graph.as_default():``): a TF1 graph
         is built once and run as built, by design."""
-        key = ("tracing", function)
-        found = self._ancestors.get(key)
+        found = self._tracing_ancestry.get(function)
         if found is None:
             roots = self.project.graph_roots
             found = set()
             for root in sorted(self._ancestors_of(function) & roots.keys()):
                 if roots[root].reason != BUILDS_A_GRAPH:
                     found |= self._ancestors_of(root)
-            self._ancestors[key] = found
+            self._tracing_ancestry[function] = found
         return found
 
     def _ancestors_of(self, function: FunctionId) -> set[FunctionId]:
