@@ -38,6 +38,13 @@ class Package:
     wheel: str
     sha256: str
     fast: bool = False
+    # The project's name on PyPI where it differs from the folder name (``tensorflow-tts`` is ``TensorFlowTTS``,
+    # which pip normalises to ``tensorflowtts``).
+    project: str = ""
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.project or self.name}=={self.version}"
 
 
 def pinned_packages(fast_only: bool = False) -> list[Package]:
@@ -62,12 +69,13 @@ def fetch(packages: list[Package], dest: Path = DEFAULT_DEST, progress=print) ->
         if not _sha_ok(wheel, package.sha256):
             wheel.unlink(missing_ok=True)
             command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", str(downloads),
-                       f"{package.name}=={package.version}"]
+                       package.requirement]
             if _is_sdist(package.wheel):
                 # pip prepares an sdist's metadata before it saves it; in an isolated build environment some pin build
                 # requirements that no longer build (xagents: numpy==1.19.5, built from source for minutes, then
                 # failing), so the running environment's setuptools prepares it first.
-                done = subprocess.run([*command, "--no-binary", package.name, "--no-build-isolation"])
+                done = subprocess.run([*command, "--no-binary", package.project or package.name,
+                                       "--no-build-isolation"])
                 if done.returncode:
                     subprocess.run([*command, *_download_options(package)], check=True)
             else:

@@ -32,6 +32,15 @@ class GuardFacts(Resolver):
         return any(self._outlives_call(flag, scope) for guard in guards if isinstance(guard, Branch)
                    for flag in [*guard.own_flags, *self._flags_set_by_helpers(guard, scope)])
 
+    @staticmethod
+    def enabling_flag(guards: list, scope: Scope, flag_params: list[str]) -> str | None:
+        """The parameter with a false default that code under ``guards`` needs true (``if verbose:``): a call
+        that leaves it out never runs that code."""
+        if not flag_params or scope.node is None:
+            return None
+        return next(filter(None, (_required_flag(guard.test, flag_params, scope.node) for guard in guards
+                                  if isinstance(guard, Branch) and guard.taken)), None)
+
     def _flags_set_by_helpers(self, guard: Branch, scope: Scope) -> list[ast.expr]:
         """``if self._loss is None: self._make_loss()``: the block's flag set by a method of the same
         class that the block calls on ``self`` (and that sets it for good). Asked for every node under
@@ -201,6 +210,19 @@ class GuardFacts(Resolver):
                 found.setdefault(node.targets[0].id, []).append(
                     value.value if isinstance(value, ast.Constant) and type(value.value) is int else None)
         return {name: values[0] for name, values in found.items() if len(values) == 1 and values[0] is not None}
+
+
+def _required_flag(test: ast.expr, flags: list[str], function: ast.AST, alias: bool = True) -> str | None:
+    """The flag parameter ``test`` needs true: ``verbose``, ``memoize and x``, or a local holding such a test
+    (``do = memoize and x``, then ``if do:``); not a parameter the function rebinds."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return next(filter(None, (_required_flag(value, flags, function, alias) for value in test.values)), None)
+    if not isinstance(test, ast.Name):
+        return None
+    bound = _assigned_to(test.id, function)
+    if test.id in flags:
+        return None if bound else test.id
+    return _required_flag(bound[0], flags, function, alias=False) if alias and len(bound) == 1 else None
 
 
 def _assigned_to(name: str, function: ast.AST) -> list[ast.expr]:

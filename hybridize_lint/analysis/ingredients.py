@@ -65,6 +65,9 @@ class VerdictIngredients:
                 return witness
         for witness in effects.on_closures.values():
             return witness
+        for witness in effects.on_flags.values():  # what its callers pass for the flag is not asked
+            if is_hazard(witness):
+                return witness
         for param, witness in effects.on_iterator_params.items():
             if analysis.receives_python_iterator(function, param):
                 return witness

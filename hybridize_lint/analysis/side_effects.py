@@ -58,10 +58,12 @@ class TransitiveEffects:
     on_params: dict[str, Witness] = field(default_factory=dict)
     on_closures: dict[str, Witness] = field(default_factory=dict)
     on_iterator_params: dict[str, Witness] = field(default_factory=dict)
+    # Effects that run only when a parameter with a false default is true (``if verbose: print(...)``).
+    on_flags: dict[str, Witness] = field(default_factory=dict)
 
     def key(self) -> tuple:
         return (self.always is not None, tuple(sorted(self.on_params)), tuple(sorted(self.on_closures)),
-                tuple(sorted(self.on_iterator_params)))
+                tuple(sorted(self.on_iterator_params)), tuple(sorted(self.on_flags)))
 
 
 class SideEffectAnalysis:
@@ -162,6 +164,9 @@ class SideEffectAnalysis:
             for param, witness in callee.on_iterator_params.items():
                 if passes_python_iterator(self.project, target, site, param):
                     return witness.through(qualname)
+            for param, witness in callee.on_flags.items():
+                if flag_argument(self.project, target, site, param) is not OFF and is_hazard(witness.through(qualname)):
+                    return witness.through(qualname)
             for name, witness in callee.on_closures.items():
                 if caller_info and _nested_in(target.function, caller):
                     locality = _closure_locality(caller_info.params, caller_info.local_localities, name)
@@ -211,7 +216,9 @@ class SideEffectAnalysis:
             if not self.matters(function, effect):
                 continue
             witness = Witness((), effect)
-            if effect.target is None:
+            if effect.target is None and effect.enabled_by is not None:
+                result.on_flags.setdefault(effect.enabled_by, witness)
+            elif effect.target is None:
                 if _replaces(result.always, witness):
                     result.always = witness
             else:
@@ -259,6 +266,14 @@ class SideEffectAnalysis:
                 if where.kind == PARAM:
                     mine.on_iterator_params.setdefault(where.name, witness.through(qualname))
         info = self.project.function(function)
+        for param, witness in callee.on_flags.items():
+            passed = flag_argument(self.project, target, site, param)
+            if passed is OFF:
+                continue  # left at its false default: the effect does not run for this call
+            if info is not None and passed in info.flag_params:
+                mine.on_flags.setdefault(passed, witness.through(qualname))  # the caller's own flag passed on
+            elif _replaces(mine.always, witness):
+                mine.always = witness.through(qualname)
         if info is None:
             return
         for name, witness in callee.on_closures.items():
@@ -338,6 +353,32 @@ def _argument_locality(project: ProjectModel, target: Target, site: CallSite, pa
     if isinstance(bound, BoundKeyword):
         return site.keywords[bound.name]
     return LOCAL
+
+
+class _LeftOff:
+    """What a call passes for a flag parameter it leaves at its false default (see :func:`flag_argument`)."""
+
+
+OFF = _LeftOff()
+
+
+def flag_argument(project: ProjectModel, target: Target, site: CallSite, param: str) -> str | _LeftOff | None:
+    """What ``site`` passes for the flag parameter ``param`` of ``target``: ``OFF`` when it leaves it at its
+    false default or passes a false constant, else the bare name it passes (None: another expression)."""
+    bound = bound_argument(project, target, site, param)
+    if bound is None:
+        return None if site.splats or site.passed else OFF
+    if isinstance(bound, int):
+        text, name = _constant_text(site, bound), site.arg_names[bound] if bound < len(site.arg_names) else ""
+    elif isinstance(bound, BoundKeyword):
+        text, name = _constant_text(site, bound.name), site.keyword_names.get(bound.name, "")
+    else:
+        return None
+    return OFF if text in ("None", "False", "0") else name or None
+
+
+def _constant_text(site: CallSite, where: int | str) -> str | None:
+    return site.constant_texts[site.constant_args.index(where)] if where in site.constant_args else None
 
 
 def passes_python_iterator(project: ProjectModel, target: Target, site: CallSite, param: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..knowledge import KnowledgeBase
 from .effects import CallAndWriteEffects
@@ -31,8 +31,8 @@ from .statement_walk import (SCOPE_NODES, Branch, InLoop, conditional_in_loop, d
                              own_nodes_with_guards, passes_nodes)
 from .summary import (BUILDS_A_GRAPH, CAPTURED, LOCAL, TF_FUNCTION, CallSite, ClassSummary, FunctionNode,
                       FunctionSummary, GraphEntry, ModuleSummary, definition_names, loc_of)
-from .syntax import (attribute_loads, defaulted_parameters, forces_eager_steps, is_attribute_of, is_constant_display,
-                     is_stub, reads_object_state)
+from .syntax import (attribute_loads, defaulted_parameters, flag_parameters, forces_eager_steps, is_attribute_of,
+                     is_constant_display, is_stub, reads_object_state)
 from .tensor_facts import (infer_local_values, record_function_facts, record_parameter_uses, record_python_parameters,
                            varying_batches)
 from .values import value_of
@@ -138,7 +138,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             decorators=decorated.decorators,
             is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
             is_async=isinstance(node, ast.AsyncFunctionDef), stub=is_stub(node.body), nested=parent is not None,
-            defaults=defaulted_parameters(node), hybrid_keywords=decorated.hybrid_keywords,
+            defaults=defaulted_parameters(node), flag_params=flag_parameters(node), hybrid_keywords=decorated.hybrid_keywords,
             method_kind=decorated.method_kind,
             variadic=bool(arguments.vararg or arguments.kwarg or arguments.kwonlyargs), autograph=decorated.autograph)
         self.summary.functions[qualname] = function
@@ -293,6 +293,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
     def _analyse_body(self, scope: Scope, own: list, calls: list[CallSite],
                       function: FunctionSummary | None) -> None:
         for node, guards in own:
+            before = len(function.effects) if function is not None else 0
             if isinstance(node, ast.Call):
                 self._call(node, scope, calls, function, guards)
             elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
@@ -300,6 +301,10 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                     self.writes(node, scope, function, guards)
                     self.hybrid_attribute(node, scope)
                 self.stored_function(node, scope)
+            if function is not None and len(function.effects) > before:
+                flag = self.enabling_flag(guards, scope, function.flag_params)
+                if flag is not None:
+                    function.effects[before:] = [replace(e, enabled_by=flag) for e in function.effects[before:]]
 
     def _call(self, call: ast.Call, scope: Scope, calls: list[CallSite], function: FunctionSummary | None,
               guards: list) -> None:
@@ -335,6 +340,8 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                         occasional=conditional_in_loop(guards),
                         conditional=any(isinstance(guard, Branch) for guard in guards),
                         loop_trips=self.loop_trips(guards),
+                        splats=any(isinstance(arg, ast.Starred) for arg in call.args)
+                        or any(k.arg is None for k in call.keywords),
                         over_python_sequence=self.over_python_sequence(guards, scope),
                         over_structure_parts=self.over_structure_parts(guards, scope))
         eager = self.runs_eagerly(guards, scope)

@@ -104,6 +104,9 @@ class Effect:
     # ``self.ATTR = <a Python value>`` in a method: ATTR, so a graph of another method that reads it
     # can be known to keep a stale value.
     self_attribute: str | None = None
+    # Runs only when this parameter of the function is true (``if verbose:``, ``do = memo and x``; ``if do:``),
+    # and the parameter defaults to a false constant: a call that leaves it out does not run the effect.
+    enabled_by: str | None = None
 
 
 @dataclass
@@ -162,6 +165,7 @@ class CallSite:
     # A call named like a logging method (`tf_logging.warning(...)`, a project's wrapper of logging) that
     # would be a diagnostic as a log call: warning level or a Python-only condition, no tensor logged.
     diagnostic_log: bool = False
+    splats: bool = False  # passes ``*args`` or ``**kwargs``: which parameters it fills is unknown
 
 
 @dataclass
@@ -192,6 +196,7 @@ class FunctionSummary:
     stub: bool = False  # body is only a docstring, `pass`, `...` or `raise NotImplementedError`
     nested: bool = False  # defined inside another function
     defaults: list[str] = field(default_factory=list)  # parameters with default values
+    flag_params: list[str] = field(default_factory=list)  # those whose default is a false constant (None, False, 0)
     variadic: bool = False  # has *args, **kwargs or keyword-only parameters
     tensor_hints: list[str] = field(default_factory=list)  # annotated as tensors / input_signature
     returns: list[str] = field(default_factory=list)  # abstract value of what it returns

@@ -97,6 +97,15 @@ def defaulted_parameters(node: FunctionNode) -> list[str]:
     return [a.arg for a in (*with_defaults, *keyword_only)]
 
 
+def flag_parameters(node: FunctionNode) -> list[str]:
+    """Parameters whose default is a false constant (``verbose=0``, ``memoize=False``, ``callback=None``)."""
+    arguments = node.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults),
+             *zip(arguments.kwonlyargs, arguments.kw_defaults)]
+    return [a.arg for a, default in pairs if isinstance(default, ast.Constant) and not default.value]
+
+
 def forces_eager_steps(method: FunctionNode, switch_keywords: dict[str, str]) -> bool:
     """An override of ``compile`` that passes ``run_eagerly=True`` on to ``super().compile``: the
     class runs its steps eagerly by design, whatever its users pass."""

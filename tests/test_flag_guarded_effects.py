@@ -1,0 +1,127 @@
+"""Effects behind a flag parameter that defaults to false (``if verbose: print(...)``, ``do = memoize and x``;
+``if do: cache[k] = v``): a call that leaves the flag out, or passes a false constant, never runs them, so
+a graph function making that call loses nothing per call (jax2tf's ``memoize_constants``, corpus5 round).
+A call that turns the flag on, passes the caller's own flag on, or passes ``**kwargs`` still counts."""
+
+from __future__ import annotations
+
+from project_helpers import lint
+
+HELPERS = """
+import tensorflow as tf
+
+_cache = {}
+_log = []
+
+
+def convert(x, memoize=False):
+    do_memo = memoize and x is not None
+    if do_memo:
+        _cache[id(x)] = x
+    return tf.convert_to_tensor(x)
+
+
+def report(x, verbose=0):
+    if verbose:
+        _log.append(x)
+    return x * 2
+
+
+def relay(x, verbose=False):
+    return report(x, verbose)
+"""
+
+
+def lint_step(tmp_path, body: str):
+    return lint(tmp_path, {"m.py": HELPERS + "\n\n@tf.function\ndef step(x):\n" + body})
+
+
+def step_row(body: str, line: int = 0) -> int:
+    """The row of the step's ``line``-th body line (0: the first)."""
+    return len(HELPERS.strip("\n").splitlines()) + 5 + line
+
+
+def test_a_call_leaving_the_flag_at_its_false_default_runs_no_effect(tmp_path):
+    assert lint_step(tmp_path, "    return report(x)\n") == set()
+
+
+def test_a_local_holding_the_flag_and_more_guards_the_same_way(tmp_path):
+    assert lint_step(tmp_path, "    return convert(x)\n") == set()
+
+
+def test_a_false_constant_passed_for_the_flag_runs_no_effect(tmp_path):
+    assert lint_step(tmp_path, "    return report(x, verbose=False) + report(x, None)\n") == set()
+
+
+def test_the_callers_own_flag_passed_on_is_judged_at_the_callers_call(tmp_path):
+    assert lint_step(tmp_path, "    return relay(x)\n") == set()
+    body = "    return relay(x, verbose=True)\n"
+    assert lint_step(tmp_path, body) == {("m.py", step_row(body), "HYB110")}
+
+
+def test_a_call_turning_the_flag_on_still_runs_the_effect_once_per_trace(tmp_path):
+    body = "    y = report(x)\n    return convert(y, memoize=True)\n"
+    assert lint_step(tmp_path, body) == {("m.py", step_row(body, 1), "HYB110")}
+
+
+def test_a_flag_passed_from_a_variable_or_through_kwargs_may_be_on(tmp_path):
+    body = ("    on = tf.executing_eagerly()\n    options = {'verbose': 1}\n    y = report(x, on)\n"
+            "    return report(y, **options)\n")
+    assert lint_step(tmp_path, body) == {("m.py", step_row(body, 2), "HYB110"), ("m.py", step_row(body, 3), "HYB110")}
+
+
+def test_a_flag_the_function_rebinds_guards_nothing(tmp_path):
+    files = {"m.py": HELPERS.replace("    if verbose:\n", "    verbose = verbose or DEBUG\n    if verbose:\n")
+             .replace("_log = []", "_log = []\nDEBUG = True")
+             + "\n\n@tf.function\ndef step(x):\n    return report(x)\n"}
+    rows = len(files["m.py"].strip("\n").splitlines())
+    assert lint(tmp_path, files) == {("m.py", rows, "HYB110")}
+
+
+def test_the_graph_functions_own_flag_guarded_effect_is_still_reported(tmp_path):
+    # Its callers outside the project may turn the flag on: the effect is the function's own.
+    files = {"m.py": """
+import tensorflow as tf
+
+_log = []
+
+
+@tf.function
+def step(x, verbose=False):
+    if verbose:
+        _log.append(x)
+    return x * 2
+"""}
+    assert lint(tmp_path, files) == {("m.py", 9, "HYB105")}
+
+
+def test_a_step_whose_helper_only_logs_behind_a_flag_left_off_can_become_a_graph(tmp_path):
+    files = {"train.py": """
+import tensorflow as tf
+
+w = tf.Variable(tf.ones([4, 4]))
+opt = tf.keras.optimizers.SGD(0.1)
+history = []
+
+
+def loss_of(x, verbose=False):
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - 1.0))
+    if verbose:
+        history.append(loss)
+    return loss
+
+
+def train_step(x):
+    with tf.GradientTape() as tape:
+        loss = loss_of(x)
+    grads = tape.gradient(loss, [w])
+    opt.apply_gradients(zip(grads, [w]))
+    return loss
+
+
+for _ in range(100):
+    train_step(tf.random.normal([8, 4]))
+"""}
+    assert lint(tmp_path, files, 'select = ["HYB301"]\n') == {("train.py", 15, "HYB301")}
+    with_flag = {"train.py": files["train.py"].replace("loss_of(x)", "loss_of(x, verbose=True)")}
+    assert lint(tmp_path / "on", with_flag, 'select = ["HYB301"]\n') == set()
