@@ -400,7 +400,8 @@ class _FrozenValues:
             else:
                 summary = self.project.summaries.get(module)
                 found = [site for site in (summary.module_calls if summary else [])
-                         if any(t.function in ancestors for ref in site.callees for t in self.project.resolve_ref(ref))]
+                         if any(t.function in ancestors and not self._before_definition(site, t.function, module)
+                                for ref in site.callees for t in self.project.resolve_ref(ref))]
             self._tracing[key] = found
         return found
 
@@ -433,6 +434,12 @@ class _FrozenValues:
                 stack.extend(caller for caller, _ in self.project.callers.get(current, []) if caller is not None)
             self._ancestors[function] = found
         return found
+
+    def _before_definition(self, site: CallSite, function: FunctionId, module: str) -> bool:
+        """A module-level call above the ``def`` of a function of the same module calls another object
+        bound to that name (a notebook-style script redefining ``train_step``), not this one."""
+        info = self.project.function(function)
+        return function[0] == module and info is not None and site.loc[0] < info.lineno
 
     @cached_property
     def _module_sites(self) -> dict[int, str]:
