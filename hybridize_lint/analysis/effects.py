@@ -9,7 +9,8 @@ from .refs import name_of
 from .resolver import Resolver, Scope, is_self
 from .statement_walk import Branch, InLoop
 from .summary import CAPTURED, LOCAL, Blocker, Effect, EffectKind, FunctionSummary, Locality, loc_of
-from .syntax import flatten_targets, freshly_bound_before, is_attribute_of, place_key, reads_object_state, same_place
+from .syntax import (flatten_targets, freshly_bound_before, is_attribute_of, mirrors_object_state, place_key,
+                     reads_object_state, same_place)
 from .values import TENSOR, global_of, is_indirect, is_param, param_of, value_of
 
 
@@ -385,6 +386,8 @@ def _same_value_every_call(target: ast.Attribute, value: ast.expr, guards: list,
         return False
     if isinstance(value, ast.Attribute):
         return reads_object_state(value)
+    if mirrors_object_state(value, function):
+        return True
     if any(isinstance(guard, (Branch, InLoop)) for guard in guards):
         return False
     if isinstance(value, ast.Constant):

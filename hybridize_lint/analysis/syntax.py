@@ -55,6 +55,72 @@ def reads_object_state(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Name)
 
 
+def mirrors_object_state(value: ast.expr, function: ast.AST, depth: int = 0) -> bool:
+    """A copy of state objects hold, read afresh with no call: ``self.ids = [v.unique_id for v in
+    q_vars]`` after ``q_vars = self.posterior.trainable_variables``, ``self.vocab = feats["values"]`` for
+    ``feats`` taken from ``self.config["schema"]``. Every call would write the same value. Rooted at the
+    receiver or a name the function does not bind (a closure's ``self``, a module's config), not at the
+    call's other parameters: those are its inputs."""
+    if depth > 3:
+        return False
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return bool(value.elts) and all(mirrors_object_state(e, function, depth + 1) for e in value.elts)
+    if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
+        return mirrors_object_state(value.value, function, depth + 1)
+    if isinstance(value, ast.Attribute):
+        root = value
+        while isinstance(root, (ast.Attribute, ast.Subscript)):
+            root = root.value
+        return isinstance(root, ast.Name) and (root.id in ("self", "cls")
+                                               or _bound_to_mirrors(root.id, function, depth, free_ok=True))
+    if isinstance(value, ast.Name):
+        return _bound_to_mirrors(value.id, function, depth)
+    if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and len(value.generators) == 1:
+        generator = value.generators[0]
+        return isinstance(generator.target, ast.Name) and not generator.ifs \
+            and mirrors_object_state(generator.iter, function, depth + 1) \
+            and _reads_element(value.elt, generator.target.id)
+    return False
+
+
+def _reads_element(expr: ast.expr, name: str) -> bool:
+    """``v``, ``v.unique_id``, ``v["key"]``: the comprehension's element or what it holds, nothing computed."""
+    while isinstance(expr, ast.Attribute) or (isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant)):
+        expr = expr.value
+    return isinstance(expr, ast.Name) and expr.id == name
+
+
+def _parameter_names(function: ast.AST) -> set[str]:
+    arguments = getattr(function, "args", None)
+    return {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)} if arguments else set()
+
+
+def _bound_to_mirrors(name: str, function: ast.AST, depth: int, free_ok: bool = False) -> bool:
+    """Every binding of the local ``name`` in ``function`` (an assignment, a ``for`` target) is a mirror of
+    object state; a name unpacked from a structure or bound any other way is not followed. A name the
+    function does not bind (an enclosing method's ``self``, a module's config) counts with ``free_ok``."""
+    values = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            targets, value = [node.target], node.iter
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr)):
+            targets, value = [node.target], None
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            targets, value = [node.optional_vars], None
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id == name and value is not None:
+                values.append(value)
+            elif any(isinstance(part, ast.Name) and part.id == name for part in ast.walk(target)):
+                return False
+    if not values:
+        return free_ok and name not in _parameter_names(function)
+    return all(mirrors_object_state(value, function, depth + 1) for value in values)
+
+
 def on_receiver(node: ast.AST, receiver: str | None) -> bool:
     """``self.name`` for the method's receiver ``self``."""
     return receiver is not None and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
