@@ -93,6 +93,7 @@ class KnowledgeBase:
     non_tensor_prefixes: tuple[str, ...]
     tensor_producing: NameSet
     symbolic_tensors: frozenset[str]  # keras.Input, tf.TensorSpec: shapes and dtypes without values
+    model_inputs: frozenset[str]  # keras.Input: code making them builds a functional model
     not_computation: NameSet
     tensor_callable_prefixes: tuple[str, ...]
     non_tensor_methods: frozenset[str]
@@ -124,6 +125,8 @@ class KnowledgeBase:
     heavy_methods: frozenset[str] = frozenset()  # weigh heavy_weight operations in the benefit estimate
     heavy_weight: int = 1
     opaque_call_weight: int = 1
+    python_value_methods: frozenset[str] = frozenset()  # `.format`, `.items`: Python work, weighs nothing
+    class_results: frozenset[str] = frozenset()  # `type(x)`: calling its result constructs an object
     loop_weight: int = 1
     pure_functions: frozenset[str] = frozenset()
     # Library functions returning ``tf.function(fn, ...)`` of their first argument → the ``autograph``
@@ -287,6 +290,8 @@ def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         heavy_methods=frozenset(data["cost"]["heavy_methods"]),
         heavy_weight=int(data["cost"]["heavy_weight"]),
         opaque_call_weight=int(data["cost"]["opaque_call_weight"]),
+        python_value_methods=frozenset(data["cost"]["python_value_methods"]),
+        class_results=frozenset(data["cost"]["class_results"]),
         loop_weight=int(data["cost"]["loop_weight"]),
         eager_only_functions=frozenset(data["eager_only"]["functions"]),
         tf1_graph_mode=frozenset(data["eager_only"]["tf1_graph_mode"]),
@@ -317,6 +322,7 @@ def _tensor_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         non_tensor_prefixes=tuple(data["tensors"]["non_tensor_prefixes"]),
         tensor_producing=NameSet.of(data["tensors"]["producing"], data["tensors"]["producing_exceptions"]),
         symbolic_tensors=frozenset(data["tensors"]["symbolic"]),
+        model_inputs=frozenset(data["tensors"]["model_inputs"]),
         not_computation=NameSet.of(data["tensors"]["not_computation"]),
         tensor_callable_prefixes=tuple(data["tensors"]["callable_prefixes"]),
         non_tensor_methods=frozenset(data["tensors"]["non_tensor_methods"]),

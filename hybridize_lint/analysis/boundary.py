@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable
 
+from .cost import python_work
 from .policy import NOT_COMPUTATIONS, HybridizationPolicy
 from .project import FunctionId, ProjectModel
 from .refs import AttrRef, InstanceRef, MethodRef, NameRef, is_a, name_of
@@ -213,6 +214,8 @@ class BoundaryAnalysis:
         """Operations a call the project cannot resolve runs: a whole forward pass for a module-level Keras
         model or layer, a few for another object's call, none for anything else."""
         kb = self.project.knowledge
+        if site.callees and all(python_work(kb, ref) for ref in site.callees):
+            return 0
         if any(self._keras_instance(ref) for ref in site.callees):
             return kb.heavy_weight
         return kb.opaque_call_weight if any(is_a(ref, *_OBJECT_REFS) for ref in site.callees) else 0

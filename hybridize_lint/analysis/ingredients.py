@@ -12,17 +12,19 @@ from functools import cached_property
 
 from .dtypes import is_array
 from .project import FunctionId, ProjectModel, call_arguments
-from .refs import name_of
+from .refs import NameRef, name_of
 from .side_effects import SideEffectAnalysis, Witness, is_hazard
 from .summary import Blocker, EffectKind, FunctionSummary
 from .tensors import TensorInference
-from .values import (CONTAINER, SYMBOLIC, TENSOR, global_of, is_call_result, is_condition_atom, is_param,
-                     keras_method_of, made_object_of, param_of)
+from .values import (CONTAINER, SYMBOLIC, TENSOR, call_result_of, global_of, is_call_result, is_condition_atom,
+                     is_param, keras_method_of, made_object_of, param_of)
 
 # Blocker atoms that are conditions decided here, and markers (see ``Blocker.atoms``).
 _SUMMARIES_ONLY = "summaries-only"
 _NUMPY_CALL = "numpy-call"
 _MARKERS = frozenset({"as-entry", "python-str", _NUMPY_CALL})
+_RESULT_DEPTH = 3  # helpers followed through `return helper(...)` to the object a builder returns
+_CANNOT_RETURN = "a tf.function may return only tensors, ExtensionTypes, namedtuples and None (TypeError)"
 
 
 def _defined_in(target, function: FunctionId) -> bool:
@@ -80,6 +82,7 @@ class VerdictIngredients:
             if self._blocker_applies(blocker, function):
                 found.append(blocker)
         found.extend(self._symbolic_parameters(function, info))
+        found.extend(self._built_results(function, info))
         for error in info.errors:
             found.append(Blocker(f"`{error.what}` fails in graph mode" if error.kind == EffectKind.EAGER_ONLY_CALL
                                  else "creates a tf.Variable on every call", error.loc))
@@ -100,6 +103,58 @@ class VerdictIngredients:
                         "code, not computation (a tf.function rejects symbolic tensors)",
                         (info.lineno, 0, info.lineno, 0))
                 for param, kinds in self.tensors.of(function).kinds.items() if SYMBOLIC in kinds]
+
+    def _built_results(self, function: FunctionId, info: FunctionSummary) -> list[Blocker]:
+        """A builder of objects, not a computation: it makes the inputs of a Keras functional model (itself or
+        through a helper), or returns what a helper returns, a plain object (a tf.function can return neither)."""
+        found, where = [], (info.lineno, 0, info.lineno, 0)
+        maker = self._model_builders.get(function)
+        if maker is not None:
+            how = "" if maker == function else f" (through `{maker[1]}`)"
+            found.append(Blocker(f"builds a Keras functional model{how}: it makes `keras.Input`s and calls layers on "
+                                 "KerasTensors, model construction rather than computation", where))
+        made = self._returned_object(function, info)
+        if made is not None:
+            found.append(Blocker(f"returns what `{made[0][1]}` returns, a `{made[1]}` object: {_CANNOT_RETURN}",
+                                 where, ["as-entry"]))
+        return found
+
+    @cached_property
+    def _model_builders(self) -> dict[FunctionId, FunctionId]:
+        """Function → a function it runs (itself, maybe) that calls ``keras.Input``: callers of such are found
+        once for the project, walking the call graph backwards."""
+        inputs = {str(NameRef(name)) for name in self.project.knowledge.model_inputs}
+        found = {(summary.module, qualname): (summary.module, qualname) for summary in self.project.summaries.values()
+                 for qualname, info in summary.functions.items()
+                 if any(ref in inputs for site in info.calls for ref in site.callees)}
+        stack = sorted(found)
+        while stack:
+            callee = stack.pop()
+            for caller, _ in self.project.callers.get(callee, []):
+                if caller is not None and caller not in found:
+                    found[caller] = found[callee]
+                    stack.append(caller)
+        return found
+
+    def _returned_object(self, function: FunctionId, info: FunctionSummary,
+                         depth: int = 0) -> tuple[FunctionId, str] | None:
+        """(the helper, the class) when ``function`` returns a helper's result that is a plain object it makes
+        (``return self.fully_random_weight_set(mother)``, which ends ``return Individual(...)``)."""
+        for atom in info.returns:
+            ref = call_result_of(atom)
+            targets = self.project.resolve_ref(ref) if ref is not None and depth < _RESULT_DEPTH else []
+            for target in targets:
+                callee = self.project.function(target.function)
+                if callee is None or target.function == function:
+                    continue
+                made = next((m for b in callee.blockers for m in map(made_object_of, b.atoms)
+                             if m is not None and self._blocker_applies(b, target.function)), None)
+                if made is not None:
+                    return target.function, (name_of(made) or made).rsplit(".", 1)[-1]
+                deeper = self._returned_object(target.function, callee, depth + 1)
+                if deeper is not None:
+                    return deeper
+        return None
 
     def _blocker_applies(self, blocker: Blocker, function: FunctionId) -> bool:
         atoms = [a for a in blocker.atoms if not is_condition_atom(a) and a != _SUMMARIES_ONLY and a not in _MARKERS]

@@ -11,13 +11,13 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from .cost import python_work
 from .refs import InstanceRef, is_a, name_of
 from .dtypes import INDIRECT, UNKNOWN, is_array, tensor_dtype, tensor_dtype_atom
 from .summary import Blocker, FunctionSummary, loc_of
 from .values import (ARITHMETIC, CONTAINER, LITERAL, NOTHING, RANGE, TENSOR, VARYING_SHAPE, Value, annotation_is_tensor,
-                     call_atom, call_result_of, is_call_result,
-                     is_indirect, is_param, keras_method_atom, made_object_atom, param_of,
-                     value_of)
+                     call_atom, call_result_of, is_call_result, is_indirect, is_param, keras_method_atom,
+                     made_object_atom, param_of, value_of)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .resolver import Resolver, Scope
@@ -373,7 +373,8 @@ def _call_facts(builder: "Resolver", scope: "Scope", call: ast.Call, function: F
             isinstance(call.func, ast.Attribute) or
             isinstance(call.func, ast.Name) and builder.shadowed(call.func.id, scope)):
         _work(function, frozenset({UNKNOWN_CALL}))  # an object or callable we cannot type: maybe a model
-        if not (isinstance(call.func, ast.Attribute) and call.func.attr in kb.heavy_methods):
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else None
+        if method not in kb.heavy_methods and not python_work(kb, ref, method):
             function.tensor_ops += kb.opaque_call_weight
 
 
@@ -495,5 +496,4 @@ def _work(function: FunctionSummary, value: Value) -> None:
 
 
 __all__ = ["infer_local_values", "iteration_value", "record_function_facts", "record_parameter_uses",
-           "record_python_parameters", "TENSOR",
-           "LITERAL"]
+           "record_python_parameters", "TENSOR", "LITERAL"]
