@@ -119,3 +119,59 @@ class AutoModel:
     assert lint(tmp_path, files, WITH_WRITES) == set()
     broken = {"pipeline.py": files["pipeline.py"].replace('feats["categorical_values"]', "label")}
     assert lint(tmp_path / "b", broken, WITH_WRITES) == {("pipeline.py", 14, "HYB104")}
+
+
+# -- a helper below a start point that cannot be a graph must also carry a share of its loop's iteration --
+
+HELPER_BELOW_A_START_POINT = """
+import tensorflow as tf
+
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(64), tf.keras.layers.Dense(64)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(64), tf.keras.layers.Dense(3)])
+
+
+def rotation(angles):
+    a = tf.convert_to_tensor(angles)
+    s = tf.sin(a)
+    c = tf.cos(a)
+    row0 = tf.stack([c[1] * c[2], s[0] * s[1] * c[2] - c[0] * s[2], c[0] * s[1] * c[2] + s[0] * s[2]])
+    row1 = tf.stack([c[1] * s[2], s[0] * s[1] * s[2] + c[0] * c[2], c[0] * s[1] * s[2] - s[0] * c[2]])
+    row2 = tf.stack([-s[1], s[0] * c[1], c[0] * c[1]])
+    return tf.stack([row0, row1, row2])
+
+
+history = []
+
+
+def transform(points, angles=(0.0, 0.0, 0.0)):
+    history.append(points)
+    return tf.matmul(points, rotation(angles))
+
+
+def render(features):
+    out = features
+    for _ in range(4):
+        out = tf.nn.relu(tf.matmul(out, tf.transpose(out)) @ out + tf.reduce_mean(out, axis=0))
+    return out.numpy()
+
+
+def evaluate(images):
+    for image in images:
+        for rows in tf.split(image, 8):
+            features = encoder(transform(rows))
+            colours = render(decoder(features))
+            print(colours.mean())
+
+
+evaluate([tf.random.normal([64, 3]) for _ in range(10)])"""
+
+
+def test_a_helper_below_an_eager_start_point_beside_heavier_loop_work_is_minor(tmp_path):
+    # `rotation` carries most of `transform` (which appends to a list), but a small part of each
+    # iteration of the loop, where `render` runs eagerly: a graph of it saves little (Amdahl).
+    assert lint(tmp_path, {"evaluate.py": HELPER_BELOW_A_START_POINT}, 'select = ["HYB301"]\n') == set()
+
+
+def test_the_same_helper_carrying_the_iteration_is_still_suggested(tmp_path):
+    light = HELPER_BELOW_A_START_POINT.replace("    for _ in range(4):\n        out = tf.nn.relu(tf.matmul(out, tf.transpose(out)) @ out + tf.reduce_mean(out, axis=0))\n", "")
+    assert lint(tmp_path, {"evaluate.py": light}, 'select = ["HYB301"]\n') == {("evaluate.py", 7, "HYB301")}

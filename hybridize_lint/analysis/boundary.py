@@ -26,7 +26,8 @@ from .summary import TF_FUNCTION, CallSite
 
 _MAX_DESCENT = 3  # functions tried below a start point that cannot run as a graph
 _MAJOR_SHARE = 0.5  # below such a start point, the share of its operations a helper must run to be chosen
-# The share of one iteration of its caller's loops a start point must run to be chosen: below a quarter, even a
+# The share of one iteration of its caller's loops a function must run to be chosen (a start point, or a helper
+# below one that cannot be a graph): below a quarter, even a
 # graph that ran it for free would save less than a quarter of the iteration (Amdahl), while each call into
 # the graph costs about as much as five eager operations.
 _LOOP_SHARE = 0.25
@@ -298,7 +299,7 @@ class BoundaryAnalysis:
             start = repetition.through[0] if repetition.through else None
             if start is not None and ops < _MAJOR_SHARE * self.tensor_ops(start):
                 self._minor_helpers.add(function)
-            elif start is None and ops < _LOOP_SHARE * self.iteration_ops(repetition):
+            elif ops < _LOOP_SHARE * self.iteration_ops(repetition):
                 self._minor_helpers.add(function)  # a helper beside the loop's real work (a model's gradient)
             elif ops >= self.policy.min_tensor_ops:
                 covers = tuple(sorted(project.reachable([function]) - {function}))
