@@ -125,3 +125,25 @@ for _ in range(100):
     assert lint(tmp_path, files, 'select = ["HYB301"]\n') == {("train.py", 15, "HYB301")}
     with_flag = {"train.py": files["train.py"].replace("loss_of(x)", "loss_of(x, verbose=True)")}
     assert lint(tmp_path / "on", with_flag, 'select = ["HYB301"]\n') == set()
+
+
+def test_code_after_an_early_return_on_the_flag_needs_it_too(tmp_path):
+    files = {"m.py": """
+import tensorflow as tf
+
+_log = []
+
+
+def report(x, verbose=False):
+    if not verbose:
+        return x
+    _log.append(x)
+    return x
+
+
+@tf.function
+def step(x):
+    y = report(x)
+    return report(y, verbose=True)
+"""}
+    assert lint(tmp_path, files) == {("m.py", 16, "HYB110")}

@@ -34,12 +34,12 @@ class GuardFacts(Resolver):
 
     @staticmethod
     def enabling_flag(guards: list, scope: Scope, flag_params: list[str]) -> str | None:
-        """The parameter with a false default that code under ``guards`` needs true (``if verbose:``): a call
-        that leaves it out never runs that code."""
+        """The parameter with a false default that code under ``guards`` needs true (``if verbose:``, or after
+        ``if not verbose: return``): a call that leaves it out never runs that code."""
         if not flag_params or scope.node is None:
             return None
-        return next(filter(None, (_required_flag(guard.test, flag_params, scope.node) for guard in guards
-                                  if isinstance(guard, Branch) and guard.taken)), None)
+        return next(filter(None, (_required_flag(test, flag_params, scope.node) for guard in guards
+                                  if isinstance(guard, Branch) and (test := _holding(guard)) is not None)), None)
 
     def _flags_set_by_helpers(self, guard: Branch, scope: Scope) -> list[ast.expr]:
         """``if self._loss is None: self._make_loss()``: the block's flag set by a method of the same
@@ -210,6 +210,14 @@ class GuardFacts(Resolver):
                 found.setdefault(node.targets[0].id, []).append(
                     value.value if isinstance(value, ast.Constant) and type(value.value) is int else None)
         return {name: values[0] for name, values in found.items() if len(values) == 1 and values[0] is not None}
+
+
+def _holding(guard: Branch) -> ast.expr | None:
+    """What holds under ``guard``: its test when taken, ``x`` after ``if not x: return``."""
+    if guard.taken:
+        return guard.test
+    test = guard.test
+    return test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) else None
 
 
 def _required_flag(test: ast.expr, flags: list[str], function: ast.AST, alias: bool = True) -> str | None:
