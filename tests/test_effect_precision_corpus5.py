@@ -175,3 +175,45 @@ def test_a_helper_below_an_eager_start_point_beside_heavier_loop_work_is_minor(t
 def test_the_same_helper_carrying_the_iteration_is_still_suggested(tmp_path):
     light = HELPER_BELOW_A_START_POINT.replace("    for _ in range(4):\n        out = tf.nn.relu(tf.matmul(out, tf.transpose(out)) @ out + tf.reduce_mean(out, axis=0))\n", "")
     assert lint(tmp_path, {"evaluate.py": light}, 'select = ["HYB301"]\n') == {("evaluate.py", 7, "HYB301")}
+
+
+# -- a callback parameter given a function made at the call ---------------------------------------------
+
+CALLBACK_STEP = """
+import functools
+
+import tensorflow as tf
+
+
+def apply_twice(x, fn):
+    y = fn(fn(x))
+    for _ in range(3):
+        y = tf.nn.relu(tf.matmul(y, y)) + tf.reduce_mean(y)
+    return y
+
+
+def double(t):
+    return t * 2.0
+
+
+def run(xs, scale):
+    out = []
+    for x in xs:
+        out.append(apply_twice(x, CALLBACK))
+    return out
+
+
+run([tf.ones([4, 4])] * 100, 2.0)
+"""
+
+
+def test_a_lambda_or_partial_written_at_the_call_retraces_every_call(tmp_path):
+    # scripts/S11_lambda_argument_retraces.py: 20 traces in 20 calls, 33x slower than eager.
+    for made in ("lambda t: t * scale", "functools.partial(double)"):
+        files = {"step.py": CALLBACK_STEP.replace("CALLBACK", made)}
+        assert lint(tmp_path / made[:6], files, 'select = ["HYB301"]\n') == set(), made
+
+
+def test_one_function_passed_at_every_call_still_makes_a_boundary(tmp_path):
+    files = {"step.py": CALLBACK_STEP.replace("CALLBACK", "double")}
+    assert lint(tmp_path, files, 'select = ["HYB301"]\n') == {("step.py", 6, "HYB301")}

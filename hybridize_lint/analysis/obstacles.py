@@ -222,7 +222,8 @@ class ObstacleAnalysis:
         if frozen:
             found.append(frozen)
         loose = None if project.policy.every_function else (
-            self._untyped_argument(function, info) or self._argument_changed_between_calls(function, info))
+            self._untyped_argument(function, info) or self._argument_changed_between_calls(function, info)
+            or self._function_made_per_call(function, info))
         if loose:
             found.append(loose)
         if function in self.ingredients.recursive:
@@ -322,6 +323,22 @@ class ObstacleAnalysis:
                         return (f"parameter `{param}` receives `{name}`, whose state `{changer[1]}` changes "
                                 f"between its calls at {summary.path or module}:{other.loc[0]}: a graph is kept "
                                 "per object, so later calls would get what the first trace read of it")
+        return None
+
+    def _function_made_per_call(self, function: FunctionId, info: FunctionSummary) -> str | None:
+        """A callback parameter (``fn(x)`` in the body) given a function made at the call (``lambda t: t *
+        scale``, ``functools.partial(f, ...)``): a new object at every run of the site, so a tf.function keyed
+        on it would trace on every call (``scripts/S11_lambda_argument_retraces.py``)."""
+        for param in info.called_params:
+            for caller, site in self.project.callers.get(function, []):
+                if site.passed or not site.made_functions:
+                    continue
+                if any(name == param and where in site.made_functions
+                       for name, where, _ in self._arguments_of(function, site)):
+                    module = caller[0] if caller else self._module_level_sites.get(id(site), "")
+                    path = self.project.summaries[module].path or module if module in self.project.summaries else module
+                    return (f"parameter `{param}` receives a function made at the call ({path}:{site.loc[0]}): "
+                            "a new object at every call, and each new one would trace the graph again")
         return None
 
     @cached_property

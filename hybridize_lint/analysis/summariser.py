@@ -310,6 +310,9 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
               guards: list) -> None:
         dotted = self.dotted(call.func, scope)
         ref = self.callee_ref(call.func, scope)
+        if function is not None and isinstance(call.func, ast.Name) and call.func.id in scope.params \
+                and call.func.id not in function.called_params:
+            function.called_params.append(call.func.id)
         self.graph_entries(call, dotted, scope)
         if ref and self.builds_a_graph(guards, scope):
             self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), BUILDS_A_GRAPH))
@@ -327,21 +330,19 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                         keyword_names={k.arg: k.value.id for k in call.keywords
                                        if k.arg and isinstance(k.value, ast.Name)},
                         keyword_values={k.arg: sorted(value_of(self, k.value, scope)) for k in call.keywords if k.arg},
-                        steady_args=[*(i for i, arg in enumerate(call.args) if self._steady_argument(arg, scope)),
-                                    *(k.arg for k in call.keywords if k.arg and self._steady_argument(k.value, scope))],
-                        constant_args=[*(i for i, arg in enumerate(call.args) if is_constant_display(arg)),
-                                       *(k.arg for k in call.keywords if k.arg and is_constant_display(k.value))],
+                        steady_args=_where(call, lambda arg: self._steady_argument(arg, scope)),
+                        constant_args=_where(call, is_constant_display),
                         constant_texts=[*(ast.unparse(arg) for arg in call.args if is_constant_display(arg)),
                                         *(ast.unparse(k.value) for k in call.keywords
                                           if k.arg and is_constant_display(k.value))],
-                        unpacked_args=[*(i for i, arg in enumerate(call.args) if self._unpacked(arg, scope)),
-                                       *(k.arg for k in call.keywords if k.arg and self._unpacked(k.value, scope))],
+                        unpacked_args=_where(call, lambda arg: self._unpacked(arg, scope)),
                         in_loop=any(isinstance(guard, InLoop) for guard in guards),
                         occasional=conditional_in_loop(guards),
                         conditional=any(isinstance(guard, Branch) for guard in guards),
                         loop_trips=self.loop_trips(guards),
                         splats=any(isinstance(arg, ast.Starred) for arg in call.args)
                         or any(k.arg is None for k in call.keywords),
+                        made_functions=_where(call, lambda arg: self._makes_a_function(arg, scope)),
                         over_python_sequence=self.over_python_sequence(guards, scope),
                         over_structure_parts=self.over_structure_parts(guards, scope))
         eager = self.runs_eagerly(guards, scope)
@@ -365,6 +366,11 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             self.call_effects(call, dotted, ref, scope, function, guards)
             if once:  # runs once, eager or traced: not a per-trace hazard (graph errors still are)
                 del function.effects[effects_before:]
+
+    def _makes_a_function(self, expr: ast.expr, scope: Scope) -> bool:
+        """``lambda t: t * scale`` or ``functools.partial(f, ...)`` at a call: a new function at every run of it."""
+        return isinstance(expr, ast.Lambda) or (
+            isinstance(expr, ast.Call) and self.dotted(expr.func, scope) in self.kb.binders)
 
     def _starts_elsewhere(self, call: ast.Call, dotted: str | None) -> bool:
         """``threading.Thread(target=f)``, ``ctx.Process(target=f)``: ``f`` runs in another thread or
@@ -420,3 +426,8 @@ def _parameters(arguments: ast.arguments) -> list[str]:
     params += [a.arg for a in (arguments.vararg,) if a] + [a.arg for a in arguments.kwonlyargs]
     params += [a.arg for a in (arguments.kwarg,) if a]
     return params
+
+
+def _where(call: ast.Call, test) -> list[int | str]:
+    """The positions and keywords of ``call``'s arguments that pass ``test``."""
+    return [*(i for i, arg in enumerate(call.args) if test(arg)), *(k.arg for k in call.keywords if k.arg and test(k.value))]

@@ -166,6 +166,9 @@ class CallSite:
     # would be a diagnostic as a log call: warning level or a Python-only condition, no tensor logged.
     diagnostic_log: bool = False
     splats: bool = False  # passes ``*args`` or ``**kwargs``: which parameters it fills is unknown
+    # Arguments (positions, keywords) that make a new function object at every run of the site: a ``lambda``
+    # or ``functools.partial(...)`` written at the call. A tf.function traces again for each new one.
+    made_functions: list[int | str] = field(default_factory=list)
 
 
 @dataclass
@@ -197,6 +200,7 @@ class FunctionSummary:
     nested: bool = False  # defined inside another function
     defaults: list[str] = field(default_factory=list)  # parameters with default values
     flag_params: list[str] = field(default_factory=list)  # those whose default is a false constant (None, False, 0)
+    called_params: list[str] = field(default_factory=list)  # parameters the body calls (``fn(x)``): callbacks
     variadic: bool = False  # has *args, **kwargs or keyword-only parameters
     tensor_hints: list[str] = field(default_factory=list)  # annotated as tensors / input_signature
     returns: list[str] = field(default_factory=list)  # abstract value of what it returns
