@@ -109,6 +109,7 @@ class KnowledgeBase:
     summary_writes: frozenset[str]
     state_update_methods: frozenset[str]
     eager_checks: frozenset[str]  # `tf.executing_eagerly`: false while tracing
+    eager_attributes: frozenset[str]  # `hasattr(x, "numpy")`: false for a symbolic tensor
     eager_disablers: frozenset[str]  # `tf.compat.v1.disable_eager_execution()`: a TF1 graph-mode program
     eager_scopes: frozenset[str]  # `tf.init_scope`: its body runs eagerly even while tracing
     array_constructors: dict[str, dict[str, Any]]  # NumPy call → what it makes (rules/api/numpy.toml)
@@ -303,6 +304,7 @@ def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         summary_writes=frozenset(data["summaries"]["writes"]),
         state_update_methods=frozenset(data["summaries"]["state_updates"]),
         eager_checks=frozenset(data["eager_guards"]["checks"]),
+        eager_attributes=frozenset(data["eager_guards"]["eager_attributes"]),
         eager_disablers=frozenset(data["eager_guards"]["disablers"]),
         eager_scopes=frozenset(data["eager_guards"]["scopes"]),
         eager_switches_when_true=frozenset(data["eager_switches"]["when_true"]),

@@ -217,3 +217,40 @@ def test_a_lambda_or_partial_written_at_the_call_retraces_every_call(tmp_path):
 def test_one_function_passed_at_every_call_still_makes_a_boundary(tmp_path):
     files = {"step.py": CALLBACK_STEP.replace("CALLBACK", "double")}
     assert lint(tmp_path, files, 'select = ["HYB301"]\n') == {("step.py", 6, "HYB301")}
+
+
+# -- G1 (corpus6): `.numpy()` behind a test only eager execution passes ------------------------------------
+
+EAGER_ONLY_BRANCHES = """
+import tensorflow as tf
+
+
+def to_int(x):
+    return int(x.numpy() if hasattr(x, "numpy") else x)
+
+
+def to_float(x):
+    if hasattr(x, "numpy"):
+        return float(x.numpy())
+    return x
+
+
+def as_array(x):
+    return x if not tf.executing_eagerly() else x.numpy()
+
+
+@tf.function
+def step(n):
+    return tf.zeros([to_int(n)]) * to_float(n) + as_array(n)
+"""
+
+
+def test_numpy_behind_hasattr_numpy_or_an_eager_conditional_expression_is_not_graph_code(tmp_path):
+    # scripts/S11_hasattr_numpy_guard.py: hasattr(x, "numpy") is false for a symbolic tensor.
+    assert lint(tmp_path, {"m.py": EAGER_ONLY_BRANCHES}) == set()
+
+
+def test_numpy_in_the_other_branch_still_fails_in_the_graph(tmp_path):
+    files = {"m.py": EAGER_ONLY_BRANCHES.replace('x.numpy() if hasattr(x, "numpy") else x',
+                                                 'x if hasattr(x, "numpy") else x.numpy()')}
+    assert lint(tmp_path, files) == {("m.py", 5, "HYB501")}

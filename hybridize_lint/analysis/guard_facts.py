@@ -104,6 +104,23 @@ class GuardFacts(Resolver):
                 return True
         return False
 
+    def in_eager_branch(self, node: ast.AST, scope: Scope) -> bool:
+        """``x.numpy() if hasattr(x, "numpy") else x``: ``node`` in the branch of a conditional expression
+        that only eager execution takes (the statement-level ``if`` is a guard of its own)."""
+        key = id(scope.node)
+        known = self._eager_branches.get(key)
+        if known is None or known[0] is not scope.node:
+            inside = {id(inner) for expression in ast.walk(scope.node) if isinstance(expression, ast.IfExp)
+                      for branch, taken in ((expression.body, True), (expression.orelse, False))
+                      if self._eager_test(expression.test, taken, scope) for inner in ast.walk(branch)} \
+                if scope.node is not None else set()
+            known = self._eager_branches[key] = (scope.node, inside)
+        return id(node) in known[1]
+
+    @cached_property
+    def _eager_branches(self) -> dict[int, tuple[object, set[int]]]:  # see in_eager_branch
+        return {}
+
     def builds_a_graph(self, guards: list, scope: Scope) -> bool:
         """Under ``with g.as_default():`` for a graph ``g`` (``tf.Graph()``, Keras' ``backend.get_graph()``,
         or a local bound to one): calls there add operations to that graph once, symbolically."""
@@ -128,7 +145,12 @@ class GuardFacts(Resolver):
         if isinstance(test, ast.BoolOp):
             return isinstance(test.op, ast.And) == taken and any(
                 self._eager_test(value, taken, scope) for value in test.values)
-        return taken and isinstance(test, ast.Call) and self.dotted(test.func, scope) in self.kb.eager_checks
+        if not (taken and isinstance(test, ast.Call)):
+            return False
+        if isinstance(test.func, ast.Name) and test.func.id == "hasattr" and len(test.args) == 2 \
+                and isinstance(test.args[1], ast.Constant) and test.args[1].value in self.kb.eager_attributes:
+            return True  # `hasattr(x, "numpy")`: symbolic tensors have no such attribute
+        return self.dotted(test.func, scope) in self.kb.eager_checks
 
     def loop_trips(self, guards: list[ast.expr]) -> int | None:
         """How often the enclosing loops run a node, when every one is ``range`` of known integers."""

@@ -345,7 +345,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                         made_functions=_where(call, lambda arg: self._makes_a_function(arg, scope)),
                         over_python_sequence=self.over_python_sequence(guards, scope),
                         over_structure_parts=self.over_structure_parts(guards, scope))
-        eager = self.runs_eagerly(guards, scope)
+        eager = self.runs_eagerly(guards, scope) or self.in_eager_branch(call, scope)
         once = self.once_only(guards, scope)
         site.guarded = eager or once
         method = call.func.attr if isinstance(call.func, ast.Attribute) else None
