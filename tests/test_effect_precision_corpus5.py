@@ -254,3 +254,39 @@ def test_numpy_in_the_other_branch_still_fails_in_the_graph(tmp_path):
     files = {"m.py": EAGER_ONLY_BRANCHES.replace('x.numpy() if hasattr(x, "numpy") else x',
                                                  'x if hasattr(x, "numpy") else x.numpy()')}
     assert lint(tmp_path, files) == {("m.py", 5, "HYB501")}
+
+
+# -- G2 (corpus6): a Python number a function binds once to a constant is one value --------------------
+
+ONE_SETTING = """
+import tensorflow as tf
+
+
+@tf.function
+def zm_cal(voxels, max_order):
+    return tf.reduce_sum(voxels) * tf.cast(tf.range(max_order + 1)[-1], tf.float32)
+
+
+def shape_score(a, b):
+    max_order = int(20)
+    za = zm_cal(a, max_order)
+    zb = zm_cal(b, max_order)
+    return za - zb
+
+
+def sweep(a, n):
+    return [zm_cal(a, order) for order in range(n)]
+"""
+
+
+def test_a_local_bound_once_to_a_constant_is_one_value_for_every_call(tmp_path):
+    # Both calls pass 20: one trace for it (the second call's trace comes from its shape, if any).
+    found = lint(tmp_path, {"score.py": ONE_SETTING}, 'select = ["HYB2", "HYB4"]\n')
+    assert found == {("score.py", 17, "HYB201")}  # only the sweep, one value per `range` step
+
+
+def test_a_local_bound_twice_may_be_two_values(tmp_path):
+    files = {"score.py": ONE_SETTING.replace("    zb = zm_cal(b, max_order)\n",
+                                             "    max_order = 30\n    zb = zm_cal(b, max_order)\n")}
+    found = lint(tmp_path, files, 'select = ["HYB2", "HYB4"]\n')
+    assert ("score.py", 11, "HYB201") in found

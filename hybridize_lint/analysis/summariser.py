@@ -396,6 +396,8 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             while isinstance(root, ast.Attribute):
                 root = root.value
             return is_self(root, scope)
+        if isinstance(expr, ast.Name) and scope.node is not None:
+            return _bound_once_to_a_constant(expr.id, scope.node)
         return False
 
 
@@ -431,3 +433,29 @@ def _parameters(arguments: ast.arguments) -> list[str]:
 def _where(call: ast.Call, test) -> list[int | str]:
     """The positions and keywords of ``call``'s arguments that pass ``test``."""
     return [*(i for i, arg in enumerate(call.args) if test(arg)), *(k.arg for k in call.keywords if k.arg and test(k.value))]
+
+
+def _bound_once_to_a_constant(name: str, function: ast.AST) -> bool:
+    """``max_order = int(20)`` once, outside loops, and nothing else binding ``max_order``: every run of a
+    call passing it passes that value (a run's setting, not a number that changes from call to call)."""
+    values, loops = [], [node for node in ast.walk(function) if isinstance(node, (ast.For, ast.AsyncFor, ast.While))]
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+            values.append(node)
+    if len(values) != 1:
+        return False
+    statement = next((node for node in ast.walk(function) if isinstance(node, ast.Assign) and len(node.targets) == 1
+                      and node.targets[0] is values[0]), None)
+    return statement is not None and _constant_expression(statement.value) and not any(
+        loop.lineno <= statement.lineno <= (loop.end_lineno or loop.lineno) for loop in loops)
+
+
+def _constant_expression(expr: ast.expr) -> bool:
+    """``20``, ``-1.5``, ``int(20)``, ``float("1.0")``: a value written in the source."""
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
+        expr = expr.operand
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("int", "float") \
+            and len(expr.args) == 1 and not expr.keywords:
+        expr = expr.args[0]
+    return isinstance(expr, ast.Constant) and isinstance(expr.value, (int, float, str)) \
+        and not isinstance(expr.value, bool)
