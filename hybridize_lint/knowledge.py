@@ -84,6 +84,7 @@ class KnowledgeBase:
     dataset_modules: tuple[str, ...]
     eager_wrappers: frozenset[str]
     keras_layer_bases: frozenset[str]
+    flag_setting_methods: dict[str, str]  # `build` → `built`: calling it sets that flag for good
     keras_model_bases: frozenset[str]
     keras_compiled_methods: frozenset[str]
     framework_hooks: frozenset[str]  # methods frameworks call from their own graphs (`update_state`)
@@ -278,6 +279,7 @@ def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         dataset_modules=tuple(data["graph_entry"]["dataset_factories"]),
         eager_wrappers=frozenset(data["eager_wrappers"]["functions"]),
         keras_layer_bases=frozenset(keras["layer_bases"]),
+        flag_setting_methods=dict(keras["flag_setting_methods"]),
         keras_model_bases=frozenset(keras["model_bases"]),
         keras_compiled_methods=frozenset(keras["compiled_methods"]),
         framework_hooks=frozenset(keras["framework_hooks"]),

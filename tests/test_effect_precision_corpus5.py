@@ -290,3 +290,43 @@ def test_a_local_bound_twice_may_be_two_values(tmp_path):
                                              "    max_order = 30\n    zb = zm_cal(b, max_order)\n")}
     found = lint(tmp_path, files, 'select = ["HYB2", "HYB4"]\n')
     assert ("score.py", 11, "HYB201") in found
+
+
+# -- G4 (corpus6): Keras' once-only build behind `if not self.built:` ---------------------------------
+
+DEFENSIVE_BUILD = """
+import tensorflow as tf
+
+log = []
+
+
+class Conv(tf.keras.layers.Layer):
+    def build(self, input_shape):
+        log.append(input_shape)
+        self.bias = self.add_weight(shape=(3,), initializer="zeros")
+
+    def call(self, x):
+        if not self.built:
+            self.build(x.shape)
+        return x + self.bias
+
+
+class Small(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.conv = Conv()
+
+    @tf.function
+    def call(self, x):
+        return self.conv(x)
+"""
+
+
+def test_a_build_guarded_by_the_built_flag_keras_sets_runs_once(tmp_path):
+    # Keras' build wrapper sets `built`: the block runs once, eagerly or in the first trace alike.
+    assert lint(tmp_path, {"layers.py": DEFENSIVE_BUILD}) == set()
+
+
+def test_a_build_under_another_flag_still_runs_per_trace(tmp_path):
+    files = {"layers.py": DEFENSIVE_BUILD.replace("if not self.built:", "if not self.trainable:")}
+    assert lint(tmp_path, files) == {("layers.py", 24, "HYB110")}

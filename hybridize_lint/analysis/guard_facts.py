@@ -52,13 +52,18 @@ class GuardFacts(Resolver):
 
     def _find_flags_set_by_helpers(self, guard: Branch, scope: Scope) -> list[ast.expr]:
         methods = self._own_methods(scope)
-        if not methods:
+        if not scope.params or (not methods and not self.kb.flag_setting_methods):
             return []
         found = []
         for flag, holds in tested_flags(guard.test, guard.taken):
             place = _property_field(flag, methods, scope.params[0]) or flag
             for statement in guard.body:
                 call = statement.value if isinstance(statement, ast.Expr) else None
+                if isinstance(call, ast.Call) and on_receiver(call.func, scope.params[0]) \
+                        and holds == "falsy" and on_receiver(flag, scope.params[0]) \
+                        and self.kb.flag_setting_methods.get(call.func.attr) == flag.attr:
+                    found.append(flag)  # `if not self.built: self.build(shape)`: the framework sets it
+                    break
                 if isinstance(call, ast.Call) and on_receiver(call.func, scope.params[0]) and call.func.attr in methods:
                     helper = methods[call.func.attr]
                     if helper.args.args and helper.args.args[0].arg == scope.params[0]:

@@ -300,6 +300,8 @@ class SideEffectAnalysis:
             return general
         mine = self._own(target.function)
         for site, targets in self.project.calls_with_receiver(target.function, cls):
+            if site.guarded:  # once ever or only eagerly, as in `_add_callees`
+                continue
             for callee_target in targets:
                 callee = self._callee_effects(callee_target, results, pending, active | {key})
                 if callee is not None:
