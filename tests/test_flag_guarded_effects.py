@@ -147,3 +147,49 @@ def step(x):
     return report(y, verbose=True)
 """}
     assert lint(tmp_path, files) == {("m.py", 16, "HYB110")}
+
+
+# -- the same for graph-mode errors: `.numpy()` behind a flag the graph paths turn off (corpus6's G1) -------
+
+READER = """
+import tensorflow as tf
+
+
+def read(path, return_numpy=True):
+    raw = tf.io.read_file(path)
+    if return_numpy:
+        raw = raw.numpy()
+    return raw
+
+
+def load(paths):
+    return [read(p) for p in paths]
+
+
+def pipeline(files):
+    return tf.data.Dataset.from_tensor_slices(files).map(MAPPED)
+"""
+
+
+def test_numpy_behind_a_flag_every_graph_entry_turns_off_is_eager_code(tmp_path):
+    # The eager `load` keeps the default (True); the tf.data map passes False: no graph runs `.numpy()`.
+    files = {"io.py": READER.replace("MAPPED", "lambda p: read(p, return_numpy=False)")}
+    assert lint(tmp_path, files) == set()
+
+
+def test_an_entry_keeping_the_true_default_or_a_graph_caller_turning_it_on_still_fails(tmp_path):
+    for mapped in ("lambda p: read(p)", "read", "lambda p: read(p, True)"):
+        files = {"io.py": READER.replace("MAPPED", mapped)}
+        assert lint(tmp_path / str(len(mapped)), files) == {("io.py", 7, "HYB501")}, mapped
+    step = READER.replace("MAPPED", "lambda p: read(p, return_numpy=False)") \
+        + "\n\n@tf.function\ndef step(p):\n    return read(p, return_numpy=True)\n"
+    assert lint(tmp_path / "step", {"io.py": step}) == {("io.py", 7, "HYB501")}
+
+
+def test_one_flag_turned_off_is_enough_under_nested_flags(tmp_path):
+    files = {"io.py": READER.replace("MAPPED", "lambda p: read(p, return_numpy=False, with_rate=RATE)")
+             .replace("def read(path, return_numpy=True):", "def read(path, return_numpy=True, with_rate=False):")
+             .replace("    if return_numpy:\n        raw = raw.numpy()\n",
+                      "    if with_rate:\n        if return_numpy:\n            raw = raw.numpy()\n")
+             .replace("def pipeline(files):", "RATE = True\n\n\ndef pipeline(files):")}
+    assert lint(tmp_path, files) == set()

@@ -54,15 +54,19 @@ class GraphEntries(Resolver):
         for argument in functions:
             entry_via = via
             if isinstance(argument, ast.Lambda):  # ds.map(lambda v: f(v)): what the lambda calls is traced
-                refs = self._lambda_callees(argument, scope)
+                calls = self._lambda_callees(argument, scope)
                 if via in (TF_FUNCTION, ONE_OBJECT):
                     entry_via = IN_TF_FUNCTION_LAMBDA
             else:
-                refs = [self.function_ref(argument, scope)]
-            for ref in refs:
+                calls = [(self.function_ref(argument, scope), None)]
+            for ref, inner in calls:
                 if ref:
-                    self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), entry_via, signature,
-                                                                 autograph=autograph))
+                    entry = GraphEntry(ref, loc_of(call), entry_via, signature, autograph=autograph)
+                    if inner is not None:
+                        entry.lambda_positional = len(inner.args)
+                        entry.lambda_keywords = {k.arg: isinstance(k.value, ast.Constant) and not k.value.value
+                                                 for k in inner.keywords if k.arg}
+                    self.summary.graph_entries.append(entry)
 
     def _compiled_call(self, method: ast.Attribute, scope: Scope) -> None:
         """``model.fit(...)`` & co.: the model's type and the method, resolved by the project."""
@@ -83,18 +87,19 @@ class GraphEntries(Resolver):
             # self.model.fit(...): typed by the class's attribute_types, resolved by the project
             self.summary.compiled_calls.append([str(AttrRef(self.module, scope.class_name, receiver.attr)), name])
 
-    def _lambda_callees(self, function: ast.Lambda, scope: Scope) -> list[str]:
-        """References to what the calls in a lambda's body run (not calls of its own parameters)."""
+    def _lambda_callees(self, function: ast.Lambda, scope: Scope) -> list[tuple[str, ast.Call]]:
+        """References to what the calls in a lambda's body run (not calls of its own parameters), each with
+        its first call there."""
         parameters = {arg.arg for node in ast.walk(function) if isinstance(node, ast.Lambda)
                       for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
                                   *(a for a in (node.args.vararg, node.args.kwarg) if a))}
-        refs = []
+        found: dict[str, ast.Call] = {}
         for node in ast.walk(function.body):
             if isinstance(node, ast.Call) and base_name(node.func) not in parameters:
                 ref = self.callee_ref(node.func, scope)
-                if ref and ref not in refs:
-                    refs.append(ref)
-        return refs
+                if ref and ref not in found:
+                    found[ref] = node
+        return list(found.items())
 
     def _functions_held(self, expr: ast.expr, scope: Scope, depth: int = 0) -> list[str]:
         """The functions ``expr`` may hold: a function's name, either branch of ``a if c else b``, or

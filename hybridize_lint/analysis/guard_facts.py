@@ -33,13 +33,13 @@ class GuardFacts(Resolver):
                    for flag in [*guard.own_flags, *self._flags_set_by_helpers(guard, scope)])
 
     @staticmethod
-    def enabling_flag(guards: list, scope: Scope, flag_params: list[str]) -> str | None:
-        """The parameter with a false default that code under ``guards`` needs true (``if verbose:``, or after
-        ``if not verbose: return``): a call that leaves it out never runs that code."""
+    def enabling_flags(guards: list, scope: Scope, flag_params: list[str]) -> list[str]:
+        """The parameters (of ``flag_params``) that code under ``guards`` needs true (``if verbose:``, or after
+        ``if not verbose: return``), outermost first: a call passing a false constant for one never runs it."""
         if not flag_params or scope.node is None:
-            return None
-        return next(filter(None, (_required_flag(test, flag_params, scope.node) for guard in guards
-                                  if isinstance(guard, Branch) and (test := _holding(guard)) is not None)), None)
+            return []
+        return [flag for guard in guards if isinstance(guard, Branch) and (test := _holding(guard)) is not None
+                if (flag := _required_flag(test, flag_params, scope.node)) is not None]
 
     def _flags_set_by_helpers(self, guard: Branch, scope: Scope) -> list[ast.expr]:
         """``if self._loss is None: self._make_loss()``: the block's flag set by a method of the same

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .flag_reach import FlagReach
 from .hybridization import HybridizationAnalysis
 from .project import ProjectModel
 from .side_effects import SideEffectAnalysis
@@ -30,6 +31,11 @@ class AnalysisSession:
     def side_effects(self) -> SideEffectAnalysis:
         """The interprocedural side-effect analysis of the project."""
         return SideEffectAnalysis(self.model)
+
+    @cached_property
+    def flag_reach(self) -> FlagReach:
+        """Whether code behind a flag parameter runs in a graph."""
+        return FlagReach(self.model)
 
     @cached_property
     def hybridization(self) -> HybridizationAnalysis:

@@ -216,8 +216,8 @@ class SideEffectAnalysis:
             if not self.matters(function, effect):
                 continue
             witness = Witness((), effect)
-            if effect.target is None and effect.enabled_by is not None:
-                result.on_flags.setdefault(effect.enabled_by, witness)
+            if effect.target is None and effect.enabled_by:
+                result.on_flags.setdefault(effect.enabled_by[0], witness)  # one flag off is enough: the first
             elif effect.target is None:
                 if _replaces(result.always, witness):
                     result.always = witness
@@ -270,7 +270,7 @@ class SideEffectAnalysis:
             passed = flag_argument(self.project, target, site, param)
             if passed is OFF:
                 continue  # left at its false default: the effect does not run for this call
-            if info is not None and passed in info.flag_params:
+            if info is not None and passed in info.receiverless_params():
                 mine.on_flags.setdefault(passed, witness.through(qualname))  # the caller's own flag passed on
             elif _replaces(mine.always, witness):
                 mine.always = witness.through(qualname)
@@ -365,11 +365,14 @@ OFF = _LeftOff()
 
 
 def flag_argument(project: ProjectModel, target: Target, site: CallSite, param: str) -> str | _LeftOff | None:
-    """What ``site`` passes for the flag parameter ``param`` of ``target``: ``OFF`` when it leaves it at its
-    false default or passes a false constant, else the bare name it passes (None: another expression)."""
+    """What ``site`` passes for the flag parameter ``param`` of ``target``: ``OFF`` when it leaves it at a
+    false default or passes a false constant, else the bare name it passes (None: another expression, or
+    the default when it is true)."""
     bound = bound_argument(project, target, site, param)
     if bound is None:
-        return None if site.splats or site.passed else OFF
+        info = project.function(target.function)
+        left_false = info is not None and param in info.flag_params
+        return OFF if left_false and not site.splats and not site.passed else None
     if isinstance(bound, int):
         text, name = _constant_text(site, bound), site.arg_names[bound] if bound < len(site.arg_names) else ""
     elif isinstance(bound, BoundKeyword):

@@ -294,6 +294,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                       function: FunctionSummary | None) -> None:
         for node, guards in own:
             before = len(function.effects) if function is not None else 0
+            errors_before = len(function.errors) if function is not None else 0
             if isinstance(node, ast.Call):
                 self._call(node, scope, calls, function, guards)
             elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
@@ -301,10 +302,12 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                     self.writes(node, scope, function, guards)
                     self.hybrid_attribute(node, scope)
                 self.stored_function(node, scope)
-            if function is not None and len(function.effects) > before:
-                flag = self.enabling_flag(guards, scope, function.flag_params)
-                if flag is not None:
-                    function.effects[before:] = [replace(e, enabled_by=flag) for e in function.effects[before:]]
+            if function is not None and (len(function.effects) > before or len(function.errors) > errors_before):
+                flags = self.enabling_flags(guards, scope, function.receiverless_params())
+                if flags:
+                    function.effects[before:] = [replace(e, enabled_by=flags) for e in function.effects[before:]]
+                    function.errors[errors_before:] = [replace(e, enabled_by=flags)
+                                                       for e in function.errors[errors_before:]]
 
     def _call(self, call: ast.Call, scope: Scope, calls: list[CallSite], function: FunctionSummary | None,
               guards: list) -> None:

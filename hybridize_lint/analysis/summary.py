@@ -104,9 +104,9 @@ class Effect:
     # ``self.ATTR = <a Python value>`` in a method: ATTR, so a graph of another method that reads it
     # can be known to keep a stale value.
     self_attribute: str | None = None
-    # Runs only when this parameter of the function is true (``if verbose:``, ``do = memo and x``; ``if do:``),
-    # and the parameter defaults to a false constant: a call that leaves it out does not run the effect.
-    enabled_by: str | None = None
+    # Runs only when this parameter of the function is true (``if verbose:``, ``do = memo and x``; ``if do:``):
+    # a call passing a false constant does not run it, nor one leaving it out when its default is false.
+    enabled_by: list[str] = field(default_factory=list)  # every such flag, outermost first
 
 
 @dataclass
@@ -282,6 +282,10 @@ class GraphEntry:
     wrapper: str = ""
     argument: str = "0"
     autograph: bool | None = None  # the use passes autograph=True/False (None: not said)
+    # ``ds.map(lambda p: read(p, return_numpy=False))``: the lambda's call of ``ref``, its positional count and
+    # its keywords, each mapped to whether it passes a false constant (None: not through a lambda).
+    lambda_positional: int | None = None
+    lambda_keywords: dict[str, bool] = field(default_factory=dict)
 
 
 @dataclass

@@ -15,9 +15,13 @@ from ..registry import RuleSpec
 
 
 def eager_only_calls(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
-    """``.numpy()`` anywhere in graph code, with the root that makes it graph code."""
+    """``.numpy()`` anywhere in graph code, with the root that makes it graph code; not behind a flag
+    parameter that every graph path into the function turns off."""
+    reach = ctx.analyses.flag_reach
     for function, root in ctx.graph_functions():
         for error in function.errors:
+            if any(not reach.turned_on((ctx.module, function.qualname), flag) for flag in error.enabled_by):
+                continue  # behind a flag every graph path into it leaves off (`return_numpy=False`)
             if error.kind == rule.effect:
                 call = ctx.node_at(error.loc, ast.Call)
                 fix = drop_numpy(ctx, rule, call, ctx.functions.get(function.qualname),
