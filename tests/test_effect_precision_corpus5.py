@@ -330,3 +330,29 @@ def test_a_build_guarded_by_the_built_flag_keras_sets_runs_once(tmp_path):
 def test_a_build_under_another_flag_still_runs_per_trace(tmp_path):
     files = {"layers.py": DEFENSIVE_BUILD.replace("if not self.built:", "if not self.trainable:")}
     assert lint(tmp_path, files) == {("layers.py", 24, "HYB110")}
+
+
+# -- G6 (corpus6): recursion over the parts of a Python structure, at trace time ------------------------
+
+def test_recursion_over_a_structure_argument_is_no_unsupported_recursion(tmp_path):
+    # scripts/D6_kdens_slice_traces.py: one level per nesting of the tuple, traced like eager code.
+    files = {"m.py": """
+import tensorflow as tf
+
+
+@tf.function
+def slice_inputs(inputs, i):
+    if type(inputs) is tuple:
+        return tuple(slice_inputs(x, i) for x in inputs)
+    if isinstance(inputs, (list, dict)):
+        return [slice_inputs(x, i) for x in inputs]
+    return inputs[:, i]
+
+
+@tf.function
+def countdown(n):
+    if n > 0:
+        return countdown(n - 1)
+    return n
+"""}
+    assert lint(tmp_path, files, 'select = ["HYB503"]\n') == {("m.py", 16, "HYB503")}
