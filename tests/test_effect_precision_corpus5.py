@@ -356,3 +356,10 @@ def countdown(n):
     return n
 """}
     assert lint(tmp_path, files, 'select = ["HYB503"]\n') == {("m.py", 16, "HYB503")}
+
+
+def test_a_copy_of_what_star_args_or_kwargs_bring_is_the_calls_input(tmp_path):
+    files = {"merger.py": COPIES_OF_OBJECT_STATE
+             .replace("def train_step(self, data):", "def train_step(self, data, **options):")
+             .replace('self.optimizer.vocab = feats["values"]', 'self.optimizer.vocab = options.schema["values"]')}
+    assert ("merger.py", 18, "HYB104") in lint(tmp_path, files, WITH_WRITES)

@@ -144,7 +144,7 @@ class ObstacleAnalysis:
                 continue  # a tensor: no Python value to retrace on
             if where is not None and where not in site.constant_args:
                 return False
-            texts.add(site.constant_texts[site.constant_args.index(where)] if where is not None else "<default>")
+            texts.add(site.constant_text(where) if where is not None else "<default>")
         return len(texts) == 1
 
     def _arguments_of(self, function: FunctionId, site):

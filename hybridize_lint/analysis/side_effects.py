@@ -58,7 +58,7 @@ class TransitiveEffects:
     on_params: dict[str, Witness] = field(default_factory=dict)
     on_closures: dict[str, Witness] = field(default_factory=dict)
     on_iterator_params: dict[str, Witness] = field(default_factory=dict)
-    # Effects that run only when a parameter with a false default is true (``if verbose: print(...)``).
+    # Effects that run only when a flag parameter is true (``if verbose: print(...)``), by that parameter.
     on_flags: dict[str, Witness] = field(default_factory=dict)
 
     def key(self) -> tuple:
@@ -374,16 +374,12 @@ def flag_argument(project: ProjectModel, target: Target, site: CallSite, param: 
         left_false = info is not None and param in info.flag_params
         return OFF if left_false and not site.splats and not site.passed else None
     if isinstance(bound, int):
-        text, name = _constant_text(site, bound), site.arg_names[bound] if bound < len(site.arg_names) else ""
+        text, name = site.constant_text(bound), site.arg_names[bound] if bound < len(site.arg_names) else ""
     elif isinstance(bound, BoundKeyword):
-        text, name = _constant_text(site, bound.name), site.keyword_names.get(bound.name, "")
+        text, name = site.constant_text(bound.name), site.keyword_names.get(bound.name, "")
     else:
         return None
     return OFF if text in ("None", "False", "0") else name or None
-
-
-def _constant_text(site: CallSite, where: int | str) -> str | None:
-    return site.constant_texts[site.constant_args.index(where)] if where in site.constant_args else None
 
 
 def passes_python_iterator(project: ProjectModel, target: Target, site: CallSite, param: str) -> bool:

@@ -138,7 +138,8 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             decorators=decorated.decorators,
             is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
             is_async=isinstance(node, ast.AsyncFunctionDef), stub=is_stub(node.body), nested=parent is not None,
-            defaults=defaulted_parameters(node), flag_params=flag_parameters(node), hybrid_keywords=decorated.hybrid_keywords,
+            defaults=defaulted_parameters(node), flag_params=flag_parameters(node),
+            hybrid_keywords=decorated.hybrid_keywords,
             method_kind=decorated.method_kind,
             variadic=bool(arguments.vararg or arguments.kwarg or arguments.kwonlyargs), autograph=decorated.autograph)
         self.summary.functions[qualname] = function
@@ -435,7 +436,8 @@ def _parameters(arguments: ast.arguments) -> list[str]:
 
 def _where(call: ast.Call, test) -> list[int | str]:
     """The positions and keywords of ``call``'s arguments that pass ``test``."""
-    return [*(i for i, arg in enumerate(call.args) if test(arg)), *(k.arg for k in call.keywords if k.arg and test(k.value))]
+    return [*(i for i, arg in enumerate(call.args) if test(arg)),
+            *(k.arg for k in call.keywords if k.arg and test(k.value))]
 
 
 def _bound_once_to_a_constant(name: str, function: ast.AST) -> bool:

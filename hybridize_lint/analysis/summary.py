@@ -170,6 +170,10 @@ class CallSite:
     # or ``functools.partial(...)`` written at the call. A tf.function traces again for each new one.
     made_functions: list[int | str] = field(default_factory=list)
 
+    def constant_text(self, where: int | str) -> str | None:
+        """The source of the constant written for an argument (a position or a keyword), if it is one."""
+        return self.constant_texts[self.constant_args.index(where)] if where in self.constant_args else None
+
 
 @dataclass
 class WrapperCall:

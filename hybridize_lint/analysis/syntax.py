@@ -90,9 +90,11 @@ def _reads_element(expr: ast.expr, name: str) -> bool:
     return isinstance(expr, ast.Name) and expr.id == name
 
 
-def _parameter_names(function: ast.AST) -> set[str]:
-    arguments = getattr(function, "args", None)
-    return {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)} if arguments else set()
+def parameter_names(function: FunctionNode) -> set[str]:
+    """Every parameter a function binds, ``*args`` and ``**kwargs`` included."""
+    arguments = function.args
+    return {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg,
+                            arguments.kwarg) if a is not None}
 
 
 def _bound_to_mirrors(name: str, function: ast.AST, depth: int, free_ok: bool = False) -> bool:
@@ -117,7 +119,7 @@ def _bound_to_mirrors(name: str, function: ast.AST, depth: int, free_ok: bool = 
             elif any(isinstance(part, ast.Name) and part.id == name for part in ast.walk(target)):
                 return False
     if not values:
-        return free_ok and name not in _parameter_names(function)
+        return free_ok and name not in parameter_names(function)
     return all(mirrors_object_state(value, function, depth + 1) for value in values)
 
 

@@ -51,12 +51,6 @@ def own_bindings(function: FunctionNode) -> set[str]:
     return bound - declared
 
 
-def parameter_names(function: FunctionNode) -> set[str]:
-    arguments = function.args
-    return {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg,
-                            arguments.kwarg) if a is not None}
-
-
 def statements_with_loops(body: list[ast.stmt], loops: list[ast.stmt]) -> Iterator[tuple[ast.stmt, list[ast.stmt]]]:
     """Every statement of a body, in blocks too but not in nested definitions, with its enclosing loops."""
     for statement in body:

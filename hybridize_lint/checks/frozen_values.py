@@ -23,12 +23,12 @@ from ..analysis.project import FunctionId
 from ..analysis.summary import BUILDS_A_GRAPH, CallSite, FunctionNode, FunctionSummary, Locality
 from ..context import FileContext
 from ..diagnostics import Diagnostic
-from ..analysis.syntax import flatten_targets
+from ..analysis.syntax import flatten_targets, parameter_names
 from ..fixes.dehybridize import with_dehybridization
 from ..registry import RuleSpec
 from .assignments import (FUNCTION_DEFS, LOOPS, first_load, function_statements, is_attribute,
                           is_mutation_of, is_mutation_target, is_name, is_number, module_statements, own_bindings,
-                          own_nodes, parameter_names, statements_with_loops, within)
+                          own_nodes, statements_with_loops, within)
 
 PYTHON, TENSOR, UNKNOWN = "python", "tensor", "unknown"
 _CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})

@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..analysis.hybridization import DEHYBRIDIZE_BARREN, DEHYBRIDIZE_RETRACING, HYBRIDIZE, Verdict
 from ..analysis.project import FunctionId
+from ..analysis.syntax import parameter_names
 from ..codemods import CodemodError, add_decorator, module_spelling
 from ..context import FileContext
 from ..diagnostics import Diagnostic, Fix
@@ -86,14 +87,15 @@ def _over_the_structure(function: ast.AST, line: int) -> bool:
     """``if isinstance(inputs, tuple): return tuple(f(x, i) for x in inputs)``: the call on ``line`` recurses
     over the parts of a Python structure it receives, at trace time, one level per nesting of the structure
     (``tf.nest`` style), which a graph traces as it would eager code; not recursion on tensor values."""
-    params = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)} if hasattr(function, "args") else set()
+    params = parameter_names(function)
     return any(isinstance(node, ast.If) and _tests_structure(node.test, params)
                and node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.body[-1].lineno)
                for node in ast.walk(function))
 
 
 def _tests_structure(test: ast.expr, params: set[str]) -> bool:
-    """``isinstance(p, tuple)``, ``isinstance(p, (list, tuple))``, ``type(p) is tuple``, ``type(p) in (list, tuple)``."""
+    """``isinstance(p, tuple)``, ``isinstance(p, (list, tuple))``, ``type(p) is tuple``,
+    ``type(p) in (list, tuple)``."""
     def names(expr: ast.expr) -> set[str]:
         items = expr.elts if isinstance(expr, ast.Tuple) else [expr]
         return {item.id for item in items if isinstance(item, ast.Name)}
@@ -101,8 +103,8 @@ def _tests_structure(test: ast.expr, params: set[str]) -> bool:
             and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id in params:
         return bool(names(test.args[1])) and names(test.args[1]) <= _STRUCTURES
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq, ast.In)) \
-            and isinstance(test.left, ast.Call) and isinstance(test.left.func, ast.Name) and test.left.func.id == "type" \
-            and len(test.left.args) == 1 and isinstance(test.left.args[0], ast.Name) and test.left.args[0].id in params:
+            and isinstance(test.left, ast.Call) and isinstance(test.left.func, ast.Name) \
+            and test.left.func.id == "type" and len(test.left.args) == 1 and isinstance(test.left.args[0], ast.Name) and test.left.args[0].id in params:
         return bool(names(test.comparators[0])) and names(test.comparators[0]) <= _STRUCTURES
     return False
 
