@@ -96,6 +96,14 @@ class HybridizationAnalysis:
         return depth < _UNSEEN_DEPTH and all(caller is not None and caller != function
                                              and self._called_where_unseen(caller, depth + 1) for caller in eager)
 
+    def _never_called(self, function: FunctionId) -> bool:
+        """No call, reference or use of the function anywhere in the project: dead code, or API for code
+        not seen. Removing its decorator pays nothing here, as adding one to uncalled library code
+        (HYB302) is a guess."""
+        project = self.project
+        return (not project.policy.every_function and not project.callers.get(function)
+                and function not in project.stored_functions and function not in project.hybrid_objects_used)
+
     def _only_called_from_graph_code(self, function: FunctionId) -> bool:
         callers = [caller for caller, _ in self.project.callers.get(function, [])]
         return bool(callers) and function not in callers and not self.boundaries.has_eager_caller(function)
@@ -133,6 +141,12 @@ class HybridizationAnalysis:
                 and self._only_called_from_graph_code(verdict.function):
             reasons.append("does no tensor computation, but only graph code calls it, whose trace inlines it: "
                            "the decoration costs nothing there")
+            return
+        if verdict.barren and not speculative and not info.decorators and not stub_with_tensors \
+                and self._never_called(verdict.function):
+            reasons.append("does no tensor computation, but nothing in the project calls it: whether tracing costs "
+                           "anything depends on callers not seen (`hybridization = \"every-function\"` judges the "
+                           "body alone)")
             return
         if verdict.barren and not speculative and not info.decorators and not stub_with_tensors \
                 and self._called_where_unseen(verdict.function):
