@@ -87,6 +87,7 @@ class KnowledgeBase:
     flag_setting_methods: dict[str, str]  # `build` → `built`: calling it sets that flag for good
     keras_model_bases: frozenset[str]
     keras_compiled_methods: frozenset[str]
+    keras_step_methods: frozenset[str]  # run only by Keras' traced loops (not `call`, which `model(x)` runs)
     framework_hooks: frozenset[str]  # methods frameworks call from their own graphs (`update_state`)
     keras_compiling_calls: frozenset[str]
     variable_constructors: frozenset[str]
@@ -282,6 +283,7 @@ def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         flag_setting_methods=dict(keras["flag_setting_methods"]),
         keras_model_bases=frozenset(keras["model_bases"]),
         keras_compiled_methods=frozenset(keras["compiled_methods"]),
+        keras_step_methods=frozenset(keras["step_methods"]),
         framework_hooks=frozenset(keras["framework_hooks"]),
         keras_compiling_calls=frozenset(keras["compiling_calls"]),
         keras_non_building_methods=frozenset(keras["non_building_methods"]),

@@ -525,6 +525,9 @@ class Surrogate:
         self.net = net
         self.configurator = configurator
 
+    def predict(self, x):
+        return self.net(x)
+
 
 nets = [tf.keras.layers.Dense(2) for _ in range(3)]
 CALLS
@@ -610,6 +613,9 @@ class Discovery:
             self.optimizer.apply_gradients(zip(grads, self.variables))
         self.batch = RESET
         return loss
+
+    def current_batch(self):
+        return self.batch
 
 
 d = Discovery()

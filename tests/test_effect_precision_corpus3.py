@@ -500,6 +500,9 @@ class Forest:
         self._collected = True
         return tf.add_n([tf.reduce_sum(features[key]) for key in self._input_keys])
 
+    def collected(self):
+        return self._collected
+
 
 forest = Forest()
 for _ in range(10):

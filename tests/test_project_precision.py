@@ -295,6 +295,9 @@ def test_call_forms_of_a_wrapper(tmp_path):
                     self.last = x
                     return x
 
+                def report(self):
+                    return self.last
+
 
             def body(x):
                 print("body", x)
@@ -317,7 +320,7 @@ def test_call_forms_of_a_wrapper(tmp_path):
             """,
     }
     assert lint(tmp_path, files) == {("agent.py", 11, "HYB105"), ("agent.py", 15, "HYB104"),
-                                     ("agent.py", 20, "HYB101")}
+                                     ("agent.py", 23, "HYB101")}
 
 
 def test_wrapped_function_is_not_a_hybridization_candidate(tmp_path):

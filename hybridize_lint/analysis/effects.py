@@ -410,15 +410,15 @@ def _same_function_every_call(value: ast.expr, scope: Scope) -> bool:
 
 
 def _written_before_read(target: ast.Attribute, value: ast.expr, function: ast.AST | None) -> bool:
-    """Whether ``target`` (``self.x = value``) is read later in ``function`` and not before (nor in
-    ``value``): a value the function keeps for the rest of its call."""
+    """Whether ``function`` reads ``target`` (``self.x = value``) only after the write, if at all (not
+    before, nor in ``value``): a value kept for the rest of the call, or for no one."""
     key = place_key(target)
     if function is None or any(isinstance(node, ast.Attribute) and place_key(node) == key for node in ast.walk(value)):
         return False
     where = (target.lineno, target.col_offset)
     reads = [(node.lineno, node.col_offset) for node in ast.walk(function)
              if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and place_key(node) == key]
-    return bool(reads) and min(reads) > where
+    return not reads or min(reads) > where
 
 
 def _fills_a_cache(target: ast.Subscript, guards: list, function: ast.AST | None) -> bool:

@@ -100,9 +100,7 @@ class HybridizationAnalysis:
         """No call, reference or use of the function anywhere in the project: dead code, or API for code
         not seen. Removing its decorator pays nothing here, as adding one to uncalled library code
         (HYB302) is a guess."""
-        project = self.project
-        return (not project.policy.every_function and not project.callers.get(function)
-                and function not in project.stored_functions and function not in project.hybrid_objects_used)
+        return not self.project.policy.every_function and self.project.never_called(function)
 
     def _only_called_from_graph_code(self, function: FunctionId) -> bool:
         callers = [caller for caller, _ in self.project.callers.get(function, [])]

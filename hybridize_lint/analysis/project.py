@@ -49,3 +49,9 @@ class ProjectModel(Tracing):
                 for name in attributes_of(info):
                     found.setdefault(name, set()).add((summary.module, qualname))
         return found
+
+    def never_called(self, function: FunctionId) -> bool:
+        """Nothing in the project calls, stores, passes on or uses the function as a tf.function object:
+        dead code, or API for callers not seen. What it does runs in no execution the project shows."""
+        return not self.callers.get(function) and function not in self.stored_functions \
+            and function not in self.hybrid_objects_used

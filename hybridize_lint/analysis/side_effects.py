@@ -15,7 +15,8 @@ from typing import Callable
 
 from .project import ClassId, FunctionId, ProjectModel, Target, call_arguments
 from .refs import InstanceRef, NameRef, parse
-from .summary import CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, EffectKind, FunctionSummary, Locality
+from .summary import (CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, EffectKind, FunctionSummary, Loc,
+                      Locality)
 from .values import OPAQUE, TENSOR, call_result_of, is_call_result
 
 
@@ -120,19 +121,60 @@ class SideEffectAnalysis:
                    for other in self.project.self_attribute_writers.get(name, set()) - {function})
 
     def is_scratch(self, function: FunctionId, effect: Effect) -> bool:
-        """``self._reward = ...`` written before it is read, and read by no other code of the project
-        (no other method of the class or its relatives reads ``self._reward``, no code reads
-        ``x._reward``): scratch state for the rest of the call, which nothing sees after it."""
+        """``self._reward = ...`` written before the function reads ``self._reward``, when nothing sees it
+        after the call. Another object's attribute: only the writer reads it. Its own: every other code
+        of the project that reads an attribute of that name (a method of the class or its relatives, or
+        ``x._reward`` anywhere) runs only inside this call's trace, after the write (a helper it calls,
+        say); or nothing reads it at all and no framework base class may (a dead store). Each trace
+        then writes what its own later reads need."""
         name = effect.scratch_attribute
-        if name is None or self.project.attribute_readers.get(name, set()) - {function}:
-            return False
         info = self.project.function(function)
-        if info is None or info.class_name is None:
+        if name is None or info is None or info.class_name is None:
             return False
+        project = self.project
         mine = (function[0], info.class_name)
-        for reader in self.project.self_attribute_readers.get(name, set()) - {function}:
-            other = self.project.function(reader)
-            if other is None or other.class_name is None or self.project.related_classes(mine, (reader[0], other.class_name)):
+        readers = set(project.attribute_readers.get(name, set())) | {
+            reader for reader in project.self_attribute_readers.get(name, set())
+            if (other := project.function(reader)) is None or other.class_name is None
+            or project.related_classes(mine, (reader[0], other.class_name))}
+        if effect.self_attribute != name:  # another object's attribute: only the writer's own later reads
+            return readers == {function}
+        if not readers:
+            return not self._framework_may_read(mine)
+        readers.discard(function)
+        return all(self._read_later_in_the_trace(function, reader, effect.loc) for reader in readers)
+
+    def _framework_may_read(self, cls: ClassId) -> bool:
+        """A base class outside the project (a Keras ``Model`` reading ``stop_training``), or one not
+        resolved, may read any attribute of the object."""
+        for klass in self.project.mro(cls):
+            info = isinstance(klass, str) or self.project.class_info(klass)
+            if info is True or info is None or len(self.project.bases(klass)) < len(info.bases):
+                return True
+        return False
+
+    def _read_later_in_the_trace(self, writer: FunctionId, reader: FunctionId, write: Loc) -> bool:
+        """``reader`` runs only inside ``writer``'s call, after the write: the writer reaches it without
+        entering another graph (a nested tf.function has traces of its own), every caller of it up to
+        the writer is reached that way too, and the writer's calls on the way come after the write."""
+        project = self.project
+        inside = project.reachable([writer], stop=lambda f: f != writer and f in project.graph_roots)
+        if reader not in inside:
+            return False
+        seen: set[FunctionId] = set()
+        stack = [reader]
+        while stack:
+            function = stack.pop()
+            if function == writer or function in seen:
+                continue
+            seen.add(function)
+            callers = project.callers.get(function, [])
+            for caller, site in callers:
+                if caller is None or caller not in inside or site.passed \
+                        or (caller == writer and site.loc[:2] < write[:2]):
+                    return False
+                stack.append(caller)
+            if not callers:
                 return False
         return True
 

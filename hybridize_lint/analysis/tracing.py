@@ -210,3 +210,33 @@ class Tracing(CallGraph):
             for _, targets in self.calls_with_receiver(function, receiver):
                 stack.extend((target.function, root, target.receiver_class) for target in targets)
         return reached
+
+    def runs_only_in_graphs(self, function: FunctionId) -> bool:
+        """Every way into ``function`` the project shows goes through a ``tf.function`` first: it runs
+        only while some tf.function traces (a nested tf.function it calls retraces then, not per call)."""
+        seen: set[FunctionId] = set()
+        stack = [function]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            root = self.graph_roots.get(current)
+            callers = self.callers.get(current, [])
+            if (root is not None and not root.only_by_tests and root.reason == TF_FUNCTION) \
+                    or (not callers and self._keras_step(current)):
+                continue
+            if not callers or any(caller is None or site.passed for caller, site in callers):
+                return False
+            stack.extend(caller for caller, _ in callers)
+        return True
+
+    def _keras_step(self, function: FunctionId) -> bool:
+        """A Keras model's ``train_step`` (or kin), which only Keras' loops run, traced: its class's own
+        ``compile`` does not force ``run_eagerly=True``."""
+        info = self.function(function)
+        if info is None or info.class_name is None or function[1].rsplit(".", 1)[-1] not in \
+                self.knowledge.keras_step_methods:
+            return False
+        cls = (function[0], info.class_name)
+        return self.is_keras_model(cls) and not self._eager_steps(cls)

@@ -35,8 +35,9 @@ def _hybrid_call_sites(ctx: FileContext, signature_converts: bool = False
     for caller, site in sites:
         if site.passed or project.in_test_code((ctx.module, caller or "<module>")):
             continue  # a test calls with the values its case needs: one trace per case, by design
-        if caller is not None and (ctx.module, caller) in project.graph_roots:
-            continue  # traced itself: a new value traces the callee only while the caller traces
+        if caller is not None and ((ctx.module, caller) in project.graph_roots
+                                   or project.runs_only_in_graphs((ctx.module, caller))):
+            continue  # runs only while a graph traces: a new value traces the callee only then
         for ref in site.callees:
             for target in project.resolve_ref(ref):
                 root = project.graph_roots.get(target.function)

@@ -1,0 +1,79 @@
+"""HYB104 on state a trace writes for its own later reads.
+
+``self.dim = x.shape[1]`` in a tf.function, read by a helper it calls afterwards, is written on every
+trace before those reads: each graph bakes the value its own trace needs. Only a read that runs
+outside that trace (eager code, another graph, a read before the write) can see a stale value.
+"""
+
+from __future__ import annotations
+
+from project_helpers import lint
+
+RIDGE = """
+import tensorflow as tf
+
+
+class Ridge:
+    def __init__(self, penalty):
+        self.penalty = penalty
+
+    @tf.function
+    def train(self, x, y):
+        self.dim = x.shape[1]
+        return self.solve(x, y)
+
+    def solve(self, x, y):
+        eye = tf.eye(self.dim) * self.penalty
+        return tf.linalg.solve(tf.matmul(x, x, transpose_a=True) + eye, tf.matmul(x, y, transpose_a=True))
+"""
+
+CALLERS = """
+
+def fit(batches):
+    ridge = Ridge(0.1)
+    return [ridge.train(x, y) for x, y in batches]
+"""
+
+
+def test_state_read_only_by_a_helper_after_the_write_is_not_reported(tmp_path):
+    assert lint(tmp_path, {"ridge.py": RIDGE + CALLERS}) == set()
+
+
+def test_state_an_eager_method_reads_is_reported(tmp_path):
+    reader = RIDGE + "\n    def width(self):\n        return self.dim\n" + CALLERS
+    assert lint(tmp_path, {"ridge.py": reader}) == {("ridge.py", 10, "HYB104")}
+
+
+def test_state_a_helper_reads_before_the_write_is_reported(tmp_path):
+    early = RIDGE.replace("        self.dim = x.shape[1]\n        return self.solve(x, y)\n",
+                          "        first = self.solve(x, y)\n        self.dim = x.shape[1]\n"
+                          "        return first + self.solve(x, y)\n")
+    assert lint(tmp_path, {"ridge.py": early + CALLERS}) == {("ridge.py", 11, "HYB104")}
+
+
+def test_state_read_by_a_nested_tf_function_is_reported(tmp_path):
+    # The helper as a tf.function of its own is traced once for its arguments and reused: it keeps
+    # the first trace's value when the outer function writes another.
+    nested = RIDGE.replace("    def solve(self, x, y):", "    @tf.function\n    def solve(self, x, y):")
+    assert lint(tmp_path, {"ridge.py": nested + CALLERS}) == {("ridge.py", 10, "HYB104")}
+
+
+def test_state_nothing_reads_is_a_dead_store(tmp_path):
+    store = """
+    import tensorflow as tf
+
+
+    class Tree:
+        @tf.function
+        def build(self, points):
+            self.points = points
+            return tf.reduce_mean(points, axis=0)
+
+
+    def centres(batches):
+        tree = Tree()
+        return [tree.build(points) for points in batches]
+    """
+    assert lint(tmp_path, {"tree.py": store}) == set()
+    keras = store.replace("class Tree:", "class Tree(tf.keras.Model):")  # Keras itself may read it
+    assert lint(tmp_path / "keras", {"tree.py": keras}) == {("tree.py", 7, "HYB104")}
