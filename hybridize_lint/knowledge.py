@@ -142,6 +142,8 @@ class KnowledgeBase:
     eager_switch_keywords: dict[str, str] = field(default_factory=dict)
     debug_guard_words: tuple[str, ...] = ()
     eager_switch_announcements: frozenset[str] = frozenset()  # `warnings.warn` next to a deliberate switch
+    eager_switch_comment_subjects: tuple[str, ...] = ()  # words of a comment explaining a switch
+    eager_switch_leftover_marks: tuple[str, ...] = ()  # words of a comment marking it a leftover
     # HYB108: methods that set an object up (attributes they set are not changes after a trace), and
     # calls that return Python values.
     construction_methods: frozenset[str] = frozenset()
@@ -316,6 +318,8 @@ def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         eager_switch_keywords=dict(data["eager_switches"]["keywords"]),
         debug_guard_words=tuple(data["eager_switches"]["guard_words"]),
         eager_switch_announcements=frozenset(data["eager_switches"]["announcements"]),
+        eager_switch_comment_subjects=tuple(data["eager_switches"]["comment_subjects"]),
+        eager_switch_leftover_marks=tuple(data["eager_switches"]["leftover_marks"]),
         construction_methods=frozenset(data["frozen_values"]["construction_methods"]),
         python_value_calls=NameSet.of(data["frozen_values"]["python_value_calls"]),
     )

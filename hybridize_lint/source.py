@@ -157,6 +157,18 @@ class SourceFile:
         except ValueError as exc:
             raise SourceError("HYB002", f"cannot parse: {exc}") from exc
 
+    @cached_property
+    def comments(self) -> dict[int, str]:
+        """Row → the comment on it (its text after ``#``); none when the file does not tokenize."""
+        found: dict[int, str] = {}
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(self.text).readline):
+                if token.type == tokenize.COMMENT:
+                    found[token.start[0]] = token.string[1:].strip()
+        except (tokenize.TokenError, SyntaxError):
+            return {}
+        return found
+
     def parses(self) -> bool:
         try:
             self.tree

@@ -267,6 +267,39 @@ def test_hyb303_else_branch_of_a_debug_guard_and_environment_flags(tmp_path):
         """) == []
 
 
+def test_hyb303_a_switch_a_comment_explains_is_deliberate(tmp_path):
+    assert found(tmp_path, """
+        import tensorflow as tf
+
+        # Enable eager execution - this is required for some models to work properly
+        tf.config.run_functions_eagerly(True)
+
+
+        def calibrate(model, batches):
+            # run eagerly to fetch the numpy min/max of what the layers keep
+            results = {}
+            model.compile(run_eagerly=True)
+            for batch in batches:
+                results[len(results)] = model.predict_on_batch(batch)
+            return results
+        """) == []
+
+
+def test_hyb303_a_comment_marking_a_leftover_or_about_something_else_explains_nothing(tmp_path):
+    assert found(tmp_path, """
+        import tensorflow as tf
+
+        # eager for debugging
+        tf.config.run_functions_eagerly(True)
+        # TODO: back to graph mode? eager is slow
+        tf.config.experimental_run_functions_eagerly(True)
+        models = []
+        steps = []
+        # the models are loaded below
+        tf.config.run_functions_eagerly(True)
+        """) == [(4, 1, "HYB303"), (6, 1, "HYB303"), (10, 1, "HYB303")]
+
+
 def test_hyb303_used_value_or_shared_line_gets_no_fix(tmp_path):
     text = """
         import tensorflow as tf

@@ -9,7 +9,7 @@ A switch is reported only where it certainly turns graphs off: its argument is `
 bound to nothing but ``True``), it is not under a debug guard (``if __debug__:``, ``if args.debug:``,
 ``if FLAGS.run_eagerly:``) nor inside a function named for debugging, it is not switched back off
 later in the same body (a scoped toggle), its block does not warn about it (a deliberate switch
-announced to users), it is not in a class's own ``compile`` (passing ``run_eagerly=True`` to its base's,
+announced to users) nor a comment beside it explain it, it is not in a class's own ``compile`` (passing ``run_eagerly=True`` to its base's,
 or to the models it holds: eager steps by design), the project's code does not read ``run_eagerly`` itself
 (it then runs otherwise by it: the switch is load-bearing), and it is not in test code.
 """
@@ -52,7 +52,7 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     for call, place in _calls(ctx.tree.body, (), (), ctx.tree.body):
         if not policy.hybridize_tests and _in_test_class(place):
             continue
-        if _debug_guarded(place, kb.debug_guard_words) or _announced(ctx, place):
+        if _debug_guarded(place, kb.debug_guard_words) or _announced(ctx, place) or _explained(ctx, call):
             continue
         dotted = ctx.qualified_name(call.func)
         if dotted in kb.eager_switches_always or (
@@ -90,6 +90,19 @@ def _announced(ctx: FileContext, place: _Place) -> bool:
              if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)]
     return any(ctx.qualified_name(call.func) in ctx.knowledge.eager_switch_announcements
                or _warns_through_a_logger(ctx, call) for call in calls)
+
+
+_COMMENT_REACH = 3  # lines above a switch where a comment still speaks of it
+
+
+def _explained(ctx: FileContext, call: ast.Call) -> bool:
+    """A comment by the switch says why it is there ("run eagerly to fetch the numpy min/max"): a design
+    its authors stand by, not a debug switch left on; unless the comment marks it as one ("debug", "TODO")."""
+    kb, comments = ctx.knowledge, ctx.source.comments
+    rows = range(max(1, call.lineno - _COMMENT_REACH), call.lineno + 1)
+    texts = [comments[row].lower() for row in rows if row in comments]
+    return any(subject in text for text in texts for subject in kb.eager_switch_comment_subjects) \
+        and not any(mark in text for text in texts for mark in kb.eager_switch_leftover_marks)
 
 
 def _warns_through_a_logger(ctx: FileContext, call: ast.Call) -> bool:
