@@ -193,3 +193,50 @@ def test_one_flag_turned_off_is_enough_under_nested_flags(tmp_path):
                       "    if with_rate:\n        if return_numpy:\n            raw = raw.numpy()\n")
              .replace("def pipeline(files):", "RATE = True\n\n\ndef pipeline(files):")}
     assert lint(tmp_path, files) == set()
+
+
+# -- a helper called only behind such a flag, and `**kwargs` as a flag (kerex's TFRecord spec) --------------
+
+RECORDS = """
+import tensorflow as tf
+
+
+class Records:
+    def structure(self, **kwargs):
+        if not kwargs:
+            return {"x": tf.io.FixedLenFeature([], tf.string)}
+        return {key: self.feature(value) for key, value in kwargs.items()}
+
+    @staticmethod
+    def feature(value):
+        if isinstance(value, tf.Tensor):
+            value = value.numpy()
+        return tf.train.Feature(bytes_list=tf.train.BytesList(value=[value]))
+
+    def parse(self, record):
+        return tf.io.parse_single_example(record, self.structure(PARSE_ARGUMENTS))
+
+    def read(self, files):
+        return tf.data.TFRecordDataset(files).map(self.parse)
+
+    def write(self, x):
+        return self.structure(x=x)
+"""
+
+
+def test_a_helper_called_only_behind_a_flag_the_graph_path_leaves_off_is_eager_code(tmp_path):
+    # The map's parse calls `structure()` with no keywords: it returns the spec before calling `feature`.
+    files = {"records.py": RECORDS.replace("PARSE_ARGUMENTS", "")}
+    assert lint(tmp_path, files) == set()
+
+
+def test_the_helper_still_fails_when_the_graph_path_fills_kwargs(tmp_path):
+    files = {"records.py": RECORDS.replace("PARSE_ARGUMENTS", "x=record")}
+    assert lint(tmp_path, files) == {("records.py", 13, "HYB501")}
+
+
+def test_a_helper_behind_a_plain_flag_the_graph_path_leaves_off_is_eager_code(tmp_path):
+    helper = READER.replace("        raw = raw.numpy()\n", "        raw = as_numpy(raw)\n") \
+        + "\n\ndef as_numpy(raw):\n    return raw.numpy()\n"
+    assert lint(tmp_path, {"io.py": helper.replace("MAPPED", "lambda p: read(p, return_numpy=False)")}) == set()
+    assert lint(tmp_path / "on", {"io.py": helper.replace("MAPPED", "lambda p: read(p)")}) == {("io.py", 20, "HYB501")}

@@ -410,9 +410,12 @@ def flag_argument(project: ProjectModel, target: Target, site: CallSite, param: 
     """What ``site`` passes for the flag parameter ``param`` of ``target``: ``OFF`` when it leaves it at a
     false default or passes a false constant, else the bare name it passes (None: another expression, or
     the default when it is true)."""
+    info = project.function(target.function)
+    if info is not None and param == info.keywords_param:  # ``**kwargs``: empty unless a keyword lands in it
+        extra = [keyword for keyword in site.keywords if keyword not in info.params]
+        return OFF if not extra and not site.splats and not site.passed else None
     bound = bound_argument(project, target, site, param)
     if bound is None:
-        info = project.function(target.function)
         left_false = info is not None and param in info.flag_params
         return OFF if left_false and not site.splats and not site.passed else None
     if isinstance(bound, int):

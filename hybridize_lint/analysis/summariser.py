@@ -139,6 +139,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
             is_async=isinstance(node, ast.AsyncFunctionDef), stub=is_stub(node.body), nested=parent is not None,
             defaults=defaulted_parameters(node), flag_params=flag_parameters(node),
+            keywords_param=arguments.kwarg.arg if arguments.kwarg is not None else None,
             hybrid_keywords=decorated.hybrid_keywords,
             method_kind=decorated.method_kind,
             variadic=bool(arguments.vararg or arguments.kwarg or arguments.kwonlyargs), autograph=decorated.autograph)
@@ -321,7 +322,33 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         if ref and self.builds_a_graph(guards, scope):
             self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), BUILDS_A_GRAPH))
         self.hybrid_object_use(call, scope)
-        site = CallSite(loc_of(call), [ref] if ref else [],
+        site = self._site(call, ref, scope, function, guards)
+        eager = self.runs_eagerly(guards, scope) or self.in_eager_branch(call, scope)
+        once = self.once_only(guards, scope)
+        site.guarded = eager or once
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else None
+        if method in self.kb.log_methods and dotted not in self.kb.log_calls:
+            site.diagnostic_log = self.log_line(call, method, scope, guards)[1]
+        calls.append(site)
+        runs_python = dotted in self.kb.eager_wrappers
+        named_only = dotted in self.kb.non_calling_functions or self._starts_elsewhere(call, dotted)
+        for argument in (*call.args, *(k.value for k in call.keywords)):
+            passed = None if named_only else self.function_ref(argument, scope)
+            if passed and not runs_python and dotted not in self.kb.hybridize_functions:
+                calls.append(CallSite(loc_of(call), [passed], passed=True,
+                                      receiver=self.receiver_locality(argument, scope), guarded=site.guarded))
+            elif not named_only and not runs_python:  # `Model(metrics_fns=(init, update))`
+                self.summary.stored_functions.extend(self.functions_in_display(argument, scope))
+        if function is not None and not eager:  # code that runs only eagerly fails and repeats nothing
+            effects_before = len(function.effects)
+            self.call_effects(call, dotted, ref, scope, function, guards)
+            if once:  # runs once, eager or traced: not a per-trace hazard (graph errors still are)
+                del function.effects[effects_before:]
+
+    def _site(self, call: ast.Call, ref: str | None, scope: Scope, function: FunctionSummary | None,
+              guards: list) -> CallSite:
+        """What the project model keeps of one call: its callee, arguments and where it runs."""
+        return CallSite(loc_of(call), [ref] if ref else [],
                         args=[self.locality(arg, scope) for arg in call.args],
                         keywords={k.arg: self.locality(k.value, scope) for k in call.keywords if k.arg},
                         receiver=self.receiver_locality(call.func, scope),
@@ -347,29 +374,10 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                         splats=any(isinstance(arg, ast.Starred) for arg in call.args)
                         or any(k.arg is None for k in call.keywords),
                         made_functions=_where(call, lambda arg: self._makes_a_function(arg, scope)),
+                        enabled_by=self.enabling_flags(guards, scope, function.receiverless_params())
+                        if function is not None else [],
                         over_python_sequence=self.over_python_sequence(guards, scope),
                         over_structure_parts=self.over_structure_parts(guards, scope))
-        eager = self.runs_eagerly(guards, scope) or self.in_eager_branch(call, scope)
-        once = self.once_only(guards, scope)
-        site.guarded = eager or once
-        method = call.func.attr if isinstance(call.func, ast.Attribute) else None
-        if method in self.kb.log_methods and dotted not in self.kb.log_calls:
-            site.diagnostic_log = self.log_line(call, method, scope, guards)[1]
-        calls.append(site)
-        runs_python = dotted in self.kb.eager_wrappers
-        named_only = dotted in self.kb.non_calling_functions or self._starts_elsewhere(call, dotted)
-        for argument in (*call.args, *(k.value for k in call.keywords)):
-            passed = None if named_only else self.function_ref(argument, scope)
-            if passed and not runs_python and dotted not in self.kb.hybridize_functions:
-                calls.append(CallSite(loc_of(call), [passed], passed=True,
-                                      receiver=self.receiver_locality(argument, scope), guarded=site.guarded))
-            elif not named_only and not runs_python:  # `Model(metrics_fns=(init, update))`
-                self.summary.stored_functions.extend(self.functions_in_display(argument, scope))
-        if function is not None and not eager:  # code that runs only eagerly fails and repeats nothing
-            effects_before = len(function.effects)
-            self.call_effects(call, dotted, ref, scope, function, guards)
-            if once:  # runs once, eager or traced: not a per-trace hazard (graph errors still are)
-                del function.effects[effects_before:]
 
     def _makes_a_function(self, expr: ast.expr, scope: Scope) -> bool:
         """``lambda t: t * scale`` or ``functools.partial(f, ...)`` at a call: a new function at every run of it."""

@@ -169,6 +169,8 @@ class CallSite:
     # Arguments (positions, keywords) that make a new function object at every run of the site: a ``lambda``
     # or ``functools.partial(...)`` written at the call. A tf.function traces again for each new one.
     made_functions: list[int | str] = field(default_factory=list)
+    # Flag parameters of the caller the site needs true (``if verbose:``, after ``if not kwargs: return``).
+    enabled_by: list[str] = field(default_factory=list)
 
     def constant_text(self, where: int | str) -> str | None:
         """The source of the constant written for an argument (a position or a keyword), if it is one."""
@@ -204,6 +206,7 @@ class FunctionSummary:
     nested: bool = False  # defined inside another function
     defaults: list[str] = field(default_factory=list)  # parameters with default values
     flag_params: list[str] = field(default_factory=list)  # those whose default is a false constant (None, False, 0)
+    keywords_param: str | None = None  # the ``**kwargs`` parameter: a flag too, empty (false) unless a call fills it
     called_params: list[str] = field(default_factory=list)  # parameters the body calls (``fn(x)``): callbacks
     variadic: bool = False  # has *args, **kwargs or keyword-only parameters
     tensor_hints: list[str] = field(default_factory=list)  # annotated as tensors / input_signature

@@ -166,12 +166,14 @@ def defaulted_parameters(node: FunctionNode) -> list[str]:
 
 
 def flag_parameters(node: FunctionNode) -> list[str]:
-    """Parameters whose default is a false constant (``verbose=0``, ``memoize=False``, ``callback=None``)."""
+    """Parameters whose default is a false constant (``verbose=0``, ``memoize=False``, ``callback=None``), and
+    ``**kwargs``, an empty (false) mapping unless a call passes keywords no other parameter takes."""
     arguments = node.args
     positional = [*arguments.posonlyargs, *arguments.args]
     pairs = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults),
              *zip(arguments.kwonlyargs, arguments.kw_defaults)]
-    return [a.arg for a, default in pairs if isinstance(default, ast.Constant) and not default.value]
+    flags = [a.arg for a, default in pairs if isinstance(default, ast.Constant) and not default.value]
+    return flags + ([arguments.kwarg.arg] if arguments.kwarg is not None else [])
 
 
 def forces_eager_steps(method: FunctionNode, switch_keywords: dict[str, str]) -> bool:

@@ -16,9 +16,11 @@ from ..registry import RuleSpec
 
 def eager_only_calls(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     """``.numpy()`` anywhere in graph code, with the root that makes it graph code; not behind a flag
-    parameter that every graph path into the function turns off."""
+    parameter that every graph path into the function (or into a caller on the way) turns off."""
     reach = ctx.analyses.flag_reach
     for function, root in ctx.graph_functions():
+        if (ctx.module, function.qualname) not in reach.graph_code:
+            continue  # graph code only through calls behind flags every graph path leaves off
         for error in function.errors:
             if any(not reach.turned_on((ctx.module, function.qualname), flag) for flag in error.enabled_by):
                 continue  # behind a flag every graph path into it leaves off (`return_numpy=False`)
