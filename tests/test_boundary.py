@@ -804,3 +804,37 @@ def test_a_step_reading_an_attribute_its_caller_sets_again_is_not_suggested(tmp_
 
 def test_an_attribute_set_up_before_the_loop_is_no_obstacle(tmp_path):
     assert set(found(tmp_path, AGENT.replace("REBIND", "pass"))) == {"update"}  # the outermost, train inside
+
+
+# -- a wrapper whose heavy work runs in the tf.functions it calls already ----------------------------------
+
+ACCUMULATED = """
+DECORATOR
+def micro_batch_gradients():
+    with tf.GradientTape() as tape:
+        loss = loss_of(features, labels)
+    return loss, tape.gradient(loss, [W, b])
+
+
+def accumulated_gradients():
+    total = [tf.zeros_like(W), tf.zeros_like(b)]
+    for _ in range(16):
+        loss, grads = micro_batch_gradients()
+        total = [t + g for t, g in zip(total, grads)]
+    return [t / 16.0 for t in total]
+
+
+def train(steps):
+    for _ in range(steps):
+        grads = accumulated_gradients()
+        optimizer.apply_gradients(zip(grads, [W, b]))
+"""
+
+
+def test_a_wrapper_accumulating_what_a_tf_function_computes_is_not_suggested(tmp_path):
+    # The 16 gradient passes are graphs already; a graph of the wrapper would take over the sums only.
+    assert found(tmp_path, ACCUMULATED.replace("DECORATOR", "@tf.function")) == {}
+
+
+def test_the_same_wrapper_over_an_eager_gradient_is_the_boundary(tmp_path):
+    assert set(found(tmp_path, ACCUMULATED.replace("DECORATOR", ""))) == {"accumulated_gradients"}

@@ -200,6 +200,19 @@ class BoundaryAnalysis:
             ops += max(self.tensor_ops(t.function) for t in targets) if targets else self._outside_weight(site)
         return ops
 
+    def _graph_work(self, function: FunctionId) -> int:
+        """Estimated operations the tf.functions a call runs (directly or through eager helpers) do in their
+        own graphs: what stays eager around them is all a new graph would take over."""
+        project, loop_weight = self.project, self.project.knowledge.loop_weight
+        work = 0
+        for reached in self._eager_reach(function):
+            for site, targets in project.call_graph.get(reached, []):
+                graphs = [t.function for t in targets if t.function != function
+                          and (root := project.graph_roots.get(t.function)) is not None and root.reason == TF_FUNCTION]
+                if graphs and not site.passed:
+                    work += max(map(self.tensor_ops, graphs)) * (loop_weight if site.in_loop else 1)
+        return work
+
     def _own_ops(self, function: FunctionId) -> int:
         """The summary's count, plus calls of objects outside the project (``self.conv1(x)`` on a Keras
         layer): the summariser cannot tell those from calls of project methods, counted where they are."""
@@ -248,8 +261,8 @@ class BoundaryAnalysis:
             return "only test code calls it"
         if function in self._minor_helpers and function not in self._too_small:
             return ("runs a minor part of the work of a caller that cannot become a graph, or of its caller's "
-                    "loop: the rest still runs eagerly on every iteration, so a graph of this helper alone saves "
-                    "little")
+                    "loop, or beside the tf.functions it calls: the rest runs eagerly on every iteration, or in "
+                    "graphs already, so a graph of this function alone saves little")
         if function in self._too_small:
             return (f"runs about {self.tensor_ops(function)} tensor operations per call: too few for a graph "
                     f"to pay (a tf.function call costs about five; needs {self.policy.min_tensor_ops})")
@@ -301,6 +314,8 @@ class BoundaryAnalysis:
                 self._minor_helpers.add(function)
             elif ops < _LOOP_SHARE * self.iteration_ops(repetition):
                 self._minor_helpers.add(function)  # a helper beside the loop's real work (a model's gradient)
+            elif ops < _LOOP_SHARE * (ops + self._graph_work(function)):
+                self._minor_helpers.add(function)  # its heavy work runs in the tf.functions it calls already
             elif ops >= self.policy.min_tensor_ops:
                 covers = tuple(sorted(project.reachable([function]) - {function}))
                 chosen.setdefault(function, []).append(Boundary(function, repetition, ops, covers))
