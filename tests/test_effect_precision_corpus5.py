@@ -292,6 +292,34 @@ def test_a_local_bound_twice_may_be_two_values(tmp_path):
     assert ("score.py", 11, "HYB201") in found
 
 
+SCRIPT_SETTING = """
+import tensorflow as tf
+
+
+@tf.function
+def link(batch_size, ebno_db):
+    noise = tf.random.normal([batch_size]) * tf.pow(10.0, -ebno_db / 20.0)
+    return tf.reduce_mean(noise)
+
+
+EBNO_CHECK = 10.0
+print(link(32, EBNO_CHECK))
+for ebno in tf.range(-2.0, 10.0):
+    link(32, ebno)
+"""
+
+
+def test_a_module_name_bound_once_to_a_constant_is_one_value_beside_tensor_calls(tmp_path):
+    # One quick check with a Python float, then a loop of tensors: one extra trace, not one per value.
+    assert lint(tmp_path, {"link.py": SCRIPT_SETTING}, 'select = ["HYB2", "HYB4"]\n') == set()
+
+
+def test_a_module_name_rebound_in_a_loop_is_a_value_per_iteration(tmp_path):
+    files = {"link.py": SCRIPT_SETTING.replace("print(link(32, EBNO_CHECK))\n",
+                                               "for EBNO_CHECK in [0.0, 5.0, 10.0]:\n    link(32, EBNO_CHECK)\n")}
+    assert lint(tmp_path, files, 'select = ["HYB2", "HYB4"]\n') == {("link.py", 5, "HYB402")}
+
+
 # -- G4 (corpus6): Keras' once-only build behind `if not self.built:` ---------------------------------
 
 DEFENSIVE_BUILD = """

@@ -396,8 +396,8 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         return binding is not None and expr.id in binding.unpacked
 
     def _steady_argument(self, expr: ast.expr, scope: Scope) -> bool:
-        """A string constant (``"sum"``) or the object's own state read afresh (``self.vocab_size``,
-        ``len(self.tokenizer)``): what this call site passes on every run, to steer Python code."""
+        """A string constant (``"sum"``), the object's own state read afresh (``self.vocab_size``,
+        ``len(self.tokenizer)``) or a name bound once to a constant: what this call site passes on every run."""
         if isinstance(expr, ast.Constant):
             return isinstance(expr.value, str)
         if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords \
@@ -408,8 +408,9 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             while isinstance(root, ast.Attribute):
                 root = root.value
             return is_self(root, scope)
-        if isinstance(expr, ast.Name) and scope.node is not None:
-            return _bound_once_to_a_constant(expr.id, scope.node)
+        if isinstance(expr, ast.Name):  # a local of the function, else a name of the module (a script's setting)
+            local = scope.node is not None and expr.id in scope.locals
+            return _bound_once_to_a_constant(expr.id, scope.node if local else self.tree)
         return False
 
 
