@@ -391,3 +391,33 @@ def test_a_copy_of_what_star_args_or_kwargs_bring_is_the_calls_input(tmp_path):
              .replace("def train_step(self, data):", "def train_step(self, data, **options):")
              .replace('self.optimizer.vocab = feats["values"]', 'self.optimizer.vocab = options.schema["values"]')}
     assert ("merger.py", 18, "HYB104") in lint(tmp_path, files, WITH_WRITES)
+
+
+# -- HYB202: a tf.function a loop defines only to hand it to a dataset ----------------------------------------
+
+PER_CLASS_PIPELINE = """
+import tensorflow as tf
+
+
+def stratified(indices_by_class, features):
+    pipelines = []
+    for class_indices in indices_by_class:
+        @tf.function
+        def gather(index):
+            return tf.gather(features, index)
+
+        pipelines.append(tf.data.Dataset.from_tensor_slices(class_indices).map(USE))
+    return tf.data.Dataset.zip(tuple(pipelines))
+"""
+
+
+def test_a_tf_function_a_loop_only_hands_to_a_dataset_adds_no_trace(tmp_path):
+    # scripts/S12_dataset_map_of_a_tf_function.py: 3 traces for 3 pipelines, decorated or not.
+    files = {"data.py": PER_CLASS_PIPELINE.replace("USE", "gather")}
+    assert lint(tmp_path, files, 'select = ["HYB202"]\n') == set()
+
+
+def test_a_tf_function_the_loop_also_calls_is_made_and_traced_per_iteration(tmp_path):
+    files = {"data.py": PER_CLASS_PIPELINE.replace("USE", "gather").replace(
+        "        pipelines.append(", "        gather(class_indices[0])\n        pipelines.append(")}
+    assert lint(tmp_path, files, 'select = ["HYB202"]\n') == {("data.py", 7, "HYB202")}

@@ -219,6 +219,7 @@ def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
       or a ``def`` closing over the loop variable or taking it as a default): each iteration makes a
       different function, and
       one made before the loop would compute something else;
+    - a function the loop only hands to a dataset (``ds.map(fn)``), which traces it once either way;
     - in test code, which calls what it creates once per test case.
     """
     if not ctx.hybridizer_calls and not any(info.hybrid for info in ctx.summary.functions.values()):
@@ -244,12 +245,23 @@ def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             fix = hoist_fix(ctx, rule, *hoist) if hoist else None
             yield ctx.diagnostic(rule, node, fix=fix, place="inside a loop, once per iteration")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and loop is not None:
-            if _reads_loop_state(node, loop):
+            if _reads_loop_state(node, loop) or _only_given_to_datasets(ctx, node.name, loop):
                 continue
             for decorator in node.decorator_list:
                 target = decorator.func if isinstance(decorator, ast.Call) else decorator
                 if ctx.knowledge.is_hybridizer(ctx.bindings.qualified_name(target)):
                     yield ctx.diagnostic(rule, decorator, place="inside a loop, once per iteration")
+
+
+def _only_given_to_datasets(ctx: FileContext, name: str, loop: ast.stmt) -> bool:
+    """``ds.map(fn)`` is the only use the loop makes of the ``fn`` it defines: a dataset traces the function
+    it is given once, when the pipeline is built, decorated or not, so the decoration adds no trace."""
+    uses = [node for statement in loop.body for node in ast.walk(statement)
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)]
+    given = {id(argument) for statement in loop.body for call in ast.walk(statement)
+             if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+             and call.func.attr in ctx.knowledge.graph_entry_methods for argument in call.args}
+    return bool(uses) and all(id(use) in given for use in uses)
 
 
 def _reads_loop_state(wrapped: ast.AST, loop: ast.stmt, wrappers: frozenset[str] = frozenset()) -> bool:
