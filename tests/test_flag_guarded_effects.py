@@ -240,3 +240,9 @@ def test_a_helper_behind_a_plain_flag_the_graph_path_leaves_off_is_eager_code(tm
         + "\n\ndef as_numpy(raw):\n    return raw.numpy()\n"
     assert lint(tmp_path, {"io.py": helper.replace("MAPPED", "lambda p: read(p, return_numpy=False)")}) == set()
     assert lint(tmp_path / "on", {"io.py": helper.replace("MAPPED", "lambda p: read(p)")}) == {("io.py", 20, "HYB501")}
+
+
+def test_a_dataset_lambda_filling_kwargs_turns_the_flag_on(tmp_path):
+    files = {"records.py": RECORDS.replace("PARSE_ARGUMENTS", "").replace(
+        ".map(self.parse)", ".map(lambda record: self.structure(x=record))")}
+    assert lint(tmp_path, files) == {("records.py", 13, "HYB501")}

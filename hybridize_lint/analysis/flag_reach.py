@@ -46,6 +46,8 @@ class FlagReach:
         info = self.project.function(function)
         if entry.lambda_positional is None:  # the function itself handed over: called with data only
             return param not in info.flag_params
+        if param == info.keywords_param:  # ``**kwargs``: on when the lambda passes a keyword it collects
+            return any(keyword not in info.params for keyword in entry.lambda_keywords)
         if param in entry.lambda_keywords:
             return not entry.lambda_keywords[param]
         if info.receiverless_params().index(param) < entry.lambda_positional:
