@@ -246,3 +246,11 @@ def test_a_dataset_lambda_filling_kwargs_turns_the_flag_on(tmp_path):
     files = {"records.py": RECORDS.replace("PARSE_ARGUMENTS", "").replace(
         ".map(self.parse)", ".map(lambda record: self.structure(x=record))")}
     assert lint(tmp_path, files) == {("records.py", 13, "HYB501")}
+
+
+def test_any_constant_python_takes_for_false_turns_the_flag_off(tmp_path):
+    # As for defaults (`verbose=0.0`), a graph caller passing 0.0 or "" leaves the flag off.
+    for name, off in (("float", "0.0"), ("string", '""')):
+        step = READER.replace("MAPPED", "lambda p: read(p, return_numpy=False)") \
+            + f"\n\n@tf.function\ndef step(p):\n    return read(p, return_numpy={off})\n"
+        assert lint(tmp_path / name, {"io.py": step}) == set()

@@ -9,6 +9,7 @@ an enclosing function (``closure:x``) is resolved by that function.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
@@ -424,7 +425,16 @@ def flag_argument(project: ProjectModel, target: Target, site: CallSite, param: 
         text, name = site.constant_text(bound.name), site.keyword_names.get(bound.name, "")
     else:
         return None
-    return OFF if text in ("None", "False", "0") else name or None
+    return OFF if _false_constant(text) else name or None
+
+
+def _false_constant(text: str | None) -> bool:
+    """A constant written at a call that Python takes for false (``None``, ``False``, ``0``, ``0.0``, ``""``):
+    the same test ``flag_parameters`` makes of a default."""
+    try:
+        return text is not None and not ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
 
 
 def passes_python_iterator(project: ProjectModel, target: Target, site: CallSite, param: str) -> bool:
