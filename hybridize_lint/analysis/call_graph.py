@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .summary import CallSite, FunctionSummary
 from .symbols import ClassId, FunctionId, Symbol, SymbolTable
@@ -331,6 +331,24 @@ class CallGraph(SymbolTable):
                 reached.add(function)
                 stack.extend(t.function for _, targets in self.call_graph.get(function, []) for t in targets)
         return reached
+
+    def callers_lead_to(self, function: FunctionId, ends: Callable[[FunctionId], bool],
+                        allows: Callable[[FunctionId, CallSite], bool]) -> bool:
+        """Every chain of callers up from ``function`` reaches a function ``ends`` accepts, through calls
+        ``allows`` accepts (given the caller and the site): no module-level call, no call of it as a value
+        (``map(f)``, whose caller is unseen), and no function on the way that nothing calls."""
+        seen: set[FunctionId] = set()
+        stack = [function]
+        while stack:
+            current = stack.pop()
+            if current in seen or ends(current):
+                continue
+            seen.add(current)
+            callers = self.callers.get(current, [])
+            if not callers or any(caller is None or site.passed or not allows(caller, site) for caller, site in callers):
+                return False
+            stack.extend(caller for caller, _ in callers)
+        return True
 
     @cached_property
     def components(self) -> list[list[FunctionId]]:

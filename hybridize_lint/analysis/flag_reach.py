@@ -58,22 +58,8 @@ class FlagReach:
     def graph_code(self) -> set[FunctionId]:
         """Functions some graph path runs, calls behind a flag the caller's graph paths leave off not
         followed (``if not kwargs: return spec`` before the branch that serializes with ``.numpy()``)."""
-        project = self.project
-        reached: set[FunctionId] = set()
-        seen: set[tuple[FunctionId, object]] = set()
-        stack = [(root, None) for root in project.graph_roots]
-        while stack:
-            function, receiver = stack.pop()
-            if receiver is not None and not project.calls_self(function):
-                receiver = None
-            if (function, receiver) in seen or function in project.eager_functions:
-                continue
-            seen.add((function, receiver))
-            reached.add(function)
-            for site, targets in project.calls_with_receiver(function, receiver):
-                if all(self.turned_on(function, flag) for flag in site.enabled_by):
-                    stack.extend((target.function, target.receiver_class) for target in targets)
-        return reached
+        return set(self.project.graph_reach(
+            lambda caller, site: all(self.turned_on(caller, flag) for flag in site.enabled_by)))
 
     @cached_property
     def _entries(self) -> dict[FunctionId, list[GraphEntry]]:

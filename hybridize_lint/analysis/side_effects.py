@@ -149,8 +149,10 @@ class SideEffectAnalysis:
         """A base class outside the project (a Keras ``Model`` reading ``stop_training``), or one not
         resolved, may read any attribute of the object."""
         for klass in self.project.mro(cls):
-            info = isinstance(klass, str) or self.project.class_info(klass)
-            if info is True or info is None or len(self.project.bases(klass)) < len(info.bases):
+            if isinstance(klass, str):
+                return True
+            info = self.project.class_info(klass)
+            if info is None or len(self.project.bases(klass)) < len(info.bases):
                 return True
         return False
 
@@ -158,26 +160,23 @@ class SideEffectAnalysis:
         """``reader`` runs only inside ``writer``'s call, after the write: the writer reaches it without
         entering another graph (a nested tf.function has traces of its own), every caller of it up to
         the writer is reached that way too, and the writer's calls on the way come after the write."""
-        project = self.project
-        inside = project.reachable([writer], stop=lambda f: f != writer and f in project.graph_roots)
-        if reader not in inside:
-            return False
-        seen: set[FunctionId] = set()
-        stack = [reader]
-        while stack:
-            function = stack.pop()
-            if function == writer or function in seen:
-                continue
-            seen.add(function)
-            callers = project.callers.get(function, [])
-            for caller, site in callers:
-                if caller is None or caller not in inside or site.passed \
-                        or (caller == writer and site.loc[:2] < write[:2]):
-                    return False
-                stack.append(caller)
-            if not callers:
-                return False
-        return True
+        inside = self._inside_the_call(writer)
+        return reader in inside and self.project.callers_lead_to(
+            reader, lambda function: function == writer,
+            lambda caller, site: caller in inside and (caller != writer or site.loc[:2] > write[:2]))
+
+    def _inside_the_call(self, function: FunctionId) -> set[FunctionId]:
+        """What a call of ``function`` runs in the same trace: what it reaches, other graphs not entered."""
+        found = self._inside.get(function)
+        if found is None:
+            roots = self.project.graph_roots
+            found = self._inside[function] = self.project.reachable(
+                [function], stop=lambda reached: reached != function and reached in roots)
+        return found
+
+    @cached_property
+    def _inside(self) -> dict[FunctionId, set[FunctionId]]:
+        return {}
 
     def of(self, function: FunctionId) -> TransitiveEffects:
         return self.effects.get(function, TransitiveEffects())

@@ -10,11 +10,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .call_graph import CallGraph, Target, value_parameters
 from .refs import InstanceRef, display, name_of, parse
-from .summary import BUILDS_A_GRAPH, KERAS_FIT, TF_FUNCTION, FunctionSummary, ModuleSummary
+from .summary import BUILDS_A_GRAPH, KERAS_FIT, TF_FUNCTION, CallSite, FunctionSummary, ModuleSummary
 from .symbols import ClassId, FunctionId
 
 
@@ -196,6 +196,11 @@ class Tracing(CallGraph):
     @cached_property
     def graph_functions(self) -> dict[FunctionId, FunctionId]:
         """Every function run as graph code, mapped to a root that reaches it."""
+        return self.graph_reach(lambda function, site: True)
+
+    def graph_reach(self, follows: Callable[[FunctionId, CallSite], bool]) -> dict[FunctionId, FunctionId]:
+        """The functions graph roots reach through the calls ``follows`` accepts (given the caller and the
+        site), each mapped to a root that reaches it."""
         reached: dict[FunctionId, FunctionId] = {}
         seen: set[tuple[FunctionId, ClassId | None]] = set()
         stack: list[tuple[FunctionId, FunctionId, ClassId | None]] = [(root, root, None) for root in self.graph_roots]
@@ -207,29 +212,19 @@ class Tracing(CallGraph):
                 continue
             seen.add((function, receiver))
             reached.setdefault(function, root)
-            for _, targets in self.calls_with_receiver(function, receiver):
-                stack.extend((target.function, root, target.receiver_class) for target in targets)
+            for site, targets in self.calls_with_receiver(function, receiver):
+                if follows(function, site):
+                    stack.extend((target.function, root, target.receiver_class) for target in targets)
         return reached
 
     def runs_only_in_graphs(self, function: FunctionId) -> bool:
         """Every way into ``function`` the project shows goes through a ``tf.function`` first: it runs
         only while some tf.function traces (a nested tf.function it calls retraces then, not per call)."""
-        seen: set[FunctionId] = set()
-        stack = [function]
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
+        def traced(current: FunctionId) -> bool:
             root = self.graph_roots.get(current)
-            callers = self.callers.get(current, [])
-            if (root is not None and not root.only_by_tests and root.reason == TF_FUNCTION) \
-                    or (not callers and self._keras_step(current)):
-                continue
-            if not callers or any(caller is None or site.passed for caller, site in callers):
-                return False
-            stack.extend(caller for caller, _ in callers)
-        return True
+            return (root is not None and not root.only_by_tests and root.reason == TF_FUNCTION) \
+                or (not self.callers.get(current) and self._keras_step(current))
+        return self.callers_lead_to(function, traced, lambda caller, site: True)
 
     def _keras_step(self, function: FunctionId) -> bool:
         """A Keras model's ``train_step`` (or kin), which only Keras' loops run, traced: its class's own
