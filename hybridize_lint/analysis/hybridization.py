@@ -135,24 +135,11 @@ class HybridizationAnalysis:
             return
         speculative = self.tensors.speculative_tensor_params(verdict.function)
         stub_with_tensors = info.stub and bool(verdict.tensor_params)
-        if verdict.barren and not speculative and not info.decorators and not stub_with_tensors \
-                and self._only_called_from_graph_code(verdict.function):
-            reasons.append("does no tensor computation, but only graph code calls it, whose trace inlines it: "
-                           "the decoration costs nothing there")
-            return
-        if verdict.barren and not speculative and not info.decorators and not stub_with_tensors \
-                and self._never_called(verdict.function):
-            reasons.append("does no tensor computation, but nothing in the project calls it: whether tracing costs "
-                           "anything depends on callers not seen (`hybridization = \"every-function\"` judges the "
-                           "body alone)")
-            return
-        if verdict.barren and not speculative and not info.decorators and not stub_with_tensors \
-                and self._called_where_unseen(verdict.function):
-            reasons.append("does no tensor computation, but it is kept on an object or passed as a value, and no "
-                           "eager code calls it directly: its callers are not known, and graph code that calls it "
-                           "(`dataset.map`, a Keras `Lambda`) inlines it")
-            return
         if verdict.barren and not speculative and not info.decorators and not stub_with_tensors:
+            kept = next((reason for applies, reason in self._barren_but_kept if applies(verdict.function)), None)
+            if kept is not None:
+                reasons.append("does no tensor computation, but " + kept)
+                return
             verdict.action = DEHYBRIDIZE_BARREN
             reasons.append(("does no tensor computation (its tensor parameters only pass through)"
                             if verdict.tensor_params else "has no tensor parameters and does no tensor computation")
@@ -166,6 +153,18 @@ class HybridizationAnalysis:
                 "code that takes tensors"))
             return
         self._decide_retracing(verdict, info)
+
+    @property
+    def _barren_but_kept(self):
+        """Where removing a barren function's decorator pays nothing: (test, the reason it gives)."""
+        return ((self._only_called_from_graph_code,
+                 "only graph code calls it, whose trace inlines it: the decoration costs nothing there"),
+                (self._never_called,
+                 "nothing in the project calls it: whether tracing costs anything depends on callers not seen "
+                 "(`hybridization = \"every-function\"` judges the body alone)"),
+                (self._called_where_unseen,
+                 "it is kept on an object or passed as a value, and no eager code calls it directly: its callers "
+                 "are not known, and graph code that calls it (`dataset.map`, a Keras `Lambda`) inlines it"))
 
     def _keeps_decorator(self, verdict: Verdict, info: FunctionSummary) -> bool:
         """Whether the tf.function must stay whatever it computes (the reason goes to the verdict).
