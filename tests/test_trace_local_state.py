@@ -77,3 +77,23 @@ def test_state_nothing_reads_is_a_dead_store(tmp_path):
     assert lint(tmp_path, {"tree.py": store}) == set()
     keras = store.replace("class Tree:", "class Tree(tf.keras.Model):")  # Keras itself may read it
     assert lint(tmp_path / "keras", {"tree.py": keras}) == {("tree.py", 7, "HYB104")}
+
+
+def test_every_function_mode_counts_a_dead_store_as_the_paper_does(tmp_path):
+    store = """
+    import tensorflow as tf
+
+
+    class Tree:
+        @tf.function
+        def build(self, points):
+            self.points = points
+            return tf.reduce_mean(points, axis=0)
+
+
+    tree = Tree()
+    for points in [tf.ones([3, 2]), tf.zeros([3, 2])]:
+        tree.build(points)
+    """
+    settings = 'select = ["HYB1"]\nhybridization = "every-function"\n'
+    assert lint(tmp_path, {"tree.py": store}, settings) == {("tree.py", 7, "HYB104")}

@@ -140,8 +140,8 @@ class SideEffectAnalysis:
             or project.related_classes(mine, (reader[0], other.class_name))}
         if effect.self_attribute != name:  # another object's attribute: only the writer's own later reads
             return readers == {function}
-        if not readers:
-            return not self._framework_may_read(mine)
+        if not readers:  # a dead store, unless code not seen may read it (the paper's every-function mode: may)
+            return not project.policy.every_function and not self._framework_may_read(mine)
         readers.discard(function)
         return all(self._read_later_in_the_trace(function, reader, effect.loc) for reader in readers)
 
