@@ -242,16 +242,34 @@ class CallGraph(SymbolTable):
         for summary in self.summaries.values():
             for qualname, info in summary.functions.items():
                 edges = []
+                caller = (summary.module, qualname)
                 for site in info.calls:
-                    targets = [t for ref in site.callees for t in self.resolve_ref(ref)]
+                    targets = [t for ref in site.callees for t in self._self_call_targets(ref, caller)]
                     if targets:
                         edges.append((site, targets))
                     parameter_refs = [ref for ref in site.callees if isinstance(parse(ref), ParamRef)]
                     if parameter_refs:
                         deferred.append(((summary.module, qualname), site, parameter_refs))
-                graph[(summary.module, qualname)] = edges
+                graph[caller] = edges
         self._add_parameter_calls(graph, deferred)
         return graph
+
+    def _self_call_targets(self, ref: str, caller: FunctionId) -> list[Target]:
+        """What ``ref`` runs when ``caller`` calls it. For ``self.NAME()`` in a method ``C.f``: the override
+        of NAME of each class whose objects run ``C.f`` itself. A subclass that overrides ``f`` too never
+        gets here, so its override of NAME is not a target of this call."""
+        targets = self.resolve_ref(ref)
+        parsed = parse(ref)
+        if not isinstance(parsed, MethodRef):
+            return targets
+        method = caller[1].rsplit(".", 1)[-1]
+        receivers = [sub for sub in [parsed.owner, *self.subclasses.get(parsed.owner, [])]
+                     if self.instance_method(sub, method) == caller]
+        if not receivers:
+            return targets  # a function nested in the method, or objects that replace their methods
+        candidates = set(self._dispatch(parsed.owner, parsed.name, super_call=False))
+        allowed = {self.instance_method(sub, parsed.name) for sub in receivers}
+        return [t for t in targets if t.function not in candidates or t.function in allowed]
 
     def _add_parameter_calls(self, graph, deferred) -> None:
         """``e.predict(t)`` on a parameter runs the method of whatever object callers pass as ``e``."""

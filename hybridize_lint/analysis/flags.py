@@ -28,16 +28,27 @@ def tested_flags(test: ast.expr, taken: bool):
             for value in test.values:
                 yield from tested_flags(value, taken)
     elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant) \
-            and test.comparators[0].value is None and is_place(test.left):
+            and test.comparators[0].value is None and is_place(_read_place(test.left)):
         if isinstance(test.ops[0], (ast.Is, ast.Eq)) == taken \
                 and isinstance(test.ops[0], (ast.Is, ast.Eq, ast.IsNot, ast.NotEq)):
-            yield test.left, "unset"
+            yield _read_place(test.left), "unset"
     elif isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr" \
             and len(test.args) == 2 and isinstance(test.args[1], ast.Constant) and isinstance(test.args[1].value, str):
         if not taken:
             yield ast.Attribute(test.args[0], test.args[1].value, ast.Load()), "unset"
-    elif is_place(test):
-        yield test, "truthy" if taken else "falsy"
+    elif is_place(_read_place(test)):
+        yield _read_place(test), "truthy" if taken else "falsy"
+
+
+def _read_place(expr: ast.expr) -> ast.expr:
+    """``getattr(self, "x", None)`` reads the place ``self.x`` (None when it is missing); other expressions
+    stand for themselves."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "getattr" \
+            and len(expr.args) in (2, 3) and not expr.keywords and isinstance(expr.args[1], ast.Constant) \
+            and isinstance(expr.args[1].value, str) and expr.args[1].value.isidentifier() \
+            and (len(expr.args) == 2 or (isinstance(expr.args[2], ast.Constant) and expr.args[2].value is None)):
+        return ast.Attribute(expr.args[0], expr.args[1].value, ast.Load())
+    return expr
 
 
 def ends_condition(holds: str, value: ast.expr) -> bool:
