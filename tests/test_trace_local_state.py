@@ -97,3 +97,11 @@ def test_every_function_mode_counts_a_dead_store_as_the_paper_does(tmp_path):
     """
     settings = 'select = ["HYB1"]\nhybridization = "every-function"\n'
     assert lint(tmp_path, {"tree.py": store}, settings) == {("tree.py", 7, "HYB104")}
+
+
+def test_a_write_under_a_condition_read_by_a_helper_is_reported(tmp_path):
+    # Under a tensor condition AutoGraph traces both branches: every trace writes the flag, whatever the data,
+    # while eagerly only some calls would; the helper then reads what eager calls may not have written.
+    conditional = RIDGE.replace("        self.dim = x.shape[1]\n",
+                                "        if tf.reduce_sum(x) > 0:\n            self.dim = x.shape[1]\n")
+    assert lint(tmp_path, {"ridge.py": conditional + CALLERS}) == {("ridge.py", 11, "HYB104")}

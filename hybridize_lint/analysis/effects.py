@@ -322,6 +322,7 @@ class CallAndWriteEffects(Resolver):
                     fixed = isinstance(node, ast.Assign) and self._fixed_per_trace(node.value, scope)
                     function.effects.append(Effect(EffectKind.ATTRIBUTE_WRITE, f"`{_text(target)}`", loc_of(target),
                                                    _target(locality), scratch_attribute=scratch,
+                                                   conditional=any(isinstance(g, (Branch, InLoop)) for g in guards),
                                                    stored_param=stored, self_attribute=own, fixed_per_trace=fixed))
             elif isinstance(target, ast.Subscript):
                 locality = self.locality(target.value, scope)

@@ -143,7 +143,8 @@ class SideEffectAnalysis:
         if not readers:  # a dead store, unless code not seen may read it (the paper's every-function mode: may)
             return not project.policy.every_function and not self._framework_may_read(mine)
         readers.discard(function)
-        return all(self._read_later_in_the_trace(function, reader, effect.loc) for reader in readers)
+        return not (readers and effect.conditional) \
+            and all(self._read_later_in_the_trace(function, reader, effect.loc) for reader in readers)
 
     def _framework_may_read(self, cls: ClassId) -> bool:
         """A base class outside the project (a Keras ``Model`` reading ``stop_training``), or one not
