@@ -58,45 +58,32 @@ def test_state_read_by_a_nested_tf_function_is_reported(tmp_path):
     assert lint(tmp_path, {"ridge.py": nested + CALLERS}) == {("ridge.py", 10, "HYB104")}
 
 
+TREE = """
+import tensorflow as tf
+
+
+class Tree:
+    @tf.function
+    def build(self, points):
+        self.points = points
+        return tf.reduce_mean(points, axis=0)
+
+
+def centres(batches):
+    tree = Tree()
+    return [tree.build(points) for points in batches]
+"""
+
+
 def test_state_nothing_reads_is_a_dead_store(tmp_path):
-    store = """
-    import tensorflow as tf
-
-
-    class Tree:
-        @tf.function
-        def build(self, points):
-            self.points = points
-            return tf.reduce_mean(points, axis=0)
-
-
-    def centres(batches):
-        tree = Tree()
-        return [tree.build(points) for points in batches]
-    """
-    assert lint(tmp_path, {"tree.py": store}) == set()
-    keras = store.replace("class Tree:", "class Tree(tf.keras.Model):")  # Keras itself may read it
+    assert lint(tmp_path, {"tree.py": TREE}) == set()
+    keras = TREE.replace("class Tree:", "class Tree(tf.keras.Model):")  # Keras itself may read it
     assert lint(tmp_path / "keras", {"tree.py": keras}) == {("tree.py", 7, "HYB104")}
 
 
 def test_every_function_mode_counts_a_dead_store_as_the_paper_does(tmp_path):
-    store = """
-    import tensorflow as tf
-
-
-    class Tree:
-        @tf.function
-        def build(self, points):
-            self.points = points
-            return tf.reduce_mean(points, axis=0)
-
-
-    tree = Tree()
-    for points in [tf.ones([3, 2]), tf.zeros([3, 2])]:
-        tree.build(points)
-    """
     settings = 'select = ["HYB1"]\nhybridization = "every-function"\n'
-    assert lint(tmp_path, {"tree.py": store}, settings) == {("tree.py", 7, "HYB104")}
+    assert lint(tmp_path, {"tree.py": TREE}, settings) == {("tree.py", 7, "HYB104")}
 
 
 def test_a_write_under_a_condition_read_by_a_helper_is_reported(tmp_path):
