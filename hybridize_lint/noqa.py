@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import re
-from functools import cached_property
-import tokenize
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic
@@ -31,18 +28,13 @@ class NoqaIndex:
     def __init__(self, source: SourceFile):
         self._source = source
 
-    @cached_property
-    def _scanned(self) -> tuple[dict[int, int], dict[int, int] | None]:
-        """Tokenising is costly; most files have no findings and never need it."""
-        return _scan(self._source.text)
-
     @property
     def _end_rows(self) -> dict[int, int]:
-        return self._scanned[0]
+        return self._source.token_rows[0]
 
     @property
     def _comment_columns(self) -> dict[int, int] | None:
-        return self._scanned[1]
+        return self._source.token_rows[1]
 
     def noqa_row(self, row: int) -> int:
         """A line inside a multi-line string or a backslash continuation takes its noqa from the
@@ -67,49 +59,6 @@ class NoqaIndex:
     def is_suppressed(self, diagnostic: Diagnostic) -> bool:
         directive = self.directive(self.noqa_row(diagnostic.start.row))
         return directive is not None and directive.suppresses(diagnostic.code)
-
-
-_FSTRING_START = getattr(tokenize, "FSTRING_START", None)  # Python 3.12+
-_FSTRING_END = getattr(tokenize, "FSTRING_END", None)
-_LINE_ENDS = (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)
-
-
-def _scan(text: str) -> tuple[dict[int, int], dict[int, int] | None]:
-    """Rows that take their noqa from a later row, and each row's comment column (None: untokenizable).
-
-    ``newline=None`` splits on ``\\r`` too, so rows agree with ``SourceFile.line_text``.
-    """
-    spans: list[tuple[int, int]] = []  # (first row, last row) that share one noqa row
-    comments: dict[int, int] = {}
-    fstring_starts: list[int] = []
-    previous = None
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
-            if token.type == tokenize.COMMENT:
-                comments[token.start[0]] = token.start[1]
-            elif token.type == tokenize.STRING and token.end[0] > token.start[0]:
-                spans.append((token.start[0], token.end[0]))
-            elif token.type == _FSTRING_START:
-                fstring_starts.append(token.start[0])
-            elif token.type == _FSTRING_END and fstring_starts:
-                spans.append((fstring_starts.pop(), token.end[0]))
-            if previous is not None and previous.type not in _LINE_ENDS and token.start[0] > previous.end[0] \
-                    and token.type not in (tokenize.DEDENT, tokenize.ENDMARKER):
-                spans.append((previous.end[0], token.start[0]))  # a backslash continuation
-            previous = token
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return _end_rows(spans), None
-    return _end_rows(spans), comments
-
-
-def _end_rows(spans: list[tuple[int, int]]) -> dict[int, int]:
-    """Map each row of chained spans (a string continued by a backslash, ...) to the chain's last row."""
-    rows: dict[int, int] = {}
-    for first, last in sorted(spans, reverse=True):  # later spans first, so chains resolve to their end
-        end = rows.get(last, last)
-        for row in range(first, last):
-            rows[row] = max(rows.get(row, row), end)
-    return rows
 
 
 def add_noqa_edits(source: SourceFile, diagnostics: list[Diagnostic]):

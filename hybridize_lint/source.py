@@ -158,16 +158,16 @@ class SourceFile:
             raise SourceError("HYB002", f"cannot parse: {exc}") from exc
 
     @cached_property
+    def token_rows(self) -> tuple[dict[int, int], dict[int, int] | None]:
+        """From one tokenize pass (costly; most files never need it): rows that end on a later row (a
+        multi-line string, a backslash continuation) mapped to that row, and each row's comment column
+        (None: the file does not tokenize)."""
+        return _scan_tokens(self.text)
+
+    @property
     def comments(self) -> dict[int, str]:
         """Row → the comment on it (its text after ``#``); none when the file does not tokenize."""
-        found: dict[int, str] = {}
-        try:
-            for token in tokenize.generate_tokens(io.StringIO(self.text).readline):
-                if token.type == tokenize.COMMENT:
-                    found[token.start[0]] = token.string[1:].strip()
-        except (tokenize.TokenError, SyntaxError):
-            return {}
-        return found
+        return {row: self.line_text(row)[column + 1:].strip() for row, column in (self.token_rows[1] or {}).items()}
 
     def parses(self) -> bool:
         try:
@@ -325,3 +325,46 @@ def _decode_reason(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return f"{exc.reason} at byte {exc.start}"
     return str(exc)
+
+
+_FSTRING_START = getattr(tokenize, "FSTRING_START", None)  # Python 3.12+
+_FSTRING_END = getattr(tokenize, "FSTRING_END", None)
+_LINE_ENDS = (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)
+
+
+def _scan_tokens(text: str) -> tuple[dict[int, int], dict[int, int] | None]:
+    """Rows that take their noqa from a later row, and each row's comment column (None: untokenizable).
+
+    ``newline=None`` splits on ``\\r`` too, so rows agree with ``SourceFile.line_text``.
+    """
+    spans: list[tuple[int, int]] = []  # (first row, last row) that share one noqa row
+    comments: dict[int, int] = {}
+    fstring_starts: list[int] = []
+    previous = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
+            if token.type == tokenize.COMMENT:
+                comments[token.start[0]] = token.start[1]
+            elif token.type == tokenize.STRING and token.end[0] > token.start[0]:
+                spans.append((token.start[0], token.end[0]))
+            elif token.type == _FSTRING_START:
+                fstring_starts.append(token.start[0])
+            elif token.type == _FSTRING_END and fstring_starts:
+                spans.append((fstring_starts.pop(), token.end[0]))
+            if previous is not None and previous.type not in _LINE_ENDS and token.start[0] > previous.end[0] \
+                    and token.type not in (tokenize.DEDENT, tokenize.ENDMARKER):
+                spans.append((previous.end[0], token.start[0]))  # a backslash continuation
+            previous = token
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return _end_rows(spans), None
+    return _end_rows(spans), comments
+
+
+def _end_rows(spans: list[tuple[int, int]]) -> dict[int, int]:
+    """Map each row of chained spans (a string continued by a backslash, ...) to the chain's last row."""
+    rows: dict[int, int] = {}
+    for first, last in sorted(spans, reverse=True):  # later spans first, so chains resolve to their end
+        end = rows.get(last, last)
+        for row in range(first, last):
+            rows[row] = max(rows.get(row, row), end)
+    return rows

@@ -363,7 +363,8 @@ class CallGraph(SymbolTable):
                 continue
             seen.add(current)
             callers = self.callers.get(current, [])
-            if not callers or any(caller is None or site.passed or not allows(caller, site) for caller, site in callers):
+            if not callers or any(caller is None or site.passed or not allows(caller, site)
+                                  for caller, site in callers):
                 return False
             stack.extend(caller for caller, _ in callers)
         return True

@@ -9,8 +9,8 @@ A switch is reported only where it certainly turns graphs off: its argument is `
 bound to nothing but ``True``), it is not under a debug guard (``if __debug__:``, ``if args.debug:``,
 ``if FLAGS.run_eagerly:``) nor inside a function named for debugging, it is not switched back off
 later in the same body (a scoped toggle), its block does not warn about it (a deliberate switch
-announced to users) nor a comment beside it explain it, it is not in a class's own ``compile`` (passing ``run_eagerly=True`` to its base's,
-or to the models it holds: eager steps by design), the project's code does not read ``run_eagerly`` itself
+announced to users) nor a comment beside it explain it, it is not in a class's own ``compile``
+(passing ``run_eagerly=True`` to its base's, or to the models it holds: eager steps by design), the project's code does not read ``run_eagerly`` itself
 (it then runs otherwise by it: the switch is load-bearing), and it is not in test code.
 """
 

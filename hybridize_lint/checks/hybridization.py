@@ -104,7 +104,8 @@ def _tests_structure(test: ast.expr, params: set[str]) -> bool:
         return bool(names(test.args[1])) and names(test.args[1]) <= _STRUCTURES
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq, ast.In)) \
             and isinstance(test.left, ast.Call) and isinstance(test.left.func, ast.Name) \
-            and test.left.func.id == "type" and len(test.left.args) == 1 and isinstance(test.left.args[0], ast.Name) and test.left.args[0].id in params:
+            and test.left.func.id == "type" and len(test.left.args) == 1 \
+            and isinstance(test.left.args[0], ast.Name) and test.left.args[0].id in params:
         return bool(names(test.comparators[0])) and names(test.comparators[0]) <= _STRUCTURES
     return False
 
