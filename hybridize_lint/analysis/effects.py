@@ -7,7 +7,7 @@ from functools import cached_property
 
 from .refs import name_of
 from .resolver import Resolver, Scope, is_self
-from .statement_walk import Branch, InLoop
+from .statement_walk import Branch, InLoop, block_path
 from .summary import CAPTURED, LOCAL, Blocker, Effect, EffectKind, FunctionSummary, Locality, loc_of
 from .syntax import (flatten_targets, freshly_bound_before, is_attribute_of, mirrors_object_state, place_key,
                      reads_object_state, same_place)
@@ -306,7 +306,11 @@ class CallAndWriteEffects(Resolver):
                 if not guards_once and isinstance(node, ast.Assign) \
                         and (TENSOR in value_of(self, node.value, scope)
                              or self._calls_a_narrowed_layer(node.value, guards, scope)):
-                    continue  # a traced tensor parked on an object: the graph computes it on every call
+                    if is_self(target.value, scope):  # a traced tensor parked on an object: the graph computes it
+                        function.tensor_parks.append(Effect(
+                            EffectKind.ATTRIBUTE_WRITE, f"`{_text(target)}`", loc_of(target), blocks=block_path(guards),
+                            scratch_attribute=target.attr, self_attribute=target.attr))
+                    continue
                 if isinstance(node, ast.Assign) and (_overrides_a_default(target, node.value)
                                                      or _same_function_every_call(node.value, scope)
                                                      or _same_value_every_call(target, node.value, guards, scope.node)
@@ -323,6 +327,7 @@ class CallAndWriteEffects(Resolver):
                     function.effects.append(Effect(EffectKind.ATTRIBUTE_WRITE, f"`{_text(target)}`", loc_of(target),
                                                    _target(locality), scratch_attribute=scratch,
                                                    conditional=any(isinstance(g, (Branch, InLoop)) for g in guards),
+                                                   blocks=block_path(guards),
                                                    stored_param=stored, self_attribute=own, fixed_per_trace=fixed))
             elif isinstance(target, ast.Subscript):
                 locality = self.locality(target.value, scope)

@@ -16,7 +16,8 @@ from typing import Callable
 
 from .project import ClassId, FunctionId, ProjectModel, Target, call_arguments
 from .refs import InstanceRef, NameRef, parse
-from .summary import (CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, EffectKind, FunctionSummary, Loc,
+from .statement_walk import within
+from .summary import (CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, EffectKind, FunctionSummary,
                       Locality)
 from .values import OPAQUE, TENSOR, call_result_of, is_call_result
 
@@ -143,8 +144,9 @@ class SideEffectAnalysis:
         if not readers:  # a dead store, unless code not seen may read it (the paper's every-function mode: may)
             return not project.policy.every_function and not self._framework_may_read(mine)
         readers.discard(function)
-        return not (readers and effect.conditional) \
-            and all(self._read_later_in_the_trace(function, reader, effect.loc) for reader in readers)
+        writes = [other for other in (*info.effects, *info.tensor_parks)
+                  if other.scratch_attribute == name and other.self_attribute == name]
+        return all(self._read_later_in_the_trace(function, reader, writes) for reader in readers)
 
     def _framework_may_read(self, cls: ClassId) -> bool:
         """A base class outside the project (a Keras ``Model`` reading ``stop_training``), or one not
@@ -157,14 +159,19 @@ class SideEffectAnalysis:
                 return True
         return False
 
-    def _read_later_in_the_trace(self, writer: FunctionId, reader: FunctionId, write: Loc) -> bool:
-        """``reader`` runs only inside ``writer``'s call, after the write: the writer reaches it without
+    def _read_later_in_the_trace(self, writer: FunctionId, reader: FunctionId, writes: list[Effect]) -> bool:
+        """``reader`` runs only inside ``writer``'s call, after a write: the writer reaches it without
         entering another graph (a nested tf.function has traces of its own), every caller of it up to
-        the writer is reached that way too, and the writer's calls on the way come after the write."""
+        the writer is reached that way too, and each of the writer's calls on the way comes after one of
+        ``writes``, in its arms when it is under an ``if`` or in a loop (under a tensor condition a trace
+        writes what only some calls would: a read after the ``if`` may see a value no eager call left)."""
         inside = self._inside_the_call(writer)
+
+        def after_a_write(site: CallSite) -> bool:
+            return any(site.loc[:2] > write.loc[:2] and within(site.blocks, write.blocks) for write in writes)
         return reader in inside and self.project.callers_lead_to(
             reader, lambda function: function == writer,
-            lambda caller, site: caller in inside and (caller != writer or site.loc[:2] > write[:2]))
+            lambda caller, site: caller in inside and (caller != writer or after_a_write(site)))
 
     def _inside_the_call(self, function: FunctionId) -> set[FunctionId]:
         """What a call of ``function`` runs in the same trace: what it reaches, other graphs not entered."""

@@ -85,6 +85,24 @@ def _guarded_block(statements: list[ast.stmt], guards: list) -> list[tuple[ast.A
     return result
 
 
+def block_path(guards: list) -> list[list[int]]:
+    """The branches and loop bodies around a node, outermost first, each as ``[line, column, arm]`` of its
+    test or loop (arm 1: an ``if``'s body, 0: what runs when its test is false, 2: a loop body). A node
+    whose path starts with another's runs in the same arms: after it, it sees what that node did."""
+    path = []
+    for guard in guards:
+        if isinstance(guard, Branch):
+            path.append([guard.test.lineno, guard.test.col_offset, int(guard.taken)])
+        elif isinstance(guard, InLoop) and guard.loop is not None:
+            path.append([guard.loop.lineno, guard.loop.col_offset, 2])
+    return path
+
+
+def within(path: list[list[int]], outer: list[list[int]]) -> bool:
+    """Whether ``path`` (see :func:`block_path`) lies in the arms of ``outer``."""
+    return path[:len(outer)] == outer
+
+
 def conditional_in_loop(guards: list) -> bool:
     """Whether an ``if`` inside the innermost loop guards the node: it runs on some iterations only."""
     for guard in reversed(guards):

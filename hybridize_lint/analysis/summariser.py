@@ -27,8 +27,8 @@ from .names import ImportBindings, star_bindings
 from .refs import FunctionRef, NameRef
 from .resolver import Scope, is_self
 from .scopes import bindings_among
-from .statement_walk import (SCOPE_NODES, Branch, InLoop, conditional_in_loop, direct_definitions, outside_lambdas,
-                             own_nodes_with_guards, passes_nodes)
+from .statement_walk import (SCOPE_NODES, Branch, InLoop, block_path, conditional_in_loop, direct_definitions,
+                             outside_lambdas, own_nodes_with_guards, passes_nodes)
 from .summary import (BUILDS_A_GRAPH, CAPTURED, LOCAL, TF_FUNCTION, CallSite, ClassSummary, FunctionNode,
                       FunctionSummary, GraphEntry, ModuleSummary, definition_names, loc_of)
 from .syntax import (attribute_loads, defaulted_parameters, flag_parameters, forces_eager_steps, is_attribute_of,
@@ -370,6 +370,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                         in_loop=any(isinstance(guard, InLoop) for guard in guards),
                         occasional=conditional_in_loop(guards),
                         conditional=any(isinstance(guard, Branch) for guard in guards),
+                        blocks=block_path(guards),
                         loop_trips=self.loop_trips(guards),
                         splats=any(isinstance(arg, ast.Starred) for arg in call.args)
                         or any(k.arg is None for k in call.keywords),

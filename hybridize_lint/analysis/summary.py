@@ -97,6 +97,9 @@ class Effect:
     # Under an ``if`` or in a loop of the function: a call may end without the write (or, under a tensor
     # condition, every trace writes what only some calls would), so later code need not see this call's value.
     conditional: bool = False
+    # The branches and loop bodies the write runs in (``statement_walk.block_path``): a later call in the
+    # same arms runs only after it, whatever the condition.
+    blocks: list[list[int]] = field(default_factory=list)
     # ``self.state = PARAM`` in a setter: the parameter whose argument the write stores. A caller that
     # passes a tensor of its trace parks it on the object for the rest of the trace (the graph
     # computes it on every call), as it would park ``self.state = tf.zeros(...)``.
@@ -155,6 +158,7 @@ class CallSite:
     # under an `if` inside the loop body (`if step % display_step == 0: ...`): not every iteration
     occasional: bool = False
     conditional: bool = False  # under an `if` anywhere in its function: not on every call of it
+    blocks: list[list[int]] = field(default_factory=list)  # its branches and loop bodies (statement_walk.block_path)
     loop_trips: int | None = None  # how often its loops run it, when they are `range`s of known integers
     # Its innermost loop walks a Python sequence (a list or tuple literal, a slice, `zip` of such,
     # a structure's flattened parts, a dict's items): a few different Python values, not a stream of data.
@@ -200,6 +204,9 @@ class FunctionSummary:
     decorators: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     errors: list[Effect] = field(default_factory=list)  # graph-mode errors (HYB5xx), not side effects
+    # ``self.x = <a tensor of the trace>``: no side effect (the graph computes it on every call), but a
+    # write that the call's later reads of ``self.x`` see, as they see an effect's.
+    tensor_parks: list[Effect] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
     local_localities: dict[str, str] = field(default_factory=dict)
     returned_functions: list[str] = field(default_factory=list)
@@ -347,6 +354,7 @@ class ModuleSummary:
             raw = dict(raw)
             raw["effects"] = [_effect(e) for e in raw.get("effects", ())]
             raw["errors"] = [_effect(e) for e in raw.get("errors", ())]
+            raw["tensor_parks"] = [_effect(e) for e in raw.get("tensor_parks", ())]
             raw["calls"] = [_call(c) for c in raw.get("calls", ())]
             raw["blockers"] = [Blocker(b["reason"], tuple(b["loc"]), b.get("atoms", []))
                                for b in raw.get("blockers", ())]
