@@ -123,6 +123,7 @@ class KnowledgeBase:
     tensorflow_family: tuple[str, ...] = ()  # prefixes of top-level packages that are TensorFlow or built on it
     keras_non_building_methods: frozenset[str] = frozenset()
     fresh_list_attributes: frozenset[str] = frozenset()  # `model.trainable_variables`: a new list per read
+    framework_read_attributes: frozenset[str] = frozenset()  # `stop_training`: Keras reads it on subclasses
     variable_owner_prefixes: tuple[str, ...] = ()
     variable_owner_exceptions: tuple[str, ...] = ()
     heavy_methods: frozenset[str] = frozenset()  # weigh heavy_weight operations in the benefit estimate
@@ -290,6 +291,7 @@ def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         keras_compiling_calls=frozenset(keras["compiling_calls"]),
         keras_non_building_methods=frozenset(keras["non_building_methods"]),
         fresh_list_attributes=frozenset(keras["fresh_list_attributes"]),
+        framework_read_attributes=frozenset(keras["read_attributes"]),
         variable_constructors=frozenset(data["graph_errors"]["variable_constructors"]),
         variable_owner_prefixes=tuple(data["graph_errors"]["variable_owner_prefixes"]),
         variable_owner_exceptions=tuple(data["graph_errors"]["variable_owner_exceptions"]),

@@ -121,3 +121,54 @@ def test_a_tensor_parked_in_the_other_arm_also_precedes_its_reads(tmp_path):
     assert lint(tmp_path, {"ridge.py": parked + CALLERS}) == set()
     unparked = parked.replace("        self.dim = tf.shape(x)[1]\n", "")
     assert lint(tmp_path / "unparked", {"ridge.py": unparked + CALLERS}) == {("ridge.py", 11, "HYB104")}
+
+
+def test_a_shape_nothing_reads_on_a_framework_object_is_a_dead_store(tmp_path):
+    # Keras and tf.Module read the attributes they know (`trainable`, `stop_training`), and collect
+    # variables and layers from any other; a plain shape under a name of the project's own is neither.
+    shape = TREE.replace("class Tree:", "class Tree(tf.Module):").replace(
+        "        self.points = points\n", "        self.width = points.shape[-1]\n")
+    assert lint(tmp_path, {"tree.py": shape}) == set()
+    known = shape.replace("self.width = points.shape[-1]", "self.trainable = points.shape[-1] > 2")
+    assert lint(tmp_path / "known", {"tree.py": known}) == {("tree.py", 7, "HYB104")}
+    stored = shape.replace("self.width = points.shape[-1]", "self.width = points")  # may hold a variable
+    assert lint(tmp_path / "stored", {"tree.py": stored}) == {("tree.py", 7, "HYB104")}
+
+
+DECODER = """
+import tensorflow as tf
+
+
+class Decoder:
+    def __init__(self, layer):
+        self.layer = layer
+
+    def prefill(self, x, audio):
+        self.with_audio = audio is not None
+        return self.layer(x)
+
+    def step(self, h):
+        return self.layer(h) * 2.0 if self.with_audio else self.layer(h)
+
+    @tf.function
+    def generate(self, x, audio=None):
+        h = self.prefill(x, audio)
+        return tf.while_loop(lambda i, h: i < 4, lambda i, h: (i + 1, self.step(h)), (0, h))[1]
+"""
+
+DECODER_CALLERS = """
+
+def run(decoder, prompts):
+    return [decoder.generate(x) for x in prompts]
+"""
+
+
+def test_state_a_sibling_reads_after_the_writer_returns_is_not_reported(tmp_path):
+    # `prefill` sets the flag on every call, and only the loop `generate` runs next reads it: each
+    # trace of `generate` writes what its own later reads need.
+    assert lint(tmp_path, {"decoder.py": DECODER + DECODER_CALLERS}) == set()
+
+
+def test_state_a_sibling_reads_in_another_graph_is_reported(tmp_path):
+    other = DECODER + "\n    @tf.function\n    def continue_(self, h):\n        return self.step(h)\n" + DECODER_CALLERS
+    assert lint(tmp_path, {"decoder.py": other}) == {("decoder.py", 17, "HYB110")}

@@ -354,7 +354,8 @@ class CallGraph(SymbolTable):
                         allows: Callable[[FunctionId, CallSite], bool]) -> bool:
         """Every chain of callers up from ``function`` reaches a function ``ends`` accepts, through calls
         ``allows`` accepts (given the caller and the site): no module-level call, no call of it as a value
-        (``map(f)``, whose caller is unseen), and no function on the way that nothing calls."""
+        (``map(f)``, whose caller is unseen; control flow's ``tf.while_loop(cond, body)`` runs ``body``
+        then and there), and no function on the way that nothing calls."""
         seen: set[FunctionId] = set()
         stack = [function]
         while stack:
@@ -363,7 +364,7 @@ class CallGraph(SymbolTable):
                 continue
             seen.add(current)
             callers = self.callers.get(current, [])
-            if not callers or any(caller is None or site.passed or not allows(caller, site)
+            if not callers or any(caller is None or (site.passed and not site.runs_now) or not allows(caller, site)
                                   for caller, site in callers):
                 return False
             stack.extend(caller for caller, _ in callers)

@@ -103,6 +103,8 @@ class CallAndWriteEffects(Resolver):
             return self._from_inputs(value.left, scope) and isinstance(value.comparators[0], ast.Constant)
         if isinstance(value, ast.Attribute) and value.attr in self.kb.trace_fact_attributes:
             return self._from_inputs(value.value, scope)
+        if isinstance(value, ast.Subscript) and _constant_index(value.slice):  # `x.shape[1]`
+            return self._fixed_per_trace(value.value, scope)
         if isinstance(value, ast.Call):
             dotted = self.dotted(value.func, scope)
             facts = self.kb.trace_fact_calls
@@ -328,7 +330,8 @@ class CallAndWriteEffects(Resolver):
                                                    _target(locality), scratch_attribute=scratch,
                                                    conditional=any(isinstance(g, (Branch, InLoop)) for g in guards),
                                                    blocks=block_path(guards),
-                                                   stored_param=stored, self_attribute=own, fixed_per_trace=fixed))
+                                                   stored_param=stored, self_attribute=own, fixed_per_trace=fixed,
+                                                   structure_fact=fixed and not isinstance(node.value, ast.Constant)))
             elif isinstance(target, ast.Subscript):
                 locality = self.locality(target.value, scope)
                 if _fills_a_cache(target, guards, scope.node):
@@ -413,6 +416,13 @@ def _same_function_every_call(value: ast.expr, scope: Scope) -> bool:
     own |= {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
     return not any(isinstance(node, ast.Name) and node.id not in own and scope.binds(node.id)
                    for node in ast.walk(value))
+
+
+def _constant_index(index: ast.expr) -> bool:
+    """``1`` or ``-1``: the same element of every value of one structure."""
+    if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+        index = index.operand
+    return isinstance(index, ast.Constant) and type(index.value) is int
 
 
 def _written_before_read(target: ast.Attribute, value: ast.expr, function: ast.AST | None) -> bool:

@@ -142,15 +142,36 @@ class SideEffectAnalysis:
         if effect.self_attribute != name:  # another object's attribute: only the writer's own later reads
             return readers == {function}
         if not readers:  # a dead store, unless code not seen may read it (the paper's every-function mode: may)
-            return not project.policy.every_function and not self._framework_may_read(mine)
+            return not project.policy.every_function and not self._framework_may_read(mine, effect)
         readers.discard(function)
         writes = [other for other in (*info.effects, *info.tensor_parks)
                   if other.scratch_attribute == name and other.self_attribute == name]
-        return all(self._read_later_in_the_trace(function, reader, writes) for reader in readers)
+        return all(self._read_later_in_the_trace(function, reader, writes) for reader in readers) \
+            or self._read_after_the_call(function, readers, writes)
 
-    def _framework_may_read(self, cls: ClassId) -> bool:
+    def _read_after_the_call(self, writer: FunctionId, readers: set[FunctionId], writes: list[Effect]) -> bool:
+        """Every caller of ``writer`` in graph code runs the readers in its own trace after calling it
+        (``cache = self.build_cache(x)`` sets a flag, then the decode loop the caller runs next reads it),
+        and every call of ``writer`` writes (outside any ``if`` or loop): each trace's reads follow the
+        write of that trace, as each eager call's do. An eager caller's call writes every time."""
+        graph_code = self.project.graph_functions
+        callers = [(caller, site) for caller, site in self.project.callers.get(writer, [])
+                   if caller is None or caller in graph_code]
+        if not callers or writer in self.project.graph_roots or all(write.blocks for write in writes):
+            return False
+        return all(caller is not None and caller != writer and caller not in readers and not site.passed
+                   and all(self._read_later_in_the_trace(caller, reader, [site]) for reader in readers)
+                   for caller, site in callers)
+
+    def _framework_may_read(self, cls: ClassId, write: Effect) -> bool:
         """A base class outside the project (a Keras ``Model`` reading ``stop_training``), or one not
-        resolved, may read any attribute of the object."""
+        resolved, may read the attribute: any attribute but a public one the frameworks do not know
+        (``read_attributes`` in rules/api/tensorflow.toml) holding a fact of the trace's inputs (a shape),
+        which holds no variable or layer a framework would collect from it either."""
+        name = write.self_attribute or ""
+        if write.structure_fact and not name.startswith("_") \
+                and name not in self.project.knowledge.framework_read_attributes:
+            return False
         for klass in self.project.mro(cls):
             if isinstance(klass, str):
                 return True
@@ -159,7 +180,8 @@ class SideEffectAnalysis:
                 return True
         return False
 
-    def _read_later_in_the_trace(self, writer: FunctionId, reader: FunctionId, writes: list[Effect]) -> bool:
+    def _read_later_in_the_trace(self, writer: FunctionId, reader: FunctionId,
+                                 writes: list[Effect] | list[CallSite]) -> bool:
         """``reader`` runs only inside ``writer``'s call, after a write: the writer reaches it without
         entering another graph (a nested tf.function has traces of its own), every caller of it up to
         the writer is reached that way too, and each of the writer's calls on the way comes after one of

@@ -336,7 +336,8 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             passed = None if named_only else self.function_ref(argument, scope)
             if passed and not runs_python and dotted not in self.kb.hybridize_functions:
                 calls.append(CallSite(loc_of(call), [passed], passed=True,
-                                      receiver=self.receiver_locality(argument, scope), guarded=site.guarded))
+                                      receiver=self.receiver_locality(argument, scope), guarded=site.guarded,
+                                      runs_now=dotted in self.kb.control_flow_functions, blocks=site.blocks))
             elif not named_only and not runs_python:  # `Model(metrics_fns=(init, update))`
                 self.summary.stored_functions.extend(self.functions_in_display(argument, scope))
         if function is not None and not eager:  # code that runs only eagerly fails and repeats nothing

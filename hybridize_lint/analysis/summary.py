@@ -107,6 +107,9 @@ class Effect:
     # ``self.has_weights = weights is not None``, ``self.keys = sorted(x.keys())``, ``self.ready = True``: a
     # value fixed for one trace (a constant, or the structure of the inputs, which a new trace follows).
     fixed_per_trace: bool = False
+    # Of those, a fact of the inputs' structure (``x.shape[1]``, ``len(x)``), not a constant (a mode flag
+    # such as ``self.training = True``, which users may set back between calls).
+    structure_fact: bool = False
     # ``self.ATTR = <a Python value>`` in a method: ATTR, so a graph of another method that reads it
     # can be known to keep a stale value.
     self_attribute: str | None = None
@@ -159,6 +162,7 @@ class CallSite:
     occasional: bool = False
     conditional: bool = False  # under an `if` anywhere in its function: not on every call of it
     blocks: list[list[int]] = field(default_factory=list)  # its branches and loop bodies (statement_walk.block_path)
+    runs_now: bool = False  # a function passed to control flow (`tf.while_loop(cond, body)`): run by this call
     loop_trips: int | None = None  # how often its loops run it, when they are `range`s of known integers
     # Its innermost loop walks a Python sequence (a list or tuple literal, a slice, `zip` of such,
     # a structure's flattened parts, a dict's items): a few different Python values, not a stream of data.

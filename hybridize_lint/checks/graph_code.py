@@ -103,7 +103,8 @@ def escapes(ctx: FileContext, function: FunctionSummary, root: GraphRoot, target
       so mutating them does not reach the caller.
     - Parameters of functions traced by ``tf.data``, ``tf.cond``, ``tf.map_fn``… or of functions
       nested in graph code are built by the tracing machinery or the enclosing graph code: local.
-    - A closure variable escapes unless it is local to an enclosing function that is graph code.
+    - A closure variable escapes unless it is local to an enclosing function that is graph code (an
+      enclosing method's ``self`` is the caller's object: it escapes).
     """
     if target is None:
         return True
@@ -131,6 +132,8 @@ def _local_to_graph_code(ctx: FileContext, function: FunctionSummary, name: str)
         if name in enclosing.params or name in enclosing.local_localities:
             if (ctx.module, enclosing.qualname) not in ctx.project.graph_functions:
                 return False
+            if enclosing.class_name and enclosing.params[:1] == [name]:
+                return False  # the method's `self`: the caller's object
             return enclosing.local_localities.get(name) == LOCAL or name in enclosing.params
     return False
 
