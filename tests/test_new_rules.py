@@ -418,3 +418,33 @@ def test_hyb108_changer_called_in_an_earlier_loop_than_the_traces(tmp_path):
     assert found(tmp_path, text) == []
     assert found(tmp_path / "after", text + "        set_threshold(0.1)\n        mask(batches[0])\n") == [
         (13, 24, "HYB108")]
+
+
+YOLO_TRAINER = """
+    import tensorflow as tf
+
+    tf.config.run_functions_eagerly(True)
+
+
+    class YoloLoss(tf.keras.layers.Layer):
+        def call(self, y):
+            seen = tf.Variable(0.0)
+            seen.assign_add(1.0)
+            return tf.reduce_mean(y) * seen
+
+
+    def train(model, data):
+        model.compile(optimizer="adam", loss=YoloLoss())
+        model.fit(data, epochs=3)
+    """
+
+
+def test_hyb303_a_switch_that_lets_failing_model_code_run_is_load_bearing(tmp_path):
+    # The loss layer makes a tf.Variable on every call: traced by fit, it fails (ValueError); with every
+    # function eager it runs, so removing the switch as advised would break training.
+    assert found(tmp_path, YOLO_TRAINER) == []
+
+
+def test_hyb303_a_switch_beside_model_code_that_runs_as_a_graph_is_reported(tmp_path):
+    graph_safe = YOLO_TRAINER.replace("seen = tf.Variable(0.0)\n            seen.assign_add(1.0)\n", "seen = 2.0\n")
+    assert found(tmp_path, graph_safe) == [(3, 1, "HYB303")]

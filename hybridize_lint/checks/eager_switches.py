@@ -11,7 +11,9 @@ bound to nothing but ``True``), it is not under a debug guard (``if __debug__:``
 later in the same body (a scoped toggle), its block does not warn about it (a deliberate switch
 announced to users) nor a comment beside it explain it, it is not in a class's own ``compile``
 (passing ``run_eagerly=True`` to its base's, or to the models it holds: eager steps by design), the project's code does not read ``run_eagerly`` itself
-(it then runs otherwise by it: the switch is load-bearing), and it is not in test code.
+(it then runs otherwise by it: the switch is load-bearing), no model code of the project fails as a graph
+(a Keras layer's ``call`` creating a ``tf.Variable``, a ``tf.function`` calling ``.numpy()``: the switch
+is what lets it run, and removing it breaks the program), and it is not in test code.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..analysis.policy import HybridizationPolicy
+from ..analysis.summary import TF_FUNCTION, EffectKind
 from ..analysis.syntax import place_key
 from ..codemods import CodemodError, remove_argument, remove_statement
 from ..config import relative_posix
@@ -52,7 +55,8 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     for call, place in _calls(ctx.tree.body, (), (), ctx.tree.body):
         if not policy.hybridize_tests and _in_test_class(place):
             continue
-        if _debug_guarded(place, kb.debug_guard_words) or _announced(ctx, place) or _explained(ctx, call):
+        if _debug_guarded(place, kb.debug_guard_words) or _announced(ctx, place) or _explained(ctx, call) \
+                or _graph_code_fails(ctx):
             continue
         dotted = ctx.qualified_name(call.func)
         if dotted in kb.eager_switches_always or (
@@ -82,6 +86,27 @@ def _class_design(call: ast.Call, place: _Place) -> bool:
     method = place.definitions[-1] if place.definitions else None
     return isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and len(place.definitions) > 1 \
         and isinstance(place.definitions[-2], ast.ClassDef) and method.name == call.func.attr
+
+_GRAPH_ERRORS = (EffectKind.VARIABLE_CREATION, EffectKind.EAGER_ONLY_CALL)
+
+
+def _graph_code_fails(ctx: FileContext) -> bool:
+    """Code of the project that runs as a graph when graphs are on fails there (HYB501/HYB502): a
+    ``tf.function``, or a Keras layer's or model's ``call`` or step, which ``fit`` traces. With graphs
+    off it runs; the switch is load-bearing (imageai's YOLO loss layer makes a ``tf.Variable`` per call)."""
+    project, compiled = ctx.project, ctx.knowledge.keras_compiled_methods
+    for summary in project.summaries.values():
+        for qualname, info in summary.functions.items():
+            if not any(error.kind in _GRAPH_ERRORS for error in info.errors):
+                continue
+            function = (summary.module, qualname)
+            root = project.graph_roots.get(function)
+            if (root is not None and root.reason == TF_FUNCTION) or (
+                    info.class_name and qualname.rsplit(".", 1)[-1] in compiled
+                    and project.is_keras_class((summary.module, info.class_name))):
+                return True
+    return False
+
 
 def _announced(ctx: FileContext, place: _Place) -> bool:
     """A switch its own block warns about (``warnings.warn("TF runs eagerly for PyTorch")``, or a
