@@ -838,3 +838,40 @@ def test_a_wrapper_accumulating_what_a_tf_function_computes_is_not_suggested(tmp
 
 def test_the_same_wrapper_over_an_eager_gradient_is_the_boundary(tmp_path):
     assert set(found(tmp_path, ACCUMULATED.replace("DECORATOR", ""))) == {"accumulated_gradients"}
+
+
+CHAINS = """
+class Chain:
+    def __init__(self, couplings):
+        self.couplings = couplings
+        self.active = couplings
+
+    def select(self, couplings):
+        self.active = couplings
+
+    def size(self):
+        return len(self.active)
+
+
+def amplitudes(chains, x):
+    total = tf.zeros([32, 2])
+    for chain in chains:
+        chain.select(chain.couplings[:1])
+        total += loss_of(x, labels) * predict(x)
+    return total
+
+
+chains = [Chain([1, 2]), Chain([3])]
+for step in range(100):
+    amplitudes(chains, features)
+"""
+
+
+def test_a_method_of_unknown_receiver_the_project_defines_with_effects_refuses_the_step(tmp_path):
+    # `chain.select(...)` runs on elements of a parameter, of no known type; the project's only `select`
+    # writes its object's state, which a graph would do at the first trace only.
+    assert found(tmp_path, CHAINS) == {}
+    harmless = CHAINS.replace("        self.active = couplings\n\n    def select", "\n    def select").replace(
+        "    def select(self, couplings):\n        self.active = couplings\n",
+        "    def select(self, couplings):\n        return couplings[:1]\n")
+    assert set(found(tmp_path / "harmless", harmless)) == {"amplitudes"}

@@ -216,7 +216,8 @@ class ObstacleAnalysis:
         side_effect = self.ingredients.side_effect(function)
         if side_effect is not None:
             found.append(f"has Python side effects ({side_effect.describe()})")
-        elif not project.policy.every_function and (unknown := self._unresolved_method_call(function)):
+        elif not project.policy.every_function and (unknown := self._unresolved_method_call(function)
+                                                    or self._untyped_receiver_mutation(function)):
             found.append(unknown)
         frozen = self._rebound_global_read(function) or self._attribute_its_caller_rebinds(function)
         if frozen:
@@ -234,7 +235,6 @@ class ObstacleAnalysis:
             found.append(f"{blocker.reason} (line {blocker.loc[0]})")
         return found
 
-
     def _unresolved_method_call(self, function: FunctionId) -> str | None:
         """A method called (here or in a callee) on an object of a class the analysis cannot resolve, one
         neither defined nor imported (``self.buffer = ReplayBuffer(...)``; ``self.buffer.sample()``): what it
@@ -250,6 +250,34 @@ class ObstacleAnalysis:
                                 f"`{cls.rsplit('.', 1)[-1]}`, a class the analysis cannot resolve: whether it has "
                                 "Python side effects is unknown")
         return None
+
+    def _untyped_receiver_mutation(self, function: FunctionId) -> str | None:
+        """A method called (here or in a callee) on an object of no known type, ``chain.set_ls(g)`` over the
+        elements of a parameter, whose name only project classes define, and one of those methods changes
+        its object's state: the call may well be that one, so "no Python side effects" cannot be claimed."""
+        project = self.project
+        for reached in sorted(project.reachable([function])):
+            info = project.function(reached)
+            for site in info.calls if info is not None else ():
+                for method in self._project_methods.get(site.untyped_method, ()):
+                    if self.ingredients.side_effect(method) is not None:
+                        return (f"calls `.{site.untyped_method}()` (line {site.loc[0]} of `{reached[1]}`) on an "
+                                f"object of unknown type; `{method[1]}` of the project, which it may be, has "
+                                "Python side effects")
+        return None
+
+    @cached_property
+    def _project_methods(self) -> dict[str, list[FunctionId]]:
+        """Method name → the project's methods of that name, for names no framework calls on its own objects
+        (``call``, ``update_state``) and that are not Python's special methods."""
+        skip = self.project.knowledge.framework_hooks | NOT_COMPUTATIONS
+        found: dict[str, list[FunctionId]] = {}
+        for summary in self.project.summaries.values():
+            for cls in summary.classes.values():
+                for name in cls.methods:
+                    if name not in skip and not name.startswith("__"):
+                        found.setdefault(name, []).append((summary.module, f"{cls.qualname}.{name}"))
+        return found
 
     def _receiver_class(self, ref: str) -> str | None:
         """The dotted class name of the object a method call ``obj.method()`` is made on (None: not such a call)."""

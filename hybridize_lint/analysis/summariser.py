@@ -323,6 +323,10 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), BUILDS_A_GRAPH))
         self.hybrid_object_use(call, scope)
         site = self._site(call, ref, scope, function, guards)
+        if ref is None and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
+                and not self.is_module_reference(call.func.value, scope) \
+                and not self.is_tensorflow_value(call.func.value, scope):
+            site.untyped_method = call.func.attr
         eager = self.runs_eagerly(guards, scope) or self.in_eager_branch(call, scope)
         once = self.once_only(guards, scope)
         site.guarded = eager or once
