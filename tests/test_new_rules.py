@@ -45,6 +45,38 @@ def test_hyb108_straight_line_rebinding_after_a_call(tmp_path):
         """) == [(8, 23, "HYB108")]
 
 
+MASKED_STEP = """
+    import tensorflow as tf
+
+
+    class MaskedStep:
+        def __init__(self):
+            self.masks = {}
+
+        def update_masks(self, masks):
+            self.masks = masks
+
+        @tf.function
+        def __call__(self, x, sparsity):
+            return x * self.masks["dense"]
+
+
+    def prune(x, schedule):
+        step = MaskedStep()
+        for sparsity, masks in schedule:
+            step.update_masks(masks)
+            step(x, sparsity)
+    """
+
+
+def test_hyb108_a_parameter_the_body_never_reads_keys_the_traces(tmp_path):
+    # `sparsity` is there to retrace: each new mask set comes with a new sparsity, hence a new graph.
+    assert found(tmp_path, MASKED_STEP) == []
+    unkeyed = MASKED_STEP.replace("def __call__(self, x, sparsity):", "def __call__(self, x):").replace(
+        "step(x, sparsity)", "step(x)")
+    assert found(tmp_path / "unkeyed", unkeyed) == [(13, 20, "HYB108")]
+
+
 def test_hyb108_rebinding_before_any_call_is_set_up(tmp_path):
     assert found(tmp_path, """
         import tensorflow as tf

@@ -10,6 +10,9 @@ counts only when it can happen after a trace: the same body traces the graph fun
 or in the same loop (module level and functions of this file, read from the syntax tree), or a
 function that makes the change is called after (or in a loop with) a call that traces it. Changes
 made only before the first call (set-up) and writes made by graph code itself (HYB103/HYB104) are not.
+Nor are reads in a ``tf.function`` with a parameter its body never reads (``def __call__(self, x, y,
+sparsity)``): a trace key, passed so that each new value traces anew, which its authors change
+together with the state it reads (hls4ml's masked backprop).
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     frozen = _FrozenValues(ctx)
     for info, _root in ctx.graph_functions():
         node = ctx.functions.get(info.qualname)
-        if node is None:
+        if node is None or _keyed_by_an_unread_parameter(ctx, info):
             continue
         function = (ctx.module, info.qualname)
         reads = [*frozen.global_reads(info, node), *frozen.closure_reads(info, node),
@@ -76,6 +79,16 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             diagnostic = ctx.diagnostic(rule, read, function=info.qualname, name=value.describe,
                                         change=frozen.describe_change(change), advice=frozen.advice(value))
             yield with_dehybridization(ctx, rule, diagnostic, function)
+
+
+def _keyed_by_an_unread_parameter(ctx: FileContext, info: FunctionSummary) -> bool:
+    """A ``tf.function`` (not a framework's method, whose signature the framework fixes: a Keras
+    ``call(self, x, training=None)``) with a parameter its body never reads: a trace key."""
+    if not info.hybrid or (info.class_name and info.qualname.rsplit(".", 1)[-1] in ctx.knowledge.framework_hooks
+                           and ctx.project.is_keras_class((ctx.module, info.class_name))):
+        return False
+    return any(param not in info.param_loads and param not in info.param_attributes
+               for param in info.receiverless_params() if param != info.keywords_param)
 
 
 class _FrozenValues:
