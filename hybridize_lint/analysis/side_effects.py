@@ -144,10 +144,18 @@ class SideEffectAnalysis:
         if not readers:  # a dead store, unless code not seen may read it (the paper's every-function mode: may)
             return not project.policy.every_function and not self._framework_may_read(mine, effect)
         readers.discard(function)
-        writes = [other for other in (*info.effects, *info.tensor_parks)
-                  if other.scratch_attribute == name and other.self_attribute == name]
-        return all(self._read_later_in_the_trace(function, reader, writes) for reader in readers) \
-            or self._read_after_the_call(function, readers, writes)
+        key = (function, name)
+        if key not in self._read_in_the_trace:  # asked for each effect at each call: the walks are long
+            writes = [other for other in (*info.effects, *info.tensor_parks)
+                      if other.scratch_attribute == name and other.self_attribute == name]
+            self._read_in_the_trace[key] = all(
+                self._read_later_in_the_trace(function, reader, writes) for reader in readers) \
+                or self._read_after_the_call(function, readers, writes)
+        return self._read_in_the_trace[key]
+
+    @cached_property
+    def _read_in_the_trace(self) -> dict[tuple[FunctionId, str], bool]:
+        return {}
 
     def _read_after_the_call(self, writer: FunctionId, readers: set[FunctionId], writes: list[Effect]) -> bool:
         """Every caller of ``writer`` in graph code runs the readers in its own trace after calling it

@@ -55,13 +55,14 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
     for call, place in _calls(ctx.tree.body, (), (), ctx.tree.body):
         if not policy.hybridize_tests and _in_test_class(place):
             continue
-        if _debug_guarded(place, kb.debug_guard_words) or _announced(ctx, place) or _explained(ctx, call) \
-                or _graph_code_fails(ctx):
+        if _debug_guarded(place, kb.debug_guard_words) or _announced(ctx, place) or _explained(ctx, call):
             continue
         dotted = ctx.qualified_name(call.func)
         if dotted in kb.eager_switches_always or (
                 dotted in kb.eager_switches_when_true and _first_argument_true(call, place)
                 and not _switched_back(ctx, call, place, dotted)):
+            if _graph_code_fails(ctx):
+                continue
             what = f"`{_spelling(call)}`"
             effect = "runs every `tf.data` function eagerly, element by element" \
                 if dotted in kb.eager_switches_always else "runs every `tf.function` of the process eagerly"
@@ -73,7 +74,7 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             if ctx.project.self_attribute_readers.get(name) or ctx.project.attribute_readers.get(name):
                 continue  # the project's own code reads `model.run_eagerly` and runs otherwise by it: load-bearing
             for keyword in call.keywords:
-                if keyword.arg == name and _certainly_true(keyword.value, place):
+                if keyword.arg == name and _certainly_true(keyword.value, place) and not _graph_code_fails(ctx):
                     yield ctx.diagnostic(rule, keyword, fix=_remove_keyword(ctx, rule, keyword),
                                          what=f"`{name}={ast.unparse(keyword.value)}`",
                                          effect=f"makes `{call.func.attr}` run this model's steps eagerly")
