@@ -125,10 +125,6 @@ class Resolver:
             return str(MethodRef(self.module, scope.class_name, expr.attr))
         if isinstance(value, ast.Attribute) and is_self(value.value, scope) and scope.class_name:
             return str(AttrRef(self.module, scope.class_name, value.attr, expr.attr))
-        if (owner := enclosing_self_class(value, scope)) is not None:
-            return str(MethodRef(self.module, owner, expr.attr))
-        if isinstance(value, ast.Attribute) and (owner := enclosing_self_class(value.value, scope)) is not None:
-            return str(AttrRef(self.module, owner, value.attr, expr.attr))
         if isinstance(value, ast.Call):  # Estimator().predict(x): a method of what the inner call makes
             inner = self.callee_ref(value.func, scope)
             return str(InstanceRef(inner, expr.attr)) if is_a(inner, NameRef, FunctionRef) else None
@@ -304,21 +300,6 @@ class Resolver:
 def is_self(expr: ast.expr, scope: Scope) -> bool:
     return isinstance(expr, ast.Name) and bool(scope.params) and expr.id == scope.params[0] \
         and scope.class_name is not None and expr.id in ("self", "cls")
-
-
-def enclosing_self_class(expr: ast.expr, scope: Scope) -> str | None:
-    """The class of the method whose ``self`` a def nested in it uses (``self.step(x)`` in the ``body``
-    a method hands to ``tf.while_loop``, or in the ``step_fn`` it hands to ``strategy.run``)."""
-    if not isinstance(expr, ast.Name) or expr.id not in ("self", "cls") or scope.class_name is not None:
-        return None
-    current: Scope | None = scope
-    while current is not None and current.node is not None:
-        if current.class_name is not None:
-            return current.class_name if current.params[:1] == [expr.id] else None
-        if current.binds(expr.id):
-            return None
-        current = current.parent
-    return None
 
 
 def base_name(expr: ast.expr) -> str | None:

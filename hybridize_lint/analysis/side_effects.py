@@ -73,6 +73,7 @@ class SideEffectAnalysis:
     def __init__(self, project: ProjectModel):
         self.project = project
         self._specialised: dict[tuple[FunctionId, ClassId], TransitiveEffects] = {}
+        self._read_in_the_trace: dict[tuple[FunctionId, str], bool] = {}  # see is_scratch
 
     @cached_property
     def effects(self) -> dict[FunctionId, TransitiveEffects]:
@@ -152,10 +153,6 @@ class SideEffectAnalysis:
                 self._read_later_in_the_trace(function, reader, writes) for reader in readers) \
                 or self._read_after_the_call(function, readers, writes)
         return self._read_in_the_trace[key]
-
-    @cached_property
-    def _read_in_the_trace(self) -> dict[tuple[FunctionId, str], bool]:
-        return {}
 
     def _read_after_the_call(self, writer: FunctionId, readers: set[FunctionId], writes: list[Effect]) -> bool:
         """Every caller of ``writer`` in graph code runs the readers in its own trace after calling it

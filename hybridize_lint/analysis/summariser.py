@@ -14,6 +14,7 @@ it) and ``closure:NAME`` (a variable of an enclosing function).
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -324,9 +325,10 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         self.hybrid_object_use(call, scope)
         site = self._site(call, ref, scope, function, guards)
         if ref is None and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
-                and not self.is_module_reference(call.func.value, scope) \
+                and call.func.attr not in self.kb.container_mutators \
+                and call.func.value.id in loop_targets(scope.node) \
                 and not self.is_tensorflow_value(call.func.value, scope):
-            site.untyped_method = call.func.attr
+            site.untyped_method = call.func.attr  # `for chain in chains: chain.set_ls(g)`
         eager = self.runs_eagerly(guards, scope) or self.in_eager_branch(call, scope)
         once = self.once_only(guards, scope)
         site.guarded = eager or once
@@ -447,6 +449,15 @@ def _parameters(arguments: ast.arguments) -> list[str]:
     params += [a.arg for a in (arguments.vararg,) if a] + [a.arg for a in arguments.kwonlyargs]
     params += [a.arg for a in (arguments.kwarg,) if a]
     return params
+
+
+@functools.lru_cache(maxsize=256)
+def loop_targets(function: ast.AST | None) -> frozenset[str]:
+    """Names a function binds as ``for`` targets: elements of what it walks, of no type it states."""
+    if function is None:
+        return frozenset()
+    return frozenset(name.id for node in ast.walk(function) if isinstance(node, (ast.For, ast.AsyncFor))
+                     for name in ast.walk(node.target) if isinstance(name, ast.Name))
 
 
 def _where(call: ast.Call, test) -> list[int | str]:
