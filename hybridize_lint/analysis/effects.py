@@ -328,7 +328,6 @@ class CallAndWriteEffects(Resolver):
                     fixed = isinstance(node, ast.Assign) and self._fixed_per_trace(node.value, scope)
                     function.effects.append(Effect(EffectKind.ATTRIBUTE_WRITE, f"`{_text(target)}`", loc_of(target),
                                                    _target(locality), scratch_attribute=scratch,
-                                                   conditional=any(isinstance(g, (Branch, InLoop)) for g in guards),
                                                    blocks=block_path(guards),
                                                    stored_param=stored, self_attribute=own, fixed_per_trace=fixed,
                                                    structure_fact=fixed and not isinstance(node.value, ast.Constant)))

@@ -216,8 +216,7 @@ class ObstacleAnalysis:
         side_effect = self.ingredients.side_effect(function)
         if side_effect is not None:
             found.append(f"has Python side effects ({side_effect.describe()})")
-        elif not project.policy.every_function and (unknown := self._unresolved_method_call(function)
-                                                    or self._untyped_receiver_mutation(function)):
+        elif not project.policy.every_function and (unknown := self._call_of_unknown_effects(function)):
             found.append(unknown)
         frozen = self._rebound_global_read(function) or self._attribute_its_caller_rebinds(function)
         if frozen:
@@ -235,11 +234,15 @@ class ObstacleAnalysis:
             found.append(f"{blocker.reason} (line {blocker.loc[0]})")
         return found
 
-    def _unresolved_method_call(self, function: FunctionId) -> str | None:
-        """A method called (here or in a callee) on an object of a class the analysis cannot resolve, one
-        neither defined nor imported (``self.buffer = ReplayBuffer(...)``; ``self.buffer.sample()``): what it
-        does is unknown, a NumPy random draw, say, so "no Python side effects" cannot be claimed."""
+    def _call_of_unknown_effects(self, function: FunctionId) -> str | None:
+        """A method called (here or in a callee) whose Python side effects cannot be ruled out, so "no Python
+        side effects" cannot be claimed: one on an object of a class the analysis cannot resolve, neither
+        defined nor imported (``self.buffer = ReplayBuffer(...)``; ``self.buffer.sample()``), whose work is
+        unknown (a NumPy random draw, say); or, failing such a call, one on an object of no known type
+        (``chain.set_ls(g)`` over a parameter's elements) whose name only project classes define, one of
+        them changing its object's state: the call may well be that one. One walk over what it reaches."""
         project = self.project
+        untyped: str | None = None
         for reached in sorted(project.reachable([function])):
             info = project.function(reached)
             for site in info.calls if info is not None else ():
@@ -249,22 +252,14 @@ class ObstacleAnalysis:
                         return (f"calls `{display(ref)}` (line {site.loc[0]} of `{reached[1]}`) on an object of "
                                 f"`{cls.rsplit('.', 1)[-1]}`, a class the analysis cannot resolve: whether it has "
                                 "Python side effects is unknown")
-        return None
-
-    def _untyped_receiver_mutation(self, function: FunctionId) -> str | None:
-        """A method called (here or in a callee) on an object of no known type, ``chain.set_ls(g)`` over the
-        elements of a parameter, whose name only project classes define, and one of those methods changes
-        its object's state: the call may well be that one, so "no Python side effects" cannot be claimed."""
-        project = self.project
-        for reached in sorted(project.reachable([function])):
-            info = project.function(reached)
-            for site in info.calls if info is not None else ():
-                for method in self._project_methods.get(site.untyped_method, ()):
-                    if self.ingredients.side_effect(method) is not None:
-                        return (f"calls `.{site.untyped_method}()` (line {site.loc[0]} of `{reached[1]}`) on an "
-                                f"object of unknown type; `{method[1]}` of the project, which it may be, has "
-                                "Python side effects")
-        return None
+                if untyped is None:
+                    method = next((m for m in self._project_methods.get(site.untyped_method, ())
+                                   if self.ingredients.side_effect(m) is not None), None)
+                    if method is not None:
+                        untyped = (f"calls `.{site.untyped_method}()` (line {site.loc[0]} of `{reached[1]}`) on an "
+                                   f"object of unknown type; `{method[1]}` of the project, which it may be, has "
+                                   "Python side effects")
+        return untyped
 
     @cached_property
     def _project_methods(self) -> dict[str, list[FunctionId]]:

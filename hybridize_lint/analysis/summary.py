@@ -94,11 +94,9 @@ class Effect:
     # ``self.ATTR = ...`` before any read of ``self.ATTR`` in the function: the attribute's name when
     # the value may be scratch state for the rest of the call (see ``SideEffectAnalysis``).
     scratch_attribute: str | None = None
-    # Under an ``if`` or in a loop of the function: a call may end without the write (or, under a tensor
-    # condition, every trace writes what only some calls would), so later code need not see this call's value.
-    conditional: bool = False
-    # The branches and loop bodies the write runs in (``statement_walk.block_path``): a later call in the
-    # same arms runs only after it, whatever the condition.
+    # The branches and loop bodies the write runs in (``statement_walk.block_path``; none: every call writes).
+    # A later call in the same arms runs only after it, whatever the condition; code after the ``if`` need not
+    # see this call's value (under a tensor condition every trace writes what only some calls would).
     blocks: list[list[int]] = field(default_factory=list)
     # ``self.state = PARAM`` in a setter: the parameter whose argument the write stores. A caller that
     # passes a tensor of its trace parks it on the object for the rest of the trace (the graph
