@@ -76,3 +76,47 @@ def test_arithmetic_on_an_unknown_value_is_not_a_python_literal(tmp_path, capsys
     place = next(item for item in json.loads(capsys.readouterr().out) if item["function"] == "place")
     assert place["literal_parameters"] == {}
     assert any("`offset` receives a value of unknown type" in reason for reason in place["reasons"]), place
+
+
+# -- a Python list the loop grows through the callee's own results ---------------------------------------
+
+GROWING_LIST = """
+import tensorflow as tf
+
+
+def boost(mass, momenta):
+    angle = 2.0 * tf.random.uniform([1000], dtype="float64") - 1.0
+    p = tf.stack([mass * angle, tf.sin(angle), tf.cos(angle)], axis=-1)
+    boosted = [tf.nn.softmax(p * mass)]
+    for previous in momenta:
+        boosted.append(tf.tanh(previous + p) * tf.exp(-mass))
+    return boosted
+
+
+def main():
+    masses = tf.constant([1.0, 2.0, 3.0, 4.0], tf.float64)
+    for _ in range(100):
+        STATE
+        for i in range(4):
+            momenta = boost(masses[i], momenta)
+        tf.print(tf.add_n([tf.reduce_sum(p) for p in momenta]))
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_a_list_grown_from_the_callees_results_retraces_every_call(tmp_path):
+    # `momenta` is [], then one tensor, then two...: a new structure, so a new trace, at every call
+    # (as tfpwa's `generate_momentum_i`).
+    assert lint(tmp_path, {"gen.py": GROWING_LIST.replace("STATE", "momenta = []")}, SUGGEST) == set()
+
+
+def test_a_structure_fed_back_with_its_shape_kept_traces_once(tmp_path):
+    # A state that starts as tensors keeps its structure from call to call (an unrolled cell's state).
+    fixed = GROWING_LIST.replace("STATE", "momenta = [tf.zeros([1000, 3], tf.float64)]") \
+        .replace("    for previous in momenta:\n        boosted.append(", "    boosted.append(") \
+        .replace("boosted = [tf.nn.softmax(p * mass)]\n", "boosted = []\n") \
+        .replace("tf.tanh(previous + p)", "tf.tanh(momenta[0] + p)")
+    assert lint(tmp_path, {"gen.py": fixed}, SUGGEST) == {("gen.py", 4, "HYB301")}

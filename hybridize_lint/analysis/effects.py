@@ -78,15 +78,18 @@ class CallAndWriteEffects(Resolver):
     def log_line(self, call: ast.Call, level: str | None, scope: Scope,
                   guards: list[ast.expr]) -> tuple[bool, bool]:
         """(a log line with no tensor among its arguments, and a diagnostic too: a warning or worse, or
-        under a Python condition such as ``if not metric:``, not a line marking progress)."""
+        under a Python condition such as ``if not metric:`` or ``if self.verbose:``, not a line marking
+        progress). A line under a Python condition is a diagnostic even when it logs tensors: the
+        developer chose when to see it (a verbosity flag), and what it shows of a symbolic tensor, its
+        structure, is a fact of the trace."""
         if self._logs_static_facts(call):
+            return True, True
+        if any(isinstance(guard, Branch) and TENSOR not in value_of(self, guard.test, scope) for guard in guards):
             return True, True
         atoms = self._argument_atoms(call, scope)
         if TENSOR in atoms:
             return False, False
         if level in self.kb.diagnostic_levels:
-            return True, True
-        if any(isinstance(guard, Branch) and TENSOR not in value_of(self, guard.test, scope) for guard in guards):
             return True, True
         return self._only_trace_facts(atoms, scope), False
 

@@ -9,10 +9,11 @@ change between calls).
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, partial
 
 from .dtypes import array_dtype, is_array
 from .ingredients import VerdictIngredients
+from .loop_carried import grown_argument
 from .policy import NOT_COMPUTATIONS
 from .project import FunctionId, ProjectModel, call_arguments
 from .signatures import ArraySignature, array_signature, conversion_hazard
@@ -223,7 +224,8 @@ class ObstacleAnalysis:
             found.append(frozen)
         loose = None if project.policy.every_function else (
             self._untyped_argument(function, info) or self._argument_changed_between_calls(function, info)
-            or self._function_made_per_call(function, info))
+            or self._function_made_per_call(function, info)
+            or grown_argument(info.receiverless_params(), partial(self._arguments, function), project.summaries))
         if loose:
             found.append(loose)
         if function in self.ingredients.recursive:

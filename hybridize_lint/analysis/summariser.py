@@ -23,6 +23,7 @@ from .effects import CallAndWriteEffects
 from .flags import flags_set_back, places_put_back
 from .graph_entries import GraphEntries, autograph_argument, hybridizer_keywords
 from .guard_facts import GuardFacts
+from .loop_carried import mark_fed_back
 from .module_level import ModuleLevelFacts
 from .names import ImportBindings, star_bindings
 from .refs import FunctionRef, NameRef
@@ -311,6 +312,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                     function.effects[before:] = [replace(e, enabled_by=flags) for e in function.effects[before:]]
                     function.errors[errors_before:] = [replace(e, enabled_by=flags)
                                                        for e in function.errors[errors_before:]]
+        mark_fed_back(own, calls)
 
     def _call(self, call: ast.Call, scope: Scope, calls: list[CallSite], function: FunctionSummary | None,
               guards: list) -> None:

@@ -160,7 +160,15 @@ def value_of(builder: "Resolver", expr: ast.expr | None, scope: "Scope") -> Valu
         return _tensor_part(value_of(builder, expr.value, scope)) if expr.attr == "T" else NOTHING
     if isinstance(expr, ast.Call):
         return _call_value(builder, expr, scope)
+    if isinstance(expr, ast.Compare) and not any(isinstance(op, _PYTHON_TESTS) for op in expr.ops):
+        # `total > 0` on a tensor is a boolean tensor (AutoGraph makes `if` on it a graph `cond`)
+        operands = (value_of(builder, operand, scope) for operand in (expr.left, *expr.comparators))
+        return frozenset({TENSOR}) if any(TENSOR in value for value in operands) else NOTHING
     return NOTHING
+
+
+# Comparisons that are Python booleans whatever the operands: identity and membership.
+_PYTHON_TESTS = (ast.Is, ast.IsNot, ast.In, ast.NotIn)
 
 
 def _call_value(builder: "Resolver", call: ast.Call, scope: "Scope") -> Value:
