@@ -136,6 +136,8 @@ class KnowledgeBase:
     # Library functions returning ``tf.function(fn, ...)`` of their first argument → the ``autograph``
     # they pass by default (None: tf.function's own default, on)
     function_wrappers: dict[str, bool | None] = field(default_factory=dict)
+    # Decorators from outside the project that keep the function as it is (`gin.configurable`)
+    transparent_decorators: NameSet = field(default_factory=lambda: NameSet.of(()))
     # Debug switches that turn graph execution off (HYB303): calls that do when their first argument is
     # true, calls that always do, method → keyword (`compile(run_eagerly=True)`), words of debug guards.
     eager_switches_when_true: frozenset[str] = frozenset()
@@ -241,6 +243,7 @@ def _call_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         graph_print=data["print"]["graph_replacement"],
         print_keywords_without_graph_equivalent=frozenset(data["print"]["unsupported_keywords"]),
         io_calls=NameSet.of(effects["io"], effects["io_exceptions"]),
+        transparent_decorators=NameSet.of(data["decorators"]["transparent"]),
         log_calls=NameSet.of(effects["log_calls"]),
         diagnostic_levels=frozenset(effects["diagnostic_levels"]),
         log_methods=frozenset(effects["log_methods"]),

@@ -875,3 +875,15 @@ def test_a_method_of_unknown_receiver_the_project_defines_with_effects_refuses_t
         "    def select(self, couplings):\n        self.active = couplings\n",
         "    def select(self, couplings):\n        return couplings[:1]\n")
     assert set(found(tmp_path / "harmless", harmless)) == {"amplitudes"}
+
+
+def test_a_method_on_an_element_of_a_list_is_of_unknown_receiver_too(tmp_path):
+    # `chains[i].select(...)`: an element of a list, as `self.holders[i].fill(x)` is in
+    # model-compression-toolkit, where the project's only such method refills its statistics dicts.
+    indexed = CHAINS.replace("    for chain in chains:\n        chain.select(chain.couplings[:1])\n",
+                             "    for i in range(len(chains)):\n        chains[i].select(chains[i].couplings[:1])\n")
+    assert found(tmp_path, indexed) == {}
+    harmless = indexed.replace("        self.active = couplings\n\n    def select", "\n    def select").replace(
+        "    def select(self, couplings):\n        self.active = couplings\n",
+        "    def select(self, couplings):\n        return couplings[:1]\n")
+    assert set(found(tmp_path / "harmless", harmless)) == {"amplitudes"}

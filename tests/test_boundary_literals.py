@@ -37,6 +37,7 @@ if __name__ == "__main__":
 """
 
 SUGGEST = 'select = ["HYB301"]\n'
+SUGGEST_ALL = 'select = ["HYB301", "HYB302"]\n'
 
 
 def test_constants_written_at_the_call_in_the_loop_trace_once(tmp_path):
@@ -120,3 +121,40 @@ def test_a_structure_fed_back_with_its_shape_kept_traces_once(tmp_path):
         .replace("boosted = [tf.nn.softmax(p * mass)]\n", "boosted = []\n") \
         .replace("tf.tanh(previous + p)", "tf.tanh(momenta[0] + p)")
     assert lint(tmp_path, {"gen.py": fixed}, SUGGEST) == {("gen.py", 4, "HYB301")}
+
+
+CLUSTERS = """
+import tensorflow as tf
+
+
+def match(averages, detection):
+    ious = tf.reduce_sum(tf.stack(averages) * detection, axis=-1)
+    ious = tf.nn.softmax(tf.math.log1p(tf.abs(ious)) - tf.reduce_min(ious))
+    best = tf.argmax(tf.sqrt(ious + 1.0))
+    return tf.cast(best, tf.int32) + tf.cast(tf.reduce_max(ious) < 0.5, tf.int32) * -100
+
+
+def ensemble(detections):
+    averages = [tf.zeros([4])]
+    for detection in detections:
+        index = match(averages, detection)
+        GROW
+    return averages
+
+
+if __name__ == "__main__":
+    for _ in range(10):
+        ensemble(tf.random.uniform([20, 4]))
+"""
+
+
+def test_a_list_the_loop_appends_to_beside_the_call_retraces_every_call(tmp_path):
+    # As tflite-model-maker's weighted box fusion: a new length, a new trace, per detection.
+    grown = CLUSTERS.replace("averages = [tf.zeros([4])]", "averages = [tf.zeros([4])]\n    averages = []") \
+        .replace("GROW", "averages.append(detection)")
+    assert lint(tmp_path, {"fuse.py": grown}, SUGGEST_ALL) == set()
+
+
+def test_a_list_passed_unchanged_in_the_loop_traces_once(tmp_path):
+    kept = CLUSTERS.replace("GROW", "tf.print(index)")
+    assert lint(tmp_path, {"fuse.py": kept}, SUGGEST_ALL) == {("fuse.py", 4, "HYB301")}

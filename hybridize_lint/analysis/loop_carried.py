@@ -1,7 +1,8 @@
-"""Python structures a loop feeds back into the call that made them (``p_list = boost(x, p_list)``).
+"""Python lists a loop grows while passing them to a call (``p_list = boost(x, p_list)``, or
+``clusters.append(c)`` beside ``match(clusters, d)``).
 
-A tf.function keys its traces on the structure of Python lists and tuples it receives: a list that a
-loop grows through a function's own results is a new structure at every call, so each call traces anew.
+A tf.function keys its traces on the structure of the Python lists and tuples it receives: a list that
+grows from call to call is a new structure at every call, so each call traces anew.
 """
 
 from __future__ import annotations
@@ -12,40 +13,48 @@ from .statement_walk import InLoop
 from .summary import CallSite, loc_of
 from .syntax import flatten_targets
 
+_GROWERS = frozenset({"append", "extend", "insert"})
+
 
 def mark_fed_back(own: list, calls: list[CallSite]) -> None:
-    """Record on each call in a loop the arguments that are the name its own result is bound to, when that
-    name starts as an empty list or tuple outside that loop (``p_list = []``, perhaps in an outer loop):
-    what the loop passes grows from call to call, starting from nothing."""
+    """Record on each call in a loop the names it passes of lists that start empty outside that loop
+    (``p_list = []``, perhaps in an outer loop) and that the loop grows: by binding the call's own result
+    to the name, or by appending to it. What the loop passes grows from call to call."""
     empty = {target.id: _loop_depth(guards) for node, guards in own
              if isinstance(node, ast.Assign) and _is_empty_display(node.value)
              for target in flatten_targets(node.targets) if isinstance(target, ast.Name)}
     if not empty:
         return
+    appended = {node.func.value.id for node, guards in own
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _GROWERS
+                and isinstance(node.func.value, ast.Name) and empty.get(node.func.value.id, 99) < _loop_depth(guards)}
     sites = {site.loc: site for site in calls if not site.passed}
     for node, guards in own:
-        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+        if not isinstance(node, (ast.Assign, ast.Call)):
+            continue
+        call = node.value if isinstance(node, ast.Assign) else node
+        site = sites.get(loc_of(call)) if isinstance(call, ast.Call) else None
+        if site is None:
             continue
         depth = _loop_depth(guards)
-        carried = {target.id for target in flatten_targets(node.targets)
-                   if isinstance(target, ast.Name) and empty.get(target.id, depth) < depth}
-        site = sites.get(loc_of(node.value))
-        if carried and site is not None:
-            site.fed_back = sorted(carried & {arg.id for arg in (*node.value.args, *(k.value for k in node.value.keywords))
-                                              if isinstance(arg, ast.Name)})
+        grown = set(appended) if isinstance(node, ast.Call) else {
+            target.id for target in flatten_targets(node.targets) if isinstance(target, ast.Name)}
+        passed = {arg.id for arg in (*call.args, *(k.value for k in call.keywords)) if isinstance(arg, ast.Name)}
+        carried = sorted(name for name in grown & passed if empty.get(name, depth) < depth)
+        if carried:
+            site.fed_back = sorted({*site.fed_back, *carried})
 
 
 def grown_argument(params, arguments, summaries) -> str | None:
     """Why a function would trace on every call: a parameter that receives a list its caller's loop grows
-    from the function's own results (see :func:`mark_fed_back`). ``arguments(param)`` yields (caller,
-    module, site, (locality, bare name, value)) of each call's argument for ``param``."""
+    (see :func:`mark_fed_back`). ``arguments(param)`` yields (caller, module, site, (locality, bare name,
+    value)) of each call's argument for ``param``."""
     for param in params:
         for _caller, module, site, (_locality, name, _atoms) in arguments(param):
             if name and name in site.fed_back:
                 where = f"{summaries[module].path or module}:{site.loc[0]}" if module in summaries else f"line {site.loc[0]}"
-                return (f"parameter `{param}` receives at {where} `{name}`, which the loop there rebuilds from what "
-                        "the call returns, starting from an empty list: a Python structure that changes from call "
-                        "to call, so every call would trace anew")
+                return (f"parameter `{param}` receives at {where} `{name}`, a list the loop there grows from "
+                        "empty: a Python structure that changes from call to call, so every call would trace anew")
     return None
 
 

@@ -13,6 +13,7 @@ from functools import cached_property, partial
 
 from .dtypes import array_dtype, is_array
 from .ingredients import VerdictIngredients
+from .foreign_decorators import unknown_decorator
 from .loop_carried import grown_argument
 from .policy import NOT_COMPUTATIONS
 from .project import FunctionId, ProjectModel, call_arguments
@@ -186,6 +187,8 @@ class ObstacleAnalysis:
                          "tape loses its gradients under tf.function (Keras 3); decorate the training step instead")
         if summary.graph_mode_tf1:
             found.append("the module is written for TF1 graph mode (sessions, placeholders)")
+        if not project.policy.every_function and (foreign := unknown_decorator(project, info)):
+            found.append(foreign)
         if summary.keras_without_tensorflow:
             found.append("Keras 3 code not bound to the TensorFlow backend")
         if summary.other_framework:

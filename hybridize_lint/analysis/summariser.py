@@ -326,11 +326,11 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), BUILDS_A_GRAPH))
         self.hybrid_object_use(call, scope)
         site = self._site(call, ref, scope, function, guards)
-        if ref is None and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
-                and call.func.attr not in self.kb.container_mutators \
-                and call.func.value.id in loop_targets(scope.node) \
-                and not self.is_tensorflow_value(call.func.value, scope):
-            site.untyped_method = call.func.attr  # `for chain in chains: chain.set_ls(g)`
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if ref is None and receiver is not None and call.func.attr not in self.kb.container_mutators and (
+                isinstance(receiver, ast.Subscript) or isinstance(receiver, ast.Name)
+                and receiver.id in loop_targets(scope.node)) and not self.is_tensorflow_value(receiver, scope):
+            site.untyped_method = call.func.attr  # `for chain in chains: chain.set_ls(g)`, `self.holders[i].fill()`
         eager = self.runs_eagerly(guards, scope) or self.in_eager_branch(call, scope)
         once = self.once_only(guards, scope)
         site.guarded = eager or once

@@ -161,7 +161,7 @@ class CallSite:
     conditional: bool = False  # under an `if` anywhere in its function: not on every call of it
     blocks: list[list[int]] = field(default_factory=list)  # its branches and loop bodies (statement_walk.block_path)
     runs_now: bool = False  # a function passed to control flow (`tf.while_loop(cond, body)`): run by this call
-    # `chain.set_ls(x)` on an object of no known type (a loop variable over a parameter): the method's name,
+    # `chain.set_ls(x)` on an object of no known type (a loop variable, an element of a list): the method's name,
     # which only the project's classes of that name can tell about
     untyped_method: str = ""
     loop_trips: int | None = None  # how often its loops run it, when they are `range`s of known integers
