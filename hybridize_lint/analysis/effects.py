@@ -79,9 +79,9 @@ class CallAndWriteEffects(Resolver):
                   guards: list[ast.expr]) -> tuple[bool, bool]:
         """(a log line with no tensor among its arguments, and a diagnostic too: a warning or worse, or
         under a Python condition such as ``if not metric:`` or ``if self.verbose:``, not a line marking
-        progress). A line under a Python condition is a diagnostic even when it logs tensors: the
-        developer chose when to see it (a verbosity flag), and what it shows of a symbolic tensor, its
-        structure, is a fact of the trace."""
+        progress). A line under a Python condition is both even when it logs tensors: the developer chose
+        when to see it (a verbosity flag), and what it shows of a symbolic tensor, its structure, is a
+        fact of the trace."""
         if self._logs_static_facts(call):
             return True, True
         if any(isinstance(guard, Branch) and TENSOR not in value_of(self, guard.test, scope) for guard in guards):

@@ -228,7 +228,7 @@ class ObstacleAnalysis:
         loose = None if project.policy.every_function else (
             self._untyped_argument(function, info) or self._argument_changed_between_calls(function, info)
             or self._function_made_per_call(function, info)
-            or grown_argument(info.receiverless_params(), partial(self._arguments, function), project.summaries))
+            or grown_argument(info.receiverless_params(), partial(self._arguments, function), project.place))
         if loose:
             found.append(loose)
         if function in self.ingredients.recursive:
@@ -325,9 +325,8 @@ class ObstacleAnalysis:
                     continue  # a Python literal (or a display of them): whether it retraces is judged above
                 if name and self._same_object_each_call(caller, module, locality, name):
                     continue
-                summary = project.summaries[module]
-                return (f"parameter `{param}` receives a value of unknown type at {summary.path or module}:"
-                        f"{site.loc[0]} that may differ from call to call: each new Python value or object "
+                return (f"parameter `{param}` receives a value of unknown type at {project.place(module, site.loc[0])}"
+                        " that may differ from call to call: each new Python value or object "
                         "retraces, and a float64 array would break dtypes")
         return None
 
@@ -347,9 +346,8 @@ class ObstacleAnalysis:
                     changer = next((t.function for t in targets if self._attributes_set_by.get(t.function, set()) & read),
                                    None)
                     if other is not site and other.in_loop and other.receiver_name == name and changer:
-                        summary = project.summaries[module]
                         return (f"parameter `{param}` receives `{name}`, whose state `{changer[1]}` changes "
-                                f"between its calls at {summary.path or module}:{other.loc[0]}: a graph is kept "
+                                f"between its calls at {project.place(module, other.loc[0])}: a graph is kept "
                                 "per object, so later calls would get what the first trace read of it")
         return None
 
@@ -364,8 +362,8 @@ class ObstacleAnalysis:
                 if any(name == param and where in site.made_functions
                        for name, where, _ in self._arguments_of(function, site)):
                     module = caller[0] if caller else self._module_level_sites.get(id(site), "")
-                    path = self.project.summaries[module].path or module if module in self.project.summaries else module
-                    return (f"parameter `{param}` receives a function made at the call ({path}:{site.loc[0]}): "
+                    return (f"parameter `{param}` receives a function made at the call "
+                            f"({self.project.place(module, site.loc[0])}): "
                             "a new object at every call, and each new one would trace the graph again")
         return None
 
@@ -421,8 +419,8 @@ class ObstacleAnalysis:
         if toggle and any((info := project.function(reached)) is not None and info.reads_variable_lists
                           for reached in reached_functions):
             summary, line = toggle
-            return (f"reads a model's variable list, and `.trainable` changes at {summary.path or summary.module}:"
-                    f"{line} while the program runs: a graph keeps the list of its first trace")
+            return (f"reads a model's variable list, and `.trainable` changes at {project.place(summary.module, line)}"
+                    " while the program runs: a graph keeps the list of its first trace")
         for reached in reached_functions:
             info, summary = project.function(reached), project.summaries.get(reached[0])
             if info is None or summary is None:

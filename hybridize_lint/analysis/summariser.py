@@ -23,7 +23,7 @@ from .effects import CallAndWriteEffects
 from .flags import flags_set_back, places_put_back
 from .graph_entries import GraphEntries, autograph_argument, hybridizer_keywords
 from .guard_facts import GuardFacts
-from .loop_carried import mark_fed_back
+from .loop_carried import mark_grown_lists
 from .module_level import ModuleLevelFacts
 from .names import ImportBindings, star_bindings
 from .refs import FunctionRef, NameRef
@@ -312,7 +312,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
                     function.effects[before:] = [replace(e, enabled_by=flags) for e in function.effects[before:]]
                     function.errors[errors_before:] = [replace(e, enabled_by=flags)
                                                        for e in function.errors[errors_before:]]
-        mark_fed_back(own, calls)
+        mark_grown_lists(own, calls)
 
     def _call(self, call: ast.Call, scope: Scope, calls: list[CallSite], function: FunctionSummary | None,
               guards: list) -> None:
@@ -328,8 +328,9 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         site = self._site(call, ref, scope, function, guards)
         receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
         if ref is None and receiver is not None and call.func.attr not in self.kb.container_mutators and (
-                isinstance(receiver, ast.Subscript) or isinstance(receiver, ast.Name)
-                and receiver.id in loop_targets(scope.node)) and not self.is_tensorflow_value(receiver, scope):
+                isinstance(receiver, ast.Subscript) or (isinstance(receiver, ast.Name)
+                                                        and receiver.id in loop_targets(scope.node))) \
+                and not self.is_tensorflow_value(receiver, scope):
             site.untyped_method = call.func.attr  # `for chain in chains: chain.set_ls(g)`, `self.holders[i].fill()`
         eager = self.runs_eagerly(guards, scope) or self.in_eager_branch(call, scope)
         once = self.once_only(guards, scope)

@@ -181,8 +181,8 @@ class CallSite:
     # Arguments (positions, keywords) that make a new function object at every run of the site: a ``lambda``
     # or ``functools.partial(...)`` written at the call. A tf.function traces again for each new one.
     made_functions: list[int | str] = field(default_factory=list)
-    # Names the loop around the call feeds back from its result, a list growing from `[]` (loop_carried).
-    fed_back: list[str] = field(default_factory=list)
+    # Names it passes of lists the loop around it grows from `[]`, by its result or by appending (loop_carried).
+    grown_lists: list[str] = field(default_factory=list)
     # Flag parameters of the caller the site needs true (``if verbose:``, after ``if not kwargs: return``).
     enabled_by: list[str] = field(default_factory=list)
 

@@ -54,6 +54,11 @@ class SymbolTable:
         """Module name → file path relative to the project root, for messages."""
         return {module: summary.path for module, summary in self.summaries.items() if summary.path}
 
+    def place(self, module: str, line: int) -> str:
+        """``path:line`` of a line of a module, for messages (the module's name when it has no path)."""
+        summary = self.summaries.get(module)
+        return f"{(summary.path if summary else '') or module}:{line}"
+
     def in_test_module(self, module: str) -> bool:
         """A test file, unless the policy asks to treat tests like other code (``hybridize-tests``)."""
         summary = self.summaries.get(module)
