@@ -124,6 +124,7 @@ class KnowledgeBase:
     keras_non_building_methods: frozenset[str] = frozenset()
     fresh_list_attributes: frozenset[str] = frozenset()  # `model.trainable_variables`: a new list per read
     framework_read_attributes: frozenset[str] = frozenset()  # `stop_training`: Keras reads it on subclasses
+    trace_time_flags: frozenset[str] = frozenset()  # `trainable`: Keras reads it only while building or tracing
     variable_owner_prefixes: tuple[str, ...] = ()
     variable_owner_exceptions: tuple[str, ...] = ()
     heavy_methods: frozenset[str] = frozenset()  # weigh heavy_weight operations in the benefit estimate
@@ -295,6 +296,7 @@ def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         keras_non_building_methods=frozenset(keras["non_building_methods"]),
         fresh_list_attributes=frozenset(keras["fresh_list_attributes"]),
         framework_read_attributes=frozenset(keras["read_attributes"]),
+        trace_time_flags=frozenset(keras["trace_time_flags"]),
         variable_constructors=frozenset(data["graph_errors"]["variable_constructors"]),
         variable_owner_prefixes=tuple(data["graph_errors"]["variable_owner_prefixes"]),
         variable_owner_exceptions=tuple(data["graph_errors"]["variable_owner_exceptions"]),

@@ -131,7 +131,7 @@ def test_a_shape_nothing_reads_on_a_framework_object_is_a_dead_store(tmp_path):
     shape = TREE.replace("class Tree:", "class Tree(tf.Module):").replace(
         "        self.points = points\n", "        self.width = points.shape[-1]\n")
     assert lint(tmp_path, {"tree.py": shape}) == set()
-    known = shape.replace("self.width = points.shape[-1]", "self.trainable = points.shape[-1] > 2")
+    known = shape.replace("self.width = points.shape[-1]", "self.stop_training = points.shape[-1] > 2")
     assert lint(tmp_path / "known", {"tree.py": known}) == {("tree.py", 7, "HYB104")}
     stored = shape.replace("self.width = points.shape[-1]", "self.width = points")  # may hold a variable
     assert lint(tmp_path / "stored", {"tree.py": stored}) == {("tree.py", 7, "HYB104")}

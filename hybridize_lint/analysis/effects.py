@@ -307,6 +307,8 @@ class CallAndWriteEffects(Resolver):
                     function.effects.append(Effect(EffectKind.GLOBAL_WRITE, f"nonlocal `{target.id}`", loc_of(target),
                                                    Locality.of_closure(target.id)))
             elif isinstance(target, ast.Attribute):
+                if target.attr in self.kb.trace_time_flags:
+                    continue  # `model.trainable = False`: configures the trace it runs in, as in eager
                 locality = self.locality(target.value, scope)
                 if not guards_once and isinstance(node, ast.Assign) \
                         and (TENSOR in value_of(self, node.value, scope)
