@@ -1,14 +1,13 @@
 """The summariser (intraprocedural analysis): one module's AST → its :class:`ModuleSummary`.
 
-For each function it records what the function does *itself* — Python side
-effects, graph-mode errors and call sites with the locality of every argument
-— so the interprocedural analyses can combine summaries without ASTs.
+For each function it records what the function does *itself* — Python side effects, graph-mode errors
+and call sites with the locality of every argument — so the interprocedural analyses can combine
+summaries without ASTs.
 
-Locality says whose object an expression denotes, which decides whether
-mutating it is a side effect: ``local`` (allocated in this call), ``captured``
-(a global, an import, an object reached from one), ``param:NAME`` (the
-caller's object, a side effect only if the caller's object is not local to
-it) and ``closure:NAME`` (a variable of an enclosing function).
+Locality says whose object an expression denotes, which decides whether mutating it is a side effect:
+``local`` (allocated in this call), ``captured`` (a global, an import, an object reached from one),
+``param:NAME`` (the caller's object, a side effect only if the caller's object is not local to it) and
+``closure:NAME`` (a variable of an enclosing function).
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ from .syntax import (attribute_loads, defaulted_parameters, flag_parameters, for
                      is_constant_display, is_stub, reads_object_state)
 from .tensor_facts import (infer_local_values, record_function_facts, record_parameter_uses, record_python_parameters,
                            varying_batches)
+from .unrunnable import never_defined
 from .values import value_of
 
 _METHOD_KINDS = {str(NameRef("builtins.staticmethod")): "static", str(NameRef("builtins.classmethod")): "class"}
@@ -78,6 +78,10 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         self.tree = tree
         self.text = text
         self.class_nodes: dict[str, ast.ClassDef] = {}
+
+    @functools.cached_property
+    def _never_defined(self) -> set[tuple[int, int]]:
+        return never_defined(self.tree, self.module)
 
     def run(self) -> None:
         self.collect_module_names()
@@ -140,6 +144,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             decorators=decorated.decorators,
             is_generator=any(isinstance(child, (ast.Yield, ast.YieldFrom)) for child, _ in own),
             is_async=isinstance(node, ast.AsyncFunctionDef), stub=is_stub(node.body), nested=parent is not None,
+            never_defined=parent is not None and (node.lineno, node.col_offset) in self._never_defined,
             defaults=defaulted_parameters(node), flag_params=flag_parameters(node),
             keywords_param=arguments.kwarg.arg if arguments.kwarg is not None else None,
             hybrid_keywords=decorated.hybrid_keywords,

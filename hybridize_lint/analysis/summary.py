@@ -221,6 +221,7 @@ class FunctionSummary:
     is_async: bool = False
     stub: bool = False  # body is only a docstring, `pass`, `...` or `raise NotImplementedError`
     nested: bool = False  # defined inside another function
+    never_defined: bool = False  # nested after a statement that always raises NameError: it never runs
     defaults: list[str] = field(default_factory=list)  # parameters with default values
     flag_params: list[str] = field(default_factory=list)  # those whose default is a false constant (None, False, 0)
     keywords_param: str | None = None  # the ``**kwargs`` parameter: a flag too, empty (false) unless a call fills it
