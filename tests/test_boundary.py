@@ -887,3 +887,32 @@ def test_a_method_on_an_element_of_a_list_is_of_unknown_receiver_too(tmp_path):
         "    def select(self, couplings):\n        self.active = couplings\n",
         "    def select(self, couplings):\n        return couplings[:1]\n")
     assert set(found(tmp_path / "harmless", harmless)) == {"amplitudes"}
+
+
+DATASET_BUILDER = """
+def augment(image):
+    image = tf.image.random_flip_left_right(image)
+    image = tf.image.random_brightness(image, 0.2)
+    image = tf.image.random_contrast(image, 0.8, 1.2)
+    image = tf.image.random_saturation(image, 0.8, 1.2)
+    image = tf.image.random_hue(image, 0.1)
+    image = tf.clip_by_value(image * 2.0 - 1.0, -1.0, 1.0)
+    return tf.image.resize(tf.image.central_crop(image, 0.9), [32, 32]) + tf.reduce_mean(image)
+
+
+def make_dataset(images):
+    return tf.data.Dataset.from_tensor_slices(images).map(augment)
+
+
+for epoch in range(10):
+    for batch in make_dataset(features):
+        predict(batch)
+"""
+
+
+def test_a_function_handed_to_dataset_map_is_no_work_of_the_pipeline_builder(tmp_path):
+    # tf.data traces `augment` and runs it per element in its own graph, whatever runs the builder:
+    # a graph of `make_dataset` would only build the pipeline, as the eager call does
+    assert found(tmp_path, DATASET_BUILDER) == {}
+    called = DATASET_BUILDER.replace("from_tensor_slices(images).map(augment)", "from_tensor_slices(augment(images))")
+    assert set(found(tmp_path / "called", called)) == {"make_dataset"}

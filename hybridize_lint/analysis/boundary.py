@@ -171,7 +171,8 @@ class BoundaryAnalysis:
     def tensor_ops(self, function: FunctionId) -> int:
         """Estimated operations one call runs eagerly: its own and those of every function it reaches,
         except what runs in a graph already (a tf.function it calls saves nothing more as part of a
-        new one) or eagerly on purpose."""
+        new one; a function it hands to ``Dataset.map`` runs in tf.data's graph, not in the call) or
+        eagerly on purpose."""
         if function not in self._ops:
             self._ops[function] = sum(self._own_ops(reached) for reached in self._eager_reach(function))
         return self._ops[function]
@@ -181,7 +182,7 @@ class BoundaryAnalysis:
 
         def stop(reached: FunctionId) -> bool:
             root = project.graph_roots.get(reached) if reached != function else None
-            return reached in project.eager_functions or (root is not None and root.reason == TF_FUNCTION)
+            return reached in project.eager_functions or (root is not None and root.in_a_graph_of_its_own)
         return project.reachable([function], stop=stop)
 
     def iteration_ops(self, repetition: Repetition) -> int:

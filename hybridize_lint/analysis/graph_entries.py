@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from .refs import AttrRef, FunctionRef, InstanceRef, MethodRef, NameRef, is_a, name_of
 from .resolver import Resolver, Scope, base_name, is_self
-from .summary import (BUILDS_A_GRAPH, IN_TF_FUNCTION_LAMBDA, ONE_OBJECT, TF_FUNCTION, FunctionNode, GraphEntry,
-                      WrapperCall, loc_of)
+from .summary import (BUILDS_A_GRAPH, IN_TF_FUNCTION_LAMBDA, ONE_OBJECT, TF_DATA, TF_FUNCTION, FunctionNode,
+                      GraphEntry, WrapperCall, loc_of)
 from .syntax import is_super_call
 
 
@@ -40,7 +40,7 @@ class GraphEntries(Resolver):
             return
         elif (isinstance(call.func, ast.Attribute) and call.func.attr in kb.graph_entry_methods
               and self.is_dataset(call.func.value, scope)):
-            via = f"tf.data {call.func.attr}"
+            via = f"{TF_DATA} {call.func.attr}"
         elif isinstance(call.func, ast.Attribute) and call.func.attr in kb.keras_compiling_calls:
             self._compiled_call(call.func, scope)
             return

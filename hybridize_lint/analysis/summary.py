@@ -281,7 +281,7 @@ class ClassSummary:
     eager_steps: bool = False
 
 
-# Why a function is a graph root (GraphRoot.reason, GraphEntry.via), besides "tf.data map" and the like.
+# Why a function is a graph root (GraphRoot.reason, GraphEntry.via).
 TF_FUNCTION = "tf.function"  # decorated with, or wrapped in, tf.function (or a wrapper of it)
 KERAS_FIT = "Keras fit"  # a Keras model's call/train_step run by fit/evaluate/predict
 ONE_OBJECT = "tf.function of one object"  # GraphEntry.via: wraps a bound method, not the class's function
@@ -291,6 +291,8 @@ IN_TF_FUNCTION_LAMBDA = "called by a tf.function lambda"
 # GraphEntry.via: given to a class that calls it once to build a TF1 graph (an Estimator's model_fn):
 # graph code, but with no per-call behaviour for a trace to skip.
 BUILDS_A_GRAPH = "builds an Estimator graph"
+# GraphEntry.via, followed by the method (``tf.data map``): tf.data traces it and runs it in its own graph.
+TF_DATA = "tf.data"
 
 
 @dataclass

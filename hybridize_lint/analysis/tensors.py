@@ -15,7 +15,7 @@ from functools import cached_property
 
 from .project import FunctionId, ProjectModel, Target, call_arguments, value_parameters
 from .refs import AttrRef, InstanceRef, MethodRef, NameRef, name_of, parse
-from .summary import CallSite, FunctionSummary
+from .summary import TF_DATA, CallSite, FunctionSummary
 from .dtypes import array_dtype, is_array
 from .values import (ARITHMETIC, CONTAINER, LITERAL, OPAQUE, RANGE, SYMBOLIC, TENSOR, VARYING_SHAPE, call_result_of,
                      global_of, is_call_result, is_param, param_of, symbolic_of)
@@ -196,7 +196,7 @@ class TensorInference:
 
         for summary in self.project.summaries.values():
             for entry in summary.graph_entries:
-                if not entry.via.startswith(("tf.data", "tf.map_fn", "tf.vectorized_map")):
+                if not entry.via.startswith((TF_DATA, "tf.map_fn", "tf.vectorized_map")):
                     continue
                 for target in self.project.resolve_ref(entry.ref):
                     info = self.project.function(target.function)

@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 from .call_graph import CallGraph, Target, value_parameters
 from .refs import InstanceRef, display, name_of, parse
-from .summary import BUILDS_A_GRAPH, KERAS_FIT, TF_FUNCTION, CallSite, FunctionSummary, ModuleSummary
+from .summary import BUILDS_A_GRAPH, KERAS_FIT, TF_DATA, TF_FUNCTION, CallSite, FunctionSummary, ModuleSummary
 from .symbols import ClassId, FunctionId
 
 
@@ -28,6 +28,11 @@ class GraphRoot:
     # Made a graph only by test code (``tf.function(task)`` in a test of a library's ``task``): what
     # the test checks, not how the program runs it.
     only_by_tests: bool = False
+
+    @property
+    def in_a_graph_of_its_own(self) -> bool:
+        """A tf.function, or a function tf.data traces: what calls or hands it over does not run its work."""
+        return self.reason == TF_FUNCTION or self.reason.startswith(TF_DATA)
 
 
 @dataclass(frozen=True)
