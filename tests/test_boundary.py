@@ -916,3 +916,14 @@ def test_a_function_handed_to_dataset_map_is_no_work_of_the_pipeline_builder(tmp
     assert found(tmp_path, DATASET_BUILDER) == {}
     called = DATASET_BUILDER.replace("from_tensor_slices(images).map(augment)", "from_tensor_slices(augment(images))")
     assert set(found(tmp_path / "called", called)) == {"make_dataset"}
+
+
+def test_a_function_handed_to_dataset_map_is_not_covered_by_the_builder(tmp_path):
+    builder = DATASET_BUILDER.replace("from_tensor_slices(images).map(augment)",
+                                      "from_tensor_slices(images * tf.reduce_mean(augment(images))).map(augment)")
+    message = found(tmp_path, builder)["make_dataset"]
+    assert "augment" in message  # called there too: it runs in the builder's graph as well
+    mapped_only = builder.replace("tf.reduce_mean(augment(images))", "tf.reduce_mean(images) * tf.reduce_max(images) "
+                                  "* tf.reduce_min(images) * tf.reduce_sum(images) * tf.reduce_std(images)")
+    message = found(tmp_path / "mapped", mapped_only).get("make_dataset", "")
+    assert "helpers" not in message

@@ -177,13 +177,27 @@ class BoundaryAnalysis:
             self._ops[function] = sum(self._own_ops(reached) for reached in self._eager_reach(function))
         return self._ops[function]
 
+    def _run_by_calls(self, function: FunctionId, stop=None) -> set[FunctionId]:
+        """``function`` and what it reaches, as :meth:`.CallGraph.reachable`, but not through a function
+        handed to ``Dataset.map`` (or the like) there: tf.data runs it, in a graph of its own."""
+        project, reached, stack = self.project, set(), [function]
+        while stack:
+            current = stack.pop()
+            if current in reached or (stop and stop(current)):
+                continue
+            reached.add(current)
+            stack.extend(t.function for site, targets in project.call_graph.get(current, []) for t in targets
+                         if not (site.passed and (root := project.graph_roots.get(t.function)) is not None
+                                 and root.traced_by_tf_data))
+        return reached
+
     def _eager_reach(self, function: FunctionId) -> set[FunctionId]:
         project = self.project
 
         def stop(reached: FunctionId) -> bool:
             root = project.graph_roots.get(reached) if reached != function else None
-            return reached in project.eager_functions or (root is not None and root.in_a_graph_of_its_own)
-        return project.reachable([function], stop=stop)
+            return reached in project.eager_functions or (root is not None and root.reason == TF_FUNCTION)
+        return self._run_by_calls(function, stop)
 
     def iteration_ops(self, repetition: Repetition) -> int:
         """Estimated operations one iteration of the caller's loops runs: its own (``tape.gradient``, a
@@ -318,7 +332,7 @@ class BoundaryAnalysis:
             elif ops < _LOOP_SHARE * (ops + self._graph_work(function)):
                 self._minor_helpers.add(function)  # its heavy work runs in the tf.functions it calls already
             elif ops >= self.policy.min_tensor_ops:
-                covers = tuple(sorted(project.reachable([function]) - {function}))
+                covers = tuple(sorted(self._run_by_calls(function) - {function}))
                 chosen.setdefault(function, []).append(Boundary(function, repetition, ops, covers))
             else:
                 self._too_small.add(function)

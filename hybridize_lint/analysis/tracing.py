@@ -30,9 +30,9 @@ class GraphRoot:
     only_by_tests: bool = False
 
     @property
-    def in_a_graph_of_its_own(self) -> bool:
-        """A tf.function, or a function tf.data traces: what calls or hands it over does not run its work."""
-        return self.reason == TF_FUNCTION or self.reason.startswith(TF_DATA)
+    def traced_by_tf_data(self) -> bool:
+        """Handed to ``Dataset.map`` or the like: tf.data traces it and runs it in a graph of its own."""
+        return self.reason.startswith(TF_DATA)
 
 
 @dataclass(frozen=True)
