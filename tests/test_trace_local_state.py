@@ -126,7 +126,7 @@ def test_a_tensor_parked_in_the_other_arm_also_precedes_its_reads(tmp_path):
 
 
 def test_a_shape_nothing_reads_on_a_framework_object_is_a_dead_store(tmp_path):
-    # Keras and tf.Module read the attributes they know (`trainable`, `stop_training`), and collect
+    # Keras and tf.Module read the attributes they know (`built`, `stop_training`), and collect
     # variables and layers from any other; a plain shape under a name of the project's own is neither.
     shape = TREE.replace("class Tree:", "class Tree(tf.Module):").replace(
         "        self.points = points\n", "        self.width = points.shape[-1]\n")

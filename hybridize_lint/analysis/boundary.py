@@ -20,7 +20,7 @@ from typing import Callable
 
 from .cost import python_work
 from .policy import NOT_COMPUTATIONS, HybridizationPolicy
-from .project import FunctionId, ProjectModel
+from .project import FunctionId, ProjectModel, Target
 from .refs import AttrRef, InstanceRef, MethodRef, NameRef, is_a, name_of
 from .summary import TF_FUNCTION, CallSite
 
@@ -177,19 +177,11 @@ class BoundaryAnalysis:
             self._ops[function] = sum(self._own_ops(reached) for reached in self._eager_reach(function))
         return self._ops[function]
 
-    def _run_by_calls(self, function: FunctionId, stop=None) -> set[FunctionId]:
-        """``function`` and what it reaches, as :meth:`.CallGraph.reachable`, but not through a function
-        handed to ``Dataset.map`` (or the like) there: tf.data runs it, in a graph of its own."""
-        project, reached, stack = self.project, set(), [function]
-        while stack:
-            current = stack.pop()
-            if current in reached or (stop and stop(current)):
-                continue
-            reached.add(current)
-            stack.extend(t.function for site, targets in project.call_graph.get(current, []) for t in targets
-                         if not (site.passed and (root := project.graph_roots.get(t.function)) is not None
-                                 and root.traced_by_tf_data))
-        return reached
+    def _run_by_the_call(self, site: CallSite, target: Target) -> bool:
+        """Not a function the site hands to ``Dataset.map`` (or the like): tf.data runs it, in a graph of
+        its own, whatever runs the caller."""
+        root = self.project.graph_roots.get(target.function)
+        return not (site.passed and root is not None and root.traced_by_tf_data)
 
     def _eager_reach(self, function: FunctionId) -> set[FunctionId]:
         project = self.project
@@ -197,7 +189,7 @@ class BoundaryAnalysis:
         def stop(reached: FunctionId) -> bool:
             root = project.graph_roots.get(reached) if reached != function else None
             return reached in project.eager_functions or (root is not None and root.reason == TF_FUNCTION)
-        return self._run_by_calls(function, stop)
+        return project.reachable([function], stop=stop, follow=self._run_by_the_call)
 
     def iteration_ops(self, repetition: Repetition) -> int:
         """Estimated operations one iteration of the caller's loops runs: its own (``tape.gradient``, a
@@ -332,7 +324,7 @@ class BoundaryAnalysis:
             elif ops < _LOOP_SHARE * (ops + self._graph_work(function)):
                 self._minor_helpers.add(function)  # its heavy work runs in the tf.functions it calls already
             elif ops >= self.policy.min_tensor_ops:
-                covers = tuple(sorted(self._run_by_calls(function) - {function}))
+                covers = tuple(sorted(project.reachable([function], follow=self._run_by_the_call) - {function}))
                 chosen.setdefault(function, []).append(Boundary(function, repetition, ops, covers))
             else:
                 self._too_small.add(function)

@@ -339,15 +339,17 @@ class CallGraph(SymbolTable):
         """Refs of tf.functions wrapping one object's method (``fast = tf.function(model)``) → the wrapped ref."""
         return {ref: wrapped for s in self.summaries.values() for ref, wrapped in s.hybrid_wrappers.items()}
 
-    def reachable(self, starts, stop=None) -> set[FunctionId]:
-        """``starts`` and every function they call, transitively; ``stop(function)``: not entered."""
+    def reachable(self, starts, stop=None, follow=None) -> set[FunctionId]:
+        """``starts`` and every function they call, transitively; ``stop(function)``: not entered;
+        ``follow(site, target)``: whether that call is followed (all are by default)."""
         reached: set[FunctionId] = set()
         stack = list(starts)
         while stack:
             function = stack.pop()
             if function not in reached and not (stop and stop(function)):
                 reached.add(function)
-                stack.extend(t.function for _, targets in self.call_graph.get(function, []) for t in targets)
+                stack.extend(t.function for site, targets in self.call_graph.get(function, []) for t in targets
+                             if follow is None or follow(site, t))
         return reached
 
     def callers_lead_to(self, function: FunctionId, ends: Callable[[FunctionId], bool],

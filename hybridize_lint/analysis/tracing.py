@@ -82,8 +82,8 @@ class Tracing(CallGraph):
                 wrapper: str = "") -> None:
             if not tests:
                 by_program.add(function)
-            info = self.function(function)
-            if function not in roots and function not in self.eager_functions and info and not info.never_defined:
+            if function not in roots and function not in self.eager_functions \
+                    and (info := self.function(function)) and not info.never_defined:
                 roots[function] = GraphRoot(function, reason, signature, autograph is not False, wrapper)
 
         for summary in self.summaries.values():

@@ -17,7 +17,9 @@ import ast
 
 from pyflakes import checker, messages
 
-FUNCTION_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+from .statement_walk import COMPREHENSIONS
+from .summary import FunctionNode
+
 _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)
 _UNDEFINED = (messages.UndefinedName, messages.UndefinedLocal)
 # Names that hosts put into builtins at run time: gettext's `_`, IPython's, line_profiler's `profile`.
@@ -30,7 +32,7 @@ def never_defined(tree: ast.Module, filename: str = "(none)") -> set[tuple[int, 
     found: set[tuple[int, int]] = set()
     if reads:
         for node in ast.walk(tree):
-            if isinstance(node, FUNCTION_DEFS):
+            if isinstance(node, FunctionNode):
                 _after_a_stop(node.body, reads, found)
     return found
 
@@ -47,7 +49,7 @@ def _after_a_stop(body: list[ast.stmt], reads: set[tuple[int, int]], found: set[
     for statement in body:
         if stopped:
             found.update((node.lineno, node.col_offset) for node in ast.walk(statement)
-                         if isinstance(node, FUNCTION_DEFS))
+                         if isinstance(node, FunctionNode))
         elif isinstance(statement, _SIMPLE) and any(
                 (read.lineno, read.col_offset) in reads for read in _always_evaluated(statement)):
             stopped = True
@@ -68,7 +70,7 @@ def _always_evaluated(statement: ast.stmt):
             stack.append(node.values[0])
         elif isinstance(node, ast.IfExp):
             stack.append(node.test)
-        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        elif isinstance(node, COMPREHENSIONS):
             stack.append(node.generators[0].iter)
-        elif not isinstance(node, (ast.Lambda, *FUNCTION_DEFS)):
+        elif not isinstance(node, (ast.Lambda, FunctionNode)):
             stack.extend(ast.iter_child_nodes(node))
