@@ -262,14 +262,24 @@ class CallGraph(SymbolTable):
         parsed = parse(ref)
         if not isinstance(parsed, MethodRef):
             return targets
-        method = caller[1].rsplit(".", 1)[-1]
+        method, running = self._running_method(caller, parsed.owner)
         receivers = [sub for sub in [parsed.owner, *self.subclasses.get(parsed.owner, [])]
-                     if self.instance_method(sub, method) == caller]
+                     if self.instance_method(sub, method) == running]
         if not receivers:
             return targets  # a function nested in the method, or objects that replace their methods
         candidates = set(self._dispatch(parsed.owner, parsed.name, super_call=False))
         allowed = {self.instance_method(sub, parsed.name) for sub in receivers}
         return [t for t in targets if t.function not in candidates or t.function in allowed]
+
+    @staticmethod
+    def _running_method(caller: FunctionId, owner: ClassId) -> tuple[str, FunctionId]:
+        """The method of ``owner`` whose call runs ``caller``, and its name: ``caller`` itself, or the
+        method a nested function of it (``C.decode_loop.body``) belongs to."""
+        module, qualname = caller
+        if module == owner[0] and qualname.startswith(owner[1] + "."):
+            method = qualname[len(owner[1]) + 1:].split(".", 1)[0]
+            return method, (module, f"{owner[1]}.{method}")
+        return qualname.rsplit(".", 1)[-1], caller
 
     def _add_parameter_calls(self, graph, deferred) -> None:
         """``e.predict(t)`` on a parameter runs the method of whatever object callers pass as ``e``."""

@@ -103,6 +103,15 @@ class Resolver:
             scope = scope.parent
         return None
 
+    def receiver_class(self, expr: ast.expr, scope: Scope) -> str | None:
+        """The class of the method whose ``self`` (or ``cls``) ``expr`` is: the method's own, or the one a
+        nested function captures (a ``tf.while_loop`` body or a ``strategy.run`` step calling
+        ``self.call_with_cache``), when no scope in between binds the name again."""
+        if not isinstance(expr, ast.Name):
+            return None
+        owner = self.binding_scope(expr.id, scope)
+        return owner.class_name if owner is not None and is_self(expr, owner) else None
+
     def shadowed(self, name: str, scope: Scope | None) -> bool:
         return self.binding_scope(name, scope) is not None
 
@@ -121,10 +130,12 @@ class Resolver:
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super" \
                 and scope.class_name:
             return str(SuperRef(self.module, scope.class_name, expr.attr))
-        if is_self(value, scope) and scope.class_name:
-            return str(MethodRef(self.module, scope.class_name, expr.attr))
-        if isinstance(value, ast.Attribute) and is_self(value.value, scope) and scope.class_name:
-            return str(AttrRef(self.module, scope.class_name, value.attr, expr.attr))
+        owner = self.receiver_class(value, scope)
+        if owner:
+            return str(MethodRef(self.module, owner, expr.attr))
+        owner = self.receiver_class(value.value, scope) if isinstance(value, ast.Attribute) else None
+        if owner:
+            return str(AttrRef(self.module, owner, value.attr, expr.attr))
         if isinstance(value, ast.Call):  # Estimator().predict(x): a method of what the inner call makes
             inner = self.callee_ref(value.func, scope)
             return str(InstanceRef(inner, expr.attr)) if is_a(inner, NameRef, FunctionRef) else None
