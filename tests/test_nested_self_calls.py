@@ -170,3 +170,49 @@ def test_a_nested_self_call_reaches_the_override_of_a_class_that_runs_the_method
                                "class GraphBuffer(Buffer):\n    def draw(self):\n        print('graph')\n"
                                "        return tf.zeros([])")
     assert lint(tmp_path, {"buffers.py": printing}) == {("buffers.py", 8, "HYB110")}
+
+
+REPLAY = """
+import numpy as np
+import tensorflow as tf
+
+
+class ReplayBuffer:
+    def get_next(self, batch_size):
+        return self._get_next(batch_size)
+
+
+class PythonReplayBuffer(ReplayBuffer):
+    def _get_next(self, batch_size):
+        return np.random.randint(0, 100, size=batch_size)
+
+
+class GraphReplayBuffer(ReplayBuffer):
+    def __init__(self, data):
+        self.data = tf.constant(data)
+
+    def _get_next(self, batch_size):
+        ids = tf.random.uniform([batch_size], maxval=tf.shape(self.data)[0], dtype=tf.int32)
+        return tf.gather(self.data, ids)
+
+    def as_dataset(self, batch_size):
+        def get_next(_):
+            return self.get_next(batch_size)
+        return tf.data.experimental.Counter().map(get_next)
+
+    @tf.function
+    def sample(self, batch_size):
+        return self.get_next(batch_size)
+"""
+
+
+def test_an_inherited_method_a_class_runs_dispatches_its_self_calls_along_that_class(tmp_path):
+    # ReplayBuffer.get_next, run by a GraphReplayBuffer, calls GraphReplayBuffer._get_next only: the
+    # Python buffer's NumPy draw is a sibling's, in no graph (both from a nested def and from a method).
+    assert lint(tmp_path, {"buffers.py": REPLAY}) == set()
+
+
+def test_an_inherited_method_still_reaches_the_override_of_the_class_that_runs_it(tmp_path):
+    drawing = REPLAY.replace("ids = tf.random.uniform([batch_size], maxval=tf.shape(self.data)[0], "
+                             "dtype=tf.int32)", "ids = np.random.randint(0, 3, size=batch_size)")
+    assert lint(tmp_path, {"buffers.py": drawing}) == {("buffers.py", 25, "HYB110"), ("buffers.py", 30, "HYB110")}

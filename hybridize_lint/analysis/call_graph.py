@@ -7,7 +7,7 @@ subclass (``self.NAME()``, ``super()``), constructors, callable objects (a Keras
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable, Iterator
 
@@ -145,9 +145,10 @@ class CallGraph(SymbolTable):
             if resolved is not None:
                 general.extend(self.resolve_ref(ref))
                 special.extend(resolved)
-        if not general or not any(t in general for t in targets):
+        dispatched = {t.function for t in general}
+        if not any(t.function in dispatched for t in targets):
             return targets  # e.g. the edge of a parameter's method (``e.predict(t)``) at the same site
-        return [t for t in targets if t not in general] + special
+        return [t for t in targets if t.function not in dispatched] + special
 
     def _method_targets(self, functions: list[FunctionId], binding: str,
                         receiver: ClassId | None = None) -> list[Target]:
@@ -263,13 +264,20 @@ class CallGraph(SymbolTable):
         if not isinstance(parsed, MethodRef):
             return targets
         method, running = self._running_method(caller, parsed.owner)
-        receivers = [sub for sub in [parsed.owner, *self.subclasses.get(parsed.owner, [])]
+        receivers = [sub for sub in dict.fromkeys([parsed.owner, *self.subclasses.get(parsed.owner, [])])
                      if self.instance_method(sub, method) == running]
         if not receivers:
             return targets  # a function nested in the method, or objects that replace their methods
         candidates = set(self._dispatch(parsed.owner, parsed.name, super_call=False))
-        allowed = {self.instance_method(sub, parsed.name) for sub in receivers}
-        return [t for t in targets if t.function not in candidates or t.function in allowed]
+        runs: dict[FunctionId | None, list[ClassId]] = {}
+        for sub in receivers:
+            runs.setdefault(self.instance_method(sub, parsed.name), []).append(sub)
+        # where one class alone runs a method this way, ``self`` in it is exactly that class: its own
+        # ``self.g()`` calls follow that class's MRO, not a sibling's override (``Base.get_next`` called
+        # from ``TFBuffer`` reaches ``TFBuffer._get_next``, not ``PyBuffer._get_next``)
+        return [replace(t, receiver_class=runs[t.function][0])
+                if t.receiver_class is None and t.binding == "bound" and len(runs.get(t.function, ())) == 1 else t
+                for t in targets if t.function not in candidates or t.function in runs]
 
     @staticmethod
     def _running_method(caller: FunctionId, owner: ClassId) -> tuple[str, FunctionId]:
