@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Callable, Iterator
 
 from .summary import CallSite, FunctionSummary
-from .symbols import ClassId, FunctionId, Symbol, SymbolTable
+from .symbols import ClassId, FunctionId, Symbol, SymbolTable, nested_in
 from .refs import SELF_CALLS, AttrRef, FunctionRef, InstanceRef, MethodRef, NameRef, ParamRef, SuperRef, name_of, parse
 from .values import call_atom, call_result_of, global_of
 
@@ -283,11 +283,10 @@ class CallGraph(SymbolTable):
     def _running_method(caller: FunctionId, owner: ClassId) -> tuple[str, FunctionId]:
         """The method of ``owner`` whose call runs ``caller``, and its name: ``caller`` itself, or the
         method a nested function of it (``C.decode_loop.body``) belongs to."""
-        module, qualname = caller
-        if module == owner[0] and qualname.startswith(owner[1] + "."):
-            method = qualname[len(owner[1]) + 1:].split(".", 1)[0]
-            return method, (module, f"{owner[1]}.{method}")
-        return qualname.rsplit(".", 1)[-1], caller
+        if nested_in(caller, owner):
+            method = caller[1][len(owner[1]) + 1:].split(".", 1)[0]
+            return method, (caller[0], f"{owner[1]}.{method}")
+        return caller[1].rsplit(".", 1)[-1], caller
 
     def _add_parameter_calls(self, graph, deferred) -> None:
         """``e.predict(t)`` on a parameter runs the method of whatever object callers pass as ``e``."""

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from .dtypes import is_array
 from .project import FunctionId, ProjectModel, call_arguments
+from .symbols import nested_in
 from .refs import NameRef, name_of
 from .side_effects import SideEffectAnalysis, Witness, is_hazard
 from .summary import Blocker, EffectKind, FunctionSummary
@@ -25,11 +26,6 @@ _NUMPY_CALL = "numpy-call"
 _MARKERS = frozenset({"as-entry", "python-str", _NUMPY_CALL})
 _RESULT_DEPTH = 3  # helpers followed through `return helper(...)` to the object a builder returns
 _CANNOT_RETURN = "a tf.function may return only tensors, ExtensionTypes, namedtuples and None (TypeError)"
-
-
-def _defined_in(target, function: FunctionId) -> bool:
-    """A function nested in ``function``: passed to ``tf.nest.map_structure`` or the like, it runs there."""
-    return target.function[0] == function[0] and target.function[1].startswith(function[1] + ".")
 
 
 class VerdictIngredients:
@@ -89,7 +85,9 @@ class VerdictIngredients:
         for site, targets in self.project.call_graph.get(function, []):
             for target in targets:
                 callee = self.project.function(target.function)
-                if callee is None or target.function == function or site.passed and not _defined_in(target, function):
+                # a function nested in this one and passed on (to `tf.nest.map_structure` or the like) runs here
+                if callee is None or target.function == function \
+                        or site.passed and not nested_in(target.function, function):
                     continue
                 if callee.errors or any(self._blocker_applies(b, target.function) for b in callee.blockers
                                         if "as-entry" not in b.atoms):

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Callable
 
 from .project import ClassId, FunctionId, ProjectModel, Target, call_arguments
+from .symbols import nested_in
 from .refs import InstanceRef, NameRef, parse
 from .statement_walk import within
 from .summary import (CAPTURED, CLOSURE, ITERPARAM, LOCAL, PARAM, CallSite, Effect, EffectKind, FunctionSummary,
@@ -245,7 +246,7 @@ class SideEffectAnalysis:
                 if flag_argument(self.project, target, site, param) is not OFF and is_hazard(witness.through(qualname)):
                     return witness.through(qualname)
             for name, witness in callee.on_closures.items():
-                if caller_info and _nested_in(target.function, caller):
+                if caller_info and nested_in(target.function, caller):
                     locality = _closure_locality(caller_info.params, caller_info.local_localities, name)
                     if locality == CAPTURED or (locality != LOCAL and is_external(locality, witness.effect)):
                         return witness.through(qualname)
@@ -354,7 +355,7 @@ class SideEffectAnalysis:
         if info is None:
             return
         for name, witness in callee.on_closures.items():
-            if _nested_in(target.function, function):
+            if nested_in(target.function, function):
                 locality = _closure_locality(info.params, info.local_localities, name)
                 self._bind(mine, locality, witness.through(qualname))
 
@@ -482,10 +483,6 @@ def _closure_locality(params: list[str], localities: dict[str, str], name: str) 
     if name in localities:
         return localities[name]
     return Locality.of_closure(name)
-
-
-def _nested_in(inner: FunctionId, outer: FunctionId) -> bool:
-    return inner[0] == outer[0] and inner[1].startswith(outer[1] + ".")
 
 
 def _short(effect: Effect) -> str:

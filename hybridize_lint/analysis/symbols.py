@@ -18,6 +18,11 @@ from .summary import ClassSummary, FunctionSummary, ModuleSummary
 FunctionId = tuple[str, str]  # (module, qualname)
 ClassId = tuple[str, str]
 
+
+def nested_in(inner: tuple[str, str], outer: tuple[str, str]) -> bool:
+    """``inner`` (a function or class id) is defined inside ``outer``: same module, qualname under it."""
+    return inner[0] == outer[0] and inner[1].startswith(outer[1] + ".")
+
 _MAX_DEPTH = 25
 
 
