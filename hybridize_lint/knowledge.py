@@ -53,6 +53,9 @@ class KnowledgeBase:
     log_calls: NameSet  # print and logging: diagnostics when they log trace-time facts
     diagnostic_levels: frozenset[str]  # `logging.warning`: a line about the configuration, not progress
     log_methods: frozenset[str]  # `info`, `warning`: a project's logging wrapper is judged at its calls
+    log_level_checks: frozenset[str]  # `absl.logging.vlog_is_on`: code under it runs only while debugging
+    log_level_methods: frozenset[str]  # `logger.isEnabledFor`: the same, as a logger's method
+    logger_query_methods: frozenset[str]  # `logger.hasHandlers()`: a logger's methods that do no I/O
     trace_fact_checks: frozenset[str]  # `isinstance(x, tf.RaggedTensor)`: the same for every call of a trace
     trace_fact_attributes: frozenset[str]  # `x.dtype`, `x.shape`: static in a trace
     trace_fact_calls: frozenset[str]  # `len(x)` of an input: a fact of its structure
@@ -131,6 +134,7 @@ class KnowledgeBase:
     heavy_weight: int = 1
     opaque_call_weight: int = 1
     python_value_methods: frozenset[str] = frozenset()  # `.format`, `.items`: Python work, weighs nothing
+    dataset_running_methods: frozenset[str] = frozenset()  # `reduce`: a dataset's other methods build it
     class_results: frozenset[str] = frozenset()  # `type(x)`: calling its result constructs an object
     loop_weight: int = 1
     pure_functions: frozenset[str] = frozenset()
@@ -248,6 +252,9 @@ def _call_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         log_calls=NameSet.of(effects["log_calls"]),
         diagnostic_levels=frozenset(effects["diagnostic_levels"]),
         log_methods=frozenset(effects["log_methods"]),
+        log_level_checks=frozenset(effects["log_level_checks"]),
+        log_level_methods=frozenset(effects["log_level_methods"]),
+        logger_query_methods=frozenset(effects["logger_query_methods"]),
         trace_fact_checks=frozenset(effects["trace_fact_checks"]),
         trace_fact_attributes=frozenset(effects["trace_fact_attributes"]),
         trace_fact_calls=frozenset(effects["trace_fact_calls"]),
@@ -305,6 +312,7 @@ def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         heavy_weight=int(data["cost"]["heavy_weight"]),
         opaque_call_weight=int(data["cost"]["opaque_call_weight"]),
         python_value_methods=frozenset(data["cost"]["python_value_methods"]),
+        dataset_running_methods=frozenset(data["cost"]["dataset_running_methods"]),
         class_results=frozenset(data["cost"]["class_results"]),
         loop_weight=int(data["cost"]["loop_weight"]),
         eager_only_functions=frozenset(data["eager_only"]["functions"]),

@@ -176,7 +176,9 @@ class CallAndWriteEffects(Resolver):
         receiver_type = self.type_of(method.value, scope)
         if receiver_type is None and isinstance(method.value, ast.Call):  # `logging.getLogger(__name__).info()`
             receiver_type = self.callee_ref(method.value.func, scope)
-        if receiver_type in self.factory_refs(self.kb.io_factories):
+        if receiver_type in self.factory_refs(self.kb.io_factories) and not (
+                method.attr in self.kb.logger_query_methods
+                and receiver_type in self.factory_refs(self.kb.logger_factories)):
             log_line, diagnostic = self.log_line(call, method.attr, scope, guards) \
                 if receiver_type in self.factory_refs(self.kb.logger_factories) else (False, False)
             function.effects.append(Effect(EffectKind.IO, f"{_text(method.value)}.{method.attr}", where,

@@ -109,6 +109,15 @@ class GuardFacts(Resolver):
                 return True
         return False
 
+    def while_debugging(self, guards: list, scope: Scope) -> bool:
+        """Under ``if logger.isEnabledFor(logging.DEBUG):`` or ``if absl.logging.vlog_is_on(2):``: code that
+        runs only while someone debugs, who asked to see what it computes (a dump of the IR, a summary)."""
+        kb = self.kb
+        return any(isinstance(guard, Branch) and guard.taken and any(
+            isinstance(node, ast.Call) and (self.dotted(node.func, scope) in kb.log_level_checks or (
+                isinstance(node.func, ast.Attribute) and node.func.attr in kb.log_level_methods))
+            for node in ast.walk(guard.test)) for guard in guards)
+
     def in_eager_branch(self, node: ast.AST, scope: Scope) -> bool:
         """``x.numpy() if hasattr(x, "numpy") else x``: ``node`` in the branch of a conditional expression
         that only eager execution takes (the statement-level ``if`` is a guard of its own)."""

@@ -280,6 +280,27 @@ class Resolver:
                     continue
             return False
 
+    def may_build_a_model(self, call: ast.Call, scope: Scope) -> bool:
+        """A call of an object (``model(x)``, ``self.encoder(x)``), not of an import nor of a model method
+        that leaves the weights unbuilt (``model.compile(...)``)."""
+        if self.dotted(call.func, scope) is not None:
+            return False
+        return not (isinstance(call.func, ast.Attribute) and call.func.attr in self.kb.keras_non_building_methods)
+
+    def builds_a_pipeline(self, call: ast.Call, scope: Scope) -> bool:
+        """``dataset.map(fn).batch(n)`` describes a tf.data pipeline: nothing a graph of its caller would run
+        faster (``fn`` runs in tf.data's graph whatever runs the caller); ``reduce`` runs it."""
+        method = self.dataset_method(call, scope)
+        return method is not None and method not in self.kb.dataset_running_methods
+
+    def dataset_method(self, call: ast.Call, scope: Scope) -> str | None:
+        """The method ``call`` calls on a tf.data dataset (``dataset.batch(32)``), if it is one."""
+        method = call.func
+        if isinstance(method, ast.Attribute) and not self.is_module_reference(method.value, scope) \
+                and self.is_dataset(method.value, scope):
+            return method.attr
+        return None
+
     def is_python_iterator(self, call: ast.Call, scope: Scope) -> bool:
         dotted = self.dotted(call.func, scope)
         if dotted == "builtins.iter":

@@ -330,7 +330,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         if ref and self.builds_a_graph(guards, scope):
             self.summary.graph_entries.append(GraphEntry(ref, loc_of(call), BUILDS_A_GRAPH))
         self.hybrid_object_use(call, scope)
-        site = self._site(call, ref, scope, function, guards)
+        site = self._site(call, None if self.builds_a_pipeline(call, scope) else ref, scope, function, guards)
         receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
         if ref is None and receiver is not None and call.func.attr not in self.kb.container_mutators and (
                 isinstance(receiver, ast.Subscript) or (isinstance(receiver, ast.Name)
@@ -339,7 +339,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
             site.untyped_method = call.func.attr  # `for chain in chains: chain.set_ls(g)`, `self.holders[i].fill()`
         eager = self.runs_eagerly(guards, scope) or self.in_eager_branch(call, scope)
         once = self.once_only(guards, scope)
-        site.guarded = eager or once
+        site.guarded = eager or once or self.while_debugging(guards, scope)
         method = call.func.attr if isinstance(call.func, ast.Attribute) else None
         if method in self.kb.log_methods and dotted not in self.kb.log_calls:
             site.diagnostic_log = self.log_line(call, method, scope, guards)[1]

@@ -172,7 +172,8 @@ class CallSite:
     # written out: a few values of their own shapes, not a step repeated over data.
     over_structure_parts: bool = False
     # Under a guard that makes the callee's Python side effects no per-trace hazard: a block that runs
-    # once ever (`if self.w is None: ...`) or only eagerly (`if tf.executing_eagerly(): ...`).
+    # once ever (`if self.w is None: ...`), only eagerly (`if tf.executing_eagerly(): ...`) or only while
+    # someone debugs (`if logger.isEnabledFor(logging.DEBUG): ...`).
     guarded: bool = False
     # A call named like a logging method (`tf_logging.warning(...)`, a project's wrapper of logging) that
     # would be a diagnostic as a log call: warning level or a Python-only condition, no tensor logged.

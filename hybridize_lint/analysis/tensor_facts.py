@@ -139,7 +139,7 @@ def record_function_facts(builder: "Resolver", scope: "Scope", own: list, functi
             function.loop_tensor_ops += function.tensor_ops - ops_before
             function.tensor_ops += (function.tensor_ops - ops_before) * (builder.kb.loop_weight - 1)
         if isinstance(child, ast.Call):
-            model_may_be_built = model_may_be_built or _may_build_a_model(builder, scope, child)
+            model_may_be_built = model_may_be_built or builder.may_build_a_model(child, scope)
         elif isinstance(child, ast.Assign) and _reads_model_variables(child.value) and not model_may_be_built:
             function.blockers.append(Blocker(
                 "keeps model variables in a local before the model is built (stale on the first trace)",
@@ -301,14 +301,6 @@ def _record_fact(builder: "Resolver", scope: "Scope", function: FunctionSummary,
                                          loc_of(child), []))
 
 
-def _may_build_a_model(builder: "Resolver", scope: "Scope", call: ast.Call) -> bool:
-    """A call of an object (``model(x)``, ``self.encoder(x)``), not of an import nor of a model method
-    that leaves the weights unbuilt (``model.compile(...)``)."""
-    if builder.dotted(call.func, scope) is not None:
-        return False
-    return not (isinstance(call.func, ast.Attribute) and call.func.attr in builder.kb.keras_non_building_methods)
-
-
 VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "non_trainable_variables",
                              "non_trainable_weights", "variables", "weights"})
 
@@ -320,6 +312,9 @@ def _reads_model_variables(value: ast.expr) -> bool:
 def _call_facts(builder: "Resolver", scope: "Scope", call: ast.Call, function: FunctionSummary) -> None:
     kb = builder.kb
     dotted = builder.dotted(call.func, scope)
+    if (pipeline := builder.dataset_method(call, scope)) is not None:  # `dataset.map(fn).batch(n)`: no operation
+        function.tensor_ops += kb.heavy_weight if pipeline in kb.dataset_running_methods else 0  # `reduce` runs it
+        return
     if kb.is_tensor_computation(dotted) or (dotted == "builtins.next" and call.args
                                             and builder.is_dataset(call.args[0], scope)):
         function.direct_tensor_work = True
@@ -355,9 +350,7 @@ def _call_facts(builder: "Resolver", scope: "Scope", call: ast.Call, function: F
                                          loc_of(call), []))
     if dotted in kb.eager_only_functions:
         function.blockers.append(Blocker(f"`{dotted}` needs concrete (eager) values", loc_of(call), []))
-    tested = _numpy_type_test(builder, scope, *call.args) if dotted == "builtins.isinstance" and \
-        len(call.args) == 2 else None
-    if tested:
+    if tested := _numpy_type_test(builder, scope, dotted, call):
         function.blockers.append(Blocker(
             f"tests whether `{tested}` is a NumPy value (`isinstance`): written for NumPy values and tensors alike, "
             "but traced every argument is a tensor (the NumPy branch is dead and result types change)",
@@ -389,8 +382,11 @@ def _shape_owners(builder: "Resolver", scope: "Scope", arguments: list[ast.expr]
     return owners
 
 
-def _numpy_type_test(builder: "Resolver", scope: "Scope", tested: ast.expr, types: ast.expr) -> str | None:
+def _numpy_type_test(builder: "Resolver", scope: "Scope", dotted: str | None, call: ast.Call) -> str | None:
     """The parameter ``isinstance(x, np.ndarray)`` or ``isinstance(x, (np.ndarray, float))`` tests, if any."""
+    if dotted != "builtins.isinstance" or len(call.args) != 2:
+        return None
+    tested, types = call.args
     if not (isinstance(tested, ast.Name) and tested.id in scope.params and tested.id not in ("self", "cls")):
         return None
     named = types.elts if isinstance(types, ast.Tuple) else [types]
