@@ -238,6 +238,11 @@ def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
         if isinstance(node, ast.Call) and ctx.is_hybridizer_call(node.func) and node.func.args and in_function:
             reported.add(id(node.func))
             yield ctx.diagnostic(rule, node.func, place="and called on the spot, on every call of the enclosing function")
+        elif isinstance(node, ast.Assign) and in_function and loop is None \
+                and (name := _called_where_made(ctx, node, function, qualnames.get(id(function)))):
+            reported.add(id(node.value))
+            yield ctx.diagnostic(rule, node.value, place=f"on every call of the enclosing function, bound to `{name}` "
+                                 "and called there")
         elif isinstance(node, ast.Call) and ctx.is_hybridizer_call(node) and loop is not None:
             if node.args and _reads_loop_state(node.args[0], loop, _wrapper_names(ctx, loop)):
                 continue
@@ -251,6 +256,33 @@ def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
                 target = decorator.func if isinstance(decorator, ast.Call) else decorator
                 if ctx.knowledge.is_hybridizer(ctx.bindings.qualified_name(target)):
                     yield ctx.diagnostic(rule, decorator, place="inside a loop, once per iteration")
+
+
+def _called_where_made(ctx: FileContext, assign: ast.Assign, function: ast.AST, qualname: str | None) -> str | None:
+    """``sample = tf.function(self.sample)`` then ``sample(x)`` in the same function, outside its loops, with no
+    other use of ``sample`` (not returned, stored, passed on, closed over, nor asked for a concrete function):
+    each call of the function makes a tf.function, traces it, runs it once and drops it (the name, if so).
+    Not in graph code (made while tracing, once per trace), a Keras layer's ``call`` (run in the graphs Keras
+    traces), nor a function only module-level code calls (a script's ``main``, run once)."""
+    if len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name) \
+            or not (ctx.is_hybridizer_call(assign.value) and assign.value.args) or qualname is None:
+        return None
+    name, project, key = assign.targets[0].id, ctx.project, (ctx.module, qualname)
+    callers = project.callers.get(key, [])
+    info = project.function(key)
+    if key in project.graph_functions or (callers and all(caller is None for caller, _ in callers)) or (
+            info is not None and info.class_name is not None and qualname.rsplit(".", 1)[-1] in ("call", "__call__")
+            and project.is_keras_class((ctx.module, info.class_name))):
+        return None
+    uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    called = {id(n.func) for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    inner = {id(n) for scope in ast.walk(function) if scope is not function and isinstance(
+        scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While))
+        for n in ast.walk(scope)}
+    declared = any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in ast.walk(function))
+    if not uses or declared or any(id(use) not in called or id(use) in inner for use in uses):
+        return None
+    return name
 
 
 def _only_given_to_datasets(ctx: FileContext, name: str, loop: ast.stmt) -> bool:
