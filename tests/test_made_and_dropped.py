@@ -76,6 +76,29 @@ def test_in_a_keras_layer_call_is_not_reported(tmp_path):
     assert lint(tmp_path, {"m.py": layer}, HYB202) == set()
 
 
+def test_in_a_trainers_step_is_not_reported(tmp_path):
+    """A trainer's ``train_step`` (and the step function it hands to ``strategy.run``) runs in the graph the
+    training loop's framework traces (Orbit, Keras): made once per trace."""
+    trainer = """
+    import tensorflow as tf
+
+
+    class Trainer:
+        def __init__(self, task, strategy):
+            self.task = task
+            self.strategy = strategy
+
+        def train_step(self, iterator):
+            def step_fn(inputs):
+                task_step = tf.function(self.task.train_step, jit_compile=True)
+                return task_step(inputs)
+            return self.strategy.run(step_fn, args=(next(iterator),))
+    """
+    assert lint(tmp_path, {"m.py": trainer}, HYB202) == set()
+    plain = trainer.replace("def train_step(self, iterator)", "def run_step(self, iterator)")
+    assert lint(tmp_path / "plain", {"m.py": plain}, HYB202) == {("m.py", 11, "HYB202")}
+
+
 def test_in_a_main_the_script_runs_once_is_not_reported(tmp_path):
     script = """
     import tensorflow as tf

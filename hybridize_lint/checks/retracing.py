@@ -262,17 +262,16 @@ def _called_where_made(ctx: FileContext, assign: ast.Assign, function: ast.AST, 
     """``sample = tf.function(self.sample)`` then ``sample(x)`` in the same function, outside its loops, with no
     other use of ``sample`` (not returned, stored, passed on, closed over, nor asked for a concrete function):
     each call of the function makes a tf.function, traces it, runs it once and drops it (the name, if so).
-    Not in graph code (made while tracing, once per trace), a Keras layer's ``call`` (run in the graphs Keras
-    traces), nor a function only module-level code calls (a script's ``main``, run once)."""
+    Not in graph code (made while tracing, once per trace), a framework's hook or a def in one (a layer's
+    ``call``, a trainer's ``train_step``: run in the graphs the framework traces), nor a function only
+    module-level code calls (a script's ``main``, run once)."""
     if len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name) \
             or not (ctx.is_hybridizer_call(assign.value) and assign.value.args) or qualname is None:
         return None
     name, project, key = assign.targets[0].id, ctx.project, (ctx.module, qualname)
     callers = project.callers.get(key, [])
-    info = project.function(key)
-    if key in project.graph_functions or (callers and all(caller is None for caller, _ in callers)) or (
-            info is not None and info.class_name is not None and qualname.rsplit(".", 1)[-1] in ("call", "__call__")
-            and project.is_keras_class((ctx.module, info.class_name))):
+    if key in project.graph_functions or (callers and all(caller is None for caller, _ in callers)) \
+            or _in_a_framework_hook(ctx, qualname):
         return None
     uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
     called = {id(n.func) for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
@@ -283,6 +282,20 @@ def _called_where_made(ctx: FileContext, assign: ast.Assign, function: ast.AST, 
     if not uses or declared or any(id(use) not in called or id(use) in inner for use in uses):
         return None
     return name
+
+
+def _in_a_framework_hook(ctx: FileContext, qualname: str) -> bool:
+    """``qualname`` is a method frameworks call from their own graphs (``framework_hooks``: a layer's ``call``, a
+    trainer's ``train_step``), or a def inside one; ``__call__`` only on a Keras class (on others it is the
+    call operator users run)."""
+    parts = qualname.split(".")
+    for end in range(2, len(parts) + 1):
+        info = ctx.project.function((ctx.module, ".".join(parts[:end])))
+        name = parts[end - 1]
+        if info is not None and info.class_name is not None and name in ctx.knowledge.framework_hooks and (
+                name != "__call__" or ctx.project.is_keras_class((ctx.module, info.class_name))):
+            return True
+    return False
 
 
 def _only_given_to_datasets(ctx: FileContext, name: str, loop: ast.stmt) -> bool:
