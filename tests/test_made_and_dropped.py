@@ -50,6 +50,11 @@ def test_made_once_per_run_of_the_loop_that_calls_it_is_not_reported(tmp_path):
     assert lint(tmp_path, {"m.py": looped}, HYB202) == set()
 
 
+def test_called_for_each_element_of_a_comprehension_is_not_reported(tmp_path):
+    mapped = SAMPLER.replace("        return sample(prompt)\n", "        return [sample(row) for row in prompt]\n")
+    assert lint(tmp_path, {"m.py": mapped}, HYB202) == set()
+
+
 def test_handed_to_the_caller_or_kept_is_not_reported(tmp_path):
     kept = SAMPLER.replace("        return sample(prompt)\n", "        self.kept = sample\n        return sample(prompt)\n")
     returned = SAMPLER.replace("        return sample(prompt)\n", "        return sample(prompt), sample\n")

@@ -258,6 +258,11 @@ def created_per_call(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
                     yield ctx.diagnostic(rule, decorator, place="inside a loop, once per iteration")
 
 
+# What runs its body more than once per run of the enclosing function, or later: a use there is no single call.
+_REPEATING = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While,
+              ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
 def _called_where_made(ctx: FileContext, assign: ast.Assign, function: ast.AST, qualname: str | None) -> str | None:
     """``sample = tf.function(self.sample)`` then ``sample(x)`` in the same function, outside its loops, with no
     other use of ``sample`` (not returned, stored, passed on, closed over, nor asked for a concrete function):
@@ -275,9 +280,8 @@ def _called_where_made(ctx: FileContext, assign: ast.Assign, function: ast.AST, 
         return None
     uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
     called = {id(n.func) for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    inner = {id(n) for scope in ast.walk(function) if scope is not function and isinstance(
-        scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While))
-        for n in ast.walk(scope)}
+    inner = {id(n) for scope in ast.walk(function) if scope is not function and isinstance(scope, _REPEATING)
+             for n in ast.walk(scope)}
     declared = any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in ast.walk(function))
     if not uses or declared or any(id(use) not in called or id(use) in inner for use in uses):
         return None
