@@ -244,7 +244,9 @@ class CallGraph(SymbolTable):
             for qualname, info in summary.functions.items():
                 edges = []
                 caller = (summary.module, qualname)
-                storing = {site.loc for site in info.calls if not site.passed and self._only_stores(site)}
+                handed = {site.loc for site in info.calls if site.passed}
+                storing = {site.loc for site in info.calls
+                           if site.loc in handed and not site.passed and self._only_stores(site)}
                 for site in info.calls:
                     if site.passed and site.loc in storing:
                         continue  # `Exported(..., get_vjp=helper)`: kept in a field, run when asked for
@@ -265,17 +267,17 @@ class CallGraph(SymbolTable):
         symbol = self.resolve_symbol(name) if name else None
         if symbol is None or symbol.kind != "class":
             return False
-        plain = self.knowledge.plain_class_decorators
         for klass in self.mro((symbol.module, symbol.qualname)):
-            info = self.class_info(klass) if not isinstance(klass, str) else None
             if isinstance(klass, str):
                 if klass != "builtins.object":
                     return False
-            elif info is None or {"__init__", "__post_init__"} & set(info.methods):
+                continue
+            info = self.class_info(klass)
+            if info is None or {"__init__", "__post_init__"} & set(info.methods):
                 return False
         info = self.class_info((symbol.module, symbol.qualname))
-        return info is not None and any((d := self.resolve_symbol(n) if (n := name_of(ref)) else None) is not None
-                                        and d.dotted in plain for ref in info.decorators)
+        plain = self.knowledge.plain_class_decorators
+        return info is not None and any(name in plain for name in self.decorator_names(info))
 
     def _self_call_targets(self, ref: str, caller: FunctionId) -> list[Target]:
         """What ``ref`` runs when ``caller`` calls it. For ``self.NAME()`` in a method ``C.f``: the override

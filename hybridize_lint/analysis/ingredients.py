@@ -208,8 +208,7 @@ class VerdictIngredients:
             info = project.class_info(klass)
             if info is None or info.unnamed_bases or len(project.bases(klass)) != len(info.bases):
                 return False
-            decorators = [project.resolve_symbol(n) if (n := name_of(d)) is not None else None for d in info.decorators]
-            if any(d is None or d.dotted not in kb.plain_class_decorators for d in decorators):
+            if any(name is None or name not in kb.plain_class_decorators for name in project.decorator_names(info)):
                 return False
         return True
 

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from ..knowledge import KnowledgeBase
 from .policy import HybridizationPolicy
-from .refs import AttrRef, FunctionRef, NameRef, parse
+from .refs import AttrRef, FunctionRef, NameRef, name_of, parse
 from .summary import ClassSummary, FunctionSummary, ModuleSummary
 
 FunctionId = tuple[str, str]  # (module, qualname)
@@ -85,6 +85,12 @@ class SymbolTable:
     def class_info(self, cls: ClassId) -> ClassSummary | None:
         summary = self.summaries.get(cls[0])
         return summary.classes.get(cls[1]) if summary else None
+
+    def decorator_names(self, info: ClassSummary) -> list[str | None]:
+        """What a class's decorators resolve to (``dataclasses.dataclass``); None where one cannot be named, ""
+        for one of the project's own."""
+        return [symbol.dotted if (name := name_of(ref)) is not None and (symbol := self.resolve_symbol(name))
+                else None for ref in info.decorators]
 
     def resolve_symbol(self, dotted: str, depth: int = 0) -> Symbol | None:
         if depth > _MAX_DEPTH:
