@@ -61,6 +61,7 @@ class KnowledgeBase:
     trace_fact_calls: frozenset[str]  # `len(x)` of an input: a fact of its structure
     trace_fact_keepers: frozenset[str]  # `sorted(...)` of such a fact: the same fact
     python_only_modules: frozenset[str]  # `math`: arguments must be Python numbers
+    string_methods: frozenset[str]  # `isnumeric`: what it is called on is a Python string
     non_calling_functions: frozenset[str]  # isinstance(x, C): C is named, not called
     other_process_starters: frozenset[str]  # threading.Thread(target=f): f runs elsewhere, not here
     other_process_starter_names: frozenset[str]  # `ctx.Process(target=f)` on an unresolved context
@@ -260,6 +261,7 @@ def _call_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         trace_fact_calls=frozenset(effects["trace_fact_calls"]),
         trace_fact_keepers=frozenset(effects["trace_fact_keepers"]),
         python_only_modules=frozenset(effects["python_only_modules"]),
+        string_methods=frozenset(effects["string_methods"]),
         non_calling_functions=frozenset(effects["non_calling"]),
         other_process_starters=frozenset(effects["other_process_starters"]),
         other_process_starter_names=frozenset(effects["other_process_starter_names"]),

@@ -9,19 +9,19 @@ change between calls).
 
 from __future__ import annotations
 
-from functools import cached_property, partial
+from functools import cached_property
 
 from .dtypes import array_dtype, is_array
 from .ingredients import VerdictIngredients
+from .loose_arguments import LooseArguments
 from .foreign_decorators import unknown_decorator
-from .loop_carried import grown_argument
 from .policy import NOT_COMPUTATIONS
-from .project import FunctionId, ProjectModel, call_arguments
+from .project import FunctionId, ProjectModel
 from .signatures import ArraySignature, array_signature, conversion_hazard
 from .refs import AttrRef, InstanceRef, NameRef, ParamRef, display, is_a, name_of, parse
-from .summary import CAPTURED, LOCAL, TF_FUNCTION, FunctionSummary
+from .summary import TF_FUNCTION, FunctionSummary
 from .tensors import Evidence, ParameterFacts, TensorInference
-from .values import CONTAINER, LITERAL, RANGE, TENSOR, is_indirect, is_param
+from .values import RANGE, TENSOR, is_indirect
 
 
 _SET_UP = frozenset({"__init__", "build", "__new__", "__setstate__"})  # methods that set an object up
@@ -34,6 +34,7 @@ class ObstacleAnalysis:
         self.project = project
         self.tensors = tensors
         self.ingredients = ingredients
+        self.loose = LooseArguments(project, tensors)
 
     @cached_property
     def _obstacles(self) -> dict[FunctionId, list[str]]:
@@ -96,7 +97,7 @@ class ObstacleAnalysis:
             return True
         caller = self.project.function(evidence.caller)
         steady = not self.project.policy.every_function
-        for param_name, where, atoms in self._arguments_of(function, site):
+        for param_name, where, atoms in self.loose.arguments_of(function, site):
             if param_name != param:
                 continue
             if steady and (where in site.steady_args or (where in site.constant_args and (
@@ -128,7 +129,7 @@ class ObstacleAnalysis:
         the program calls the function again and again with the constants its sites spell, and each
         site's trace is reused. (``f(x, 1); f(x, 2); f(x, 3)`` alone traces once per call.)"""
         return any(site.in_loop and any(name == param and where in site.constant_args
-                                        for name, where, _ in self._arguments_of(function, site))
+                                        for name, where, _ in self.loose.arguments_of(function, site))
                    for caller, site in self.project.callers.get(function, [])
                    if not site.passed and not self.project.in_test_code(caller))
 
@@ -140,7 +141,7 @@ class ObstacleAnalysis:
         for _, site in self.project.callers.get(function, []):
             if site.passed:
                 continue
-            where, atoms = next(((where, atoms) for name, where, atoms in self._arguments_of(function, site)
+            where, atoms = next(((where, atoms) for name, where, atoms in self.loose.arguments_of(function, site)
                                  if name == param), (None, ()))
             if where is not None and where not in site.constant_args and set(atoms) == {TENSOR}:
                 continue  # a tensor: no Python value to retrace on
@@ -148,14 +149,6 @@ class ObstacleAnalysis:
                 return False
             texts.add(site.constant_text(where) if where is not None else "<default>")
         return len(texts) == 1
-
-    def _arguments_of(self, function: FunctionId, site):
-        info = self.project.function(function)
-        for ref in site.callees:
-            for target in self.project.resolve_ref(ref):
-                if target.function == function and info is not None:
-                    yield from call_arguments(info, target, site)
-                    return
 
     def _placement_obstacles(self, function: FunctionId, info: FunctionSummary) -> list[str]:
         """Where the function sits: test code, nested, a generator, inside what Keras traces, TF1 or Keras 3 code."""
@@ -225,10 +218,7 @@ class ObstacleAnalysis:
         frozen = self._rebound_global_read(function) or self._attribute_its_caller_rebinds(function)
         if frozen:
             found.append(frozen)
-        loose = None if project.policy.every_function else (
-            self._untyped_argument(function, info) or self._argument_changed_between_calls(function, info)
-            or self._function_made_per_call(function, info)
-            or grown_argument(info.receiverless_params(), partial(self._arguments, function), project.place))
+        loose = None if project.policy.every_function else self.loose.first(function, info)
         if loose:
             found.append(loose)
         if function in self.ingredients.recursive:
@@ -307,102 +297,6 @@ class ObstacleAnalysis:
         dtypes = {array_dtype(kind) for param in info.receiverless_params()
                   for kind in facts.kinds.get(param, ()) if is_array(kind)}
         return dtypes == {"float32"} and conversion_hazard(self.tensors, function, info) is None
-
-    def _untyped_argument(self, function: FunctionId, info: FunctionSummary) -> str | None:
-        """A parameter that receives neither tensors nor NumPy arrays, from a call that may pass another
-        value each time (a local, a loop variable, an expression): a new Python value or object
-        retraces, a new object that makes variables fails, an unrecognised float64 array breaks
-        dtypes. One module-level object passed at every call (the model, the optimizer) is fine."""
-        project, facts = self.project, self.tensors.of(function)
-        for param in info.receiverless_params():
-            kinds = facts.kinds.get(param, set())
-            if TENSOR in kinds or any(is_array(kind) for kind in kinds):
-                continue
-            for caller, module, site, (locality, name, atoms) in self._arguments(function, param):
-                if all(is_param(atom) for atom in atoms):
-                    continue  # the caller's own parameter passed on: judged where that is filled
-                if atoms and set(atoms) <= {LITERAL, RANGE, CONTAINER}:
-                    continue  # a Python literal (or a display of them): whether it retraces is judged above
-                if name and self._same_object_each_call(caller, module, locality, name):
-                    continue
-                return (f"parameter `{param}` receives a value of unknown type at {project.place(module, site.loc[0])}"
-                        " that may differ from call to call: each new Python value or object "
-                        "retraces, and a float64 array would break dtypes")
-        return None
-
-    def _argument_changed_between_calls(self, function: FunctionId, info: FunctionSummary) -> str | None:
-        """A Python object whose attributes the function reads, passed from a loop that also calls a
-        project method changing the object's state (``memory.clear()``, ``memory.store(r)``): a graph is
-        keyed by the object's identity, so later calls would get what its first trace read."""
-        project = self.project
-        for param in info.receiverless_params():
-            read = set(info.param_attributes.get(param, ()))
-            if not read:
-                continue
-            for caller, module, site, (_locality, name, _atoms) in self._arguments(function, param):
-                if not (name and site.in_loop and caller):
-                    continue
-                for other, targets in project.call_graph.get(caller, []):
-                    changer = next((t.function for t in targets if self._attributes_set_by.get(t.function, set()) & read),
-                                   None)
-                    if other is not site and other.in_loop and other.receiver_name == name and changer:
-                        return (f"parameter `{param}` receives `{name}`, whose state `{changer[1]}` changes "
-                                f"between its calls at {project.place(module, other.loc[0])}: a graph is kept "
-                                "per object, so later calls would get what the first trace read of it")
-        return None
-
-    def _function_made_per_call(self, function: FunctionId, info: FunctionSummary) -> str | None:
-        """A callback parameter (``fn(x)`` in the body) given a function made at the call (``lambda t: t *
-        scale``, ``functools.partial(f, ...)``): a new object at every run of the site, so a tf.function keyed
-        on it would trace on every call (``scripts/S11_lambda_argument_retraces.py``)."""
-        for param in info.called_params:
-            for caller, site in self.project.callers.get(function, []):
-                if site.passed or not site.made_functions:
-                    continue
-                if any(name == param and where in site.made_functions
-                       for name, where, _ in self._arguments_of(function, site)):
-                    module = caller[0] if caller else self._module_level_sites.get(id(site), "")
-                    return (f"parameter `{param}` receives a function made at the call "
-                            f"({self.project.place(module, site.loc[0])}): "
-                            "a new object at every call, and each new one would trace the graph again")
-        return None
-
-    @cached_property
-    def _attributes_set_by(self) -> dict[FunctionId, set[str]]:
-        """The attributes of its own object each project method sets (``clear``: ``rewards``)."""
-        found: dict[FunctionId, set[str]] = {}
-        for name, writers in self.project.self_attribute_writers.items():
-            for writer in writers:
-                found.setdefault(writer, set()).add(name)
-        return found
-
-    def _same_object_each_call(self, caller: FunctionId | None, module: str, locality: str, name: str) -> bool:
-        """A module global the program never rebinds, or a local the caller binds outside its loops."""
-        if locality == CAPTURED:
-            return name not in self.project.summaries[module].rebound_globals
-        info = self.project.function(caller) if caller else None
-        return locality == LOCAL and info is not None and name not in info.loop_bound
-
-    def _arguments(self, function: FunctionId, param: str):
-        """(caller, module, call site, (locality, bare name, abstract value)) of each call's ``param``."""
-        for caller, site in self.project.callers.get(function, []):
-            if site.passed:
-                continue
-            module = caller[0] if caller else self._module_level_sites.get(id(site), "")
-            for name, where, atoms in self._arguments_of(function, site):
-                if name != param:
-                    continue
-                if isinstance(where, int):
-                    bare = site.arg_names[where] if where < len(site.arg_names) else ""
-                    yield caller, module, site, (site.args[where] if where < len(site.args) else "", bare, atoms)
-                else:
-                    yield caller, module, site, (site.keywords.get(where, ""), site.keyword_names.get(where, ""), atoms)
-
-    @cached_property
-    def _module_level_sites(self) -> dict[int, str]:
-        """Module-level call sites (by identity) → their module."""
-        return {id(site): summary.module for summary in self.project.summaries.values()
-                for site in summary.module_calls}
 
     @cached_property
     def _trainable_toggle(self) -> tuple | None:

@@ -460,13 +460,16 @@ def record_parameter_uses(function: FunctionSummary, every: list) -> None:
 
 
 def record_python_parameters(builder: "Resolver", scope: "Scope", function: FunctionSummary, every: list) -> None:
-    """Parameters the body passes to Python-only math (``math.factorial(n)``, ``scipy.special.jn(n, x)``)
-    or validates with a ``raise`` (``if n < 0: raise ValueError``: a tensor condition cannot raise).
-    (Not ``range(n)``: AutoGraph turns a loop over ``range`` of a tensor into a graph loop.)"""
-    params = set(function.receiverless_params())
+    """Parameters the body passes to Python-only math (``math.factorial(n)``, ``scipy.special.jn(n, x)``),
+    validates with a ``raise`` (``if n < 0: raise ValueError``: a tensor condition cannot raise) or calls a
+    string's method on (``term.isnumeric()``). (Not ``range(n)``: AutoGraph turns a loop over ``range`` of
+    a tensor into a graph loop.)"""
+    params, kb = set(function.receiverless_params()), builder.kb
     for node, _ in every:
-        if isinstance(node, ast.Call) and _python_only(builder.dotted(node.func, scope), builder.kb.python_only_modules):
+        if isinstance(node, ast.Call) and _python_only(builder.dotted(node.func, scope), kb.python_only_modules):
             used = [*node.args, *(k.value for k in node.keywords)]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in kb.string_methods:
+            used = [node.func.value] if isinstance(node.func.value, ast.Name) else []
         elif isinstance(node, ast.If) and any(isinstance(statement, ast.Raise) for statement in node.body):
             used = [node.test]
         else:
