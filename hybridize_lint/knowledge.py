@@ -108,6 +108,7 @@ class KnowledgeBase:
     eager_only_keras_methods: frozenset[str]
     eager_only_functions: frozenset[str]
     tf1_graph_mode: frozenset[str]
+    single_tensor_functions: frozenset[str]  # `tf.shape`: one tensor, which Python must not iterate in a graph
     operation_results: frozenset[str]  # calls returning an Operation in a graph, None when eager
     non_tensor_types: NameSet  # external classes a tf.function cannot return instances of
     plain_bases: NameSet  # external bases of project classes a tf.function cannot return
@@ -319,6 +320,7 @@ def _graph_knowledge(data: dict[str, Any]) -> dict[str, Any]:
         loop_weight=int(data["cost"]["loop_weight"]),
         eager_only_functions=frozenset(data["eager_only"]["functions"]),
         tf1_graph_mode=frozenset(data["eager_only"]["tf1_graph_mode"]),
+        single_tensor_functions=frozenset(data["eager_only"]["single_tensor_functions"]),
         operation_results=frozenset(data["graph_results"]["operations"]),
         non_tensor_types=NameSet.of(data["graph_results"]["non_tensor_types"],
                                     data["graph_results"]["non_tensor_types_exceptions"]),

@@ -34,8 +34,8 @@ from .summary import (BUILDS_A_GRAPH, CAPTURED, LOCAL, TF_FUNCTION, CallSite, Cl
                       FunctionSummary, GraphEntry, ModuleSummary, definition_names, loc_of)
 from .syntax import (attribute_loads, defaulted_parameters, flag_parameters, forces_eager_steps, is_attribute_of,
                      is_constant_display, is_stub, reads_object_state)
-from .tensor_facts import (infer_local_values, record_function_facts, record_parameter_uses, record_python_parameters,
-                           varying_batches)
+from .python_values import record_python_uses
+from .tensor_facts import infer_local_values, record_function_facts, varying_batches
 from .unrunnable import never_defined
 from .values import value_of
 
@@ -154,8 +154,7 @@ class ModuleSummariser(ModuleLevelFacts, GraphEntries, CallAndWriteEffects, Guar
         self._prepare_locals(scope, own)
         infer_local_values(self, scope, own)
         record_function_facts(self, scope, own, function)
-        record_parameter_uses(function, every)
-        record_python_parameters(self, scope, function, every)
+        record_python_uses(self, scope, function, every, own)
         self.record_global_uses(scope, every, function)
         self.hybrid_object_attributes(every, scope)
         self._analyse_body(scope, own, function.calls, function)

@@ -446,47 +446,6 @@ def _spelled_tensor_dtype(builder: "Resolver", scope: "Scope", expr: ast.expr) -
     return tensor_dtype(builder, expr, scope)
 
 
-def record_parameter_uses(function: FunctionSummary, every: list) -> None:
-    """How often each parameter is read, and which of its attributes are read."""
-    value_params = set(function.receiverless_params())
-    for node, _ in every:
-        if isinstance(node, ast.Name) and node.id in value_params and isinstance(node.ctx, ast.Load):
-            function.param_loads[node.id] = function.param_loads.get(node.id, 0) + 1
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                and node.value.id in value_params and node.attr not in _TENSOR_ATTRIBUTES:
-            attributes = function.param_attributes.setdefault(node.value.id, [])
-            if node.attr not in attributes:
-                attributes.append(node.attr)
-
-
-def record_python_parameters(builder: "Resolver", scope: "Scope", function: FunctionSummary, every: list) -> None:
-    """Parameters the body passes to Python-only math (``math.factorial(n)``, ``scipy.special.jn(n, x)``),
-    validates with a ``raise`` (``if n < 0: raise ValueError``: a tensor condition cannot raise) or calls a
-    string's method on (``term.isnumeric()``). (Not ``range(n)``: AutoGraph turns a loop over ``range`` of
-    a tensor into a graph loop.)"""
-    params, kb = set(function.receiverless_params()), builder.kb
-    for node, _ in every:
-        if isinstance(node, ast.Call) and _python_only(builder.dotted(node.func, scope), kb.python_only_modules):
-            used = [*node.args, *(k.value for k in node.keywords)]
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in kb.string_methods:
-            used = [node.func.value] if isinstance(node.func.value, ast.Name) else []
-        elif isinstance(node, ast.If) and any(isinstance(statement, ast.Raise) for statement in node.body):
-            used = [node.test]
-        else:
-            continue
-        for argument in used:
-            for name in ast.walk(argument):
-                if isinstance(name, ast.Name) and name.id in params and name.id not in function.python_params:
-                    function.python_params.append(name.id)
-
-
-def _python_only(dotted: str | None, modules: frozenset[str]) -> bool:
-    return dotted is not None and dotted.split(".")[0] in modules
-
-
-_TENSOR_ATTRIBUTES = frozenset({"dtype"})  # read alike from arrays and from tensors of any shape
-
-
 def _work(function: FunctionSummary, value: Value) -> None:
     """Record operands of an operation; arrays made in the body are NumPy work, not tensor work."""
     atoms = sorted(atom for atom in value - {LITERAL, CONTAINER, ARITHMETIC} if not is_array(atom))
@@ -494,5 +453,4 @@ def _work(function: FunctionSummary, value: Value) -> None:
         function.tensor_work.append(atoms)
 
 
-__all__ = ["infer_local_values", "iteration_value", "record_function_facts", "record_parameter_uses",
-           "record_python_parameters", "TENSOR", "LITERAL"]
+__all__ = ["infer_local_values", "iteration_value", "record_function_facts", "TENSOR", "LITERAL"]
