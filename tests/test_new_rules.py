@@ -167,7 +167,39 @@ def test_hyb108_attribute_of_unknown_kind_or_changed_only_in_set_up_methods(tmp_
         """) == []
 
 
-def test_hyb108_tensor_global_rebound_is_not_a_python_value(tmp_path):
+EXPLAINER = """
+    import tensorflow as tf
+
+
+    class Explainer:
+        def __init__(self):
+            self.target = 0.0
+
+        def explain(self, node):
+            self.target = float(node)
+            return self.step(tf.ones([2]))
+
+        @tf.function
+        def step(self, x):
+            return tf.reduce_sum(x) * self.target
+
+
+    explainer = Explainer()
+    CALLS
+    """
+
+
+def test_hyb108_a_method_that_changes_the_value_then_traces_and_runs_again(tmp_path):
+    assert found(tmp_path, EXPLAINER.replace("CALLS", "for node in range(3):\n        explainer.explain(node)")) \
+        == [(14, 35, "HYB108")]
+
+
+def test_hyb108_a_method_that_changes_the_value_then_traces_once(tmp_path):
+    assert found(tmp_path, EXPLAINER.replace("CALLS", "explainer.explain(1)")) == []
+
+
+def test_hyb108_a_global_rebound_to_a_new_tensor_is_frozen_too(tmp_path):
+    # The graph captured the tensor object its trace saw (TF 2.21: test_new_rules_tensorflow.py).
     assert found(tmp_path, """
         import numpy as np
         import tensorflow as tf
@@ -185,7 +217,25 @@ def test_hyb108_tensor_global_rebound_is_not_a_python_value(tmp_path):
             shift(tf.ones([2]))
             bias = bias + tf.ones([2])
             table = np.ones([2]) * step
-        """) == [(10, 23, "HYB108")]  # the NumPy array is frozen; the tensor is not reported
+        """) == [(10, 16, "HYB108"), (10, 23, "HYB108")]
+
+
+def test_hyb108_a_variable_assigned_in_place_is_read_live(tmp_path):
+    assert found(tmp_path, """
+        import tensorflow as tf
+
+        bias = tf.Variable(tf.zeros([2]))
+
+
+        @tf.function
+        def shift(x):
+            return x + bias
+
+
+        for step in range(3):
+            shift(tf.ones([2]))
+            bias.assign(bias + tf.ones([2]))
+        """) == []
 
 
 # -- HYB206 --------------------------------------------------------------------------------------

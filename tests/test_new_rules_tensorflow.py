@@ -132,6 +132,42 @@ def test_hyb108_rebound_global_is_frozen_in_the_graph_and_a_variable_is_not(tmp_
     assert fixed_graph["traces"] == 1
 
 
+STALE_TENSOR = """
+import json
+import os
+
+import tensorflow as tf
+
+tf.config.run_functions_eagerly(os.environ.get("EAGER") == "1")
+
+
+class Explainer:
+    def __init__(self):
+        self.target = tf.constant(0.0)
+
+    def explain(self, node):
+        self.target = tf.constant(float(node))
+        return [round(float(self.step(tf.ones([2]))), 4) for _ in range(2)]
+
+    @tf.function
+    def step(self, x):
+        return tf.reduce_sum(x) * self.target
+
+
+explainer = Explainer()
+history = explainer.explain(1) + explainer.explain(5)
+print(json.dumps({"history": history, "traces": explainer.step.experimental_get_tracing_count()}))
+"""
+
+
+def test_hyb108_an_attribute_rebound_to_a_new_tensor_is_frozen_in_the_graph(tmp_path):
+    program = write(tmp_path / "stale", STALE_TENSOR)
+    assert findings(program, "HYB108") == [(19, 35)]
+    graph, eager = run(program), run(program, EAGER="1")
+    assert eager["history"] == [2.0, 2.0, 10.0, 10.0]  # what the program means
+    assert graph["history"] == [2.0, 2.0, 2.0, 2.0] and graph["traces"] == 1  # the graph kept the first tensor
+
+
 # -- HYB206 ----------------------------------------------------------------------------------------
 
 GROWTH = """

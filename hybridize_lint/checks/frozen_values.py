@@ -1,9 +1,10 @@
 """HYB108: graph code reads a Python value that the program changes after the graph was traced.
 
 A ``tf.function`` bakes the Python values it reads (numbers, strings, NumPy arrays, lists and dicts
-of them) into its graph at the first trace. A module global rebound in a training loop, a closure
-variable changed by the function that defined the graph function, an attribute another method
-changes: later calls still see the first value. ``tf.Variable``s and tensors are read live.
+of them) into its graph at the first trace, and captures the tensors it reads as the objects its trace
+saw. A module global rebound in a training loop, a closure variable changed by the function that
+defined the graph function, an attribute another method changes, to a new number or a new tensor:
+later calls still see the first one. Only a ``tf.Variable`` updated in place (``.assign``) is read live.
 
 Reported: the first read in a graph function of such a value, with where it changes. A change
 counts only when it can happen after a trace: the same body traces the graph function before it,
@@ -76,7 +77,7 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             change = frozen.change_after_trace(function, value)
             if change is None:
                 continue
-            diagnostic = ctx.diagnostic(rule, read, function=info.qualname, name=value.describe,
+            diagnostic = ctx.diagnostic(rule, read, function=info.qualname, name=frozen.name(value),
                                         change=frozen.describe_change(change), advice=frozen.advice(value))
             yield with_dehybridization(ctx, rule, diagnostic, function)
 
@@ -107,8 +108,6 @@ class _FrozenValues:
 
     def global_reads(self, info: FunctionSummary, node: FunctionNode) -> Iterator[tuple[ast.expr, _Value]]:
         for name in info.global_reads:
-            if name in self.ctx.summary.tensor_dtypes:
-                continue  # a tf.Variable (or tensor) made at module level: read live
             value = self._module_variable(name)
             if value is None or not self._is_python(value):
                 continue
@@ -319,9 +318,18 @@ class _FrozenValues:
     # -- the kind of value ------------------------------------------------------------
 
     def _is_python(self, value: _Value) -> bool:
-        kinds = {self._kind(change.value, value, change.element_of) for change in value.bindings
-                 if change.value is not None}
-        return PYTHON in kinds and TENSOR not in kinds
+        """Bound to Python values or to tensors (a graph captures the tensor object its trace saw: a new
+        one bound later is not seen, only a ``tf.Variable``'s ``.assign`` is), not to objects of unknown kind."""
+        return bool(self._kinds(value) & {PYTHON, TENSOR})
+
+    def _kinds(self, value: _Value) -> set[str]:
+        return {self._kind(change.value, value, change.element_of) for change in value.bindings
+                if change.value is not None}
+
+    def name(self, value: _Value) -> str:
+        kinds = self._kinds(value) & {PYTHON, TENSOR}
+        return f"the tensor {value.describe}" if kinds == {TENSOR} else \
+            f"the Python value {value.describe}" if kinds == {PYTHON} else f"the value {value.describe}"
 
     def _kind(self, expr: ast.expr, value: _Value, element: bool = False) -> str:
         if isinstance(expr, ast.Constant):
@@ -371,11 +379,14 @@ class _FrozenValues:
     def _after_trace(self, function: FunctionId, change: _Change) -> bool:
         line = change.node.lineno
         # Calls in the same body that trace the function: before the change, or in a loop with it.
-        for site in self._tracing_sites(function, change.owner):
+        own_sites = self._tracing_sites(function, change.owner)
+        for site in own_sites:
             if site.loc[0] < line or any(within(loop, site.loc) for loop in change.loops):
                 return True
         if change.owner is None or change.per_call:
             return False  # module level: the module's own calls are all there is before import ends
+        if any(site.loc[0] > line for site in own_sites) and self._runs_again(change.owner):
+            return True  # `self.target = ...; self.step(x)`: its next run changes what the first one traced
         # Callers of the changing function: it runs after a trace there, or in a loop with one.
         for caller, site in self.project.callers.get(change.owner, []):
             if site.passed:
@@ -387,6 +398,11 @@ class _FrozenValues:
                 if traced.loc[0] < site.loc[0] or self._share_loop(caller, module, site, traced):
                     return True
         return False
+
+    def _runs_again(self, owner: FunctionId) -> bool:
+        """The project calls ``owner`` in a loop, or at more than one place."""
+        sites = [site for _, site in self.project.callers.get(owner, []) if not site.passed]
+        return len(sites) > 1 or any(site.in_loop for site in sites)
 
     def _share_loop(self, caller: FunctionId | None, module: str | None, site: CallSite, traced: CallSite) -> bool:
         """Whether one loop of the caller runs both calls. Read from the syntax tree for callers in this
@@ -471,6 +487,9 @@ class _FrozenValues:
         return f"`{change.owner[1]}` changes at {where}"
 
     def advice(self, value: _Value) -> str:
+        if self._kinds(value) & {PYTHON, TENSOR} == {TENSOR}:
+            return ("; a graph keeps the tensor object it captured, so `.assign(...)` new values to a `tf.Variable` "
+                    "or pass the tensor as an argument")
         scalars = [change.value for change in value.bindings if change.value is not None and not change.element_of]
         if value.module_level and scalars and all(is_number(expr) for expr in scalars):
             return "; keep it in a `tf.Variable` and `.assign(...)` new values, which graphs read on every call"
