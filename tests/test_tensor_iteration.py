@@ -63,6 +63,13 @@ def test_the_static_shape_unpacks_in_a_graph_too(tmp_path):
     assert lint(tmp_path, {"train.py": static}, HYB3) == {("train.py", 7, "HYB301")}
 
 
+@pytest.mark.parametrize("rebound", ["for sizes in [(8, 8)]:\n        pass",
+                                     "with tf.name_scope('sizes') as sizes:\n        pass"])
+def test_a_name_rebound_since_is_no_longer_known_to_be_one_tensor(tmp_path, rebound):
+    body = f"sizes = tf.shape(images)\n    {rebound}\n    batch, features = sizes"
+    assert lint(tmp_path, {"train.py": program(body)}, HYB3) == {("train.py", 7, "HYB301")}
+
+
 def test_a_plain_for_over_a_tensor_is_a_graph_loop(tmp_path):
     rows = program("for row in tf.reshape(images, [-1]):\n        tf.debugging.check_numerics(row, 'x')")
     assert lint(tmp_path, {"train.py": rows}, HYB3) == {("train.py", 7, "HYB301")}

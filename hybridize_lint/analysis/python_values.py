@@ -107,15 +107,13 @@ class _SingleTensors:
     def __init__(self, builder: "Resolver", scope: "Scope", own: list):
         self.builder, self.scope = builder, scope
         self.bindings: dict[str, list[tuple[int, ast.expr | None]]] = {}
-        for node, _ in own:
-            value = getattr(node, "value", None) if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
-            targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)] \
-                if isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.NamedExpr)) else []
-            for target in targets:
-                for name in ast.walk(target) if target is not None else ():
+        for node, _ in own:  # unpacked, looped, updated or `with ... as` bindings are of unknown value
+            value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+            for target in _binding_targets(node):
+                for name in ast.walk(target):
                     if isinstance(name, ast.Name):
-                        bound = value if target is name else None  # unpacked, looped or updated: not known
-                        self.bindings.setdefault(name.id, []).append((node.lineno, bound))
+                        bound = value if target is name else None
+                        self.bindings.setdefault(name.id, []).append((name.lineno, bound))
 
     def denotes(self, expr: ast.expr, line: int) -> bool:
         if isinstance(expr, ast.Call):
@@ -132,6 +130,17 @@ class _SingleTensors:
             earlier = [(at, value) for at, value in self.bindings.get(expr.id, []) if at < line]
             return bool(earlier) and earlier[-1][1] is not None and self.denotes(earlier[-1][1], earlier[-1][0])
         return False
+
+
+def _binding_targets(node: ast.AST) -> list[ast.expr]:
+    """What a statement of the body binds (the summariser's walk of a body yields statements, not names)."""
+    if isinstance(node, ast.Assign):
+        return node.targets
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [item.optional_vars for item in node.items if item.optional_vars is not None]
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
+        return [node.target]
+    return []
 
 
 def _number(expr: ast.expr) -> bool:
