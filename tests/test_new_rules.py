@@ -220,6 +220,52 @@ def test_hyb108_a_global_rebound_to_a_new_tensor_is_frozen_too(tmp_path):
         """) == [(10, 16, "HYB108"), (10, 23, "HYB108")]
 
 
+def test_hyb108_a_branch_control_flow_runs_is_traced_anew_each_time(tmp_path):
+    # tf.cond traces `double` where it is called, on every run of `encode`: no trace outlives the change.
+    assert found(tmp_path, """
+        import tensorflow as tf
+
+
+        class Encoder(tf.keras.layers.Layer):
+            def call(self, x):
+                scale = 2.0
+
+                def double():
+                    return x * scale
+
+                out = tf.cond(tf.reduce_sum(x) > 0, double, lambda: x)
+                scale = 3.0
+                return out * scale
+
+
+        encoder = Encoder()
+        for step in range(3):
+            encoder(tf.ones([2]))
+        """) == []
+
+
+def test_hyb108_a_tf_function_made_anew_in_the_loop_that_changes_its_tensor(tmp_path):
+    # Each iteration defines a new tf.function, traced with that iteration's tensor.
+    assert found(tmp_path, """
+        import tensorflow as tf
+
+
+        def translate(batches):
+            for batch in batches:
+                text = tf.constant(batch)
+
+                @tf.function
+                def first():
+                    return text[0]
+
+                text = first()
+            return text
+
+
+        translate([[1.0, 2.0], [3.0, 4.0]])
+        """) == []
+
+
 def test_hyb108_a_variable_assigned_in_place_is_read_live(tmp_path):
     assert found(tmp_path, """
         import tensorflow as tf

@@ -1,16 +1,14 @@
 """HYB108: graph code reads a Python value that the program changes after the graph was traced.
 
-A ``tf.function`` bakes the Python values it reads (numbers, strings, NumPy arrays, lists and dicts
-of them) into its graph at the first trace, and captures the tensors it reads as the objects its trace
-saw. A module global rebound in a training loop, a closure variable changed by the function that
-defined the graph function, an attribute another method changes, to a new number or a new tensor:
-later calls still see the first one. Only a ``tf.Variable`` updated in place (``.assign``) is read live.
+A ``tf.function`` bakes the Python values it reads (numbers, strings, NumPy arrays, lists and dicts of
+them) into its graph at the first trace, and keeps the tensor objects it read. A global rebound in a training
+loop, a closure variable changed by the function that defined the graph function, an attribute another method
+changes: later calls still see the first value. Only a ``tf.Variable`` updated in place is read live.
 
-Reported: the first read in a graph function of such a value, with where it changes. A change
-counts only when it can happen after a trace: the same body traces the graph function before it,
-or in the same loop (module level and functions of this file, read from the syntax tree), or a
-function that makes the change is called after (or in a loop with) a call that traces it. Changes
-made only before the first call (set-up) and writes made by graph code itself (HYB103/HYB104) are not.
+Reported: the first read in a graph function of such a value, with where it changes. A change counts only
+when it can happen after a trace: the same body traces the graph function before it, or in the same loop, or
+runs again after tracing it; or a function making the change is called after (or in a loop with) a call that
+traces it. Changes made only before the first call (set-up) and by graph code itself (HYB103/HYB104) are not.
 Nor are reads in a ``tf.function`` with a parameter its body never reads (``def __call__(self, x, y,
 sparsity)``): a trace key, passed so that each new value traces anew, which its authors change
 together with the state it reads (hls4ml's masked backprop).
@@ -130,7 +128,7 @@ class _FrozenValues:
                     and child.id in outer_bound and child.id not in seen and child.id not in parameter_names(node):
                 seen.add(child.id)
                 value = self._closure_variable(outer, outer_name, child.id)
-                if value is not None and self._is_python(value):
+                if value is not None and self._is_python(value, tensors=False):
                     yield child, value
 
     def attribute_reads(self, info: FunctionSummary, node: FunctionNode) -> Iterator[tuple[ast.expr, _Value]]:
@@ -317,19 +315,22 @@ class _FrozenValues:
 
     # -- the kind of value ------------------------------------------------------------
 
-    def _is_python(self, value: _Value) -> bool:
-        """Bound to Python values or to tensors (a graph captures the tensor object its trace saw: a new
-        one bound later is not seen, only a ``tf.Variable``'s ``.assign`` is), not to objects of unknown kind."""
-        return bool(self._kinds(value) & {PYTHON, TENSOR})
+    def _is_python(self, value: _Value, tensors: bool = True) -> bool:
+        """Bound to Python values or tensors (a graph keeps the tensor object its trace saw; only a Variable's
+        ``.assign`` is read live), not objects of unknown kind. A closure variable only to Python values: an
+        enclosing function's tensors are mostly read by functions made anew with them (a def in the loop
+        that changes them, or in a branch of its own), which the bindings of the name do not tell apart."""
+        kinds = self._kinds(value)
+        return bool(kinds & {PYTHON, TENSOR}) if tensors else PYTHON in kinds and TENSOR not in kinds
 
     def _kinds(self, value: _Value) -> set[str]:
         return {self._kind(change.value, value, change.element_of) for change in value.bindings
                 if change.value is not None}
 
     def name(self, value: _Value) -> str:
-        kinds = self._kinds(value) & {PYTHON, TENSOR}
-        return f"the tensor {value.describe}" if kinds == {TENSOR} else \
-            f"the Python value {value.describe}" if kinds == {PYTHON} else f"the value {value.describe}"
+        kind = {frozenset({TENSOR}): "tensor", frozenset({PYTHON}): "Python value"}.get(
+            frozenset(self._kinds(value) & {PYTHON, TENSOR}), "value")
+        return f"the {kind} {value.describe}"
 
     def _kind(self, expr: ast.expr, value: _Value, element: bool = False) -> str:
         if isinstance(expr, ast.Constant):
@@ -423,9 +424,9 @@ class _FrozenValues:
         found = self._tracing.get(key)
         if found is None:
             ancestors = self._tracing_ancestors(function)
-            if owner is not None:
+            if owner is not None:  # not `tf.cond(c, branch, ...)`: control flow traces its functions anew each time
                 found = [site for site, targets in self.project.call_graph.get(owner, [])
-                         if any(t.function in ancestors for t in targets)]
+                         if not site.runs_now and any(t.function in ancestors for t in targets)]
             else:
                 summary = self.project.summaries.get(module)
                 found = [site for site in (summary.module_calls if summary else [])
