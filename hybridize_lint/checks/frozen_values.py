@@ -75,7 +75,8 @@ def check(ctx: FileContext, rule: RuleSpec) -> Iterator[Diagnostic]:
             change = frozen.change_after_trace(function, value)
             if change is None:
                 continue
-            diagnostic = ctx.diagnostic(rule, read, function=info.qualname, name=frozen.name(value),
+            name = f"the {frozen.known_kind(value)} {value.describe}"
+            diagnostic = ctx.diagnostic(rule, read, function=info.qualname, name=name,
                                         change=frozen.describe_change(change), advice=frozen.advice(value))
             yield with_dehybridization(ctx, rule, diagnostic, function)
 
@@ -316,10 +317,9 @@ class _FrozenValues:
     # -- the kind of value ------------------------------------------------------------
 
     def _is_python(self, value: _Value, tensors: bool = True) -> bool:
-        """Bound to Python values or tensors (a graph keeps the tensor object its trace saw; only a Variable's
-        ``.assign`` is read live), not objects of unknown kind. A closure variable only to Python values: an
-        enclosing function's tensors are mostly read by functions made anew with them (a def in the loop
-        that changes them, or in a branch of its own), which the bindings of the name do not tell apart."""
+        """Bound to Python values or tensors (a graph keeps the tensor object its trace saw; only ``.assign`` is read
+        live), not objects of unknown kind. Closures only to Python values: an enclosing function's tensors are mostly
+        read by functions made anew with them (a def in the changing loop, a branch), which bindings do not tell."""
         kinds = self._kinds(value)
         return bool(kinds & {PYTHON, TENSOR}) if tensors else PYTHON in kinds and TENSOR not in kinds
 
@@ -327,10 +327,10 @@ class _FrozenValues:
         return {self._kind(change.value, value, change.element_of) for change in value.bindings
                 if change.value is not None}
 
-    def name(self, value: _Value) -> str:
-        kind = {frozenset({TENSOR}): "tensor", frozenset({PYTHON}): "Python value"}.get(
-            frozenset(self._kinds(value) & {PYTHON, TENSOR}), "value")
-        return f"the {kind} {value.describe}"
+    def known_kind(self, value: _Value) -> str:
+        """What the message calls the value: bound only to tensors, only to Python values, or to both."""
+        known = self._kinds(value) & {PYTHON, TENSOR}
+        return "tensor" if known == {TENSOR} else "Python value" if known == {PYTHON} else "value"
 
     def _kind(self, expr: ast.expr, value: _Value, element: bool = False) -> str:
         if isinstance(expr, ast.Constant):
@@ -488,7 +488,7 @@ class _FrozenValues:
         return f"`{change.owner[1]}` changes at {where}"
 
     def advice(self, value: _Value) -> str:
-        if self._kinds(value) & {PYTHON, TENSOR} == {TENSOR}:
+        if self.known_kind(value) == "tensor":
             return ("; a graph keeps the tensor object it captured, so `.assign(...)` new values to a `tf.Variable` "
                     "or pass the tensor as an argument")
         scalars = [change.value for change in value.bindings if change.value is not None and not change.element_of]
